@@ -1,0 +1,45 @@
+# Qingmiao Workbench — the README's commands. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= data/qingmiao.duckdb
+YEAR   ?= 2023
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lab report figures bench clean
+
+help: ## list the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP) ## create .venv, build the demo county database and its $(YEAR) report
+	$(BIN)/qingmiao demo --db $(DB) --if-missing
+	$(BIN)/qingmiao report --db $(DB) --year $(YEAR)
+	@echo ""
+	@echo "数据库 database: $(DB)"
+	@echo "报告 report:     reports/qingmiao-$(YEAR).html  (open it in any browser, offline)"
+	@echo "笔记本 notebooks: make lab   (JupyterLab on notebooks/)"
+
+test: $(STAMP) ## create/update .venv and run the whole test suite
+	$(BIN)/python -m pytest -n 2 -q
+
+lab: $(STAMP) ## open JupyterLab on notebooks/ against $(DB)
+	$(BIN)/qingmiao lab --db $(DB)
+
+report: $(STAMP) ## write reports/qingmiao-$(YEAR).html from $(DB)
+	$(BIN)/qingmiao report --db $(DB) --year $(YEAR)
+
+figures: $(STAMP) ## print the headline figures F1–F9 for $(YEAR)
+	$(BIN)/qingmiao figures --db $(DB) --year $(YEAR)
+
+bench: $(STAMP) ## run the scale benchmarks (slow; writes benchmarks/results/)
+	$(BIN)/python benchmarks/bench_demo.py
+
+clean: ## remove the generated database and reports (keeps .venv)
+	rm -rf reports $(DB) $(DB).wal

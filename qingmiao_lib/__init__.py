@@ -1,0 +1,13 @@
+"""Qingmiao Workbench (青苗工作台): analyses of young civil servant programmes over DuckDB.
+
+>>> import qingmiao_lib as qm
+>>> con = qm.connect("data/qingmiao.duckdb")          # doctest: +SKIP
+>>> qm.figures.headline(con, year=2023)                 # doctest: +SKIP
+"""
+
+from . import figures
+from .db import connect, rules_version
+from .errors import QingmiaoError
+
+__version__ = "0.1.0"
+__all__ = ["connect", "figures", "rules_version", "QingmiaoError", "__version__"]

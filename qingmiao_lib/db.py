@@ -1,0 +1,142 @@
+"""Opening a Qingmiao database: schema, rules and SQL macros ready on every connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from . import rules as rules_mod
+from . import sql
+from .config import DEFAULT_DB, SCHEMA_VERSION
+from .errors import DatabaseLocked, DatabaseMissing, SchemaMismatch
+
+TABLES = (
+    "units", "persons", "posts", "ranks", "pool_members", "trainings", "lectures",
+    "lecture_attendance", "mentorships", "practices", "annual_assessments",
+    "regular_assessments", "special_tasks", "rewards", "supervision", "quotas",
+)
+_MACROS = ("base/macros", "base/person_snapshot")
+
+
+def connect(
+    path: str | Path = DEFAULT_DB,
+    *,
+    read_only: bool = True,
+    rules: str | Path | None = None,
+    create: bool = False,
+) -> duckdb.DuckDBPyConnection:
+    """Open a Qingmiao database with its rules and SQL macros loaded.
+
+    Parameters
+    ----------
+    path
+        The DuckDB file (default ``data/qingmiao.duckdb``); ``":memory:"`` for a scratch database.
+    read_only
+        Open read-only (the default) so notebooks and reports can share the file.
+    rules
+        A locality rules file overriding the shipped defaults (``rules/default.toml``).
+    create
+        Create the file and its schema if it does not exist (implies ``read_only=False``).
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        With the temporary tables ``rule_*`` and the macros ``person_snapshot(as_of)``,
+        ``age_on``, ``full_months`` … ready.
+
+    Examples
+    --------
+    >>> import qingmiao_lib as qm
+    >>> con = qm.connect(":memory:", create=True)
+    >>> con.execute("select age_on(date '1984-06-30', date '2024-06-30')").fetchall()
+    [(40,)]
+    """
+    memory = str(path) == ":memory:"
+    path = str(path) if memory else Path(path)
+    if not memory and not create and not path.exists():
+        raise DatabaseMissing(
+            f"数据库文件不存在：{path}（请先运行 qingmiao demo 生成示范数据，或 qingmiao import 导入本单位数据）"
+        )
+    if create:
+        read_only = False
+        if not memory:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only and not memory)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise DatabaseLocked(
+                f"数据库 {path} 正被另一个程序以写入方式打开（例如正在运行的 qingmiao demo/import），"
+                "请待其结束后重试"
+            ) from None
+        raise SchemaMismatch(f"无法打开数据库 {path}：{str(e).splitlines()[0]}") from None
+    except duckdb.Error as e:
+        raise SchemaMismatch(f"无法打开数据库 {path}：{str(e).splitlines()[0]}") from None
+    try:
+        con.execute("set enable_progress_bar = false")
+        if not _has_schema(con):
+            if not create:
+                raise SchemaMismatch(f"{path} 不是青苗工作台数据库（缺少数据表），请用 qingmiao demo 或 qingmiao import 生成")
+            create_schema(con)
+        _check_version(con, path)
+        loaded = rules_mod.load(rules)
+        rules_mod.install(con, loaded)
+        for name in _MACROS:
+            con.execute(sql.load(name))
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main' and table_name = 'meta'"
+    ).fetchall()[0][0])
+
+
+def _check_version(con: duckdb.DuckDBPyConnection, path) -> None:
+    got = con.execute("select value from meta where key = 'schema_version'").fetchall()
+    if not got or got[0][0] != SCHEMA_VERSION:
+        found = got[0][0] if got else "无"
+        raise SchemaMismatch(
+            f"数据库 {path} 的结构版本为 {found}，本程序需要 {SCHEMA_VERSION}：请用 qingmiao demo --force 重建或重新导入"
+        )
+
+
+def create_schema(con: duckdb.DuckDBPyConnection, *, constraints: bool = True) -> None:
+    """Create every table of SPEC §3 and record the schema version.
+
+    ``constraints=False`` leaves out the primary keys of the high-volume fact tables, for a bulk
+    load that then calls ``add_constraints``.
+    """
+    con.execute(sql.load("schema"))
+    set_meta(con, schema_version=SCHEMA_VERSION, created_at=dt.datetime.now().isoformat(timespec="seconds"))
+    if constraints:
+        add_constraints(con)
+
+
+def add_constraints(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the deferred primary keys (see ``sql/constraints.sql``)."""
+    con.execute(sql.load("constraints"))
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
+    """Record facts about the database (schema version, source, rules version …)."""
+    for key, value in values.items():
+        con.execute(
+            "insert or replace into meta (key, value) values (?, ?)", [key, str(value)]
+        )
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """All facts recorded in ``meta``."""
+    return dict(con.execute("select key, value from meta order by key").fetchall())
+
+
+def rules_version(con: duckdb.DuckDBPyConnection) -> str:
+    """The version of the rules loaded on this connection."""
+    return con.execute("select rule_txt('meta.version')").fetchall()[0][0]

@@ -1,0 +1,162 @@
+"""Rules as data: the TOML rules file, a locality's overrides, and the rule_* tables.
+
+Every threshold an analysis uses comes from here. ``load`` reads the shipped default and
+merges a locality file over it; ``install`` writes the result into temporary tables of a
+connection so SQL can join to it:
+
+- ``rule_params(name, num, txt)``   one row per scalar setting (``"general.young_age_limit"``)
+- ``rule_lists(name, value)``      one row per member of a list setting (``"promotion.uncounted_grades"``)
+- ``rule_ranks(rank, step, min_years, required_months, alt_level, level)`` the 职级 ladder, lowest step 1
+- ``rule_levels(level, step, appointment_training_days)`` leadership post levels, 无 = 0
+- ``rule_initial_grade(education, rank)``
+"""
+
+from __future__ import annotations
+
+import tomllib
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from .config import DEFAULT_RULES
+from .errors import RulesError
+
+RANKS = (
+    "二级科员", "一级科员", "四级主任科员", "三级主任科员", "二级主任科员", "一级主任科员",
+    "四级调研员", "三级调研员", "二级调研员", "一级调研员", "二级巡视员", "一级巡视员",
+)
+LEVELS = ("无", "乡科级副职", "乡科级正职", "县处级副职", "县处级正职")
+EDUCATIONS = ("高中", "中专", "大专", "本科", "硕士研究生", "博士研究生")
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = deepcopy(value)
+    return out
+
+
+def load(path: str | Path | None = None) -> dict[str, Any]:
+    """Return the rules: the shipped default, overridden key by key by ``path`` if given.
+
+    Raises ``RulesError`` when a file cannot be read or a value is out of the vocabulary.
+    """
+    rules = _read(DEFAULT_RULES)
+    if path is not None:
+        rules = _merge(rules, _read(Path(path)))
+    _validate(rules)
+    return rules
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise RulesError(f"规则文件不存在：{path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise RulesError(f"规则文件格式错误：{path}：{e}") from None
+
+
+def _validate(rules: dict) -> None:
+    ladder = rules["promotion"]["ladder"]
+    names = [r["rank"] for r in ladder]
+    if tuple(names) != RANKS:
+        raise RulesError("规则文件 promotion.ladder 必须按从低到高列出全部12个职级")
+    for r in ladder:
+        for key in ("alt_level", "level"):
+            if key in r and r[key] not in LEVELS:
+                raise RulesError(f"规则文件职级 {r['rank']} 的 {key} 无效：{r[key]}")
+        if not 0 <= float(r["min_years"]) <= 10:
+            raise RulesError(f"规则文件职级 {r['rank']} 的 min_years 超出范围：{r['min_years']}")
+    if rules["promotion"]["ceiling"] not in RANKS:
+        raise RulesError(f"规则文件 promotion.ceiling 无效：{rules['promotion']['ceiling']}")
+    if [lv["level"] for lv in rules["posts"]["levels"]] != list(LEVELS):
+        raise RulesError("规则文件 posts.levels 必须按从低到高列出全部职务层次")
+    for edu, rank in rules["initial_grade"].items():
+        if edu not in EDUCATIONS or rank not in RANKS:
+            raise RulesError(f"规则文件 initial_grade 无效：{edu} = {rank}")
+    if not 0 < float(rules["assessment"]["excellent_cap"]) <= 1:
+        raise RulesError("规则文件 assessment.excellent_cap 必须在 0 和 1 之间")
+
+
+def version(rules: dict) -> str:
+    """The version string a report or analysis cites."""
+    return str(rules["meta"]["version"])
+
+
+def _flatten(rules: dict) -> tuple[list[tuple], list[tuple]]:
+    params, lists = [], []
+
+    def walk(prefix: str, node: dict) -> None:
+        for key, value in node.items():
+            name = f"{prefix}{key}"
+            if isinstance(value, dict):
+                walk(name + ".", value)
+            elif isinstance(value, list):
+                if value and isinstance(value[0], dict):
+                    continue  # tables of rows (ladder, levels) get their own tables
+                lists.extend((name, str(v)) for v in value)
+            elif isinstance(value, bool):
+                params.append((name, float(value), str(value).lower()))
+            elif isinstance(value, int | float):
+                params.append((name, float(value), str(value)))
+            else:
+                params.append((name, None, str(value)))
+
+    walk("", rules)
+    return params, lists
+
+
+def install(con: duckdb.DuckDBPyConnection, rules: dict) -> None:
+    """Create the temporary rule_* tables on ``con`` (read-only connections included)."""
+    params, lists = _flatten(rules)
+    frames = {
+        "rule_params": pd.DataFrame(params, columns=["name", "num", "txt"]),
+        "rule_lists": pd.DataFrame(lists, columns=["name", "value"]),
+        "rule_ranks_src": pd.DataFrame(
+            [
+                (r["rank"], i + 1, float(r["min_years"]), r.get("alt_level"), r.get("level"))
+                for i, r in enumerate(rules["promotion"]["ladder"])
+            ],
+            columns=["rank", "step", "min_years", "alt_level", "level"],
+        ),
+        "rule_levels_src": pd.DataFrame(
+            [(lv["level"], i, int(lv["appointment_training_days"]))
+             for i, lv in enumerate(rules["posts"]["levels"])],
+            columns=["level", "step", "appointment_training_days"],
+        ),
+        "rule_initial_grade_src": pd.DataFrame(
+            list(rules["initial_grade"].items()), columns=["education", "rank"]
+        ),
+    }
+    for name, frame in frames.items():
+        con.register(f"_{name}", frame)
+    con.execute(
+        """
+        create or replace temp table rule_params as
+            select name::varchar as name, num::double as num, txt::varchar as txt from _rule_params;
+        create or replace temp table rule_lists as
+            select name::varchar as name, value::varchar as value from _rule_lists;
+        create or replace temp table rule_ranks as
+            select rank::rank_name as rank, step::integer as step, min_years::double as min_years,
+                   (min_years * 12)::integer as required_months,
+                   alt_level::post_level as alt_level, level::post_level as level
+            from _rule_ranks_src;
+        create or replace temp table rule_levels as
+            select level::post_level as level, step::integer as step,
+                   appointment_training_days::integer as appointment_training_days
+            from _rule_levels_src;
+        create or replace temp table rule_initial_grade as
+            select education::education as education, rank::rank_name as rank
+            from _rule_initial_grade_src;
+        """
+    )
+    for name in frames:
+        con.unregister(f"_{name}")

@@ -1,0 +1,34 @@
+-- macros.sql — the scalar definitions of SPEC §5 "General", defined once, used everywhere.
+-- Loaded as temporary macros on every connection (read-only included).
+
+-- full months from a to d: the largest m with a + m months <= d (month-end clamped:
+-- 2024-01-31 + 1 month = 2024-02-29). Counts elapsed time, not month boundaries crossed.
+create or replace temp macro full_months(a, d) as (
+    ((year(d) - year(a)) * 12 + month(d) - month(a))
+    - case
+        when a + to_months(((year(d) - year(a)) * 12 + month(d) - month(a))::integer) > d then 1
+        else 0
+      end
+);
+
+-- age on d in whole years: a birthday on d counts as passed (born 1984-06-30 is 40 on
+-- 2024-06-30). Same clamping as full months: born 29 Feb, a year older on 28 Feb of a common year.
+create or replace temp macro age_on(birth, d) as (full_months(birth, d) // 12);
+
+-- active on d: entry_date <= d and (exit_date is null or exit_date > d).
+create or replace temp macro active_on(entry_date, exit_date, d) as (
+    entry_date <= d and (exit_date is null or exit_date > d)
+);
+
+-- an interval [s, e) with an open end (e is null) covers d.
+create or replace temp macro covers(s, e, d) as (s <= d and (e is null or e > d));
+
+-- rule values by name, e.g. rule_num('general.young_age_limit').
+create or replace temp macro rule_num(k) as (select num from rule_params where name = k);
+create or replace temp macro rule_txt(k) as (select txt from rule_params where name = k);
+
+-- 31 December (rules: general.year_end) of year y.
+create or replace temp macro year_end(y) as (
+    make_date(y::bigint, split_part(rule_txt('general.year_end'), '-', 1)::bigint,
+              split_part(rule_txt('general.year_end'), '-', 2)::bigint)
+);

@@ -1,0 +1,453 @@
+"""The county's people and their careers, simulated year by year, vectorised over persons.
+
+``State`` holds one array per attribute over every person who ever served; each yearly step
+updates whole cohorts at once. Careers obey the same rules file the analyses read (ladder,
+minimum years, grade effects, ceiling, initial grades) and the quotas written to ``quotas``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .calendar import NEVER, add_months, age, day, first_of_next_month, full_months, year_of, ymd
+from .params import Params
+
+GRADES = ("", "优秀", "称职", "基本称职", "不称职", "不定等次")  # code 0 = no record
+EXC, COMP, BASIC, INCOMP, UNGRADED = 1, 2, 3, 4, 5
+EDUCATIONS = ("高中", "中专", "大专", "本科", "硕士研究生", "博士研究生")
+CHANNELS = ("考试录用", "选调生", "遴选", "调任", "军转安置", "其他")
+RANK_REASONS = ("定级", "晋升", "平级调整", "降级")
+DEF, PROMO, LATERAL = 0, 1, 2
+
+
+@dataclass
+class Rules:
+    """The numbers the simulation needs from the rules file."""
+
+    required_months: np.ndarray    # by target step (index 1..12)
+    alt_level: np.ndarray          # by target step: leadership level step whose tenure counts, 0 = none
+    ceiling: int
+    initial_step: np.ndarray       # by education code
+    excellent_cut: int
+    uncounted_penalty: int
+    cutoff_month_day: tuple[int, int]
+    young: int
+    probation_months: int
+    cap: float
+    block: int
+    first_leadership_years: int
+
+    @classmethod
+    def from_dict(cls, r: dict) -> Rules:
+        from ..rules import EDUCATIONS as EDU, LEVELS, RANKS
+        ladder = r["promotion"]["ladder"]
+        req = np.zeros(13, dtype=np.int64)
+        alt = np.zeros(13, dtype=np.int64)
+        for i, row in enumerate(ladder, start=1):
+            req[i] = int(round(float(row["min_years"]) * 12))
+            alt[i] = LEVELS.index(row["alt_level"]) if row.get("alt_level") else 0
+        init = np.array([RANKS.index(r["initial_grade"][e]) + 1 for e in EDU])
+        m, d = (int(x) for x in r["promotion"]["tenure_year_cutoff"].split("-"))
+        return cls(req, alt, RANKS.index(r["promotion"]["ceiling"]) + 1, init,
+                   int(r["promotion"]["excellent_reduction_months"]),
+                   int(r["promotion"]["uncounted_penalty_months"]), (m, d),
+                   int(r["general"]["young_age_limit"]), int(r["general"]["probation_months"]),
+                   float(r["assessment"]["excellent_cap"]), int(r["assessment"]["streak_block_years"]),
+                   int(r["posts"]["first_leadership_years"]))
+
+
+@dataclass
+class Log:
+    """Rows of one output table, collected as column arrays and concatenated at the end."""
+
+    columns: tuple[str, ...]
+    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+
+    def add(self, *cols) -> None:
+        n = len(cols[0])
+        if n:
+            self.parts.append(tuple(np.broadcast_to(c, n) if np.ndim(c) == 0 else np.asarray(c) for c in cols))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        if not self.parts:
+            return {c: np.array([], dtype=np.int64) for c in self.columns}
+        return {c: np.concatenate([p[i] for p in self.parts]) for i, c in enumerate(self.columns)}
+
+
+class State:
+    """Every person who ever served, one array per attribute (index = person number)."""
+
+    def __init__(self, capacity: int, years: range):
+        self.n = 0
+        z32 = lambda: np.zeros(capacity, dtype=np.int32)  # noqa: E731
+        self.birth, self.entry, self.unit = z32(), z32(), z32()
+        self.exit = np.full(capacity, NEVER, dtype=np.int32)
+        self.exit_reason = np.zeros(capacity, dtype=np.int8)
+        self.female = np.zeros(capacity, dtype=bool)
+        self.edu = np.zeros(capacity, dtype=np.int8)
+        self.channel = np.zeros(capacity, dtype=np.int8)
+        self.latent = np.zeros(capacity, dtype=np.float32)
+        self.rank = np.zeros(capacity, dtype=np.int8)          # 0 = not yet graded (probation)
+        self.rank_start = np.full(capacity, NEVER, dtype=np.int32)
+        self.rank_reason = np.zeros(capacity, dtype=np.int8)
+        self.level = np.zeros(capacity, dtype=np.int8)
+        self.post_start = z32()
+        self.title = np.zeros(capacity, dtype=np.int16)
+        self.discipline_until = z32()
+        self.step_down_on = np.full(capacity, NEVER, dtype=np.int32)
+        self.trial_end = z32()
+        self.y0 = years.start
+        self.grades = np.zeros((capacity, len(years)), dtype=np.int8)
+        self.pool_since = np.full((2, capacity), NEVER, dtype=np.int32)
+
+    def active(self, t: int) -> np.ndarray:
+        s = slice(0, self.n)
+        return (self.entry[s] <= t) & (self.exit[s] > t)
+
+    def grade(self, year: int) -> np.ndarray:
+        k = year - self.y0
+        if k < 0 or k >= self.grades.shape[1]:
+            return np.zeros(self.n, dtype=np.int8)
+        return self.grades[: self.n, k]
+
+
+class Careers:
+    """The yearly steps: exits, promotions, recruitment, assessment, pools."""
+
+    def __init__(self, p: Params, rules: Rules, rng: np.random.Generator, units, logs: dict[str, Log]):
+        self.p, self.r, self.rng, self.u, self.logs = p, rules, rng, units, logs
+        cap = int(p.persons * (1.25 + 0.05 * (p.end_year - p.start_year))) + 64
+        self.s = State(cap, range(p.start_year - p.warmup_years, p.end_year + 1))
+        self.quota = np.zeros(13, dtype=np.float64)
+
+    # ---------------------------------------------------------------- posts and ranks
+    def change_post(self, idx: np.ndarray, t: np.ndarray, unit: np.ndarray, level: np.ndarray,
+                    title: np.ndarray) -> None:
+        s = self.s
+        self.logs["posts"].add(idx, s.unit[idx], s.title[idx], s.level[idx], s.post_start[idx], t)
+        s.unit[idx], s.level[idx], s.title[idx], s.post_start[idx] = unit, level, title, t
+
+    def change_rank(self, idx: np.ndarray, t: np.ndarray, step: np.ndarray, reason: int) -> None:
+        s = self.s
+        had = s.rank[idx] > 0
+        i = idx[had]
+        self.logs["ranks"].add(i, s.rank[i], s.rank_start[i], np.broadcast_to(t, idx.shape)[had], s.rank_reason[i])
+        s.rank[idx], s.rank_start[idx], s.rank_reason[idx] = step, t, reason
+
+    # ---------------------------------------------------------------- the stock in year one
+    def seed_stock(self) -> None:
+        p, s, rng, u = self.p, self.s, self.rng, self.u
+        n = p.persons
+        t0 = day(p.start_year)
+        age0 = 23 + 36 * rng.beta(1.6, 1.25, n)
+        young = age0 < 35
+        female = rng.random(n) < np.where(young, p.female_share_young, p.female_share_old)
+        age0 = np.where(female, np.minimum(age0, 54.5), age0)
+        birth = (t0 - age0 * 365.25).astype(np.int32)
+        edu = np.where(age0 < 35, rng.choice(6, n, p=[.01, .01, .12, .70, .15, .01]),
+                       rng.choice(6, n, p=[.04, .05, .30, .55, .06, .0]))
+        entry_age = 21.5 + 2 * edu.clip(2, 5) - 4 + rng.gamma(2.0, 0.8, n)
+        entry = np.minimum(birth + (entry_age * 365.25).astype(np.int32), t0 - 200 - rng.integers(0, 300, n))
+        i = self._append(n, birth, female, edu, entry, rng.choice([0, 1, 2, 3, 4], n, p=[.7, .1, .1, .06, .04]))
+        s.latent[i] = rng.standard_normal(n)
+        # past careers: the entry grade, then a step every few years, up to the ceiling
+        served = (t0 - entry) / 365.25 - 1
+        pace = np.clip(p.stock_pace_years - 0.8 * s.latent[i] + rng.normal(0, 0.8, n), 2.2, 12)
+        steps = np.minimum(self.r.initial_step[edu] + np.floor(np.maximum(served, 0) / pace), self.r.ceiling)
+        since = np.minimum(served, pace) * rng.random(n)
+        rstart = (t0 - np.maximum(since, 0.05) * 365.25).astype(np.int32)
+        s.rank[i], s.rank_start[i] = steps, rstart
+        s.rank_reason[i] = np.where(steps > self.r.initial_step[edu], PROMO, DEF)
+        # units by size; then each unit's leadership team from its most senior members
+        s.unit[i] = rng.choice(len(u.size_weight), n, p=u.size_weight / u.size_weight.sum())
+        s.post_start[i] = np.maximum(entry, (t0 - rng.gamma(2.0, 2.5, n) * 365.25).astype(np.int32))
+        self._seat_stock_leaders(i, t0)
+        # three years of grades before start_year so promotion rules have history
+        for y in range(p.start_year - p.warmup_years, p.start_year):
+            self.assess(y, warmup=True)
+        for k in range(3, self.r.ceiling + 1):
+            self.quota[k] = (s.rank[: s.n] == k).sum() / n * (1 + p.quota_slack)
+
+    def _append(self, n, birth, female, edu, entry, channel) -> np.ndarray:
+        s = self.s
+        i = np.arange(s.n, s.n + n)
+        s.n += n
+        s.birth[i], s.female[i], s.edu[i], s.entry[i], s.channel[i] = birth, female, edu, entry, channel
+        s.post_start[i] = entry
+        trial = (channel == 0) | (channel == 1)
+        s.trial_end[i] = np.where(trial, add_months(entry, self.r.probation_months), entry)
+        return i
+
+    def _seat_stock_leaders(self, i: np.ndarray, t0: int) -> None:
+        s, u, rng = self.s, self.u, self.rng
+        seniority = s.rank[i] + 0.3 * s.latent[i] + rng.normal(0, 0.7, len(i)) + 0.03 * (t0 - s.birth[i]) / 365.25
+        for level in (4, 3, 2, 1):
+            seats = u.seats[:, level]
+            free = (s.level[i] == 0) & (s.rank[i] >= (5 if level >= 3 else 3))
+            if level >= 3:
+                pool = i[free]
+                order = pool[np.argsort(-seniority[free])][: seats[0]]
+                s.level[order], s.unit[order] = level, 0
+            else:
+                order = np.lexsort((-seniority[free], s.unit[i[free]]))
+                pool = i[free][order]
+                pos = np.arange(len(pool)) - np.searchsorted(s.unit[pool], s.unit[pool])
+                take = pool[pos < seats[s.unit[pool]]]
+                s.level[take] = level
+        led = i[s.level[i] > 0]
+        s.post_start[led] = np.maximum(s.entry[led], t0 - (rng.gamma(2.0, 2.2, len(led)) * 365.25).astype(np.int32))
+        s.title[i] = u.title_code(s.unit[i], s.level[i], rng)
+
+    # ---------------------------------------------------------------- exits
+    def exits(self, y: int) -> None:
+        p, s, rng = self.p, self.s, self.rng
+        ys, ye = day(y), day(y, 12, 31)
+        act = np.flatnonzero(s.active(ys))
+        f = s.female[act]
+        retire_age = np.where(f & (s.level[act] < 3), p.retire_age_female, p.retire_age_male)
+        # retirement on the first day of the month after the birthday
+        retire_on = first_of_next_month(add_months(s.birth[act], retire_age * 12))
+        retiring = retire_on <= ye
+        young = age(s.birth[act], ys) < self.r.young
+        quit_p = np.where(young, p.quit_rate_young, p.quit_rate_old)
+        quitting = ~retiring & (rng.random(len(act)) < quit_p)
+        quit_on = ys + rng.integers(0, 365, len(act))
+        who = np.concatenate([act[retiring], act[quitting]])
+        when = np.concatenate([np.maximum(retire_on[retiring], ys), quit_on[quitting]]).astype(np.int32)
+        why = np.concatenate([np.full(retiring.sum(), 1), rng.choice([2, 3, 4], quitting.sum(), p=[.6, .35, .05])])
+        # dismissal after two 不称职 years in a row
+        bad = act[(s.grade(y - 1)[act] == INCOMP) & (s.grade(y - 2)[act] == INCOMP)]
+        bad = np.setdiff1d(bad, who)
+        who = np.concatenate([who, bad])
+        when = np.concatenate([when, np.full(len(bad), day(y, 3, 1), dtype=np.int32)])
+        why = np.concatenate([why, np.full(len(bad), 5)])
+        s.exit[who], s.exit_reason[who] = when, why
+
+    # ---------------------------------------------------------------- older leaders step down
+    def step_downs(self, y: int, round_day: int) -> None:
+        s, p, rng = self.s, self.p, self.rng
+        act = np.flatnonzero(s.active(round_day) & (s.exit[: s.n] > round_day + 90))
+        old = act[(s.level[act] >= 1) & (age(s.birth[act], round_day) >= p.step_down_age)
+                  & (s.rank[act] < self.r.ceiling)]
+        old = old[s.post_start[old] < round_day - 365]
+        k = int(round(p.step_down_rate * len(old)))
+        go = np.sort(rng.choice(old, k, replace=False)) if k else old[:0]
+        if not len(go):
+            return
+        t = (round_day - rng.integers(0, 80, len(go))).astype(np.int32)
+        self.change_post(go, t, s.unit[go], np.zeros(len(go), np.int8), np.zeros(len(go), np.int16))
+        s.step_down_on[go] = t
+
+    # ---------------------------------------------------------------- rank promotion (职级晋升)
+    def eligible(self, t: int, idx: np.ndarray) -> np.ndarray:
+        """SPEC §5 personal conditions for one step up, for persons idx on day t."""
+        s, r = self.s, self.r
+        nxt = s.rank[idx].astype(np.int64) + 1
+        ok = (s.rank[idx] > 0) & (s.rank_start[idx] <= t) & (nxt <= r.ceiling)
+        nxt = np.minimum(nxt, 12)
+        start = s.rank_start[idx].astype(np.int64)
+        tenure = np.where(ok, full_months(np.where(ok, start, t), t), 0)
+        alt = r.alt_level[nxt]
+        use_post = (alt > 0) & (s.level[idx] >= alt)
+        post_tenure = full_months(s.post_start[idx], t)
+        better = use_post & (post_tenure > tenure)
+        tenure = np.where(better, post_tenure, tenure)
+        start = np.where(better, s.post_start[idx], start)
+        sy, sm, sd = ymd(start)
+        cm, cd = r.cutoff_month_day
+        first = sy + ((sm > cm) | ((sm == cm) & (sd > cd)))
+        last = year_of(np.array([t]))[0] - 1
+        years = np.arange(s.y0, s.y0 + s.grades.shape[1])
+        g = s.grades[idx]
+        in_tenure = (years[None, :] >= first[:, None]) & (years[None, :] <= last)
+        exc = ((g == EXC) & in_tenure).sum(1)
+        unc = (((g == BASIC) | (g == INCOMP) | (g == UNGRADED)) & in_tenure).sum(1)
+        need = r.required_months[nxt] - r.excellent_cut * exc
+        have = tenure - r.uncounted_penalty * unc
+        last_grade = s.grade(last)[idx]
+        clean = s.discipline_until[idx] <= t
+        return ok & (have >= need) & ((last_grade == EXC) | (last_grade == COMP)) & clean
+
+    def rank_round(self, t: int, share: float, headcount: int) -> None:
+        s, p, rng = self.s, self.p, self.rng
+        act = np.flatnonzero(s.active(t))
+        elig = act[self.eligible(t, act)]
+        prio = s.latent[elig] + rng.normal(0, 0.6, len(elig)) + 4.0 * (np.abs(s.step_down_on[elig] - t) <= 85)
+        for k in range(self.r.ceiling, 1, -1):
+            cand = elig[s.rank[elig] == k - 1]
+            if not len(cand):
+                continue
+            if self.quota[k] > 0:
+                holders = ((s.rank[act] == k) & (s.rank_start[act] <= t)).sum()
+                room = int(np.floor(self.quota[k] * headcount) - holders)
+                room = int(np.floor(max(room, 0) * share * p.quota_fill + rng.random()))
+                sd = np.abs(s.step_down_on[cand] - t) <= 85
+                room = max(room, min(int(sd.sum()), int(np.floor(self.quota[k] * headcount) - holders)))
+                if room <= 0:
+                    continue
+                pick = cand[np.argsort(-prio[np.searchsorted(elig, cand)])][:room]
+            else:
+                pick = cand[rng.random(len(cand)) < share + 0.2]
+            self.change_rank(pick, t, np.full(len(pick), k), PROMO)
+
+    # ---------------------------------------------------------------- leadership promotion
+    def leadership(self, y: int) -> None:
+        s, p, u, rng = self.s, self.p, self.u, self.rng
+        for level in (4, 3, 2, 1):
+            t0 = day(y, 3, 1)
+            act = np.flatnonzero(s.active(t0) & (s.exit[: s.n] > day(y, 12, 31)))
+            held = np.bincount(s.unit[act][s.level[act] == level], minlength=len(u.seats))
+            vac_units = np.repeat(np.arange(len(u.seats)), np.maximum(u.seats[:, level] - held, 0))
+            if not len(vac_units):
+                continue
+            a = age(s.birth[act], t0)
+            served = full_months(s.post_start[act], t0)
+            work = full_months(s.entry[act], t0)
+            lower = s.level[act] == level - 1
+            if level == 1:
+                cond = lower & (work >= 12 * self.r.first_leadership_years) & (s.rank[act] >= 3) & (a <= 50)
+            elif level in (2, 4):
+                cond = lower & (served >= 24)
+            else:
+                cond = lower & (served >= 36) & (work >= 60)
+            cond &= (s.grade(y - 1)[act] <= COMP) & (s.grade(y - 1)[act] > 0) & (s.discipline_until[act] <= t0)
+            cand = act[cond]
+            if not len(cand):
+                continue
+            score = (s.latent[cand] + rng.normal(0, 0.8, len(cand))
+                     + p.young_leader_bonus * (a[cond] < self.r.young) + 0.2 * (s.rank[cand] - 3))
+            chosen = cand[np.argsort(-score)][: len(vac_units)]
+            units = rng.permutation(vac_units)[: len(chosen)]
+            same = (u.seats[s.unit[chosen], level] > 0) & (rng.random(len(chosen)) < 0.5)
+            units = np.where(same & (level <= 2), s.unit[chosen], units)
+            t = (day(y, 3, 1) + rng.integers(0, 280, len(chosen))).astype(np.int32)
+            self.change_post(chosen, t, units, np.full(len(chosen), level, np.int8),
+                             u.title_code(units, np.full(len(chosen), level), rng))
+            self.logs["appointments"].add(chosen, t, np.full(len(chosen), level))
+
+    def lateral_moves(self, y: int) -> None:
+        s, p, u, rng = self.s, self.p, self.u, self.rng
+        t0 = day(y, 6, 1)
+        act = np.flatnonzero(s.active(t0) & (s.level[: s.n] == 0) & (s.post_start[: s.n] < t0 - 365))
+        go = act[rng.random(len(act)) < p.lateral_move_rate]
+        units = rng.choice(len(u.size_weight), len(go), p=u.size_weight / u.size_weight.sum())
+        t = (t0 + rng.integers(0, 180, len(go))).astype(np.int32)
+        self.change_post(go, t, units, np.zeros(len(go), np.int8), np.zeros(len(go), np.int16))
+
+    # ---------------------------------------------------------------- recruitment
+    def recruit(self, y: int, headcount: int) -> np.ndarray:
+        s, p, rng, r = self.s, self.p, self.rng, self.r
+        mid = day(y, 7, 1)
+        stay = (s.active(mid) | ((s.entry[: s.n] > mid) & (s.entry[: s.n] <= day(y, 12, 31)))).sum()
+        leaving = ((s.exit[: s.n] > mid) & (s.exit[: s.n] <= day(y, 12, 31))).sum()
+        n = max(int(headcount - stay + leaving * 0.5), 0)
+        if not n:
+            return np.array([], dtype=np.int64)
+        transfer = rng.random(n) < p.transfer_in_share
+        channel = np.where(transfer, rng.choice([2, 3, 4], n, p=[.5, .3, .2]),
+                           rng.choice([0, 1], n, p=[.85, .15]))
+        edu = rng.choice(6, n, p=[.005, .01, .09, .72, .17, .005])
+        edu = np.where(channel == 1, np.maximum(edu, 3), edu)
+        entry_age = np.where(transfer, rng.uniform(28, 42, n),
+                             20.5 + np.array([0, 0, 1, 2, 5, 8])[edu] + rng.gamma(2.0, 0.9, n))
+        month = np.where(transfer, rng.integers(1, 13, n), rng.choice([7, 8, 9, 10], n, p=[.2, .4, .3, .1]))
+        entry = np.array([day(y, int(m), 1) for m in range(1, 13)])[month - 1] + rng.integers(0, 25, n)
+        female = rng.random(n) < p.female_share_young
+        birth = (entry - entry_age * 365.25).astype(np.int32)
+        i = self._append(n, birth, female, edu, entry.astype(np.int32), channel)
+        s.latent[i] = rng.standard_normal(n)
+        deficit = np.maximum(self.u.size_weight / self.u.size_weight.sum() * headcount
+                             - np.bincount(s.unit[np.flatnonzero(s.active(mid))], minlength=len(self.u.seats)), 0.5)
+        deficit[0] = 0.0
+        s.unit[i] = rng.choice(len(deficit), n, p=deficit / deficit.sum())
+        s.post_start[i] = s.entry[i]
+        # probation, then the initial grade (定级) from the rules; transfers keep a grade
+        trial = ~transfer
+        grade_on = s.trial_end[i]
+        tr_step = np.clip(r.initial_step[edu] + ((entry_age - 25) // 4).astype(int), 1, 7)
+        s.rank[i] = np.where(trial, r.initial_step[edu], tr_step)
+        s.rank_start[i] = np.where(trial, grade_on, s.entry[i])
+        s.rank_reason[i] = np.where(trial, DEF, LATERAL)
+        return i
+
+    # ---------------------------------------------------------------- annual assessment
+    def assess(self, y: int, warmup: bool = False) -> np.ndarray:
+        s, p, rng, u = self.s, self.p, self.rng, self.u
+        ye = day(y, 12, 31)
+        s.latent[: s.n] = (p.latent_persistence * s.latent[: s.n]
+                           + np.sqrt(1 - p.latent_persistence**2) * rng.standard_normal(s.n))
+        act = np.flatnonzero(s.active(ye) & (s.entry[: s.n] <= ye))
+        young = age(s.birth[act], ye) < self.r.young
+        sd = np.where(young, p.noise_sd_young, p.noise_sd_old)
+        # units rotate 优秀 among ordinary young staff; seniors and leaders are rated on record
+        repeat = (s.grade(y - 1)[act] == EXC) & young & (s.level[act] == 0)
+        score = (s.latent[act] + sd * rng.standard_normal(len(act)) + p.senior_bonus * ~young
+                 - p.rotation_penalty * repeat)
+        grade = np.full(len(act), COMP, dtype=np.int8)
+        # excellent: the top share of each unit, rounded at random (small units are lumpy)
+        unit = s.unit[act]
+        order = np.lexsort((-score, unit))
+        ranked = act[order]
+        u_sorted = unit[order]
+        pos = np.arange(len(ranked)) - np.searchsorted(u_sorted, u_sorted)
+        size = np.bincount(unit, minlength=len(u.seats))
+        quota = np.floor(size * u.excellent_rate + u.round_noise[y % 7]).astype(int)
+        top = pos < quota[u_sorted]
+        g_sorted = np.where(top, EXC, COMP).astype(np.int8)
+        grade[order] = g_sorted
+        low = score < np.quantile(score, p.basic_rate + p.incompetent_rate) if len(score) else score < 0
+        grade[low] = BASIC
+        grade[low & (score < np.quantile(score, p.incompetent_rate))] = INCOMP
+        # in probation at year end, or under a 处分 → 不定等次
+        in_trial = s.trial_end[act] > ye
+        grade[in_trial | (s.discipline_until[act] > ye - 180) & (rng.random(len(act)) < 0.5)] = UNGRADED
+        s.grades[act, y - s.y0] = grade
+        return act
+
+    # ---------------------------------------------------------------- pools
+    def pools(self, y: int) -> None:
+        p, s, rng = self.p, self.s, self.rng
+        t = day(y, 3, 15)
+        act = s.active(t)
+        idx = np.arange(s.n)
+        last = s.grade(y - 1)
+        a = age(s.birth[: s.n], t)
+        for k, (since, name) in enumerate(((p.young_pool_from, "young"), (p.two_type_pool_from, "two"))):
+            if y < since:
+                continue
+            member = s.pool_since[k, : s.n] < NEVER
+            when = (t + rng.integers(0, 45, s.n)).astype(np.int32)
+            # leavers are closed at their exit date when the tables are written
+            if name == "young":
+                out_age = member & act & (a >= self.r.young)
+                out_bad = member & act & ((last == BASIC) | (last == INCOMP))
+                self._pool_exit(k, idx[out_age], when[out_age], 1)
+                self._pool_exit(k, idx[out_bad & ~out_age], when[out_bad & ~out_age], 2)
+                ok = (act & ~member & (a < self.r.young - 1) & (s.entry[: s.n] < t - 365)
+                      & ((last == EXC) | (last == COMP)) & (s.latent[: s.n] > p.young_pool_latent_cut))
+                new = idx[ok & (rng.random(s.n) < 0.85)]
+            else:
+                out_age = member & act & (a >= 55)
+                promoted = member & act & (s.level[: s.n] >= 3)
+                out_bad = member & act & ((last == BASIC) | (last == INCOMP)) & ~out_age
+                self._pool_exit(k, idx[out_age], when[out_age], 1)
+                self._pool_exit(k, idx[promoted & ~out_age], when[promoted & ~out_age], 3)
+                self._pool_exit(k, idx[out_bad & ~promoted], when[out_bad & ~promoted], 2)
+                member = s.pool_since[k, : s.n] < NEVER
+                room = int(p.two_type_pool_share * act.sum()) - int((member & act).sum())
+                ok = (act & ~member & (a < 50) & (s.entry[: s.n] < t - 3 * 365)
+                      & ((last == EXC) | (last == COMP)) & (s.level[: s.n] < 3))
+                cand = idx[ok]
+                score = (s.latent[cand] + p.two_type_seniority_weight * (s.rank[cand] + 1.5 * s.level[cand])
+                         + rng.normal(0, 0.5, len(cand)))
+                new = cand[np.argsort(-score)][: max(room, 0)]
+            new = new[s.exit[new] > when[new]]
+            s.pool_since[k, new] = when[new]
+
+    def _pool_exit(self, k: int, idx: np.ndarray, t: np.ndarray, reason: int) -> None:
+        s = self.s
+        self.logs["pools"].add(idx, np.full(len(idx), k), s.pool_since[k, idx], t, np.full(len(idx), reason))
+        s.pool_since[k, idx] = NEVER
+

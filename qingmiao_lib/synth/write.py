@@ -1,0 +1,131 @@
+"""Write the simulated county into the schema: numeric frames in, SQL maps codes to vocabulary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import db, sql
+from .activities import MODES, PROGRAMS, RATINGS, REWARDS, SUPERVISION, TASKS, TOPICS, TRAINING_KINDS
+from .calendar import NEVER, add_months
+from .model import CHANNELS, EDUCATIONS, GRADES, RANK_REASONS, Careers
+from .names import person_names
+from .units import KINDS, TITLES
+
+_EXIT_REASONS = ("", "退休", "调出", "辞职", "其他", "辞退")
+_POOL_EXIT = ("退出公务员队伍", "超龄", "考核结果", "提拔使用")
+_POOLS = ("年轻公务员库", "两型干部库")
+_VOCAB = {
+    "v_kind": KINDS, "v_title": TITLES, "v_edu": EDUCATIONS, "v_channel": CHANNELS,
+    "v_reason": RANK_REASONS, "v_exit": _EXIT_REASONS, "v_pool_exit": _POOL_EXIT, "v_pool": _POOLS,
+    "v_tkind": TRAINING_KINDS, "v_mode": MODES, "v_topic": TOPICS, "v_program": PROGRAMS,
+    "v_rating": RATINGS, "v_task": TASKS, "v_sup": SUPERVISION, "v_reward": REWARDS, "v_grade": GRADES,
+}
+
+
+def _days(a: np.ndarray) -> np.ndarray:
+    """Day numbers with NEVER as missing, for SQL (NULL when missing)."""
+    a = np.asarray(a, dtype=np.int64)
+    out = pd.array(a, dtype="Int64")
+    out[a == NEVER] = pd.NA
+    return out
+
+
+def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
+    s, rng = c.s, c.rng
+    n = s.n
+    idx = np.arange(n)
+    exit_ = s.exit[:n]
+    # close what is still open at each leaver's exit
+    open_post = (idx, s.unit[:n], s.title[:n], s.level[:n], s.post_start[:n], exit_)
+    c.logs["posts"].add(*open_post)
+    graded = (s.rank[:n] > 0) & (s.rank_start[:n] < exit_)
+    c.logs["ranks"].add(idx[graded], s.rank[:n][graded], s.rank_start[:n][graded], exit_[graded],
+                        s.rank_reason[:n][graded])
+    for k in range(2):
+        m = s.pool_since[k, :n] < NEVER
+        c.logs["pools"].add(idx[m], k, s.pool_since[k, :n][m], exit_[m], 0)
+    frames = {name: pd.DataFrame(log.arrays()) for name, log in c.logs.items()}
+    frames["posts"] = frames["posts"][frames["posts"]["end"] > frames["posts"]["start"]]
+    frames["ranks"] = frames["ranks"][frames["ranks"]["end"] > frames["ranks"]["start"]]
+    for name in ("posts", "ranks"):
+        f = frames[name]
+        f["end"] = _days(f["end"].to_numpy())
+    p = frames["pools"]
+    p["exited"] = _days(p["exited"].to_numpy())
+    pr = frames["practices"]
+    pr["end"] = _days(pr["end"].to_numpy())
+    sup = frames["supervision"]
+    sup["until"] = _days(sup["until"].to_numpy())
+    m = frames["mentors"]
+    if len(m):
+        end = np.minimum.reduce([add_months(s.entry[m["pid"].to_numpy()], 60), exit_[m["pid"].to_numpy()],
+                                 exit_[m["mentor"].to_numpy()]]).astype(np.int64)
+        end = np.where(end > _last_day(c), NEVER, end)
+        m["end"] = _days(end)
+        frames["mentors"] = m[(m["end"].isna()) | (m["end"] > m["start"])]
+    else:
+        m["end"] = pd.array([], dtype="Int64")
+    frames["persons"] = _persons(c, rng)
+    frames["units"] = pd.DataFrame({"uid": np.arange(len(units.ids)), "unit_id": units.ids,
+                                    "name": units.name, "kind": units.kind})
+    g = s.grades[:n]
+    who, col = np.nonzero(g)
+    frames["annual"] = pd.DataFrame({"pid": who, "year": col + s.y0, "grade": g[who, col]})
+    for name, vocab in _VOCAB.items():
+        frames[name] = pd.DataFrame({"code": np.arange(len(vocab)), "value": list(vocab)})
+    for name, frame in frames.items():
+        con.register(f"_{name}", frame)
+    bar.update()
+    con.execute("begin transaction")
+    con.execute(sql.load("synth/load"))
+    con.execute(sql.load("synth/lectures"), {"first": c.p.lecture_from, "last": c.p.end_year})
+    con.execute(sql.load("synth/lecture_attendance"), {"seed": seed})
+    con.execute("commit")
+    for name in frames:
+        con.unregister(f"_{name}")
+    bar.update()
+
+
+def _last_day(c: Careers) -> int:
+    from .calendar import day
+    return day(c.p.end_year, 12, 31)
+
+
+def _persons(c: Careers, rng) -> pd.DataFrame:
+    s = c.s
+    n = s.n
+    female = s.female[:n]
+    birth = s.birth[:n].astype(np.int64)
+    age_now = (birth.max() - birth) / 365.25
+    party = rng.random(n) < np.clip(0.55 + 0.01 * age_now, 0.55, 0.92)
+    league = ~party & (rng.random(n) < 0.5)
+    democratic = ~party & ~league & (rng.random(n) < 0.15)
+    status = np.select([party, league, democratic], ["中共党员", "共青团员", "民主党派"], "群众").astype(object)
+    party_join = np.where(party, np.minimum(birth + (rng.uniform(19, 32, n) * 365.25).astype(np.int64),
+                                            s.entry[:n].astype(np.int64) + 5 * 365), NEVER)
+    edu = s.edu[:n]
+    degree = np.select([edu == 3, edu == 4, edu == 5], ["学士", "硕士", "博士"], "").astype(object)
+    degree[(edu == 3) & (rng.random(n) < 0.08)] = ""
+    degree[degree == ""] = None
+    ethnicity = np.where(rng.random(n) < 0.985, "汉族", np.where(rng.random(n) < 0.6, "回族", "满族")).astype(object)
+    transfer = s.trial_end[:n] == s.entry[:n]
+    work = np.where(transfer, s.entry[:n] - (rng.uniform(2, 12, n) * 365.25).astype(np.int64), s.entry[:n])
+    work = np.maximum(work, birth + 18 * 366)
+    return pd.DataFrame({
+        "pid": np.arange(n),
+        "name": person_names(rng, female),
+        "female": female,
+        "ethnicity": ethnicity,
+        "birth": birth,
+        "political_status": status,
+        "party_join": _days(party_join),
+        "edu": edu,
+        "degree": degree,
+        "full_time": rng.random(n) < np.where(age_now < 40, 0.9, 0.6),
+        "work_start": work,
+        "entry": s.entry[:n],
+        "channel": s.channel[:n],
+        "exit": _days(s.exit[:n]),
+        "exit_reason": s.exit_reason[:n],
+    })
