@@ -68,8 +68,8 @@ def connect(
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
             raise DatabaseLocked(
-                f"数据库 {path} 正被另一个程序以写入方式打开（例如正在运行的 qingmiao demo/import），"
-                "请待其结束后重试"
+                f"数据库 {path} 正被另一个程序占用（例如打开着的笔记本，或正在运行的 qingmiao demo/import），"
+                "请关闭该程序后重试"
             ) from None
         raise SchemaMismatch(f"无法打开数据库 {path}：{str(e).splitlines()[0]}") from None
     except duckdb.Error as e:

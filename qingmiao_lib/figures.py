@@ -1,1 +1,118 @@
-"""placeholder"""
+"""The headline figures F1–F9 of the seed article (SPEC §5), computed from the records.
+
+>>> import qingmiao_lib as qm
+>>> con = qm.connect("data/qingmiao.duckdb")              # doctest: +SKIP
+>>> qm.figures.headline(con, year=2023)                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from . import sql
+from .db import rules_version
+from .errors import QingmiaoError
+
+#: What each figure counts (Chinese labels for tables, charts and the report).
+LABELS = {
+    "F1": "年轻公务员库中40岁以下年轻公务员（人）",
+    "F2": "两型干部库中的年轻公务员（人）",
+    "F3": "年轻公务员参加培训（人次，不含网络培训）",
+    "F4": "选派到一线实践锻炼的年轻公务员（人）",
+    "F5": "年度考核优秀的年轻公务员（人）",
+    "F6": "连续三年优秀记三等功的年轻公务员（人）",
+    "F7": "提拔担任领导职务的年轻公务员（人）",
+    "F8": "晋升职级后退出领导岗位的年龄较大干部（人）",
+    "F9": "职级晋升的年轻公务员（人）",
+}
+
+#: The values reported in the seed article for Gaoping, 2023 (shared/seed/README.md), for
+#: comparison only: nothing computes from them.
+ARTICLE = {
+    "F1": (698, None), "F2": (106, 0.242), "F3": (820, None), "F4": (30, None),
+    "F5": (155, 0.49), "F6": (5, 0.238), "F7": (20, None), "F8": (8, None), "F9": (45, None),
+}
+
+#: Figures that are a share of a denominator.
+WITH_SHARE = ("F2", "F5", "F6")
+
+MIN_YEAR, MAX_YEAR = 1950, 2100
+
+
+def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
+    """The first and last year with people in the database (None when it holds no one)."""
+    first, last = con.execute(
+        "select year(min(entry_date)), year(coalesce(max(exit_date), max(entry_date)))"
+        " from persons"
+    ).fetchall()[0]
+    if first is None:
+        return None
+    last_assessed = con.execute("select max(year) from annual_assessments").fetchall()[0][0]
+    return int(first), max(int(last), int(last_assessed or last))
+
+
+def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
+    """The nine headline figures of ``year``, taken on 31 December unless a figure says otherwise.
+
+    Parameters
+    ----------
+    con
+        A connection from :func:`qingmiao_lib.connect`.
+    year
+        The figures' year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure: ``code`` (F1–F9), ``label``, ``value`` (persons; F3 training
+        records), ``denominator`` and ``share`` (F2, F5, F6; missing otherwise),
+        ``article_value`` and ``article_share`` (the seed article's Gaoping values).
+        ``attrs`` carries ``year``, ``as_of`` and ``rules_version``.
+
+    Raises
+    ------
+    QingmiaoError
+        When the database holds no records for ``year``.
+
+    Examples
+    --------
+    >>> df = headline(con, year=2023)                         # doctest: +SKIP
+    >>> df.set_index("code").loc["F9", "value"]               # doctest: +SKIP
+    45
+    """
+    year = int(year)
+    span = data_years(con)
+    if span is None:
+        raise QingmiaoError("数据库中没有人员记录（请先运行 qingmiao demo 或 qingmiao import）")
+    if not (MIN_YEAR <= year <= MAX_YEAR) or not (span[0] <= year <= span[1]):
+        raise QingmiaoError(f"{year}年没有数据：数据库记录的年份为 {span[0]}–{span[1]}")
+    df = con.execute(sql.load("figures/headline"), {"year": year}).df()
+    df["denominator"] = df["denominator"].astype("Int64")
+    df["share"] = (df["value"] / df["denominator"].astype("Float64")).where(
+        df["code"].isin(WITH_SHARE) & (df["denominator"] > 0)
+    )
+    df.insert(1, "label", df["code"].map(LABELS))
+    df["article_value"] = df["code"].map(lambda c: ARTICLE[c][0])
+    df["article_share"] = df["code"].map(lambda c: ARTICLE[c][1]).astype("Float64")
+    as_of = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
+    df.attrs.update(year=year, as_of=as_of.isoformat(), rules_version=rules_version(con))
+    return df
+
+
+def headline_json(con: duckdb.DuckDBPyConnection, *, year: int) -> dict:
+    """The figures as one JSON-ready object keyed ``"F1"`` … ``"F9"``.
+
+    Each entry is ``{"value": int}``, plus ``"share"`` (a fraction 0–1) and ``"denominator"``
+    for F2, F5 and F6. Nothing else: the year, as-of date and rules version are in the table
+    and CSV formats and in :func:`headline`'s ``attrs``.
+    """
+    df = headline(con, year=year)
+    out: dict = {}
+    for row in df.itertuples():
+        entry: dict = {"value": int(row.value)}
+        if row.code in WITH_SHARE:
+            entry["denominator"] = int(row.denominator)
+            entry["share"] = None if pd.isna(row.share) else round(float(row.share), 4)
+        out[row.code] = entry
+    return out

@@ -1,0 +1,166 @@
+"""The ``qingmiao`` command line (SPEC §7).
+
+Exit status: 0 success; 1 a data or environment problem (one line on stderr); 2 a usage problem.
+A user's mistake never prints a traceback; set QINGMIAO_DEBUG=1 to see one for a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import __version__
+from .config import DEFAULT_DB, PROJECT_DIR
+from .errors import QingmiaoError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"{self.prog}: 用法错误 usage error: {message}（--help 查看用法）\n")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"DuckDB database file (default {DEFAULT_DB})")
+    p.add_argument("--rules", type=Path, default=None, help="a locality rules file overriding the defaults")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="qingmiao", description="青苗工作台 Qingmiao Workbench")
+    parser.add_argument("--version", action="version", version=f"qingmiao {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("demo", help="build the simulated demo county database")
+    _common(p)
+    p.add_argument("--persons", type=_positive, default=2000, help="active headcount (default 2000)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the documented demo seed)")
+    p.add_argument("--force", action="store_true", help="replace an existing database")
+    p.add_argument("--if-missing", action="store_true", help="do nothing if the database already exists")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("figures", help="the headline figures F1–F9 of a year")
+    _common(p)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = sub.add_parser("report", help="write the offline HTML report of a year")
+    _common(p)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, default=None, help="output file (default reports/qingmiao-YEAR.html)")
+    p.add_argument("--unmasked", action="store_true", help="show names (stamps every page 含个人信息 注意保密)")
+
+    p = sub.add_parser("lab", help="open JupyterLab on notebooks/ against the database")
+    _common(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except QingmiaoError as e:
+        print(f"qingmiao {args.command}: {e}", file=sys.stderr)
+        return 1
+    except duckdb.Error as e:
+        if os.environ.get("QINGMIAO_DEBUG"):
+            raise
+        print(f"qingmiao {args.command}: 数据库错误：{str(e).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"qingmiao {args.command}: 已中断 interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _demo(args) -> int:
+    from . import synth
+    from .db import connect
+
+    if args.db.exists():
+        if args.if_missing and not args.force:
+            print(f"数据库已存在，跳过生成：{args.db}（重新生成请用 qingmiao demo --force）")
+            return 0
+        if args.force:
+            connect(args.db, read_only=False).close()  # refuses, with a clear message, if in use
+    seed = synth.DEFAULT_SEED if args.seed is None else args.seed
+    path = synth.build(args.db, persons=args.persons, seed=seed, force=args.force,
+                       progress=not args.quiet, rules=args.rules)
+    print(f"示范数据库已生成：{path}（{args.persons} 人，seed={seed}）")
+    return 0
+
+
+def _figures(args) -> int:
+    from . import figures
+    from .db import connect
+
+    con = connect(args.db, rules=args.rules)
+    try:
+        if args.format == "json":
+            print(json.dumps(figures.headline_json(con, year=args.year), ensure_ascii=False, indent=2))
+            return 0
+        df = figures.headline(con, year=args.year)
+    finally:
+        con.close()
+    if args.format == "csv":
+        sys.stdout.write(df.to_csv(index=False))
+        return 0
+    print(f"青苗助跑行动 核心指标（{args.year}年，截至 {df.attrs['as_of']}，规则版本 {df.attrs['rules_version']}）")
+    print(f"  {'指标':<4}{'数值':>7}{'占比':>8}{'分母':>7}{'文章值':>8}  说明")
+    for row in df.itertuples():
+        share = "" if pd.isna(row.share) else f"{row.share:.1%}"
+        denom = "" if pd.isna(row.denominator) else str(row.denominator)
+        article = str(row.article_value)
+        if not pd.isna(row.article_share):
+            article += f" ({row.article_share:.1%})"
+        print(f"  {row.code:<4}{row.value:>8}{share:>9}{denom:>8}  {article:<14}{row.label}")
+    return 0
+
+
+def _report(args) -> int:
+    from . import report
+    from .db import connect
+
+    con = connect(args.db, rules=args.rules)
+    try:
+        out = args.out or report.default_out(args.year)
+        if args.unmasked:
+            print("警告：--unmasked 生成的报告含个人信息，注意保密", file=sys.stderr)
+        path = report.write_report(con, year=args.year, out=out, unmasked=args.unmasked)
+    finally:
+        con.close()
+    print(f"报告已生成：{path}")
+    return 0
+
+
+def _lab(args) -> int:
+    from .db import connect
+
+    connect(args.db, rules=args.rules).close()  # a clear message now rather than in a notebook
+    env = dict(os.environ, QINGMIAO_DB=str(args.db.resolve()))
+    if args.rules:
+        env["QINGMIAO_RULES"] = str(args.rules.resolve())
+    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={PROJECT_DIR / 'notebooks'}"]
+    os.execvpe(cmd[0], cmd, env)
+    return 0  # pragma: no cover
+
+
+_COMMANDS = {"demo": _demo, "figures": _figures, "report": _report, "lab": _lab}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
