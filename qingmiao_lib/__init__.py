@@ -5,9 +5,13 @@
 >>> qm.figures.headline(con, year=2023)                 # doctest: +SKIP
 """
 
-from . import figures
+from . import charts, figures, structure
+from .config import default_db
 from .db import connect, rules_version
 from .errors import QingmiaoError
 
 __version__ = "0.1.0"
-__all__ = ["connect", "figures", "rules_version", "QingmiaoError", "__version__"]
+__all__ = [
+    "connect", "default_db", "rules_version", "charts", "figures", "structure",
+    "QingmiaoError", "__version__",
+]

@@ -26,6 +26,7 @@ def connect(
     read_only: bool = True,
     rules: str | Path | None = None,
     create: bool = False,
+    bulk_load: bool = False,
 ) -> duckdb.DuckDBPyConnection:
     """Open a Qingmiao database with its rules and SQL macros loaded.
 
@@ -39,6 +40,9 @@ def connect(
         A locality rules file overriding the shipped defaults (``rules/default.toml``).
     create
         Create the file and its schema if it does not exist (implies ``read_only=False``).
+    bulk_load
+        With ``create``: leave out the deferred primary keys (``sql/constraints.sql``) so a bulk
+        loader can fill the tables first and then call :func:`add_constraints`.
 
     Returns
     -------
@@ -79,7 +83,7 @@ def connect(
         if not _has_schema(con):
             if not create:
                 raise SchemaMismatch(f"{path} 不是青苗工作台数据库（缺少数据表），请用 qingmiao demo 或 qingmiao import 生成")
-            create_schema(con)
+            create_schema(con, constraints=not bulk_load)
         _check_version(con, path)
         loaded = rules_mod.load(rules)
         rules_mod.install(con, loaded)

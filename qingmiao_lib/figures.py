@@ -41,15 +41,15 @@ MIN_YEAR, MAX_YEAR = 1950, 2100
 
 
 def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
-    """The first and last year with people in the database (None when it holds no one)."""
-    first, last = con.execute(
-        "select year(min(entry_date)), year(coalesce(max(exit_date), max(entry_date)))"
-        " from persons"
-    ).fetchall()[0]
+    """The first and last year the records speak of (None when the database holds no one).
+
+    First: the earliest entry. Last: the latest dated record of any kind — an entry, exit,
+    assessment, rank, post, pool or training.
+    """
+    first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     if first is None:
         return None
-    last_assessed = con.execute("select max(year) from annual_assessments").fetchall()[0][0]
-    return int(first), max(int(last), int(last_assessed or last))
+    return int(first), int(last)
 
 
 def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:

@@ -1,13 +1,16 @@
 -- schema.sql — the whole data model of SPEC §3 (also the import contract).
 -- Grain is stated per table. Valid-time intervals are [start, end); an empty end = still current.
 -- Vocabularies are ENUMs holding the field's Chinese values.
--- Primary keys of the three high-volume fact tables (trainings has none: no natural key)
--- are added by constraints.sql, after a bulk load when there is one (an ART index built
--- once over loaded rows is ~10x cheaper than one maintained row by row).
--- Foreign keys: declared to persons/units/lectures for every table except the three
--- high-volume fact tables (trainings, lecture_attendance, regular_assessments), where a
--- DuckDB FK index costs ~3 GB and minutes per 40M rows at national scale; the importer
--- and `qingmiao check` enforce their references instead.
+-- Keys: every table with a natural key has a primary key. regular_assessments gets its key
+-- from constraints.sql, after a bulk load when there is one (an ART index built once over loaded
+-- rows instead of maintained row by row). Two tables have no declared key:
+--   trainings            no natural key (one person may take two courses of a kind on one day);
+--   lecture_attendance   (lecture_id, person_id) is unique, but the table holds one row per young
+--                        person per weekly session — ~100 million rows at 1 million persons — and a
+--                        DuckDB ART index over it alone outgrows 8 GiB; the importer and
+--                        `qingmiao check` enforce its uniqueness and references instead.
+-- Foreign keys: declared to persons/units for every table except the high-volume fact tables
+-- (trainings, lecture_attendance, regular_assessments), for the same reason.
 
 create type unit_kind as enum ('市直机关', '乡镇街道', '其他');
 create type gender as enum ('男', '女');
@@ -130,7 +133,8 @@ create table lectures (
     title varchar
 );
 
--- one row per person and lecture attended or excused; no row = absent
+-- one row per person and lecture attended or excused; no row = absent.
+-- (lecture_id, person_id) is unique: see the header for why it is not a declared key.
 create table lecture_attendance (
     lecture_id varchar not null,
     person_id varchar not null,

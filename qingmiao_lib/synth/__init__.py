@@ -115,12 +115,13 @@ def build(
     tmp = path.with_name(path.name + f".building-{os.getpid()}")
     for leftover in (tmp, Path(str(tmp) + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = db.connect(tmp, create=True, rules=rules)
+    con = db.connect(tmp, create=True, bulk_load=True, rules=rules)
     try:
         write_all(con, careers, units, seed=seed, bar=bar)
         db.set_meta(
             con, source=f"示范县模拟数据（seed={seed}, persons={persons}）", seed=seed, persons=persons,
             simulated_years=f"{p.start_year}-{p.end_year}", rules_version=rules_mod.version(loaded),
+            jurisdiction="示范县（模拟数据）",
             build_seconds=f"{time.perf_counter() - started:.1f}",
         )
         con.execute("checkpoint")

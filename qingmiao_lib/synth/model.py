@@ -41,7 +41,8 @@ class Rules:
 
     @classmethod
     def from_dict(cls, r: dict) -> Rules:
-        from ..rules import EDUCATIONS as EDU, LEVELS, RANKS
+        from ..rules import EDUCATIONS as EDU
+        from ..rules import LEVELS, RANKS
         ladder = r["promotion"]["ladder"]
         req = np.zeros(13, dtype=np.int64)
         alt = np.zeros(13, dtype=np.int64)
@@ -58,6 +59,17 @@ class Rules:
                    int(r["posts"]["first_leadership_years"]))
 
 
+def _compact(a) -> np.ndarray:
+    """int → int32 (person numbers, day numbers and codes all fit), float → float32: the logs of a
+    1,000,000-person county hold ~100 million rows, so their width matters."""
+    a = np.asarray(a)
+    if a.dtype.kind in "iu":
+        return a.astype(np.int32, copy=False)
+    if a.dtype.kind == "f":
+        return a.astype(np.float32, copy=False)
+    return a
+
+
 @dataclass
 class Log:
     """Rows of one output table, collected as column arrays and concatenated at the end."""
@@ -68,12 +80,17 @@ class Log:
     def add(self, *cols) -> None:
         n = len(cols[0])
         if n:
-            self.parts.append(tuple(np.broadcast_to(c, n) if np.ndim(c) == 0 else np.asarray(c) for c in cols))
+            self.parts.append(tuple(
+                np.broadcast_to(_compact(c), n) if np.ndim(c) == 0 else _compact(c) for c in cols
+            ))
 
     def arrays(self) -> dict[str, np.ndarray]:
+        """The columns, concatenated; the parts are released (call once)."""
         if not self.parts:
-            return {c: np.array([], dtype=np.int64) for c in self.columns}
-        return {c: np.concatenate([p[i] for p in self.parts]) for i, c in enumerate(self.columns)}
+            return {c: np.array([], dtype=np.int32) for c in self.columns}
+        out = {c: np.concatenate([p[i] for p in self.parts]) for i, c in enumerate(self.columns)}
+        self.parts = []
+        return out
 
 
 class State:

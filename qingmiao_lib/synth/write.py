@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .. import db, sql
-from .activities import MODES, PROGRAMS, RATINGS, REWARDS, SUPERVISION, TASKS, TOPICS, TRAINING_KINDS
+from .activities import (
+    MODES,
+    PROGRAMS,
+    RATINGS,
+    REWARDS,
+    SUPERVISION,
+    TASKS,
+    TOPICS,
+    TRAINING_KINDS,
+)
 from .calendar import NEVER, add_months
 from .model import CHANNELS, EDUCATIONS, GRADES, RANK_REASONS, Careers
 from .names import person_names
@@ -31,7 +41,15 @@ def _days(a: np.ndarray) -> np.ndarray:
     return out
 
 
+# Logs whose rows are edited in pandas before loading; the others go to DuckDB as Arrow tables
+# (zero-copy from numpy: they are the big ones).
+_EDITED = ("posts", "ranks", "pools", "practices", "supervision", "mentors")
+
+
 def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
+    """Load every table from the simulation's logs. The caller builds into a temporary file and
+    renames it when this returns, so a failed build leaves nothing behind; each table is committed
+    on its own so DuckDB can flush and free memory between them."""
     s, rng = c.s, c.rng
     n = s.n
     idx = np.arange(n)
@@ -45,18 +63,12 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     for k in range(2):
         m = s.pool_since[k, :n] < NEVER
         c.logs["pools"].add(idx[m], k, s.pool_since[k, :n][m], exit_[m], 0)
-    frames = {name: pd.DataFrame(log.arrays()) for name, log in c.logs.items()}
+    frames = {name: pd.DataFrame(c.logs[name].arrays()) for name in _EDITED}
     frames["posts"] = frames["posts"][frames["posts"]["end"] > frames["posts"]["start"]]
     frames["ranks"] = frames["ranks"][frames["ranks"]["end"] > frames["ranks"]["start"]]
-    for name in ("posts", "ranks"):
-        f = frames[name]
-        f["end"] = _days(f["end"].to_numpy())
-    p = frames["pools"]
-    p["exited"] = _days(p["exited"].to_numpy())
-    pr = frames["practices"]
-    pr["end"] = _days(pr["end"].to_numpy())
-    sup = frames["supervision"]
-    sup["until"] = _days(sup["until"].to_numpy())
+    for name, col in (("posts", "end"), ("ranks", "end"), ("pools", "exited"), ("practices", "end"),
+                      ("supervision", "until")):
+        frames[name][col] = _days(frames[name][col].to_numpy())
     m = frames["mentors"]
     if len(m):
         end = np.minimum.reduce([add_months(s.entry[m["pid"].to_numpy()], 60), exit_[m["pid"].to_numpy()],
@@ -66,24 +78,32 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
         frames["mentors"] = m[(m["end"].isna()) | (m["end"] > m["start"])]
     else:
         m["end"] = pd.array([], dtype="Int64")
+    for name, log in c.logs.items():
+        if name not in _EDITED:
+            frames[name] = pa.table(log.arrays())
     frames["persons"] = _persons(c, rng)
     frames["units"] = pd.DataFrame({"uid": np.arange(len(units.ids)), "unit_id": units.ids,
                                     "name": units.name, "kind": units.kind})
     g = s.grades[:n]
     who, col = np.nonzero(g)
-    frames["annual"] = pd.DataFrame({"pid": who, "year": col + s.y0, "grade": g[who, col]})
+    frames["annual"] = pa.table({"pid": who.astype(np.int32), "year": (col + s.y0).astype(np.int16),
+                                 "grade": g[who, col]})
     for name, vocab in _VOCAB.items():
         frames[name] = pd.DataFrame({"code": np.arange(len(vocab)), "value": list(vocab)})
     for name, frame in frames.items():
         con.register(f"_{name}", frame)
     bar.update()
-    con.execute("begin transaction")
-    con.execute(sql.load("synth/load"))
-    con.execute(sql.load("synth/lectures"), {"first": c.p.lecture_from, "last": c.p.end_year})
-    con.execute(sql.load("synth/lecture_attendance"), {"seed": seed})
-    con.execute("commit")
+    # DuckDB's own memory on the build connection: it spills beyond this, so a national-scale
+    # build stays within 8 GiB together with the simulation's arrays.
+    con.execute("set memory_limit = '3GB'")
+    con.execute("set preserve_insertion_order = false")
+    con.execute(sql.load("synth/load"))  # one autocommitted statement per table
     for name in frames:
         con.unregister(f"_{name}")
+    frames.clear()
+    con.execute(sql.load("synth/lectures"), {"first": c.p.lecture_from, "last": c.p.end_year})
+    con.execute(sql.load("synth/lecture_attendance"), {"seed": seed})
+    db.add_constraints(con)
     bar.update()
 
 

@@ -72,7 +72,8 @@ f6 as (
       and run_position % rule_num('assessment.streak_block_years')::integer = 0
 ),
 leadership_steps as (
-    -- each post with the level of the person's preceding post (the latest one started before it)
+    -- each post with the level of the person's preceding post (the latest one started before it);
+    -- a first-ever post (no preceding one, e.g. a transfer in at a leadership level) is no promotion
     select p.person_id, p.start_date, rl.step as level_step,
            (select max_by(pl.step, pp.start_date)
             from posts as pp join rule_levels as pl on pl.level = pp.level

@@ -1,0 +1,78 @@
+"""Shared fixtures: an empty in-memory Qingmiao database, a helper to fill it with a few
+hand-made rows, and one small simulated demo database per test session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+import qingmiao_lib as qm
+
+D = dt.date.fromisoformat
+
+# Defaults for the NOT NULL columns, so a fixture row only names what the test is about.
+_DEFAULTS = {
+    "units": {"name": "测试单位", "kind": "市直机关"},
+    "persons": {"name": "张三", "gender": "男", "birth_date": D("1990-01-01"),
+                "education": "本科", "entry_date": D("2015-07-01")},
+    "posts": {"unit_id": "U1", "title": "工作人员", "level": "无"},
+    "ranks": {"reason": "晋升"},
+    "trainings": {"kind": "在职培训", "hours": 24, "mode": "脱产"},
+}
+
+
+class Fixture:
+    """Insert rows into the database of a test: ``db.add("persons", person_id="P1", ...)``.
+
+    Values are bound as parameters; missing NOT NULL columns take the defaults above.
+    A unit ``U1`` exists from the start so posts can refer to it.
+    """
+
+    def __init__(self, con):
+        self.con = con
+        self.add("units", unit_id="U1")
+
+    def add(self, table: str, **row) -> Fixture:
+        values = {**_DEFAULTS.get(table, {}), **row}
+        cols = list(values)
+        marks = ", ".join("?" for _ in cols)
+        self.con.execute(
+            f"insert into {table} ({', '.join(cols)}) values ({marks})",  # table/cols: test code
+            [values[c] for c in cols],
+        )
+        return self
+
+    def add_many(self, table: str, rows: Iterable[dict]) -> Fixture:
+        for row in rows:
+            self.add(table, **row)
+        return self
+
+    def scalar(self, query: str, params=None):
+        return self.con.execute(query, params or []).fetchall()[0][0]
+
+
+@pytest.fixture
+def con():
+    """An empty Qingmiao database in memory, schema, rules and macros loaded."""
+    c = qm.connect(":memory:", create=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def db(con) -> Fixture:
+    """The empty database with a row-adding helper (see ``Fixture``)."""
+    return Fixture(con)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A small simulated county (300 persons), built once per test session."""
+    from qingmiao_lib import synth
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    synth.build(path, persons=300, seed=7, progress=False)
+    return path

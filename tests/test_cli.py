@@ -1,0 +1,135 @@
+"""The ``qingmiao`` command line end to end on a small demo county, and its manners:
+one line and exit 1 for a data problem, exit 2 for a usage problem, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qingmiao_lib.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qingmiao_lib.cli", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def one_line_error(proc: subprocess.CompletedProcess) -> str:
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "county.duckdb"
+    proc = run("demo", "--db", str(path), "--persons", "300", "--seed", "11", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert path.exists() and str(path) in proc.stdout
+    return path
+
+
+def test_figures_json_end_to_end(small_db):
+    proc = run("figures", "--db", str(small_db), "--year", "2023", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    assert list(got) == [f"F{i}" for i in range(1, 10)]
+    for code, entry in got.items():
+        assert isinstance(entry["value"], int) and entry["value"] >= 0
+        if code in ("F2", "F5", "F6"):
+            assert entry["denominator"] >= entry["value"]
+            if entry["denominator"]:
+                assert entry["share"] == pytest.approx(entry["value"] / entry["denominator"], abs=1e-4)
+        else:
+            assert set(entry) == {"value"}
+    # a 300-person county is about a seventh of the default one: F1 is in the tens, not hundreds
+    assert 20 <= got["F1"]["value"] <= 250
+
+
+def test_figures_table_and_csv_agree_with_json(small_db):
+    as_json = json.loads(run("figures", "--db", str(small_db), "--year", "2022", "--format", "json").stdout)
+    csv = run("figures", "--db", str(small_db), "--year", "2022", "--format", "csv").stdout.splitlines()
+    assert csv[0].startswith("code,label,value,denominator,share")
+    assert [int(line.split(",")[2]) for line in csv[1:]] == [e["value"] for e in as_json.values()]
+    table = run("figures", "--db", str(small_db), "--year", "2022")
+    assert table.returncode == 0
+    assert "2022-12-31" in table.stdout and "规则版本" in table.stdout
+
+
+def test_report_end_to_end(small_db, tmp_path):
+    out = tmp_path / "r" / "report.html"
+    proc = run("report", "--db", str(small_db), "--year", "2023", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text("utf-8")
+    assert str(out) in proc.stdout
+    assert html.count("* plotly.js v") == 1  # embedded exactly once
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?(https?:)?//", html)  # nothing fetched
+    assert "2023-12-31" in html and "cn-default" in html
+    # names never shown: no person's name from the database appears in the report
+    import duckdb
+    names = [r[0] for r in duckdb.connect(str(small_db), read_only=True)
+             .execute("select name from persons where length(name) >= 3 limit 50").fetchall()]
+    assert not [n for n in names if n in html]
+
+
+def test_year_out_of_range_is_one_line_exit_1(small_db):
+    proc = run("figures", "--db", str(small_db), "--year", "1900")
+    assert proc.returncode == 1
+    assert "1900" in one_line_error(proc)
+
+
+def test_year_not_a_number_is_usage_error():
+    proc = run("figures", "--year", "abc")
+    assert proc.returncode == 2
+    assert "abc" in one_line_error(proc)
+
+
+def test_missing_database_tells_what_to_run(tmp_path):
+    proc = run("figures", "--db", str(tmp_path / "none.duckdb"), "--year", "2023")
+    assert proc.returncode == 1
+    line = one_line_error(proc)
+    assert "qingmiao demo" in line and "qingmiao import" in line
+
+
+def test_demo_never_overwrites_without_force(small_db):
+    before = small_db.stat().st_mtime_ns
+    proc = run("demo", "--db", str(small_db), "--persons", "300")
+    assert proc.returncode == 1
+    assert "--force" in one_line_error(proc)
+    assert small_db.stat().st_mtime_ns == before
+
+
+def test_unknown_command_and_option_are_usage_errors(capsys):
+    for argv in (["nonsense"], ["figures", "--year", "2023", "--format", "xml"], ["demo", "--persons", "-5"]):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_database_held_by_a_writer_gets_a_clear_message(small_db, tmp_path):
+    # another process (a running import, say) holds the file open for writing
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)",
+         str(small_db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        proc = run("figures", "--db", str(small_db), "--year", "2023")
+        assert proc.returncode == 1
+        assert "占用" in one_line_error(proc)
+        proc = run("demo", "--db", str(small_db), "--persons", "300", "--force")
+        assert proc.returncode == 1
+        assert "占用" in one_line_error(proc)
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    assert run("figures", "--db", str(small_db), "--year", "2023").returncode == 0

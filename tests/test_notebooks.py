@@ -1,0 +1,38 @@
+"""Every notebook runs headless, top to bottom, against a small demo database, and is committed
+without outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_is_committed_without_outputs(path):
+    nb = json.loads(path.read_text("utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code, "a notebook without code cells"
+    assert not any(c.get("outputs") or c.get("execution_count") for c in code)
+    assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in code)
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_runs_headless(path, demo_db, monkeypatch, tmp_path):
+    monkeypatch.setenv("QINGMIAO_DB", str(demo_db))
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=180, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
+    # the figures were drawn: at least one plotly figure in the outputs
+    mimes = {m for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+             for m in o.get("data", {})}
+    assert "application/vnd.plotly.v1+json" in mimes

@@ -1,0 +1,274 @@
+"""The DDL of SPEC §3 (schema.sql, constraints.sql) and opening a database file (db.connect):
+vocabularies, intervals, keys, the schema version, and the errors a user can meet."""
+
+from __future__ import annotations
+
+import select
+import subprocess
+import sys
+import time
+from datetime import date
+
+import duckdb
+import pytest
+
+import qingmiao_lib as qm
+from qingmiao_lib.config import SCHEMA_VERSION
+from qingmiao_lib.db import TABLES, meta
+from qingmiao_lib.errors import DatabaseLocked, DatabaseMissing, SchemaMismatch
+
+D = date.fromisoformat
+
+
+# ---------------------------------------------------------------------------------------------
+# tables and the schema version
+# ---------------------------------------------------------------------------------------------
+
+def test_every_table_of_spec_3_exists(con):
+    got = {t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main'"
+    ).fetchall()}
+    assert got == {*TABLES, "meta"}
+    assert len(TABLES) == 16
+
+
+def test_schema_version_is_stored_in_meta(con):
+    assert meta(con)["schema_version"] == SCHEMA_VERSION
+    assert con.execute(
+        "select value from meta where key = 'schema_version'"
+    ).fetchall() == [(SCHEMA_VERSION,)]
+
+
+def test_schema_version_survives_reopening(tmp_path):
+    path = tmp_path / "q.duckdb"
+    qm.connect(path, create=True).close()
+    con = qm.connect(path)
+    try:
+        assert meta(con)["schema_version"] == SCHEMA_VERSION
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# vocabularies, intervals and keys
+# ---------------------------------------------------------------------------------------------
+
+def test_gender_vocabulary_is_enforced(db):
+    with pytest.raises(duckdb.Error, match="未知"):
+        db.add("persons", person_id="P1", gender="未知")
+    assert db.scalar("select count(*) from persons") == 0
+    db.add("persons", person_id="P1", gender="女")
+    assert db.scalar("select gender::varchar from persons") == "女"
+
+
+def test_annual_grade_vocabulary_is_enforced(db):
+    db.add("persons", person_id="P1")
+    with pytest.raises(duckdb.Error, match="良好"):
+        db.add("annual_assessments", person_id="P1", year=2023, grade="良好")
+    db.add("annual_assessments", person_id="P1", year=2023, grade="优秀")
+    assert db.scalar("select count(*) from annual_assessments") == 1
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "bad"),
+    [
+        ("persons", "education", "大学"),
+        ("ranks", "rank", "科长"),
+        ("posts", "level", "正科"),
+        ("trainings", "kind", "培训"),
+    ],
+)
+def test_other_vocabularies_are_enforced(db, table, column, bad):
+    db.add("persons", person_id="P1")
+    row = {"person_id": "P1", column: bad}
+    if table == "ranks":
+        row |= {"start_date": D("2020-01-01")}
+    if table == "posts":
+        row |= {"start_date": D("2020-01-01")}
+    if table == "trainings":
+        row |= {"start_date": D("2020-01-01"), "end_date": D("2020-01-02")}
+    with pytest.raises(duckdb.ConversionException, match=bad):
+        db.add(table, **row)
+
+
+@pytest.mark.parametrize(
+    ("end", "ok"),
+    [
+        ("2019-12-31", False),  # ends before it starts
+        ("2020-01-01", False),  # empty interval [s, s)
+        ("2020-01-02", True),   # one day
+        (None, True),           # still current
+    ],
+)
+def test_rank_interval_must_end_after_it_starts(db, end, ok):
+    db.add("persons", person_id="P1")
+    row = {"person_id": "P1", "rank": "一级科员", "start_date": D("2020-01-01"),
+           "end_date": D(end) if end else None}
+    if ok:
+        db.add("ranks", **row)
+        assert db.scalar("select count(*) from ranks") == 1
+    else:
+        with pytest.raises(duckdb.ConstraintException, match="CHECK"):
+            db.add("ranks", **row)
+
+
+def test_post_and_pool_intervals_are_checked(db):
+    db.add("persons", person_id="P1")
+    with pytest.raises(duckdb.ConstraintException):
+        db.add("posts", person_id="P1", start_date=D("2020-01-01"), end_date=D("2020-01-01"))
+    with pytest.raises(duckdb.ConstraintException):
+        db.add("pool_members", person_id="P1", pool="年轻公务员库",
+               entered_on=D("2020-01-01"), exited_on=D("2019-01-01"))
+    # a training starts and ends on the same day (inclusive end) but not earlier
+    db.add("trainings", person_id="P1", start_date=D("2020-01-01"), end_date=D("2020-01-01"))
+    with pytest.raises(duckdb.ConstraintException):
+        db.add("trainings", person_id="P1", start_date=D("2020-01-02"),
+               end_date=D("2020-01-01"))
+
+
+def test_person_checks(db):
+    # entry before birth
+    with pytest.raises(duckdb.ConstraintException):
+        db.add("persons", person_id="P1", birth_date=D("1990-01-01"), entry_date=D("1989-01-01"))
+    # exit before entry
+    with pytest.raises(duckdb.ConstraintException):
+        db.add("persons", person_id="P2", entry_date=D("2015-07-01"), exit_date=D("2015-06-30"))
+    # an exit reason without an exit date
+    with pytest.raises(duckdb.ConstraintException):
+        db.add("persons", person_id="P3", exit_reason="辞职")
+    assert db.scalar("select count(*) from persons") == 0
+
+
+def test_duplicate_person_id_fails(db):
+    db.add("persons", person_id="P1", name="张三")
+    with pytest.raises(duckdb.ConstraintException, match="P1"):
+        db.add("persons", person_id="P1", name="李四")
+    assert db.scalar("select name from persons") == "张三"
+
+
+def test_deferred_primary_key_is_in_place(db):
+    # constraints.sql runs on create: one grade per person, year and quarter
+    db.add("persons", person_id="P1")
+    db.add("regular_assessments", person_id="P1", year=2023, quarter=1, grade="好")
+    with pytest.raises(duckdb.ConstraintException, match="primary key"):
+        db.add("regular_assessments", person_id="P1", year=2023, quarter=1, grade="较好")
+    db.add("regular_assessments", person_id="P1", year=2023, quarter=2, grade="较好")
+    assert db.scalar("select count(*) from regular_assessments") == 2
+
+
+def test_quarter_must_be_1_to_4(db):
+    db.add("persons", person_id="P1")
+    with pytest.raises(duckdb.ConstraintException):
+        db.add("regular_assessments", person_id="P1", year=2023, quarter=5, grade="好")
+
+
+def test_foreign_keys(db):
+    db.add("persons", person_id="P1")
+    # a post of an unknown person
+    with pytest.raises(duckdb.ConstraintException, match="foreign key"):
+        db.add("posts", person_id="NOBODY", start_date=D("2020-01-01"))
+    # a post in an unknown unit
+    with pytest.raises(duckdb.ConstraintException, match="foreign key"):
+        db.add("posts", person_id="P1", unit_id="NOWHERE", start_date=D("2020-01-01"))
+    # a rank of an unknown person
+    with pytest.raises(duckdb.ConstraintException, match="foreign key"):
+        db.add("ranks", person_id="NOBODY", rank="一级科员", start_date=D("2020-01-01"))
+    db.add("posts", person_id="P1", start_date=D("2020-01-01"))
+    assert db.scalar("select count(*) from posts") == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# opening a file
+# ---------------------------------------------------------------------------------------------
+
+def test_missing_file_raises_database_missing(tmp_path):
+    path = tmp_path / "nope.duckdb"
+    with pytest.raises(DatabaseMissing, match="qingmiao demo"):
+        qm.connect(path)
+    assert not path.exists()  # and nothing was created
+
+
+def test_create_makes_the_file(tmp_path):
+    path = tmp_path / "sub" / "q.duckdb"
+    qm.connect(path, create=True).close()
+    assert path.exists()
+
+
+def test_non_qingmiao_duckdb_file_raises_schema_mismatch(tmp_path):
+    path = tmp_path / "other.duckdb"
+    other = duckdb.connect(str(path))
+    other.execute("create table t (x integer); insert into t values (1)")
+    other.close()
+    with pytest.raises(SchemaMismatch, match="青苗"):
+        qm.connect(path)
+    with pytest.raises(SchemaMismatch):
+        qm.connect(path, read_only=False)
+
+
+def test_not_a_duckdb_file_raises_schema_mismatch(tmp_path):
+    path = tmp_path / "text.duckdb"
+    path.write_text("这不是数据库\n" * 100, encoding="utf-8")
+    with pytest.raises(SchemaMismatch):
+        qm.connect(path)
+
+
+def test_other_schema_version_raises_schema_mismatch(tmp_path):
+    path = tmp_path / "old.duckdb"
+    qm.connect(path, create=True).close()
+    raw = duckdb.connect(str(path))
+    raw.execute("update meta set value = '0' where key = 'schema_version'")
+    raw.close()
+    with pytest.raises(SchemaMismatch, match=f"结构版本为 0.*需要 {SCHEMA_VERSION}"):
+        qm.connect(path)
+
+
+def test_default_connection_is_read_only(tmp_path):
+    path = tmp_path / "q.duckdb"
+    qm.connect(path, create=True).close()
+    con = qm.connect(path)
+    try:
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute("insert into units values ('U9', '单位', '其他', null)")
+        # the temporary rule tables and macros are there all the same
+        assert con.execute("select age_on(date '1984-06-30', date '2024-06-30')").fetchall() == [
+            (40,)
+        ]
+        assert con.execute("select count(*) from rule_ranks").fetchall() == [(12,)]
+    finally:
+        con.close()
+
+
+HOLD = (
+    "import sys, time, duckdb\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "print('ready', flush=True)\n"
+    "time.sleep(120)\n"
+)
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+def test_file_held_by_another_process_raises_database_locked(tmp_path, read_only):
+    path = tmp_path / "q.duckdb"
+    qm.connect(path, create=True).close()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        line = ""
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], 1)
+            if ready:
+                line = proc.stdout.readline()
+                break
+            assert proc.poll() is None, proc.stderr.read()
+        assert line.strip() == "ready", line
+        with pytest.raises(DatabaseLocked, match="占用"):
+            qm.connect(path, read_only=read_only)
+    finally:
+        proc.kill()
+        proc.wait()
+    # once the other process is gone the file opens again
+    qm.connect(path).close()
