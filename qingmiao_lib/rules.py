@@ -47,11 +47,53 @@ def load(path: str | Path | None = None) -> dict[str, Any]:
 
     Raises ``RulesError`` when a file cannot be read or a value is out of the vocabulary.
     """
-    rules = _read(DEFAULT_RULES)
+    default = _read(DEFAULT_RULES)
+    rules = default
     if path is not None:
-        rules = _merge(rules, _read(Path(path)))
+        local = _read(Path(path))
+        _check_types(default, local, str(path))
+        rules = _merge(default, local)
     _validate(rules)
     return rules
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "布尔值"
+    if isinstance(value, int | float):
+        return "数值"
+    if isinstance(value, str):
+        return "文本"
+    if isinstance(value, list):
+        return "列表"
+    return "表"
+
+
+def _check_types(ref: dict, got: dict, source: str, prefix: str = "") -> None:
+    """Every key of a locality file must exist in the default and have the default's type."""
+    for key, value in got.items():
+        name = f"{prefix}{key}"
+        if key not in ref:
+            raise RulesError(f"规则文件 {source}：未知的规则项 {name}（拼写错误？）")
+        expected = ref[key]
+        if _kind(value) != _kind(expected):
+            raise RulesError(
+                f"规则文件 {source}：{name} 应为{_kind(expected)}，收到 {value!r}"
+            )
+        if isinstance(expected, dict):
+            _check_types(expected, value, source, name + ".")
+        elif isinstance(expected, list) and expected and isinstance(expected[0], dict):
+            columns: dict = {}
+            for row in expected:
+                columns.update(row)
+            for i, row in enumerate(value, start=1):
+                if not isinstance(row, dict):
+                    raise RulesError(f"规则文件 {source}：{name} 第{i}项应为表，收到 {row!r}")
+                _check_types(columns, row, source, f"{name}[{i}].")
+        elif isinstance(expected, list):
+            bad = [v for v in value if not isinstance(v, str)]
+            if bad:
+                raise RulesError(f"规则文件 {source}：{name} 应为文本列表，收到 {bad[0]!r}")
 
 
 def _read(path: Path) -> dict:

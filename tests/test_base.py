@@ -178,6 +178,15 @@ def test_snapshot_first_five(db):
     assert got == {"E0630": False, "E0701": True, "OLD": False, "NEW": True, "SOON": False}
 
 
+def test_snapshot_first_five_on_a_leap_day_entry(db):
+    # entered 2016-02-29; five years are complete on 2021-02-28 (month-end clamped, as for a
+    # birthday: full_months(2016-02-29, 2021-02-28) = 60), so first_five is false that day
+    # and true the day before (59 full months)
+    db.add("persons", person_id="LEAP", birth_date=D("1992-05-01"), entry_date=D("2016-02-29"))
+    assert snap(db.con, D("2021-02-28"), "LEAP", "first_five") == (False,)
+    assert snap(db.con, D("2021-02-27"), "LEAP", "first_five") == (True,)
+
+
 def test_snapshot_person_who_left_is_inactive_and_not_first_five(db):
     # entered 2021-01-01 (inside 5 years), left on as_of -> inactive on as_of -> not first five
     db.add("persons", person_id="L", entry_date=D("2021-01-01"), exit_date=AS_OF)

@@ -133,3 +133,23 @@ def test_database_held_by_a_writer_gets_a_clear_message(small_db, tmp_path):
         holder.wait()
     time.sleep(0.1)
     assert run("figures", "--db", str(small_db), "--year", "2023").returncode == 0
+
+
+def test_demo_force_refuses_while_a_notebook_reads_the_database(small_db):
+    # a notebook holds the file read-only: other readers share it, a rebuild must wait
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+         "print('ready', flush=True); time.sleep(60)", str(small_db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        assert run("figures", "--db", str(small_db), "--year", "2023").returncode == 0
+        before = small_db.stat().st_mtime_ns
+        proc = run("demo", "--db", str(small_db), "--persons", "300", "--force")
+        assert proc.returncode == 1
+        assert "占用" in one_line_error(proc)
+        assert small_db.stat().st_mtime_ns == before
+    finally:
+        holder.kill()
+        holder.wait()

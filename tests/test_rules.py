@@ -183,6 +183,26 @@ def test_bad_file_raises_rules_error(tmp_path, text, what):
         rules.load(path)
 
 
+# A wrongly typed value once slipped through: float() raised ValueError (a traceback in the CLI)
+# and a text young_age_limit loaded and made person_snapshot.young NULL (silently wrong figures).
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[assessment]\nexcellent_cap = "20%"\n',     # ValueError from float()
+        '[posts]\nlevels = "无"\n',                   # TypeError in _validate
+        '[general]\nyoung_age_limit = "forty"\n',    # loads; young becomes NULL
+        '[general]\nyoung_age_limt = 35\n',          # a typo must not be silently ignored
+        '[[promotion.ladder]]\nrank = "二级科员"\nmin_years = "two"\n',
+        '[training]\nnon_class_modes = [1, 2]\n',
+    ],
+    ids=["cap-as-text", "levels-not-a-table", "age-limit-as-text", "unknown-key",
+         "ladder-years-as-text", "list-of-numbers"],
+)
+def test_wrongly_typed_value_raises_rules_error(tmp_path, text):
+    with pytest.raises(RulesError):
+        rules.load(write(tmp_path, text))
+
+
 def test_missing_file_raises_rules_error(tmp_path):
     with pytest.raises(RulesError, match="不存在"):
         rules.load(tmp_path / "nope.toml")

@@ -23,7 +23,7 @@ from .calendar import day
 from .model import Careers, Log, Rules
 from .params import Params
 from .units import Units
-from .write import write_all
+from .write import WRITE_STEPS, write_all
 
 DEFAULT_SEED = 20231231
 
@@ -84,7 +84,7 @@ def build(
     r = Rules.from_dict(loaded)
     rng = np.random.default_rng(seed)
     years = list(range(p.start_year, p.end_year + 1))
-    bar = tqdm(total=len(years) + 3, desc="模拟示范县", unit="步", disable=not progress, leave=False)
+    bar = tqdm(total=1 + len(years) + WRITE_STEPS + 1, desc="模拟示范县", unit="步", disable=not progress, leave=False)
     started = time.perf_counter()
 
     units = Units(p, rng)
@@ -125,8 +125,13 @@ def build(
             build_seconds=f"{time.perf_counter() - started:.1f}",
         )
         con.execute("checkpoint")
-    finally:
+        bar.update()
+    except BaseException:
         con.close()
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    con.close()
     bar.close()
     path.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp, path)

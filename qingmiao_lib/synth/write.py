@@ -46,6 +46,15 @@ def _days(a: np.ndarray) -> np.ndarray:
 _EDITED = ("posts", "ranks", "pools", "practices", "supervision", "mentors")
 
 
+#: The tables loaded from the simulation's frames, parents first (``sql/synth/load/<table>.sql``).
+LOAD_ORDER = (
+    "units", "persons", "posts", "ranks", "pool_members", "trainings", "mentorships", "practices",
+    "annual_assessments", "regular_assessments", "special_tasks", "rewards", "supervision", "quotas",
+)
+#: Progress-bar steps of ``write_all``: preparing, one per table, lectures, keys.
+WRITE_STEPS = 1 + len(LOAD_ORDER) + 2
+
+
 def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     """Load every table from the simulation's logs. The caller builds into a temporary file and
     renames it when this returns, so a failed build leaves nothing behind; each table is committed
@@ -97,12 +106,16 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     # build stays within 8 GiB together with the simulation's arrays.
     con.execute("set memory_limit = '3GB'")
     con.execute("set preserve_insertion_order = false")
-    con.execute(sql.load("synth/load"))  # one autocommitted statement per table
+    con.execute(sql.load("synth/load/_macros"))
+    for table in LOAD_ORDER:  # each table autocommitted on its own
+        con.execute(sql.load(f"synth/load/{table}"))
+        bar.update()
     for name in frames:
         con.unregister(f"_{name}")
     frames.clear()
     con.execute(sql.load("synth/lectures"), {"first": c.p.lecture_from, "last": c.p.end_year})
     con.execute(sql.load("synth/lecture_attendance"), {"seed": seed})
+    bar.update()
     db.add_constraints(con)
     bar.update()
 

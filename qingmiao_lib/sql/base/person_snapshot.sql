@@ -48,8 +48,10 @@ final as (
         active_on(p.entry_date, p.exit_date, as_of) as active,
         age_on(p.birth_date, as_of) as age,
         age_on(p.birth_date, as_of) < rule_num('general.young_age_limit') as young,
+        -- entry_date > as_of - 5 years, with the month-end clamping of age and full months
+        -- (entered 2016-02-29: five years are complete on 2021-02-28, as for a birthday)
         active_on(p.entry_date, p.exit_date, as_of)
-            and p.entry_date > as_of - to_years(rule_num('general.first_years')::integer)
+            and full_months(p.entry_date, as_of) < rule_num('general.first_years') * 12
             as first_five,
         cr.rank,
         cr.rank_step,
