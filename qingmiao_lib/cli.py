@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -121,15 +122,28 @@ def _figures(args) -> int:
         sys.stdout.write(df.to_csv(index=False))
         return 0
     print(f"青苗助跑行动 核心指标（{args.year}年，截至 {df.attrs['as_of']}，规则版本 {df.attrs['rules_version']}）")
-    print(f"  {'指标':<4}{'数值':>7}{'占比':>8}{'分母':>7}{'文章值':>8}  说明")
+    rows = [("指标", "数值", "占比", "分母", "文章值", "说明")]
     for row in df.itertuples():
-        share = "" if pd.isna(row.share) else f"{row.share:.1%}"
-        denom = "" if pd.isna(row.denominator) else str(row.denominator)
         article = str(row.article_value)
         if not pd.isna(row.article_share):
             article += f" ({row.article_share:.1%})"
-        print(f"  {row.code:<4}{row.value:>8}{share:>9}{denom:>8}  {article:<14}{row.label}")
+        rows.append((row.code, str(row.value), "" if pd.isna(row.share) else f"{row.share:.1%}",
+                     "" if pd.isna(row.denominator) else str(row.denominator), article, row.label))
+    widths = [max(_width(r[i]) for r in rows) for i in range(5)]
+    for r in rows:
+        cells = [_pad(r[0], widths[0], left=True)] + [_pad(c, w) for c, w in zip(r[1:5], widths[1:], strict=True)]
+        print("  " + "  ".join(cells) + "  " + r[5])
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, left: bool = False) -> str:
+    fill = " " * (width - _width(text))
+    return text + fill if left else fill + text
 
 
 def _report(args) -> int:

@@ -72,15 +72,21 @@ f6 as (
       and run_position % rule_num('assessment.streak_block_years')::integer = 0
 ),
 leadership_steps as (
-    -- each post with the level of the person's preceding post (the latest one started before it);
-    -- a first-ever post (no preceding one, e.g. a transfer in at a leadership level) is no promotion
-    select p.person_id, p.start_date, rl.step as level_step,
-           (select max_by(pl.step, pp.start_date)
-            from posts as pp join rule_levels as pl on pl.level = pp.level
-            where pp.person_id = p.person_id and pp.start_date < p.start_date) as prev_step
-    from posts as p
-    join rule_levels as rl on rl.level = p.level
-    where year(p.start_date) = $year and rl.step > 0
+    -- each post with the level of the person's preceding post: the latest one started before
+    -- it (the highest level among those started that day); a first-ever post (no preceding one,
+    -- e.g. a transfer in at a leadership level) is no promotion
+    select person_id, start_date, level_step, prev.step as prev_step
+    from (
+        select p.person_id, p.start_date, rl.step as level_step,
+               max({'start_date': p.start_date, 'step': rl.step}) over (
+                   partition by p.person_id order by p.start_date
+                   range between unbounded preceding and interval 1 day preceding
+               ) as prev
+        from posts as p
+        join rule_levels as rl on rl.level = p.level
+        where p.start_date <= (select d from params)
+    )
+    where year(start_date) = $year and level_step > 0
 ),
 f7 as (
     select count(distinct l.person_id) as value, null::bigint as denominator
