@@ -24,10 +24,11 @@ def _layout(fig: go.Figure, title: str) -> go.Figure:
     return fig
 
 
-def pyramid(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | None = None) -> go.Figure:
     """Age × gender pyramid from :func:`qingmiao_lib.structure.age_pyramid`.
 
-    Men extend to the left, women to the right; hover shows the exact count.
+    Men extend to the left, women to the right; hover shows the count, or ``"<5"`` for a count
+    below ``small_cell`` when one is given (reports pass the rules' threshold).
     """
     bands = (
         df[["band_start", "band"]].drop_duplicates().sort_values("band_start")["band"].tolist()
@@ -42,9 +43,10 @@ def pyramid(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     fig = go.Figure()
     for gender, sign in (("男", -1), ("女", 1)):
         values = wide[gender].astype(int)
+        shown = [f"<{small_cell}" if small_cell and 0 < v < small_cell else f"{v:,}" for v in values]
         fig.add_bar(
             y=bands, x=sign * values, orientation="h", name=gender,
-            marker_color=COLORS[gender], customdata=values,
+            marker_color=COLORS[gender], customdata=shown,
             hovertemplate="%{y} " + gender + "：%{customdata} 人<extra></extra>",
         )
     total = int(wide.to_numpy().sum())
@@ -66,12 +68,33 @@ def _nice_step(top: int) -> int:
 
 
 def headline_bars(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """This jurisdiction's F1–F9 beside the seed article's values, from :func:`figures.headline`."""
+    """This jurisdiction's F1–F9 as a share of the seed article's values, from
+    :func:`qingmiao_lib.figures.headline`: 100% means equal; the band marks ±15%."""
     year = df.attrs.get("year", "")
+    names = [f"{c} {SHORT_LABELS.get(c, c)}" for c in df["code"]]
+    ratio = (df["value"] / df["article_value"]).astype(float) * 100
     fig = go.Figure()
-    fig.add_bar(x=df["code"], y=df["value"], name=f"本地 {year}年", marker_color=COLORS["accent"],
-                customdata=df["label"], hovertemplate="%{x} %{customdata}：%{y}<extra></extra>")
-    fig.add_bar(x=df["code"], y=df["article_value"], name="文章（高平市）", marker_color=COLORS["muted"],
-                customdata=df["label"], hovertemplate="%{x} %{customdata}：%{y}<extra></extra>")
-    fig.update_layout(barmode="group", yaxis={"title": "人 / 人次", "type": "log"}, height=380)
-    return _layout(fig, title or f"核心指标与文章数值对照（{year}年，对数坐标）")
+    fig.add_vrect(x0=85, x1=115, fillcolor=COLORS["accent"], opacity=0.08, line_width=0)
+    fig.add_vline(x=100, line_color=COLORS["muted"], line_dash="dot")
+    fig.add_bar(
+        y=names, x=ratio, orientation="h", marker_color=COLORS["accent"],
+        text=[f"{v:,} / {a:,}" for v, a in zip(df["value"], df["article_value"], strict=True)],
+        textposition="outside", cliponaxis=False,
+        customdata=df["label"],
+        hovertemplate="%{customdata}<br>本地 / 文章：%{text}（%{x:.0f}%）<extra></extra>",
+        showlegend=False,
+    )
+    top = max(130.0, float(ratio.max()) + 25 if len(ratio) else 130.0)
+    fig.update_layout(
+        xaxis={"title": "本地数值占文章数值的百分比（%）", "range": [0, top], "ticksuffix": "%"},
+        yaxis={"autorange": "reversed"}, height=420, margin={"l": 170},
+    )
+    return _layout(fig, title or f"核心指标与报道数值对照（{year}年，100% = 与高平市相同）")
+
+
+#: Short names of the headline figures for chart axes.
+SHORT_LABELS = {
+    "F1": "年轻公务员库", "F2": "两型干部库（年轻）", "F3": "培训人次", "F4": "一线实践",
+    "F5": "年度考核优秀", "F6": "三年优秀记功", "F7": "提拔领导职务", "F8": "晋级退出领导岗位",
+    "F9": "职级晋升",
+}

@@ -31,14 +31,19 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", type=Path, default=None, help="a locality rules file overriding the defaults")
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive: {text}")
-    return value
+def _int_between(low: int, high: int):
+    """An argparse type: an integer in [low, high], else a usage error naming the range."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"不是整数 not an integer: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"须在 {low} 到 {high} 之间 must be {low}–{high}: {text}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,20 +53,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="build the simulated demo county database")
     _common(p)
-    p.add_argument("--persons", type=_positive, default=2000, help="active headcount (default 2000)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the documented demo seed)")
+    p.add_argument("--persons", type=_int_between(50, 10_000_000), default=2000,
+                   help="active headcount at the start, 50–10,000,000 (default 2000)")
+    p.add_argument("--seed", type=_int_between(0, 2**63 - 1), default=None,
+                   help="random seed, a non-negative integer (default: the documented demo seed)")
     p.add_argument("--force", action="store_true", help="replace an existing database")
     p.add_argument("--if-missing", action="store_true", help="do nothing if the database already exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("figures", help="the headline figures F1–F9 of a year")
     _common(p)
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=int, required=True, help="the figures' year (taken on 31 December)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     p = sub.add_parser("report", help="write the offline HTML report of a year")
     _common(p)
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=int, required=True, help="the report's year (taken on 31 December)")
     p.add_argument("--out", type=Path, default=None, help="output file (default reports/qingmiao-YEAR.html)")
     p.add_argument("--unmasked", action="store_true", help="show names (stamps every page 含个人信息 注意保密)")
 
@@ -71,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help(sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
     except QingmiaoError as e:
@@ -82,11 +93,17 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"qingmiao {args.command}: 数据库错误：{str(e).splitlines()[0]}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
+    except OSError as e:  # a file the user named cannot be read or written
+        if os.environ.get("QINGMIAO_DEBUG"):
+            raise
+        where = f"：{e.filename}" if e.filename else ""
+        print(f"qingmiao {args.command}: 文件错误{where}：{e.strerror or e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"qingmiao {args.command}: 已中断 interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 def _demo(args) -> int:

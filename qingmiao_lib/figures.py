@@ -41,10 +41,11 @@ MIN_YEAR, MAX_YEAR = 1950, 2100
 
 
 def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
-    """The first and last year the records speak of (None when the database holds no one).
+    """The first and last year the records cover (None when the database holds no one).
 
-    First: the earliest entry. Last: the latest dated record of any kind — an entry, exit,
-    assessment, rank, post, pool or training.
+    The span the database states (``meta`` keys ``data_from``/``data_to``: the demo's simulated
+    years), else from the earliest entry to the latest dated record of any kind — an entry, exit,
+    assessment, rank, post, pool, training or practice.
     """
     first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     if first is None:

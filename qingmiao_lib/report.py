@@ -18,14 +18,24 @@ from plotly.offline import get_plotlyjs
 from . import __version__, charts, figures, structure
 from .config import REPORTS_DIR
 from .db import meta
+from .errors import QingmiaoError
+from .privacy import show_count, small_cell_threshold
 
-_PLOT_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+_PLOT_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
 def default_out(year: int) -> Path:
     """Where ``qingmiao report --year Y`` writes by default: ``reports/qingmiao-Y.html``."""
     return REPORTS_DIR / f"qingmiao-{int(year)}.html"
+
+
+def _out_path(path: Path) -> Path:
+    """Where to write: a symlink's target; refuse a directory, device or other non-file."""
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        raise QingmiaoError(f"输出路径 {path} 已存在且不是普通文件（请给出一个 .html 文件名）")
+    return path
 
 
 def _env() -> jinja2.Environment:
@@ -54,15 +64,14 @@ def _headline_rows(df: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _pyramid_rows(df: pd.DataFrame) -> list[dict]:
+def _pyramid_rows(df: pd.DataFrame, threshold: int) -> list[dict]:
     wide = (df.pivot_table(index=["band_start", "band"], columns="gender", values="persons",
                            aggfunc="sum", fill_value=0)
             .reindex(columns=["男", "女"], fill_value=0).sort_index())
-    rows = [{"band": band, "male": int(m), "female": int(f), "total": int(m + f)}
+    wide.loc[(9999, "合计"), :] = wide.sum()
+    return [{"band": band, "male": show_count(m, threshold), "female": show_count(f, threshold),
+             "total": show_count(m + f, threshold)}
             for (_, band), m, f in zip(wide.index, wide["男"], wide["女"], strict=True)]
-    rows.append({"band": "合计", "male": int(wide["男"].sum()), "female": int(wide["女"].sum()),
-                 "total": int(wide.to_numpy().sum())})
-    return rows
 
 
 def write_report(
@@ -93,7 +102,8 @@ def write_report(
     """
     head = figures.headline(con, year=year)
     as_of = dt.date.fromisoformat(head.attrs["as_of"])
-    pyr = structure.age_pyramid(con, as_of=as_of, band_years=1, young_only=True)
+    pyr = structure.age_pyramid(con, as_of=as_of, band_years=5, young_only=True)
+    threshold = small_cell_threshold(con)
     info = meta(con)
     young_limit = int(con.execute("select rule_num('general.young_age_limit')").fetchall()[0][0])
     classification = con.execute("select rule_txt('report.classification')").fetchall()[0][0]
@@ -112,10 +122,11 @@ def write_report(
         plotlyjs=Markup(get_plotlyjs()),
         headline=_headline_rows(head),
         headline_chart=_figure_html(charts.headline_bars(head)),
-        pyramid=_pyramid_rows(pyr),
-        pyramid_chart=_figure_html(charts.pyramid(pyr)),
+        pyramid=_pyramid_rows(pyr, threshold),
+        pyramid_chart=_figure_html(charts.pyramid(pyr, small_cell=threshold)),
+        threshold=threshold,
     )
-    path = Path(out) if out is not None else default_out(year)
+    path = _out_path(Path(out) if out is not None else default_out(year))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(html, encoding="utf-8")

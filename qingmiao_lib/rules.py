@@ -102,6 +102,12 @@ def _read(path: Path) -> dict:
             return tomllib.load(f)
     except FileNotFoundError:
         raise RulesError(f"规则文件不存在：{path}") from None
+    except IsADirectoryError:
+        raise RulesError(f"规则文件应为 TOML 文件，而 {path} 是一个目录") from None
+    except OSError as e:
+        raise RulesError(f"无法读取规则文件：{path}：{e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise RulesError(f"规则文件不是 UTF-8 编码的 TOML 文本：{path}") from None
     except tomllib.TOMLDecodeError as e:
         raise RulesError(f"规则文件格式错误：{path}：{e}") from None
 

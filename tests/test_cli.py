@@ -153,3 +153,40 @@ def test_demo_force_refuses_while_a_notebook_reads_the_database(small_db):
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("argv, code, needle", [
+    (["demo", "--seed", "-1"], 2, "--seed"),
+    (["demo", "--persons", "1"], 2, "--persons"),
+    (["figures", "--year", "2023", "--rules", "/"], 1, "目录"),
+    (["report", "--year", "2023", "--out", "/"], 1, "不是普通文件"),
+    (["demo", "--db", "/"], 1, "不是文件"),
+])
+def test_user_mistakes_get_one_line_never_a_traceback(small_db, argv, code, needle):
+    if "--db" not in argv:
+        argv = [*argv, "--db", str(small_db)]
+    proc = run(*argv)
+    assert proc.returncode == code
+    assert needle in one_line_error(proc)
+
+
+def test_rules_file_that_is_not_text_is_one_line(small_db, tmp_path):
+    garbage = tmp_path / "local.toml"
+    garbage.write_bytes(bytes(range(256)))
+    proc = run("figures", "--db", str(small_db), "--year", "2023", "--rules", str(garbage))
+    assert proc.returncode == 1
+    assert "UTF-8" in one_line_error(proc)
+
+
+def test_years_outside_the_simulated_span_are_refused(small_db):
+    for year in ("2011", "2026"):
+        proc = run("figures", "--db", str(small_db), "--year", year)
+        assert proc.returncode == 1
+        assert "2012–2025" in one_line_error(proc)
+    assert run("figures", "--db", str(small_db), "--year", "2025").returncode == 0
+
+
+def test_no_arguments_prints_the_commands():
+    proc = run()
+    assert proc.returncode == 2
+    assert "demo" in proc.stderr and "figures" in proc.stderr and "Traceback" not in proc.stderr

@@ -77,12 +77,18 @@ class Activities:
             self._training(who, 1, t + rng.integers(-150, 330, len(who)), days, 0, 1)
         self._practice(y, act, young)
         self._tasks(y, act)
-        self._supervision(y, act, young)
         self._rewards(y)
         if y >= p.quarterly_from:
             self._quarterly(y, graded)
         if y >= p.mentor_from:
             self._mentors(recruits)
+
+    def supervise(self, y: int) -> None:
+        """The year's supervision events, drawn before the year's promotion rounds so that a
+        诫勉/组织处理/处分 in effect blocks them (SPEC §5)."""
+        s = self.s
+        act = np.flatnonzero(s.active(day(y, 7, 1)))
+        self._supervision(y, act, age(s.birth[act], day(y, 7, 1)) < self.c.r.young)
 
     def _practice(self, y, act, young):
         s, p, rng = self.s, self.p, self.rng
@@ -165,7 +171,8 @@ class Activities:
             qe = add_months(np.array([day(y, 3 * q + 1, 1)]), 3)[0] - 1
             who = graded[s.entry[graded] <= qe - 30]
             z = s.latent[who] + rng.normal(0, 0.8, len(who))
-            grade = np.select([z > 0.55, z > -1.35, z > -2.3], [0, 1, 2], 3)
+            # 好 for the strong, 较好 for most; 一般 and 较差 are rare (≈3% and ≈0.5% of quarters)
+            grade = np.select([z > 0.55, z > -2.4, z > -3.3], [0, 1, 2], 3)
             self.logs["quarterly"].add(who, y, q + 1, grade)
 
     def _mentors(self, recruits):

@@ -34,8 +34,8 @@ class Params:
     noise_sd_old: float = 0.75
     senior_bonus: float = 0.2
     rotation_penalty: float = 0.8
-    excellent_rate_lo: float = 0.12
-    excellent_rate_hi: float = 0.185
+    excellent_rate_lo: float = 0.127
+    excellent_rate_hi: float = 0.195
     over_cap_unit_share: float = 0.04  # units that grade above the cap (approved 25% or not)
     basic_rate: float = 0.008          # 基本称职
     incompetent_rate: float = 0.001    # 不称职
@@ -43,13 +43,13 @@ class Params:
 
     # rank promotion: two rounds a year fill this share of the quota headroom
     quota_slack: float = -0.15
-    quota_fill: float = 0.38
+    quota_fill: float = 0.395
     stock_pace_years: float = 5.5      # years per step in the stock's past careers
 
     # leadership
-    young_leader_bonus: float = 0.5
+    young_leader_bonus: float = 0.9
     step_down_age: int = 52
-    step_down_rate: float = 0.04      # older leaders stepping down with a rank promotion per year
+    step_down_rate: float = 0.045     # older leaders stepping down with a rank promotion per year
     lateral_move_rate: float = 0.03
 
     # pools

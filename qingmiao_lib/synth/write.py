@@ -46,6 +46,17 @@ def _days(a: np.ndarray) -> np.ndarray:
 _EDITED = ("posts", "ranks", "pools", "practices", "supervision", "mentors")
 
 
+#: Event logs and their date column: an event is kept only while its person serves (a yearly
+#: draw is made for everyone active mid-year; entry and exit dates fall anywhere in the year).
+_IN_SERVICE = {"trainings": "start", "tasks": "start", "rewards": "on", "practices": "start",
+               "supervision": "held"}
+
+
+def _in_service(c: Careers, pid: np.ndarray, on: np.ndarray) -> np.ndarray:
+    s = c.s
+    return (on >= s.entry[pid]) & (on < s.exit[pid])
+
+
 #: The tables loaded from the simulation's frames, parents first (``sql/synth/load/<table>.sql``).
 LOAD_ORDER = (
     "units", "persons", "posts", "ranks", "pool_members", "trainings", "mentorships", "practices",
@@ -89,7 +100,17 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
         m["end"] = pd.array([], dtype="Int64")
     for name, log in c.logs.items():
         if name not in _EDITED:
-            frames[name] = pa.table(log.arrays())
+            arrays = log.arrays()
+            if name in _IN_SERVICE:
+                keep = _in_service(c, arrays["pid"], arrays[_IN_SERVICE[name]])
+                arrays = {k: v[keep] for k, v in arrays.items()}
+            frames[name] = pa.table(arrays)
+    for name in ("practices", "supervision"):
+        f = frames[name]
+        frames[name] = f[_in_service(c, f["pid"].to_numpy(), f[_IN_SERVICE[name]].to_numpy())]
+    # a recruit of the last year still on probation has no rank yet on its 31 December
+    r = frames["ranks"]
+    frames["ranks"] = r[r["start"] <= _last_day(c)]
     frames["persons"] = _persons(c, rng)
     frames["units"] = pd.DataFrame({"uid": np.arange(len(units.ids)), "unit_id": units.ids,
                                     "name": units.name, "kind": units.kind})
@@ -137,6 +158,9 @@ def _persons(c: Careers, rng) -> pd.DataFrame:
     status = np.select([party, league, democratic], ["中共党员", "共青团员", "民主党派"], "群众").astype(object)
     party_join = np.where(party, np.minimum(birth + (rng.uniform(19, 32, n) * 365.25).astype(np.int64),
                                             s.entry[:n].astype(np.int64) + 5 * 365), NEVER)
+    # not yet joined by the end of the simulated years: not (yet) a party member
+    late = party & (party_join > _last_day(c))
+    status[late], party_join[late] = "群众", NEVER
     edu = s.edu[:n]
     degree = np.select([edu == 3, edu == 4, edu == 5], ["学士", "硕士", "博士"], "").astype(object)
     degree[(edu == 3) & (rng.random(n) < 0.08)] = ""

@@ -1,0 +1,135 @@
+"""The simulated demo county obeys the rules file it was built with: invariants checked on a
+small demo database (300 persons), plus reproducibility from the seed."""
+
+from __future__ import annotations
+
+import pytest
+
+import qingmiao_lib as qm
+from qingmiao_lib import synth
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    c = qm.connect(demo_db)
+    yield c
+    c.close()
+
+
+def count(con, query: str) -> int:
+    return con.execute(query).fetchall()[0][0]
+
+
+def test_every_table_has_rows(con):
+    for table in qm.db.TABLES:
+        assert count(con, f"select count(*) from {table}") > 0, table  # noqa: S608 (allowlist)
+
+
+def test_ranks_and_posts_do_not_overlap_for_one_person(con):
+    for table in ("ranks", "posts"):
+        overlaps = count(con, f"""
+            select count(*) from {table} as a join {table} as b
+              on a.person_id = b.person_id and a.start_date < b.start_date
+             and (a.end_date is null or a.end_date > b.start_date)""")  # noqa: S608
+        assert overlaps == 0, table
+
+
+def test_every_rank_promotion_is_one_step_and_obeys_the_ladder(con):
+    # 晋升 rows: the previous rank is exactly one step below, held the ladder's minimum
+    # (less 6 months per 优秀 year, or tenure in an equivalent post) — at least 1 year here
+    rows = con.execute("""
+        with r as (
+            select person_id, start_date, rr.step,
+                   lag(rr.step) over w as prev_step, lag(start_date) over w as prev_start
+            from ranks join rule_ranks as rr using (rank)
+            window w as (partition by person_id order by start_date)
+        )
+        select count(*) filter (where prev_step is not null and step - prev_step <> 1),
+               count(*) filter (where prev_step is not null),
+               max(step)
+        from r join ranks using (person_id, start_date) where reason = '晋升'
+    """).fetchall()[0]
+    bad_steps, checked, top = rows
+    assert checked > 0 and bad_steps == 0
+    ceiling = count(con, "select step from rule_ranks where rank = rule_txt('promotion.ceiling')")
+    assert top <= ceiling
+
+
+def test_initial_grade_follows_education(con):
+    wrong = count(con, """
+        select count(*) from ranks join persons using (person_id)
+        join rule_initial_grade as g using (education)
+        where ranks.reason = '定级' and ranks.rank <> g.rank""")
+    assert count(con, "select count(*) from ranks where reason = '定级'") > 0
+    assert wrong == 0
+
+
+def test_no_promotion_while_a_sanction_is_in_effect(con):
+    blocked = count(con, """
+        select count(*) from ranks as r join supervision as s using (person_id)
+        where r.reason = '晋升' and s.kind in ('诫勉', '组织处理', '处分')
+          and s.held_on <= r.start_date and s.effective_until > r.start_date""")
+    assert blocked == 0
+
+
+def test_events_fall_within_service_and_within_the_simulated_years(con):
+    for table, col in (("trainings", "start_date"), ("practices", "start_date"),
+                       ("special_tasks", "started_on"), ("rewards", "awarded_on"),
+                       ("supervision", "held_on"), ("ranks", "start_date")):
+        outside = count(con, f"""
+            select count(*) from {table} as t join persons as p using (person_id)
+            where t.{col} < p.entry_date or (p.exit_date is not null and t.{col} >= p.exit_date)
+               or t.{col} > date '2025-12-31'""")  # noqa: S608
+        assert outside == 0, table
+    assert count(con, "select count(*) from persons where party_join_date > date '2025-12-31'") == 0
+
+
+def test_annual_grades_only_for_active_years_and_probation_is_ungraded(con):
+    assert count(con, """
+        select count(*) from annual_assessments as a join persons as p using (person_id)
+        where make_date(a.year, 12, 31) < p.entry_date
+           or (p.exit_date is not null and make_date(a.year, 1, 1) >= p.exit_date)""") == 0
+    # a recruit still on probation on 31 December (entered that year) is 不定等次
+    assert count(con, """
+        select count(*) from annual_assessments as a join persons as p using (person_id)
+        where p.entry_channel in ('考试录用', '选调生') and year(p.entry_date) = a.year
+          and a.grade <> '不定等次'""") == 0
+
+
+def test_same_seed_same_county_other_seed_similar_not_identical(tmp_path, demo_db):
+    again = synth.build(tmp_path / "again.duckdb", persons=300, seed=7, progress=False)
+    other = synth.build(tmp_path / "other.duckdb", persons=300, seed=8, progress=False)
+    figs = {}
+    for name, path in (("first", demo_db), ("again", again), ("other", other)):
+        c = qm.connect(path)
+        figs[name] = qm.figures.headline_json(c, year=2023)
+        c.close()
+    assert figs["first"] == figs["again"]
+    assert figs["first"] != figs["other"]
+    # similar: the young pool of two 300-person counties differs by less than half
+    a, b = figs["first"]["F1"]["value"], figs["other"]["F1"]["value"]
+    assert abs(a - b) < 0.5 * max(a, b)
+
+
+def test_build_refuses_to_overwrite_and_leaves_nothing_behind(tmp_path):
+    path = tmp_path / "county.duckdb"
+    path.write_bytes(b"not a database")
+    with pytest.raises(qm.QingmiaoError, match="--force"):
+        synth.build(path, persons=300, progress=False)
+    assert path.read_bytes() == b"not a database"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["county.duckdb"]
+
+
+def test_default_demo_lands_near_the_article(tmp_path):
+    # the acceptance of the foundation issue: at the default seed and scale, every 2023 count
+    # within ±15% (or ±2) of the article's, every share within 6 points
+    from qingmiao_lib.figures import ARTICLE
+
+    path = synth.build(tmp_path / "default.duckdb", progress=False)
+    c = qm.connect(path)
+    got = qm.figures.headline_json(c, year=2023)
+    c.close()
+    for code, (value, share) in ARTICLE.items():
+        assert abs(got[code]["value"] - value) <= max(2, 0.15 * value), (code, got[code])
+        if share is not None:
+            assert abs(got[code]["share"] - share) <= 0.06, (code, got[code])
