@@ -5,13 +5,13 @@
 >>> qm.figures.headline(con, year=2023)                 # doctest: +SKIP
 """
 
-from . import charts, figures, structure
+from . import charts, figures, labels, structure
 from .config import default_db
 from .db import connect, rules_version
 from .errors import QingmiaoError
 
 __version__ = "0.1.0"
 __all__ = [
-    "connect", "default_db", "rules_version", "charts", "figures", "structure",
+    "connect", "default_db", "rules_version", "charts", "figures", "labels", "structure",
     "QingmiaoError", "__version__",
 ]

@@ -1,0 +1,31 @@
+"""Chinese names of the columns analyses return: one dictionary for tables, notebooks and reports.
+
+>>> import pandas as pd
+>>> chinese(pd.DataFrame({"code": ["F1"], "value": [698]})).columns.tolist()
+['指标', '数值']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+COLUMNS = {
+    # figures.headline
+    "code": "指标", "label": "说明", "value": "数值", "denominator": "分母", "share": "占比",
+    "article_value": "文章值", "article_share": "文章占比",
+    # structure
+    "band_start": "起始年龄", "band_end": "结束年龄", "band": "年龄段", "gender": "性别",
+    "persons": "人数",
+    # person snapshot
+    "person_id": "人员编号", "name": "姓名", "education": "学历", "entry_date": "录用时间",
+    "entry_cohort": "录用年份", "age": "年龄", "young": "40岁以下", "first_five": "入职五年内",
+    "rank": "职级", "rank_months": "任现职级月数", "level": "职务层次", "unit_id": "单位代码",
+    "unit_kind": "单位类别",
+}
+
+
+def chinese(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its columns renamed to Chinese (unknown columns keep their names)."""
+    out = df.rename(columns=COLUMNS)
+    out.attrs = dict(df.attrs)
+    return out
