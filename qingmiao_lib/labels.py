@@ -24,8 +24,18 @@ COLUMNS = {
 }
 
 
+def all_columns() -> dict[str, str]:
+    """The shared names above, with each analysis module's own ``COLUMNS`` over them."""
+    from . import evaluation, pipeline, structure, training
+
+    merged = dict(COLUMNS)
+    for module in (structure, training, evaluation, pipeline):
+        merged.update(module.COLUMNS)
+    return merged
+
+
 def chinese(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with its columns renamed to Chinese (unknown columns keep their names)."""
-    out = df.rename(columns=COLUMNS)
+    out = df.rename(columns=all_columns())
     out.attrs = dict(df.attrs)
     return out

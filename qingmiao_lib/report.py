@@ -9,19 +9,16 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-import jinja2
 import pandas as pd
-import plotly.io as pio
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from . import __version__, charts, figures, structure
+from . import __version__, charts, figures, sections
 from .config import REPORTS_DIR
 from .db import meta
 from .errors import QingmiaoError
-from .privacy import show_count, small_cell_threshold
-
-_PLOT_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
+from .privacy import small_cell_threshold
+from .sections._render import env, figure_html
 
 
 def default_out(year: int) -> Path:
@@ -38,17 +35,6 @@ def _out_path(path: Path) -> Path:
     return path
 
 
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("qingmiao_lib", "templates"),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-    )
-
-
-def _figure_html(fig) -> Markup:
-    return Markup(pio.to_html(fig, full_html=False, include_plotlyjs=False, config=_PLOT_CONFIG))
-
-
 def _headline_rows(df: pd.DataFrame) -> list[dict]:
     rows = []
     for r in df.itertuples():
@@ -62,16 +48,6 @@ def _headline_rows(df: pd.DataFrame) -> list[dict]:
             else "diff-far",
         })
     return rows
-
-
-def _pyramid_rows(df: pd.DataFrame, threshold: int) -> list[dict]:
-    wide = (df.pivot_table(index=["band_start", "band"], columns="gender", values="persons",
-                           aggfunc="sum", fill_value=0)
-            .reindex(columns=["男", "女"], fill_value=0).sort_index())
-    wide.loc[(9999, "合计"), :] = wide.sum()
-    return [{"band": band, "male": show_count(m, threshold), "female": show_count(f, threshold),
-             "total": show_count(m + f, threshold)}
-            for (_, band), m, f in zip(wide.index, wide["男"], wide["女"], strict=True)]
 
 
 def write_report(
@@ -92,8 +68,8 @@ def write_report(
     out
         The HTML file to write; its folder is created.
     unmasked
-        Accepted for the CLI's ``--unmasked``; this report holds aggregates only, so it changes
-        nothing yet.
+        Passed to the sections (the CLI's ``--unmasked``); the report holds aggregates only, so
+        it changes nothing yet.
 
     Returns
     -------
@@ -102,12 +78,12 @@ def write_report(
     """
     head = figures.headline(con, year=year)
     as_of = dt.date.fromisoformat(head.attrs["as_of"])
-    pyr = structure.age_pyramid(con, as_of=as_of, band_years=5, young_only=True)
     threshold = small_cell_threshold(con)
     info = meta(con)
-    young_limit = int(con.execute("select rule_num('general.young_age_limit')").fetchall()[0][0])
     classification = con.execute("select rule_txt('report.classification')").fetchall()[0][0]
-    html = _env().get_template("report.html.j2").render(
+    parts = sections.build_all(sections.Context(con=con, year=int(year), as_of=as_of,
+                                                threshold=threshold, unmasked=unmasked))
+    html = env().get_template("report.html.j2").render(
         title=f"青苗助跑行动 年度分析报告（{year}年）",
         jurisdiction=info.get("jurisdiction", "本辖区"),
         classification=classification,
@@ -117,13 +93,12 @@ def write_report(
         source=info.get("source", "导入数据"),
         generated_at=dt.datetime.now().isoformat(timespec="seconds"),
         version=__version__,
-        young_limit=young_limit,
         font=charts.FONT,
         plotlyjs=Markup(get_plotlyjs()),
         headline=_headline_rows(head),
-        headline_chart=_figure_html(charts.headline_bars(head)),
-        pyramid=_pyramid_rows(pyr, threshold),
-        pyramid_chart=_figure_html(charts.pyramid(pyr, small_cell=threshold)),
+        headline_chart=figure_html(charts.headline_bars(head)),
+        sections=parts,
+        numerals="二三四五六七八九十",
         threshold=threshold,
     )
     path = _out_path(Path(out) if out is not None else default_out(year))

@@ -10,6 +10,9 @@ import pandas as pd
 from . import sql
 from .db import rules_version
 
+#: Chinese names of this module's output columns (merged into ``labels.chinese``).
+COLUMNS: dict[str, str] = {}
+
 
 def age_pyramid(
     con: duckdb.DuckDBPyConnection,

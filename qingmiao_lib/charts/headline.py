@@ -1,27 +1,11 @@
-"""Plotly figures from analysis frames. A chart takes a DataFrame and returns a ``go.Figure``;
-it never queries, shows or writes (STYLE rule 5). Labels are Chinese; titles carry the as-of date.
-"""
+"""Charts of the foundation: the headline figures against the article, and the age pyramid."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-#: One palette for every chart and the report, so a colour means the same thing everywhere.
-COLORS = {"男": "#2f6db5", "女": "#d1495b", "accent": "#2a9d8f", "muted": "#8a9199"}
-FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
-
-
-def _layout(fig: go.Figure, title: str) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0.02, "xanchor": "left", "font": {"size": 18}},
-        font={"family": FONT, "size": 13},
-        template="plotly_white",
-        margin={"l": 70, "r": 30, "t": 70, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-        hoverlabel={"font": {"family": FONT}},
-    )
-    return fig
+from ._base import COLORS, layout, nice_step
 
 
 def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | None = None) -> go.Figure:
@@ -38,7 +22,7 @@ def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | Non
         .reindex(index=bands, columns=["男", "女"], fill_value=0)
     )
     top = int(wide.to_numpy().max()) if len(wide) else 0
-    step = _nice_step(top)
+    step = nice_step(top)
     ticks = list(range(-step * (top // step + 1), step * (top // step + 1) + 1, step))
     fig = go.Figure()
     for gender, sign in (("男", -1), ("女", 1)):
@@ -57,14 +41,7 @@ def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | Non
         yaxis={"title": "年龄", "categoryorder": "array", "categoryarray": bands},
         height=max(360, 26 * len(bands) + 140),
     )
-    return _layout(fig, title or f"年轻公务员年龄性别结构（截至 {as_of}，共 {total} 人）")
-
-
-def _nice_step(top: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000):
-        if top / step <= 6:
-            return step
-    return 10 ** len(str(top))
+    return layout(fig, title or f"年轻公务员年龄性别结构（截至 {as_of}，共 {total} 人）")
 
 
 def headline_bars(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -89,7 +66,7 @@ def headline_bars(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
         xaxis={"title": "本地数值占文章数值的百分比（%）", "range": [0, top], "ticksuffix": "%"},
         yaxis={"autorange": "reversed"}, height=420, margin={"l": 170},
     )
-    return _layout(fig, title or f"核心指标与报道数值对照（{year}年，100% = 与高平市相同）")
+    return layout(fig, title or f"核心指标与报道数值对照（{year}年，100% = 与高平市相同）")
 
 
 #: Short names of the headline figures for chart axes.

@@ -1,0 +1,10 @@
+"""The report section of the evaluation analyses (not written yet: the report leaves it out)."""
+
+from __future__ import annotations
+
+from ._render import Context, Section
+
+
+def build(ctx: Context) -> Section | None:
+    """This area's report section, or None while it has none."""
+    return None
