@@ -32,7 +32,7 @@ def test_notebook_runs_headless(path, demo_db, monkeypatch, tmp_path):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
-    # the figures were drawn: at least one plotly figure in the outputs
+    # the figures were drawn: a plotly figure, or a widget view (FigureWidget) in the outputs
     mimes = {m for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
              for m in o.get("data", {})}
-    assert "application/vnd.plotly.v1+json" in mimes
+    assert mimes & {"application/vnd.plotly.v1+json", "application/vnd.jupyter.widget-view+json"}
