@@ -8,21 +8,30 @@
 create or replace temp macro person_snapshot(as_of) as table
 with
 current_rank as (
-    select r.person_id, r.rank, rr.step as rank_step, r.start_date as rank_start,
-    from ranks as r
+    -- the ranks row covering as_of (one per person: rank intervals do not overlap; should they,
+    -- the latest start wins)
+    select r.person_id, rr.rank, rr.step as rank_step, r.rank_start,
+    from (
+        select person_id, arg_max(rank, start_date) as rank, max(start_date) as rank_start,
+        from ranks
+        where covers(start_date, end_date, as_of)
+        group by person_id
+    ) as r
     join rule_ranks as rr on rr.rank = r.rank
-    where covers(r.start_date, r.end_date, as_of)
-    qualify row_number() over (partition by r.person_id order by r.start_date desc) = 1
 ),
 current_post as (
-    -- a person may hold several posts at once; the main one is the highest level, then latest
-    select p.person_id, p.unit_id, p.level, rl.step as level_step, p.start_date as level_start,
-    from posts as p
-    join rule_levels as rl on rl.level = p.level
-    where covers(p.start_date, p.end_date, as_of)
-    qualify row_number() over (
-        partition by p.person_id order by rl.step desc, p.start_date desc, p.unit_id
-    ) = 1
+    -- a person may hold several posts at once; the main one is the highest level, then the
+    -- latest, then (a tie on both) the greatest unit_id: max of a struct compares field by field
+    select person_id, m.unit_id, m.level, m.level_step, m.level_start,
+    from (
+        select p.person_id,
+               max({'level_step': rl.step, 'level_start': p.start_date, 'unit_id': p.unit_id,
+                    'level': p.level}) as m,
+        from posts as p
+        join rule_levels as rl on rl.level = p.level
+        where covers(p.start_date, p.end_date, as_of)
+        group by p.person_id
+    )
 ),
 pools as (
     select
