@@ -7,6 +7,7 @@ A user's mistake never prints a traceback; set QINGMIAO_DEBUG=1 to see one for a
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -46,6 +47,13 @@ def _int_between(low: int, high: int):
     return parse
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是日期 not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="qingmiao", description="青苗工作台 Qingmiao Workbench")
     parser.add_argument("--version", action="version", version=f"qingmiao {__version__}")
@@ -65,6 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--year", type=int, required=True, help="the figures' year (taken on 31 December)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = sub.add_parser("eligible", help="rank-promotion eligibility (职级晋升) on a date, with reasons")
+    _common(p)
+    p.add_argument("--as-of", type=_date, required=True, help="the date (YYYY-MM-DD)")
+    p.add_argument("--within-months", type=_int_between(1, 120), default=None,
+                   help="also who meets the time condition within N months (the forward list)")
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
+    p.add_argument("--out", type=Path, default=None, help="write to this file (required for xlsx)")
+    p.add_argument("--unmasked", action="store_true",
+                   help="full names in table/xlsx output (default: masked, 张*明)")
 
     p = sub.add_parser("report", help="write the offline HTML report of a year")
     _common(p)
@@ -191,7 +209,61 @@ def _lab(args) -> int:
     return 0  # pragma: no cover
 
 
-_COMMANDS = {"demo": _demo, "figures": _figures, "report": _report, "lab": _lab}
+#: The eligibility list's machine-readable columns (CSV and JSON), in order (SPEC §5).
+ELIGIBLE_COLUMNS = ("person_id", "current_rank", "next_rank", "tenure_months", "required_months",
+                    "qualified", "quota_ok", "eligible", "reasons")
+
+
+def _eligible(args) -> int:
+    from . import export, labels, pipeline, privacy
+    from .db import connect
+
+    if args.format == "xlsx" and args.out is None:
+        raise QingmiaoError("--format xlsx 需要 --out 文件名（例如 --out 名单.xlsx）")
+    con = connect(args.db, rules=args.rules)
+    try:
+        df = pipeline.eligibility(con, as_of=args.as_of, within_months=args.within_months)
+    finally:
+        con.close()
+    forward = [c for c in df.columns if c not in ELIGIBLE_COLUMNS and c not in ("name", "unit_id")
+               and args.within_months is not None]
+    if args.format in ("csv", "json"):
+        out = df[[*ELIGIBLE_COLUMNS, *forward]]
+        text = export.to_csv(out) if args.format == "csv" else export.to_json_records(out) + "\n"
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+            print(f"已写入 {args.out}（{len(out)} 人）", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    if args.unmasked:
+        print("警告：--unmasked 输出含完整姓名，注意保密", file=sys.stderr)
+    else:
+        df = df.assign(name=df["name"].map(privacy.mask_name))
+    shown = labels.chinese(df[["person_id", "name", "unit_id", *ELIGIBLE_COLUMNS[1:], *forward]])
+    if args.format == "xlsx":
+        path = export.write_xlsx(shown, args.out, sheet="职级晋升资格",
+                                 title=f"职级晋升资格名单（截至 {args.as_of}）")
+        print(f"已写入 {path}（{len(shown)} 人，其中符合条件 {int(df['eligible'].sum())} 人）")
+        return 0
+    yes = shown[df["eligible"].to_numpy()]
+    print(f"职级晋升资格（截至 {args.as_of}）：在职 {len(df)} 人，个人条件符合 {int(df['qualified'].sum())} 人，"
+          f"其中职数允许 {int(df['eligible'].sum())} 人")
+    _print_table(yes if len(yes) else shown.head(0))
+    return 0
+
+
+def _print_table(df: pd.DataFrame) -> None:
+    rows = [tuple(str(c) for c in df.columns)]
+    rows += [tuple("" if pd.isna(v) else ("是" if v is True else "否" if v is False else str(v)) for v in r)
+             for r in df.itertuples(index=False)]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  " + "  ".join(_pad(c, w, left=True) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+_COMMANDS = {"demo": _demo, "figures": _figures, "eligible": _eligible, "report": _report, "lab": _lab}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
