@@ -17,7 +17,10 @@ TABLES = (
     "lecture_attendance", "mentorships", "practices", "annual_assessments",
     "regular_assessments", "special_tasks", "rewards", "supervision", "quotas",
 )
-_MACROS = ("base/macros", "base/person_snapshot")
+_MACROS = (
+    "base/macros", "base/person_core", "base/person_rank", "base/person_post", "base/person_pools",
+    "base/person_snapshot",
+)
 
 
 def connect(

@@ -1,8 +1,24 @@
-"""Cohort structure: who is in the pipeline on a date (SPEC §1 item 1)."""
+"""Cohort structure: who is in the pipeline on a date, in any slice (SPEC §1 item 1).
+
+Every function takes the connection first, then keyword-only dates and slice filters, and
+returns a DataFrame with a stated grain whose ``attrs`` carry ``as_of`` (or the years) and
+``rules_version``. Everything is computed in SQL over the base layer ``person_snapshot``.
+
+Slice filters (all optional, all bound as query parameters): ``units`` (unit ids),
+``unit_kind`` (市直机关/乡镇街道/其他), ``gender``, ``education``, ``entry_cohort`` (entry
+years), ``pool`` (年轻公务员库/两型干部库), ``young`` and ``first_five`` (True/False). A filter
+takes one value or a list of values.
+
+>>> import qingmiao_lib as qm
+>>> con = qm.connect("data/qingmiao.duckdb")                                  # doctest: +SKIP
+>>> qm.structure.headcount(con, as_of=dt.date(2023, 12, 31), by=["unit_kind", "gender"])  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TypedDict, Unpack
 
 import duckdb
 import pandas as pd
@@ -11,50 +27,295 @@ from . import sql
 from .db import rules_version
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
-COLUMNS: dict[str, str] = {}
+COLUMNS: dict[str, str] = {
+    "age_band": "年龄段", "generation": "年代", "political_status": "政治面貌",
+    "entry_channel": "进入方式", "entry_year": "录用年份", "unit_name": "单位", "pool": "人才库",
+    "year": "年度", "as_of": "统计时点", "size_start": "年初人数", "entries": "入库",
+    "exits": "出库", "size": "年末人数", "median_months": "在库时长中位数（月）",
+    "median_months_exited": "出库者在库时长中位数（月）", "exit_reason": "出库原因",
+    "leader_posts": "领导职务人数", "ke_deputy_posts": "乡科级副职", "ke_chief_posts": "乡科级正职",
+    "county_posts": "县处级", "young_ke_deputy": "年轻乡科级副职", "young_ke_chief": "年轻乡科级正职",
+    "young_county": "年轻县处级", "young_senior_rank": "年轻四级主任科员及以上",
+    "young_reserve": "年轻后备力量", "reserve_per_post": "每个领导职务的年轻后备",
+    "leaders_avg_age": "领导班子平均年龄", "gap_ke": "缺年轻乡科级", "gap_rank": "缺年轻四级主任科员及以上",
+    "gap": "缺口", "is_total": "合计行", "avg_age": "平均年龄", "avg_service_years": "平均工龄",
+    "avg_party_years": "平均党龄", "share_young": "40岁以下占比", "share_bachelor_plus": "本科及以上占比",
+    "share_women": "女性占比", "pool_status": "人才库",
+}
+
+_BANDS = "s.age // 5 * 5"
+_GENERATION = (
+    "case when year(s.birth_date) >= 2000 then '00后' when year(s.birth_date) >= 1995 then '95后'"
+    " when year(s.birth_date) >= 1990 then '90后' when year(s.birth_date) >= 1985 then '85后'"
+    " when year(s.birth_date) >= 1980 then '80后' when year(s.birth_date) >= 1970 then '70后'"
+    " else '70前' end"
+)
+_GENERATION_SORT = (
+    "case when year(s.birth_date) >= 2000 then 2000 when year(s.birth_date) >= 1995 then 1995"
+    " when year(s.birth_date) >= 1990 then 1990 when year(s.birth_date) >= 1985 then 1985"
+    " when year(s.birth_date) >= 1980 then 1980 when year(s.birth_date) >= 1970 then 1970"
+    " else 1900 end"
+)
+_POOL = (
+    "case when s.in_young_pool and s.in_two_type_pool then '两库均在'"
+    " when s.in_young_pool then '年轻公务员库' when s.in_two_type_pool then '两型干部库'"
+    " else '未入库' end"
+)
+
+#: The allowlist of dimensions: public name → (output column, SQL label, SQL sort key, needs
+#: post/rank/pool history). Only these constant fragments ever enter a query's text.
+DIMENSIONS: dict[str, tuple[str, str, str, bool]] = {
+    "age_band": ("age_band", f"printf('%d–%d岁', {_BANDS}, {_BANDS} + 4)", _BANDS, False),
+    "generation": ("generation", _GENERATION, _GENERATION_SORT, False),
+    "gender": ("gender", "s.gender::varchar", "s.gender", False),
+    "education": ("education", "s.education::varchar", "s.education", False),
+    "political_status": ("political_status", "coalesce(s.political_status, '未填写')",
+                         "coalesce(s.political_status, '未填写')", False),
+    "entry_channel": ("entry_channel", "coalesce(s.entry_channel::varchar, '未填写')",
+                      "s.entry_channel", False),
+    "entry_year": ("entry_year", "s.entry_cohort", "s.entry_cohort", False),
+    "unit": ("unit_name", "coalesce(s.unit_name, '无在任职务')", "s.unit_id", True),
+    "unit_kind": ("unit_kind", "coalesce(s.unit_kind::varchar, '无在任职务')", "s.unit_kind", True),
+    "rank": ("rank", "coalesce(s.rank::varchar, '未定职级')", "s.rank_step", True),
+    "level": ("level", "s.level::varchar", "s.level_step", True),
+    "pool": ("pool_status", _POOL, "2 * (not s.in_young_pool)::int + (not s.in_two_type_pool)::int", True),
+    "young": ("young", "s.young", "not s.young", False),
+    "first_five": ("first_five", "s.first_five", "not s.first_five", False),
+}
+
+POOLS = ("年轻公务员库", "两型干部库")
+UNIT_KINDS = ("市直机关", "乡镇街道", "其他")
+#: The lowest rank that counts as senior in the bench-strength gap list (issue 4).
+GAP_RANK = "四级主任科员"
 
 
-def age_pyramid(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    as_of: dt.date,
-    band_years: int = 5,
-    young_only: bool = False,
-) -> pd.DataFrame:
-    """Active persons by age band and gender on ``as_of``.
+class Slice(TypedDict, total=False):
+    """The slice filters every structure function accepts (see the module docstring)."""
 
-    Parameters
-    ----------
-    con
-        A connection from :func:`qingmiao_lib.connect`.
-    as_of
-        The date of the snapshot (age and activity are taken on it).
-    band_years
-        Width of an age band in years (1 gives single years of age).
-    young_only
-        Only young persons (age below the rules' ``general.young_age_limit``).
+    units: str | Sequence[str] | None
+    unit_kind: str | Sequence[str] | None
+    gender: str | Sequence[str] | None
+    education: str | Sequence[str] | None
+    entry_cohort: int | Sequence[int] | None
+    pool: str | None
+    young: bool | None
+    first_five: bool | None
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (age band, gender) present: ``band_start``, ``band_end``, ``band``
-        (a label such as ``"30–34岁"``), ``gender`` and ``persons``.
-        ``attrs`` carries ``as_of`` and ``rules_version``.
 
-    Examples
-    --------
-    >>> age_pyramid(con, as_of=dt.date(2023, 12, 31), young_only=True)   # doctest: +SKIP
+def _as_list(value, cast=str) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int)):
+        value = [value]
+    return [cast(v) for v in value]
+
+
+def _slice_params(filters: dict, allowed: Iterable[str] = Slice.__annotations__) -> dict:
+    """The filters as bound parameters (NULL = no filter); unknown names and values refused."""
+    allowed = tuple(allowed)
+    unknown = sorted(set(filters) - set(allowed))
+    if unknown:
+        raise TypeError(f"unknown filter(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+    kinds = _as_list(filters.get("unit_kind"))
+    if kinds and not set(kinds) <= set(UNIT_KINDS):
+        raise ValueError(f"unit_kind must be among {', '.join(UNIT_KINDS)}, got {kinds}")
+    pool = filters.get("pool")
+    if pool is not None and pool not in POOLS:
+        raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
+    flags = {k: (None if filters.get(k) is None else bool(filters[k])) for k in ("young", "first_five")}
+    return {
+        "units": _as_list(filters.get("units")), "unit_kinds": kinds,
+        "genders": _as_list(filters.get("gender")), "educations": _as_list(filters.get("education")),
+        "cohorts": _as_list(filters.get("entry_cohort"), int), "pool": pool, **flags,
+    }
+
+
+def _dimensions(by: str | Sequence[str]) -> list[str]:
+    """The chosen dimensions, checked against the allowlist before any SQL is built."""
+    by = [by] if isinstance(by, str) else list(by)
+    bad = [d for d in by if d not in DIMENSIONS]
+    if bad:
+        raise ValueError(f"unknown dimension(s) {', '.join(map(str, bad))}; allowed: {', '.join(DIMENSIONS)}")
+    if len(set(by)) != len(by):
+        raise ValueError(f"a dimension is repeated in {by}")
+    return by
+
+
+def _compose(template: str, by: list[str], lead: Sequence[str] = ()) -> str:
+    """The query with its /*dims*/ and /*order*/ markers filled from DIMENSIONS (only)."""
+    dims = "".join(f"{DIMENSIONS[d][1]} as {DIMENSIONS[d][0]}, {DIMENSIONS[d][2]} as sort_{i}, "
+                   for i, d in enumerate(by))
+    order = [*lead, *(f"sort_{i}" for i in range(len(by)))] or ["persons"]
+    return template.replace("/*dims*/", dims).replace("/*order*/", ", ".join(order))
+
+
+def _macros(con: duckdb.DuckDBPyConnection) -> None:
+    """This module's macros (in_slice, series_*) on the connection; cheap to repeat."""
+    for name in ("in_slice", "series_persons", "series_full"):
+        con.execute(sql.load(f"structure/{name}"))
+
+
+def _finish(df: pd.DataFrame, con, **attrs) -> pd.DataFrame:
+    df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
+                    rules_version=rules_version(con))
+    return df
+
+
+def headcount(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, by: str | Sequence[str] = (),
+              **filters: Unpack[Slice]) -> pd.DataFrame:
+    """Active persons on ``as_of`` by any combination of the dimensions in :data:`DIMENSIONS`.
+
+    Returns one row per combination present (one row when ``by`` is empty): one column per
+    dimension (``unit`` gives ``unit_name``; ``pool`` gives ``pool_status``: 年轻公务员库 /
+    两型干部库 / 两库均在 / 未入库, so the rows partition the headcount) and ``persons``.
+
+    >>> headcount(con, as_of=dt.date(2023, 12, 31), by=["generation", "gender"], unit_kind="乡镇街道")  # doctest: +SKIP
+    """
+    by = _dimensions(by)
+    params = {"as_of": as_of, **_slice_params(filters)}
+    _macros(con)
+    df = con.execute(_compose(sql.load("structure/headcount"), by), params).df()
+    return _finish(df, con, as_of=as_of, by=by)
+
+
+def age_pyramid(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, band_years: int = 5,
+                young_only: bool = False, **filters: Unpack[Slice]) -> pd.DataFrame:
+    """Active persons by age band and gender on ``as_of`` (of a slice).
+
+    Returns one row per (age band, gender) present: ``band_start``, ``band_end``, ``band``
+    (a label such as ``"30–34岁"``), ``gender`` and ``persons``. ``band_years`` is the width
+    of a band (1 gives single years); ``young_only`` keeps the young only.
+
+    >>> age_pyramid(con, as_of=dt.date(2023, 12, 31), young_only=True, unit_kind="乡镇街道")  # doctest: +SKIP
     """
     band_years = int(band_years)
     if not 1 <= band_years <= 20:
         raise ValueError(f"band_years must be between 1 and 20, got {band_years}")
-    df = con.execute(
-        sql.load("structure/age_pyramid"),
-        {"as_of": as_of, "band_years": band_years, "young_only": bool(young_only)},
-    ).df()
+    params = {"as_of": as_of, "band_years": band_years, "young_only": bool(young_only),
+              **_slice_params(filters)}
+    _macros(con)
+    df = con.execute(sql.load("structure/age_pyramid"), params).df()
     df.insert(2, "band", [
         f"{s}岁" if s == e else f"{s}–{e}岁" for s, e in zip(df["band_start"], df["band_end"], strict=True)
     ])
     df["gender"] = df["gender"].astype(str)
-    df.attrs.update(as_of=pd.Timestamp(as_of).date().isoformat(), rules_version=rules_version(con))
-    return df
+    return _finish(df, con, as_of=as_of)
+
+
+def over_time(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
+              by: str | Sequence[str] = (), **filters: Unpack[Slice]) -> pd.DataFrame:
+    """:func:`headcount` on 31 December of every year from ``first_year`` to ``last_year``, in
+    one query.
+
+    Returns one row per (year, combination present): ``year``, ``as_of``, the dimension
+    columns and ``persons``.
+
+    >>> over_time(con, first_year=2016, last_year=2025, by="generation")  # doctest: +SKIP
+    """
+    by = _dimensions(by)
+    first_year, last_year = int(first_year), int(last_year)
+    if not 0 <= last_year - first_year <= 60:
+        raise ValueError(f"a range of 1 to 61 years is needed, got {first_year}–{last_year}")
+    params = {"first_year": first_year, "last_year": last_year, **_slice_params(filters)}
+    history = any(DIMENSIONS[d][3] for d in by) or any(
+        params[k] is not None for k in ("units", "unit_kinds", "pool"))
+    template = sql.load("structure/over_time").replace(
+        "/*series*/", "series_full" if history else "series_persons")
+    _macros(con)
+    df = con.execute(_compose(template, by, lead=("year",)), params).df()
+    df["as_of"] = pd.to_datetime(df["as_of"]).dt.date
+    return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
+
+
+_POOL_FILTERS = ("pool", "gender", "education", "entry_cohort")
+
+
+def pool_dynamics(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
+                  **filters: Unpack[Slice]) -> pd.DataFrame:
+    """Each talent pool's size on 31 December, entries, exits and median time in the pool, per
+    year (zeros included): ``size = size_start + entries - exits`` on every row.
+
+    Filters: ``pool``, ``gender``, ``education``, ``entry_cohort`` (attributes that do not change
+    while a person is in a pool, so flows and sizes stay consistent from year to year).
+
+    Returns one row per (pool, year): ``pool``, ``year``, ``as_of``, ``size_start``, ``entries``,
+    ``exits``, ``size``, ``median_months``, ``median_months_exited``.
+    """
+    params = _pool_params(first_year, last_year, filters)
+    df = con.execute(sql.load("structure/pool_dynamics"), params).df()
+    df["as_of"] = pd.to_datetime(df["as_of"]).dt.date
+    return _finish(df, con, first_year=params["first_year"], last_year=params["last_year"])
+
+
+def pool_exits(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
+               **filters: Unpack[Slice]) -> pd.DataFrame:
+    """The exits of :func:`pool_dynamics` split by exit reason: one row per (pool, year, reason)
+    with an exit: ``pool``, ``year``, ``exit_reason`` (未注明 when none recorded), ``exits``."""
+    params = _pool_params(first_year, last_year, filters)
+    df = con.execute(sql.load("structure/pool_exits"), params).df()
+    return _finish(df, con, first_year=params["first_year"], last_year=params["last_year"])
+
+
+def _pool_params(first_year: int, last_year: int, filters: dict) -> dict:
+    first_year, last_year = int(first_year), int(last_year)
+    if not 0 <= last_year - first_year <= 60:
+        raise ValueError(f"a range of 1 to 61 years is needed, got {first_year}–{last_year}")
+    p = _slice_params(filters, _POOL_FILTERS)
+    return {"first_year": first_year, "last_year": last_year, "pool": p["pool"],
+            "genders": p["genders"], "educations": p["educations"], "cohorts": p["cohorts"]}
+
+
+def bench_strength(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                   units: str | Sequence[str] | None = None,
+                   unit_kind: str | Sequence[str] | None = None,
+                   gap_rank: str = GAP_RANK) -> pd.DataFrame:
+    """Bench strength (梯队) per unit on ``as_of``: leadership posts held (by level) against the
+    unit's young people by level and rank, the leadership's average age, and the gaps.
+
+    Returns one row per unit with someone in post: ``unit_id``, ``unit_name``, ``unit_kind``,
+    ``persons``, ``young``, ``leader_posts``, ``ke_deputy_posts``, ``ke_chief_posts``,
+    ``county_posts``, ``young_ke_deputy``, ``young_ke_chief``, ``young_county``,
+    ``young_senior_rank`` (young at ``gap_rank`` or above), ``young_reserve`` (young holding a
+    leadership post or a senior rank), ``reserve_per_post``, ``leaders_avg_age``, ``gap_ke``
+    (no young person at 乡科级) and ``gap_rank``.
+    """
+    p = _slice_params({"units": units, "unit_kind": unit_kind})
+    df = con.execute(sql.load("structure/bench_strength"), {
+        "as_of": as_of, "units": p["units"], "unit_kinds": p["unit_kinds"], "gap_rank": gap_rank,
+    }).df()
+    return _finish(df, con, as_of=as_of, gap_rank=gap_rank)
+
+
+def bench_gaps(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+               units: str | Sequence[str] | None = None,
+               unit_kind: str | Sequence[str] | None = None,
+               gap_rank: str = GAP_RANK) -> pd.DataFrame:
+    """The units of :func:`bench_strength` with no young person at 乡科级 or none at
+    ``gap_rank`` or above: the same columns plus ``gap`` (the gaps in words), one row per unit."""
+    df = bench_strength(con, as_of=as_of, units=units, unit_kind=unit_kind, gap_rank=gap_rank)
+    out = df[df["gap_ke"] | df["gap_rank"]].reset_index(drop=True)
+    out["gap"] = [
+        "；".join(t for t, on in (("无年轻乡科级干部", k), (f"无年轻的{gap_rank}及以上职级", r)) if on)
+        for k, r in zip(out["gap_ke"], out["gap_rank"], strict=True)
+    ]
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def unit_comparison(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                    **filters: Unpack[Slice]) -> pd.DataFrame:
+    """The unit comparison table on ``as_of``: per unit headcount, average age, 工龄 and 党龄
+    (full years), % young, % 本科 and above, % women; the slice's total on the last row.
+
+    Returns one row per unit with someone in the slice (``unit_id`` missing: active persons
+    without a post), then the total row (``is_total`` True; ``unit_name`` 全辖区, or 合计 when
+    units are filtered). Shares are fractions 0–1.
+    """
+    params = {"as_of": as_of, **_slice_params(filters)}
+    _macros(con)
+    df = con.execute(sql.load("structure/unit_comparison"), params).df()
+    filtered = params["units"] is not None or params["unit_kinds"] is not None
+    df["unit_name"] = df["unit_name"].astype(object)
+    df.loc[df["is_total"], "unit_name"] = "合计" if filtered else "全辖区"
+    df.loc[~df["is_total"] & df["unit_id"].isna(), "unit_name"] = "无在任职务"
+    return _finish(df, con, as_of=as_of)

@@ -1,3 +1,145 @@
 """Charts of the structure analyses (``qingmiao_lib.structure``): frames in, ``go.Figure`` out."""
 
 from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._base import COLORS, SERIES, layout
+
+#: Chinese names of the dimension columns, for axis titles and legends.
+DIM_LABELS = {
+    "age_band": "年龄段", "generation": "年代", "gender": "性别", "education": "学历",
+    "political_status": "政治面貌", "entry_channel": "进入方式", "entry_year": "录用年份",
+    "unit_name": "单位", "unit_kind": "单位类别", "rank": "职级", "level": "职务层次",
+    "pool_status": "人才库", "young": "40岁以下", "first_five": "入职五年内",
+}
+_FLAGS = {"young": ("40岁以下", "40岁及以上"), "first_five": ("入职五年内", "入职五年以上")}
+
+
+def _labels(values: pd.Series, col: str) -> list[str]:
+    if col in _FLAGS:
+        yes, no = _FLAGS[col]
+        return [yes if bool(v) else no for v in values]
+    return [str(v) for v in values]
+
+
+def _colour(name: str, i: int) -> str:
+    return COLORS.get(name, SERIES[i % len(SERIES)])
+
+
+def _shown(v: int, small_cell: int | None) -> str:
+    return f"<{small_cell}" if small_cell and 0 < v < small_cell else f"{int(v):,}"
+
+
+def stacked_bars(df: pd.DataFrame, x: str, color: str | None = None, *, title: str | None = None,
+                 small_cell: int | None = None) -> go.Figure:
+    """Persons by ``x`` (bars in the frame's order), stacked by ``color``, from
+    :func:`qingmiao_lib.structure.headcount` (columns are the output column names)."""
+    df = df.assign(_x=_labels(df[x], x), _c=_labels(df[color], color) if color else "人数")
+    order = list(dict.fromkeys(df["_x"]))
+    fig = go.Figure()
+    for i, (name, g) in enumerate(df.groupby("_c", sort=False)):
+        fig.add_bar(x=g["_x"], y=g["persons"], name=name, marker_color=_colour(name, i),
+                    customdata=[_shown(v, small_cell) for v in g["persons"]],
+                    hovertemplate="%{x} · " + name + "：%{customdata} 人<extra></extra>")
+    fig.update_layout(barmode="stack", showlegend=bool(color), bargap=0.25,
+                      xaxis={"title": DIM_LABELS.get(x, x), "categoryorder": "array",
+                             "categoryarray": order, "type": "category"},
+                      yaxis={"title": "人数"}, height=420)
+    if len(order) > 12:
+        fig.update_layout(xaxis_tickangle=-45, margin={"b": 120})
+    as_of = df.attrs.get("as_of", "")
+    what = DIM_LABELS.get(x, x) + (f"、{DIM_LABELS.get(color, color)}" if color else "")
+    return layout(fig, title or f"在职公务员按{what}分布（截至 {as_of}，共 {int(df['persons'].sum()):,} 人）")
+
+
+def over_time(df: pd.DataFrame, color: str | None = None, *, title: str | None = None,
+              small_cell: int | None = None) -> go.Figure:
+    """Persons on 31 December of each year, stacked by ``color``, from
+    :func:`qingmiao_lib.structure.over_time`."""
+    df = df.assign(_c=_labels(df[color], color) if color else "人数")
+    fig = go.Figure()
+    for i, (name, g) in enumerate(df.groupby("_c", sort=False)):
+        fig.add_bar(x=g["year"], y=g["persons"], name=name, marker_color=_colour(name, i),
+                    customdata=[_shown(v, small_cell) for v in g["persons"]],
+                    hovertemplate="%{x}年末 · " + name + "：%{customdata} 人<extra></extra>")
+    fig.update_layout(barmode="stack", showlegend=bool(color), height=420,
+                      xaxis={"title": "年度（12月31日）", "tickformat": "d", "dtick": 1},
+                      yaxis={"title": "人数"})
+    first, last = df.attrs.get("first_year", ""), df.attrs.get("last_year", "")
+    what = f"按{DIM_LABELS.get(color, color)}" if color else ""
+    return layout(fig, title or f"队伍结构变化{what}（{first}–{last}年，各年12月31日）")
+
+
+def pool_flows(dynamics: pd.DataFrame, *, title: str | None = None,
+               small_cell: int | None = None) -> go.Figure:
+    """Each pool's entries (up), exits (down) and year-end size (line), from
+    :func:`qingmiao_lib.structure.pool_dynamics`: one panel per pool."""
+    pools = list(dict.fromkeys(dynamics["pool"]))
+    fig = make_subplots(rows=1, cols=max(1, len(pools)), subplot_titles=pools,
+                        horizontal_spacing=0.08, shared_yaxes=True)
+    for c, pool in enumerate(pools, start=1):
+        g = dynamics[dynamics["pool"] == pool]
+        first = c == 1
+        for col, sign, colour, name in (("entries", 1, COLORS["accent"], "入库"),
+                                        ("exits", -1, COLORS["warn"], "出库")):
+            fig.add_bar(x=g["year"], y=sign * g[col], name=name, marker_color=colour,
+                        legendgroup=name, showlegend=first, row=1, col=c,
+                        customdata=[_shown(v, small_cell) for v in g[col]],
+                        hovertemplate="%{x}年 " + name + "：%{customdata} 人<extra></extra>")
+        fig.add_scatter(x=g["year"], y=g["size"], name="年末在库人数", mode="lines+markers",
+                        line={"color": COLORS["男"]}, legendgroup="size", showlegend=first,
+                        customdata=[_shown(v, small_cell) for v in g["size"]],
+                        hovertemplate="%{x}年末在库：%{customdata} 人<extra></extra>",
+                        row=1, col=c)
+        fig.update_yaxes(title_text="人数（出库为负）" if first else None, row=1, col=c,
+                         zeroline=True, zerolinecolor=COLORS["muted"])
+    fig.update_xaxes(tickformat="d", dtick=1)
+    fig.update_layout(barmode="relative", height=430, margin={"t": 80, "b": 90})
+    fig = layout(fig, "")
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "center", "x": 0.5})
+    first, last = dynamics.attrs.get("first_year", ""), dynamics.attrs.get("last_year", "")
+    fig.update_layout(title_text=title or f"人才库进出情况（{first}–{last}年，按自然年统计）")
+    return fig
+
+
+#: The columns of the unit heat table: (column, Chinese header, format, higher is "warmer").
+HEAT_COLUMNS = (
+    ("persons", "人数", "{:,.0f}"), ("avg_age", "平均年龄", "{:.1f}"),
+    ("avg_service_years", "平均工龄", "{:.1f}"), ("avg_party_years", "平均党龄", "{:.1f}"),
+    ("share_young", "40岁以下", "{:.0%}"), ("share_bachelor_plus", "本科及以上", "{:.0%}"),
+    ("share_women", "女性", "{:.0%}"),
+)
+
+
+def unit_heat_table(df: pd.DataFrame, *, title: str | None = None,
+                    small_cell: int | None = None) -> go.Figure:
+    """The unit comparison table of :func:`qingmiao_lib.structure.unit_comparison` as a heat
+    table: each column coloured by its rank among the units (the total row last, uncoloured).
+    Units smaller than ``small_cell`` show only "<n" and no averages."""
+    rows = df.reset_index(drop=True)
+    small = rows["persons"].lt(small_cell or 0) & ~rows["is_total"]
+    z, text = [], []
+    for i, r in rows.iterrows():
+        zr, tr = [], []
+        for col, _header, fmt in HEAT_COLUMNS:
+            v = r[col]
+            hide = bool(small[i]) and col != "persons"
+            units = rows.loc[~rows["is_total"] & ~small, col]
+            zr.append(None if hide or r["is_total"] or pd.isna(v) else float((units < v).mean()))
+            tr.append("—" if hide or pd.isna(v) else
+                      (_shown(v, small_cell) if col == "persons" else fmt.format(v)))
+        z.append(zr)
+        text.append(tr)
+    names = [("<b>" + n + "</b>") if t else str(n) for n, t in zip(rows["unit_name"], rows["is_total"], strict=True)]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[h for _, h, _ in HEAT_COLUMNS], y=names, text=text, texttemplate="%{text}",
+        colorscale=[[0, "#f4f7fb"], [1, "#7fb8d6"]], zmin=0, zmax=1, showscale=False,
+        xgap=2, ygap=2, hovertemplate="%{y} · %{x}：%{text}<extra></extra>",
+    ))
+    fig.update_layout(height=max(300, 24 * len(rows) + 130), margin={"l": 170, "t": 100},
+                      xaxis={"side": "top"}, yaxis={"autorange": "reversed", "type": "category"})
+    as_of = df.attrs.get("as_of", "")
+    return layout(fig, title or f"各单位队伍结构对比（截至 {as_of}；颜色越深，在各单位中越高）")

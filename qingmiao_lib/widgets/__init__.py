@@ -1,0 +1,1 @@
+"""Widget wiring for the notebooks: controls → analysis function → chart → FigureWidget."""
