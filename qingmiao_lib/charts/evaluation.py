@@ -1,3 +1,160 @@
-"""Charts of the evaluation analyses (``qingmiao_lib.evaluation``): frames in, ``go.Figure`` out."""
+"""Charts of the evaluation analyses (``qingmiao_lib.evaluation``): frames in, ``go.Figure`` out.
+
+Grades are coloured by ``GRADES`` (优秀 green … 不称职 red; 好 … 较差 likewise). Counts shown in
+hovers go through ``small_cell`` when a report passes its threshold (``"<5"``).
+"""
 
 from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ._base import COLORS, GRADES, SERIES, layout
+
+ANNUAL = ("优秀", "称职", "基本称职", "不称职")
+QUARTERLY = ("好", "较好", "一般", "较差")
+
+
+def _count(v, small_cell: int | None) -> str:
+    v = int(v)
+    return f"<{small_cell}" if small_cell and 0 < v < small_cell else f"{v:,}"
+
+
+def grade_distribution(df: pd.DataFrame, *, title: str | None = None,
+                       small_cell: int | None = None) -> go.Figure:
+    """Annual grades as shares of the graded, one horizontal 100% bar per group, from
+    :func:`qingmiao_lib.evaluation.grade_distribution` (不定等次 is left out of the bar and told in
+    the hover)."""
+    order = (df[["group_key", "group_name", "sort_key"]].drop_duplicates()
+             .sort_values(["sort_key", "group_key"])["group_name"].tolist())
+    fig = go.Figure()
+    for grade in ANNUAL:
+        part = df[df["grade"] == grade].set_index("group_name").reindex(order)
+        fig.add_bar(
+            y=order, x=(part["share"].fillna(0) * 100).tolist(), orientation="h", name=grade,
+            marker_color=GRADES[grade],
+            customdata=[[_count(p, small_cell), _count(g, small_cell)]
+                        for p, g in zip(part["persons"].fillna(0), part["graded"].fillna(0), strict=True)],
+            hovertemplate="%{y} " + grade + "：%{x:.1f}%（%{customdata[0]} / %{customdata[1]} 人）<extra></extra>",
+        )
+    year = df.attrs.get("year", "")
+    fig.update_layout(barmode="stack", xaxis={"title": "占定等次人数的百分比（%）", "range": [0, 100],
+                                              "ticksuffix": "%"},
+                      yaxis={"autorange": "reversed"}, height=max(300, 34 * len(order) + 150),
+                      legend={"traceorder": "normal"})
+    return layout(fig, title or f"{year}年度考核等次分布")
+
+
+def excellent_share(df: pd.DataFrame, *, top: int | None = None, title: str | None = None,
+                    small_cell: int | None = None) -> go.Figure:
+    """Each unit's 优秀 share against the cap (dashed line), from
+    :func:`qingmiao_lib.evaluation.excellent_share`; units over the cap in red. ``top`` keeps the
+    units with the highest shares."""
+    d = df.sort_values(["share", "graded"], ascending=[False, False])
+    if top:
+        d = d.head(top)
+    names = d["unit_name"].fillna("（无在职单位）").tolist()
+    cap = float(df["cap"].iloc[0]) * 100 if len(df) else 20.0
+    fig = go.Figure()
+    fig.add_bar(
+        y=names, x=(d["share"] * 100).tolist(), orientation="h", showlegend=False,
+        marker_color=[COLORS["warn"] if o else COLORS["accent"] for o in d["over_cap"]],
+        customdata=[[_count(e, small_cell), _count(g, small_cell)]
+                    for e, g in zip(d["excellent"], d["graded"], strict=True)],
+        hovertemplate="%{y}：%{x:.1f}%（优秀 %{customdata[0]} / 定等次 %{customdata[1]} 人）<extra></extra>",
+    )
+    fig.add_vline(x=cap, line_dash="dash", line_color=COLORS["warn"],
+                  annotation_text=f"上限 {cap:.0f}%", annotation_position="top")
+    year = df.attrs.get("year", "")
+    over = int(df["over_cap"].sum())
+    fig.update_layout(xaxis={"title": "优秀人数占定等次人数（%）", "ticksuffix": "%"},
+                      yaxis={"autorange": "reversed"}, height=max(320, 22 * len(names) + 160),
+                      margin={"l": 190})
+    scope = f"优秀率最高的{len(names)}个单位，" if top and len(df) > len(names) else ""
+    return layout(fig, title or f"{year}年度各单位优秀比例（{scope}{over}个单位超过上限）")
+
+
+def streak_histogram(df: pd.DataFrame, *, max_years: int = 6, title: str | None = None,
+                     small_cell: int | None = None) -> go.Figure:
+    """Persons by length of their current and longest 优秀 run, from
+    :func:`qingmiao_lib.evaluation.streaks`; runs of ``max_years`` or more share the last bar."""
+    labels = [f"{y}年" for y in range(1, max_years)] + [f"{max_years}年及以上"]
+    fig = go.Figure()
+    for col, name, color in (("current_run", "当前连续优秀", SERIES[0]), ("longest_run", "历史最长连续优秀", SERIES[1])):
+        runs = df.loc[df[col] > 0, col].clip(upper=max_years)
+        counts = runs.value_counts().reindex(range(1, max_years + 1), fill_value=0)
+        fig.add_bar(x=labels, y=counts.tolist(), name=name, marker_color=color,
+                    customdata=[_count(v, small_cell) for v in counts],
+                    hovertemplate="%{x}：%{customdata} 人<extra>" + name + "</extra>")
+    year = df.attrs.get("year", "")
+    fig.update_layout(barmode="group", xaxis={"title": "连续优秀年数"}, yaxis={"title": "人数"},
+                      height=380, legend={"traceorder": "normal"})
+    return layout(fig, title or f"连续优秀年数分布（截至{year}年度，在职人员）")
+
+
+def quarterly_trend(df: pd.DataFrame, *, title: str | None = None,
+                    small_cell: int | None = None) -> go.Figure:
+    """Quarterly grades per quarter as stacked shares, from
+    :func:`qingmiao_lib.evaluation.quarterly_distribution`."""
+    d = df.assign(label=df["year"].astype(str) + "年Q" + df["quarter"].astype(str))
+    labels = d["label"].drop_duplicates().tolist()
+    fig = go.Figure()
+    for grade in QUARTERLY:
+        part = d[d["grade"] == grade].set_index("label").reindex(labels)
+        fig.add_bar(x=labels, y=(part["share"].fillna(0) * 100).tolist(), name=grade,
+                    marker_color=GRADES[grade],
+                    customdata=[_count(v, small_cell) for v in part["persons"].fillna(0)],
+                    hovertemplate="%{x} " + grade + "：%{y:.1f}%（%{customdata} 人）<extra></extra>")
+    first, last = (labels[0], labels[-1]) if labels else ("", "")
+    fig.update_layout(barmode="stack", yaxis={"title": "占当季参加考核人数（%）", "ticksuffix": "%",
+                                              "range": [0, 100]}, height=400, legend={"traceorder": "normal"})
+    return layout(fig, title or f"平时考核等次分布（{first}–{last}）")
+
+
+def warnings_by_unit(df: pd.DataFrame, *, top: int = 15, by_kind: bool = True, min_count: int = 0,
+                     title: str | None = None, small_cell: int | None = None) -> go.Figure:
+    """Warnings per unit (the ``top`` units with most), stacked by kind — or, with
+    ``by_kind=False``, one total per unit (warnings, a person counted once per kind) for units
+    with at least ``min_count`` — from :func:`qingmiao_lib.evaluation.warning_counts`."""
+    from ..evaluation import WARNING_KINDS
+
+    if "unit_name" not in df:
+        df = df.assign(unit_name="合计")
+    totals = df.groupby("unit_name")["persons"].sum().sort_values(ascending=False)
+    units = totals[(totals > 0) & (totals >= min_count)].head(top).index.tolist()
+    fig = go.Figure()
+    series = WARNING_KINDS.items() if by_kind else [(None, "预警人次")]
+    for i, (kind, label) in enumerate(series):
+        part = df if kind is None else df[df["kind"] == kind]
+        part = part.groupby("unit_name")["persons"].sum().reindex(units, fill_value=0)
+        fig.add_bar(y=units, x=part.tolist(), orientation="h", name=label,
+                    marker_color=SERIES[i] if by_kind else COLORS["warn"], showlegend=by_kind,
+                    customdata=[_count(v, small_cell) for v in part],
+                    hovertemplate="%{y} " + label + "：%{customdata}<extra></extra>")
+    as_of = df.attrs.get("as_of", "")
+    fig.update_layout(barmode="stack", xaxis={"title": "预警人次" if not by_kind else "预警人数"},
+                      yaxis={"autorange": "reversed"}, height=max(320, 26 * len(units) + 170),
+                      margin={"l": 190}, legend={"traceorder": "normal"})
+    return layout(fig, title or f"苗头性问题预警（{as_of}，预警最多的{len(units)}个单位）")
+
+
+def young_excellent_trend(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """优秀 per year with the young among them and their share (the F5 basis), from
+    :func:`qingmiao_lib.evaluation.young_excellent_share`."""
+    lim = df.attrs.get("young_limit", 40)
+    fig = go.Figure()
+    fig.add_bar(x=df["year"], y=df["young_excellent"], name=f"{lim}岁以下优秀", marker_color=SERIES[0])
+    fig.add_bar(x=df["year"], y=df["excellent"] - df["young_excellent"], name=f"{lim}岁及以上优秀",
+                marker_color=COLORS["muted"])
+    fig.add_scatter(x=df["year"], y=df["young_share"] * 100, name=f"{lim}岁以下占比", yaxis="y2",
+                    mode="lines+markers+text", line={"color": SERIES[2]},
+                    text=[f"{v:.0%}" for v in df["young_share"].fillna(0)], textposition="top center",
+                    hovertemplate="%{x}年：%{y:.1f}%<extra>" + f"{lim}岁以下占比" + "</extra>")
+    year = df.attrs.get("year", "")
+    fig.update_layout(barmode="stack", height=380,
+                      xaxis={"dtick": 1, "tickformat": "d", "title": "年度"},
+                      yaxis={"title": "优秀人数"},
+                      yaxis2={"title": f"{lim}岁以下占比（%）", "overlaying": "y", "side": "right",
+                              "range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "ticksuffix": "%",
+                              "showgrid": False}, legend={"traceorder": "normal"})
+    return layout(fig, title or f"年度考核优秀中的年轻公务员（至{year}年）")

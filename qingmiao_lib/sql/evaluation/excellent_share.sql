@@ -1,0 +1,36 @@
+-- evaluation/excellent_share.sql — each unit's 优秀 share of one year against the cap (SPEC §5).
+-- share = 优秀 / graded (grades of rules assessment.graded; 不定等次 excluded); a unit is over the
+-- cap only when share > assessment.excellent_cap (exactly at the cap is within it). A grade's unit
+-- is the person's main unit on 31 December of its year; grades of years the person was not
+-- active are left out. Persons with no unit that day are grouped under unit_id NULL.
+-- Grain: one row per unit with at least one graded person.
+-- Parameters: $year, $as_of (31 Dec of $year), $units (VARCHAR[] or NULL = all units).
+-- Columns: unit_id, unit_name, unit_kind, graded, excellent, share, cap, over_cap.
+with
+people as (
+    select person_id, unit_id, unit_kind,
+    from eval_slice($as_of::date, $units::varchar[], null, null, null)
+),
+graded as (
+    select p.unit_id, p.unit_kind, g.grade,
+    from valid_annual_grades() as g
+    join people as p using (person_id)
+    where g.year = $year
+      and g.grade::varchar in (select value from rule_lists where name = 'assessment.graded')
+),
+final as (
+    select
+        g.unit_id,
+        any_value(u.name) as unit_name,
+        any_value(g.unit_kind)::varchar as unit_kind,
+        count(*) as graded,
+        count(*) filter (where g.grade = '优秀') as excellent,
+        count(*) filter (where g.grade = '优秀') / count(*) as share,
+        rule_num('assessment.excellent_cap') as cap,
+    from graded as g
+    left join units as u using (unit_id)
+    group by g.unit_id
+)
+select *, share > cap as over_cap,
+from final
+order by share desc, unit_id;
