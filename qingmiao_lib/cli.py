@@ -69,6 +69,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--if-missing", action="store_true", help="do nothing if the database already exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    p = sub.add_parser("template", help="write the empty import workbook (one sheet per table, 说明 sheet)")
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+
+    p = sub.add_parser("import", help="import CSV/XLSX files or folders: all or nothing")
+    _common(p)
+    p.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="files or folders to import")
+    p.add_argument("--replace", action="store_true",
+                   help="make each imported table equal to its file (a full re-export)")
+    p.add_argument("--errors", type=Path, default=None,
+                   help="on failure, write every error to this .xlsx (default: 导入错误.xlsx beside the database)")
+
+    p = sub.add_parser("check", help="data-quality report of a database (exit 1 on an error-level finding)")
+    _common(p)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
     p = sub.add_parser("figures", help="the headline figures F1–F9 of a year")
     _common(p)
     p.add_argument("--year", type=int, required=True, help="the figures' year (taken on 31 December)")
@@ -209,6 +224,59 @@ def _lab(args) -> int:
     return 0  # pragma: no cover
 
 
+def _template(args) -> int:
+    from . import template
+
+    if args.out.suffix.lower() != ".xlsx":
+        raise QingmiaoError(f"模板须为 .xlsx 文件：{args.out}")
+    path = template.write_template(args.out)
+    print(f"导入模板已生成：{path}（每张表一个工作表，“说明”工作表列出每列的含义、类型和可选值）")
+    return 0
+
+
+def _import(args) -> int:
+    from . import importer
+
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise QingmiaoError(f"找不到要导入的文件或目录：{'，'.join(missing)}")
+    # beside the database, not among the files imported (a folder's next import would read it)
+    errors = args.errors or args.db.parent / "导入错误.xlsx"
+    try:
+        report = importer.import_paths(args.db, args.paths, replace=args.replace, rules=args.rules,
+                                       error_workbook=errors)
+    except importer.ImportFailed as e:
+        print(f"qingmiao import: {e}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    for w in report.warnings.itertuples():
+        print(f"  提示：{w.file}{'：' + w.sheet if w.sheet else ''}：{w.message}")
+    return 0
+
+
+def _check(args) -> int:
+    from . import check, export
+    from .db import connect
+
+    con = connect(args.db, rules=args.rules)
+    try:
+        found = check.run_check(con)
+    finally:
+        con.close()
+    if args.format == "csv":
+        sys.stdout.write(export.to_csv(found))
+    elif args.format == "json":
+        print(export.to_json_records(found))
+    else:
+        hits = found[found["count"] > 0]
+        print(f"数据质量检查：{args.db}（{len(found)} 项检查，{len(hits)} 项有发现）")
+        for r in hits.itertuples():
+            print(f"  [{r.level}] {r.description}：{r.count} 条  例：{r.examples}")
+        if hits.empty:
+            print("  未发现问题")
+    return 1 if check.has_errors(found) else 0
+
+
 #: The eligibility list's machine-readable columns (CSV and JSON), in order (SPEC §5).
 ELIGIBLE_COLUMNS = ("person_id", "current_rank", "next_rank", "tenure_months", "required_months",
                     "qualified", "quota_ok", "eligible", "reasons")
@@ -263,7 +331,10 @@ def _print_table(df: pd.DataFrame) -> None:
         print("  " + "  ".join(_pad(c, w, left=True) for c, w in zip(r, widths, strict=True)).rstrip())
 
 
-_COMMANDS = {"demo": _demo, "figures": _figures, "eligible": _eligible, "report": _report, "lab": _lab}
+_COMMANDS = {
+    "demo": _demo, "template": _template, "import": _import, "check": _check, "figures": _figures,
+    "eligible": _eligible, "report": _report, "lab": _lab,
+}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -190,3 +190,51 @@ def test_no_arguments_prints_the_commands():
     proc = run()
     assert proc.returncode == 2
     assert "demo" in proc.stderr and "figures" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_template_import_check_end_to_end(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    proc = run("template", "--out", str(tmp_path / "模板.xlsx"))
+    assert proc.returncode == 0 and (tmp_path / "模板.xlsx").stat().st_size > 0
+    db = tmp_path / "sample.duckdb"
+    proc = run("import", str(root / "data" / "sample"), "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert "persons 6" in proc.stdout
+    again = run("import", str(root / "data" / "sample"), "--db", str(db))
+    assert again.returncode == 0 and "新增 0" in again.stdout and "新增 6" not in again.stdout
+    proc = run("check", "--db", str(db))
+    assert proc.returncode == 0 and "未发现问题" in proc.stdout
+
+
+def test_failed_import_writes_nothing_and_lists_errors(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "files"
+    shutil.copytree(root / "data" / "sample", folder)
+    persons = folder / "persons.csv"
+    lines = persons.read_text("utf-8-sig").splitlines()
+    lines[1] = lines[1].replace(",男,", ",未知,", 1)
+    persons.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "new.duckdb"
+    proc = run("import", str(folder), "--db", str(db), "--errors", str(tmp_path / "errors.xlsx"))
+    assert proc.returncode == 1
+    assert "未写入任何数据" in one_line_error(proc)
+    assert not db.exists() and (tmp_path / "errors.xlsx").exists()
+
+
+def test_check_exits_1_on_an_error_level_finding(tmp_path):
+    import qingmiao_lib as qm
+
+    db = tmp_path / "bad.duckdb"
+    con = qm.connect(db, create=True)
+    con.execute("insert into units values ('U1', '甲局', '市直机关', null)")
+    con.execute("insert into persons (person_id, name, gender, birth_date, education, entry_date)"
+                " values ('P1', '张三', '男', date '1990-01-01', '本科', date '2015-07-01')")
+    # two overlapping ranks for one person: an error-level finding
+    con.execute("insert into ranks values ('P1', '一级科员', date '2016-07-01', null, '定级'),"
+                " ('P1', '四级主任科员', date '2019-07-01', null, '晋升')")
+    con.close()
+    proc = run("check", "--db", str(db))
+    assert proc.returncode == 1
+    assert "[错误]" in proc.stdout

@@ -1,0 +1,180 @@
+"""Importing a department's own records (SPEC §3): CSV or XLSX in, all or nothing.
+
+>>> from qingmiao_lib import importer
+>>> report = importer.import_paths("data/county.duckdb", ["data/sample"])   # doctest: +SKIP
+>>> report.counts["persons"]["new"]                                          # doctest: +SKIP
+6
+
+Everything is validated first (types, vocabularies, required values, keys, references,
+intervals, overlaps, date order, identity numbers), then written in one transaction. Any error:
+nothing is written and :class:`ImportFailed` lists every problem. Identity numbers are checked
+and dropped — never stored, logged or shown but masked to their last four characters.
+
+Natural keys (a record with the same key replaces its earlier version) are the primary keys of
+``schema.sql``; ``trainings`` (no key) use 人员编号+培训类别+开始时间+结束时间+培训主题+承办单位,
+``lecture_attendance`` 讲座编号+人员编号 and ``quotas`` 年度+单位代码+职级 (see ``contract.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from ..contract import ORDER
+from ..db import connect
+from ..errors import QingmiaoError
+from . import _read, _report, _validate, _write
+from ._export import export_tables, table_checksums
+
+__all__ = ["ImportFailed", "ImportReport", "import_paths", "export_tables", "table_checksums"]
+
+
+class ImportFailed(QingmiaoError):
+    """Nothing was written. ``errors``: one row per problem (file, sheet, row, column, value,
+    kind, reason, table); ``counts``: problems by kind; the message is a one-line summary."""
+
+    def __init__(self, message: str, errors: pd.DataFrame, counts: dict[str, int],
+                 error_workbook: Path | None = None):
+        super().__init__(message)
+        self.errors = errors
+        self.counts = counts
+        self.error_workbook = error_workbook
+
+
+@dataclass
+class ImportReport:
+    """What an import did: ``counts`` per table (read, new, changed, unchanged, deleted),
+    ``warnings`` (extra columns, ignored files or sheets), the files with their checksums."""
+
+    db_path: Path
+    counts: dict[str, dict[str, int]]
+    files: list[dict]
+    warnings: pd.DataFrame
+    replace: bool = False
+    data_years: tuple[int, int] | None = None
+    seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line: rows per table, new and changed."""
+        parts = [f"{t} {c['read']}（新增 {c['new']}，更新 {c['changed']}"
+                 + (f"，删除 {c['deleted']}" if c["deleted"] else "") + "）" for t, c in self.counts.items()]
+        return f"导入完成：{'；'.join(parts)}"
+
+
+def _fail(by_kind, errors, error_workbook, con, sources, message=None) -> ImportFailed:
+    wb = None
+    if error_workbook is not None:
+        wb = _report.write_error_workbook(error_workbook, errors, con, sources)
+    msg = message or _report.summary(by_kind)
+    if wb is not None:
+        msg += f"，错误清单已写入 {wb}"
+    return ImportFailed(msg, errors, by_kind, wb)
+
+
+def import_paths(db_path, paths, *, replace: bool = False, rules=None,
+                 error_workbook=None) -> ImportReport:
+    """Import CSV/XLSX files (or folders of them) into the database at ``db_path``.
+
+    Parameters
+    ----------
+    db_path
+        The DuckDB file; created with the schema when missing (and removed again if the import
+        fails).
+    paths
+        Files or folders. A CSV file is named after its table (``persons.csv`` or ``人员.csv``);
+        an XLSX workbook has one sheet per table, named in English or Chinese.
+    replace
+        Make each imported table equal to its files (a full re-export); otherwise a record
+        replaces the one with the same natural key and other records stay.
+    rules
+        A locality rules file for the connection.
+    error_workbook
+        Where to write the errors as an .xlsx the user can fix and import again.
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    ImportFailed
+        On any problem with the files; nothing is written.
+    qingmiao_lib.errors.DatabaseLocked
+        When another process holds the database open.
+    """
+    started = time.perf_counter()
+    db_path = Path(db_path)
+    try:
+        reading = _read.read_all(paths)
+    except _read.LimitExceeded as e:
+        err = dict(file=None, sheet=None, row=None, column=None, value=None, kind="超出限制", reason=str(e))
+        errors, by_kind = _report.error_frame(None, [], [err])
+        raise _fail(by_kind, errors, error_workbook, None, [], f"导入失败，未写入任何数据：{e}") from None
+    sources = reading.sources
+    if not sources and not reading.errors:
+        err = dict(file=None, sheet=None, row=None, column=None, value=None, kind="没有数据",
+                   reason="没有找到可导入的数据表（CSV 文件名或 XLSX 工作表名应为表名，如 persons 或 人员）")
+        reading.errors.append(err)
+    existed = db_path.exists()
+    con = connect(db_path, create=True, rules=rules)
+    _write.copy_path(db_path).unlink(missing_ok=True)  # left by a killed import
+    ok, copy = False, None
+    try:
+        _validate.prepare(con)
+        con.execute("create or replace temp table import_sources (_src integer, label varchar)")
+        for i, s in enumerate(sources):
+            label = Path(s.file).name + (f"「{s.sheet}」" if s.sheet else "")
+            con.execute("insert into import_sources values (?, ?)", [i, label])
+        staged: set[str] = set()
+        for name in ORDER:
+            parts = [s.data.append_column("_src", pa.array([i] * s.data.num_rows, pa.int32()))
+                     for i, s in enumerate(sources) if s.table == name]
+            if parts:
+                _validate.stage(con, name, pa.concat_tables(parts))
+                staged.add(name)
+        for s in sources:
+            s.data = None  # free the text tables
+        for name in staged:
+            _validate.check_columns(con, name)
+            _validate.check_duplicates(con, name)
+            if name in _validate.REPEATS_ALLOWED and (n := _validate.repeated_rows(con, name)):
+                reading.warn("", name, f"{n} 行与另一行的{name}记录完全相同或识别字段相同，均已导入（请确认不是重复登记）")
+        _validate.final_views(con, staged, replace)
+        _validate.check_references(con, staged, replace)
+        _validate.check_overlaps(con, staged)
+        _validate.check_unit_cycles(con, staged)
+        n_errors = con.execute("select count(*) from import_errors").fetchall()[0][0]
+        if n_errors or reading.errors:
+            errors, by_kind = _report.error_frame(con, sources, reading.errors)
+            raise _fail(by_kind, errors, error_workbook, con, sources)
+        counts = _write.counts(con, staged, replace)
+        if _write.needs_copy(counts):
+            copy = _write.copy_path(db_path)
+            _write.write_copy(con, db_path, staged, replace, files=reading.files, row_counts=counts)
+        else:
+            _write.write(con, staged, replace, files=reading.files, row_counts=counts)
+        ok = True
+    finally:
+        con.close()
+        if copy is not None:
+            if ok:
+                os.replace(copy, db_path)
+            else:
+                copy.unlink(missing_ok=True)
+        if not ok and not existed:
+            for p in (db_path, Path(str(db_path) + ".wal")):
+                p.unlink(missing_ok=True)
+    with connect(db_path) as con:
+        span = con.execute("select try_cast(value as integer) from meta where key in ('data_from', 'data_to') "
+                           "order by key").fetchall()
+    warnings = pd.DataFrame(reading.warnings, columns=["file", "sheet", "message"])
+    return ImportReport(db_path=db_path, counts={t: counts[t] for t in ORDER if t in counts},
+                        files=reading.files, warnings=warnings, replace=replace,
+                        data_years=(span[0][0], span[1][0]) if len(span) == 2 else None,
+                        seconds=time.perf_counter() - started)

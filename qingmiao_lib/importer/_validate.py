@@ -1,0 +1,246 @@
+"""Validation in DuckDB: the raw text tables are typed by the macros of ``sql/importer/macros.sql``
+into temporary ``stg_<table>`` tables, and every problem becomes a row of the temporary table
+``import_errors`` — by set operations over whole tables, never per row in Python.
+
+Identifiers in the generated SQL come only from the contract (an allowlist); values are bound.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from .. import sql
+from ..contract import TABLES, Column, references
+
+#: Problems with one row that the schema's CHECKs would otherwise reject at write time:
+#: (table, condition on typed columns, column blamed, kind, reason).
+ROW_RULES = (
+    ("units", "parent_id = unit_id", "parent_id", "引用错误", "上级单位不能是本单位"),
+    ("persons", "entry_date <= birth_date", "entry_date", "日期顺序错误", "录用时间应晚于出生年月"),
+    ("persons", "work_start_date <= birth_date", "work_start_date", "日期顺序错误", "参加工作时间应晚于出生年月"),
+    ("persons", "work_start_date > entry_date", "work_start_date", "日期顺序错误", "参加工作时间不应晚于录用时间"),
+    ("persons", "party_join_date <= birth_date", "party_join_date", "日期顺序错误", "入党时间应晚于出生年月"),
+    ("persons", "exit_date < entry_date", "exit_date", "日期顺序错误", "退出时间不应早于录用时间"),
+    ("persons", "exit_reason is not null and exit_date is null", "exit_reason", "日期顺序错误",
+     "填写了退出原因但没有退出时间"),
+    ("posts", "end_date <= start_date", "end_date", "区间错误", "免职时间应晚于任职时间"),
+    ("ranks", "end_date <= start_date", "end_date", "区间错误", "免职级时间应晚于任职级时间"),
+    ("pool_members", "exited_on <= entered_on", "exited_on", "区间错误", "出库时间应晚于入库时间"),
+    ("pool_members", "exit_reason is not null and exited_on is null", "exit_reason", "区间错误",
+     "填写了出库原因但没有出库时间"),
+    ("trainings", "end_date < start_date", "end_date", "区间错误", "结束时间不应早于开始时间"),
+    ("trainings", "hours <= 0 or hours > 2000", "hours", "数值超出范围", "学时应大于0且不超过2000"),
+    ("mentorships", "mentor_id = person_id", "mentor_id", "引用错误", "导师不能是本人"),
+    ("mentorships", "end_date <= start_date", "end_date", "区间错误", "结束时间应晚于开始时间"),
+    ("practices", "end_date <= start_date", "end_date", "区间错误", "结束时间应晚于开始时间"),
+    ("annual_assessments", "year not between 1950 and 2100", "year", "数值超出范围", "年度应在1950–2100之间"),
+    ("regular_assessments", "year not between 1950 and 2100", "year", "数值超出范围", "年度应在1950–2100之间"),
+    ("supervision", "effective_until <= held_on", "effective_until", "区间错误", "影响期至应晚于时间"),
+    ("quotas", "year not between 1950 and 2100", "year", "数值超出范围", "年度应在1950–2100之间"),
+    ("quotas", "max_count < 0", "max_count", "数值超出范围", "职数不能小于0"),
+)
+
+#: Tables whose valid-time intervals may not overlap for one person.
+NO_OVERLAP = {"ranks": "职级", "posts": "职务"}
+
+_TYPED = {
+    "text": "nullif({r}, '')",
+    "date": "qm_date(nullif({r}, ''))",
+    "int": "qm_int(nullif({r}, ''))",
+    "decimal": "qm_decimal(nullif({r}, ''))",
+    "bool": "qm_bool(nullif({r}, ''))",
+    "quarter": "qm_quarter(nullif({r}, ''))",
+    "id_number": "upper(nullif({r}, ''))",
+}
+
+_UNREADABLE = {
+    "date": ("日期无法识别", "无法识别的日期（可写作 1990-05-01、1990/5/1、1990.05、1990年5月、19900501）"),
+    "int": ("不是整数", "应为整数"),
+    "decimal": ("不是数字", "应为数字"),
+    "bool": ("不是是/否", "应为 是/否（也可写 Y/N、true/false）"),
+    "quarter": ("季度无效", "季度应为 1–4"),
+}
+
+
+def _q(name: str) -> str:
+    """An identifier from the contract, quoted (never a user's text)."""
+    assert name.replace("_", "").isalnum(), name
+    return f'"{name}"'
+
+
+def _typed(c: Column) -> str:
+    r = _q(c.name + "__raw")
+    if c.type == "enum":
+        expr = f"try_cast(nullif({r}, '') as {c.vocab_name})"
+    else:
+        expr = _TYPED[c.type].format(r=r)
+    if c.default is not None and c.type == "bool":
+        expr = f"coalesce({expr}, case when {r} = '' then qm_bool('{c.default}') end)"
+    return expr
+
+
+def stage(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+    """``raw`` arrow table (``_src``, ``_row``, text columns) → temp table ``stg_<table>`` holding
+    each column typed and as written (``<col>__raw``); blank rows dropped."""
+    t = TABLES[table]
+    con.register("_raw", data)
+    raw_cols = ", ".join(f"{_q(c.name)} as {_q(c.name + '__raw')}" for c in t.columns)
+    blank = " and ".join(f"{_q(c.name)} = ''" for c in t.columns)
+    con.execute(f"create or replace temp table raw_{table} as select _src, _row, {raw_cols} "
+                f"from _raw where not ({blank})")
+    con.unregister("_raw")
+    typed = ", ".join(f"{_typed(c)} as {_q(c.name)}" for c in t.columns)
+    con.execute(f"create or replace temp table stg_{table} as select *, {typed} from raw_{table}")
+    con.execute(f"drop table raw_{table}")
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql.load("importer/macros"))
+    con.execute("create or replace temp table import_errors (_src integer, _row bigint, col varchar, "
+                "value varchar, kind varchar, reason varchar)")
+
+
+def _add(con, select: str, params=()) -> None:
+    con.execute(f"insert into import_errors {select}", list(params))
+
+
+def check_columns(con, table: str) -> None:
+    """Required values, readable values, allowed values, identity numbers."""
+    stg = f"stg_{table}"
+    for c in TABLES[table].columns:
+        r, v = _q(c.name + "__raw"), _q(c.name)
+        value = f"qm_mask({r})" if c.type == "id_number" else r
+        if c.required:
+            _add(con, f"select _src, _row, ?, null, '必填项为空', ? from {stg} where {r} = ''",
+                 [c.name, f"必填项「{c.zh}」为空"])
+        if c.type == "enum":
+            _add(con, f"select _src, _row, ?, {r}, '不在允许值中', ? from {stg} where {r} <> '' and {v} is null",
+                 [c.name, f"「{c.zh}」只能是：{'、'.join(c.vocab)}"])
+        elif c.type in _UNREADABLE:
+            kind, reason = _UNREADABLE[c.type]
+            _add(con, f"select _src, _row, ?, {r}, ?, ? from {stg} where {r} <> '' and {v} is null",
+                 [c.name, kind, f"「{c.zh}」{reason}"])
+        if c.type == "date":
+            _add(con, f"select _src, _row, ?, {r}, '日期超出范围', ? from {stg} "
+                      f"where year({v}) not between 1900 and 2100", [c.name, f"「{c.zh}」应在1900–2100年之间"])
+        if c.type == "id_number":
+            _add(con, f"select _src, _row, ?, {value}, '身份证号无效', qm_id_problem({v}) from {stg} "
+                      f"where {v} is not null and qm_id_problem({v}) is not null", [c.name])
+    for rule_table, condition, col, kind, reason in ROW_RULES:
+        if rule_table == table:
+            _add(con, f"select _src, _row, ?, cast({_q(col)} as varchar), ?, ? from {stg} where {condition}",
+                 [col, kind, reason])
+    if table == "persons":
+        _add(con, sql.load("importer/identity"))
+
+
+def _key_match(key, a: str, b: str) -> str:
+    return " and ".join(f"{a}.{_q(k)} is not distinct from {b}.{_q(k)}" for k in key)
+
+
+#: Tables where rows repeating a natural key are kept (a warning, not an error): trainings have
+#: no key in the schema, and the same course may appear twice for one person.
+REPEATS_ALLOWED = ("trainings",)
+
+
+def repeated_rows(con, table: str) -> int:
+    """Rows of ``table`` repeating another row's natural key in the files."""
+    key = ", ".join(_q(k) for k in TABLES[table].key)
+    return con.execute(f"select count(*) - count(distinct ({key})) from stg_{table}").fetchall()[0][0]
+
+
+def check_duplicates(con, table: str) -> None:
+    t = TABLES[table]
+    if table in REPEATS_ALLOWED:
+        return
+    key = ", ".join(_q(k) for k in t.key)
+    present = " and ".join(f"{_q(k)} is not null" for k in t.key if t.column(k).required)
+    names = "+".join(t.column(k).zh for k in t.key)
+    _add(con, f"""
+        select d._src, d._row, null, null, '重复记录',
+               '与' || s.label || ' 第 ' || d.first_row || ' 行重复（' || ? || ' 相同）'
+        from (select _src, _row, first_value(_src) over w as first_src, first_value(_row) over w as first_row,
+                     row_number() over w as k
+              from stg_{table} where {present}
+              window w as (partition by {key} order by _src, _row)) as d
+        join import_sources as s on s._src = d.first_src
+        where d.k > 1""", [names])
+
+
+def final_views(con, staged: set[str], replace: bool) -> None:
+    """``fin_<table>``: the table as it would be after the import (imported rows with their
+    ``_src``/``_row``, database rows kept with ``_src`` = -1)."""
+    for name, t in TABLES.items():
+        cols = ", ".join(_q(c.name) for c in t.stored_columns)
+        db_rows = f"select -1 as _src, null::bigint as _row, {cols} from main.{name}"
+        if name not in staged:
+            body = db_rows
+        elif replace:
+            body = f"select _src, _row, {cols} from stg_{name}"
+        else:
+            body = (f"select _src, _row, {cols} from stg_{name} union all {db_rows} as t "
+                    f"where not exists (select 1 from stg_{name} as s where {_key_match(t.key, 's', 't')})")
+        con.execute(f"create or replace temp view fin_{name} as {body}")
+
+
+def check_references(con, staged: set[str], replace: bool) -> None:
+    for table, col, parent, pcol in references():
+        parent_replaced = replace and parent in staged
+        if table not in staged and not parent_replaced:
+            continue
+        c, p = TABLES[table].column(col), TABLES[parent]
+        where_src = "true" if parent_replaced else "s._src >= 0"
+        _add(con, f"""
+            select s._src, s._row, ?, s.{_q(col)}, '引用不存在',
+                   case when s._src >= 0 then ? || s.{_q(col)} || ?
+                        else ? || s.{_q(col)} || ? end
+            from fin_{table} as s
+            where s.{_q(col)} is not null and {where_src}
+              and not exists (select 1 from fin_{parent} as p where p.{_q(pcol)} = s.{_q(col)})""",
+             [col, f"{c.zh}「", f"」在{p.zh}表中不存在（导入文件和数据库中都没有）",
+              f"数据库中已有的{TABLES[table].zh}记录引用{c.zh}「", f"」，但导入后{p.zh}表中不再有它"])
+
+
+def check_overlaps(con, staged: set[str]) -> None:
+    for table, zh in NO_OVERLAP.items():
+        if table not in staged:
+            continue
+        s, e = TABLES[table].interval
+        _add(con, f"""
+            with w as (
+                select _src, _row, {_q(s)} as s,
+                       max(coalesce({_q(e)}, 'infinity'::date)) over win as prev_end,
+                       arg_max(struct_pack(_src, _row, s := {_q(s)}), coalesce({_q(e)}, 'infinity'::date)) over win as prev
+                from fin_{table}
+                where person_id is not null and {_q(s)} is not null
+                window win as (partition by person_id order by {_q(s)}, _src, _row
+                               rows between unbounded preceding and 1 preceding)
+            )
+            select case when _src >= 0 then _src else prev._src end,
+                   case when _src >= 0 then _row else prev._row end,
+                   ?, cast(case when _src >= 0 then s else prev.s end as varchar), '时间重叠',
+                   case when _src >= 0 and prev._src >= 0 then ? || strftime(prev.s, '%Y-%m-%d') || ?
+                        else ? || strftime(case when _src >= 0 then prev.s else s end, '%Y-%m-%d') || ? end
+            from w
+            where prev_end > s and (_src >= 0 or prev._src >= 0)""",
+             [s, "与同一人起始于 ", f" 的另一条{zh}记录时间重叠",
+              "与数据库中已有的同一人起始于 ", f" 的{zh}记录时间重叠"])
+
+
+def check_unit_cycles(con, staged: set[str]) -> None:
+    if "units" not in staged:
+        return
+    parent = dict(con.execute("select unit_id, parent_id from fin_units where unit_id is not null").fetchall())
+    bad = set()
+    for start in parent:
+        seen, u = set(), start
+        while u is not None and u not in seen:
+            seen.add(u)
+            u = parent.get(u)
+        if u is not None and u == start:
+            bad.add(start)
+    if bad:
+        con.execute("create or replace temp table _cycle as select unnest(?::varchar[]) as unit_id", [sorted(bad)])
+        _add(con, "select _src, _row, 'parent_id', parent_id, '引用错误', '上级单位形成循环（单位互为上级）' "
+                  "from stg_units where unit_id in (select unit_id from _cycle)")
