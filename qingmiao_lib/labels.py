@@ -24,18 +24,28 @@ COLUMNS = {
 }
 
 
-def all_columns() -> dict[str, str]:
-    """The shared names above, with each analysis module's own ``COLUMNS`` over them."""
+def all_columns(area: str | None = None) -> dict[str, str]:
+    """The shared names above with each analysis module's own ``COLUMNS`` over them; the modules
+    may name one column differently (``status`` is 状态 in training, 记功状态 in evaluation), so
+    ``area`` ("structure", "training", "evaluation", "pipeline") puts that module's names last."""
     from . import evaluation, pipeline, structure, training
 
+    modules = {"structure": structure, "training": training, "evaluation": evaluation,
+               "pipeline": pipeline}
+    if area is not None and area not in modules:
+        raise ValueError(f"unknown area {area!r}; choose from {', '.join(modules)}")
     merged = dict(COLUMNS)
-    for module in (structure, training, evaluation, pipeline):
-        merged.update(module.COLUMNS)
+    for name, module in modules.items():
+        if name != area:
+            merged.update(module.COLUMNS)
+    if area is not None:
+        merged.update(modules[area].COLUMNS)
     return merged
 
 
-def chinese(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its columns renamed to Chinese (unknown columns keep their names)."""
-    out = df.rename(columns=all_columns())
+def chinese(df: pd.DataFrame, area: str | None = None) -> pd.DataFrame:
+    """The frame with its columns renamed to Chinese (unknown columns keep their names); ``area``
+    names the module the frame comes from when two modules name a column differently."""
+    out = df.rename(columns=all_columns(area))
     out.attrs = dict(df.attrs)
     return out

@@ -1,3 +1,177 @@
-"""Charts of the training analyses (``qingmiao_lib.training``): frames in, ``go.Figure`` out."""
+"""Charts of the training analyses (``qingmiao_lib.training``): frames in, ``go.Figure`` out.
+
+Every chart takes the frame of one analysis function, titles itself with the frame's as-of date or
+year, and, given ``small_cell`` (reports pass the rules' threshold), shows counts below it as
+``"<5"`` in hover texts and labels.
+"""
 
 from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ._base import COLORS, SERIES, layout
+
+#: Coverage from red (0%) through amber to green (100%).
+COVERAGE_SCALE = [[0.0, COLORS["warn"]], [0.6, "#e9a03b"], [0.85, "#c8e6c9"], [1.0, COLORS["accent"]]]
+
+
+def _count(value, small_cell: int | None) -> str:
+    value = int(value)
+    return f"<{small_cell}" if small_cell and 0 < value < small_cell else f"{value:,}"
+
+
+def coverage_heat(df: pd.DataFrame, *, title: str | None = None,
+                  small_cell: int | None = None) -> go.Figure:
+    """The coverage matrix of :func:`qingmiao_lib.training.coverage_matrix` as a heat table:
+    rules down, groups across (one column 合计 when not sliced), coloured by coverage, each cell
+    labelled with its coverage and missing count; hover gives every count."""
+    rules = [r for r in ("初任培训", "任职培训", "专门业务培训", "在职培训") if r in set(df["rule"])]
+    names = list(dict.fromkeys(df["group_name"]))          # the frame's order (合计 first, if any)
+    cell = df.set_index(["rule", "group_name"])
+    z, text, hover = [], [], []
+    for rule in rules:
+        zr, tr, hr = [], [], []
+        for g in names:
+            if (rule, g) not in cell.index:
+                zr.append(None), tr.append(""), hr.append(f"{rule} · {g}：无应训对象")
+                continue
+            r = cell.loc[(rule, g)]
+            cov = r["coverage"]
+            zr.append(None if pd.isna(cov) else float(cov) * 100)
+            missing = _count(r["missing"], small_cell)
+            tr.append(("—" if pd.isna(cov) else f"{cov:.0%}") + f"<br>缺{missing}")
+            hr.append(
+                f"{rule}（{r['principle']}）· {g}<br>应训 {_count(r['obligations'], small_cell)}，"
+                f"已完成 {_count(r['covered'], small_cell)}，已到期 {_count(r['due'], small_cell)}<br>"
+                f"未到期 {_count(r['pending'], small_cell)}，未完成 {missing}<br>"
+                + ("覆盖率 —（尚无到期）" if pd.isna(cov) else f"覆盖率 {cov:.1%}"))
+        z.append(zr), text.append(tr), hover.append(hr)
+    labels = [f"{r}<br><sub>{df.loc[df['rule'] == r, 'principle'].iloc[0]}</sub>" for r in rules]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=names, y=labels, text=text, texttemplate="%{text}", customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>", zmin=0, zmax=100,
+        colorscale=COVERAGE_SCALE, xgap=3, ygap=3,
+        colorbar={"title": "覆盖率", "ticksuffix": "%", "thickness": 12},
+    ))
+    fig.update_layout(
+        yaxis={"autorange": "reversed"}, xaxis={"side": "top", "tickangle": 0 if len(names) <= 8 else -45},
+        height=max(300, 90 * len(rules) + 130), margin={"l": 110, "t": 110},
+    )
+    as_of = df.attrs.get("as_of", "")
+    return layout(fig, title or f"四类培训覆盖率（截至 {as_of}；覆盖率 = 已到期中按时完成的比例）")
+
+
+def hours_histogram(df: pd.DataFrame, *, min_hours: float | None = None, title: str | None = None,
+                    bin_hours: int = 10, small_cell: int | None = None) -> go.Figure:
+    """Credited hours per person (:func:`qingmiao_lib.training.in_service`): a histogram split
+    into those meeting the annual minimum and those short of it, with the minimum marked."""
+    min_hours = float(min_hours if min_hours is not None else df["need_hours"].max())
+    top = float(df["have_hours"].max()) if len(df) else min_hours
+    edges = np.arange(0, max(top, min_hours) + bin_hours, bin_hours)
+    fig = go.Figure()
+    for meets, name, color in ((False, "未达标", COLORS["warn"]), (True, "达标", COLORS["accent"])):
+        part = df.loc[df["meets"] == meets, "have_hours"].astype(float)
+        counts, _ = np.histogram(part, bins=np.append(edges, edges[-1] + bin_hours))
+        shown = [_count(c, small_cell) for c in counts]
+        fig.add_bar(x=edges + bin_hours / 2, y=counts, width=bin_hours * 0.95, name=name,
+                    marker_color=color, customdata=np.stack([edges, edges + bin_hours, shown], axis=1),
+                    hovertemplate="%{customdata[0]:.0f}–%{customdata[1]:.0f} 学时：%{customdata[2]} 人"
+                                  f"（{name}）<extra></extra>")
+    fig.add_vline(x=min_hours, line_color=COLORS["muted"], line_dash="dash",
+                  annotation_text=f"年度最低 {min_hours:.0f} 学时", annotation_position="top right")
+    n, ok = len(df), int(df["meets"].sum())
+    peak = max([max(t.y) for t in fig.data if len(t.y)] or [1])
+    fig.update_layout(barmode="stack", bargap=0, xaxis={"title": "全年计入学时（合格课程）"},
+                      yaxis={"title": "人数", "range": [0, peak * 1.2]}, height=380)
+    year = df.attrs.get("year", "")
+    share = f"{ok / n:.0%}" if n else "—"
+    return layout(fig, title or f"{year}年在职培训学时分布（全年在职 {n:,} 人，达标 {share}）")
+
+
+def attendance_heatmap(df: pd.DataFrame, *, row: str = "group_name", threshold: float | None = None,
+                       title: str | None = None, small_cell: int | None = None) -> go.Figure:
+    """Weekly-lecture attendance by month: rows are ``row`` (``group_name`` for
+    :func:`~qingmiao_lib.training.lecture_groups` with ``monthly=True``, or a masked-name column
+    of :func:`~qingmiao_lib.training.lecture_person_months`), columns months, colour the rate."""
+    months = sorted(int(m) for m in df["month"].dropna().unique())
+    rows = list(dict.fromkeys(df[row]))
+    wide = df.pivot_table(index=row, columns="month", values=["attended", "sessions"], aggfunc="sum")
+    z, hover = [], []
+    for r in rows:
+        zr, hr = [], []
+        for m in months:
+            s = wide.get(("sessions", m), pd.Series(dtype=float)).get(r, np.nan)
+            a = wide.get(("attended", m), pd.Series(dtype=float)).get(r, np.nan)
+            if pd.isna(s) or s == 0:
+                zr.append(None), hr.append(f"{r} · {m}月：无应到场次")
+                continue
+            zr.append(a / s * 100)
+            hr.append(f"{r} · {m}月<br>出席 {_count(a, small_cell)} / 应到 {_count(s, small_cell)}"
+                      f"（{a / s:.0%}）")
+        z.append(zr), hover.append(hr)
+    lo = 100 * (threshold if threshold is not None else 0.8)
+    zmin = max(0.0, lo - 20)
+    at = (lo - zmin) / (100 - zmin)                           # the threshold's place on the scale
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[f"{m}月" for m in months], y=rows, customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>", zmin=zmin, zmax=100,
+        colorscale=[[0, COLORS["warn"]], [at, "#f3d9a4"], [min(1.0, at + 0.05), "#d8eee6"],
+                    [1, COLORS["accent"]]],
+        texttemplate="%{z:.0f}%", xgap=2, ygap=2,
+        colorbar={"title": "出勤率", "ticksuffix": "%", "thickness": 12},
+    ))
+    fig.update_layout(yaxis={"autorange": "reversed"}, height=max(280, 28 * len(rows) + 150),
+                      margin={"l": 130})
+    year = df.attrs.get("year", "")
+    return layout(fig, title or f"{year}年每周一讲出勤率（按月；应到 = 在职且40岁以下时举办的场次）")
+
+
+def mentor_load_bars(df: pd.DataFrame, *, max_mentees: int | None = None, title: str | None = None,
+                     small_cell: int | None = None) -> go.Figure:
+    """Mentor load distribution (:func:`qingmiao_lib.training.mentor_load`): how many mentors
+    carry 1, 2, 3 … mentees, bars above the rules' limit in the warning colour."""
+    limit = int(max_mentees if max_mentees is not None else df.attrs.get("max_mentees", 3))
+    counts = df["mentees"].value_counts().sort_index()
+    xs = list(range(1, int(counts.index.max()) + 1)) if len(counts) else [1]
+    ys = [int(counts.get(x, 0)) for x in xs]
+    fig = go.Figure(go.Bar(
+        x=xs, y=ys, marker_color=[COLORS["warn"] if x > limit else COLORS["accent"] for x in xs],
+        text=[_count(y, small_cell) for y in ys], textposition="outside", cliponaxis=False,
+        hovertemplate="带教 %{x} 人的导师：%{text} 名<extra></extra>",
+    ))
+    fig.add_vline(x=limit + 0.5, line_color=COLORS["muted"], line_dash="dash",
+                  annotation_text=f"上限 {limit} 人", annotation_position="top right")
+    fig.update_layout(xaxis={"title": "带教人数", "dtick": 1}, yaxis={"title": "导师人数"},
+                      height=360, showlegend=False)
+    over = int((df["mentees"] > limit).sum())
+    as_of = df.attrs.get("as_of", "")
+    return layout(fig, title or f"导师带教人数分布（截至 {as_of}；超过上限 {_count(over, small_cell)} 名）")
+
+
+def practice_bars(df: pd.DataFrame, *, title: str | None = None,
+                  small_cell: int | None = None) -> go.Figure:
+    """Frontline postings per year by program (:func:`qingmiao_lib.training.practice_participation`),
+    stacked; hover adds the young and the median duration."""
+    order = ("千万工程", "驻村帮扶", "营商环境专班", "主题教育", "轮岗交流", "其他")
+    programs = [p for p in order if p in set(df["program"])] + sorted(set(df["program"]) - set(order))
+    years = sorted(df["year"].unique())
+    fig = go.Figure()
+    for i, prog in enumerate(programs):
+        part = df[df["program"] == prog].set_index("year").reindex(years)
+        postings = part["postings"].fillna(0).astype(int)
+        med = part["median_posting_months"]
+        custom = np.stack([
+            [_count(v, small_cell) for v in postings],
+            [_count(v, small_cell) for v in part["young_persons_posted"].fillna(0)],
+            ["—" if pd.isna(m) else f"{m:.0f}个月" for m in med],
+        ], axis=1)
+        fig.add_bar(x=years, y=postings, name=prog, marker_color=SERIES[i % len(SERIES)],
+                    customdata=custom,
+                    hovertemplate="%{x}年 " + prog + "：%{customdata[0]} 人次（年轻 %{customdata[1]}）"
+                                  "<br>已结束的时长中位数 %{customdata[2]}<extra></extra>")
+    fig.update_layout(barmode="stack", xaxis={"title": "选派年份", "tickformat": "d", "dtick": 1},
+                      yaxis={"title": "选派人次"}, height=380)
+    first, last = df.attrs.get("first_year", ""), df.attrs.get("last_year", "")
+    return layout(fig, title or f"一线实践锻炼选派人次（{first}–{last}年，按项目）")

@@ -1,0 +1,45 @@
+-- training/gap_list.sql — the people behind a cell of the coverage matrix: who owes which
+-- training, by when, and how far they are from it.
+-- Grain: one row per obligation (see training/obligations.sql) in the chosen rules and statuses.
+-- Parameters: $as_of (DATE), $target_ids (VARCHAR[] or NULL), $rules (VARCHAR[] of 初任培训 …;
+--   NULL = all), $statuses (VARCHAR[] of 已完成/未到期/未完成; NULL = all), and the slice
+--   filters $units (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — NULL = no filter.
+-- Columns: rule, status, person_id, name, unit_id, unit_name, unit_kind, entry_cohort, active,
+--   event_date, level, window_start, due_date, days_overdue (missing), days_left (pending),
+--   need_days, need_hours, have_days, have_hours, shortfall_days, shortfall_hours (0 when covered;
+--   NULL where the rule sets no such minimum).
+with
+obligations as (
+    select o.*
+    from training_obligations($as_of::date, $target_ids::varchar[]) as o
+    where training_in_slice(o.unit_id, o.unit_kind, o.entry_cohort, $units, $unit_kinds, $cohorts)
+      and ($rules::varchar[] is null or list_contains($rules::varchar[], o.rule))
+      and ($statuses::varchar[] is null or list_contains($statuses::varchar[], o.status))
+),
+final as (
+    select
+        o.rule, o.status, o.person_id, o.name, o.unit_id, u.name as unit_name, o.unit_kind,
+        o.entry_cohort, o.active, o.event_date, o.level, o.window_start, o.due_date,
+        case when o.status = '未完成' then date_diff('day', o.due_date, $as_of::date) end
+            as days_overdue,
+        case when o.status = '未到期' then date_diff('day', $as_of::date, o.due_date) end
+            as days_left,
+        o.need_days, o.need_hours, o.have_days, o.have_hours,
+        case
+            when o.need_days is null then null
+            when o.status = '已完成' then 0
+            else greatest(o.need_days - o.have_days, 0)
+        end as shortfall_days,
+        case
+            when o.need_hours is null then null
+            when o.status = '已完成' then 0
+            else greatest(o.need_hours - o.have_hours, 0)
+        end as shortfall_hours,
+    from obligations as o
+    left join units as u on u.unit_id = o.unit_id
+)
+select * from final
+order by
+    case rule when '初任培训' then 1 when '任职培训' then 2 when '专门业务培训' then 3 else 4 end,
+    case status when '未完成' then 1 when '未到期' then 2 else 3 end,
+    due_date, unit_id, person_id;

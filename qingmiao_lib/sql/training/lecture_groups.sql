@@ -1,0 +1,57 @@
+-- training/lecture_groups.sql — weekly-lecture attendance per unit (or unit kind) and month.
+-- Grain: one row per (group, month) — or per group when $monthly is false — with sessions owed.
+-- Parameters: $as_of (DATE), $by ('unit' | 'unit_kind' | 'total'; allowlisted in Python),
+--   $monthly (BOOLEAN), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
+-- Columns: group_id, group_name, month (NULL when not monthly), persons, sessions (person-
+--   sessions owed), attended, excused, absent, rate, excused_rate, below (persons whose rate for
+--   the year is under lecture.attendance_threshold; per group, not per month).
+with
+months as (
+    select *,
+           case $by::varchar
+               when 'unit' then coalesce(unit_id, '')
+               when 'unit_kind' then coalesce(unit_kind, '')
+               else '合计'
+           end as group_id,
+    from training_lecture_months($as_of::date)
+    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+),
+person_year as (
+    select group_id, person_id,
+           sum(attended) / sum(sessions) < rule_num('lecture.attendance_threshold') as below,
+    from months
+    group by group_id, person_id
+),
+below as (
+    select group_id, count(*) filter (where below) as below
+    from person_year
+    group by group_id
+),
+grouped as (
+    select
+        group_id,
+        case when $monthly::boolean then month end as month,
+        count(distinct person_id) as persons,
+        sum(sessions) as sessions, sum(attended) as attended, sum(excused) as excused,
+        sum(absent) as absent,
+    from months
+    group by group_id, case when $monthly::boolean then month end
+),
+final as (
+    select
+        g.group_id,
+        case
+            when $by::varchar = 'unit' then coalesce(u.name, '（无单位）')
+            when g.group_id = '' then '（未知）'
+            else g.group_id
+        end as group_name,
+        g.month, g.persons, g.sessions, g.attended, g.excused, g.absent,
+        g.attended / g.sessions as rate,
+        g.excused / g.sessions as excused_rate,
+        b.below,
+    from grouped as g
+    join below as b using (group_id)
+    left join units as u on $by::varchar = 'unit' and u.unit_id = g.group_id
+)
+select * from final
+order by group_id, month;

@@ -1,0 +1,55 @@
+-- training/lecture_months.sql — training_lecture_months(as_of): the weekly lecture (每周一讲)
+-- owed and attended, per person and month, from 1 January of the year of as_of to as_of.
+-- Grain: one row per (person, month) with at least one session held while the person was active
+--   and young (SPEC §5: active on the day, age < general.young_age_limit on the day).
+-- Parameters: as_of (DATE).
+-- Columns: person_id, name, unit_id, unit_kind, entry_cohort, month (1–12), sessions (held while
+--   active and young), attended (出席), excused (请假), absent (sessions − attended − excused: no
+--   row). Marks on sessions outside the person's active-and-young days are not counted.
+create or replace temp macro training_lecture_months(as_of) as table
+with
+sessions as (
+    select lecture_id, held_on, month(held_on) as month
+    from lectures
+    where held_on between make_date(year(as_of::date), 1, 1) and as_of::date
+),
+people as (
+    -- active and young on [entry_date, exit_date) ∩ [birth_date, young_until)
+    select person_id, name, unit_id, unit_kind, entry_cohort, entry_date,
+           least(
+               coalesce(exit_date, date '9999-12-31'),
+               birth_date + to_months((rule_num('general.young_age_limit') * 12)::integer)
+           ) as until,
+    from training_people(as_of::date)
+),
+eligible as (
+    select * from people
+    where until > make_date(year(as_of::date), 1, 1)
+),
+owed as (
+    select e.person_id, s.month, count(*) as sessions
+    from eligible as e
+    join sessions as s on s.held_on >= e.entry_date and s.held_on < e.until
+    group by e.person_id, s.month
+),
+marked as (
+    select a.person_id, s.month,
+           count(*) filter (where a.status = '出席') as attended,
+           count(*) filter (where a.status = '请假') as excused,
+    from lecture_attendance as a
+    join sessions as s using (lecture_id)
+    join eligible as e using (person_id)
+    where s.held_on >= e.entry_date and s.held_on < e.until
+    group by a.person_id, s.month
+),
+final as (
+    select
+        e.person_id, e.name, e.unit_id, e.unit_kind, e.entry_cohort, o.month, o.sessions,
+        coalesce(m.attended, 0) as attended,
+        coalesce(m.excused, 0) as excused,
+        o.sessions - coalesce(m.attended, 0) - coalesce(m.excused, 0) as absent,
+    from owed as o
+    join eligible as e using (person_id)
+    left join marked as m using (person_id, month)
+)
+select * from final;

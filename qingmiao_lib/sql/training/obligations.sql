@@ -1,0 +1,157 @@
+-- training/obligations.sql — training_obligations(as_of, target_ids): every training obligation
+-- of the four rules (SPEC §5 "Training") that is live in the year of as_of, with its status.
+-- Grain: one row per obligation — (初任培训, recruit), (任职培训, leadership appointment),
+--   (专门业务培训, person of the target group), (在职培训, person active all year).
+-- Parameters: as_of (DATE; its calendar year Y is the reporting year), target_ids (VARCHAR[] of
+--   person_id: the analyst's 专门业务培训 target group; NULL = none named, no such rows).
+-- Columns: rule, person_id, name, unit_id, unit_kind, entry_cohort, active, event_date (entry,
+--   appointment start, or 1 January of Y), level (appointments), window_start, due_date,
+--   need_days, need_hours, have_days, have_hours, status ('已完成' covered | '未到期' pending |
+--   '未完成' missing).
+-- Definitions (rules file [training], rule_levels):
+--   credited course = passed (passed = true) and starting on or before as_of; its length in days
+--     is end_date − start_date + 1 for a class, hours / training.hours_per_day for a course in a
+--     non-class mode (training.non_class_modes, 网络: its dates span a self-study period).
+--   recruit = entry_channel in rule list training.recruit_channels when the rules have one, else
+--     考试录用 or 选调生 (the others come with prior service; NULL channel = not a recruit).
+--   初任培训: due = entry_date + training.initial_deadline_months; covered when the credited
+--     初任培训 courses starting on or before the due date last ≥ training.initial_min_days days.
+--   任职培训: a leadership appointment = a post whose level is above that of the person's preceding
+--     post (as F7; training/leadership_steps.sql); window from start − appointment_window_before_months to due = start +
+--     appointment_window_after_months; covered when credited 任职培训 courses starting in the
+--     window last ≥ rule_levels.appointment_training_days days.
+--   在职培训: persons active all year (entry_date ≤ 1 Jan Y, exit_date > as_of); due = 31 Dec Y;
+--     covered when credited courses of any kind starting in Y reach training.in_service_min_hours
+--     学时 or training.in_service_min_days days.
+--   专门业务培训: target persons active on as_of; due = 31 Dec Y; covered by one credited
+--     专门业务培训 starting in Y.
+--   status: covered (已完成); else pending (未到期) when due_date > as_of; else missing (未完成),
+--     a due date on as_of itself included (a course starting that day would already count).
+--     Obligations due before
+--     1 January Y are out of the year; so is one whose person left on or before the due date
+--     without being covered (neither pending nor missing).
+create or replace temp macro training_obligations(as_of, target_ids) as table
+with
+params as (
+    select
+        as_of::date as d,
+        make_date(year(as_of::date), 1, 1) as y0,
+        year_end(year(as_of::date)) as y1,
+        rule_num('training.hours_per_day') as hours_per_day
+),
+people as (
+    select * from training_people(as_of::date)
+),
+credited as (
+    select
+        t.person_id, t.kind, t.start_date, t.hours::double as hours,
+        case
+            when coalesce(t.mode::varchar, '') in (
+                select value from rule_lists where name = 'training.non_class_modes')
+            then t.hours::double / params.hours_per_day
+            else date_diff('day', t.start_date, t.end_date) + 1
+        end as days,
+    from trainings as t, params
+    where t.passed and t.start_date <= params.d
+),
+recruit_channels as (
+    select value from rule_lists where name = 'training.recruit_channels'
+    union all
+    select unnest(['考试录用', '选调生'])
+    where not exists (select 1 from rule_lists where name = 'training.recruit_channels')
+),
+initial as (
+    select
+        '初任培训' as rule, p.person_id, p.entry_date as event_date, null::varchar as level,
+        p.entry_date as window_start,
+        p.entry_date + to_months(rule_num('training.initial_deadline_months')::integer) as due_date,
+        rule_num('training.initial_min_days') as need_days, null::double as need_hours,
+    from people as p
+    where p.entry_channel::varchar in (select value from recruit_channels)
+),
+initial_done as (
+    select i.*,
+           coalesce(sum(c.days), 0) as have_days, coalesce(sum(c.hours), 0) as have_hours,
+    from initial as i
+    left join credited as c
+      on c.person_id = i.person_id and c.kind = '初任培训' and c.start_date <= i.due_date
+    group by all
+),
+appointment as (
+    select
+        '任职培训' as rule, person_id, start_date as event_date, level::varchar as level,
+        start_date - to_months(rule_num('training.appointment_window_before_months')::integer)
+            as window_start,
+        start_date + to_months(rule_num('training.appointment_window_after_months')::integer)
+            as due_date,
+        appointment_training_days::double as need_days, null::double as need_hours,
+    from training_leadership_steps(as_of::date)
+),
+appointment_done as (
+    select a.*,
+           coalesce(sum(c.days), 0) as have_days, coalesce(sum(c.hours), 0) as have_hours,
+    from appointment as a
+    left join credited as c
+      on c.person_id = a.person_id and c.kind = '任职培训'
+     and c.start_date between a.window_start and a.due_date
+    group by all
+),
+year_courses as (
+    select c.person_id,
+           sum(c.hours) as hours, sum(c.days) as days,
+           sum(c.hours) filter (where c.kind = '专门业务培训') as specialised_hours,
+           sum(c.days) filter (where c.kind = '专门业务培训') as specialised_days,
+    from credited as c, params
+    where c.start_date >= params.y0
+    group by c.person_id
+),
+in_service as (
+    select
+        '在职培训' as rule, p.person_id, params.y0 as event_date, null::varchar as level,
+        params.y0 as window_start, params.y1 as due_date,
+        rule_num('training.in_service_min_days') as need_days,
+        rule_num('training.in_service_min_hours') as need_hours,
+        coalesce(y.days, 0) as have_days, coalesce(y.hours, 0) as have_hours,
+    from people as p
+    cross join params
+    left join year_courses as y using (person_id)
+    where p.entry_date <= params.y0 and (p.exit_date is null or p.exit_date > params.d)
+),
+specialised as (
+    select
+        '专门业务培训' as rule, p.person_id, params.y0 as event_date, null::varchar as level,
+        params.y0 as window_start, params.y1 as due_date,
+        null::double as need_days, null::double as need_hours,
+        coalesce(y.specialised_days, 0) as have_days,
+        coalesce(y.specialised_hours, 0) as have_hours,
+    from people as p
+    cross join params
+    left join year_courses as y using (person_id)
+    where p.active and list_contains(target_ids::varchar[], p.person_id)
+),
+all_obligations as (
+    select *, have_days >= need_days as met from initial_done
+    union all by name
+    select *, have_days >= need_days as met from appointment_done
+    union all by name
+    select *, have_hours >= need_hours or have_days >= need_days as met from in_service
+    union all by name
+    select *, have_days > 0 as met from specialised
+),
+final as (
+    select
+        o.rule, o.person_id, p.name, p.unit_id, p.unit_kind, p.entry_cohort, p.active,
+        o.event_date, o.level, o.window_start, o.due_date,
+        o.need_days, o.need_hours, o.have_days, o.have_hours,
+        case
+            when o.met then '已完成'
+            when o.due_date > params.d then '未到期'
+            else '未完成'
+        end as status,
+    from all_obligations as o
+    join people as p using (person_id)
+    cross join params
+    where o.due_date >= params.y0
+      and (o.met or p.exit_date is null or p.exit_date > o.due_date or p.exit_date > params.d)
+)
+select * from final;
