@@ -293,8 +293,9 @@ def _eligible(args) -> int:
         df = pipeline.eligibility(con, as_of=args.as_of, within_months=args.within_months)
     finally:
         con.close()
-    forward = [c for c in df.columns if c not in ELIGIBLE_COLUMNS and c not in ("name", "unit_id")
-               and args.within_months is not None]
+    # the forward view (--within-months): when each person meets the time condition
+    forward = [c for c in ("time_met_on", "months_to_eligible", "due_within")
+               if c in df.columns and args.within_months is not None]
     if args.format in ("csv", "json"):
         out = df[[*ELIGIBLE_COLUMNS, *forward]]
         text = export.to_csv(out) if args.format == "csv" else export.to_json_records(out) + "\n"
@@ -309,7 +310,7 @@ def _eligible(args) -> int:
         print("警告：--unmasked 输出含完整姓名，注意保密", file=sys.stderr)
     else:
         df = df.assign(name=df["name"].map(privacy.mask_name))
-    shown = labels.chinese(df[["person_id", "name", "unit_id", *ELIGIBLE_COLUMNS[1:], *forward]])
+    shown = labels.chinese(df[["person_id", "name", "unit_id", *ELIGIBLE_COLUMNS[1:], *forward]], "pipeline")
     if args.format == "xlsx":
         path = export.write_xlsx(shown, args.out, sheet="职级晋升资格",
                                  title=f"职级晋升资格名单（截至 {args.as_of}）")

@@ -20,7 +20,11 @@ def neutralise(value):
 
 def to_json_records(df: pd.DataFrame) -> str:
     """One JSON array of objects, ``true``/``false`` for booleans, ISO dates, null for missing."""
-    return json.dumps(json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False)),
+    out = df.copy()
+    for col in out.columns:
+        if str(out[col].dtype).startswith("datetime64"):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return json.dumps(json.loads(out.to_json(orient="records", date_format="iso", force_ascii=False)),
                       ensure_ascii=False, indent=1)
 
 

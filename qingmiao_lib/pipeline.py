@@ -1,7 +1,338 @@
-"""The pipeline analyses (SPEC §1): one function per question, connection first, keyword-only
-year/as_of and slice filters, each returning a DataFrame with a stated grain."""
+"""Use of the pipeline (SPEC §1 item 4): rank-promotion eligibility on any date and why / why not,
+quota headroom, leadership-post screening, promotions per year, time from entry to the first
+promotion, the recruit → promoted funnel and one person's growth record (成长档案).
+
+Every function takes the connection first, then keyword-only dates and filters, and returns a
+DataFrame with a stated grain whose ``attrs`` carry ``as_of`` (or the years) and
+``rules_version``. The rules of SPEC §5 "Rank-promotion eligibility" live in one SQL table macro,
+``sql/pipeline/eligibility_on.sql``; every threshold comes from the rules tables.
+
+>>> import datetime as dt, qingmiao_lib as qm
+>>> con = qm.connect("data/qingmiao.duckdb")                                # doctest: +SKIP
+>>> qm.pipeline.eligibility(con, as_of=dt.date(2024, 3, 31), within_months=6)  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from . import figures, sql
+from .db import rules_version
+from .privacy import mask_name
+
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
-COLUMNS: dict[str, str] = {}
+COLUMNS: dict[str, str] = {
+    "current_rank": "现职级", "next_rank": "拟晋升职级", "tenure_months": "任职年限（月）",
+    "required_months": "需满年限（月）", "qualified": "符合资格条件", "quota_ok": "职数有空缺",
+    "eligible": "可晋升", "reasons": "不符合原因", "unit_name": "单位",
+    "tenure_basis": "年限依据", "tenure_start": "年限起算日", "post_months": "任领导职务月数",
+    "excellent_years": "优秀年度数", "uncounted_years": "不计算年限年度数",
+    "last_grade": "上年度考核", "blocking_kind": "影响期事项", "blocking_until": "影响期至",
+    "quota_max": "职数", "quota_holders": "现有人数", "time_met_on": "满足年限日期",
+    "months_to_eligible": "距满足年限（月）", "due_within": "期内满足年限",
+    "next_step": "职级序号", "not_qualified": "不符合资格条件", "short_tenure": "任职年限不足",
+    "grade_failed": "上年度考核不符合", "blocked": "处于影响期", "quota_blocked": "因职数已满暂缓",
+    "year": "年度", "rank_step": "职级序号", "max_count": "职数", "holders": "现有人数",
+    "headroom": "空缺", "current_level": "现职务层次", "next_level": "拟任职务层次",
+    "required_post_months": "需任职月数", "work_months": "工作月数",
+    "required_work_months": "需工作月数", "meets": "符合任职年限条件", "kind": "类别",
+    "kind_label": "类别", "grp": "分组", "events": "次数", "cohort": "录用年份", "months": "月数",
+    "survival": "尚未晋升比例", "at_risk": "观察人数", "censored": "删失人数",
+    "ci_lower": "置信下限", "ci_upper": "置信上限", "step_no": "环节序号", "step": "环节",
+    "conversion": "较上一环节", "share_of_recruited": "占录用人数", "start": "开始", "end": "结束",
+    "open": "至今", "detail": "详情",
+}
+
+#: Promotion kinds of :func:`promotion_events` and their Chinese names.
+EVENT_KINDS = {"leadership": "提拔领导职务", "rank": "职级晋升", "step_down": "退出领导岗位并晋升职级"}
+#: Groupings of :func:`promotion_events` (an allowlist: the value is bound, never pasted).
+EVENT_GROUPS = ("age_group", "unit", "entry_cohort", "all")
+#: The funnel's steps in order: column of ``sql/pipeline/funnel.sql`` → Chinese name.
+FUNNEL_STEPS = {
+    "recruited": "录用", "trained": "完成初任培训", "young_pool": "进入年轻公务员库",
+    "two_type_pool": "进入两型干部库", "practised": "一线实践锻炼", "excellent": "至少一次优秀",
+    "rank_promoted": "职级晋升", "leader_promoted": "提拔领导职务",
+}
+_MACROS = ("years_months", "eligibility_on")
+
+
+def _macros(con: duckdb.DuckDBPyConnection) -> None:
+    """This module's macros on the connection, created once per connection (re-creating them
+    costs ~10 ms a call). A temporary marker table named after the macro files' hash is created
+    with them, so a rolled-back transaction takes both away and the next call creates them again."""
+    version = hashlib.sha1("".join(sql.load(f"pipeline/{n}") for n in _MACROS).encode()).hexdigest()[:12]
+    marker = f"qingmiao_pipeline_{version}"                    # hex digits only
+    if con.execute(sql.load("pipeline/temp_table_exists"), {"name": marker}).fetchall()[0][0]:
+        return
+    for name in _MACROS:
+        con.execute(sql.load(f"pipeline/{name}"))
+    con.execute(f"create or replace temp table {marker} (loaded boolean)")
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
+    """``sql/pipeline/<name>.sql`` as a DataFrame, the module's macros ready."""
+    _macros(con)
+    return con.execute(sql.load(f"pipeline/{name}"), params).df()
+
+
+def _units(units: str | Sequence[str] | None) -> list[str] | None:
+    if units is None:
+        return None
+    return [units] if isinstance(units, str) else [str(u) for u in units]
+
+
+def _cohorts(cohorts: int | Sequence[int] | None) -> list[int] | None:
+    if cohorts is None:
+        return None
+    return [int(cohorts)] if isinstance(cohorts, int) else [int(c) for c in cohorts]
+
+
+def _default_cohorts(con, as_of: dt.date, cohorts) -> list[int] | None:
+    """Entry cohorts to analyse: those given, else the entry years from the first year the
+    records cover (``figures.data_years``) to ``as_of``: persons who entered before the records
+    start have careers the records only partly hold (their earlier promotions are missing)."""
+    if cohorts is not None:
+        return _cohorts(cohorts)
+    span = figures.data_years(con)
+    return [] if span is None else list(range(span[0], as_of.year + 1))
+
+
+def _date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _finish(df: pd.DataFrame, con, **attrs) -> pd.DataFrame:
+    df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
+                    rules_version=rules_version(con))
+    return df
+
+
+def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                units: str | Sequence[str] | None = None,
+                within_months: int | None = None) -> pd.DataFrame:
+    """Rank-promotion eligibility (职级晋升) of every active person on ``as_of`` (SPEC §5).
+
+    Parameters
+    ----------
+    as_of
+        The date of the check.
+    units
+        Unit ids to keep (by the unit of the person's main current post); quotas and holders are
+        still counted over the jurisdiction or the quota's unit.
+    within_months
+        Adds the forward view: ``due_within`` is True when the time condition is met by
+        ``as_of`` + ``within_months`` months if nothing else changes (``time_met_on``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per active person: ``person_id, name, unit_id, current_rank, next_rank,
+        tenure_months, required_months, qualified, quota_ok, eligible, reasons`` — tenure is
+        counted (uncounted years already taken off), the requirement already cut for 优秀 years;
+        ``qualified`` = the personal conditions, ``quota_ok`` = room in every quota that applies
+        (true when no quota row is set, or when there is no next rank); ``reasons`` joins every
+        failed condition with "；" ("" when eligible). Then ``unit_name``, ``tenure_basis``
+        (职级 / 职务), ``tenure_start``, ``rank_months``, ``post_months``, ``excellent_years``,
+        ``uncounted_years``, ``last_grade``, ``blocking_kind``, ``blocking_until``, ``quota_max``,
+        ``quota_holders``, ``time_met_on``, ``months_to_eligible`` and, with ``within_months``,
+        ``due_within``.
+
+    Examples
+    --------
+    >>> df = eligibility(con, as_of=dt.date(2024, 3, 31))           # doctest: +SKIP
+    >>> df.loc[~df.eligible, ["person_id", "reasons"]].head()          # doctest: +SKIP
+    """
+    as_of = _date(as_of)
+    within = None if within_months is None else int(within_months)
+    if within is not None and not 0 <= within <= 120:
+        raise ValueError(f"within_months must be between 0 and 120, got {within_months}")
+    df = _run(con, "eligibility", {"as_of": as_of, "units": _units(units), "within": within})
+    for col in ("qualified", "quota_ok", "eligible"):
+        df[col] = df[col].astype(bool)
+    df["reasons"] = df["reasons"].fillna("")
+    if within is None:
+        df = df.drop(columns=["due_within"])
+    else:
+        df["due_within"] = df["due_within"].astype(bool)
+    return _finish(df, con, as_of=as_of, within_months=within)
+
+
+def eligibility_counts(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                       units: str | Sequence[str] | None = None,
+                       within_months: int | None = None) -> pd.DataFrame:
+    """Eligibility on ``as_of`` counted by unit and next rank (the same rules as :func:`eligibility`).
+
+    Returns one row per (unit, next rank) present: ``unit_id, unit_name, next_rank, next_step,
+    persons, qualified, eligible, quota_blocked`` (qualified, but the quota is full),
+    ``not_qualified``, the failed personal conditions ``short_tenure, grade_failed, blocked`` (a
+    person may fail several) and ``due_within`` (time condition met by ``as_of`` + ``within_months``;
+    0 months when not given). Persons at the ceiling or not yet graded have no next rank and
+    are not counted.
+    """
+    as_of = _date(as_of)
+    df = _run(con, "eligibility_counts", {"as_of": as_of, "units": _units(units),
+                                          "within": None if within_months is None else int(within_months)})
+    return _finish(df, con, as_of=as_of, within_months=within_months)
+
+
+def quota_usage(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
+    """Quota (职数) usage on ``as_of`` against the quotas of ``year(as_of)``.
+
+    Returns one row per quota row: ``year, unit_id`` (None = the whole jurisdiction),
+    ``unit_name`` (全辖区 for the jurisdiction), ``rank, rank_step, max_count, holders``
+    (active persons holding the rank on ``as_of``, in the named unit if any) and ``headroom``
+    (negative when over the quota). Empty when no quota is set for the year.
+    """
+    as_of = _date(as_of)
+    df = con.execute(sql.load("pipeline/quota_usage"), {"as_of": as_of}).df()
+    return _finish(df, con, as_of=as_of, year=as_of.year)
+
+
+def leadership_screening(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                         units: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Leadership-post promotion screening (选拔任用) on ``as_of``: the time conditions for the
+    next post level (rules ``[posts]``) and no blocking supervision in effect.
+
+    Returns one row per active person below the top level: ``person_id, name, unit_id,
+    unit_name, current_level, next_level, post_months, required_post_months, work_months,
+    required_work_months, meets, reasons`` ("；"-joined, "" when met). Time conditions only:
+    the vacancy, the democratic recommendation and the inspection are the department's own.
+    """
+    as_of = _date(as_of)
+    df = _run(con, "leadership_screening", {"as_of": as_of, "units": _units(units)})
+    df["meets"] = df["meets"].astype(bool)
+    return _finish(df, con, as_of=as_of)
+
+
+def promotion_events(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
+                     by: str = "age_group") -> pd.DataFrame:
+    """Promotions per year from ``first_year`` to ``last_year``, by a grouping.
+
+    ``by`` is one of :data:`EVENT_GROUPS`: ``age_group`` (40岁以下 / 40岁及以上 on 31 December),
+    ``unit`` (of the new post; for rank promotions the main post held that day),
+    ``entry_cohort`` or ``all``. Kinds (:data:`EVENT_KINDS`): ``leadership`` (F7 basis),
+    ``rank`` (F9 basis), ``step_down`` (F8 basis). F7 and F9 of a year are the 40岁以下 rows of
+    ``leadership`` and ``rank``, F8 the 40岁及以上 row of ``step_down``.
+
+    Returns one row per (year, kind, group) with an event: ``year, kind, kind_label, grp,
+    persons`` (distinct persons) and ``events``.
+    """
+    if by not in EVENT_GROUPS:
+        raise ValueError(f"by must be one of {', '.join(EVENT_GROUPS)}, got {by!r}")
+    first_year, last_year = int(first_year), int(last_year)
+    if first_year > last_year:
+        raise ValueError(f"first_year {first_year} is after last_year {last_year}")
+    df = con.execute(sql.load("pipeline/promotion_events"),
+                     {"first": first_year, "last": last_year, "by": by}).df()
+    df.insert(2, "kind_label", df["kind"].map(EVENT_KINDS))
+    df = df.drop(columns=["grp_sort"])
+    return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
+
+
+def time_to_promotion(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                      cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+    """Time from entry to the first rank promotion, by entry cohort: Kaplan–Meier curves.
+
+    A promotion is the first ranks row with reason 晋升 starting after the entry date and by
+    ``as_of``; everyone else is censored at exit or ``as_of`` (kept in the risk set until then).
+    Fitted with ``lifelines.KaplanMeierFitter`` per cohort on counts aggregated in SQL.
+    ``cohorts`` (entry years) defaults to those from the first year of the records on.
+
+    Returns the tidy curves: one row per (cohort, month with an event or censoring, plus month 0):
+    ``cohort, months, survival`` (share not yet promoted), ``at_risk, events, censored,
+    ci_lower, ci_upper``. ``attrs["median_months"]`` maps each cohort to its median time
+    (None while more than half are not yet promoted).
+    """
+    from lifelines import KaplanMeierFitter
+
+    as_of = _date(as_of)
+    counts = con.execute(sql.load("pipeline/first_promotion"),
+                         {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)}).df()
+    parts, medians = [], {}
+    for cohort, g in counts.groupby("cohort", sort=True):  # one fit per cohort, not per person
+        kmf = KaplanMeierFitter()
+        kmf.fit(g["months"], event_observed=g["event"], weights=g["persons"])
+        table = kmf.event_table
+        ci = kmf.confidence_interval_survival_function_
+        part = pd.DataFrame({
+            "cohort": int(cohort),
+            "months": table.index.astype(int),
+            "survival": kmf.survival_function_.reindex(table.index).iloc[:, 0].to_numpy(),
+            "at_risk": table["at_risk"].to_numpy().astype(int),
+            "events": table["observed"].to_numpy().astype(int),
+            "censored": table["censored"].to_numpy().astype(int),
+            "ci_lower": ci.reindex(table.index).iloc[:, 0].to_numpy(),
+            "ci_upper": ci.reindex(table.index).iloc[:, 1].to_numpy(),
+        })
+        parts.append(part)
+        median = kmf.median_survival_time_
+        medians[int(cohort)] = None if pd.isna(median) or median == float("inf") else float(median)
+    columns = ["cohort", "months", "survival", "at_risk", "events", "censored", "ci_lower", "ci_upper"]
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    return _finish(df, con, as_of=as_of, median_months=medians)
+
+
+def funnel(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+           cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+    """The pipeline funnel per entry cohort on ``as_of`` (steps in :data:`FUNNEL_STEPS`).
+
+    ``cohorts`` (entry years) defaults to those from the first year of the records on.
+    Steps are nested: each counts the persons who also passed every earlier step, so the
+    counts never increase along a cohort. Returns one row per (cohort, step): ``cohort,
+    step_no, step`` (Chinese), ``persons``, ``conversion`` (persons / previous step; NaN for
+    the first step or an empty previous step) and ``share_of_recruited``.
+    """
+    as_of = _date(as_of)
+    wide = con.execute(sql.load("pipeline/funnel"),
+                       {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)}).df()
+    long = wide.melt(id_vars="cohort", value_vars=list(FUNNEL_STEPS), var_name="key", value_name="persons")
+    long["step_no"] = long["key"].map({k: i for i, k in enumerate(FUNNEL_STEPS, start=1)})
+    long["step"] = long["key"].map(FUNNEL_STEPS)
+    long = long.sort_values(["cohort", "step_no"], ignore_index=True)
+    long["persons"] = long["persons"].astype(int)
+    prev = long.groupby("cohort")["persons"].shift(1)
+    long["conversion"] = (long["persons"] / prev.where(prev > 0)).astype(float)
+    first = long.groupby("cohort")["persons"].transform("first")
+    long["share_of_recruited"] = (long["persons"] / first.where(first > 0)).astype(float)
+    df = long[["cohort", "step_no", "step", "persons", "conversion", "share_of_recruited"]]
+    return _finish(df, con, as_of=as_of)
+
+
+def people(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+           units: str | Sequence[str] | None = None, unmasked: bool = False) -> pd.DataFrame:
+    """Active persons on ``as_of`` for a profile picker: ``person_id, name`` (masked unless
+    ``unmasked``), ``unit_id, unit_name, rank, level, age``; one row per person."""
+    as_of = _date(as_of)
+    df = con.execute(sql.load("pipeline/people"), {"as_of": as_of, "units": _units(units)}).df()
+    if not unmasked:
+        df["name"] = df["name"].map(mask_name)
+    return _finish(df, con, as_of=as_of, unmasked=bool(unmasked))
+
+
+def profile(con: duckdb.DuckDBPyConnection, *, person_id: str, as_of: dt.date | None = None,
+            unmasked: bool = False) -> pd.DataFrame:
+    """One person's growth record (成长档案) as one long timeline.
+
+    Returns one row per record starting by ``as_of`` (all records when None): ``kind`` (录用,
+    职务, 职级, 人才库, 培训, 每周一讲 — one row per year —, 导师, 实践锻炼, 年度考核, 急难险重,
+    奖励, 监督管理), ``start``, ``end`` (NaT for a one-day event or an open interval), ``open``
+    (still current), ``label`` and ``detail``. Names (the person's in ``attrs["name"]``, the
+    mentors' in ``detail``) are masked unless ``unmasked``. Raises ``KeyError`` for an unknown
+    person.
+    """
+    as_of = None if as_of is None else _date(as_of)
+    found = con.execute(sql.load("pipeline/person"), {"person_id": person_id}).fetchall()
+    if not found:
+        raise KeyError(f"人员编号不存在：{person_id}")
+    name = found[0][0] if unmasked else mask_name(found[0][0])
+    df = con.execute(sql.load("pipeline/profile"), {"person_id": person_id, "as_of": as_of}).df()
+    who = df["who"].map(lambda n: n if unmasked or pd.isna(n) else mask_name(n))
+    df["detail"] = (who.fillna("") + " " + df["detail"].fillna("")).str.strip()
+    df["open"] = df["open"].astype(bool)
+    df = df.drop(columns=["who", "kind_order"])
+    return _finish(df, con, as_of=as_of, person_id=person_id, name=name, unmasked=bool(unmasked))

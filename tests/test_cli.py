@@ -238,3 +238,29 @@ def test_check_exits_1_on_an_error_level_finding(tmp_path):
     proc = run("check", "--db", str(db))
     assert proc.returncode == 1
     assert "[错误]" in proc.stdout
+
+
+def test_eligible_formats(small_db, tmp_path):
+    from qingmiao_lib.cli import ELIGIBLE_COLUMNS
+
+    proc = run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert rows and all(list(r) == list(ELIGIBLE_COLUMNS) for r in rows)
+    assert {type(r["eligible"]) for r in rows} == {bool}
+    assert all((r["reasons"] == "") == r["eligible"] for r in rows)
+    csv = run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "csv",
+              "--within-months", "12").stdout.splitlines()
+    assert csv[0].startswith(",".join(ELIGIBLE_COLUMNS) + ",time_met_on")
+    assert {line.split(",")[7] for line in csv[1:]} <= {"true", "false"}
+    out = tmp_path / "名单.xlsx"
+    proc = run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "xlsx", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    import openpyxl
+    sheet = openpyxl.load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["人员编号", "姓名", "单位代码"] and "可晋升" in " ".join(map(str, header))
+    assert all("*" in str(r[1].value) for r in sheet.iter_rows(min_row=2, max_row=20))  # masked
+    assert run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "xlsx").returncode == 1
+    bad = run("eligible", "--db", str(small_db), "--as-of", "2023-13-01")
+    assert bad.returncode == 2 and "2023-13-01" in one_line_error(bad)

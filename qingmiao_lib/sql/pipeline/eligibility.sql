@@ -1,0 +1,26 @@
+-- pipeline/eligibility.sql — the rank-promotion eligibility list on a date (SPEC §5), optionally
+-- with the forward view (who meets the time condition within N months if nothing else changes).
+-- Grain: one row per person active on $as_of (in $units when given).
+-- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all), $within (INTEGER months,
+--   NULL = no forward view).
+-- Columns: the contract columns person_id … reasons, then unit_name and the working columns of
+--   eligibility_on (tenure basis, assessment years, last grade, quota figures), time_met_on,
+--   months_to_eligible, due_within.
+with
+final as (
+    select
+        e.person_id, e.name, e.unit_id, e.current_rank, e.next_rank, e.tenure_months,
+        e.required_months, e.qualified, e.quota_ok, e.eligible, e.reasons,
+        u.name as unit_name, e.tenure_basis, e.tenure_start, e.rank_months, e.post_months,
+        e.excellent_years, e.uncounted_years, e.last_grade, e.blocking_kind, e.blocking_until,
+        e.quota_max, e.quota_holders, e.time_met_on, e.months_to_eligible,
+        case when $within is not null then coalesce(
+            e.time_met_on <= ($as_of::date + to_months($within::integer))::date, false) end as due_within,
+        e.rank_step,
+    from eligibility_on($as_of::date) as e
+    left join units as u using (unit_id)
+    where $units is null or list_contains($units::varchar[], e.unit_id)
+)
+select * exclude (rank_step)
+from final
+order by unit_id nulls last, rank_step desc nulls last, person_id;

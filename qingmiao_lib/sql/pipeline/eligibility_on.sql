@@ -1,0 +1,194 @@
+-- pipeline/eligibility_on.sql — eligibility_on(as_of): rank-promotion eligibility (职级晋升) on a
+-- date, clause by clause as SPEC §5 "Rank-promotion eligibility" defines it. Every threshold comes
+-- from the rules tables (promotion.*, rule_ranks, rule_levels). A table macro, loaded by
+-- qingmiao_lib.pipeline, so the list, the counts and the forward view read one definition.
+-- Grain: one row per person active on as_of (exited persons never appear).
+-- Arguments: as_of (DATE).
+-- Columns: person_id, name, unit_id, rank_step, current_rank, next_rank, next_step,
+--   rank_months (full months in the current ranks row), post_months (the longest current post at
+--   the next rank's alt_level or above; NULL when the ladder allows none), tenure_basis
+--   ('职级'/'职务'), tenure_start, counted_years, excellent_years, uncounted_years,
+--   tenure_months (counted: raw − uncounted years × penalty), required_months (ladder minimum − 优秀
+--   years × reduction), time_ok, last_year, last_grade, grade_ok, blocking_kind, blocking_until,
+--   quota_max, quota_holders, unit_quota_max, unit_quota_holders, quota_ok, qualified, eligible,
+--   reasons ('；'-joined, '' when eligible), time_met_on (when tenure_months reaches
+--   required_months if nothing else changes), months_to_eligible.
+create or replace temp macro eligibility_on(as_of) as table
+with
+params as (
+    select
+        as_of::date as d,
+        year(as_of::date) - 1 as last_year,
+        (select step from rule_ranks where rank::varchar = rule_txt('promotion.ceiling')) as ceiling_step,
+        rule_num('promotion.excellent_reduction_months')::integer as excellent_cut,
+        rule_num('promotion.uncounted_penalty_months')::integer as uncounted_penalty,
+        split_part(rule_txt('promotion.tenure_year_cutoff'), '-', 1)::integer as cutoff_month,
+        split_part(rule_txt('promotion.tenure_year_cutoff'), '-', 2)::integer as cutoff_day,
+),
+snap as (
+    select person_id, name, unit_id, rank, rank_step, rank_start, rank_months
+    from person_snapshot(as_of)
+    where active
+),
+ladder as (
+    -- one step up, within the ceiling; alt_step: the post level whose tenure may count instead
+    select cur.rank, nxt.rank as next_rank, nxt.step as next_step,
+           nxt.required_months as base_required, alt.step as alt_step, nxt.alt_level,
+    from rule_ranks as cur
+    join rule_ranks as nxt on nxt.step = cur.step + 1
+    left join rule_levels as alt on alt.level = nxt.alt_level
+    where nxt.step <= (select ceiling_step from params)
+),
+post_tenure as (
+    -- the longest-held current post at the alt level or higher (earliest start)
+    select s.person_id, min(p.start_date) as post_start,
+    from snap as s
+    join ladder as l on l.rank = s.rank
+    join posts as p on p.person_id = s.person_id and covers(p.start_date, p.end_date, as_of)
+    join rule_levels as rl on rl.level = p.level
+    where rl.step >= l.alt_step
+    group by s.person_id
+),
+tenure as (
+    select s.*, l.next_rank, l.next_step, l.base_required, l.alt_level,
+           full_months(pt.post_start, as_of) as post_months,
+           coalesce(full_months(pt.post_start, as_of) > s.rank_months, false) as by_post,
+           case when by_post then pt.post_start else s.rank_start end as tenure_start,
+           case when by_post then full_months(pt.post_start, as_of) else s.rank_months end as raw_months,
+           -- the first assessment year of the tenure: the year it began if it began on or
+           -- before the cutoff day (30 June) of that year, else the next year
+           year(tenure_start) + case when tenure_start > make_date(
+               year(tenure_start), (select cutoff_month from params), (select cutoff_day from params))
+               then 1 else 0 end as first_year,
+    from snap as s
+    left join ladder as l on l.rank = s.rank
+    left join post_tenure as pt using (person_id)
+),
+tenure_years as (
+    -- one pass over the grades up to year(d) − 1: the assessment years of the tenure (first_year
+    -- .. year(d) − 1, with a record) and the grade of year(d) − 1
+    select t.person_id,
+           count(*) filter (where a.year >= t.first_year) as counted_years,
+           count(*) filter (where a.year >= t.first_year and a.grade = '优秀') as excellent_years,
+           count(*) filter (where a.year >= t.first_year and a.grade::varchar in (
+               select value from rule_lists where name = 'promotion.uncounted_grades')) as uncounted_years,
+           max(a.grade::varchar) filter (where a.year = (select last_year from params)) as last_grade,
+    from tenure as t
+    join annual_assessments as a on a.person_id = t.person_id
+    where t.next_rank is not null
+      and a.year <= (select last_year from params)
+      and a.year >= least(t.first_year, (select last_year from params))
+    group by t.person_id
+),
+blocking as (
+    -- a blocking supervision in effect on d: held on or before d, effective until after d
+    select person_id, arg_max(kind::varchar, effective_until) as blocking_kind,
+           max(effective_until) as blocking_until,
+    from supervision
+    where kind::varchar in (select value from rule_lists where name = 'promotion.blocking_supervision')
+      and held_on <= as_of and effective_until > as_of
+    group by person_id
+),
+quota as (
+    select unit_id, rank, min(max_count) as max_count,
+    from quotas
+    where year = year(as_of::date)
+    group by unit_id, rank
+),
+holders as (
+    -- holders of each rank on d over the whole jurisdiction
+    select rank, count(*) as holders,
+    from snap
+    where rank is not null
+    group by rank
+),
+unit_holders as (
+    -- holders of each rank on d per unit (of the main current post)
+    select unit_id, rank, count(*) as holders,
+    from snap
+    where rank is not null and unit_id is not null
+    group by unit_id, rank
+),
+checked as (
+    select t.person_id, t.name, t.unit_id, t.rank_step, t.rank::varchar as current_rank,
+           t.next_rank::varchar as next_rank, t.next_step, t.rank_months,
+           case when t.alt_level is not null then coalesce(t.post_months, 0) end as post_months,
+           case when t.rank is null then null when t.by_post then '职务' else '职级' end as tenure_basis,
+           t.tenure_start, t.alt_level::varchar as alt_level,
+           coalesce(y.counted_years, 0) as counted_years,
+           coalesce(y.excellent_years, 0) as excellent_years,
+           coalesce(y.uncounted_years, 0) as uncounted_years,
+           case when t.next_rank is null then t.raw_months
+                else t.raw_months - pr.uncounted_penalty * coalesce(y.uncounted_years, 0) end as tenure_months,
+           t.raw_months,
+           case when t.next_rank is not null
+                then t.base_required - pr.excellent_cut * coalesce(y.excellent_years, 0) end as required_months,
+           pr.last_year, y.last_grade,
+           coalesce(y.last_grade in (
+               select value from rule_lists where name = 'promotion.last_year_grades'), false) as grade_ok,
+           b.blocking_kind, b.blocking_until,
+           qj.max_count as quota_max, coalesce(hj.holders, 0) as quota_holders,
+           qu.max_count as unit_quota_max, coalesce(hu.holders, 0) as unit_quota_holders,
+           pr.excellent_cut, pr.uncounted_penalty,
+    from tenure as t
+    cross join params as pr
+    left join tenure_years as y using (person_id)
+    left join blocking as b on b.person_id = t.person_id
+    left join quota as qj on qj.unit_id is null and qj.rank = t.next_rank
+    left join holders as hj on hj.rank = t.next_rank
+    left join quota as qu on qu.unit_id = t.unit_id and qu.rank = t.next_rank
+    left join unit_holders as hu on hu.unit_id = t.unit_id and hu.rank = t.next_rank
+),
+judged as (
+    select *,
+           next_rank is not null and tenure_months >= required_months as time_ok,
+           (quota_max is null or quota_holders < quota_max)
+               and (unit_quota_max is null or unit_quota_holders < unit_quota_max) as quota_room,
+    from checked
+),
+final as (
+    select
+        person_id, name, unit_id, current_rank, next_rank, tenure_months, required_months,
+        coalesce(time_ok and grade_ok and blocking_kind is null, false) as qualified,
+        -- no next rank: no quota condition applies; no quota row: no limit (quota_ok true)
+        (next_rank is null or quota_room) as quota_ok,
+        coalesce(time_ok and grade_ok and blocking_kind is null, false)
+            and (next_rank is null or quota_room) as eligible,
+        case
+            when current_rank is null then '尚未定级（试用期内或无职级记录）'
+            when next_rank is null then '已达职级上限'
+            else concat_ws('；',
+                case when not time_ok then
+                    case when tenure_basis = '职务' then '任' || alt_level || '及以上职务' else '任现职级' end
+                    || years_months(raw_months)
+                    || case when uncounted_years > 0 then
+                           '（' || uncounted_years::varchar || '个年度考核不计算任职年限，计'
+                           || years_months(tenure_months) || '）' else '' end
+                    || '，需满' || years_months(required_months)
+                    || case when excellent_years > 0 then
+                           '（' || excellent_years::varchar || '个优秀年度已缩短'
+                           || years_months(excellent_years * excellent_cut) || '）' else '' end
+                end,
+                case when last_grade is null then '缺少' || last_year::varchar || '年度考核结果'
+                     when not grade_ok then last_year::varchar || '年度考核为' || last_grade end,
+                case when blocking_kind is not null then
+                    blocking_kind || '影响期未满（至' || strftime(blocking_until, '%Y-%m-%d') || '）' end,
+                case when quota_max is not null and quota_holders >= quota_max then
+                    '职数已满（' || next_rank || '现有' || quota_holders::varchar || '人，职数'
+                    || quota_max::varchar || '）' end,
+                case when unit_quota_max is not null and unit_quota_holders >= unit_quota_max then
+                    '本单位职数已满（' || next_rank || '现有' || unit_quota_holders::varchar
+                    || '人，职数' || unit_quota_max::varchar || '）' end
+            )
+        end as reasons,
+        rank_step, next_step, rank_months, post_months, tenure_basis, tenure_start,
+        counted_years, excellent_years, uncounted_years, time_ok, last_year, last_grade, grade_ok,
+        blocking_kind, blocking_until, quota_max, quota_holders, unit_quota_max, unit_quota_holders,
+        case when next_rank is not null then
+            (tenure_start + to_months(greatest(required_months + uncounted_penalty * uncounted_years, 0)::integer))::date
+        end as time_met_on,
+        case when next_rank is not null then greatest(required_months - tenure_months, 0) end
+            as months_to_eligible,
+    from judged
+)
+select * from final;
