@@ -99,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unmasked", action="store_true",
                    help="full names in table/xlsx output (default: masked, 张*明)")
 
+    p = sub.add_parser("roster", help="the 干部名册 (cadre roster) of a slice on a date, as xlsx or csv")
+    _common(p)
+    p.add_argument("--as-of", type=_date, required=True, help="the date (YYYY-MM-DD)")
+    p.add_argument("--units", nargs="+", default=None, metavar="UNIT_ID", help="only these units")
+    p.add_argument("--unit-kind", choices=("市直机关", "乡镇街道", "其他"), default=None)
+    p.add_argument("--young", action="store_true", help="only the young (under the rules' age limit)")
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    p.add_argument("--out", type=Path, required=True, help="the file to write")
+    p.add_argument("--unmasked", action="store_true", help="full names (default: masked, 张*明)")
+
     p = sub.add_parser("report", help="write the offline HTML report of a year")
     _common(p)
     p.add_argument("--year", type=int, required=True, help="the report's year (taken on 31 December)")
@@ -277,6 +287,28 @@ def _check(args) -> int:
     return 1 if check.has_errors(found) else 0
 
 
+def _roster(args) -> int:
+    from . import export, labels, structure
+    from .db import connect
+
+    con = connect(args.db, rules=args.rules)
+    try:
+        df = structure.roster(con, as_of=args.as_of, unmasked=args.unmasked, units=args.units,
+                              unit_kind=args.unit_kind, young=True if args.young else None)
+    finally:
+        con.close()
+    if args.unmasked:
+        print("警告：--unmasked 输出含完整姓名，注意保密", file=sys.stderr)
+    shown = labels.chinese(df, "structure")
+    if args.format == "csv":
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(export.to_csv(shown), encoding="utf-8-sig")
+    else:
+        export.write_xlsx(shown, args.out, sheet="干部名册", title=f"干部名册（截至 {args.as_of}）")
+    print(f"干部名册已写入 {args.out}（{len(df)} 人，截至 {args.as_of}）")
+    return 0
+
+
 #: The eligibility list's machine-readable columns (CSV and JSON), in order (SPEC §5).
 ELIGIBLE_COLUMNS = ("person_id", "current_rank", "next_rank", "tenure_months", "required_months",
                     "qualified", "quota_ok", "eligible", "reasons")
@@ -334,7 +366,7 @@ def _print_table(df: pd.DataFrame) -> None:
 
 _COMMANDS = {
     "demo": _demo, "template": _template, "import": _import, "check": _check, "figures": _figures,
-    "eligible": _eligible, "report": _report, "lab": _lab,
+    "eligible": _eligible, "roster": _roster, "report": _report, "lab": _lab,
 }
 
 if __name__ == "__main__":  # pragma: no cover

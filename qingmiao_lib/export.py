@@ -40,9 +40,24 @@ def to_csv(df: pd.DataFrame) -> str:
     return out.to_csv(index=False)
 
 
+def _cell(v):
+    """A value as a spreadsheet cell: missing → empty, booleans → 是/否 (read by people),
+    dates stay dates, formula-like text neutralised."""
+    if v is None or (not isinstance(v, str) and not isinstance(v, bool) and pd.isna(v)):
+        return None
+    if isinstance(v, bool) or type(v).__name__ == "bool_":
+        return "是" if v else "否"
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if hasattr(v, "item"):
+        return v.item()
+    return neutralise(v)
+
+
 def write_xlsx(df: pd.DataFrame, path: str | Path, *, sheet: str = "名单", title: str | None = None) -> Path:
     """Write ``df`` to one sheet of an .xlsx file: a bold header row, frozen, filters on, column
-    widths fitted, formula-like text neutralised. ``title`` goes in the file's properties."""
+    widths fitted, dates as dates (yyyy-mm-dd), booleans as 是/否, formula-like text neutralised.
+    ``title`` goes in the file's properties."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -55,8 +70,11 @@ def write_xlsx(df: pd.DataFrame, path: str | Path, *, sheet: str = "名单", tit
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in df.itertuples(index=False):
-        ws.append([None if (v is None or (not isinstance(v, str) and pd.isna(v))) else
-                   (v.item() if hasattr(v, "item") else neutralise(v)) for v in row])
+        ws.append([_cell(v) for v in row])
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.is_date:
+                cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for i, col in enumerate(df.columns, start=1):

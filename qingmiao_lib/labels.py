@@ -21,6 +21,10 @@ COLUMNS = {
     "entry_cohort": "录用年份", "age": "年龄", "young": "40岁以下", "first_five": "入职五年内",
     "rank": "职级", "rank_months": "任现职级月数", "level": "职务层次", "unit_id": "单位代码",
     "unit_kind": "单位类别",
+    # the 干部名册 (structure.roster)
+    "birth_date": "出生年月", "party_join_date": "入党时间", "work_start_date": "参加工作时间",
+    "title": "现任职务", "level_start": "任现职务层次时间", "rank_start": "任现职级时间",
+    "rank_years": "任现职级年数", "in_young_pool": "年轻公务员库", "in_two_type_pool": "两型干部库",
 }
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import sql
 from .db import rules_version
+from .privacy import mask_name
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
 COLUMNS: dict[str, str] = {
@@ -176,6 +177,23 @@ def headcount(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, by: str | Seque
     _macros(con)
     df = con.execute(_compose(sql.load("structure/headcount"), by), params).df()
     return _finish(df, con, as_of=as_of, by=by)
+
+
+def roster(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: bool = False,
+           **filters: Unpack[Slice]) -> pd.DataFrame:
+    """The 干部名册 (cadre roster) of a slice on ``as_of``: one row per active person, ordered by
+    unit, post level and rank (highest first), then entry date — birth date and age, education,
+    party status and date, work start, entry, post title and level, rank and whole years in it,
+    pool memberships. Names are masked (张*明) unless ``unmasked=True``.
+
+    >>> roster(con, as_of=dt.date(2023, 12, 31), unit_kind="乡镇街道")            # doctest: +SKIP
+    """
+    params = {"as_of": as_of, **_slice_params(filters)}
+    _macros(con)
+    df = con.execute(sql.load("structure/roster"), params).df()
+    if not unmasked:
+        df["name"] = df["name"].map(mask_name)
+    return _finish(df, con, as_of=as_of)
 
 
 def age_pyramid(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, band_years: int = 5,

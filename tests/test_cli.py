@@ -264,3 +264,24 @@ def test_eligible_formats(small_db, tmp_path):
     assert run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "xlsx").returncode == 1
     bad = run("eligible", "--db", str(small_db), "--as-of", "2023-13-01")
     assert bad.returncode == 2 and "2023-13-01" in one_line_error(bad)
+
+
+def test_roster_xlsx_of_a_slice(small_db, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    out = tmp_path / "名册.xlsx"
+    proc = run("roster", "--db", str(small_db), "--as-of", "2023-12-31", "--unit-kind", "乡镇街道",
+               "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ("单位", "人员编号", "姓名", "性别", "出生年月")
+    assert body and all("*" in r[2] for r in body)                     # names masked
+    assert all(isinstance(r[4], dt.datetime) for r in body)            # dates as dates
+    import qingmiao_lib as qm
+    con = qm.connect(small_db)
+    towns = qm.structure.headcount(con, as_of=dt.date(2023, 12, 31), unit_kind="乡镇街道")
+    con.close()
+    assert len(body) == int(towns["persons"].sum())                    # the whole slice

@@ -23,7 +23,7 @@ def test_xlsx_neutralises_formulas_and_keeps_types(tmp_path):
     assert rows[0] == ["person_id", "reasons", "eligible", "months"]
     assert rows[1][1] == "'=HYPERLINK(\"http://x\")" and rows[3][1] == "'@SUM(A1)"
     assert rows[2][1] == "任现职级1年"
-    assert [r[2] for r in rows[1:]] == [True, False, True]
+    assert [r[2] for r in rows[1:]] == ["是", "否", "是"]
     assert rows[3][3] is None and ws.freeze_panes == "A2"
     assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
 

@@ -355,3 +355,25 @@ def test_pool_entries_minus_exits_is_the_change_in_size(demo):
     by_reason = exits.groupby(["pool", "year"])["exits"].sum()
     flows = df.set_index(["pool", "year"])["exits"]
     assert (by_reason == flows[flows > 0]).all() and by_reason.sum() == flows.sum()
+
+
+def test_roster_orders_by_unit_level_rank_and_masks_names(db, con):
+    import datetime as dt
+
+    from qingmiao_lib import structure
+
+    # two people in U1 on 2023-12-31: the 乡科级正职 comes first, whatever the entry order;
+    # one who left is not listed
+    D = dt.date.fromisoformat
+    db.add("persons", person_id="R1", name="王小明", entry_date=D("2010-07-01"))
+    db.add("persons", person_id="R2", name="李四", entry_date=D("2005-07-01"))
+    db.add("persons", person_id="R3", name="赵五", entry_date=D("2005-07-01"), exit_date=D("2020-01-01"))
+    db.add("posts", person_id="R1", unit_id="U1", title="局长", level="乡科级正职", start_date=D("2020-01-01"))
+    db.add("posts", person_id="R2", unit_id="U1", title="工作人员", level="无", start_date=D("2005-07-01"))
+    db.add("posts", person_id="R3", unit_id="U1", title="工作人员", level="无", start_date=D("2005-07-01"),
+           end_date=D("2020-01-01"))
+    got = structure.roster(con, as_of=D("2023-12-31"))
+    assert got["person_id"].tolist() == ["R1", "R2"]
+    assert got["name"].tolist() == ["王*明", "李*"]
+    assert got["title"].tolist() == ["局长", "工作人员"]
+    assert structure.roster(con, as_of=D("2023-12-31"), unmasked=True)["name"].tolist() == ["王小明", "李四"]
