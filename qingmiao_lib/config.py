@@ -9,7 +9,7 @@ PROJECT_DIR = PACKAGE_DIR.parent
 DEFAULT_DB = Path("data") / "qingmiao.duckdb"
 DEFAULT_RULES = PACKAGE_DIR / "rules" / "default.toml"
 REPORTS_DIR = Path("reports")
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 

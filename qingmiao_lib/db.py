@@ -19,7 +19,7 @@ TABLES = (
 )
 _MACROS = (
     "base/macros", "base/person_core", "base/person_rank", "base/person_post", "base/person_pools",
-    "base/person_snapshot",
+    "base/person_snapshot_live", "base/person_snapshot",
 )
 
 
@@ -129,6 +129,29 @@ def create_schema(con: duckdb.DuckDBPyConnection, *, constraints: bool = True) -
 def add_constraints(con: duckdb.DuckDBPyConnection) -> None:
     """Add the deferred primary keys (see ``sql/constraints.sql``)."""
     con.execute(sql.load("constraints"))
+
+
+#: How many recent year-ends refresh_snapshots stores (the years analyses and reports ask for).
+SNAPSHOT_YEARS = 15
+
+
+def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Store the base layer on 31 December of each recent data year (table ``snapshots``).
+
+    Called when the demo is built and inside every import's transaction, after the records are
+    written, so the stored copy always matches the records. The years are the database's data
+    span (``meta`` ``data_from``/``data_to``, else the records' own), the last ``SNAPSHOT_YEARS``
+    of it. Returns the years stored.
+    """
+    first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
+    con.execute("delete from snapshots")
+    if first is None:
+        return []
+    years = list(range(max(int(first), int(last) - SNAPSHOT_YEARS + 1), int(last) + 1))
+    for year in years:  # one set-based insert per year-end (rules: general.year_end)
+        day = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
+        con.execute(sql.load("snapshots/store"), {"d": day})
+    return years
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:

@@ -324,3 +324,29 @@ def test_rules_version_of_the_locality_file(con, local_con):
     assert one(local_con, "select rule_num('general.young_age_limit')") == 35
     # keys the locality file does not name keep the default
     assert one(local_con, "select rule_num('assessment.streak_block_years')") == 3
+
+
+def test_stored_snapshot_equals_the_live_one_and_follows_the_rules(demo_db, tmp_path):
+    # the demo stores the base layer on each year-end; person_snapshot reads it there and must
+    # give exactly what the live computation gives, on a stored and on an unstored date
+    import qingmiao_lib as qm
+
+    con = qm.connect(demo_db)
+    stored = {d for (d,) in con.execute("select distinct snapshot_date from snapshots").fetchall()}
+    assert D("2023-12-31") in stored and D("2023-06-30") not in stored
+    for day in ("2023-12-31", "2019-12-31", "2023-06-30"):
+        q = "select * from {}(?::date) order by person_id"
+        a = con.execute(q.format("person_snapshot"), [D(day)]).df()
+        b = con.execute(q.format("person_snapshot_live"), [D(day)]).df()
+        assert a.equals(b), day
+    con.close()
+    # young and first_five are derived when read, so a locality's rules apply to stored dates too
+    rules = tmp_path / "local.toml"
+    rules.write_text('[meta]\nversion = "t"\n[general]\nyoung_age_limit = 35\n', encoding="utf-8")
+    local = qm.connect(demo_db, rules=rules)
+    young, live = local.execute(
+        "select (select count(*) from person_snapshot(date '2023-12-31') where young),"
+        " (select count(*) from person_snapshot_live(date '2023-12-31') where young)").fetchall()[0]
+    assert young == live and young < qm.connect(demo_db).execute(
+        "select count(*) from person_snapshot(date '2023-12-31') where young").fetchall()[0][0]
+    local.close()

@@ -14,7 +14,7 @@ import duckdb
 
 from .. import sql
 from ..contract import ORDER, PARENTS, TABLES
-from ..db import set_meta
+from ..db import refresh_snapshots, set_meta
 from ._validate import _key_match, _q
 
 
@@ -130,6 +130,7 @@ def _apply(con, staged: set[str], replace: bool, files: list[dict], row_counts: 
     if first is not None:
         set_meta(con, data_from=first, data_to=last)
     set_meta(con, last_import=dt.datetime.now().isoformat(timespec="seconds"))
+    refresh_snapshots(con)  # the stored base layer follows the records, in the same transaction
 
 
 def needs_copy(row_counts: dict) -> bool:

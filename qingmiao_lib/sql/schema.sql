@@ -220,3 +220,43 @@ create table quotas (
     check (max_count >= 0),
     check (year between 1950 and 2100)
 );
+
+-- one row per person and stored snapshot date: the base layer (person_snapshot) computed once,
+-- on 31 December of the recent data years, when the demo is built and after every import —
+-- so year-end analyses at national scale read it instead of re-deriving ranks, posts and pools
+-- from their histories. Rule-independent columns only: young and first_five are derived from
+-- age and entry_months when read, under the rules of the connection. (qingmiao_lib.db.
+-- refresh_snapshots; the person_snapshot macro falls back to the live computation for any
+-- other date.)
+create table snapshots (
+    snapshot_date date not null,
+    person_id varchar not null,
+    name varchar,
+    gender gender,
+    education education,
+    political_status varchar,
+    entry_channel entry_channel,
+    birth_date date,
+    entry_date date,
+    exit_date date,
+    work_start_date date,
+    party_join_date date,
+    entry_cohort bigint,
+    active boolean,
+    age bigint,
+    entry_months bigint,
+    rank rank_name,
+    rank_step integer,
+    rank_start date,
+    rank_months bigint,
+    level post_level,
+    level_step integer,
+    level_start date,
+    level_months bigint,
+    unit_id varchar,
+    unit_kind unit_kind,
+    in_young_pool boolean,
+    in_two_type_pool boolean
+    -- (snapshot_date, person_id) is unique by construction; no declared key: an index over
+    -- ~20 million rows at national scale would cost gigabytes of memory for nothing
+);

@@ -136,6 +136,8 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     frames.clear()
     con.execute(sql.load("synth/lectures"), {"first": c.p.lecture_from, "last": c.p.end_year})
     con.execute(sql.load("synth/lecture_attendance"), {"seed": seed})
+    db.set_meta(con, data_from=c.p.start_year, data_to=c.p.end_year)
+    db.refresh_snapshots(con)
     bar.update()
     db.add_constraints(con)
     bar.update()
