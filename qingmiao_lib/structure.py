@@ -152,7 +152,7 @@ def _compose(template: str, by: list[str], lead: Sequence[str] = ()) -> str:
 
 def _macros(con: duckdb.DuckDBPyConnection) -> None:
     """This module's macros (in_slice, series_*) on the connection; cheap to repeat."""
-    for name in ("in_slice", "series_persons", "series_full"):
+    for name in ("in_slice", "series_persons", "series_full", "series_stored"):
         con.execute(sql.load(f"structure/{name}"))
 
 
@@ -237,9 +237,14 @@ def over_time(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int
     params = {"first_year": first_year, "last_year": last_year, **_slice_params(filters)}
     history = any(DIMENSIONS[d][3] for d in by) or any(
         params[k] is not None for k in ("units", "unit_kinds", "pool"))
-    template = sql.load("structure/over_time").replace(
-        "/*series*/", "series_full" if history else "series_persons")
     _macros(con)
+    stored = con.execute(sql.load("structure/stored_years"),
+                         {"first_year": first_year, "last_year": last_year}).fetchall()[0][0]
+    # every year-end stored: read the stored base layer; else derive (history joins only when a
+    # dimension or filter needs ranks, posts or pools)
+    series = ("series_stored" if stored == last_year - first_year + 1
+              else "series_full" if history else "series_persons")
+    template = sql.load("structure/over_time").replace("/*series*/", series)
     df = con.execute(_compose(template, by, lead=("year",)), params).df()
     df["as_of"] = pd.to_datetime(df["as_of"]).dt.date
     return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
