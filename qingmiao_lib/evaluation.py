@@ -135,6 +135,19 @@ def _yearly(con, name, year, first_year=None, extra=None, **filters) -> pd.DataF
     return _run(con, name, params, year=int(year), as_of=as_of)
 
 
+#: The longest range (years) the quarter-mask queries hold (60 quarters in a 64-bit mask).
+_MASK_YEARS = 15
+
+
+def _text(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``df`` with the ENUM (categorical) ``columns`` as text: a query returns a low-cardinality
+    text column as an ENUM because converting the categories is far cheaper than every row."""
+    for c in columns:
+        if isinstance(df[c].dtype, pd.CategoricalDtype):
+            df[c] = df[c].astype(object)
+    return df
+
+
 def _slice_kw(units=None, age_group=None, young=None, entry_cohort=None) -> dict:
     return {"units": units, "age_group": age_group, "young": young, "entry_cohort": entry_cohort}
 
@@ -282,8 +295,11 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
     """Each active person's quarterly grades from ``first_year`` (default ``year`` − 1) Q1 to
     ``year`` Q4: ``grades`` in order, counts per grade, ``first_grade``, ``last_grade``, ``change``
     (last score − first, 好 4 … 较差 1) and ``declines``."""
-    return _yearly(con, "quarterly_trend", year, first_year=int(year) - 1 if first_year is None else first_year,
-                   **_slice_kw(units, age_group, young, entry_cohort))
+    first = int(year) - 1 if first_year is None else int(first_year)
+    # quarterly_trend.sql holds a range in 64-bit quarter masks: up to _MASK_YEARS years
+    name = "quarterly_trend" if int(year) - first < _MASK_YEARS else "quarterly_trend_long"
+    df = _yearly(con, name, year, first_year=first, **_slice_kw(units, age_group, young, entry_cohort))
+    return _text(df, "first_grade", "last_grade")
 
 
 def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
@@ -291,8 +307,10 @@ def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year:
                        entry_cohort: int | None = None) -> pd.DataFrame:
     """Two consecutive quarterly declines completed in ``first_year`` (default ``year``) …
     ``year``: one row per person and quarter of the second decline, with the three ``grades``."""
-    return _yearly(con, "quarterly_declines", year, first_year=year if first_year is None else first_year,
-                   **_slice_kw(units, age_group, young, entry_cohort))
+    first = int(year) if first_year is None else int(first_year)
+    # quarterly_declines.sql holds first_year − 1 … year in 64-bit quarter masks
+    name = "quarterly_declines" if int(year) - first + 1 < _MASK_YEARS else "quarterly_declines_long"
+    return _yearly(con, name, year, first_year=first, **_slice_kw(units, age_group, young, entry_cohort))
 
 
 def quarterly_vs_annual(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,

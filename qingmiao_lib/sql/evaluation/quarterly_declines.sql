@@ -7,29 +7,80 @@
 -- Parameters: $first_year, $year, $as_of (31 Dec of $year), slice filters.
 -- Columns: person_id, name, unit_id, year, quarter (of the second decline), grades (the three
 --   quarters, e.g. '好→较好→一般'), from_quarter (e.g. '2023年第4季度').
+-- Method (no window function): the grades of [$first_year − 1, $year] (the year before holds the
+-- first quarters of a chain ending early in $first_year) become four 64-bit masks, one per grade,
+-- bit i = quarter i of that range, so it must be at most 15 years (evaluation.quarterly_declines
+-- runs quarterly_declines_long.sql beyond). Masks are aggregated before the join with the slice,
+-- then cut to the years the person was active in (the rule of valid_quarter_grades). A chain
+-- ends at bit i when i, i − 1 and i − 2 are in the masks of three grades, each worse.
 with
 people as (
-    select person_id, name, unit_id,
+    select person_id, name, unit_id, entry_date, exit_date,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
                     $entry_cohort::integer)
     where active
 ),
-grades as (
-    select q.person_id, q.year, q.quarter, q.qn, q.rank, q.grade::varchar as grade,
-           lag(q.qn, 1) over w as qn1, lag(q.rank, 1) over w as rank1, lag(q.grade::varchar, 1) over w as grade1,
-           lag(q.qn, 2) over w as qn2, lag(q.rank, 2) over w as rank2, lag(q.grade::varchar, 2) over w as grade2,
-           lag(q.year, 2) over w as year2, lag(q.quarter, 2) over w as quarter2,
-    from valid_quarter_grades() as q
-    join people using (person_id)
-    where q.year <= $year
-    window w as (partition by q.person_id order by q.qn)
+bits as (
+    select person_id,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - ($first_year - 1) * 4)::ubigint)
+               filter (where grade = '好') as b0,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - ($first_year - 1) * 4)::ubigint)
+               filter (where grade = '较好') as b1,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - ($first_year - 1) * 4)::ubigint)
+               filter (where grade = '一般') as b2,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - ($first_year - 1) * 4)::ubigint)
+               filter (where grade = '较差') as b3,
+    from regular_assessments
+    where year between $first_year - 1 and $year
+    group by person_id
+),
+valid as (
+    -- valid years: entry_date <= 31 Dec and (exit_date empty or after 1 Jan): bits [lo, hi)
+    select p.person_id, p.name, p.unit_id, b.b0, b.b1, b.b2, b.b3,
+           greatest(year(p.entry_date) - ($first_year - 1), 0) * 4 as lo,
+           least(case when p.exit_date is null then $year
+                      when p.exit_date > make_date(year(p.exit_date), 1, 1) then year(p.exit_date)
+                      else year(p.exit_date) - 1 end - $first_year + 2, $year - $first_year + 2) * 4 as hi,
+    from bits as b
+    join people as p using (person_id)
+),
+kept as (
+    select person_id, name, unit_id, b0, b1, b2, b3,
+           case when hi <= lo then 0::ubigint
+                else ((1::ubigint << (hi - lo)::ubigint) - 1::ubigint) << lo::ubigint end as keep,
+    from valid
+),
+masked as (
+    select person_id, name, unit_id,
+           coalesce(b0, 0::ubigint) & keep as m0, coalesce(b1, 0::ubigint) & keep as m1,
+           coalesce(b2, 0::ubigint) & keep as m2, coalesce(b3, 0::ubigint) & keep as m3,
+    from kept
+),
+chains as (
+    -- bit i set: quarters i − 2, i − 1, i each worse than the one before; from $first_year Q1
+    select *,
+           ((m2 & (m1 << 1::ubigint) & (m0 << 2::ubigint)) | (m3 & (m1 << 1::ubigint) & (m0 << 2::ubigint))
+            | (m3 & (m2 << 1::ubigint) & (m0 << 2::ubigint)) | (m3 & (m2 << 1::ubigint) & (m1 << 2::ubigint)))
+            & ~15::ubigint as d,
+    from masked
+),
+ends as (
+    select person_id, name, unit_id, m0, m1, m2, m3,
+           unnest(list_filter(range(4, ($year - $first_year + 2) * 4),
+                              lambda i: (d >> i::ubigint) & 1::ubigint = 1)) as i,
+    from chains
+    where d <> 0
+),
+named as (
+    select person_id, name, unit_id, i,
+           list_transform([i - 2, i - 1, i],
+               lambda j: case when (m0 >> j::ubigint) & 1::ubigint = 1 then '好'
+                              when (m1 >> j::ubigint) & 1::ubigint = 1 then '较好'
+                              when (m2 >> j::ubigint) & 1::ubigint = 1 then '一般' else '较差' end) as g,
+    from ends
 )
-select g.person_id, p.name, p.unit_id, g.year, g.quarter,
-       concat_ws('→', g.grade2, g.grade1, g.grade) as grades,
-       printf('%d年第%d季度', g.year2, g.quarter2) as from_quarter,
-from grades as g
-join people as p using (person_id)
-where g.qn1 = g.qn - 1 and g.qn2 = g.qn - 2
-  and g.rank > g.rank1 and g.rank1 > g.rank2
-  and g.year between $first_year and $year
-order by g.year, g.quarter, g.person_id;
+select person_id, name, unit_id, ($first_year - 1 + i // 4)::integer as year, (i % 4 + 1)::integer as quarter,
+       array_to_string(g, '→') as grades,
+       printf('%d年第%d季度', ($first_year - 1 + (i - 2) // 4)::integer, ((i - 2) % 4 + 1)::integer) as from_quarter,
+from named
+order by year, quarter, person_id;

@@ -6,39 +6,96 @@
 -- Grain: one row per person of the slice active on $as_of with at least one quarterly grade.
 -- Parameters: $first_year, $year, $as_of (31 Dec of $year), slice filters.
 -- Columns: person_id, name, unit_id, quarters, grades (e.g. '好→较好→一般'), good, fairly_good,
---   ordinary, poor, first_grade, last_grade, change, declines.
+--   ordinary, poor, first_grade, last_grade (quarter_grade: evaluation.py makes them text), change,
+--   declines.
+-- Method (no window function, one group-by): each person's grades of the range become four
+-- 64-bit masks, one per grade, bit i = quarter i of the range ($first_year Q1 = bit 0), so the
+-- range must be at most 15 years (evaluation.quarterly_trend runs quarterly_trend_long.sql
+-- beyond). The masks are aggregated before the join with the slice, then cut to the years the
+-- person was active in (the rule of valid_quarter_grades, from the same entry and exit dates).
+-- A decline is a bit of a worse grade's mask whose previous bit is in a better grade's mask.
 with
 people as (
-    select person_id, name, unit_id,
+    select person_id, name, unit_id, entry_date, exit_date,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
                     $entry_cohort::integer)
     where active
 ),
-grades as (
-    select q.*,
-           lag(q.qn) over (partition by q.person_id order by q.qn) as prev_qn,
-           lag(q.rank) over (partition by q.person_id order by q.qn) as prev_rank,
-    from valid_quarter_grades() as q
-    join people using (person_id)
-    where q.year between $first_year and $year
-),
-final as (
-    select
-        person_id,
-        count(*) as quarters,
-        string_agg(grade::varchar, '→' order by qn) as grades,
-        count(*) filter (where grade = '好') as good,
-        count(*) filter (where grade = '较好') as fairly_good,
-        count(*) filter (where grade = '一般') as ordinary,
-        count(*) filter (where grade = '较差') as poor,
-        arg_min(grade::varchar, qn) as first_grade,
-        arg_max(grade::varchar, qn) as last_grade,
-        (arg_min(rank, qn) - arg_max(rank, qn))::integer as change,
-        count(*) filter (where prev_qn = qn - 1 and rank > prev_rank) as declines,
-    from grades
+bits as (
+    select person_id,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - $first_year * 4)::ubigint)
+               filter (where grade = '好') as b0,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - $first_year * 4)::ubigint)
+               filter (where grade = '较好') as b1,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - $first_year * 4)::ubigint)
+               filter (where grade = '一般') as b2,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - $first_year * 4)::ubigint)
+               filter (where grade = '较差') as b3,
+    from regular_assessments
+    where year between $first_year and $year
     group by person_id
+),
+valid as (
+    -- valid years: entry_date <= 31 Dec and (exit_date empty or after 1 Jan): bits [lo, hi)
+    select p.person_id, p.name, p.unit_id, b.b0, b.b1, b.b2, b.b3,
+           greatest(year(p.entry_date) - $first_year, 0) * 4 as lo,
+           least(case when p.exit_date is null then $year
+                      when p.exit_date > make_date(year(p.exit_date), 1, 1) then year(p.exit_date)
+                      else year(p.exit_date) - 1 end - $first_year + 1, $year - $first_year + 1) * 4 as hi,
+    from bits as b
+    join people as p using (person_id)
+),
+kept as (
+    select person_id, name, unit_id, b0, b1, b2, b3,
+           case when hi <= lo then 0::ubigint
+                else ((1::ubigint << (hi - lo)::ubigint) - 1::ubigint) << lo::ubigint end as keep,
+    from valid
+),
+masked as (
+    select person_id, name, unit_id,
+           coalesce(b0, 0::ubigint) & keep as m0, coalesce(b1, 0::ubigint) & keep as m1,
+           coalesce(b2, 0::ubigint) & keep as m2, coalesce(b3, 0::ubigint) & keep as m3,
+    from kept
+),
+smeared as (
+    -- the lowest set bit of m, and m with its highest set bit smeared down (counted next)
+    select *, bit_count(xor(m, m - 1::ubigint))::integer - 1 as i_first,
+           m | (m >> 1::ubigint) | (m >> 2::ubigint) | (m >> 3::ubigint) as s,
+    from (select *, m0 | m1 | m2 | m3 as m, from masked)
+    where m <> 0
+),
+smeared2 as (
+    select * replace (s | (s >> 4::ubigint) | (s >> 8::ubigint) | (s >> 12::ubigint) as s), from smeared
+),
+ends as (
+    select person_id, name, unit_id, m0, m1, m2, m3, m, i_first,
+           bit_count(s | (s >> 16::ubigint) | (s >> 32::ubigint) | (s >> 48::ubigint))::integer - 1 as i_last,
+    from smeared2
+),
+ranks as (
+    select *,
+           case when (m0 >> i_first::ubigint) & 1::ubigint = 1 then 0
+                when (m1 >> i_first::ubigint) & 1::ubigint = 1 then 1
+                when (m2 >> i_first::ubigint) & 1::ubigint = 1 then 2 else 3 end as first_rank,
+           case when (m0 >> i_last::ubigint) & 1::ubigint = 1 then 0
+                when (m1 >> i_last::ubigint) & 1::ubigint = 1 then 1
+                when (m2 >> i_last::ubigint) & 1::ubigint = 1 then 2 else 3 end as last_rank,
+    from ends
 )
-select p.person_id, p.name, p.unit_id, f.* exclude (person_id),
-from final as f
-join people as p using (person_id)
-order by f.change, f.declines desc, p.person_id;
+select person_id, name, unit_id, bit_count(m)::bigint as quarters,
+       array_to_string(list_transform(
+           list_filter(range(i_first, i_last + 1), lambda i: (m >> i::ubigint) & 1::ubigint = 1),
+           lambda i: case when (m0 >> i::ubigint) & 1::ubigint = 1 then '好'
+                          when (m1 >> i::ubigint) & 1::ubigint = 1 then '较好'
+                          when (m2 >> i::ubigint) & 1::ubigint = 1 then '一般' else '较差' end),
+           '→') as grades,
+       bit_count(m0)::bigint as good, bit_count(m1)::bigint as fairly_good,
+       bit_count(m2)::bigint as ordinary, bit_count(m3)::bigint as poor,
+       enum_range(null::quarter_grade)[first_rank + 1]::quarter_grade as first_grade,
+       enum_range(null::quarter_grade)[last_rank + 1]::quarter_grade as last_grade,
+       (first_rank - last_rank)::integer as change,
+       (bit_count(m1 & (m0 << 1::ubigint)) + bit_count(m2 & (m0 << 1::ubigint))
+        + bit_count(m3 & (m0 << 1::ubigint)) + bit_count(m2 & (m1 << 1::ubigint))
+        + bit_count(m3 & (m1 << 1::ubigint)) + bit_count(m3 & (m2 << 1::ubigint)))::bigint as declines,
+from ranks
+order by change, declines desc, person_id;

@@ -9,13 +9,27 @@
 --   $year), last_block_year, excellent_years.
 with
 people as (
-    select person_id, name, unit_id, young,
+    select person_id, name, unit_id, young, entry_date, exit_date,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
                     $entry_cohort::integer)
     where active
 ),
+excellent_years as (
+    -- the valid 优秀 years (as valid_annual_grades, on the slice's entry and exit dates) of the
+    -- persons of the slice, then runs as in excellent_runs (the persons table is not read again)
+    select a.person_id, a.year,
+           a.year - row_number() over (partition by a.person_id order by a.year) as island,
+    from annual_assessments as a
+    join people as p using (person_id)
+    where a.grade = '优秀' and a.year <= $year::integer
+      and p.entry_date <= make_date(a.year, 12, 31)
+      and (p.exit_date is null or p.exit_date > make_date(a.year, 1, 1))
+),
 runs as (
-    select * from excellent_runs($year::integer)
+    select person_id, year,
+           (year - min(year) over (partition by person_id, island) + 1)::integer as run_position,
+           run_position % rule_num('assessment.streak_block_years')::integer = 0 as completes_block,
+    from excellent_years
 ),
 per_person as (
     select

@@ -17,38 +17,63 @@
 --   latest dated fact behind the warning: year end, quarter end, supervision date, deadline).
 with
 people as (
-    select person_id, name, unit_id, entry_date, first_five,
+    select person_id, name, unit_id, entry_date, exit_date, first_five,
            (entry_date + to_months(rule_num('training.initial_deadline_months')::integer))::date
                as deadline,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
                     $entry_cohort::integer)
     where active
 ),
-params as (
-    select year($as_of::date) - 1 as last_year,
-           -- the running number (year * 4 + quarter - 1) of the last completed quarter
-           year($as_of::date) * 4 + (month($as_of::date) - 1) // 3 - 1 as last_qn,
-),
-annual as (
-    select g.person_id, '年度考核' as kind,
-           printf('%d年度考核%s', g.year, g.grade) as evidence,
-           year_end(g.year) as evidence_date,
-    from valid_annual_grades() as g, params
-    where g.year = params.last_year
+warning_grades as materialized (
+    -- the grades of the last completed year, year(d) − 1, that warn (filtered before any join)
+    select g.person_id, g.year, g.grade,
+    from annual_assessments as g
+    where g.year = year($as_of::date) - 1
       and g.grade::varchar in (select value from rule_lists where name = 'assessment.graded')
       and g.grade::varchar not in (
           select value from rule_lists where name = 'promotion.last_year_grades')
 ),
-quarterly as (
-    select q.person_id, '平时考核' as kind,
-           string_agg(printf('%d年第%d季度%s', q.year, q.quarter, q.grade), '；' order by q.qn) as evidence,
-           max(make_date(q.year, q.quarter * 3, 1) + interval 1 month - interval 1 day)::date
-               as evidence_date,
-    from valid_quarter_grades() as q, params
-    where q.qn between params.last_qn - 3 and params.last_qn
-      -- the grades the rules name (assessment.quarter_warning_grades: 一般, 较差)
+annual as (
+    -- valid grades (as valid_annual_grades) of the persons of the slice
+    select g.person_id, '年度考核' as kind,
+           printf('%d年度考核%s', g.year, g.grade) as evidence,
+           year_end(g.year) as evidence_date,
+    from warning_grades as g
+    join people as p using (person_id)
+    where p.entry_date <= make_date(g.year, 12, 31)
+      and (p.exit_date is null or p.exit_date > make_date(g.year, 1, 1))
+),
+warning_quarters as materialized (
+    -- the last four completed quarters' grades the rules name (assessment.quarter_warning_grades:
+    -- 一般, 较差); the year filter reaches the scan
+    select q.person_id, q.year, q.quarter, q.grade,
+           q.year * 4 + q.quarter - 1 - (year($as_of::date) * 4 + (month($as_of::date) - 1) // 3 - 4)
+               as slot,
+    from regular_assessments as q
+    where q.year between (year($as_of::date) * 4 + (month($as_of::date) - 1) // 3 - 4) // 4
+                     and (year($as_of::date) * 4 + (month($as_of::date) - 1) // 3 - 1) // 4
+      and q.year * 4 + q.quarter - 1
+          between year($as_of::date) * 4 + (month($as_of::date) - 1) // 3 - 4
+              and year($as_of::date) * 4 + (month($as_of::date) - 1) // 3 - 1
       and q.grade::varchar in (
           select value from rule_lists where name = 'assessment.quarter_warning_grades')
+),
+quarterly as (
+    -- valid grades (as valid_quarter_grades) of the persons of the slice
+    select q.person_id, '平时考核' as kind,
+           -- in quarter order: one slot per quarter of the four (no ordered aggregate)
+           concat_ws('；',
+               max(printf('%d年第%d季度%s', q.year, q.quarter, q.grade)) filter (where q.slot = 0),
+               max(printf('%d年第%d季度%s', q.year, q.quarter, q.grade)) filter (where q.slot = 1),
+               max(printf('%d年第%d季度%s', q.year, q.quarter, q.grade)) filter (where q.slot = 2),
+               max(printf('%d年第%d季度%s', q.year, q.quarter, q.grade)) filter (where q.slot = 3))
+               as evidence,
+           max(make_date(q.year, q.quarter * 3, 1) + interval 1 month - interval 1 day)::date
+               as evidence_date,
+    from warning_quarters as q
+    join people as p using (person_id)
+    where p.entry_date <= make_date(q.year, 12, 31)
+      and (p.exit_date is null or p.exit_date > make_date(q.year, 1, 1))
     group by q.person_id
 ),
 supervised as (
@@ -62,17 +87,26 @@ supervised as (
           select value from rule_lists where name = 'promotion.blocking_supervision')
     group by s.person_id
 ),
+overdue as (
+    -- recruits past the deadline: the few whose first ranks row and trainings are looked up
+    select person_id, entry_date, deadline,
+    from people
+    where first_five and deadline < $as_of::date
+),
 first_ranks as (
-    select person_id, arg_min(reason, start_date) as reason, from ranks group by person_id
+    select person_id, arg_min(reason, start_date) as reason,
+    from ranks
+    where person_id in (select person_id from overdue)
+    group by person_id
 ),
 training as (
     select p.person_id, '培训逾期' as kind,
            printf('%s 录用，初任培训应于 %s 前完成，至今无合格记录', p.entry_date, p.deadline)
                as evidence,
            p.deadline as evidence_date,
-    from people as p
+    from overdue as p
     left join first_ranks as r using (person_id)
-    where p.first_five and coalesce(r.reason = '定级', true) and p.deadline < $as_of::date
+    where coalesce(r.reason = '定级', true)
       and not exists (
           select 1 from trainings as t
           where t.person_id = p.person_id and t.kind = '初任培训' and t.passed

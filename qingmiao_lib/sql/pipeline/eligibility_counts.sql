@@ -8,10 +8,10 @@
 --   several): short_tenure, grade_failed (last year's grade missing or not allowed), blocked
 --   (supervision in effect); due_within (time condition met within $within months).
 with
-final as (
+counted as (
+    -- counted per unit id first, the unit's name joined once per group
     select
         e.unit_id,
-        coalesce(u.name, '无在任职务') as unit_name,
         e.next_rank,
         e.next_step,
         count(*) as persons,
@@ -25,10 +25,16 @@ final as (
         count(*) filter (where e.time_met_on <= ($as_of::date + to_months(coalesce($within, 0)::integer))::date)
             as due_within,
     from eligibility_on($as_of::date) as e
-    left join units as u using (unit_id)
     where e.next_rank is not null
       and ($units is null or list_contains($units::varchar[], e.unit_id))
-    group by e.unit_id, u.name, e.next_rank, e.next_step
+    group by e.unit_id, e.next_rank, e.next_step
+),
+final as (
+    select c.unit_id, coalesce(u.name, '无在任职务') as unit_name, c.next_rank, c.next_step,
+           c.persons, c.qualified, c.eligible, c.quota_blocked, c.not_qualified, c.short_tenure,
+           c.grade_failed, c.blocked, c.due_within,
+    from counted as c
+    left join units as u using (unit_id)
 )
 select * from final
 order by unit_id nulls last, next_step;

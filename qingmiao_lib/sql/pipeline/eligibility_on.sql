@@ -10,7 +10,7 @@
 --   ('职级'/'职务'), tenure_start, counted_years, excellent_years, uncounted_years,
 --   tenure_months (counted: raw − uncounted years × penalty), required_months (ladder minimum − 优秀
 --   years × reduction), time_ok, last_year, last_grade, grade_ok, blocking_kind, blocking_until,
---   quota_max, quota_holders, unit_quota_max, unit_quota_holders, quota_ok, qualified, eligible,
+--   quota_max, quota_holders, unit_quota_max, unit_quota_holders (0 when no unit quota is set), quota_ok, qualified, eligible,
 --   reasons ('；'-joined, '' when eligible), time_met_on (when tenure_months reaches
 --   required_months if nothing else changes), months_to_eligible.
 create or replace temp macro eligibility_on(as_of) as table
@@ -103,11 +103,13 @@ holders as (
     group by rank
 ),
 unit_holders as (
-    -- holders of each rank on d per unit (of the main current post)
-    select unit_id, rank, count(*) as holders,
-    from snap
-    where rank is not null and unit_id is not null
-    group by unit_id, rank
+    -- holders of each rank on d per unit (of the main current post), counted only for the
+    -- (unit, rank) pairs with a unit quota: the only ones a unit quota check reads
+    select s.unit_id, s.rank, count(*) as holders,
+    from snap as s
+    semi join quota as q on q.unit_id = s.unit_id and q.rank = s.rank
+    where s.rank is not null and s.unit_id is not null
+    group by s.unit_id, s.rank
 ),
 checked as (
     select t.person_id, t.name, t.unit_id, t.rank_step, t.rank::varchar as current_rank,
