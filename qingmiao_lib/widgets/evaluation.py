@@ -13,21 +13,11 @@ from IPython.display import display
 from .. import evaluation, labels
 from ..charts import evaluation as ch
 from ..privacy import mask_name
+from . import replace
 
 ALL = "全部"
 
 
-def _replace(fw: go.FigureWidget, fig: go.Figure) -> None:
-    """Show ``fig`` in ``fw`` in place: traces updated inside one batch_update."""
-    n = len(fig.data)
-    if len(fw.data) > n:
-        fw.data = fw.data[:n]
-    if len(fw.data) < n:
-        fw.add_traces(fig.data[len(fw.data):])
-    with fw.batch_update():
-        for old, new in zip(fw.data, fig.data, strict=True):
-            old.update(new.to_plotly_json(), overwrite=True)
-        fw.layout = fig.layout
 
 
 def _unit_options(con, year: int) -> list[tuple[str, str]]:
@@ -47,13 +37,13 @@ def dashboard(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int]) ->
     def update(_=None) -> None:
         y = pick_year.value
         filters = {"units": list(units.value) or None, "age_group": None if age.value == ALL else age.value}
-        _replace(figs["grades"], ch.grade_distribution(
+        replace(figs["grades"], ch.grade_distribution(
             evaluation.grade_distribution(con, year=y, by="unit_kind", **filters)))
-        _replace(figs["share"], ch.excellent_share(
+        replace(figs["share"], ch.excellent_share(
             evaluation.excellent_share(con, year=y, units=filters["units"]), top=20))
-        _replace(figs["quarters"], ch.quarterly_trend(
+        replace(figs["quarters"], ch.quarterly_trend(
             evaluation.quarterly_distribution(con, year=y, first_year=y - 2, **filters)))
-        _replace(figs["streaks"], ch.streak_histogram(evaluation.streaks(con, year=y, **filters)))
+        replace(figs["streaks"], ch.streak_histogram(evaluation.streaks(con, year=y, **filters)))
 
     for w in (pick_year, units, age):
         w.observe(update, names="value")

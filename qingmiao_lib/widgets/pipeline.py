@@ -16,26 +16,13 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 from .. import charts, labels, pipeline
+from . import replace
 
 #: Columns of the short list shown under the eligibility explorer.
 LIST_COLUMNS = ["person_id", "name", "unit_name", "current_rank", "next_rank", "tenure_months",
                 "required_months", "eligible", "reasons", "time_met_on"]
 
 
-def _replace(fw: go.FigureWidget, fig: go.Figure) -> None:
-    """Show ``fig`` in ``fw`` in place: traces updated inside one batch_update (traces of another
-    type, e.g. a person whose record has no one-day events, are replaced first)."""
-    if [t.type for t in fw.data[: len(fig.data)]] != [t.type for t in fig.data[: len(fw.data)]]:
-        fw.data = []
-    n = len(fig.data)
-    if len(fw.data) > n:
-        fw.data = fw.data[:n]
-    if len(fw.data) < n:
-        fw.add_traces(fig.data[len(fw.data):])
-    with fw.batch_update():
-        for old, new in zip(fw.data, fig.data, strict=True):
-            old.update(new.to_plotly_json(), overwrite=True)
-        fw.layout = fig.layout
 
 
 def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, within_months: int = 6,
@@ -60,8 +47,8 @@ def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, with
         counts = pipeline.eligibility_counts(con, as_of=date.value, units=picked, within_months=within.value)
         quota = pipeline.quota_usage(con, as_of=date.value)
         of_rank = counts if rank.value is None else counts[counts["next_rank"] == rank.value]
-        _replace(by_rank, charts.pipeline.eligibility_bars(counts, quota=quota))
-        _replace(by_unit, charts.pipeline.eligibility_bars(of_rank, by="unit_name"))
+        replace(by_rank, charts.pipeline.eligibility_bars(counts, quota=quota))
+        replace(by_unit, charts.pipeline.eligibility_bars(of_rank, by="unit_name"))
         full = pipeline.eligibility(con, as_of=date.value, units=picked, within_months=within.value)
         due = full[full["due_within"] & ((full["next_rank"] == rank.value) if rank.value else True)]
         shown = due[LIST_COLUMNS].head(rows)
@@ -100,7 +87,7 @@ def profile_picker(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: 
     def update(_=None) -> None:
         if choose.value:
             df = pipeline.profile(con, person_id=choose.value, as_of=as_of, unmasked=unmasked)
-            _replace(fw, charts.pipeline.person_timeline(df))
+            replace(fw, charts.pipeline.person_timeline(df))
 
     picker.observe(on_text, names="value")
     choose.observe(update, names="value")

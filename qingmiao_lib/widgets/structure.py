@@ -11,22 +11,12 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .. import charts, structure
+from . import replace
 
 _DIM_CHOICES = [(charts.structure.DIM_LABELS[c], d) for d, (c, *_) in structure.DIMENSIONS.items()
                 if d != "unit"]
 
 
-def _replace(fw: go.FigureWidget, fig: go.Figure) -> None:
-    """Show ``fig`` in ``fw`` in place: traces updated inside one batch_update."""
-    n = len(fig.data)
-    if len(fw.data) > n:
-        fw.data = fw.data[:n]
-    if len(fw.data) < n:
-        fw.add_traces(fig.data[len(fw.data):])
-    with fw.batch_update():
-        for old, new in zip(fw.data, fig.data, strict=True):
-            old.update(new.to_plotly_json(), overwrite=True)
-        fw.layout = fig.layout
 
 
 def cohort_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> widgets.VBox:
@@ -54,8 +44,8 @@ def cohort_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> widget
         bars = structure.headcount(con, as_of=date.value, by=by, **filters)
         col = structure.DIMENSIONS[x.value][0]
         ccol = structure.DIMENSIONS[colour.value][0] if colour.value else None
-        _replace(pyramid_fw, charts.pyramid(pyr))
-        _replace(bars_fw, charts.structure.stacked_bars(bars, col, ccol))
+        replace(pyramid_fw, charts.pyramid(pyr))
+        replace(bars_fw, charts.structure.stacked_bars(bars, col, ccol))
 
     kind.observe(on_kind, names="value")
     for w in (date, kind, picked, x, colour):

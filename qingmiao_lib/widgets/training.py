@@ -14,23 +14,13 @@ from IPython.display import display
 from .. import labels, training
 from ..charts import training as charts
 from ..privacy import mask_name
+from . import replace
 
 #: Gap-list columns shown to the analyst, in order.
 GAP_COLUMNS = ["rule", "status", "name", "unit_name", "entry_cohort", "level", "due_date",
                "days_overdue", "days_left", "have_days", "need_days", "have_hours", "need_hours"]
 
 
-def _replace(fw: go.FigureWidget, fig: go.Figure) -> None:
-    """Show ``fig`` in ``fw`` in place: traces and layout updated inside one batch_update."""
-    n = len(fig.data)
-    if len(fw.data) > n:
-        fw.data = fw.data[:n]
-    if len(fw.data) < n:
-        fw.add_traces(fig.data[len(fw.data):])
-    with fw.batch_update():
-        for old, new in zip(fw.data, fig.data, strict=True):
-            old.update(new.to_plotly_json(), overwrite=True)
-        fw.layout = fig.layout
 
 
 def gap_table(gaps: pd.DataFrame, *, columns: list[str] | None = None, limit: int = 50) -> pd.DataFrame:
@@ -82,7 +72,7 @@ def coverage_explorer(con: duckdb.DuckDBPyConnection, *, year: int, years: list[
         matrix = pd.concat([total, kinds], ignore_index=True)
         matrix.attrs = dict(total.attrs)
         if not matrix.empty:
-            _replace(heat, charts.coverage_heat(matrix))
+            replace(heat, charts.coverage_heat(matrix))
         show_gaps()
 
     def on_click(trace, points, _state) -> None:
