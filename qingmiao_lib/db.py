@@ -18,7 +18,8 @@ TABLES = (
     "regular_assessments", "special_tasks", "rewards", "supervision", "quotas",
 )
 _MACROS = (
-    "base/macros", "base/person_core", "base/person_rank", "base/person_post", "base/person_pools",
+    "base/macros", "base/records_span", "base/person_core", "base/person_rank", "base/person_post",
+    "base/person_pools",
     "base/person_snapshot_live", "base/person_snapshot",
 )
 

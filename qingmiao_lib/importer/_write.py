@@ -126,7 +126,7 @@ def _apply(con, staged: set[str], replace: bool, files: list[dict], row_counts: 
     con.execute("insert into import_log values (?, ?, ?, ?, ?)", [
         dt.datetime.now().replace(microsecond=0), json.dumps(files, ensure_ascii=False),
         json.dumps(row_counts, ensure_ascii=False), combined, replace])
-    first, last = con.execute(sql.load("importer/span")).fetchall()[0]
+    first, last = con.execute("select * from records_span()").fetchall()[0]
     if first is not None:
         set_meta(con, data_from=first, data_to=last)
     set_meta(con, last_import=dt.datetime.now().isoformat(timespec="seconds"))

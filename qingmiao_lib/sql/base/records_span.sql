@@ -1,6 +1,7 @@
--- importer/span.sql — the years the records cover after an import, written to meta
--- data_from / data_to: from the earliest entry to the latest dated record of any kind.
+-- records_span() — the years the records themselves cover: from the earliest entry to the latest
+-- dated record of any kind (greatest skips NULLs).
 -- Grain: one row (first_year, last_year); NULLs when there are no persons.
+create or replace temp macro records_span() as table
 select
     (select year(min(entry_date)) from persons) as first_year,
     greatest(
@@ -12,4 +13,4 @@ select
         (select year(max(entered_on)) from pool_members),
         (select year(max(start_date)) from trainings),
         (select year(max(start_date)) from practices)
-    ) as last_year,
+    ) as last_year;
