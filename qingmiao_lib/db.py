@@ -21,6 +21,14 @@ _MACROS = (
     "base/macros", "base/records_span", "base/person_core", "base/person_rank", "base/person_post",
     "base/person_pools",
     "base/person_snapshot_live", "base/person_snapshot",
+    # each analysis area's table and scalar macros, in dependency order
+    "structure/in_slice", "structure/series_persons", "structure/series_full",
+    "structure/series_stored",
+    "training/people", "training/in_slice", "training/leadership_steps", "training/obligations",
+    "training/lecture_months",
+    "evaluation/valid_grades", "evaluation/valid_quarter_grades", "evaluation/excellent_runs",
+    "evaluation/slice", "evaluation/merit_matches", "evaluation/age_group",
+    "pipeline/years_months", "pipeline/eligibility_on",
 )
 
 

@@ -71,26 +71,8 @@ DIMENSIONS = {"unit": "单位", "unit_kind": "单位类别", "age_group": "年�
 WARNING_KINDS = {"年度考核": "年度考核基本称职或不称职", "平时考核": "平时考核一般或较差",
                  "监督管理": "诫勉、组织处理或处分影响期内", "培训逾期": "初任培训逾期未训"}
 
-# in dependency order; age_group last: its presence means all are installed
-_MACROS = ("evaluation/valid_grades", "evaluation/valid_quarter_grades", "evaluation/excellent_runs",
-           "evaluation/slice", "evaluation/merit_matches", "evaluation/age_group")
-
-
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Install this module's SQL macros (``sql/evaluation``) on ``con`` unless already there;
-    every function calls it (``connect`` loads only the base macros)."""
-    try:
-        con.execute("select eval_age_group(1, 2)").fetchall()
-        return
-    except duckdb.CatalogException:
-        pass
-    for name in _MACROS:
-        con.execute(sql.load(name))
-
-
 def age_groups(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The age-group labels, youngest first (four bands tied to ``general.young_age_limit``)."""
-    prepare(con)
     return [r[0] for r in con.execute(
         "select eval_age_group(lim + d, lim) from (select rule_num('general.young_age_limit')::integer as lim),"
         " unnest([-11, -6, -1, 0]) as t(d)"
@@ -117,7 +99,6 @@ def _slice(con, units, age_group, young, entry_cohort) -> dict:
 
 
 def _run(con, name: str, params: dict, **attrs) -> pd.DataFrame:
-    prepare(con)
     text = sql.load(f"evaluation/{name}")
     used = set(re.findall(r"\$(\w+)", text))      # DuckDB refuses parameters a query does not use
     df = con.execute(text, {k: v for k, v in params.items() if k in used}).df()

@@ -15,7 +15,6 @@ DataFrame with a stated grain whose ``attrs`` carry ``as_of`` (or the years) and
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import warnings
 from collections.abc import Sequence
 
@@ -60,20 +59,7 @@ FUNNEL_STEPS = {
     "two_type_pool": "进入两型干部库", "practised": "一线实践锻炼", "excellent": "至少一次优秀",
     "rank_promoted": "职级晋升", "leader_promoted": "提拔领导职务",
 }
-_MACROS = ("years_months", "eligibility_on")
 
-
-def _macros(con: duckdb.DuckDBPyConnection) -> None:
-    """This module's macros on the connection, created once per connection (re-creating them
-    costs ~10 ms a call). A temporary marker table named after the macro files' hash is created
-    with them, so a rolled-back transaction takes both away and the next call creates them again."""
-    version = hashlib.sha1("".join(sql.load(f"pipeline/{n}") for n in _MACROS).encode()).hexdigest()[:12]
-    marker = f"qingmiao_pipeline_{version}"                    # hex digits only
-    if con.execute(sql.load("pipeline/temp_table_exists"), {"name": marker}).fetchall()[0][0]:
-        return
-    for name in _MACROS:
-        con.execute(sql.load(f"pipeline/{name}"))
-    con.execute(f"create or replace temp table {marker} (loaded boolean)")
 
 
 #: Arrow integer types → the pandas nullable dtypes ``.df()`` gives a column holding NULLs.
@@ -109,8 +95,7 @@ def _frame(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> pd.DataF
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
-    """``sql/pipeline/<name>.sql`` as a DataFrame, the module's macros ready."""
-    _macros(con)
+    """``sql/pipeline/<name>.sql`` as a DataFrame."""
     return _frame(con, sql.load(f"pipeline/{name}"), params)
 
 

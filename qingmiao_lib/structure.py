@@ -150,12 +150,6 @@ def _compose(template: str, by: list[str], lead: Sequence[str] = ()) -> str:
     return template.replace("/*dims*/", dims).replace("/*order*/", ", ".join(order))
 
 
-def _macros(con: duckdb.DuckDBPyConnection) -> None:
-    """This module's macros (in_slice, series_*) on the connection; cheap to repeat."""
-    for name in ("in_slice", "series_persons", "series_full", "series_stored"):
-        con.execute(sql.load(f"structure/{name}"))
-
-
 def _finish(df: pd.DataFrame, con, **attrs) -> pd.DataFrame:
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
                     rules_version=rules_version(con))
@@ -174,7 +168,6 @@ def headcount(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, by: str | Seque
     """
     by = _dimensions(by)
     params = {"as_of": as_of, **_slice_params(filters)}
-    _macros(con)
     df = con.execute(_compose(sql.load("structure/headcount"), by), params).df()
     return _finish(df, con, as_of=as_of, by=by)
 
@@ -189,7 +182,6 @@ def roster(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: bool = F
     >>> roster(con, as_of=dt.date(2023, 12, 31), unit_kind="乡镇街道")            # doctest: +SKIP
     """
     params = {"as_of": as_of, **_slice_params(filters)}
-    _macros(con)
     df = con.execute(sql.load("structure/roster"), params).df()
     if not unmasked:
         df["name"] = df["name"].map(mask_name)
@@ -211,7 +203,6 @@ def age_pyramid(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, band_years: i
         raise ValueError(f"band_years must be between 1 and 20, got {band_years}")
     params = {"as_of": as_of, "band_years": band_years, "young_only": bool(young_only),
               **_slice_params(filters)}
-    _macros(con)
     df = con.execute(sql.load("structure/age_pyramid"), params).df()
     df.insert(2, "band", [
         f"{s}岁" if s == e else f"{s}–{e}岁" for s, e in zip(df["band_start"], df["band_end"], strict=True)
@@ -237,7 +228,6 @@ def over_time(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int
     params = {"first_year": first_year, "last_year": last_year, **_slice_params(filters)}
     history = any(DIMENSIONS[d][3] for d in by) or any(
         params[k] is not None for k in ("units", "unit_kinds", "pool"))
-    _macros(con)
     stored = con.execute(sql.load("structure/stored_years"),
                          {"first_year": first_year, "last_year": last_year}).fetchall()[0][0]
     # every year-end stored: read the stored base layer; else derive (history joins only when a
@@ -335,7 +325,6 @@ def unit_comparison(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     units are filtered). Shares are fractions 0–1.
     """
     params = {"as_of": as_of, **_slice_params(filters)}
-    _macros(con)
     df = con.execute(sql.load("structure/unit_comparison"), params).df()
     filtered = params["units"] is not None or params["unit_kinds"] is not None
     df["unit_name"] = df["unit_name"].astype(object)

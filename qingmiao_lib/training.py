@@ -82,12 +82,6 @@ COLUMNS: dict[str, str] = {
 # shared helpers
 
 
-def _prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Create this module's temporary macros on ``con`` (idempotent, about a millisecond)."""
-    for name in ("people", "in_slice", "leadership_steps", "obligations", "lecture_months"):
-        con.execute(sql.load(f"training/{name}"))
-
-
 def _as_of(con, year: int, as_of: dt.date | None) -> dt.date:
     year = int(year)
     if not 1950 <= year <= 2100:
@@ -123,13 +117,7 @@ def _choose(value: str, allowed: dict[str, str], what: str) -> str:
 
 def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | None) -> pd.DataFrame:
     query = sql.load(f"training/{name}")
-    try:
-        df = con.execute(query, params).df()
-    except duckdb.CatalogException as e:
-        if "training_" not in str(e):
-            raise
-        _prepare(con)  # first use on this connection: create the macros
-        df = con.execute(query, params).df()
+    df = con.execute(query, params).df()
     for col in df.columns:
         if df[col].dtype == object and col in ("rule", "status", "unit_kind", "kind", "mode", "topic",
                                                 "program", "level", "group_id", "group_name"):

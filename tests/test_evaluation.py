@@ -290,7 +290,6 @@ def test_grade_counts_sum_to_graded_headcount_per_unit(demo, year):
 @pytest.mark.parametrize("year", [2017, 2019, 2021, 2022, 2023])
 def test_streak_macro_agrees_with_f6_and_f5(demo, year):
     figs = headline(demo, year=year).set_index("code")
-    ev.prepare(demo)
     young, total = demo.execute(
         "select count(*) filter (where s.young), count(*) from excellent_runs($y) as r"
         " join person_snapshot(make_date($y, 12, 31)) as s using (person_id)"

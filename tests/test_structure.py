@@ -383,10 +383,8 @@ def test_series_from_the_stored_base_layer_equals_the_derived_one(demo_db):
     # over_time reads the stored year-end snapshots when the whole range is stored; the rows must
     # be exactly those series_full derives from the histories
     import qingmiao_lib as qm
-    from qingmiao_lib import structure
 
     con = qm.connect(demo_db)
-    structure._macros(con)
     q = "select * from {}(2016, 2025) order by year, person_id"
     stored = con.execute(q.format("series_stored")).df()
     derived = con.execute(q.format("series_full")).df()
