@@ -7,7 +7,7 @@ YEAR   ?= 2023
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lab report figures bench clean
+.PHONY: help demo test lab report figures export bench clean
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -37,6 +37,10 @@ report: $(STAMP) ## write reports/qingmiao-$(YEAR).html from $(DB)
 
 figures: $(STAMP) ## print the headline figures F1–F9 for $(YEAR)
 	$(BIN)/qingmiao figures --db $(DB) --year $(YEAR)
+
+export: $(STAMP) ## run every notebook for $(YEAR) and write offline HTML to reports/notebooks/
+	$(BIN)/qingmiao demo --db $(DB) --if-missing
+	$(BIN)/python -m qingmiao_lib.notebook_export --db $(DB) --year $(YEAR) --out reports/notebooks
 
 bench: $(STAMP) ## run the scale benchmarks (slow; writes benchmarks/results/)
 	$(BIN)/python benchmarks/bench_demo.py

@@ -37,7 +37,10 @@ def calls(con: duckdb.DuckDBPyConnection) -> dict:
         "unrecorded_merits (5 years)": lambda: ev.unrecorded_merits(con, year=YEAR, first_year=YEAR - 4),
         "unmatched_rewards (5 years)": lambda: ev.unmatched_rewards(con, year=YEAR, first_year=YEAR - 4),
         "quarterly_distribution (3 years)": lambda: ev.quarterly_distribution(con, year=YEAR, first_year=YEAR - 2),
-        "quarterly_trend": lambda: ev.quarterly_trend(con, year=YEAR),
+        # a person-level list: an analyst reads it for a unit (as grade_history); the whole
+        # jurisdiction (one row per person, ~1M rows at 1M persons) is timed too, for reference
+        "quarterly_trend (1 unit)": lambda: ev.quarterly_trend(con, year=YEAR, units=[unit]),
+        "quarterly_trend (all persons)": lambda: ev.quarterly_trend(con, year=YEAR),
         "quarterly_declines": lambda: ev.quarterly_declines(con, year=YEAR),
         "quarterly_vs_annual": lambda: ev.quarterly_vs_annual(con, year=YEAR),
         "special_tasks": lambda: ev.special_tasks(con, year=YEAR),

@@ -7,6 +7,10 @@ Targets (issue 5): ≤ 50 ms at the demo scale (2,000 persons), ≤ 1 s at 1,000
 lists (gap list, in-service, hours per person, lecture per person and per person-month, mentees,
 mentor load) are also timed for one unit — what a notebook widget asks for — since moving a
 million-row frame into pandas alone costs about a second.
+
+The weekly-lecture functions read the stored table ``lecture_marks`` when the database was built
+or refreshed (``qingmiao_lib.db.refresh_snapshots``) by a version that writes it, and compute
+live from ``lecture_attendance`` otherwise: each database's line on stderr says which.
 """
 
 from __future__ import annotations
@@ -64,6 +68,8 @@ def main() -> None:
         persons = con.execute("select count(*) from persons").fetchall()[0][0]
         unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc limit 1").fetchall()[0][0]
         col = f"{persons:,} persons (ms)"
+        print(f"{path}: weekly lecture {'stored' if t._lecture_stored(con, YEAR) else 'live'}",
+              file=sys.stderr, flush=True)
         names.append(col)
         for name, fn in cases(con, unit).items():
             repeat = 7 if persons < 100_000 else 1   # 1M: one warm-up + one timed call (slow)

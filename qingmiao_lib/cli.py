@@ -112,12 +112,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the offline HTML report of a year")
     _common(p)
     p.add_argument("--year", type=int, required=True, help="the report's year (taken on 31 December)")
-    p.add_argument("--out", type=Path, default=None, help="output file (default reports/qingmiao-YEAR.html)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output file (default reports/qingmiao-YEAR.html); with --by-unit a folder "
+                        "(default reports/units-YEAR/)")
     p.add_argument("--unmasked", action="store_true", help="show names (stamps every page 含个人信息 注意保密)")
+    p.add_argument("--by-unit", action="store_true",
+                   help="one report per unit (its slice beside the jurisdiction's figures) and an index page")
+    p.add_argument("--units", nargs="+", default=None, metavar="UNIT_ID",
+                   help="with --by-unit: only these units; without it: one report of these units' slice")
+    p.add_argument("--unit-kind", choices=("市直机关", "乡镇街道", "其他"), default=None,
+                   help="with --by-unit: only units of this kind (乡镇街道 = one report per township)")
 
     p = sub.add_parser("lab", help="open JupyterLab on notebooks/ against the database")
     _common(p)
     return parser
+
+
+class UsageError(Exception):
+    """A combination of arguments that argparse cannot reject by itself: one line, exit 2."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
+    except UsageError as e:
+        print(f"qingmiao {args.command}: 用法错误 usage error: {e}（--help 查看用法）", file=sys.stderr)
+        return 2
     except QingmiaoError as e:
         print(f"qingmiao {args.command}: {e}", file=sys.stderr)
         return 1
@@ -147,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"qingmiao {args.command}: 已中断 interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug: one line for the user, the traceback with QINGMIAO_DEBUG=1
+        if os.environ.get("QINGMIAO_DEBUG"):
+            raise
+        print(f"qingmiao {args.command}: 内部错误 internal error: {type(e).__name__}: {e}"
+              "（设置环境变量 QINGMIAO_DEBUG=1 可查看详细信息；请报告此问题）", file=sys.stderr)
+        return 1
 
 
 def _demo(args) -> int:
@@ -210,12 +231,23 @@ def _report(args) -> int:
     from . import report
     from .db import connect
 
+    if args.unit_kind and not args.by_unit:
+        raise UsageError("--unit-kind 只能与 --by-unit 一起使用")
     con = connect(args.db, rules=args.rules)
+    rules = str(args.rules) if args.rules else None
     try:
-        out = args.out or report.default_out(args.year)
         if args.unmasked:
-            print("警告：--unmasked 生成的报告含个人信息，注意保密", file=sys.stderr)
-        path = report.write_report(con, year=args.year, out=out, unmasked=args.unmasked)
+            print("警告：--unmasked 生成的报告含个人信息（完整姓名），每页标注“含个人信息 注意保密”，注意保密",
+                  file=sys.stderr)
+        if args.by_unit:
+            index = report.write_unit_reports(
+                con, year=args.year, out_dir=args.out, units=args.units, unit_kind=args.unit_kind,
+                unmasked=args.unmasked, rules_file=rules)
+            print(f"单位报告已生成：{index.parent}（目录页 {index}）")
+            return 0
+        out = args.out or report.default_out(args.year)
+        path = report.write_report(con, year=args.year, out=out, unmasked=args.unmasked,
+                                   units=args.units, rules_file=rules)
     finally:
         con.close()
     print(f"报告已生成：{path}")

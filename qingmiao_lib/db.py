@@ -145,13 +145,19 @@ SNAPSHOT_YEARS = 15
 
 
 def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Store the base layer on 31 December of each recent data year (table ``snapshots``).
+    """Store the base layer on 31 December of each recent data year (table ``snapshots``) and
+    the weekly lecture per person and year (table ``lecture_marks``, stamped in ``meta``).
 
     Called when the demo is built and inside every import's transaction, after the records are
     written, so the stored copy always matches the records. The years are the database's data
     span (``meta`` ``data_from``/``data_to``, else the records' own), the last ``SNAPSHOT_YEARS``
     of it. Returns the years stored.
     """
+    # the weekly lecture per person and year as bit sets (sql/snapshots/lecture_marks.sql), with
+    # the fingerprint of its inputs: training.py reads the table only while the stamp matches
+    con.execute(sql.load("snapshots/lecture_marks"))
+    stamp = con.execute(sql.load("snapshots/lecture_stamp")).fetchall()[0][0]
+    set_meta(con, lecture_marks_stamp=stamp)
     first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     con.execute("delete from snapshots")
     if first is None:

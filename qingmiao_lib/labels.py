@@ -1,4 +1,5 @@
-"""Chinese names of the columns analyses return: one dictionary for tables, notebooks and reports.
+"""Chinese names of the columns analyses return: one dictionary for tables, notebooks and reports;
+and :func:`display_table`, the one way the notebooks and their widgets show a frame.
 
 >>> import pandas as pd
 >>> chinese(pd.DataFrame({"code": ["F1"], "value": [698]})).columns.tolist()
@@ -7,7 +8,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import re
+
+import numpy as np
 import pandas as pd
+
+from .privacy import mask_name
 
 COLUMNS = {
     # figures.headline
@@ -53,3 +61,165 @@ def chinese(df: pd.DataFrame, area: str | None = None) -> pd.DataFrame:
     out = df.rename(columns=all_columns(area))
     out.attrs = dict(df.attrs)
     return out
+
+
+# ------------------------------------------------------------------------------ display
+
+#: Columns holding shares (0.933 → "93.3%"): English names as the analyses return them, Chinese
+#: names for frames renamed already.
+_SHARE = re.compile(r"(^|_)(coverage|share|rate|ratio|conversion|cap)(_|$)")
+_SHARE_ZH = re.compile(r"率|占比|比例")
+#: Integer columns holding a calendar year or a count of years: no thousands separator (2,023).
+_YEAR = re.compile(r"(^|_)(years?|cohort|quarters?)(_|$)|^block_(start|end)$")
+_YEAR_ZH = re.compile(r"年度|年份|季度")
+#: Columns holding a person's name: masked (张*明) unless asked.
+NAME_COLUMNS = ("name", "姓名")
+MISSING = "—"
+
+_TABLE_CSS = [
+    {"selector": "", "props": "border-collapse: collapse; border: none; margin: 0.4em 0 1.2em;"
+                              " font-size: 13px; line-height: 1.5;"},
+    {"selector": "caption", "props": "caption-side: top; text-align: left; color: #4a5568;"
+                                     " font-size: 13px; padding: 0 0 6px;"},
+    {"selector": "thead th", "props": "font-weight: 600; color: #1a202c; background: #fff;"
+                                      " border: none; border-bottom: 1.5px solid #4a5568;"
+                                      " padding: 5px 12px; white-space: nowrap; vertical-align: bottom;"},
+    {"selector": "td", "props": "border: none; border-bottom: 1px solid #edf0f3; padding: 4px 12px;"
+                                " vertical-align: baseline; color: #1a202c;"},
+    {"selector": "tbody tr:nth-child(even)", "props": "background: #f7f9fb;"},
+    {"selector": "tbody tr:nth-child(odd)", "props": "background: #fff;"},
+    {"selector": "tbody tr:hover", "props": "background: #edf2f7;"},
+]
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):   # list-like cells
+        return False
+
+
+def _kind(col, s: pd.Series, percent) -> str:
+    """How a column is shown: bool, date, year, int, percent, float or text."""
+    name = str(col)
+    values = s.dropna()
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return "bool"
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return "date"
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        numeric = True
+    else:
+        inferred = pd.api.types.infer_dtype(values, skipna=True) if len(values) else "empty"
+        if inferred == "boolean":
+            return "bool"
+        if inferred in ("date", "datetime", "datetime64"):
+            return "date"
+        numeric = inferred in ("integer", "floating", "mixed-integer-float", "decimal")
+    if not numeric:
+        return "text"
+    if percent is True or col in percent or (
+            pd.api.types.is_float_dtype(s.dtype) and (_SHARE.search(name) or _SHARE_ZH.search(name))):
+        return "percent"
+    whole = all(float(v).is_integer() for v in values)
+    if whole and (_YEAR.search(name) or _YEAR_ZH.search(name)):
+        return "year"
+    return "int" if whole else "float"
+
+
+def _number(value) -> str:
+    """One decimal, none when it is .0: 10.875 → "10.9", 0.0 → "0", 10008.0 → "10,008"."""
+    r = round(float(value), 1)
+    return f"{int(r):,}" if r.is_integer() else f"{r:,.1f}"
+
+
+def _cell(value, kind: str, fmt=None) -> str:
+    if _missing(value):
+        return MISSING
+    if fmt is not None:
+        return fmt(value) if callable(fmt) else fmt.format(value)
+    if kind == "bool" or isinstance(value, (bool, np.bool_)):
+        return "是" if value else "否"
+    if kind == "date" or isinstance(value, dt.date):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if kind == "year":
+        return str(int(value))
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "percent":
+        return f"{float(value):.1%}"
+    if kind == "float":
+        return _number(value)
+    return str(value)
+
+
+def display_table(df: pd.DataFrame, area: str | None = None, *, max_rows: int | None = 50,
+                  caption: str | None = None, count: bool = False, unit: str = "项",
+                  show_names: bool = False, percent=(), formats: dict | None = None,
+                  na_rep: dict | None = None):
+    """A frame as the notebooks show it: a pandas ``Styler`` (its ``to_html()`` is the table).
+
+    - no index column (a named index — a pivot's or a groupby's rows — becomes the first columns);
+    - Chinese headers (:func:`chinese`, ``area`` as there);
+    - names masked (张*明) in the ``name`` column unless ``show_names``;
+    - missing values as "—", dates as 2023-12-31, 是/否 for booleans;
+    - integers with thousands separators (years as 2023), shares as 93.3% (columns named
+      coverage/share/rate/ratio/conversion/cap, or 率/占比/比例; ``percent`` names more columns,
+      ``True`` makes every number a share), other numbers with one decimal (10.875 → 10.9, 0.0 → 0);
+    - text left-aligned, numbers right-aligned;
+    - at most ``max_rows`` rows (None: all) with a caption saying so (共 76 项，显示前 50 项);
+      ``caption`` goes before it, ``count`` adds 共 N 项 when nothing was cut, ``unit`` replaces 项.
+
+    ``formats`` maps a column (English or Chinese name) to a format string or a function for
+    the cases the rules above get wrong, e.g. ``{"difference": "{:+.1%}"}``; ``na_rep`` maps a
+    column to what its missing values mean, e.g. ``{"entry_cohort": "合计"}`` for a total row.
+
+    >>> t = display_table(pd.DataFrame({"year": [2023], "persons": [1234], "share": [0.9333]}))
+    >>> t.data.values.tolist()
+    [['2023', '1,234', '93.3%']]
+    """
+    frame = df
+    if any(n is not None for n in frame.index.names):
+        frame = frame.reset_index()
+    frame = frame.copy()
+    frame.columns.name = None
+    total = len(frame)
+    if max_rows is not None and total > max_rows:
+        frame = frame.head(max_rows)
+    if not show_names:
+        for col in NAME_COLUMNS:
+            if col in frame.columns:
+                frame[col] = frame[col].map(lambda v: v if _missing(v) else mask_name(str(v)))
+    percent = percent if percent is True else set(percent)
+    formats = dict(formats or {})
+    na_rep = dict(na_rep or {})
+    names = all_columns(area)
+    kinds = [_kind(c, frame.iloc[:, i], percent) for i, c in enumerate(frame.columns)]
+    cells = {}
+    for i, col in enumerate(frame.columns):
+        fmt = formats.get(col, formats.get(names.get(col, col)))
+        missing = na_rep.get(col, na_rep.get(names.get(col, col), MISSING))
+        cells[i] = [missing if _missing(v) else _cell(v, kinds[i], fmt) for v in frame.iloc[:, i]]
+    shown = pd.DataFrame(cells, index=range(len(frame)))
+    shown.columns = chinese(frame.iloc[:0], area).columns
+
+    note = None
+    if len(frame) < total:
+        note = f"共 {total:,} {unit}，显示前 {len(frame):,} {unit}"
+    elif count:
+        note = f"共 {total:,} {unit}"
+    text = "：".join(t for t in (caption, note) if t)
+
+    styles = list(_TABLE_CSS)
+    for i, kind in enumerate(kinds):
+        if kind in ("int", "year", "float", "percent"):
+            props = "text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums;"
+        elif kind == "date":
+            props = "text-align: left; white-space: nowrap; font-variant-numeric: tabular-nums;"
+        else:
+            props = "text-align: left;"
+        styles.append({"selector": f".col{i}", "props": props})
+    styler = shown.style.hide(axis="index").format(escape="html").set_table_styles(styles)
+    if text:
+        styler = styler.set_caption(html.escape(text))
+    return styler

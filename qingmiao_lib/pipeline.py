@@ -19,10 +19,12 @@ import warnings
 from collections.abc import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from . import figures, sql
+from . import sql
 from .db import rules_version
 from .privacy import mask_name
 
@@ -70,9 +72,10 @@ _NULLABLE_INTS = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int
 
 def _frame(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> pd.DataFrame:
     """The result of ``query`` as the DataFrame ``.df()`` gives (object strings with None, int64 or
-    the nullable Int* when a column holds NULLs, dates as datetime64[us]), converted through Arrow:
-    at a million rows ``.df()`` spends ~150 ms per text column creating one Python string per row,
-    Arrow creates each distinct string once for the low-cardinality columns (ranks, units, reasons)."""
+    the nullable Int* when a column holds NULLs, dates as datetime64[us]; enums as object strings
+    too), converted through Arrow: at a million rows ``.df()`` spends ~150 ms per text column
+    creating one Python string per row, Arrow creates each distinct string once for the
+    low-cardinality columns (ranks, units, reasons), and an enum arrives as indices into its names."""
     # execute, not con.sql: a relation binds the query twice (~13 ms a call at the demo scale);
     # the extra copy DuckDB warns about costs ~40 ms at a million rows
     with warnings.catch_warnings():
@@ -83,8 +86,12 @@ def _frame(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> pd.DataF
         kind = col.type
         if pa.types.is_integer(kind) and col.null_count:
             columns[name] = col.to_pandas(types_mapper=_NULLABLE_INTS.get)
+        elif pa.types.is_dictionary(kind):
+            # an enum (ranks, grades): DuckDB hands over one index per row, each name once
+            columns[name] = _decode(col)
         elif pa.types.is_date(kind):
-            columns[name] = col.to_pandas(date_as_object=False).astype("datetime64[us]")
+            # straight to microseconds: to_pandas then astype goes through milliseconds (3× slower)
+            columns[name] = pc.cast(col, pa.timestamp("us")).to_pandas()
         elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
             # deduplication pays for repeated values only: look at the first rows
             head = col.slice(0, 1000).to_pylist()
@@ -92,6 +99,16 @@ def _frame(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> pd.DataF
         else:
             columns[name] = col.to_pandas()
     return pd.DataFrame(columns, copy=False)              # no block consolidation (~200 ms at 1M)
+
+
+def _decode(col: pa.ChunkedArray) -> pd.Series:
+    """A dictionary (enum) column as the object strings ``.df()`` gives for text, None for NULL:
+    an index into the names per row, no string made per row."""
+    col = col.unify_dictionaries() if col.num_chunks > 1 else col
+    arr = col.combine_chunks()
+    names = np.asarray(arr.dictionary.to_pylist() + [None], dtype=object)
+    codes = arr.indices.fill_null(len(arr.dictionary)).to_numpy(zero_copy_only=False)
+    return pd.Series(names[codes], dtype=object, copy=False)
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
@@ -113,12 +130,13 @@ def _cohorts(cohorts: int | Sequence[int] | None) -> list[int] | None:
 
 def _default_cohorts(con, as_of: dt.date, cohorts) -> list[int] | None:
     """Entry cohorts to analyse: those given, else the entry years from the first year the
-    records cover (``figures.data_years``) to ``as_of``: persons who entered before the records
-    start have careers the records only partly hold (their earlier promotions are missing)."""
+    records cover (the first year of ``figures.data_years``, ``sql/pipeline/first_year.sql``) to
+    ``as_of``: persons who entered before the records start have careers the records only
+    partly hold (their earlier promotions are missing)."""
     if cohorts is not None:
         return _cohorts(cohorts)
-    span = figures.data_years(con)
-    return [] if span is None else list(range(span[0], as_of.year + 1))
+    first = con.execute(sql.load("pipeline/first_year")).fetchall()[0][0]
+    return [] if first is None else list(range(int(first), as_of.year + 1))
 
 
 def _date(value) -> dt.date:
@@ -258,7 +276,8 @@ def time_to_promotion(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
 
     A promotion is the first ranks row with reason 晋升 starting after the entry date and by
     ``as_of``; everyone else is censored at exit or ``as_of`` (kept in the risk set until then).
-    Fitted with ``lifelines.KaplanMeierFitter`` per cohort on counts aggregated in SQL.
+    The event table (at risk, promoted, censored per month) is counted in SQL; the estimate and
+    its bounds are those of ``lifelines.KaplanMeierFitter`` (:func:`_kaplan_meier`).
     ``cohorts`` (entry years) defaults to those from the first year of the records on.
 
     Returns the tidy curves: one row per (cohort, month with an event or censoring, plus month 0):
@@ -266,33 +285,63 @@ def time_to_promotion(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     ci_lower, ci_upper``. ``attrs["median_months"]`` maps each cohort to its median time
     (None while more than half are not yet promoted).
     """
-    from lifelines import KaplanMeierFitter
-
     as_of = _date(as_of)
-    counts = con.execute(sql.load("pipeline/first_promotion"),
-                         {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)}).df()
-    parts, medians = [], {}
-    for cohort, g in counts.groupby("cohort", sort=True):  # one fit per cohort, not per person
-        kmf = KaplanMeierFitter()
-        kmf.fit(g["months"], event_observed=g["event"], weights=g["persons"])
-        table = kmf.event_table
-        ci = kmf.confidence_interval_survival_function_
-        part = pd.DataFrame({
-            "cohort": int(cohort),
-            "months": table.index.astype(int),
-            "survival": kmf.survival_function_.reindex(table.index).iloc[:, 0].to_numpy(),
-            "at_risk": table["at_risk"].to_numpy().astype(int),
-            "events": table["observed"].to_numpy().astype(int),
-            "censored": table["censored"].to_numpy().astype(int),
-            "ci_lower": ci.reindex(table.index).iloc[:, 0].to_numpy(),
-            "ci_upper": ci.reindex(table.index).iloc[:, 1].to_numpy(),
-        })
-        parts.append(part)
-        median = kmf.median_survival_time_
-        medians[int(cohort)] = None if pd.isna(median) or median == float("inf") else float(median)
+    table = con.execute(sql.load("pipeline/first_promotion"),
+                        {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)}).df()
     columns = ["cohort", "months", "survival", "at_risk", "events", "censored", "ci_lower", "ci_upper"]
-    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    if table.empty:
+        return _finish(pd.DataFrame(columns=columns), con, as_of=as_of, median_months={})
+    survival, lower, upper, medians = _kaplan_meier(table)
+    df = pd.DataFrame({
+        "cohort": table["cohort"].to_numpy(np.int64), "months": table["months"].to_numpy(np.int64),
+        "survival": survival, "at_risk": table["at_risk"].to_numpy(np.int64),
+        "events": table["events"].to_numpy(np.int64), "censored": table["censored"].to_numpy(np.int64),
+        "ci_lower": lower, "ci_upper": upper,
+    })
     return _finish(df, con, as_of=as_of, median_months=medians)
+
+
+#: z of the two-sided 95% interval: ``scipy.stats.norm.ppf(0.975)``, the value lifelines uses
+#: (its default alpha 0.05).
+_Z95 = 1.959963984540054
+
+
+def _kaplan_meier(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+    """Kaplan–Meier survival with exponential-Greenwood ("log-log") 95% bounds over the event
+    tables of ``sql/pipeline/first_promotion.sql`` (rows sorted by cohort, months), computed as
+    ``lifelines.KaplanMeierFitter`` does, operation for operation so the floats are the same:
+    S(t) = exp(Σ log(n − d) − log n), var = Σ d / (n (n − d)) (an infinite term, n = d, counts 0),
+    bounds exp(−exp(log(−log S) ∓ z √var / log S)), 1 where undefined; the median is the first
+    month with S ≤ 0.5 (None when S stays above). Returns survival, lower, upper and the medians
+    by cohort."""
+    cohort = table["cohort"].to_numpy(np.int64)
+    months = table["months"].to_numpy(np.int64)
+    n = table["at_risk"].to_numpy(np.float64)
+    d = table["events"].to_numpy(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.log(n - d) - np.log(n)
+        var_step = d / (n * (n - d))
+    var_step[var_step == np.inf] = 0.0
+    log_s = np.empty_like(step)
+    var = np.empty_like(step)
+    starts = np.flatnonzero(np.r_[True, cohort[1:] != cohort[:-1]])
+    ends = np.r_[starts[1:], len(cohort)]
+    medians: dict[int, float | None] = {}
+    for a, b in zip(starts, ends, strict=True):  # cumulative sums within each cohort
+        log_s[a:b] = pd.Series(step[a:b]).cumsum().ffill().to_numpy()
+        var[a:b] = pd.Series(var_step[a:b]).cumsum().ffill().to_numpy()
+    survival = np.exp(log_s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.log(survival)
+        lower = np.exp(-np.exp(np.log(-v) - _Z95 * np.sqrt(var) / v))
+        upper = np.exp(-np.exp(np.log(-v) + _Z95 * np.sqrt(var) / v))
+    lower[np.isnan(lower)] = 1.0
+    upper[np.isnan(upper)] = 1.0
+    for a, b in zip(starts, ends, strict=True):
+        s = survival[a:b]
+        below = np.flatnonzero(s <= 0.5)
+        medians[int(cohort[a])] = float(months[a + below[0]]) if s[-1] <= 0.5 and len(below) else None
+    return survival, lower, upper, medians
 
 
 def funnel(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,

@@ -1,11 +1,26 @@
 """The offline HTML report: one self-contained file, plotly.js embedded once, no network request.
 
-Only aggregates enter the report; names and identity numbers never do.
+A county report (``write_report``) has a cover, a table of contents, the headline figures F1–F9
+beside last year's, the sections 队伍结构, 教育培训, 考核评价, 选拔使用 and 分单位查看, and a methods
+appendix (definitions from the rules file, data as-of, rules version, the suppression log and a
+reproducibility stamp). ``write_unit_reports`` writes one report per unit — its own slice beside
+the jurisdiction's figures — and an index page.
+
+Disclosure control is on by default: every count table is protected (``disclosure.protect``:
+small counts "<5", complementary cells "×"), names are masked (张*明). ``unmasked=True`` shows
+full names and stamps every page "含个人信息 注意保密".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -13,17 +28,27 @@ import pandas as pd
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from . import __version__, charts, figures, sections
+from . import __version__, charts, definitions, figures, sections
 from .config import REPORTS_DIR
 from .db import meta
 from .errors import QingmiaoError
 from .privacy import small_cell_threshold
+from .sections import units as unit_section
 from .sections._render import env, figure_html
+
+#: tables derived from the records (stored snapshots, aggregates): not part of the data checksum
+_DERIVED = re.compile(r"^(snapshots|meta)$|_agg$|^stored_")
+UNMASKED_STAMP = "含个人信息 注意保密"
 
 
 def default_out(year: int) -> Path:
     """Where ``qingmiao report --year Y`` writes by default: ``reports/qingmiao-Y.html``."""
     return REPORTS_DIR / f"qingmiao-{int(year)}.html"
+
+
+def default_unit_dir(year: int) -> Path:
+    """Where ``qingmiao report --year Y --by-unit`` writes: ``reports/units-Y/``."""
+    return REPORTS_DIR / f"units-{int(year)}"
 
 
 def _out_path(path: Path) -> Path:
@@ -35,19 +60,158 @@ def _out_path(path: Path) -> Path:
     return path
 
 
-def _headline_rows(df: pd.DataFrame) -> list[dict]:
+def _write(path: Path, text: str) -> Path:
+    path = _out_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def data_checksum(con: duckdb.DuckDBPyConnection) -> str:
+    """A checksum of every record table's content, independent of row order: the same records
+    give the same checksum on any machine (the first 16 hex digits of a SHA-256 over each
+    table's name, row count and sum of row hashes)."""
+    names = [n for (n,) in con.execute(
+        "select table_name from duckdb_tables() where not temporary and schema_name = 'main' "
+        "order by table_name").fetchall() if not _DERIVED.search(n)]
+    digest = hashlib.sha256()
+    for name in names:
+        # identifiers from the catalogue, quoted; no value enters the SQL text
+        quoted = '"' + name.replace('"', '""') + '"'
+        rows, total = con.execute(
+            f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {quoted} t").fetchall()[0]
+        digest.update(f"{name}:{rows}:{total};".encode())
+    return digest.hexdigest()[:16]
+
+
+# --- the headline table -------------------------------------------------------------------------
+
+def _fmt_value(value, share, denominator) -> str:
+    if pd.isna(value):
+        return "—"
+    out = f"{int(value):,}"
+    if not pd.isna(share):
+        out += f"（{share:.1%}，分母 {int(denominator):,}）"
+    return out
+
+
+def _headline_rows(head: pd.DataFrame, last: pd.DataFrame | None) -> list[dict]:
+    prev = {} if last is None else {r.code: r for r in last.itertuples()}
     rows = []
-    for r in df.itertuples():
-        share = "" if pd.isna(r.share) else f"{r.share:.1%}（{r.denominator}）"
+    for r in head.itertuples():
+        p = prev.get(r.code)
+        change = "—"
+        if p is not None and p.value:
+            change = f"{(r.value - p.value) / p.value:+.0%}"
+        elif p is not None:
+            change = "—" if not r.value else "新增"
         article = f"{r.article_value}" + ("" if pd.isna(r.article_share) else f"（{r.article_share:.1%}）")
-        rel = (r.value - r.article_value) / r.article_value if r.article_value else 0.0
         rows.append({
-            "code": r.code, "label": r.label, "value": f"{r.value:,}", "share": share,
-            "article": article, "diff": f"{rel:+.0%}",
+            "code": r.code, "label": r.label,
+            "value": _fmt_value(r.value, r.share, r.denominator),
+            "last": "—" if p is None else _fmt_value(p.value, p.share, p.denominator),
+            "change": change, "article": article,
             "diff_class": "diff-ok" if abs(r.value - r.article_value) <= max(2, 0.15 * r.article_value)
             else "diff-far",
         })
     return rows
+
+
+# --- what a county report and its unit reports share ---------------------------------------------
+
+@dataclass(frozen=True)
+class Shared:
+    """The parts computed once for a county report and every unit report of the same year."""
+
+    year: int
+    as_of: dt.date
+    threshold: int
+    classification: str
+    jurisdiction: str
+    source: str
+    rules_version: str
+    rules_title: str
+    checksum: str
+    headline: list[dict]
+    headline_chart: Markup
+    definitions: list[dict]
+    has_last_year: bool
+
+
+def shared_parts(con: duckdb.DuckDBPyConnection, *, year: int) -> Shared:
+    """Headline figures (this year and last), definitions, checksum and the cover's facts."""
+    year = int(year)
+    head = figures.headline(con, year=year)
+    first, _ = figures.data_years(con)
+    last = figures.headline(con, year=year - 1) if first is not None and year - 1 >= first else None
+    info = meta(con)
+    (classification, title), = con.execute(
+        "select rule_txt('report.classification'), rule_txt('meta.title')").fetchall()
+    defs = [{"group": g, "term": t, "text": x} for g, t, x in definitions.definitions(con)]
+    return Shared(
+        year=year, as_of=dt.date.fromisoformat(head.attrs["as_of"]), threshold=small_cell_threshold(con),
+        classification=classification, jurisdiction=info.get("jurisdiction", "本辖区"),
+        source=info.get("source", "导入数据"), rules_version=head.attrs["rules_version"],
+        rules_title=title or "", checksum=data_checksum(con),
+        headline=_headline_rows(head, last), headline_chart=figure_html(charts.headline_bars(head)),
+        definitions=defs, has_last_year=last is not None)
+
+
+def _log_rows(log: list) -> tuple[list[dict], dict]:
+    """The suppression log grouped by table (unit tables of one chart summed)."""
+    grouped: dict[str, dict] = {}
+    for e in log:
+        key = re.sub(r"·[^·]*$", "", e.table) if e.table.startswith("分单位查看·") else e.table
+        g = grouped.setdefault(key, {"table": key, "tables": 0, "cells": 0, "primary": 0,
+                                     "complementary": 0, "reasons": set()})
+        g["tables"] += 1
+        g["cells"] += e.cells
+        g["primary"] += e.primary
+        g["complementary"] += e.complementary
+        if e.primary or e.complementary:
+            g["reasons"].add(e.reason)
+    rows = [{**g, "reasons": "；".join(sorted(r for r in g["reasons"] if r))} for g in grouped.values()]
+    total = {k: sum(r[k] for r in rows) for k in ("tables", "cells", "primary", "complementary")}
+    return rows, total
+
+
+def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool = False,
+                  units: Sequence[str] | None = None, shared: Shared | None = None,
+                  rules_file: str | None = None, cache: dict | None = None) -> str:
+    """The report's HTML: the county's (``units=None``) or a unit report for ``units``.
+    ``shared`` and ``cache`` carry what a batch of unit reports computes only once."""
+    started = time.perf_counter()
+    s = shared or shared_parts(con, year=year)
+    unit_ids = None if units is None else tuple(str(u) for u in units)
+    ctx = sections.Context(con=con, year=s.year, as_of=s.as_of, threshold=s.threshold,
+                           unmasked=unmasked, units=unit_ids, cache={} if cache is None else cache)
+    unit_name = None
+    if unit_ids:
+        names = dict(con.execute("select unit_id, name from units").fetchall())
+        missing = [u for u in unit_ids if u not in names]
+        if missing:
+            raise QingmiaoError(f"没有这些单位：{'、'.join(missing)}（单位代码见 units 表）")
+        unit_name = "、".join(names[u] for u in unit_ids)
+    parts = sections.build_all(ctx)
+    picker = unit_section.build(ctx)
+    if picker is not None:
+        parts = [picker, *parts] if unit_ids else [*parts, picker]
+    log_rows, log_total = _log_rows(ctx.log)
+    title = (f"青苗助跑行动 年度分析报告（{s.year}年）" if not unit_ids
+             else f"青苗助跑行动 单位分析报告（{s.year}年）")
+    params = [("年度", str(s.year)), ("统计时点", s.as_of.isoformat()),
+              ("小数保护阈值", f"{s.threshold} 人"), ("姓名", "完整显示（--unmasked）" if unmasked else "遮蔽（张*明）"),
+              ("范围", unit_name or s.jurisdiction), ("规则文件", rules_file or "内置默认规则")]
+    html = env().get_template("report.html.j2").render(
+        title=title, unit_name=unit_name, s=s, sections=parts, numerals="二三四五六七八九十",
+        font=charts.FONT, plotlyjs=Markup(get_plotlyjs()), unmasked=unmasked, stamp=UNMASKED_STAMP,
+        log_rows=log_rows, log_total=log_total, params=params, version=__version__,
+        generated_at=dt.datetime.now().isoformat(timespec="seconds"),
+        build_seconds=f"{time.perf_counter() - started:.1f}",
+    )
+    return html
 
 
 def write_report(
@@ -56,6 +220,8 @@ def write_report(
     year: int,
     out: str | Path | None = None,
     unmasked: bool = False,
+    units: Sequence[str] | None = None,
+    rules_file: str | None = None,
 ) -> Path:
     """Write the report of ``year`` to ``out`` (default ``reports/qingmiao-YEAR.html``).
 
@@ -66,44 +232,128 @@ def write_report(
     year
         The report's year; figures are taken on 31 December.
     out
-        The HTML file to write; its folder is created.
+        The HTML file to write; its folder is created. Written to a ``.part`` file first and
+        renamed, so a failed run never leaves half a report.
     unmasked
-        Passed to the sections (the CLI's ``--unmasked``); the report holds aggregates only, so
-        it changes nothing yet.
+        Full names instead of masked ones; every page is stamped "含个人信息 注意保密".
+    units
+        Unit ids: a unit report (the units' slice beside the jurisdiction's figures).
+    rules_file
+        The locality rules file the connection was opened with, for the reproducibility stamp.
 
     Returns
     -------
     pathlib.Path
         The file written.
     """
-    head = figures.headline(con, year=year)
-    as_of = dt.date.fromisoformat(head.attrs["as_of"])
-    threshold = small_cell_threshold(con)
-    info = meta(con)
-    classification = con.execute("select rule_txt('report.classification')").fetchall()[0][0]
-    parts = sections.build_all(sections.Context(con=con, year=int(year), as_of=as_of,
-                                                threshold=threshold, unmasked=unmasked))
-    html = env().get_template("report.html.j2").render(
-        title=f"青苗助跑行动 年度分析报告（{year}年）",
-        jurisdiction=info.get("jurisdiction", "本辖区"),
-        classification=classification,
-        year=year,
-        as_of=as_of.isoformat(),
-        rules_version=head.attrs["rules_version"],
-        source=info.get("source", "导入数据"),
-        generated_at=dt.datetime.now().isoformat(timespec="seconds"),
-        version=__version__,
-        font=charts.FONT,
-        plotlyjs=Markup(get_plotlyjs()),
-        headline=_headline_rows(head),
-        headline_chart=figure_html(charts.headline_bars(head)),
-        sections=parts,
-        numerals="二三四五六七八九十",
-        threshold=threshold,
-    )
-    path = _out_path(Path(out) if out is not None else default_out(year))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    html = render_report(con, year=year, unmasked=unmasked, units=units, rules_file=rules_file)
+    return _write(Path(out) if out is not None else default_out(year), html)
+
+
+#: the state of a batch worker process (or of the calling process when it runs alone)
+_WORKER: dict = {}
+
+
+def _db_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The file behind a read-only connection, which other processes may open read-only too;
+    None for an in-memory database or a connection that writes (it holds the file's lock)."""
+    (path, mode), = con.execute(
+        "select path, current_setting('access_mode') from duckdb_databases() "
+        "where database_name = current_database()").fetchall()
+    return path if path and mode == "read_only" else None
+
+
+def _unit_worker(db: str, rules_file: str | None, shared: Shared, out: Path, unmasked: bool) -> None:
+    from .db import connect
+
+    _WORKER.update(con=connect(db, rules=rules_file), shared=shared, cache={}, out=out,
+                   unmasked=unmasked, rules_file=rules_file)
+
+
+def _unit_job(uid: str, name: str, kind: str) -> dict:
+    w = _WORKER
+    html = render_report(w["con"], year=w["shared"].year, unmasked=w["unmasked"], units=[uid],
+                         shared=w["shared"], rules_file=w["rules_file"], cache=w["cache"])
+    file = f"{uid}-{_slug(name)}.html"
+    path = _write(w["out"] / file, html)
+    return {"unit_id": uid, "name": name, "kind": kind, "file": file,
+            "size": f"{path.stat().st_size / 1e6:.1f} MB"}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w\u4e00-\u9fff-]+", "_", text).strip("_")
+
+
+def write_unit_reports(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    year: int,
+    out_dir: str | Path | None = None,
+    units: Sequence[str] | None = None,
+    unit_kind: str | None = None,
+    unmasked: bool = False,
+    progress: bool = True,
+    rules_file: str | None = None,
+    workers: int | None = None,
+) -> Path:
+    """One report per unit (or per unit of ``unit_kind``, or the ``units`` given) and an index
+    page; returns the index page's path. Every report obeys the same disclosure control.
+
+    The reports are written by ``workers`` processes (default: one per CPU, at most 8), each
+    with its own read-only connection; the headline figures, definitions and checksum are
+    computed once and the jurisdiction's tables once per process."""
+    out = Path(out_dir) if out_dir is not None else default_unit_dir(year)
+    s = shared_parts(con, year=year)
+    listed = con.execute(
+        "select u.unit_id, u.name, u.kind::varchar from units u "
+        "where u.unit_id in (select unit_id from posts where start_date <= $d "
+        "                    and (end_date is null or end_date > $d)) "
+        "order by u.kind, u.unit_id", {"d": s.as_of}).fetchall()
+    if units is not None:
+        wanted = [str(u) for u in units]
+        known = {u for u, _, _ in listed}
+        missing = [u for u in wanted if u not in known]
+        if missing:
+            raise QingmiaoError(f"这些单位在 {s.as_of} 没有在职人员或不存在：{'、'.join(missing)}")
+        listed = [r for r in listed if r[0] in set(wanted)]
+    if unit_kind is not None:
+        kinds = {k for _, _, k in listed}
+        if unit_kind not in kinds:
+            raise QingmiaoError(f"没有类别为“{unit_kind}”的单位（可选：{'、'.join(sorted(kinds))}）")
+        listed = [r for r in listed if r[2] == unit_kind]
+    from tqdm import tqdm
+
+    db = _db_file(con)
+    jobs = [(uid, name, kind) for uid, name, kind in listed]
+    n = max(1, min(int(workers) if workers else (os.cpu_count() or 1), len(jobs), 8))
+    bar = tqdm(total=len(jobs), desc="单位报告", unit="个", file=sys.stderr, disable=not progress)
+    entries = []
+    if n == 1 or db is None:          # one process (an in-memory database cannot be shared)
+        _WORKER.update(con=con, shared=s, cache={}, out=out, unmasked=unmasked, rules_file=rules_file)
+        try:
+            for job in jobs:
+                entries.append(_unit_job(*job))
+                bar.update()
+        finally:
+            _WORKER.clear()
+    else:                             # each worker opens the file read-only, like a notebook
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"), initializer=_unit_worker,
+                                 initargs=(db, rules_file, s, out, unmasked)) as pool:
+            futures = [pool.submit(_unit_job, *job) for job in jobs]
+            for f in as_completed(futures):
+                entries.append(f.result())
+                bar.update()
+        order = {uid: i for i, (uid, _, _) in enumerate(jobs)}
+        entries.sort(key=lambda e: order[e["unit_id"]])
+    bar.close()
+    index = env().get_template("report_index.html.j2").render(
+        s=s, entries=entries, font=charts.FONT, unmasked=unmasked, stamp=UNMASKED_STAMP,
+        version=__version__, generated_at=dt.datetime.now().isoformat(timespec="seconds"))
+    return _write(out / "index.html", index)
+
+
+__all__ = ["Shared", "data_checksum", "default_out", "default_unit_dir", "render_report",
+           "shared_parts", "write_report", "write_unit_reports"]

@@ -21,6 +21,10 @@ dual mentors and frontline practice. One function per question: connection first
 - **status** on ``as_of``: 已完成 (covered); 未到期 (pending: due after ``as_of``); 未完成 (missing).
   An obligation is in year Y's matrix when it falls due in Y or later and has begun by ``as_of``; a
   person who left on or before the due date without the training is in neither count.
+- **weekly lecture**: read from the table ``lecture_marks`` (per person and year, the sessions owed,
+  attended and excused as bit sets; written by :func:`qingmiao_lib.db.refresh_snapshots`) while
+  the fingerprint stored with it matches the records and rules (``sql/snapshots/lecture_stamp.sql``),
+  else computed live from ``lecture_attendance`` — the same answers either way.
 
 >>> import qingmiao_lib as qm
 >>> con = qm.connect("data/qingmiao.duckdb")                        # doctest: +SKIP
@@ -115,8 +119,44 @@ def _choose(value: str, allowed: dict[str, str], what: str) -> str:
     return allowed[value]
 
 
-def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | None) -> pd.DataFrame:
+#: The live lecture macros (training/lecture_months.sql) → their twins reading the stored table
+#: lecture_marks (training/lecture_marks.sql); the only names :func:`_lecture_query` swaps.
+_LECTURE_STORED = {
+    "training_lecture_years(": "training_lecture_years_stored(",
+    "training_lecture_months(": "training_lecture_months_stored(",
+}
+
+
+def _lecture_stored(con, year: int) -> bool:
+    """May the lecture analyses of ``year`` read the stored bit sets (table ``lecture_marks``,
+    written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table exists, holds the
+    year, and the stamp stored with it still matches the records and this connection's rules
+    (``sql/snapshots/lecture_stamp.sql``); otherwise the live computation runs — a database
+    changed after its refresh, or never refreshed, is never answered from a stale copy."""
+    stored, fits, installed, stamp = con.execute(
+        sql.load("training/lecture_source"), {"year": int(year)}).fetchall()[0]
+    if not (stored and fits and stamp):
+        return False
+    if stamp != con.execute(sql.load("snapshots/lecture_stamp")).fetchall()[0][0]:
+        return False
+    if not installed:  # a macro is bound when created: only once the table exists
+        con.execute(sql.load("training/lecture_marks"))
+        con.execute("set variable training_lecture_marks_installed = true")
+    return True
+
+
+def _lecture_query(con, name: str, year: int) -> str:
+    """The text of a lecture query, reading the stored table when :func:`_lecture_stored`."""
     query = sql.load(f"training/{name}")
+    if _lecture_stored(con, year):
+        for live, stored in _LECTURE_STORED.items():
+            query = query.replace(live, stored)
+    return query
+
+
+def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | None,
+         query: str | None = None) -> pd.DataFrame:
+    query = query or sql.load(f"training/{name}")
     df = con.execute(query, params).df()
     for col in df.columns:
         if df[col].dtype == object and col in ("rule", "status", "unit_kind", "kind", "mode", "topic",
@@ -340,7 +380,7 @@ def lecture_persons(
     """
     as_of = _as_of(con, year, as_of)
     df = _run(con, "lecture_persons", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-              year=year, as_of=as_of)
+              year=year, as_of=as_of, query=_lecture_query(con, "lecture_persons", as_of.year))
     return df[df["below"]].reset_index(drop=True).pipe(_keep_attrs, df) if below_only else df
 
 
@@ -355,7 +395,8 @@ def lecture_groups(
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, "by": _choose(by, LECTURE_BY, "dimension"), "monthly": bool(monthly),
               **_slice(units, unit_kinds, cohorts)}
-    return _run(con, "lecture_groups", params, year=year, as_of=as_of)
+    return _run(con, "lecture_groups", params, year=year, as_of=as_of,
+                query=_lecture_query(con, "lecture_groups", as_of.year))
 
 
 def lecture_person_months(
@@ -367,7 +408,7 @@ def lecture_person_months(
     Names are unmasked: mask them before showing."""
     as_of = _as_of(con, year, as_of)
     return _run(con, "lecture_person_months", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-                year=year, as_of=as_of)
+                year=year, as_of=as_of, query=_lecture_query(con, "lecture_person_months", as_of.year))
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Every notebook runs headless, top to bottom, against a small demo database, and is committed
-without outputs."""
+without outputs, with one parameters cell (papermill) that has the ``export`` switch. The export
+mode itself is tested in test_notebook_export.py."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -19,7 +21,10 @@ def test_notebook_is_committed_without_outputs(path):
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert code, "a notebook without code cells"
     assert not any(c.get("outputs") or c.get("execution_count") for c in code)
-    assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in code)
+    params = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(params) == 1
+    # make export runs every notebook with export=True (no widgets, names masked)
+    assert re.search(r"^export = False\b", "".join(params[0]["source"]), re.M)
 
 
 @pytest.mark.notebook

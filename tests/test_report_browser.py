@@ -1,11 +1,16 @@
-"""The report opened from file:// in a real headless Chromium (Debian's, driven by Playwright):
-no request leaves the machine, every chart draws, Chinese text is there. Skipped only where
-Chromium is absent, and never in CI (CI installs it)."""
+"""The reports opened from file:// in a real headless Chromium (Debian's, driven by Playwright),
+with every http(s) request blocked: no request is attempted, no console error, every chart
+draws, the unit selector changes a chart, and no full name from the database is on the page.
+A full-page PNG of each page is kept in reports/test-artifacts/ to look at.
+
+Skipped only where Chromium is absent, and never in CI (CI installs it)."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +18,7 @@ import qingmiao_lib as qm
 from qingmiao_lib import report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "reports" / "test-artifacts"
 
 pytestmark = pytest.mark.browser
 
@@ -33,33 +39,147 @@ def browser():
         b.close()
 
 
-def test_report_opens_offline_and_draws(browser, demo_db, tmp_path):
+@pytest.fixture(scope="module")
+def pages(demo_db, tmp_path_factory):
+    """The county report (masked and unmasked) and the batch of township reports."""
+    out = tmp_path_factory.mktemp("reports")
     con = qm.connect(demo_db)
-    out = report.write_report(con, year=2023, out=tmp_path / "report.html")
+    county = report.write_report(con, year=2023, out=out / "county.html")
+    unmasked = report.write_report(con, year=2023, out=out / "county-unmasked.html", unmasked=True)
+    index = report.write_unit_reports(con, year=2023, out_dir=out / "towns", unit_kind="乡镇街道",
+                                      progress=False)
+    names = [n for (n,) in con.execute("select distinct name from persons").fetchall()]
     con.close()
-    page = browser.new_page()
-    requests: list[str] = []
+    return {"county": county, "unmasked": unmasked, "index": index, "names": names}
 
-    def guard(route):
-        requests.append(route.request.url)
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            route.abort()
 
-    page.route("**/*", guard)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(out.resolve().as_uri(), wait_until="load")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2")
-    assert [u for u in requests if not u.startswith("file://")] == []
-    assert errors == []
-    # two charts, each with bars drawn
-    assert page.locator(".js-plotly-plot").count() >= 2
-    assert page.locator(".js-plotly-plot .trace.bars").count() >= 2
-    text = page.inner_text("body")
-    assert "核心指标" in text and "年轻公务员年龄性别结构" in text and "2023-12-31" in text
-    # the numbers behind the pyramid are one click away
-    page.click("summary")
-    assert page.locator("details table tr").count() >= 3
-    page.close()
+class Opened:
+    """A page opened offline: the requests it tried and the errors it raised."""
+
+    def __init__(self, browser, path: Path):
+        self.page = browser.new_page(viewport={"width": 1200, "height": 900})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+
+        def guard(route):
+            self.requests.append(route.request.url)
+            if route.request.url.startswith("file://"):
+                route.continue_()
+            else:
+                route.abort()
+
+        self.page.route("**/*", guard)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.goto(path.resolve().as_uri(), wait_until="load")
+
+    def all_text(self) -> str:
+        """The page's visible text with every collapsed table opened."""
+        self.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        return self.page.inner_text("body")
+
+    @property
+    def remote(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith("file://")]
+
+    def charts(self, expected: int) -> int:
+        self.page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}", timeout=60_000)
+        return self.page.locator(".js-plotly-plot").count()
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def _expected_charts(html: str) -> int:
+    """Static plotly figures plus the unit selector's charts, counted in the HTML."""
+    return html.count('class="plotly-graph-div"') + len(re.findall(r'class="unit-chart"', html))
+
+
+def test_county_report_offline(browser, pages):
+    html = pages["county"].read_text(encoding="utf-8")
+    expected = _expected_charts(html)
+    assert expected >= 10
+    p = Opened(browser, pages["county"])
+    assert p.charts(expected) == expected
+    assert p.remote == [] and p.errors == []
+    text = p.page.inner_text("body")
+    assert "目录" in text and "附录" in text and "数据校验码" in text and "2023-12-31" in text
+    # every chart drew its bars
+    assert p.page.locator(".js-plotly-plot .trace.bars").count() >= expected - 2
+    # numbers one click away: opening a table shows rows
+    p.page.locator("#structure details summary").first.click()
+    assert p.page.locator("#structure details[open] table tr").count() >= 3
+    p.shot("report-county")
+    p.close()
+
+
+def test_unit_selector_changes_the_charts(browser, pages, demo_db):
+    con = qm.connect(demo_db)
+    uid, name = con.execute(
+        "select p.unit_id, u.name from posts p join units u using (unit_id) where p.end_date is null "
+        "and u.kind = '乡镇街道' group by all order by count(*) desc limit 1").fetchall()[0]
+    con.close()
+    p = Opened(browser, pages["county"])
+    p.charts(4)
+    first = p.page.locator("#unit-chart-0 .gtitle").text_content()
+    assert first.startswith("全辖区")
+    table_before = p.page.locator(".unit-tables table:not([hidden])").first.text_content()
+    p.page.select_option("#unit-select", uid)
+    p.page.wait_for_function(
+        f"document.querySelector('#unit-chart-0 .gtitle').textContent.startsWith({name!r})")
+    assert p.page.locator("#unit-chart-0").get_attribute("data-unit") == uid
+    for i in range(4):
+        assert p.page.locator(f"#unit-chart-{i} .gtitle").text_content().startswith(name)
+    assert p.page.locator(".unit-tables table:not([hidden])").first.text_content() != table_before
+    assert p.remote == [] and p.errors == []
+    p.shot("report-county-unit-selected")
+    p.close()
+
+
+def test_no_full_name_on_the_masked_page(browser, pages):
+    unmasked = Opened(browser, pages["unmasked"])
+    unmasked_text = unmasked.all_text()
+    assert report.UNMASKED_STAMP in unmasked_text
+    unmasked.close()
+    # the names the unmasked report shows are exactly the ones masking must hide
+    listed = [n for n in pages["names"] if len(n) >= 2 and n in unmasked_text]
+    assert listed, "the unmasked report lists no names: the masking test would prove nothing"
+    p = Opened(browser, pages["county"])
+    text = p.all_text()
+    assert [n for n in listed if n in text] == []
+    assert "*" in text                      # the lists are there, masked (张*明)
+    assert report.UNMASKED_STAMP not in text
+    p.close()
+
+
+def test_batch_index_and_a_unit_report_offline(browser, pages):
+    idx = Opened(browser, pages["index"])
+    links = idx.page.locator("a[href$='.html']")
+    assert links.count() >= 1
+    idx.shot("report-towns-index")
+    target = pages["index"].parent / links.first.get_attribute("href")
+    idx.close()
+    html = target.read_text(encoding="utf-8")
+    expected = _expected_charts(html)
+    p = Opened(browser, target)
+    assert p.charts(expected) == expected
+    assert p.remote == [] and p.errors == []
+    assert "与全辖区主要指标" in p.page.inner_text("body")
+    p.shot("report-town")
+    p.close()
+
+
+def test_print_layout_opens_tables_and_breaks_sections(browser, pages):
+    p = Opened(browser, pages["county"])
+    p.charts(4)
+    p.page.emulate_media(media="print")
+    assert p.page.evaluate(
+        "getComputedStyle(document.querySelector('#training')).breakBefore") in ("page", "always")
+    pdf = p.page.pdf(format="A4")
+    assert pdf[:4] == b"%PDF" and len(pdf) > 50_000
+    p.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import plotly.graph_objects as go
 
@@ -36,3 +37,140 @@ def test_cohort_explorer_updates_when_the_unit_kind_changes(demo_db):
     assert total() == int(towns["persons"].sum()) < everyone     # updated in place
     assert box.figures["pyramid"] is pyramid
     con.close()
+
+
+# ------------------------------------------------------------------------------ export mode
+
+def _same_figure(a, b) -> bool:
+    def plain(fig):  # a FigureWidget gives its traces uids
+        d = json.loads(go.Figure(fig).to_json())
+        return {"data": [{k: v for k, v in t.items() if k != "uid"} for t in d["data"]],
+                "layout": d["layout"]}
+    return plain(a) == plain(b)
+
+
+def test_export_mode_draws_the_explorers_figures_without_widgets(demo_db, monkeypatch):
+    import ipywidgets
+
+    from qingmiao_lib.widgets import Static
+    from qingmiao_lib.widgets import evaluation as we
+    from qingmiao_lib.widgets import pipeline as wp
+    from qingmiao_lib.widgets import training as wt
+
+    con = qm.connect(demo_db)
+    day = dt.date(2023, 12, 31)
+    pairs = [
+        (ws.cohort_explorer(con, as_of=day), ws.cohort_explorer(con, as_of=day, export=True)),
+        (wt.coverage_explorer(con, year=2023), wt.coverage_explorer(con, year=2023, export=True)),
+        (we.dashboard(con, year=2023, years=[2022, 2023]),
+         we.dashboard(con, year=2023, years=[2022, 2023], export=True)),
+        (wp.eligibility_explorer(con, as_of=day), wp.eligibility_explorer(con, as_of=day, export=True)),
+        (wp.profile_picker(con, as_of=day), wp.profile_picker(con, as_of=day, export=True)),
+    ]
+    for box, static in pairs:
+        assert isinstance(static, Static)
+        keys = box.figures.keys() if isinstance(box.figures, dict) else range(len(box.figures))
+        assert len(static.figures) == len(box.figures) > 0
+        for k in keys:   # the same figure the widget first shows, as a plain go.Figure
+            assert type(static.figures[k]) is go.Figure
+            assert _same_figure(static.figures[k], box.figures[k])
+        ctl = box.controls.items() if isinstance(box.controls, dict) else enumerate(box.controls)
+        for k, control in ctl:   # the values it was drawn with, read like the controls
+            if not isinstance(control, ipywidgets.Combobox):
+                assert static.controls[k].value == control.value, k
+    # no widget is created in export mode (a widget without a kernel is dead)
+    created = []
+    monkeypatch.setattr(ipywidgets.Widget, "open", lambda self: created.append(self))
+    ws.cohort_explorer(con, as_of=day, export=True)
+    wt.coverage_explorer(con, year=2023, export=True)
+    we.person_picker(con, year=2023, export=True)
+    wp.profile_picker(con, as_of=day, export=True)
+    assert created == []
+    con.close()
+
+
+def test_export_mode_masks_names_whatever_was_asked(demo_db, capsys):
+    from qingmiao_lib.widgets import evaluation as we
+    from qingmiao_lib.widgets import full_names
+    from qingmiao_lib.widgets import pipeline as wp
+
+    assert full_names(True, export=False) and not full_names(False, export=False)
+    assert not full_names(True, export=True) and "隐去姓名" in capsys.readouterr().out
+    con = qm.connect(demo_db)
+    names = {n for (n,) in con.execute("select name from persons").fetchall() if len(n) >= 2}
+    day = dt.date(2023, 12, 31)
+    profile = wp.profile_picker(con, as_of=day, unmasked=True, export=True)
+    listing = wp.eligibility_explorer(con, as_of=day, unmasked=True, export=True)
+    record = we.person_picker(con, year=2023, show_names=True, export=True)
+    for static in (profile, listing, record):
+        shown = static.caption + " ".join(
+            item.to_json() if isinstance(item, go.Figure)
+            else item.to_html() if hasattr(item, "to_html") else str(item) for item in static.items)
+        assert not [n for n in names if n in shown]
+    assert "*" in profile.caption and "*" in record.caption   # 张*明（GP…）
+    con.close()
+
+
+# ------------------------------------------------------------------------------ tables
+
+def test_widget_tables_read_well(demo_db):
+    """The lists under the explorers are labels.display_table tables: Chinese headers, no index,
+    no NaN/<NA>/NaT or 00:00:00, names masked, a caption naming the choices and the count."""
+    import re
+
+    from pandas.io.formats.style import Styler
+
+    from qingmiao_lib.widgets import evaluation as we
+    from qingmiao_lib.widgets import pipeline as wp
+    from qingmiao_lib.widgets import training as wt
+
+    con = qm.connect(demo_db)
+    day = dt.date(2023, 12, 31)
+    gaps = qm.training.gap_list(con, year=2023, statuses=["missing"])
+    due = qm.pipeline.eligibility(con, as_of=day, within_months=6)
+    due = due[due["due_within"]]
+    tables = {
+        "gaps": wt.coverage_explorer(con, year=2023, export=True).items[-1],
+        "eligible": wp.eligibility_explorer(con, as_of=day, unmasked=True, export=True).items[-1],
+        "record": we.person_picker(con, year=2023, export=True).items[-1],
+    }
+    for key, table in tables.items():
+        assert isinstance(table, Styler), key
+        html = table.to_html()
+        assert "row_heading" not in html and ">index<" not in html, key
+        for bad in ("NaN", "NaT", "&lt;NA&gt;", "None", "00:00:00", "True", "False"):
+            assert bad not in html, (key, bad)
+        assert not [c for c in table.data.columns if re.fullmatch(r"[a-z_]+", str(c))], key
+
+    caption = re.search(r"<caption>(.*?)</caption>", tables["gaps"].to_html()).group(1)
+    shown = min(len(gaps), 50)
+    assert caption == f"2023年 · 全部 · 全部 · 未完成：共 {len(gaps):,} 项" + (
+        f"，显示前 {shown} 项" if len(gaps) > 50 else "")
+    g = tables["gaps"].data
+    assert len(g) == shown and g["截止日期"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    assert g["姓名"].str.contains(r"\*").all()
+    assert g["录用年份"].str.fullmatch(r"(19|20)\d\d").all()   # a year, not 2,023
+    assert g["已训天数"].str.fullmatch(r"\d+(\.\d)?|—").all()   # 0, 10.9: not 0.000, 10.875
+
+    e = tables["eligible"]
+    assert f"6 个月内满足任职年限：共 {len(due):,} 人" in e.to_html()
+    assert len(e.data) == min(len(due), 15) and e.data["姓名"].str.contains(r"\*").all()
+    assert set(e.data["可晋升"]) <= {"是", "否"}
+
+    r = tables["record"].data
+    assert {"年度", "本单位优秀率", "全辖区优秀率"} <= set(r.columns)
+    assert r["本单位优秀率"].str.fullmatch(r"\d+\.\d%|—").all() and r["年度"].str.fullmatch(r"\d{4}").all()
+    con.close()
+
+
+def test_gap_table_caps_counts_and_masks():
+    import pandas as pd
+
+    from qingmiao_lib.widgets.training import gap_table
+
+    rows = pd.DataFrame({"name": [f"张小{i}" for i in range(60)], "unit_name": ["河西镇"] * 60,
+                         "rate": [0.5] * 60, "level": [None] * 60})
+    t = gap_table(rows, columns=["name", "unit_name", "level", "rate"], caption="出勤率低于要求", unit="人")
+    assert list(t.data.columns) == ["姓名", "单位", "出勤率"]      # an empty column is left out
+    assert t.data.iloc[0].tolist() == ["张*0", "河西镇", "50.0%"] and len(t.data) == 50
+    assert "<caption>出勤率低于要求：共 60 人，显示前 50 人</caption>" in t.to_html()

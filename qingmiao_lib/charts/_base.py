@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
+
+#: The workbench's charts use plotly's white template. It is plotly's default template once
+#: ``qingmiao_lib.charts`` is imported: a figure then takes it when it is drawn or saved, instead
+#: of each chart validating and copying the template (8× the cost of the chart, and a report or a
+#: batch of unit reports draws hundreds). Set ``plotly.io.templates.default`` back to change it.
+TEMPLATE = "plotly_white"
+pio.templates.default = TEMPLATE
 
 #: One palette for every chart and the report, so a colour means the same thing everywhere.
 #: Genders and the accent are fixed; SERIES colours categories in a stable order; GRADES colours
@@ -22,7 +30,6 @@ def layout(fig: go.Figure, title: str) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.02, "xanchor": "left", "font": {"size": 18}},
         font={"family": FONT, "size": 13},
-        template="plotly_white",
         colorway=list(SERIES),
         margin={"l": 70, "r": 30, "t": 70, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
@@ -37,3 +44,43 @@ def nice_step(top: int) -> int:
         if top / step <= 6:
             return step
     return 10 ** len(str(top))
+
+
+def guard(matrix, small_cell: int | None = None, protected=None, *, totals=True):
+    """What a chart of the interior count matrix ``matrix`` may plot: ``(values, texts)``, two
+    frames shaped like ``matrix``. With ``protected`` (a :class:`qingmiao_lib.disclosure.Protected`
+    of the same table, as a report passes it) or ``small_cell`` (the chart protects the table
+    itself, with ``totals``), hidden cells are NaN (never plotted, never in the figure's JSON) and
+    their texts "<5" / "×"; without either, the values as they are (notebooks)."""
+    import pandas as pd
+
+    if protected is None and small_cell:
+        from ..disclosure import protect
+
+        protected = protect(matrix, small_cell, totals=totals)
+    if protected is None:
+        return matrix.astype(float), matrix.map(lambda v: f"{int(v):,}")
+    rows, cols = list(matrix.index), list(matrix.columns)
+    values = protected.masked().loc[rows, cols]
+    texts = protected.shown().loc[rows, cols]
+    return pd.DataFrame(values), pd.DataFrame(texts)
+
+
+def resolve(matrix, small_cell: int | None = None, protected=None, *, totals=True):
+    """The protection a chart applies: ``protected`` as given, else ``matrix`` protected with
+    ``small_cell`` (and ``totals``), else None (notebooks: values as they are)."""
+    if protected is None and small_cell:
+        from ..disclosure import protect
+
+        protected = protect(matrix, small_cell, totals=totals)
+    return protected
+
+
+def grand_total(matrix, protected=None) -> str | None:
+    """The grand total as a title may state it: None when the protection hides it."""
+    if protected is None:
+        return f"{int(matrix.to_numpy().sum()):,}"
+    try:
+        return None if protected.is_hidden("合计", "合计") else protected.cell("合计", "合计")
+    except KeyError:
+        return None

@@ -21,20 +21,27 @@ def _count(v, small_cell: int | None) -> str:
 
 
 def grade_distribution(df: pd.DataFrame, *, title: str | None = None,
-                       small_cell: int | None = None) -> go.Figure:
+                       small_cell: int | None = None, protected=None) -> go.Figure:
     """Annual grades as shares of the graded, one horizontal 100% bar per group, from
     :func:`qingmiao_lib.evaluation.grade_distribution` (不定等次 is left out of the bar and told in
-    the hover)."""
+    the hover). ``protected``: a report's protected groups × grades table (row totals = the
+    graded): a hidden cell is not drawn and its share is not given."""
     order = (df[["group_key", "group_name", "sort_key"]].drop_duplicates()
              .sort_values(["sort_key", "group_key"])["group_name"].tolist())
     fig = go.Figure()
     for grade in ANNUAL:
         part = df[df["grade"] == grade].set_index("group_name").reindex(order)
+        xs = (part["share"].fillna(0) * 100).tolist()
+        custom = [[_count(p, small_cell), _count(g, small_cell)]
+                  for p, g in zip(part["persons"].fillna(0), part["graded"].fillna(0), strict=True)]
+        if protected is not None:
+            hide = [protected.is_hidden(g, grade) or protected.is_hidden(g, "合计") for g in order]
+            xs = [None if h else x for h, x in zip(hide, xs, strict=True)]
+            custom = [[protected.cell(g, grade), protected.cell(g, "合计")] for g in order]
         fig.add_bar(
-            y=order, x=(part["share"].fillna(0) * 100).tolist(), orientation="h", name=grade,
+            y=order, x=xs, orientation="h", name=grade,
             marker_color=GRADES[grade],
-            customdata=[[_count(p, small_cell), _count(g, small_cell)]
-                        for p, g in zip(part["persons"].fillna(0), part["graded"].fillna(0), strict=True)],
+            customdata=custom,
             hovertemplate="%{y} " + grade + "：%{x:.1f}%（%{customdata[0]} / %{customdata[1]} 人）<extra></extra>",
         )
     year = df.attrs.get("year", "")
@@ -49,8 +56,9 @@ def excellent_share(df: pd.DataFrame, *, top: int | None = None, title: str | No
                     small_cell: int | None = None) -> go.Figure:
     """Each unit's 优秀 share against the cap (dashed line), from
     :func:`qingmiao_lib.evaluation.excellent_share`; units over the cap in red. ``top`` keeps the
-    units with the highest shares."""
-    d = df.sort_values(["share", "graded"], ascending=[False, False])
+    units with the highest shares. Columns ``excellent_shown`` / ``graded_shown`` (a report's
+    protected counts) replace the hover counts; rows whose ``share`` is missing are left out."""
+    d = df[df["share"].notna()].sort_values(["share", "graded"], ascending=[False, False])
     if top:
         d = d.head(top)
     names = d["unit_name"].fillna("（无在职单位）").tolist()
@@ -59,8 +67,9 @@ def excellent_share(df: pd.DataFrame, *, top: int | None = None, title: str | No
     fig.add_bar(
         y=names, x=(d["share"] * 100).tolist(), orientation="h", showlegend=False,
         marker_color=[COLORS["warn"] if o else COLORS["accent"] for o in d["over_cap"]],
-        customdata=[[_count(e, small_cell), _count(g, small_cell)]
-                    for e, g in zip(d["excellent"], d["graded"], strict=True)],
+        customdata=[[e, g] for e, g in zip(d["excellent_shown"], d["graded_shown"], strict=True)]
+        if "excellent_shown" in d else [[_count(e, small_cell), _count(g, small_cell)]
+                                         for e, g in zip(d["excellent"], d["graded"], strict=True)],
         hovertemplate="%{y}：%{x:.1f}%（优秀 %{customdata[0]} / 定等次 %{customdata[1]} 人）<extra></extra>",
     )
     fig.add_vline(x=cap, line_dash="dash", line_color=COLORS["warn"],
@@ -74,8 +83,18 @@ def excellent_share(df: pd.DataFrame, *, top: int | None = None, title: str | No
     return layout(fig, title or f"{year}年度各单位优秀比例（{scope}{over}个单位超过上限）")
 
 
+def streak_matrix(df: pd.DataFrame, *, max_years: int = 6) -> pd.DataFrame:
+    """The histogram's counts: rows ``"1年"`` … ``"6年及以上"``, columns current and longest run."""
+    labels = [f"{y}年" for y in range(1, max_years)] + [f"{max_years}年及以上"]
+    out = {}
+    for col, name in (("current_run", "当前连续优秀"), ("longest_run", "历史最长连续优秀")):
+        runs = df.loc[df[col] > 0, col].clip(upper=max_years)
+        out[name] = runs.value_counts().reindex(range(1, max_years + 1), fill_value=0).to_numpy()
+    return pd.DataFrame(out, index=labels).astype("int64")
+
+
 def streak_histogram(df: pd.DataFrame, *, max_years: int = 6, title: str | None = None,
-                     small_cell: int | None = None) -> go.Figure:
+                     small_cell: int | None = None, protected=None) -> go.Figure:
     """Persons by length of their current and longest 优秀 run, from
     :func:`qingmiao_lib.evaluation.streaks`; runs of ``max_years`` or more share the last bar."""
     labels = [f"{y}年" for y in range(1, max_years)] + [f"{max_years}年及以上"]
@@ -83,8 +102,11 @@ def streak_histogram(df: pd.DataFrame, *, max_years: int = 6, title: str | None 
     for col, name, color in (("current_run", "当前连续优秀", SERIES[0]), ("longest_run", "历史最长连续优秀", SERIES[1])):
         runs = df.loc[df[col] > 0, col].clip(upper=max_years)
         counts = runs.value_counts().reindex(range(1, max_years + 1), fill_value=0)
-        fig.add_bar(x=labels, y=counts.tolist(), name=name, marker_color=color,
-                    customdata=[_count(v, small_cell) for v in counts],
+        ys, texts = counts.tolist(), [_count(v, small_cell) for v in counts]
+        if protected is not None:
+            ys, texts = protected.masked()[name].tolist(), protected.shown()[name].tolist()
+        fig.add_bar(x=labels, y=ys, name=name, marker_color=color,
+                    customdata=texts,
                     hovertemplate="%{x}：%{customdata} 人<extra>" + name + "</extra>")
     year = df.attrs.get("year", "")
     fig.update_layout(barmode="group", xaxis={"title": "连续优秀年数"}, yaxis={"title": "人数"},
@@ -93,7 +115,7 @@ def streak_histogram(df: pd.DataFrame, *, max_years: int = 6, title: str | None 
 
 
 def quarterly_trend(df: pd.DataFrame, *, title: str | None = None,
-                    small_cell: int | None = None) -> go.Figure:
+                    small_cell: int | None = None, protected=None) -> go.Figure:
     """Quarterly grades per quarter as stacked shares, from
     :func:`qingmiao_lib.evaluation.quarterly_distribution`."""
     d = df.assign(label=df["year"].astype(str) + "年Q" + df["quarter"].astype(str))
@@ -101,9 +123,15 @@ def quarterly_trend(df: pd.DataFrame, *, title: str | None = None,
     fig = go.Figure()
     for grade in QUARTERLY:
         part = d[d["grade"] == grade].set_index("label").reindex(labels)
-        fig.add_bar(x=labels, y=(part["share"].fillna(0) * 100).tolist(), name=grade,
+        ys = (part["share"].fillna(0) * 100).tolist()
+        texts = [_count(v, small_cell) for v in part["persons"].fillna(0)]
+        if protected is not None:   # rows labelled like the chart ("2023年Q1"), row totals
+            hide = [protected.is_hidden(k, grade) or protected.is_hidden(k, "合计") for k in labels]
+            ys = [None if h else y for h, y in zip(hide, ys, strict=True)]
+            texts = [protected.cell(k, grade) for k in labels]
+        fig.add_bar(x=labels, y=ys, name=grade,
                     marker_color=GRADES[grade],
-                    customdata=[_count(v, small_cell) for v in part["persons"].fillna(0)],
+                    customdata=texts,
                     hovertemplate="%{x} " + grade + "：%{y:.1f}%（%{customdata} 人）<extra></extra>")
     first, last = (labels[0], labels[-1]) if labels else ("", "")
     fig.update_layout(barmode="stack", yaxis={"title": "占当季参加考核人数（%）", "ticksuffix": "%",
@@ -138,17 +166,31 @@ def warnings_by_unit(df: pd.DataFrame, *, top: int = 15, by_kind: bool = True, m
     return layout(fig, title or f"苗头性问题预警（{as_of}，预警最多的{len(units)}个单位）")
 
 
-def young_excellent_trend(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def young_excellent_trend(df: pd.DataFrame, *, title: str | None = None, protected=None) -> go.Figure:
     """优秀 per year with the young among them and their share (the F5 basis), from
-    :func:`qingmiao_lib.evaluation.young_excellent_share`."""
+    :func:`qingmiao_lib.evaluation.young_excellent_share`. ``protected``: a report's protected
+    years (``"2023"``) × (young, older) table with row totals."""
     lim = df.attrs.get("young_limit", 40)
+    young, older = df["young_excellent"].astype(float), (df["excellent"] - df["young_excellent"]).astype(float)
+    share = df["young_share"] * 100
+    ty = to = [None] * len(df)
+    if protected is not None:
+        keys = [str(int(y)) for y in df["year"]]
+        m, sh = protected.masked(), protected.shown()
+        young, older = m.loc[keys].iloc[:, 0], m.loc[keys].iloc[:, 1]
+        ty, to = sh.loc[keys].iloc[:, 0].tolist(), sh.loc[keys].iloc[:, 1].tolist()
+        share = share.where([not (protected.is_hidden(k, m.columns[0]) or protected.is_hidden(k, "合计"))
+                             for k in keys])
     fig = go.Figure()
-    fig.add_bar(x=df["year"], y=df["young_excellent"], name=f"{lim}岁以下优秀", marker_color=SERIES[0])
-    fig.add_bar(x=df["year"], y=df["excellent"] - df["young_excellent"], name=f"{lim}岁及以上优秀",
-                marker_color=COLORS["muted"])
-    fig.add_scatter(x=df["year"], y=df["young_share"] * 100, name=f"{lim}岁以下占比", yaxis="y2",
+    fig.add_bar(x=df["year"], y=young.tolist(), name=f"{lim}岁以下优秀", marker_color=SERIES[0],
+                customdata=ty if protected is not None else None,
+                hovertemplate="%{x}年：%{customdata} 人<extra></extra>" if protected is not None else None)
+    fig.add_bar(x=df["year"], y=older.tolist(), name=f"{lim}岁及以上优秀", marker_color=COLORS["muted"],
+                customdata=to if protected is not None else None,
+                hovertemplate="%{x}年：%{customdata} 人<extra></extra>" if protected is not None else None)
+    fig.add_scatter(x=df["year"], y=share.tolist(), name=f"{lim}岁以下占比", yaxis="y2",
                     mode="lines+markers+text", line={"color": SERIES[2]},
-                    text=[f"{v:.0%}" for v in df["young_share"].fillna(0)], textposition="top center",
+                    text=["" if pd.isna(v) else f"{v / 100:.0%}" for v in share], textposition="top center",
                     hovertemplate="%{x}年：%{y:.1f}%<extra>" + f"{lim}岁以下占比" + "</extra>")
     year = df.attrs.get("year", "")
     fig.update_layout(barmode="stack", height=380,

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._base import COLORS, layout, nice_step
+from ._base import COLORS, grand_total, guard, layout, nice_step, resolve
 
 
-def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | None = None) -> go.Figure:
+def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | None = None,
+            protected=None) -> go.Figure:
     """Age × gender pyramid from :func:`qingmiao_lib.structure.age_pyramid`.
 
     Men extend to the left, women to the right; hover shows the count, or ``"<5"`` for a count
-    below ``small_cell`` when one is given (reports pass the rules' threshold).
+    below ``small_cell`` when one is given; a report passes ``protected`` (the protected
+    band × gender table): hidden cells are not drawn and hover "<5" / "×".
     """
     bands = (
         df[["band_start", "band"]].drop_duplicates().sort_values("band_start")["band"].tolist()
@@ -21,19 +23,20 @@ def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | Non
         df.pivot_table(index="band", columns="gender", values="persons", aggfunc="sum", fill_value=0)
         .reindex(index=bands, columns=["男", "女"], fill_value=0)
     )
-    top = int(wide.to_numpy().max()) if len(wide) else 0
+    protected = resolve(wide, small_cell, protected)
+    plot, texts = guard(wide, None, protected)
+    top = int(plot.fillna(0).to_numpy().max()) if len(wide) else 0
     step = nice_step(top)
     ticks = list(range(-step * (top // step + 1), step * (top // step + 1) + 1, step))
     fig = go.Figure()
     for gender, sign in (("男", -1), ("女", 1)):
-        values = wide[gender].astype(int)
-        shown = [f"<{small_cell}" if small_cell and 0 < v < small_cell else f"{v:,}" for v in values]
+        values, shown = plot[gender], texts[gender].tolist()
         fig.add_bar(
-            y=bands, x=sign * values, orientation="h", name=gender,
+            y=bands, x=(sign * values).tolist(), orientation="h", name=gender,
             marker_color=COLORS[gender], customdata=shown,
             hovertemplate="%{y} " + gender + "：%{customdata} 人<extra></extra>",
         )
-    total = int(wide.to_numpy().sum())
+    total = grand_total(wide, protected)
     as_of = df.attrs.get("as_of", "")
     fig.update_layout(
         barmode="relative", bargap=0.08,
@@ -41,7 +44,7 @@ def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | Non
         yaxis={"title": "年龄", "categoryorder": "array", "categoryarray": bands},
         height=max(360, 26 * len(bands) + 140),
     )
-    return layout(fig, title or f"年轻公务员年龄性别结构（截至 {as_of}，共 {total} 人）")
+    return layout(fig, title or f"年轻公务员年龄性别结构（截至 {as_of}" + (f"，共 {total} 人）" if total else "）"))
 
 
 def headline_bars(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:

@@ -28,11 +28,13 @@ def _shown(v, small_cell: int | None) -> str:
 
 
 def eligibility_bars(df: pd.DataFrame, *, by: str = "next_rank", quota: pd.DataFrame | None = None,
-                     title: str | None = None, small_cell: int | None = None) -> go.Figure:
+                     title: str | None = None, small_cell: int | None = None, protected=None) -> go.Figure:
     """Eligibility outcomes stacked per next rank (``by="next_rank"``) or per unit
     (``by="unit_name"``), from :func:`qingmiao_lib.pipeline.eligibility_counts`. Per rank, the
     jurisdiction's quota vacancies (:func:`qingmiao_lib.pipeline.quota_usage`, when given) are
-    marked: more eligible persons than vacancies means a choice has to be made."""
+    marked: more eligible persons than vacancies means a choice has to be made. ``protected``:
+    a report's protected next-rank × outcome table (``by="next_rank"``): hidden cells are not
+    drawn and hover "<5" / "×"."""
     if by not in ("next_rank", "unit_name"):
         raise ValueError(f"by must be 'next_rank' or 'unit_name', got {by!r}")
     order = ["next_step"] if by == "next_rank" else ["unit_id"]
@@ -42,9 +44,13 @@ def eligibility_bars(df: pd.DataFrame, *, by: str = "next_rank", quota: pd.DataF
         wide = wide.assign(_n=wide[cols].sum(axis=1)).sort_values("_n", ascending=False)
     fig = go.Figure()
     for col, name, colour in OUTCOMES:
+        xs, texts = wide[col].tolist(), [_shown(v, small_cell) for v in wide[col]]
+        if protected is not None and by == "next_rank":
+            xs = protected.masked().loc[list(wide[by]), col].tolist()
+            texts = protected.shown().loc[list(wide[by]), col].tolist()
         fig.add_bar(
-            y=wide[by], x=wide[col], orientation="h", name=name, marker_color=colour,
-            customdata=[_shown(v, small_cell) for v in wide[col]],
+            y=wide[by], x=xs, orientation="h", name=name, marker_color=colour,
+            customdata=texts,
             hovertemplate="%{y} " + name + "：%{customdata} 人<extra></extra>",
         )
     if quota is not None and by == "next_rank" and len(quota):
@@ -81,10 +87,12 @@ def quota_bars(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     return layout(fig, title or f"职数使用情况（{year}年职数，{df.attrs.get('as_of', '')} 在职人数）")
 
 
-def promotions_per_year(df: pd.DataFrame, *, kind: str | None = None, title: str | None = None) -> go.Figure:
+def promotions_per_year(df: pd.DataFrame, *, kind: str | None = None, title: str | None = None,
+                        protected=None) -> go.Figure:
     """Promotions per year from :func:`qingmiao_lib.pipeline.promotion_events`: with ``kind``
     (leadership / rank / step_down) one stacked bar per year by group, else one line per kind
-    (persons summed over the groups)."""
+    (persons summed over the groups). ``protected`` (lines only): a report's protected years
+    (``"2023"``) × kind-label table: hidden points are gaps, hover "<5" / "×"."""
     fig = go.Figure()
     if kind is not None:
         sub = df[df["kind"] == kind]
@@ -96,9 +104,14 @@ def promotions_per_year(df: pd.DataFrame, *, kind: str | None = None, title: str
     else:
         tot = df.groupby(["kind_label", "year"], sort=False)["persons"].sum().reset_index()
         for name, g in tot.groupby("kind_label", sort=False):
-            fig.add_scatter(x=g["year"], y=g["persons"], name=name, mode="lines+markers",
+            ys, texts = g["persons"].tolist(), [f"{v:,}" for v in g["persons"]]
+            if protected is not None:
+                keys = [str(int(y)) for y in g["year"]]
+                ys = protected.masked().loc[keys, name].tolist()
+                texts = protected.shown().loc[keys, name].tolist()
+            fig.add_scatter(x=g["year"], y=ys, name=name, mode="lines+markers", customdata=texts,
                             line={"color": KIND_COLORS.get(name, COLORS["muted"]), "width": 2.5},
-                            hovertemplate="%{x}年 " + name + "：%{y} 人<extra></extra>")
+                            hovertemplate="%{x}年 " + name + "：%{customdata} 人<extra></extra>")
         label = "提拔与晋升"
     first, last = df.attrs.get("first_year", ""), df.attrs.get("last_year", "")
     fig.update_layout(xaxis={"title": "年度", "tickformat": "d", "dtick": 1},
@@ -129,14 +142,24 @@ def km_curves(df: pd.DataFrame, *, title: str | None = None, min_at_risk: int = 
     return layout(fig, title or f"录用后首次职级晋升（Kaplan–Meier 估计，截至 {df.attrs.get('as_of', '')}）")
 
 
-def funnel_chart(df: pd.DataFrame, *, title: str | None = None, small_cell: int | None = None) -> go.Figure:
-    """The funnel of :func:`qingmiao_lib.pipeline.funnel`, summed over the cohorts in the frame."""
+def funnel_chart(df: pd.DataFrame, *, title: str | None = None, small_cell: int | None = None,
+                 protected=None) -> go.Figure:
+    """The funnel of :func:`qingmiao_lib.pipeline.funnel`, summed over the cohorts in the frame.
+    ``protected``: a report's protected cohorts × steps table with its 合计 row (columns = step
+    numbers): hidden steps are not drawn and show "<5" / "×"."""
     steps = df.groupby(["step_no", "step"])["persons"].sum().reset_index().sort_values("step_no")
     first = int(steps["persons"].iloc[0]) if len(steps) else 0
     text = [f"{_shown(v, small_cell)}（{v / first:.0%}）" if first else _shown(v, small_cell)
             for v in steps["persons"]]
+    xs = steps["persons"].tolist()
+    if protected is not None:
+        nos = list(steps["step_no"])
+        xs = protected.masked().loc["合计", nos].tolist()
+        shown = protected.shown().loc["合计", nos].tolist()
+        pct = protected.share(("合计", nos[0]), digits=0).loc["合计", nos].tolist() if nos else []
+        text = [s if p == "—" else f"{s}（{p}）" for s, p in zip(shown, pct, strict=True)]
     fig = go.Figure(go.Funnel(
-        y=steps["step"], x=steps["persons"], text=text, textinfo="text",
+        y=steps["step"], x=xs, text=text, textinfo="text",
         marker={"color": [SERIES[i % len(SERIES)] for i in range(len(steps))]},
         connector={"line": {"color": COLORS["muted"], "width": 1}},
         hovertemplate="%{y}：%{text}<extra></extra>",

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ._base import COLORS, SERIES, layout
+from ._base import COLORS, SERIES, grand_total, guard, layout, resolve
 
 #: Chinese names of the dimension columns, for axis titles and legends.
 DIM_LABELS = {
@@ -33,16 +33,30 @@ def _shown(v: int, small_cell: int | None) -> str:
     return f"<{small_cell}" if small_cell and 0 < v < small_cell else f"{int(v):,}"
 
 
+def matrix(df: pd.DataFrame, rows: str, cols: str | None) -> pd.DataFrame:
+    """The interior count matrix (``rows`` × ``cols`` labels, frame order) a chart draws."""
+    df = df.assign(_x=_labels(df[rows], rows), _c=_labels(df[cols], cols) if cols else "人数")
+    order_r, order_c = list(dict.fromkeys(df["_x"])), list(dict.fromkeys(df["_c"]))
+    wide = df.pivot_table(index="_x", columns="_c", values="persons", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(index=order_r, columns=order_c, fill_value=0).astype("int64")
+    wide.index.name = wide.columns.name = None
+    return wide
+
+
 def stacked_bars(df: pd.DataFrame, x: str, color: str | None = None, *, title: str | None = None,
-                 small_cell: int | None = None) -> go.Figure:
+                 small_cell: int | None = None, protected=None) -> go.Figure:
     """Persons by ``x`` (bars in the frame's order), stacked by ``color``, from
-    :func:`qingmiao_lib.structure.headcount` (columns are the output column names)."""
-    df = df.assign(_x=_labels(df[x], x), _c=_labels(df[color], color) if color else "人数")
-    order = list(dict.fromkeys(df["_x"]))
+    :func:`qingmiao_lib.structure.headcount` (columns are the output column names).
+    ``protected`` (a report's protected :func:`matrix`) or ``small_cell``: hidden cells are not
+    drawn and hover "<5" / "×"; the title states the total only when it is shown."""
+    wide = matrix(df, x, color)
+    order = list(wide.index)
+    protected = resolve(wide, small_cell, protected)
+    values, texts = guard(wide, None, protected)
     fig = go.Figure()
-    for i, (name, g) in enumerate(df.groupby("_c", sort=False)):
-        fig.add_bar(x=g["_x"], y=g["persons"], name=name, marker_color=_colour(name, i),
-                    customdata=[_shown(v, small_cell) for v in g["persons"]],
+    for i, name in enumerate(wide.columns):
+        fig.add_bar(x=order, y=values[name].tolist(), name=name, marker_color=_colour(name, i),
+                    customdata=texts[name].tolist(),
                     hovertemplate="%{x} · " + name + "：%{customdata} 人<extra></extra>")
     fig.update_layout(barmode="stack", showlegend=bool(color), bargap=0.25,
                       xaxis={"title": DIM_LABELS.get(x, x), "categoryorder": "array",
@@ -52,18 +66,22 @@ def stacked_bars(df: pd.DataFrame, x: str, color: str | None = None, *, title: s
         fig.update_layout(xaxis_tickangle=-45, margin={"b": 120})
     as_of = df.attrs.get("as_of", "")
     what = DIM_LABELS.get(x, x) + (f"、{DIM_LABELS.get(color, color)}" if color else "")
-    return layout(fig, title or f"在职公务员按{what}分布（截至 {as_of}，共 {int(df['persons'].sum()):,} 人）")
+    total = grand_total(wide, protected)
+    return layout(fig, title or f"在职公务员按{what}分布（截至 {as_of}" + (f"，共 {total} 人）" if total else "）"))
 
 
 def over_time(df: pd.DataFrame, color: str | None = None, *, title: str | None = None,
-              small_cell: int | None = None) -> go.Figure:
+              small_cell: int | None = None, protected=None) -> go.Figure:
     """Persons on 31 December of each year, stacked by ``color``, from
-    :func:`qingmiao_lib.structure.over_time`."""
-    df = df.assign(_c=_labels(df[color], color) if color else "人数")
+    :func:`qingmiao_lib.structure.over_time`; ``protected``: the years × groups :func:`matrix`
+    with row totals (``totals="row"``) as a report shows it."""
+    wide = matrix(df, "year", color)
+    protected = resolve(wide, small_cell, protected, totals="row")
+    values, texts = guard(wide, None, protected)
     fig = go.Figure()
-    for i, (name, g) in enumerate(df.groupby("_c", sort=False)):
-        fig.add_bar(x=g["year"], y=g["persons"], name=name, marker_color=_colour(name, i),
-                    customdata=[_shown(v, small_cell) for v in g["persons"]],
+    for i, name in enumerate(wide.columns):
+        fig.add_bar(x=[int(y) for y in wide.index], y=values[name].tolist(), name=name,
+                    marker_color=_colour(name, i), customdata=texts[name].tolist(),
                     hovertemplate="%{x}年末 · " + name + "：%{customdata} 人<extra></extra>")
     fig.update_layout(barmode="stack", showlegend=bool(color), height=420,
                       xaxis={"title": "年度（12月31日）", "tickformat": "d", "dtick": 1},
@@ -74,24 +92,34 @@ def over_time(df: pd.DataFrame, color: str | None = None, *, title: str | None =
 
 
 def pool_flows(dynamics: pd.DataFrame, *, title: str | None = None,
-               small_cell: int | None = None) -> go.Figure:
+               small_cell: int | None = None, protected=None) -> go.Figure:
     """Each pool's entries (up), exits (down) and year-end size (line), from
-    :func:`qingmiao_lib.structure.pool_dynamics`: one panel per pool."""
+    :func:`qingmiao_lib.structure.pool_dynamics`: one panel per pool. ``protected``: a
+    protected table indexed ``"pool|year"`` with columns ``entries``, ``exits``, ``size`` (a
+    report's): hidden values are not drawn and hover "<5" / "×"."""
     pools = list(dict.fromkeys(dynamics["pool"]))
     fig = make_subplots(rows=1, cols=max(1, len(pools)), subplot_titles=pools,
                         horizontal_spacing=0.08, shared_yaxes=True)
     for c, pool in enumerate(pools, start=1):
         g = dynamics[dynamics["pool"] == pool]
         first = c == 1
+        keys = [f"{pool}|{y}" for y in g["year"]]
+
+        def series(col, g=g, keys=keys):
+            if protected is None:
+                return g[col].astype(float).tolist(), [_shown(v, small_cell) for v in g[col]]
+            return (protected.masked().loc[keys, col].tolist(), protected.shown().loc[keys, col].tolist())
+
         for col, sign, colour, name in (("entries", 1, COLORS["accent"], "入库"),
                                         ("exits", -1, COLORS["warn"], "出库")):
-            fig.add_bar(x=g["year"], y=sign * g[col], name=name, marker_color=colour,
-                        legendgroup=name, showlegend=first, row=1, col=c,
-                        customdata=[_shown(v, small_cell) for v in g[col]],
+            ys, texts = series(col)
+            fig.add_bar(x=g["year"], y=[sign * v for v in ys], name=name, marker_color=colour,
+                        legendgroup=name, showlegend=first, row=1, col=c, customdata=texts,
                         hovertemplate="%{x}年 " + name + "：%{customdata} 人<extra></extra>")
-        fig.add_scatter(x=g["year"], y=g["size"], name="年末在库人数", mode="lines+markers",
+        ys, texts = series("size")
+        fig.add_scatter(x=g["year"], y=ys, name="年末在库人数", mode="lines+markers",
                         line={"color": COLORS["男"]}, legendgroup="size", showlegend=first,
-                        customdata=[_shown(v, small_cell) for v in g["size"]],
+                        customdata=texts,
                         hovertemplate="%{x}年末在库：%{customdata} 人<extra></extra>",
                         row=1, col=c)
         fig.update_yaxes(title_text="人数（出库为负）" if first else None, row=1, col=c,
@@ -115,12 +143,18 @@ HEAT_COLUMNS = (
 
 
 def unit_heat_table(df: pd.DataFrame, *, title: str | None = None,
-                    small_cell: int | None = None) -> go.Figure:
+                    small_cell: int | None = None, persons_shown=None) -> go.Figure:
     """The unit comparison table of :func:`qingmiao_lib.structure.unit_comparison` as a heat
     table: each column coloured by its rank among the units (the total row last, uncoloured).
-    Units smaller than ``small_cell`` show only "<n" and no averages."""
+    Units smaller than ``small_cell`` show only "<n" and no averages. ``persons_shown`` (a
+    report's protected headcounts, one string per row): a row shown "<5" or "×" shows no
+    averages or shares either."""
     rows = df.reset_index(drop=True)
-    small = rows["persons"].lt(small_cell or 0) & ~rows["is_total"]
+    if persons_shown is not None:
+        persons_shown = list(persons_shown)
+        small = pd.Series([p.startswith("<") or p == "×" for p in persons_shown])
+    else:
+        small = rows["persons"].lt(small_cell or 0) & ~rows["is_total"]
     z, text = [], []
     for i, r in rows.iterrows():
         zr, tr = [], []
@@ -128,9 +162,13 @@ def unit_heat_table(df: pd.DataFrame, *, title: str | None = None,
             v = r[col]
             hide = bool(small[i]) and col != "persons"
             units = rows.loc[~rows["is_total"] & ~small, col]
-            zr.append(None if hide or r["is_total"] or pd.isna(v) else float((units < v).mean()))
-            tr.append("—" if hide or pd.isna(v) else
-                      (_shown(v, small_cell) if col == "persons" else fmt.format(v)))
+            zr.append(None if hide or small[i] or r["is_total"] or pd.isna(v)
+                      else float((units < v).mean()))
+            if col == "persons" and persons_shown is not None:
+                tr.append(persons_shown[i])
+            else:
+                tr.append("—" if hide or pd.isna(v) else
+                          (_shown(v, small_cell) if col == "persons" else fmt.format(v)))
         z.append(zr)
         text.append(tr)
     names = [("<b>" + n + "</b>") if t else str(n) for n, t in zip(rows["unit_name"], rows["is_total"], strict=True)]

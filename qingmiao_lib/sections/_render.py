@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import duckdb
@@ -23,7 +23,13 @@ class Context:
     year: int
     as_of: dt.date
     threshold: int          # small-cell threshold: counts below it are shown as "<threshold"
-    unmasked: bool = False  # names may be shown (reports hold aggregates only, so unused yet)
+    unmasked: bool = False  # names shown in full (``--unmasked``); masked 张*明 otherwise
+    #: the slice of a unit report (``report --by-unit``): unit ids, or None for the jurisdiction
+    units: tuple[str, ...] | None = None
+    #: the suppression log: every protected table appends its :class:`disclosure.LogEntry`
+    log: list = field(default_factory=list)
+    #: jurisdiction-wide results a batch of unit reports computes once (keyed by the section)
+    cache: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """The report section 选拔使用 (use of the pipeline): rank-promotion eligibility and quotas on the
-report date, promotions per year, time from entry to the first promotion and the funnel.
-Counts and curves only: no named lists, no names; counts below the threshold are suppressed."""
+report date, promotions per year, time from entry to the first promotion and the funnel. Every
+count table protected (:mod:`qingmiao_lib.disclosure`: "<5", complementary "×"), every chart drawn
+from the protection; one action list — persons eligible for rank promotion — names masked unless
+``--unmasked``."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from .. import charts, figures, pipeline
-from ..privacy import show_count
+from ..disclosure import TOTAL, Protected, protect, protect_linear
+from ..privacy import mask_name
 from ._render import Context, Section, figure_html, render
 
 #: Years of promotions shown, ending with the report year.
@@ -17,87 +20,154 @@ WITHIN_MONTHS = 6
 #: KM curves: the cohorts shown (every few years) and the milestones tabulated (years).
 KM_EVERY = 2
 KM_MILESTONES = (3, 5, 8)
+#: The eligible list shows at most this many persons; the rest are counted ("另有 N 人").
+LIST_CAP = 50
+
+_OUTCOMES = ("eligible", "quota_blocked", "not_qualified")
+_CONDITIONS = ("short_tenure", "grade_failed", "blocked", "due_within")
+_GROUPS = ("40岁以下", "40岁及以上")
 
 
 def build(ctx: Context) -> Section | None:
-    """The section, or None when the database holds no one."""
+    """The section, or None when the database holds no one. A unit report (``ctx.units``) has
+    the units' eligibility and list; quotas are the jurisdiction's; promotions per year, the
+    KM curves and the funnel are jurisdiction-wide analyses and left out."""
     span = figures.data_years(ctx.con)
     if span is None:
         return None
-    t = ctx.threshold
-    counts = pipeline.eligibility_counts(ctx.con, as_of=ctx.as_of, within_months=WITHIN_MONTHS)
+    t, log = ctx.threshold, ctx.log
+    u = {"units": list(ctx.units)} if ctx.units is not None else {}
+    counts = pipeline.eligibility_counts(ctx.con, as_of=ctx.as_of, within_months=WITHIN_MONTHS, **u)
     quota = pipeline.quota_usage(ctx.con, as_of=ctx.as_of)
-    first = max(span[0], ctx.year - HISTORY_YEARS + 1)
-    events = pipeline.promotion_events(ctx.con, first_year=first, last_year=ctx.year, by="age_group")
-    cohorts = list(range(span[0], ctx.year))[::-1][::KM_EVERY][::-1]
-    km = pipeline.time_to_promotion(ctx.con, as_of=ctx.as_of, cohorts=cohorts)
-    funnel = pipeline.funnel(ctx.con, as_of=ctx.as_of, cohorts=list(range(span[0], ctx.year - 2)))
+    people = pipeline.eligibility(ctx.con, as_of=ctx.as_of, **u)
+    p_out, p_cond = _protect_eligibility(counts, t, log)
+    p_quota = protect(pd.DataFrame({"holders": quota["holders"].astype("int64").to_numpy()},
+                                   index=[f"q{i}" for i in range(len(quota))]), t, totals=False,
+                      name="职数现有人数", log=log)
+    quota_rows = [{"unit": r.unit_name, "rank": r.rank, "max": f"{r.max_count:,}",
+                   "holders": p_quota.cell(f"q{i}", "holders"),
+                   "headroom": "—" if p_quota.is_hidden(f"q{i}", "holders") else f"{r.headroom:,}"}
+                  for i, r in enumerate(quota.itertuples())]
+    shown_quota = quota[[not p_quota.is_hidden(f"q{i}", "holders") for i in range(len(quota))]]
+    history = None
+    if ctx.units is None:
+        first = max(span[0], ctx.year - HISTORY_YEARS + 1)
+        events = pipeline.promotion_events(ctx.con, first_year=first, last_year=ctx.year, by="age_group")
+        cohorts = list(range(span[0], ctx.year))[::-1][::KM_EVERY][::-1]
+        km = pipeline.time_to_promotion(ctx.con, as_of=ctx.as_of, cohorts=cohorts)
+        funnel = pipeline.funnel(ctx.con, as_of=ctx.as_of, cohorts=list(range(span[0], ctx.year - 2)))
+        p_events = _protect_events(events, t, log)
+        p_km = _protect_km(km, t, log)
+        p_funnel = _protect_funnel(funnel, t, log)
+        km_shown = km[[not p_km.is_hidden(str(int(c)), "persons") for c in km["cohort"]]]
+        km_shown.attrs = dict(km.attrs)
+        history = {
+            "events_chart": figure_html(charts.pipeline.promotions_per_year(events, protected=p_events)),
+            "events_header": p_events.header,
+            "events": [{"year": k, "cells": list(r)} for k, r in zip(p_events.values.index,
+                                                                     p_events.shown().to_numpy(), strict=True)],
+            "km_chart": figure_html(charts.pipeline.km_curves(km_shown, min_at_risk=t)),
+            "km": _km_rows(km, p_km, t),
+            "funnel_chart": figure_html(charts.pipeline.funnel_chart(funnel, small_cell=t, protected=p_funnel)),
+            "funnel": p_funnel.rows(),
+        }
+    eligible = people[people["eligible"]].sort_values(["unit_name", "next_rank"], kind="stable")
     html = render(
         "pipeline.html.j2",
         as_of=ctx.as_of.isoformat(), year=ctx.year, threshold=t, within=WITHIN_MONTHS,
-        summary=_summary(counts, t),
-        eligibility_chart=figure_html(charts.pipeline.eligibility_bars(counts, quota=quota, small_cell=t)),
-        eligibility=_eligibility_rows(counts, quota, t),
-        quota_chart=figure_html(charts.pipeline.quota_bars(quota)) if len(quota) else None,
-        quota=[{"unit": r.unit_name, "rank": r.rank, "max": f"{r.max_count:,}",
-                "holders": f"{r.holders:,}", "headroom": f"{r.headroom:,}"} for r in quota.itertuples()],
-        events_chart=figure_html(charts.pipeline.promotions_per_year(events)),
-        events=_event_rows(events, t),
-        km_chart=figure_html(charts.pipeline.km_curves(km, min_at_risk=t)),
-        km=_km_rows(km, t), milestones=KM_MILESTONES,
-        funnel_chart=figure_html(charts.pipeline.funnel_chart(funnel, small_cell=t)),
+        unit_report=ctx.units is not None,
+        summary={**{c: p_out.cell(TOTAL, c) for c in _OUTCOMES}, "persons": p_out.cell(TOTAL, TOTAL),
+                 "due_within": p_cond.cell(TOTAL, "due_within")},
+        eligibility_chart=figure_html(charts.pipeline.eligibility_bars(counts, quota=quota, small_cell=t,
+                                                                       protected=p_out)),
+        eligibility=_eligibility_rows(p_out, p_cond, quota),
+        quota_chart=figure_html(charts.pipeline.quota_bars(shown_quota)) if len(shown_quota) else None,
+        quota=quota_rows,
+        history=history, milestones=KM_MILESTONES,
         funnel_steps=list(pipeline.FUNNEL_STEPS.values()),
-        funnel=_funnel_rows(funnel, t),
+        eligible_list=[{"name": r.name if ctx.unmasked else mask_name(r.name), "unit": r.unit_name or "",
+                        "rank": r.current_rank, "next": r.next_rank,
+                        "tenure": f"{int(r.tenure_months) // 12}年{int(r.tenure_months) % 12}个月",
+                        "excellent": int(r.excellent_years)}
+                       for r in eligible.head(LIST_CAP).itertuples()],
+        eligible_count=len(eligible), eligible_more=max(0, len(eligible) - LIST_CAP),
+        unmasked=ctx.unmasked,
     )
     return Section(id="pipeline", title="选拔使用", html=html)
 
 
-def _summary(counts: pd.DataFrame, t: int) -> dict:
-    total = counts[["persons", "eligible", "quota_blocked", "not_qualified", "due_within"]].sum()
-    return {k: show_count(v, t) for k, v in total.items()}
+def _protect_eligibility(counts: pd.DataFrame, t: int, log: list) -> tuple[Protected, Protected]:
+    """Next ranks × the three outcomes with totals (row total = 有晋升空间的人数), and the failed
+    conditions per rank with their 合计 row (a person may fail several: no row total)."""
+    by_rank = (counts.groupby(["next_step", "next_rank"])[[*_OUTCOMES, *_CONDITIONS]].sum()
+               .reset_index().sort_values("next_step"))
+    idx = by_rank["next_rank"].astype(str).tolist()
+    out = pd.DataFrame({c: by_rank[c].astype("int64").to_numpy() for c in _OUTCOMES}, index=idx)
+    cond = pd.DataFrame({c: by_rank[c].astype("int64").to_numpy() for c in _CONDITIONS}, index=idx)
+    return (protect(out, t, name="职级晋升资格（按拟晋升职级）", log=log),
+            protect(cond, t, totals="column", name="未满足的资格条件（按拟晋升职级）", log=log))
 
 
-def _eligibility_rows(counts: pd.DataFrame, quota: pd.DataFrame, t: int) -> list[dict]:
-    cols = ["persons", "eligible", "quota_blocked", "not_qualified", "short_tenure", "grade_failed",
-            "blocked", "due_within"]
-    by_rank = counts.groupby(["next_step", "next_rank"])[cols].sum().reset_index().sort_values("next_step")
+def _eligibility_rows(p: Protected, cond: Protected, quota: pd.DataFrame) -> list[dict]:
     room = quota[quota["unit_id"].isna()].set_index("rank")["headroom"] if len(quota) else pd.Series()
-    rows = [{"rank": r["next_rank"], **{c: show_count(r[c], t) for c in cols},
-             "room": f"{int(room[r['next_rank']]):,}" if r["next_rank"] in room.index else "不限"}
-            for _, r in by_rank.iterrows()]
-    total = by_rank[cols].sum()
-    rows.append({"rank": "合计", **{c: show_count(total[c], t) for c in cols}, "room": ""})
-    return rows
+    return [{"rank": k, "persons": p.cell(k, TOTAL), **{c: p.cell(k, c) for c in _OUTCOMES},
+             **{c: cond.cell(k, c) for c in _CONDITIONS},
+             "room": "" if k == TOTAL else (f"{int(room[k]):,}" if k in room.index else "不限")}
+            for k in p.values.index]
 
 
-def _event_rows(events: pd.DataFrame, t: int) -> list[dict]:
-    wide = events.pivot_table(index="year", columns=["kind", "grp"], values="persons",
-                              aggfunc="sum", fill_value=0)
-    keys = [("leadership", "40岁以下"), ("leadership", "40岁及以上"), ("rank", "40岁以下"),
-            ("rank", "40岁及以上"), ("step_down", "40岁及以上")]
-    wide = wide.reindex(columns=pd.MultiIndex.from_tuples(keys), fill_value=0)
-    return [{"year": int(y), "cells": [show_count(v, t) for v in row]} for y, row in wide.iterrows()]
+def _protect_events(events: pd.DataFrame, t: int, log: list) -> Protected:
+    """Years × (kind · age group, kind total): each kind's total = its two groups."""
+    years = list(range(events.attrs["first_year"], events.attrs["last_year"] + 1))
+    labels = list(dict.fromkeys(events["kind_label"]))
+    cols, relations, data = [], [], {}
+    for label in labels:
+        part = events[events["kind_label"] == label]
+        groups = [g for g in _GROUPS if (part["grp"] == g).any()]
+        for g in groups:
+            got = part[part["grp"] == g].set_index("year")["persons"]
+            data[f"{label}·{g}"] = [int(got.get(y, 0)) for y in years]
+        data[label] = [sum(data[f"{label}·{g}"][i] for g in groups) for i in range(len(years))]
+        cols += [f"{label}·{g}" for g in groups] + [label]
+    keys = [str(y) for y in years]
+    table = pd.DataFrame({c: data[c] for c in cols}, index=keys)
+    for label in labels:
+        parts = [c for c in cols if c.startswith(f"{label}·")]
+        if len(parts) > 1:
+            relations += [((k, label), [(k, c) for c in parts]) for k in keys]
+    return protect_linear(table, t, relations=relations, totals=[(k, lb) for k in keys for lb in labels],
+                          name="提拔与晋升人数（按年度）", log=log)
 
 
-def _km_rows(km: pd.DataFrame, t: int) -> list[dict]:
+def _protect_km(km: pd.DataFrame, t: int, log: list) -> Protected:
+    first = km.groupby("cohort", sort=True)["at_risk"].first()
+    return protect(pd.DataFrame({"persons": first.astype("int64").to_numpy()},
+                                index=[str(int(c)) for c in first.index]), t, totals=False,
+                   name="各录用年份人数（首次晋升分析）", log=log)
+
+
+def _km_rows(km: pd.DataFrame, p: Protected, t: int) -> list[dict]:
     rows = []
     medians = km.attrs.get("median_months", {})
     for cohort, g in km.groupby("cohort"):
+        hidden = p.is_hidden(str(int(cohort)), "persons")
         cells = []
         for years in KM_MILESTONES:
             seen = g[g["months"] <= 12 * years]
             # a milestone is shown only while enough persons are still observed there
             at = g[g["months"] >= 12 * years]["at_risk"]
             enough = len(at) and at.iloc[0] >= t or (len(seen) and seen["months"].max() == 12 * years)
-            cells.append(f"{1 - seen['survival'].iloc[-1]:.0%}" if len(seen) and enough else "—")
+            cells.append(f"{1 - seen['survival'].iloc[-1]:.0%}" if len(seen) and enough and not hidden else "—")
         median = medians.get(cohort)
-        rows.append({"cohort": int(cohort), "persons": show_count(g["at_risk"].iloc[0], t),
-                     "cells": cells,
-                     "median": "未过半" if median is None else f"{median / 12:.1f}年"})
+        rows.append({"cohort": int(cohort), "persons": p.cell(str(int(cohort)), "persons"), "cells": cells,
+                     "median": "—" if hidden else ("未过半" if median is None else f"{median / 12:.1f}年")})
     return rows
 
 
-def _funnel_rows(funnel: pd.DataFrame, t: int) -> list[dict]:
-    wide = funnel.pivot_table(index="cohort", columns="step_no", values="persons", aggfunc="sum")
-    wide.loc["合计"] = wide.sum()
-    return [{"cohort": c, "cells": [show_count(v, t) for v in row]} for c, row in wide.iterrows()]
+def _protect_funnel(funnel: pd.DataFrame, t: int, log: list) -> Protected:
+    """Cohorts × steps (nested, not additive across steps) with the 合计 row."""
+    wide = funnel.pivot_table(index="cohort", columns="step_no", values="persons", aggfunc="sum",
+                              fill_value=0).astype("int64")
+    wide.index = [str(int(c)) for c in wide.index]
+    wide.index.name = wide.columns.name = None
+    return protect(wide, t, totals="column", name="成长漏斗（按录用年份）", log=log)

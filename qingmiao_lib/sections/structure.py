@@ -1,51 +1,73 @@
 """The report section 队伍结构 (cohort structure): the pyramid of the young, the young by unit
 kind and education, ten years of structure, the pools' flows, the unit comparison table and the
-bench-strength gap list — each chart with its numbers one click away. Aggregates only."""
+bench-strength gap list — each chart with its numbers one click away. Aggregates only; every
+count table protected (:mod:`qingmiao_lib.disclosure`) and every chart drawn from the protection."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from .. import charts, structure
-from ..privacy import show_count
+from ..charts.structure import matrix
+from ..disclosure import TOTAL, Protected, protect, protect_linear
 from ._render import Context, Section, figure_html, render
 
 
 def build(ctx: Context) -> Section | None:
-    """The section for the report's year (all counts on ``ctx.as_of``)."""
-    con, day, t = ctx.con, ctx.as_of, ctx.threshold
-    pyr = structure.age_pyramid(con, as_of=day, band_years=5, young_only=True)
+    """The section for the report's year (all counts on ``ctx.as_of``), of ``ctx.units`` when
+    given (the pools' flows are the jurisdiction's and left out of a unit report)."""
+    con, day, t, log = ctx.con, ctx.as_of, ctx.threshold, ctx.log
+    f = {} if ctx.units is None else {"units": list(ctx.units)}
+    pyr = structure.age_pyramid(con, as_of=day, band_years=5, young_only=True, **f)
     young_limit = int(con.execute("select rule_num('general.young_age_limit')").fetchall()[0][0])
-    by_kind = structure.headcount(con, as_of=day, by=["unit_kind", "education"], young=True)
+    by_kind = structure.headcount(con, as_of=day, by=["unit_kind", "education"], young=True, **f)
     first = max(ctx.year - 9, _first_year(con, ctx.year))
-    history = structure.over_time(con, first_year=first, last_year=ctx.year, by="generation")
-    pool_first = _first_pool_year(con, first, ctx.year)
-    pools = structure.pool_dynamics(con, first_year=pool_first, last_year=ctx.year)
-    exits = structure.pool_exits(con, first_year=pool_first, last_year=ctx.year)
-    units = structure.unit_comparison(con, as_of=day)
-    towns = structure.unit_comparison(con, as_of=day, unit_kind="乡镇街道")
-    gaps = structure.bench_gaps(con, as_of=day)
+    history = structure.over_time(con, first_year=first, last_year=ctx.year, by="generation", **f)
+    units = structure.unit_comparison(con, as_of=day, **f)
+    towns = structure.unit_comparison(con, as_of=day, unit_kind="乡镇街道", **f)
+    gaps = structure.bench_gaps(con, as_of=day, **f)
+
+    p_pyr = protect(_pyramid_matrix(pyr), t, name="年轻公务员年龄性别结构", log=log)
+    p_kind = protect(matrix(by_kind, "unit_kind", "education"), t, name="年轻公务员按单位类别、学历", log=log)
+    p_hist = protect(matrix(history, "year", "generation"), t, totals="row",
+                     name="近年队伍结构（按出生年代）", log=log)
+    p_units, unit_rows = _units(units, t, log)
+    town_shown = _town_persons(towns, units, p_units)
+    pools = None
+    if ctx.units is None:
+        pool_first = _first_pool_year(con, first, ctx.year)
+        dyn = structure.pool_dynamics(con, first_year=pool_first, last_year=ctx.year)
+        exits = structure.pool_exits(con, first_year=pool_first, last_year=ctx.year)
+        p_pool = _protect_pools(dyn, exits, t, log)
+        pools = {"chart": figure_html(charts.structure.pool_flows(dyn, small_cell=t, protected=p_pool)),
+                 "rows": _pool_rows(dyn, p_pool, t)}
+    p_gap = protect(pd.DataFrame({"leaders": gaps["leader_posts"].astype("int64").to_numpy()},
+                                 index=[f"u{i}" for i in range(len(gaps))]), t, totals=False,
+                    name="梯队缺口单位的领导职务人数", log=log)
     html = render(
         "structure.html.j2",
         as_of=day.isoformat(), year=ctx.year, first_year=first, threshold=t, young_limit=young_limit,
-        pyramid_chart=figure_html(charts.pyramid(pyr, small_cell=t)),
-        pyramid=_pyramid_rows(pyr, t),
+        unit_report=ctx.units is not None,
+        pyramid_chart=figure_html(charts.pyramid(pyr, small_cell=t, protected=p_pyr)),
+        pyramid=p_pyr.rows(),
         kind_chart=figure_html(charts.structure.stacked_bars(
-            by_kind, "unit_kind", "education", small_cell=t,
+            by_kind, "unit_kind", "education", small_cell=t, protected=p_kind,
             title=f"40岁以下公务员按单位类别、学历分布（截至 {day.isoformat()}）")),
-        kind=_wide(by_kind, "unit_kind", "education", t),
-        history_chart=figure_html(charts.structure.over_time(history, "generation", small_cell=t)),
-        history=_wide(history, "year", "generation", t),
-        pool_chart=figure_html(charts.structure.pool_flows(pools, small_cell=t)),
-        pools=_pool_rows(pools, exits, t),
+        kind=_cross(p_kind),
+        history_chart=figure_html(charts.structure.over_time(history, "generation", small_cell=t,
+                                                             protected=p_hist)),
+        history=_cross(p_hist),
+        pools=pools,
         towns_chart=figure_html(charts.structure.unit_heat_table(
-            towns, small_cell=t,
-            title=f"乡镇（街道）队伍结构对比（截至 {day.isoformat()}；颜色越深，在各乡镇中越高）")),
-        units=_unit_rows(units, t),
+            towns, small_cell=t, persons_shown=town_shown,
+            title=f"乡镇（街道）队伍结构对比（截至 {day.isoformat()}；颜色越深，在各乡镇中越高）"))
+        if len(towns) > 1 else None,
+        units=unit_rows,
         gaps=[{"unit": r.unit_name, "kind": r.unit_kind, "gap": r.gap,
-               "leaders": show_count(r.leader_posts, t),
-               "age": "—" if pd.isna(r.leaders_avg_age) or r.leader_posts < t else f"{r.leaders_avg_age:.1f}"}
-              for r in gaps.itertuples()],
+               "leaders": p_gap.cell(f"u{i}", "leaders"),
+               "age": "—" if pd.isna(r.leaders_avg_age) or p_gap.is_hidden(f"u{i}", "leaders")
+               else f"{r.leaders_avg_age:.1f}"}
+              for i, r in enumerate(gaps.itertuples())],
         gap_rank=structure.GAP_RANK,
     )
     return Section(id="structure", title="队伍结构", html=html)
@@ -61,49 +83,120 @@ def _first_year(con, year: int) -> int:
     return int(got) if got is not None else year
 
 
-def _pyramid_rows(df: pd.DataFrame, threshold: int) -> list[dict]:
-    wide = (df.pivot_table(index=["band_start", "band"], columns="gender", values="persons",
-                           aggfunc="sum", fill_value=0)
-            .reindex(columns=["男", "女"], fill_value=0).sort_index())
-    wide.loc[(9999, "合计"), :] = wide.sum()
-    return [{"band": band, "male": show_count(m, threshold), "female": show_count(f, threshold),
-             "total": show_count(m + f, threshold)}
-            for (_, band), m, f in zip(wide.index, wide["男"], wide["女"], strict=True)]
+def _pyramid_matrix(df: pd.DataFrame) -> pd.DataFrame:
+    bands = df[["band_start", "band"]].drop_duplicates().sort_values("band_start")["band"].tolist()
+    wide = (df.pivot_table(index="band", columns="gender", values="persons", aggfunc="sum", fill_value=0)
+            .reindex(index=bands, columns=["男", "女"], fill_value=0).astype("int64"))
+    wide.index.name = wide.columns.name = None
+    return wide
 
 
-def _wide(df: pd.DataFrame, rows: str, cols: str, threshold: int) -> dict:
-    """A cross table (rows × cols, totals) with small counts shown as "<threshold"."""
-    order_r, order_c = list(dict.fromkeys(df[rows])), list(dict.fromkeys(df[cols]))
-    wide = (df.pivot_table(index=rows, columns=cols, values="persons", aggfunc="sum", fill_value=0)
-            .reindex(index=order_r, columns=order_c, fill_value=0))
-    wide["合计"] = wide.sum(axis=1)
-    return {"header": [*map(str, order_c), "合计"],
-            "rows": [{"label": str(k), "cells": [show_count(v, threshold) for v in r]}
-                     for k, r in zip(wide.index, wide.to_numpy(), strict=True)]}
+def _cross(p: Protected) -> dict:
+    """A protected cross table for the template: header and rows of shown strings."""
+    return {"header": p.header, "rows": p.rows()}
 
 
-def _pool_rows(dyn: pd.DataFrame, exits: pd.DataFrame, threshold: int) -> list[dict]:
-    reasons = exits.groupby(["pool", "year"]).apply(
-        lambda g: "、".join(f"{r} {show_count(n, threshold)}" for r, n in zip(g["exit_reason"], g["exits"], strict=True)),
-        include_groups=False)
-    return [{"pool": r.pool, "year": r.year, "start": show_count(r.size_start, threshold),
-             "entries": show_count(r.entries, threshold), "exits": show_count(r.exits, threshold),
-             "size": show_count(r.size, threshold), "reasons": reasons.get((r.pool, r.year), ""),
-             "median": "—" if pd.isna(r.median_months) or r.size < threshold else f"{r.median_months:.0f}"}
-            for r in dyn.itertuples() if r.size_start or r.size or r.exits]
+def _protect_pools(dyn: pd.DataFrame, exits: pd.DataFrame, t: int, log: list) -> Protected:
+    """Pools × years: start + entries − exits = size, last year's size = this year's start, and
+    exits = the sum over exit reasons — all one protected table (index ``"pool|year"``)."""
+    reasons = list(dict.fromkeys(exits["exit_reason"]))
+    keys = [f"{p}|{y}" for p, y in zip(dyn["pool"], dyn["year"], strict=True)]
+    table = pd.DataFrame({"size_start": dyn["size_start"].to_numpy(), "entries": dyn["entries"].to_numpy(),
+                          "exits": dyn["exits"].to_numpy(), "size": dyn["size"].to_numpy()}, index=keys)
+    for r in reasons:
+        got = exits[exits["exit_reason"] == r].set_index(["pool", "year"])["exits"]
+        table[f"reason:{r}"] = [int(got.get((p, y), 0)) for p, y in zip(dyn["pool"], dyn["year"], strict=True)]
+    equations, relations = [], []
+    prev: dict[str, str] = {}
+    for k, (pool, year) in zip(keys, zip(dyn["pool"], dyn["year"], strict=True), strict=True):
+        equations.append([((k, "size_start"), 1), ((k, "entries"), 1), ((k, "exits"), -1), ((k, "size"), -1)])
+        if reasons:
+            relations.append(((k, "exits"), [(k, f"reason:{r}") for r in reasons]))
+        if pool in prev and int(year) == int(prev[pool].split("|")[1]) + 1:
+            equations.append([((prev[pool], "size"), 1), ((k, "size_start"), -1)])
+        prev[pool] = k
+    return protect_linear(table, t, relations=relations, equations=equations,
+                          totals=[(k, "size") for k in keys], name="人才库进出", log=log)
 
 
-def _unit_rows(df: pd.DataFrame, threshold: int) -> list[dict]:
+def _pool_rows(dyn: pd.DataFrame, p: Protected, t: int) -> list[dict]:
+    shown = p.shown()
+    reasons = [c for c in shown.columns if c.startswith("reason:")]
+    rows = []
+    for r in dyn.itertuples():
+        if not (r.size_start or r.size or r.exits):
+            continue
+        k = f"{r.pool}|{r.year}"
+        why = "、".join(f"{c.split(':', 1)[1]} {shown.at[k, c]}" for c in reasons if p.values.at[k, c])
+        rows.append({"pool": r.pool, "year": r.year, "start": shown.at[k, "size_start"],
+                     "entries": shown.at[k, "entries"], "exits": shown.at[k, "exits"],
+                     "size": shown.at[k, "size"], "reasons": why,
+                     "median": "—" if pd.isna(r.median_months) or p.is_hidden(k, "size") or r.size < t
+                     else f"{r.median_months:.0f}"})
+    return rows
+
+
+def _unit_key(r) -> str:
+    return "none" if pd.isna(r.unit_id) else f"u:{r.unit_id}"
+
+
+def _units(df: pd.DataFrame, t: int, log: list) -> tuple[Protected, list[dict]]:
+    """Unit headcounts with a subtotal per unit kind and the total, protected together (the
+    towns chart shows the 乡镇街道 subtotal as its total row); rows for the template."""
+    body = df[~df["is_total"]]
+    kinds = [k for k in (*structure.UNIT_KINDS, None)
+             if (body["unit_kind"].isna() if k is None else body["unit_kind"].eq(k)).any()]
+    index, values, relations, rows = [], [], [], []
+    totals_parts = []
+    for kind in kinds:
+        part = body[body["unit_kind"].isna()] if kind is None else body[body["unit_kind"] == kind]
+        keys = [_unit_key(r) for r in part.itertuples()]
+        index += keys
+        values += part["persons"].astype(int).tolist()
+        if kind is not None:
+            index.append(f"k:{kind}")
+            values.append(int(part["persons"].sum()))
+            relations.append(((f"k:{kind}", "persons"), [(k, "persons") for k in keys]))
+            totals_parts.append(f"k:{kind}")
+        else:
+            totals_parts += keys
+    index.append(TOTAL)
+    values.append(int(body["persons"].sum()))
+    relations.append(((TOTAL, "persons"), [(k, "persons") for k in totals_parts]))
+    p = protect_linear(pd.DataFrame({"persons": values}, index=index), t, relations=relations,
+                       name="各单位人数（按单位类别小计）", log=log)
+    total = df[df["is_total"]].iloc[0]
+    for kind in kinds:
+        part = body[body["unit_kind"].isna()] if kind is None else body[body["unit_kind"] == kind]
+        for r in part.itertuples():
+            rows.append(_unit_row(r, p, _unit_key(r)))
+        if kind is not None:
+            rows.append({"unit": f"{kind}小计", "kind": "", "total": True,
+                         "persons": p.cell(f"k:{kind}", "persons"), "age": "", "service": "",
+                         "party": "", "young": "", "bachelor": "", "women": ""})
+    rows.append(_unit_row(total, p, TOTAL, is_total=True))
+    return p, rows
+
+
+def _unit_row(r, p: Protected, key: str, is_total: bool = False) -> dict:
+    hide = p.is_hidden(key, "persons")
+
+    def num(v, fmt):
+        return "—" if hide or pd.isna(v) else fmt.format(v)
+
+    kind = getattr(r, "unit_kind", None)
+    return {"unit": r.unit_name, "kind": "" if kind is None or pd.isna(kind) else kind,
+            "total": is_total, "persons": p.cell(key, "persons"),
+            "age": num(r.avg_age, "{:.1f}"), "service": num(r.avg_service_years, "{:.1f}"),
+            "party": num(r.avg_party_years, "{:.1f}"), "young": num(r.share_young, "{:.0%}"),
+            "bachelor": num(r.share_bachelor_plus, "{:.0%}"), "women": num(r.share_women, "{:.0%}")}
+
+
+def _town_persons(towns: pd.DataFrame, units: pd.DataFrame, p: Protected) -> list[str]:
+    """The towns chart's headcounts as the unit table shows them (its total = the 乡镇街道
+    subtotal), so the chart and the table hide the same cells."""
     out = []
-    for r in df.itertuples():
-        hide = r.persons < threshold and not r.is_total
-
-        def num(v, fmt, hide=hide):
-            return "—" if hide or pd.isna(v) else fmt.format(v)
-
-        out.append({"unit": r.unit_name, "kind": "" if pd.isna(r.unit_kind) else r.unit_kind,
-                    "total": bool(r.is_total), "persons": show_count(r.persons, threshold),
-                    "age": num(r.avg_age, "{:.1f}"), "service": num(r.avg_service_years, "{:.1f}"),
-                    "party": num(r.avg_party_years, "{:.1f}"), "young": num(r.share_young, "{:.0%}"),
-                    "bachelor": num(r.share_bachelor_plus, "{:.0%}"), "women": num(r.share_women, "{:.0%}")})
+    for r in towns.itertuples():
+        key = "k:乡镇街道" if r.is_total else _unit_key(r)
+        out.append(p.cell(key, "persons") if key in p.values.index else "—")
     return out

@@ -1,6 +1,14 @@
-"""Widget wiring for the notebooks: controls → analysis function → chart → FigureWidget."""
+"""Widget wiring for the notebooks: controls → analysis function → chart → FigureWidget.
+
+Every explorer also has an export mode (``export=True``): a widget without a kernel is dead, so an
+exported notebook gets a :class:`Static` instead — the same figures, as plain ``go.Figure``, and
+the same tables, drawn once for the controls' initial values, with one line saying which values.
+"""
 
 from __future__ import annotations
+
+import html
+from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
@@ -20,3 +28,56 @@ def replace(fw: go.FigureWidget, fig: go.Figure) -> None:
         for old, new in zip(fw.data, fig.data, strict=True):
             old.update(new.to_plotly_json(), overwrite=True)
         fw.layout = fig.layout
+
+
+class Fixed:
+    """A control frozen at one value: what a :class:`Static` was drawn with. Has ``value`` and
+    ``label`` like an ipywidgets control, so code reading ``box.controls[...].value`` works in
+    both modes."""
+
+    def __init__(self, value, label: str | None = None):
+        self.value = value
+        self.label = str(value) if label is None else label
+
+    def __repr__(self) -> str:
+        return f"Fixed({self.value!r}, label={self.label!r})"
+
+
+class Static:
+    """An explorer drawn once, without controls, for an exported notebook.
+
+    ``controls`` mirrors the explorer's controls (same keys or positions, :class:`Fixed` values);
+    ``figures`` its FigureWidgets as ``go.Figure``. Displayed in a notebook it shows one line
+    naming the values (``caption``), then ``items`` in order — figures, tables, text.
+    """
+
+    def __init__(self, items: Iterable = (), *, caption: str = "", controls=None, figures=None):
+        self.items = list(items)
+        self.caption = caption
+        self.controls = controls if controls is not None else {}
+        self.figures = figures if figures is not None else {}
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
+
+        if self.caption:
+            display(HTML(f'<p class="qm-static">{html.escape(self.caption)}</p>'))
+        for item in self.items:
+            if isinstance(item, str):
+                print(item)
+            else:
+                display(item)
+
+
+def static_caption(values: dict[str, str]) -> str:
+    """The line above a static view: ``导出版本（无交互控件）：时点 2023-12-31 · 单位类别 全部``."""
+    shown = " · ".join(f"{k} {v}" for k, v in values.items())
+    return f"导出版本（无交互控件），按以下取值显示：{shown}"
+
+
+def full_names(requested: bool, *, export: bool) -> bool:
+    """Whether a notebook may show full names: only when asked for, and never in export mode (an
+    exported file leaves the workbench: names are masked, 张*明, as in the reports)."""
+    if requested and export:
+        print("导出版本一律隐去姓名（张*明）")
+    return bool(requested) and not export

@@ -13,11 +13,9 @@ from IPython.display import display
 from .. import evaluation, labels
 from ..charts import evaluation as ch
 from ..privacy import mask_name
-from . import replace
+from . import Fixed, Static, replace, static_caption
 
 ALL = "全部"
-
-
 
 
 def _unit_options(con, year: int) -> list[tuple[str, str]]:
@@ -26,24 +24,36 @@ def _unit_options(con, year: int) -> list[tuple[str, str]]:
     return list(zip(share["unit_name"], share["unit_id"], strict=True))
 
 
-def dashboard(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int]) -> widgets.VBox:
+def _dashboard_figures(con, *, year: int, units: list[str], age_group: str) -> dict[str, go.Figure]:
+    filters = {"units": list(units) or None, "age_group": None if age_group == ALL else age_group}
+    return {
+        "grades": ch.grade_distribution(evaluation.grade_distribution(con, year=year, by="unit_kind", **filters)),
+        "share": ch.excellent_share(evaluation.excellent_share(con, year=year, units=filters["units"]), top=20),
+        "quarters": ch.quarterly_trend(
+            evaluation.quarterly_distribution(con, year=year, first_year=year - 2, **filters)),
+        "streaks": ch.streak_histogram(evaluation.streaks(con, year=year, **filters)),
+    }
+
+
+def dashboard(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int],
+              export: bool = False) -> widgets.VBox | Static:
     """Year, units and age group → grade distribution, 优秀 share vs cap, quarterly trend and
-    streaks. ``box.controls`` holds the controls, ``box.figures`` the FigureWidgets."""
+    streaks. ``box.controls`` holds the controls, ``box.figures`` the FigureWidgets. With
+    ``export`` a :class:`Static` of the four figures for ``year``, all units and ages."""
+    if export:
+        figs = _dashboard_figures(con, year=year, units=[], age_group=ALL)
+        return Static(figs.values(), figures=figs, controls={
+            "year": Fixed(year), "units": Fixed((), ALL), "age_group": Fixed(ALL)},
+            caption=static_caption({"年度": str(year), "单位": ALL, "年龄段": ALL}))
     pick_year = widgets.Dropdown(options=years, value=year, description="年度")
     units = widgets.SelectMultiple(options=_unit_options(con, year), rows=6, description="单位")
     age = widgets.Dropdown(options=[ALL, *evaluation.age_groups(con)], value=ALL, description="年龄段")
     figs = {k: go.FigureWidget() for k in ("grades", "share", "quarters", "streaks")}
 
     def update(_=None) -> None:
-        y = pick_year.value
-        filters = {"units": list(units.value) or None, "age_group": None if age.value == ALL else age.value}
-        replace(figs["grades"], ch.grade_distribution(
-            evaluation.grade_distribution(con, year=y, by="unit_kind", **filters)))
-        replace(figs["share"], ch.excellent_share(
-            evaluation.excellent_share(con, year=y, units=filters["units"]), top=20))
-        replace(figs["quarters"], ch.quarterly_trend(
-            evaluation.quarterly_distribution(con, year=y, first_year=y - 2, **filters)))
-        replace(figs["streaks"], ch.streak_histogram(evaluation.streaks(con, year=y, **filters)))
+        new = _dashboard_figures(con, year=pick_year.value, units=list(units.value), age_group=age.value)
+        for key, fig in new.items():
+            replace(figs[key], fig)
 
     for w in (pick_year, units, age):
         w.observe(update, names="value")
@@ -55,26 +65,45 @@ def dashboard(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int]) ->
     return box
 
 
-def person_picker(con: duckdb.DuckDBPyConnection, *, year: int, show_names: bool = False) -> widgets.VBox:
+def _people(con, *, year: int, unit: str, show_names: bool) -> list[tuple[str, str]]:
+    hist = evaluation.grade_history(con, year=year, units=[unit])
+    shown = hist["name"] if show_names else hist["name"].map(mask_name)
+    return list(zip(shown + "（" + hist["person_id"] + "）", hist["person_id"], strict=True))
+
+
+def _history_table(con, *, person_id: str, year: int):
+    df = evaluation.person_history(con, person_id=person_id, year=year)
+    return labels.display_table(df, "evaluation", max_rows=None)
+
+
+def person_picker(con: duckdb.DuckDBPyConnection, *, year: int, show_names: bool = False,
+                  export: bool = False) -> widgets.VBox | Static:
     """A unit, then a person of it → that person's record year by year (:func:`evaluation.
-    person_history`). Names are masked (张*明) unless ``show_names``."""
+    person_history`). Names are masked (张*明) unless ``show_names``. With ``export`` a
+    :class:`Static` of the record the picker first shows (first unit, its first person), the
+    name masked whatever ``show_names`` says."""
+    if export:
+        first_unit = next(iter(_unit_options(con, year)), None)
+        people = _people(con, year=year, unit=first_unit[1], show_names=False) if first_unit else []
+        if not people:
+            return Static(caption=static_caption({"单位": first_unit[0] if first_unit else "无", "人员": "无"}))
+        (label, pid) = people[0]
+        return Static([_history_table(con, person_id=pid, year=year)],
+                      controls={"unit": Fixed(first_unit[1], first_unit[0]), "person": Fixed(pid, label)},
+                      caption=static_caption({"单位": first_unit[0], "人员": label}))
     unit = widgets.Dropdown(options=_unit_options(con, year), description="单位")
     person = widgets.Dropdown(options=[], description="人员")
     out = widgets.Output()
 
     def on_unit(_=None) -> None:
-        hist = evaluation.grade_history(con, year=year, units=[unit.value])
-        shown = hist["name"] if show_names else hist["name"].map(mask_name)
-        person.options = list(zip(shown + "（" + hist["person_id"] + "）", hist["person_id"], strict=True))
+        person.options = _people(con, year=year, unit=unit.value, show_names=show_names)
 
     def on_person(_=None) -> None:
         out.clear_output(wait=True)
         if person.value is None:
             return
         with out:
-            df = evaluation.person_history(con, person_id=person.value, year=year)
-            display(labels.chinese(df).style.hide(axis="index").format(
-                {"本单位优秀率": "{:.1%}", "全辖区优秀率": "{:.1%}"}, na_rep="—"))
+            display(_history_table(con, person_id=person.value, year=year))
 
     unit.observe(on_unit, names="value")
     person.observe(on_person, names="value")

@@ -16,20 +16,42 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 from .. import charts, labels, pipeline
-from . import replace
+from . import Fixed, Static, replace, static_caption
 
 #: Columns of the short list shown under the eligibility explorer.
 LIST_COLUMNS = ["person_id", "name", "unit_name", "current_rank", "next_rank", "tenure_months",
                 "required_months", "eligible", "reasons", "time_met_on"]
 
 
+def _eligibility(con, *, as_of: dt.date, unit: str | None, rank: str | None, within: int,
+                 unmasked: bool, rows: int) -> tuple[dict[str, go.Figure], object]:
+    """The two figures and the short list (names masked unless asked), its caption counting."""
+    picked = [unit] if unit else None
+    counts = pipeline.eligibility_counts(con, as_of=as_of, units=picked, within_months=within)
+    quota = pipeline.quota_usage(con, as_of=as_of)
+    of_rank = counts if rank is None else counts[counts["next_rank"] == rank]
+    figs = {"by_rank": charts.pipeline.eligibility_bars(counts, quota=quota),
+            "by_unit": charts.pipeline.eligibility_bars(of_rank, by="unit_name")}
+    full = pipeline.eligibility(con, as_of=as_of, units=picked, within_months=within)
+    due = full[full["due_within"] & ((full["next_rank"] == rank) if rank else True)]
+    table = labels.display_table(due[LIST_COLUMNS], "pipeline", max_rows=rows, show_names=unmasked,
+                                 caption=f"{within} 个月内满足任职年限", count=True, unit="人")
+    return figs, table
 
 
 def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, within_months: int = 6,
-                         unmasked: bool = False, rows: int = 15) -> widgets.VBox:
-    """The explorer. ``box.controls`` holds the controls, ``box.figures`` the FigureWidgets."""
-    from ..privacy import mask_name
-
+                         unmasked: bool = False, rows: int = 15,
+                         export: bool = False) -> widgets.VBox | Static:
+    """The explorer. ``box.controls`` holds the controls, ``box.figures`` the FigureWidgets. With
+    ``export`` a :class:`Static` of the figures and the list for ``as_of``, all units and ranks
+    and ``within_months``, names masked whatever ``unmasked`` says."""
+    if export:
+        figs, table = _eligibility(con, as_of=as_of, unit=None, rank=None, within=within_months,
+                                         unmasked=False, rows=rows)
+        return Static([*figs.values(), table], figures=tuple(figs.values()), controls=(
+            Fixed(as_of), Fixed(None, "全部单位"), Fixed(None, "全部职级"), Fixed(within_months)),
+            caption=static_caption({"时点": str(as_of), "单位": "全部单位", "拟晋升职级": "全部职级",
+                                    "几个月内": str(within_months)}))
     start = pipeline.eligibility_counts(con, as_of=as_of)
     units = start[["unit_id", "unit_name"]].drop_duplicates().dropna().values.tolist()
     ranks = start[["next_step", "next_rank"]].drop_duplicates().sort_values("next_step")["next_rank"].tolist()
@@ -43,21 +65,13 @@ def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, with
     def update(_=None) -> None:
         if date.value is None:
             return
-        picked = [unit.value] if unit.value else None
-        counts = pipeline.eligibility_counts(con, as_of=date.value, units=picked, within_months=within.value)
-        quota = pipeline.quota_usage(con, as_of=date.value)
-        of_rank = counts if rank.value is None else counts[counts["next_rank"] == rank.value]
-        replace(by_rank, charts.pipeline.eligibility_bars(counts, quota=quota))
-        replace(by_unit, charts.pipeline.eligibility_bars(of_rank, by="unit_name"))
-        full = pipeline.eligibility(con, as_of=date.value, units=picked, within_months=within.value)
-        due = full[full["due_within"] & ((full["next_rank"] == rank.value) if rank.value else True)]
-        shown = due[LIST_COLUMNS].head(rows)
-        if not unmasked:
-            shown = shown.assign(name=shown["name"].map(mask_name))
+        figs, shown = _eligibility(con, as_of=date.value, unit=unit.value, rank=rank.value,
+                                         within=within.value, unmasked=unmasked, rows=rows)
+        replace(by_rank, figs["by_rank"])
+        replace(by_unit, figs["by_unit"])
         table.clear_output(wait=True)
         with table:
-            print(f"{within.value} 个月内满足任职年限：{len(due)} 人（显示前 {len(shown)} 人）")
-            display(labels.chinese(shown).style.hide(axis="index"))
+            display(shown)
 
     for control in (date, unit, rank, within):
         control.observe(update, names="value")
@@ -67,11 +81,33 @@ def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, with
     return box
 
 
+def _person_label(person_id: str, name: str, unit_name: str | None) -> str:
+    return f"{name}（{person_id}，{unit_name or '无在任职务'}）"
+
+
 def profile_picker(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: bool = False,
-                   person_id: str | None = None) -> widgets.VBox:
-    """A person picker (names masked unless ``unmasked``) and the growth-record timeline."""
+                   person_id: str | None = None, export: bool = False) -> widgets.VBox | Static:
+    """A person picker (names masked unless ``unmasked``) and the growth-record timeline. With
+    ``export`` a :class:`Static` of the timeline of ``person_id`` (the first person when None),
+    the name masked whatever ``unmasked`` says."""
+    if export:
+        people = pipeline.people(con, as_of=as_of, unmasked=False)
+        rows = people[people["person_id"] == person_id] if person_id else people.head(1)
+        if rows.empty and person_id is None:
+            return Static(caption=static_caption({"人员": "无"}), controls=(Fixed(None), Fixed(None)))
+        if rows.empty:   # not active on as_of: still the person asked for
+            df = pipeline.profile(con, person_id=person_id, as_of=as_of, unmasked=False)
+            label = _person_label(person_id, df.attrs["name"], None)
+        else:
+            pid, name, unit_name = rows[["person_id", "name", "unit_name"]].iloc[0]
+            label = _person_label(pid, name, unit_name)
+            df = pipeline.profile(con, person_id=pid, as_of=as_of, unmasked=False)
+        fig = charts.pipeline.person_timeline(df)
+        chosen = person_id or rows["person_id"].iloc[0]
+        return Static([fig], figures=(fig,), controls=(Fixed(label), Fixed(chosen, label)),
+                      caption=static_caption({"人员": label}))
     people = pipeline.people(con, as_of=as_of, unmasked=unmasked)
-    options = [(f"{n}（{p}，{u or '无在任职务'}）", p)
+    options = [(_person_label(p, n, u), p)
                for p, n, u in people[["person_id", "name", "unit_name"]].itertuples(index=False)]
     picker = widgets.Combobox(placeholder="输入人员编号或姓名", ensure_option=False, description="人员")
     choose = widgets.Dropdown(options=options, value=person_id or (options[0][1] if options else None),

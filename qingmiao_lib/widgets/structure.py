@@ -11,16 +11,35 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .. import charts, structure
-from . import replace
+from . import Fixed, Static, replace, static_caption
 
 _DIM_CHOICES = [(charts.structure.DIM_LABELS[c], d) for d, (c, *_) in structure.DIMENSIONS.items()
                 if d != "unit"]
 
 
+def _figures(con, *, as_of: dt.date, unit_kind: str, units: list[str], x: str,
+             colour: str | None) -> dict[str, go.Figure]:
+    filters = {"units": list(units) or None, "unit_kind": None if unit_kind == "全部" else unit_kind}
+    pyr = structure.age_pyramid(con, as_of=as_of, young_only=True, **filters)
+    by = [x] + ([colour] if colour else [])
+    bars = structure.headcount(con, as_of=as_of, by=by, **filters)
+    col = structure.DIMENSIONS[x][0]
+    ccol = structure.DIMENSIONS[colour][0] if colour else None
+    return {"pyramid": charts.pyramid(pyr), "bars": charts.structure.stacked_bars(bars, col, ccol)}
 
 
-def cohort_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> widgets.VBox:
-    """The explorer. ``box.controls`` holds the controls and ``box.figures`` the FigureWidgets."""
+def cohort_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                    export: bool = False) -> widgets.VBox | Static:
+    """The explorer. ``box.controls`` holds the controls and ``box.figures`` the FigureWidgets.
+    With ``export`` a :class:`Static` of the same figures for the initial values (all units)."""
+    if export:
+        labels = dict((d, label) for label, d in _DIM_CHOICES)
+        figs = _figures(con, as_of=as_of, unit_kind="全部", units=[], x="generation", colour="gender")
+        return Static(figs.values(), figures=figs, controls={
+            "as_of": Fixed(as_of), "unit_kind": Fixed("全部"), "units": Fixed((), "全部"),
+            "x": Fixed("generation", labels["generation"]), "colour": Fixed("gender", labels["gender"])},
+            caption=static_caption({"时点": str(as_of), "单位": "全部", "横轴": labels["generation"],
+                                    "分组": labels["gender"]}))
     units = con.execute("select unit_id, name, kind::varchar from units order by kind, unit_id").fetchall()
     date = widgets.DatePicker(value=as_of, description="时点")
     kind = widgets.ToggleButtons(options=["全部", "市直机关", "乡镇街道"], description="单位类别")
@@ -37,15 +56,10 @@ def cohort_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> widget
         if colour.value == x.value:
             colour.value = None
             return
-        filters = {"units": list(picked.value) or None,
-                   "unit_kind": None if kind.value == "全部" else kind.value}
-        pyr = structure.age_pyramid(con, as_of=date.value, young_only=True, **filters)
-        by = [x.value] + ([colour.value] if colour.value else [])
-        bars = structure.headcount(con, as_of=date.value, by=by, **filters)
-        col = structure.DIMENSIONS[x.value][0]
-        ccol = structure.DIMENSIONS[colour.value][0] if colour.value else None
-        replace(pyramid_fw, charts.pyramid(pyr))
-        replace(bars_fw, charts.structure.stacked_bars(bars, col, ccol))
+        figs = _figures(con, as_of=date.value, unit_kind=kind.value, units=list(picked.value),
+                        x=x.value, colour=colour.value)
+        replace(pyramid_fw, figs["pyramid"])
+        replace(bars_fw, figs["bars"])
 
     kind.observe(on_kind, names="value")
     for w in (date, kind, picked, x, colour):

@@ -13,30 +13,60 @@ from IPython.display import display
 
 from .. import labels, training
 from ..charts import training as charts
-from ..privacy import mask_name
-from . import replace
+from . import Fixed, Static, replace, static_caption
 
 #: Gap-list columns shown to the analyst, in order.
 GAP_COLUMNS = ["rule", "status", "name", "unit_name", "entry_cohort", "level", "due_date",
                "days_overdue", "days_left", "have_days", "need_days", "have_hours", "need_hours"]
 
 
+def gap_table(gaps: pd.DataFrame, *, columns: list[str] | None = None, limit: int = 50,
+              caption: str | None = None, unit: str = "项"):
+    """A person list (a gap list by default columns) for display (:func:`labels.display_table`):
+    the first ``limit`` rows, names masked, Chinese headers, a caption with the count."""
+    shown = gaps[[c for c in columns or GAP_COLUMNS if c in gaps.columns]]
+    empty = [c for c in shown.columns if shown[c].head(limit).isna().all()]   # e.g. 职务层次 of 初任培训
+    return labels.display_table(shown.drop(columns=empty), "training", max_rows=limit, caption=caption,
+                                count=True, unit=unit)
 
 
-def gap_table(gaps: pd.DataFrame, *, columns: list[str] | None = None, limit: int = 50) -> pd.DataFrame:
-    """The first ``limit`` rows of a person list (a gap list by default columns) for display:
-    names masked, Chinese headers."""
-    shown = gaps[[c for c in columns or GAP_COLUMNS if c in gaps.columns]].head(limit).copy()
-    shown["name"] = shown["name"].map(mask_name)
-    shown = shown.dropna(axis=1, how="all")
-    # this module's names first: another area's COLUMNS may give "status" another meaning
-    return shown.rename(columns={**labels.all_columns(), **training.COLUMNS})
+_STATUSES = [("未完成", "missing"), ("未到期", "pending"), ("已完成", "covered")]
+
+
+def _coverage_figure(con, *, year: int, filters: dict) -> go.Figure | None:
+    total = training.coverage_matrix(con, year=year, **filters)
+    kinds = training.coverage_matrix(con, year=year, by="unit_kind", **filters)
+    matrix = pd.concat([total, kinds], ignore_index=True)
+    matrix.attrs = dict(total.attrs)
+    return None if matrix.empty else charts.coverage_heat(matrix)
+
+
+def _gaps(con, *, year: int, rule: tuple[str, str | None], kind: tuple[str, str | None],
+          status: tuple[str, str], filters: dict):
+    """The gap list (masked), its caption naming the choices. Each choice is (label, value)."""
+    rows = training.gap_list(con, year=year, rules=rule[1], statuses=[status[1]],
+                             unit_kinds=kind[1], **filters)
+    return gap_table(rows, caption=f"{year}年 · {rule[0]} · {kind[0]} · {status[0]}")
 
 
 def coverage_explorer(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int] | None = None,
-                      target_ids=None) -> widgets.VBox:
+                      target_ids=None, export: bool = False) -> widgets.VBox | Static:
     """The coverage explorer. ``box.controls`` holds the controls, ``box.figures`` the
-    FigureWidget and ``box.gaps`` the Output with the gap list of the selected cell."""
+    FigureWidget and ``box.gaps`` the Output with the gap list of the selected cell. With
+    ``export`` a :class:`Static` of the heat table and the gap list for the initial values
+    (all units and cohorts, every rule and unit kind, 未完成)."""
+    if export:
+        filters = {"units": None, "cohorts": None, "target_ids": target_ids}
+        heat = _coverage_figure(con, year=year, filters=filters)
+        table = _gaps(con, year=year, rule=("全部", None), kind=("全部", None),
+                      status=_STATUSES[0], filters=filters)
+        figures = {"coverage": heat} if heat is not None else {}
+        return Static([*figures.values(), table], figures=figures, controls={
+            "year": Fixed(year), "units": Fixed((), "全部"), "cohorts": Fixed((), "全部"),
+            "rule": Fixed(None, "全部"), "unit_kind": Fixed(None, "全部"),
+            "status": Fixed(_STATUSES[0][1], _STATUSES[0][0])},
+            caption=static_caption({"年度": str(year), "单位": "全部", "录用年份": "全部",
+                                    "培训类别": "全部", "单位类别": "全部", "状态": _STATUSES[0][0]}))
     units = training.coverage_matrix(con, year=year, by="unit", target_ids=target_ids)
     cohorts = training.coverage_matrix(con, year=year, by="entry_cohort", target_ids=target_ids)
     unit_options = sorted(set(zip(units["group_name"], units["group_id"], strict=True)))
@@ -48,8 +78,7 @@ def coverage_explorer(con: duckdb.DuckDBPyConnection, *, year: int, years: list[
                               description="培训类别")
     kind_w = widgets.Dropdown(options=[("全部", None), *[(k, k) for k in training.UNIT_KINDS]],
                               description="单位类别")
-    status_w = widgets.Dropdown(options=[("未完成", "missing"), ("未到期", "pending"), ("已完成", "covered")],
-                                description="状态")
+    status_w = widgets.Dropdown(options=_STATUSES, description="状态")
     heat = go.FigureWidget()
     gaps = widgets.Output()
 
@@ -58,21 +87,17 @@ def coverage_explorer(con: duckdb.DuckDBPyConnection, *, year: int, years: list[
                 "target_ids": target_ids}
 
     def show_gaps(_=None) -> None:
-        rows = training.gap_list(con, year=year_w.value, rules=rule_w.value, statuses=[status_w.value],
-                                 unit_kinds=kind_w.value, **filters())
+        table = _gaps(con, year=year_w.value, rule=(rule_w.label, rule_w.value),
+                            kind=(kind_w.label, kind_w.value), status=(status_w.label, status_w.value),
+                            filters=filters())
         gaps.clear_output(wait=True)
         with gaps:
-            print(f"{year_w.value}年 · {rule_w.label} · {kind_w.label} · {status_w.label}：共 {len(rows)} 项"
-                  + ("（显示前50项）" if len(rows) > 50 else ""))
-            display(gap_table(rows))
+            display(table)
 
     def update(_=None) -> None:
-        total = training.coverage_matrix(con, year=year_w.value, **filters())
-        kinds = training.coverage_matrix(con, year=year_w.value, by="unit_kind", **filters())
-        matrix = pd.concat([total, kinds], ignore_index=True)
-        matrix.attrs = dict(total.attrs)
-        if not matrix.empty:
-            replace(heat, charts.coverage_heat(matrix))
+        fig = _coverage_figure(con, year=year_w.value, filters=filters())
+        if fig is not None:
+            replace(heat, fig)
         show_gaps()
 
     def on_click(trace, points, _state) -> None:

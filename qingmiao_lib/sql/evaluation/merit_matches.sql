@@ -4,6 +4,8 @@
 -- usually follows the annual assessment, early the next year). Windows of one person's blocks
 -- never overlap (blocks are >= 3 years apart), so a reward matches at most one block; of two
 -- rewards in one window the earlier matches, the later is a reward with no streak behind it.
+-- Blocks come from the year masks of excellent_masks (the runs of excellent_runs, without a
+-- window over every person's years).
 -- Table macro merit_matches(to_year): blocks completed up to to_year, rewards up to to_year + window.
 -- Grain: one row per completed block (block_end not null; awarded_on null = not recorded) plus
 -- one row per unmatched 三等功 reward (block_end null).
@@ -15,11 +17,49 @@ params as (
     select coalesce(rule_num('assessment.merit_record_window_years'), 1)::integer as window_years,
            rule_num('assessment.streak_block_years')::integer as block_years,
 ),
+masks as (
+    -- each person's valid 优秀 years as masks (excellent_masks, cut by eval_year_bits)
+    select x.person_id, x.raw & eval_year_bits(p.entry_date, p.exit_date, to_year) as m,
+           x.old & eval_year_bits(p.entry_date, p.exit_date, to_year - 63) as m_old,
+           x.older & eval_year_bits(p.entry_date, p.exit_date, to_year - 126) as m_older,
+    from excellent_masks(to_year) as x
+    join persons as p using (person_id)
+),
+bits as (
+    -- every bit up to the highest of the masks with a block's worth of 优秀 years (only those
+    -- can hold a block)
+    select person_id, m, unnest(range(0, eval_high_bit(m) + 1)) as i,
+    from masks, params
+    where m_old = 0 and m_older = 0 and bit_count(m) >= params.block_years
+),
+early_years as (
+    -- persons with a 优秀 year more than 62 years back: their years, for the window method
+    select person_id,
+           unnest(eval_mask_years(m, to_year) || eval_mask_years(m_old, to_year - 63)
+                  || eval_mask_years(m_older, to_year - 126)) as year,
+    from masks
+    where m_old <> 0 or m_older <> 0
+),
 blocks as (
-    select r.person_id, r.run_start, r.year - params.block_years + 1 as block_start,
-           r.year as block_end, year_end(r.year + params.window_years) as window_end,
-    from excellent_runs(to_year) as r, params
-    where r.completes_block
+    select b.person_id, to_year - b.i - eval_run_position(b.m, b.i) + 1 as run_start,
+           to_year - b.i - params.block_years + 1 as block_start,
+           to_year - b.i as block_end, year_end(to_year - b.i + params.window_years) as window_end,
+    from bits as b, params
+    where eval_run_position(b.m, b.i) % params.block_years = 0 and eval_run_position(b.m, b.i) > 0
+    union all
+    -- the window method of excellent_runs on the early persons' years
+    select person_id, run_start, year - params.block_years + 1, year,
+           year_end(year + params.window_years),
+    from (
+        select person_id, year, min(year) over (partition by person_id, island) as run_start,
+               (year - run_start + 1) % params.block_years = 0 as completes_block,
+        from (
+            select person_id, year,
+                   year - row_number() over (partition by person_id order by year) as island,
+            from early_years
+        ), params
+    ), params
+    where completes_block
 ),
 merit_rewards as (
     select w.person_id, w.awarded_on, w.reason,

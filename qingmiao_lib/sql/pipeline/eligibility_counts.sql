@@ -9,10 +9,9 @@
 --   (supervision in effect); due_within (time condition met within $within months).
 with
 counted as (
-    -- counted per unit id first, the unit's name joined once per group
+    -- counted per unit id and next step first, the names joined once per group
     select
         e.unit_id,
-        e.next_rank,
         e.next_step,
         count(*) as persons,
         count(*) filter (where e.qualified) as qualified,
@@ -27,13 +26,14 @@ counted as (
     from eligibility_on($as_of::date) as e
     where e.next_rank is not null
       and ($units is null or list_contains($units::varchar[], e.unit_id))
-    group by e.unit_id, e.next_rank, e.next_step
+    group by e.unit_id, e.next_step     -- the next rank is the ladder's rank at next_step
 ),
 final as (
-    select c.unit_id, coalesce(u.name, '无在任职务') as unit_name, c.next_rank, c.next_step,
+    select c.unit_id, coalesce(u.name, '无在任职务') as unit_name, r.rank::varchar as next_rank, c.next_step,
            c.persons, c.qualified, c.eligible, c.quota_blocked, c.not_qualified, c.short_tenure,
            c.grade_failed, c.blocked, c.due_within,
     from counted as c
+    join rule_ranks as r on r.step = c.next_step
     left join units as u using (unit_id)
 )
 select * from final

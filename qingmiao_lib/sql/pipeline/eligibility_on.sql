@@ -13,13 +13,15 @@
 --   quota_max, quota_holders, unit_quota_max, unit_quota_holders (0 when no unit quota is set), quota_ok, qualified, eligible,
 --   reasons ('；'-joined, '' when eligible), time_met_on (when tenure_months reaches
 --   required_months if nothing else changes), months_to_eligible.
+-- current_rank, next_rank (rank_name), last_grade (annual_grade) and blocking_kind
+--   (supervision_kind) stay enums: Arrow hands them over as small dictionaries, not one string
+--   per row (pipeline._frame turns them into the same object strings).
 create or replace temp macro eligibility_on(as_of) as table
 with
 params as (
     select
         as_of::date as d,
         year(as_of::date) - 1 as last_year,
-        (select step from rule_ranks where rank::varchar = rule_txt('promotion.ceiling')) as ceiling_step,
         rule_num('promotion.excellent_reduction_months')::integer as excellent_cut,
         rule_num('promotion.uncounted_penalty_months')::integer as uncounted_penalty,
         split_part(rule_txt('promotion.tenure_year_cutoff'), '-', 1)::integer as cutoff_month,
@@ -37,7 +39,7 @@ ladder as (
     from rule_ranks as cur
     join rule_ranks as nxt on nxt.step = cur.step + 1
     left join rule_levels as alt on alt.level = nxt.alt_level
-    where nxt.step <= (select ceiling_step from params)
+    where nxt.step <= (select step from rule_ranks where rank::varchar = rule_txt('promotion.ceiling'))
 ),
 post_tenure as (
     -- the longest-held current post at the alt level or higher (earliest start)
@@ -64,25 +66,35 @@ tenure as (
     left join ladder as l on l.rank = s.rank
     left join post_tenure as pt using (person_id)
 ),
+grade_kinds as (
+    -- the five annual grades (an enum) with the rules' classes, so each assessment row is
+    -- classed by a join on a five-row table instead of a list lookup per row
+    select g.grade, g.grade = '优秀' as excellent,
+           g.grade::varchar in (select value from rule_lists where name = 'promotion.uncounted_grades')
+               as uncounted,
+    from (select unnest(enum_range(null::annual_grade))::annual_grade as grade) as g
+),
 tenure_years as (
     -- one pass over the grades up to year(d) − 1: the assessment years of the tenure (first_year
-    -- .. year(d) − 1, with a record) and the grade of year(d) − 1
+    -- .. year(d) − 1, with a record) and the grade of year(d) − 1 (one row per person and year:
+    -- the key of annual_assessments). The year bounds are constants of the date, so they reach
+    -- the scan and the join instead of a subquery per row.
     select t.person_id,
            count(*) filter (where a.year >= t.first_year) as counted_years,
-           count(*) filter (where a.year >= t.first_year and a.grade = '优秀') as excellent_years,
-           count(*) filter (where a.year >= t.first_year and a.grade::varchar in (
-               select value from rule_lists where name = 'promotion.uncounted_grades')) as uncounted_years,
-           max(a.grade::varchar) filter (where a.year = (select last_year from params)) as last_grade,
+           count(*) filter (where a.year >= t.first_year and k.excellent) as excellent_years,
+           count(*) filter (where a.year >= t.first_year and k.uncounted) as uncounted_years,
+           max(a.grade) filter (where a.year = year(as_of::date) - 1) as last_grade,
     from tenure as t
     join annual_assessments as a on a.person_id = t.person_id
+    join grade_kinds as k on k.grade = a.grade
     where t.next_rank is not null
-      and a.year <= (select last_year from params)
-      and a.year >= least(t.first_year, (select last_year from params))
+      and a.year <= year(as_of::date) - 1
+      and a.year >= least(t.first_year, year(as_of::date) - 1)
     group by t.person_id
 ),
 blocking as (
     -- a blocking supervision in effect on d: held on or before d, effective until after d
-    select person_id, arg_max(kind::varchar, effective_until) as blocking_kind,
+    select person_id, arg_max(kind, effective_until) as blocking_kind,
            max(effective_until) as blocking_until,
     from supervision
     where kind::varchar in (select value from rule_lists where name = 'promotion.blocking_supervision')
@@ -112,8 +124,8 @@ unit_holders as (
     group by s.unit_id, s.rank
 ),
 checked as (
-    select t.person_id, t.name, t.unit_id, t.rank_step, t.rank::varchar as current_rank,
-           t.next_rank::varchar as next_rank, t.next_step, t.rank_months,
+    select t.person_id, t.name, t.unit_id, t.rank_step, t.rank as current_rank,
+           t.next_rank as next_rank, t.next_step, t.rank_months,
            case when t.alt_level is not null then coalesce(t.post_months, 0) end as post_months,
            case when t.rank is null then null when t.by_post then '职务' else '职级' end as tenure_basis,
            t.tenure_start, t.alt_level::varchar as alt_level,
@@ -125,8 +137,8 @@ checked as (
            t.raw_months,
            case when t.next_rank is not null
                 then t.base_required - pr.excellent_cut * coalesce(y.excellent_years, 0) end as required_months,
-           pr.last_year, y.last_grade,
-           coalesce(y.last_grade in (
+           pr.last_year, y.last_grade as last_grade,
+           coalesce(y.last_grade::varchar in (
                select value from rule_lists where name = 'promotion.last_year_grades'), false) as grade_ok,
            b.blocking_kind, b.blocking_until,
            qj.max_count as quota_max, coalesce(hj.holders, 0) as quota_holders,
@@ -172,14 +184,14 @@ final as (
                            || years_months(excellent_years * excellent_cut) || '）' else '' end
                 end,
                 case when last_grade is null then '缺少' || last_year::varchar || '年度考核结果'
-                     when not grade_ok then last_year::varchar || '年度考核为' || last_grade end,
+                     when not grade_ok then last_year::varchar || '年度考核为' || last_grade::varchar end,
                 case when blocking_kind is not null then
-                    blocking_kind || '影响期未满（至' || strftime(blocking_until, '%Y-%m-%d') || '）' end,
+                    blocking_kind::varchar || '影响期未满（至' || strftime(blocking_until, '%Y-%m-%d') || '）' end,
                 case when quota_max is not null and quota_holders >= quota_max then
-                    '职数已满（' || next_rank || '现有' || quota_holders::varchar || '人，职数'
+                    '职数已满（' || next_rank::varchar || '现有' || quota_holders::varchar || '人，职数'
                     || quota_max::varchar || '）' end,
                 case when unit_quota_max is not null and unit_quota_holders >= unit_quota_max then
-                    '本单位职数已满（' || next_rank || '现有' || unit_quota_holders::varchar
+                    '本单位职数已满（' || next_rank::varchar || '现有' || unit_quota_holders::varchar
                     || '人，职数' || unit_quota_max::varchar || '）' end
             )
         end as reasons,

@@ -1,10 +1,13 @@
 -- pipeline/first_promotion.sql — time from entry to the first rank promotion (晋升 after the
--- entry date), for a Kaplan–Meier estimate per entry cohort. Persons not promoted by $as_of are
+-- entry date): the Kaplan–Meier event table per entry cohort. Persons not promoted by $as_of are
 -- censored at their exit date or $as_of, whichever comes first (kept, not dropped).
--- Grain: one row per (entry cohort, months, event) — the counts the estimator is fitted on.
+-- The table is the one lifelines builds (survival_table_from_events): every month with a
+-- promotion or a censoring, plus the start — month 0, or the earliest month when one is negative
+-- — where the whole cohort enters; at risk in a month = the cohort − those promoted or censored
+-- in earlier months (a person censored in a month is still at risk in it).
+-- Grain: one row per (entry cohort, month of the table).
 -- Parameters: $as_of (DATE), $cohorts (INTEGER[] of entry years, NULL = all who entered by $as_of).
--- Columns: cohort, months (full months from entry to promotion or censoring), event (true =
---   promoted), persons.
+-- Columns: cohort, months (full months from entry), at_risk, events (promoted), censored.
 with
 entrants as (
     select person_id, entry_date, exit_date, year(entry_date) as cohort,
@@ -19,15 +22,38 @@ first_promotion as (
     where r.reason = '晋升' and r.start_date > e.entry_date and r.start_date <= $as_of::date
     group by e.person_id
 ),
-final as (
+observed as (
+    -- one row per entrant: months to promotion or censoring
     select e.cohort,
            full_months(e.entry_date, coalesce(f.promoted_on, least(coalesce(e.exit_date, $as_of::date),
                                                                    $as_of::date))) as months,
            f.promoted_on is not null as event,
-           count(*) as persons,
     from entrants as e
     left join first_promotion as f using (person_id)
-    group by all
+),
+times as (
+    select cohort, months, count(*) filter (where event) as events,
+           count(*) filter (where not event) as censored,
+    from observed
+    group by cohort, months
+    union all
+    select cohort, least(0, min(months)), 0, 0      -- the start: everyone enters
+    from observed
+    group by cohort
+),
+merged as (
+    select cohort, months, sum(events)::bigint as events, sum(censored)::bigint as censored,
+    from times
+    group by cohort, months
+),
+final as (
+    select cohort, months,
+           (sum(events + censored) over (partition by cohort)
+            - coalesce(sum(events + censored) over (
+                  partition by cohort order by months rows between unbounded preceding and 1 preceding), 0)
+           )::bigint as at_risk,
+           events, censored,
+    from merged
 )
 select * from final
-order by cohort, months, event;
+order by cohort, months;

@@ -10,70 +10,87 @@
 -- Columns: year, kind ('leadership' | 'rank' | 'step_down'), grp, grp_sort, persons (distinct
 --   persons with such an event starting in the year), events.
 with
-leveled as (
-    select p.person_id, p.start_date, p.unit_id, rl.step as level_step,
+candidates as (
+    -- persons with a post above 无 starting in the years: only their posts need the look-back
+    select distinct p.person_id
     from posts as p
     join rule_levels as rl on rl.level = p.level
-    where year(p.start_date) <= $last
+    where year(p.start_date) between $first and $last and rl.step > 0
 ),
-candidates as (
-    -- persons with a post above 无 starting in the years: only their posts need the window
-    select distinct person_id
-    from leveled
-    where year(start_date) between $first and $last and level_step > 0
+start_steps as (
+    -- the highest level among each candidate's posts starting on a day (posts after $last are
+    -- left out: a later post never changes an earlier post's preceding post)
+    select p.person_id, p.start_date, max(rl.step) as top_step,
+    from posts as p
+    join rule_levels as rl on rl.level = p.level
+    semi join candidates as c on c.person_id = p.person_id
+    where year(p.start_date) <= $last
+    group by p.person_id, p.start_date
 ),
 leadership as (
-    -- a later post never changes an earlier post's preceding post: posts after $last are left out
-    select person_id, start_date as on_date, unit_id, 'leadership' as kind,
-    from (
-        select l.person_id, l.start_date, l.unit_id, l.level_step,
-               max({'start_date': l.start_date, 'step': l.level_step}) over (
-                   partition by l.person_id order by l.start_date
-                   range between unbounded preceding and interval 1 day preceding
-               ) as prev
-        from leveled as l
-        semi join candidates as c on c.person_id = l.person_id
-    )
-    where year(start_date) between $first and $last and level_step > 0 and level_step > prev.step
+    -- a post above the level of the person's preceding post: the preceding post is the latest
+    -- starting before it (highest level among those starting that day), so the level to beat is
+    -- the top step of the previous start day (lag over the start days, not a framed max)
+    select p.person_id, p.start_date as on_date, p.unit_id, 'leadership' as kind,
+    from posts as p
+    join rule_levels as rl on rl.level = p.level
+    join (
+        select person_id, start_date,
+               lag(top_step) over (partition by person_id order by start_date) as prev_step,
+        from start_steps
+    ) as s on s.person_id = p.person_id and s.start_date = p.start_date
+    where year(p.start_date) between $first and $last and rl.step > 0 and rl.step > s.prev_step
 ),
 rank_promotions as (
-    select person_id, start_date as on_date,
+    -- numbered (ev) so the unit lookup groups by one integer; (person_id, on_date) is unique
+    -- (the key of ranks)
+    select row_number() over () as ev, person_id, start_date as on_date,
     from ranks
     where reason = '晋升' and year(start_date) between $first and $last
 ),
-step_downs as (
-    select distinct r.person_id, r.on_date,
+ended_posts as (
+    -- leadership posts that ended within the window around a rank promotion
+    select r.person_id, r.on_date, p.end_date,
     from rank_promotions as r
     join posts as p on p.person_id = r.person_id
     where p.level <> '无' and p.end_date is not null
       and abs(date_diff('day', p.end_date, r.on_date)) <= rule_num('figures.step_down_window_days')
-      and not exists (
-          select 1 from posts as later
-          where later.person_id = p.person_id and later.level <> '无'
-            and later.start_date >= p.end_date and later.start_date <= year_end(year(r.on_date))
-      )
 ),
-rank_events as (
-    select person_id, on_date, 'rank' as kind from rank_promotions
-    union all
-    select person_id, on_date, 'step_down' as kind from step_downs
+taken_again as (
+    -- … followed by a leadership post starting from that end to 31 December of the promotion year
+    select distinct e.person_id, e.on_date, e.end_date,
+    from ended_posts as e
+    join posts as later on later.person_id = e.person_id
+    where later.level <> '无' and later.start_date >= e.end_date
+      and later.start_date <= year_end(year(e.on_date))
 ),
-rank_units as (
-    -- the unit of the main post covering the promotion date (highest level, then latest), looked
-    -- up only for the unit grouping; (person_id, on_date, kind) is unique (the key of ranks)
-    select person_id, on_date, kind, null::varchar as unit_id,
-    from rank_events
-    where $by <> 'unit'
-    union all
-    select e.person_id, e.on_date, e.kind,
-           max({'step': rl.step, 'start': p.start_date, 'unit_id': p.unit_id}).unit_id as unit_id,
-    from rank_events as e
+step_downs as (
+    select distinct e.person_id, e.on_date,
+    from ended_posts as e
+    anti join taken_again as t
+        on t.person_id = e.person_id and t.on_date = e.on_date and t.end_date = e.end_date
+),
+promotion_units as (
+    -- the unit of the main post covering each promotion date (highest level, then latest), looked
+    -- up only for the unit grouping; a step-down is one of the rank promotions and shares it
+    select r.ev, max({'step': rl.step, 'start': p.start_date, 'unit_id': p.unit_id}).unit_id as unit_id,
+    from rank_promotions as r
     left join (select * from posts
                where year(start_date) <= $last and (end_date is null or year(end_date) >= $first)) as p
-        on p.person_id = e.person_id and covers(p.start_date, p.end_date, e.on_date)
+        on p.person_id = r.person_id and covers(p.start_date, p.end_date, r.on_date)
     left join rule_levels as rl on rl.level = p.level
     where $by = 'unit'
-    group by e.person_id, e.on_date, e.kind
+    group by r.ev
+),
+rank_units as (
+    select r.person_id, r.on_date, 'rank' as kind, u.unit_id,
+    from rank_promotions as r
+    left join promotion_units as u using (ev)
+    union all
+    select r.person_id, r.on_date, 'step_down' as kind, u.unit_id,
+    from step_downs as s
+    join rank_promotions as r on r.person_id = s.person_id and r.on_date = s.on_date
+    left join promotion_units as u using (ev)
 ),
 events as (
     select person_id, on_date, unit_id, kind from leadership

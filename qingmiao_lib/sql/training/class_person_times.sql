@@ -19,7 +19,7 @@ classes as (
     select t.person_id, year(t.start_date) as year, t.hours::double as hours, p.birth_date
     from trainings as t
     join people as p using (person_id)
-    where year(t.start_date) between $first_year and $last_year
+    where t.start_date between make_date($first_year::integer, 1, 1) and make_date($last_year::integer, 12, 31)
       and coalesce(t.mode::varchar, '') not in (
           select value from rule_lists where name = 'training.non_class_modes')
 ),

@@ -2,10 +2,22 @@
 -- Grain: one row per (group, month) — or per group when $monthly is false — with sessions owed.
 -- Parameters: $as_of (DATE), $by ('unit' | 'unit_kind' | 'total'; allowlisted in Python),
 --   $monthly (BOOLEAN), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
+-- Source: training_lecture_years / training_lecture_months (training/lecture_months.sql), or
+--   their stored twins (training/lecture_marks.sql) — training.py swaps the names.
 -- Columns: group_id, group_name, month (NULL when not monthly), persons, sessions (person-
 --   sessions owed), attended, excused, absent, rate, excused_rate, below (persons whose rate for
 --   the year is under lecture.attendance_threshold; per group, not per month).
 with
+years as (
+    select *,
+           case $by::varchar
+               when 'unit' then coalesce(unit_id, '')
+               when 'unit_kind' then coalesce(unit_kind, '')
+               else '合计'
+           end as group_id,
+    from training_lecture_years($as_of::date)
+    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+),
 months as (
     select *,
            case $by::varchar
@@ -14,28 +26,31 @@ months as (
                else '合计'
            end as group_id,
     from training_lecture_months($as_of::date)
-    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
-),
-person_year as (
-    select group_id, person_id,
-           sum(attended) / sum(sessions) < rule_num('lecture.attendance_threshold') as below,
-    from months
-    group by group_id, person_id
+    where $monthly::boolean
+      and training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
 ),
 below as (
-    select group_id, count(*) filter (where below) as below
-    from person_year
+    select group_id,
+           count(*) filter (
+               where attended / sessions < rule_num('lecture.attendance_threshold')) as below,
+    from years
     group by group_id
 ),
 grouped as (
-    select
-        group_id,
-        case when $monthly::boolean then month end as month,
-        count(distinct person_id) as persons,
-        sum(sessions) as sessions, sum(attended) as attended, sum(excused) as excused,
-        sum(absent) as absent,
+    -- the year: one row per person already
+    select group_id, null::bigint as month, count(*) as persons,
+           sum(sessions) as sessions, sum(attended) as attended, sum(excused) as excused,
+           sum(absent) as absent,
+    from years
+    where not $monthly::boolean
+    group by group_id
+    union all
+    -- one row per (person, month): persons = rows
+    select group_id, month, count(*) as persons,
+           sum(sessions) as sessions, sum(attended) as attended, sum(excused) as excused,
+           sum(absent) as absent,
     from months
-    group by group_id, case when $monthly::boolean then month end
+    group by group_id, month
 ),
 final as (
     select

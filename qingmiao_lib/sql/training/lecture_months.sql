@@ -53,3 +53,13 @@ final as (
     left join marked as m using (person_id, month)
 )
 select * from final;
+
+-- training_lecture_years(as_of): the same summed per person over the months (the year to as_of).
+-- Grain: one row per person owing at least one session. Columns: person_id, name, unit_id,
+--   unit_kind, entry_cohort, sessions, attended, excused, absent (HUGEINT sums).
+create or replace temp macro training_lecture_years(as_of) as table
+select person_id, name, unit_id, unit_kind, entry_cohort,
+       sum(sessions) as sessions, sum(attended) as attended, sum(excused) as excused,
+       sum(absent) as absent,
+from training_lecture_months(as_of::date)
+group by person_id, name, unit_id, unit_kind, entry_cohort;

@@ -1,21 +1,16 @@
 -- training/lecture_persons.sql — weekly-lecture attendance per person for the year of $as_of.
 -- Grain: one row per person with at least one session held while active and young.
 -- Parameters: $as_of (DATE), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
+-- Source: training_lecture_years (training/lecture_months.sql), or its stored twin
+--   training_lecture_years_stored (training/lecture_marks.sql) — training.py swaps the name.
 -- Columns: person_id, name, unit_id, unit_name, unit_kind, entry_cohort, sessions, attended,
 --   excused, absent, rate (attended / sessions), excused_rate, below (rate <
 --   lecture.attendance_threshold).
 with
-months as (
-    select *
-    from training_lecture_months($as_of::date)
-    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
-),
 persons as (
-    select person_id, name, unit_id, unit_kind, entry_cohort,
-           sum(sessions) as sessions, sum(attended) as attended, sum(excused) as excused,
-           sum(absent) as absent,
-    from months
-    group by person_id, name, unit_id, unit_kind, entry_cohort
+    select *
+    from training_lecture_years($as_of::date)
+    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
 ),
 final as (
     select

@@ -40,9 +40,16 @@ params as (
         rule_num('training.hours_per_day') as hours_per_day
 ),
 people as (
-    select * from training_people(as_of::date)
+    -- training_people(as_of) without its unit fallback, which is applied at the end (final) to
+    -- the few obligations of persons without a unit that day rather than to every departed person
+    select person_id, name, entry_channel, entry_date, exit_date, entry_cohort, active, unit_id,
+           unit_kind::varchar as unit_kind,
+    from person_snapshot(as_of::date)
+    where entry_date <= as_of::date
 ),
 credited as (
+    -- only what a rule below reads, filtered in the scans (the table holds every year's courses):
+    -- 初任培训 and 任职培训 of any year, the other kinds of year Y
     select
         t.person_id, t.kind, t.start_date, t.hours::double as hours,
         case
@@ -51,8 +58,16 @@ credited as (
             then t.hours::double / params.hours_per_day
             else date_diff('day', t.start_date, t.end_date) + 1
         end as days,
-    from trainings as t, params
-    where t.passed and t.start_date <= params.d
+    from (
+        select person_id, kind, start_date, end_date, hours, mode
+        from trainings
+        where passed and start_date <= as_of::date and kind in ('初任培训', '任职培训')
+        union all
+        select person_id, kind, start_date, end_date, hours, mode
+        from trainings
+        where passed and kind not in ('初任培训', '任职培训')
+          and start_date between make_date(year(as_of::date), 1, 1) and as_of::date
+    ) as t, params
 ),
 recruit_channels as (
     select value from rule_lists where name = 'training.recruit_channels'
@@ -66,8 +81,11 @@ initial as (
         p.entry_date as window_start,
         p.entry_date + to_months(rule_num('training.initial_deadline_months')::integer) as due_date,
         rule_num('training.initial_min_days') as need_days, null::double as need_hours,
-    from people as p
+    from people as p, params
     where p.entry_channel::varchar in (select value from recruit_channels)
+      -- due in Y or later (the final filter), checked early
+      and p.entry_date + to_months(rule_num('training.initial_deadline_months')::integer)
+          >= params.y0
 ),
 initial_done as (
     select i.*,
@@ -85,7 +103,12 @@ appointment as (
         start_date + to_months(rule_num('training.appointment_window_after_months')::integer)
             as due_date,
         appointment_training_days::double as need_days, null::double as need_hours,
-    from training_leadership_steps(as_of::date)
+    -- only appointments due in Y or later (the final filter): started from y0 − the window after
+    from training_leadership_steps_since(
+        as_of::date,
+        (make_date(year(as_of::date), 1, 1)
+            - to_months(rule_num('training.appointment_window_after_months')::integer))::date
+    )
 ),
 appointment_done as (
     select a.*,
@@ -112,6 +135,7 @@ in_service as (
         rule_num('training.in_service_min_days') as need_days,
         rule_num('training.in_service_min_hours') as need_hours,
         coalesce(y.days, 0) as have_days, coalesce(y.hours, 0) as have_hours,
+        p.name, p.unit_id, p.unit_kind, p.entry_cohort, p.active, p.exit_date,
     from people as p
     cross join params
     left join year_courses as y using (person_id)
@@ -124,23 +148,50 @@ specialised as (
         null::double as need_days, null::double as need_hours,
         coalesce(y.specialised_days, 0) as have_days,
         coalesce(y.specialised_hours, 0) as have_hours,
+        p.name, p.unit_id, p.unit_kind, p.entry_cohort, p.active, p.exit_date,
     from people as p
     cross join params
     left join year_courses as y using (person_id)
     where p.active and list_contains(target_ids::varchar[], p.person_id)
 ),
+events as (
+    -- the dated obligations (few), with their person's columns
+    select o.*, p.name, p.unit_id, p.unit_kind, p.entry_cohort, p.active, p.exit_date,
+    from (
+        select *, have_days >= need_days as met from initial_done
+        union all by name
+        select *, have_days >= need_days as met from appointment_done
+    ) as o
+    join people as p using (person_id)
+),
 all_obligations as (
-    select *, have_days >= need_days as met from initial_done
-    union all by name
-    select *, have_days >= need_days as met from appointment_done
+    select * from events
     union all by name
     select *, have_hours >= need_hours or have_days >= need_days as met from in_service
     union all by name
     select *, have_days > 0 as met from specialised
 ),
+kept as (
+    select o.*
+    from all_obligations as o, params
+    where o.due_date >= params.y0
+      and (o.met or o.exit_date is null or o.exit_date > o.due_date or o.exit_date > params.d)
+),
+last_unit as (
+    -- as training_people: without a main post on as_of, the unit of the latest post started by then
+    select l.person_id, l.unit_id, u.kind::varchar as unit_kind
+    from (
+        select k.person_id, arg_max(p.unit_id, p.start_date) as unit_id
+        from (select distinct person_id from kept where unit_id is null) as k
+        join posts as p on p.person_id = k.person_id and p.start_date <= as_of::date
+        group by k.person_id
+    ) as l
+    left join units as u on u.unit_id = l.unit_id
+),
 final as (
     select
-        o.rule, o.person_id, p.name, p.unit_id, p.unit_kind, p.entry_cohort, p.active,
+        o.rule, o.person_id, o.name, coalesce(o.unit_id, lu.unit_id) as unit_id,
+        coalesce(o.unit_kind, lu.unit_kind) as unit_kind, o.entry_cohort, o.active,
         o.event_date, o.level, o.window_start, o.due_date,
         o.need_days, o.need_hours, o.have_days, o.have_hours,
         case
@@ -148,10 +199,8 @@ final as (
             when o.due_date > params.d then '未到期'
             else '未完成'
         end as status,
-    from all_obligations as o
-    join people as p using (person_id)
+    from kept as o
     cross join params
-    where o.due_date >= params.y0
-      and (o.met or p.exit_date is null or p.exit_date > o.due_date or p.exit_date > params.d)
+    left join last_unit as lu on o.unit_id is null and lu.person_id = o.person_id
 )
 select * from final;

@@ -15,10 +15,12 @@ snap as (
     where entry_date <= as_of::date
 ),
 last_unit as (
-    select person_id, arg_max(unit_id, start_date) as unit_id
-    from posts
-    where start_date <= as_of::date
-    group by person_id
+    -- only for those without a unit that day (mostly the departed): most persons have one
+    select s.person_id, arg_max(p.unit_id, p.start_date) as unit_id
+    from snap as s
+    join posts as p on p.person_id = s.person_id and p.start_date <= as_of::date
+    where s.unit_id is null
+    group by s.person_id
 ),
 final as (
     select

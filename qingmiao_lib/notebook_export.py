@@ -1,0 +1,354 @@
+"""Export the notebooks to offline HTML without code: ``make export`` → ``reports/notebooks/``.
+
+Each notebook is run with papermill (parameters ``db_path``, ``year`` or ``as_of`` — whichever
+it declares — and ``export=True``) in a kernel whose plotly renderer is ``notebook``, so every
+figure is an HTML output and plotly.js is embedded once, in the first. In export mode the
+notebooks draw no widgets (a widget without a kernel is dead): the explorers show the same
+figures for the parameter values instead (:class:`qingmiao_lib.widgets.Static`), and names are
+masked as in the reports. nbconvert then writes HTML with no code and no prompts, from the lab
+template minus everything it would fetch from the web (require.js, MathJax, mermaid, the
+widget manager); the MathJax ``<script src>`` plotly's renderer puts before each figure is
+removed too. A file that still refers to the web is not written.
+
+Command line (the Makefile's ``make export``)::
+
+    python -m qingmiao_lib.notebook_export --db data/qingmiao.duckdb --year 2023 --out reports/notebooks
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .config import DEFAULT_DB, PROJECT_DIR, REPORTS_DIR
+from .errors import QingmiaoError
+
+NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
+DEFAULT_OUT = REPORTS_DIR / "notebooks"
+
+#: The mimetype of a widget view: never left in an exported file.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+#: A tag that would make the browser fetch something from the web (http, https or //host).
+REMOTE_REF = re.compile(
+    r"<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*?"
+    r"\b(?:src|href|data)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+_REMOTE_SCRIPT = re.compile(
+    r"<script\b[^>]*\bsrc\s*=\s*[\"']?\s*(?:https?:)?//[^>]*>\s*</script>", re.I)
+#: What plotly.js starts with, once per embedded copy.
+PLOTLYJS_BANNER = re.compile(r"\* plotly\.js v\d+\.\d+\.\d+")
+
+# The lab template without what it would fetch from a CDN: require.js, MathJax, mermaid and the
+# widget manager (html-manager), plus a line of style for the "drawn for these values" captions.
+_TEMPLATE_NAME = "qingmiao-offline.html.j2"
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">
+body.jp-Notebook { max-width: 1200px; margin: 0 auto; }
+.qm-static { color: #555; font-size: 0.92em; margin: 0.4em 0; }
+</style>
+{%- endblock extra_css -%}
+"""
+
+
+class NotebookFailed(QingmiaoError):
+    """A notebook raised an error while it ran for export."""
+
+
+class NotOffline(QingmiaoError):
+    """An exported file would still fetch something from the web."""
+
+
+def notebooks_in(directory: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The project's notebooks, in order (``00-…`` first)."""
+    return sorted(p for p in Path(directory).glob("*.ipynb") if not p.name.startswith("."))
+
+
+def _resolve(notebooks: Iterable[str | Path] | None) -> list[Path]:
+    if notebooks is None:
+        return notebooks_in()
+    found = []
+    for nb in notebooks:
+        p = Path(nb)
+        if not p.exists():  # a bare name: "03", "03-evaluation-outcomes" or with .ipynb
+            matches = [q for q in notebooks_in() if q.stem == p.stem or q.name.startswith(f"{p.stem}-")]
+            if len(matches) != 1:
+                raise ValueError(f"找不到笔记本：{nb}")
+            p = matches[0]
+        found.append(p.resolve())
+    return found
+
+
+def _parameters(path: Path, *, db: Path, year: int) -> dict:
+    """What to inject: db_path and export always, year or as_of as the notebook declares."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(path))
+    if "export" not in declared:
+        raise NotebookFailed(f"{path.name}: 参数单元格中没有 export 参数（导出模式需要它）")
+    params = {"db_path": str(db), "export": True}
+    if "year" in declared:
+        params["year"] = int(year)
+    if "as_of" in declared:
+        params["as_of"] = f"{int(year)}-12-31"
+    return params
+
+
+# The export kernels: quiet (no "running over TCP" warning, no shutdown noise), and without the
+# optional rfc3987_syntax, which jsonschema imports when plotly's HTML renderer imports nbformat:
+# it builds a grammar at import (2–3 s per kernel here) for IRI format checks no notebook uses.
+_KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL",
+                "--IPKernelApp.exec_lines=["
+                "'import sys as _sys; _sys.modules.setdefault(\"rfc3987_syntax\", None); del _sys']"]
+
+
+def _execute(path: Path, params: dict, *, timeout: int):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        # no ``cwd=``: papermill would chdir the whole process, and notebooks run in threads
+        return papermill.execute_notebook(
+            str(path), None, parameters=params, kernel_name="python3", progress_bar=False,
+            log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
+            resources={"metadata": {"path": str(path.parent)}},
+            extra_arguments=_KERNEL_ARGS)
+    except PapermillExecutionError as e:
+        raise NotebookFailed(f"{path.name} 第 {e.exec_count} 个单元格出错：{e.ename}: "
+                             f"{str(e.evalue).splitlines()[0] if e.evalue else ''}") from e
+
+
+def clean(nb) -> list[str]:
+    """Make an executed notebook fit for offline HTML, in place: no widget state or views, no
+    ``<script src>`` from the web in HTML outputs, no stderr streams (returned, for the log),
+    a title from its first heading."""
+    nb.metadata.pop("widgets", None)
+    warnings: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                warnings.append(out.get("text", "").strip())
+                continue
+            data = out.get("data")
+            if data is not None:
+                if WIDGET_VIEW in data:
+                    continue
+                if "text/html" in data:
+                    html = data["text/html"]
+                    html = "".join(html) if isinstance(html, list) else html
+                    data["text/html"] = _REMOTE_SCRIPT.sub("", html)
+            kept.append(out)
+        cell.outputs = kept
+    if "title" not in nb.metadata:
+        for cell in nb.cells:
+            m = re.search(r"^#\s+(.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
+            if m:
+                nb.metadata["title"] = m.group(1).strip()
+                break
+    return [w for w in warnings if w]
+
+
+def to_html(nb) -> str:
+    """An executed, cleaned notebook as one offline HTML page: outputs only."""
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab", template_file=_TEMPLATE_NAME,
+        extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        language_code="zh")
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def check_offline(html: str, name: str) -> None:
+    """Refuse a page that would fetch from the web or carries plotly.js more than once."""
+    remote = REMOTE_REF.search(html)
+    if remote:
+        raise NotOffline(f"{name}: 导出的页面仍引用网络资源：{remote.group(0)[:120]}")
+    copies = len(PLOTLYJS_BANNER.findall(html))
+    if copies > 1:
+        raise NotOffline(f"{name}: plotly.js 嵌入了 {copies} 次")
+    if "plotly-graph-div" in html and copies == 0:
+        raise NotOffline(f"{name}: 页面有图形但没有嵌入 plotly.js（PLOTLY_RENDERER 不是 notebook？）")
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it lies below it (for messages)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _export_one(path: Path, *, db: Path, year: int, out_dir: Path, executed_dir: Path | None,
+                timeout: int) -> tuple[Path, float, list[str]]:
+    import nbformat
+
+    start = time.perf_counter()
+    nb = _execute(path, _parameters(path, db=db, year=year), timeout=timeout)
+    warnings = clean(nb)
+    if executed_dir is not None:
+        executed_dir.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, executed_dir / path.name)
+    html = to_html(nb)
+    check_offline(html, path.name)
+    out = _write(out_dir / f"{path.stem}.html", html)
+    return out, time.perf_counter() - start, warnings
+
+
+def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_OUT, *,
+                     year: int | None = None, notebooks: Iterable[str | Path] | None = None,
+                     jobs: int | None = None, executed_dir: str | Path | None = None,
+                     timeout: int = 600, progress: bool = True) -> list[Path]:
+    """Run every notebook (or those named) in export mode and write ``out_dir/<name>.html``.
+
+    Parameters
+    ----------
+    db
+        The database the notebooks open (read-only).
+    out_dir
+        Where the HTML files go (default ``reports/notebooks``); each is replaced atomically.
+    year
+        The year the notebooks show (``as_of`` = 31 December of it); default the last year with
+        data. Must lie within the data's years.
+    notebooks
+        Paths or names (``"03"``, ``"03-evaluation-outcomes"``); default all in ``notebooks/``.
+    jobs
+        Notebooks run at once (default: up to 2, one kernel per CPU).
+    executed_dir
+        Also keep the executed, cleaned notebooks there (what the HTML was made from).
+    progress
+        Print one line per notebook.
+
+    Returns the written paths, in the notebooks' order. Raises ``ValueError`` for a bad year or
+    notebook name, :class:`~qingmiao_lib.errors.QingmiaoError` (``DatabaseMissing``,
+    :class:`NotebookFailed`, :class:`NotOffline`) otherwise.
+    """
+    from . import figures
+    from .db import connect
+
+    db = Path(db).resolve()
+    con = connect(db)  # a clear message now (missing, locked, not a Qingmiao file)
+    try:
+        span = figures.data_years(con)
+    finally:
+        con.close()
+    if span is None:
+        raise QingmiaoError(f"数据库中没有人员记录：{db}")
+    if year is None:
+        year = span[1]
+    if not span[0] <= int(year) <= span[1]:
+        raise ValueError(f"年份 {year} 不在数据年份 {span[0]}–{span[1]} 之内")
+    paths = _resolve(notebooks)
+    if not paths:
+        raise ValueError(f"没有要导出的笔记本：{NOTEBOOK_DIR}")
+    out_dir = Path(out_dir).resolve()
+    executed = Path(executed_dir).resolve() if executed_dir is not None else None
+    jobs = max(1, min(jobs or min(2, os.cpu_count() or 1), len(paths)))
+
+    def one(path: Path):
+        return _export_one(path, db=db, year=int(year), out_dir=out_dir, executed_dir=executed,
+                           timeout=timeout)
+
+    # the kernels inherit this process's environment: figures as HTML with plotly.js embedded
+    saved = os.environ.get("PLOTLY_RENDERER")
+    os.environ["PLOTLY_RENDERER"] = "notebook"
+    written: list[Path] = []
+    start = time.perf_counter()
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = pool.map(one, paths)
+            for i, (out, secs, warnings) in enumerate(results, start=1):
+                written.append(out)
+                if progress:
+                    print(f"[{i}/{len(paths)}] {_shown(out)}  {out.stat().st_size / 1e6:.1f} MB  "
+                          f"{secs:.1f} s", flush=True)
+                    for w in warnings:
+                        print(f"    警告 ({out.stem}): {w.splitlines()[-1]}", file=sys.stderr)
+    finally:
+        if saved is None:
+            os.environ.pop("PLOTLY_RENDERER", None)
+        else:
+            os.environ["PLOTLY_RENDERER"] = saved
+    if progress:
+        print(f"已导出 {len(written)} 个笔记本到 {_shown(out_dir)}（{time.perf_counter() - start:.0f} s）")
+    return written
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit status 2
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年份须为整数：{text!r}") from None
+    if not 1900 <= value <= 2100:
+        raise argparse.ArgumentTypeError(f"年份超出范围 1900–2100：{value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _Parser(prog="python -m qingmiao_lib.notebook_export",
+                     description="导出笔记本为离线 HTML（不含代码）Export the notebooks to offline HTML")
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"the database (default {DEFAULT_DB})")
+    parser.add_argument("--year", type=_year, default=None, help="the year shown (default: last year with data)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
+    parser.add_argument("--jobs", type=int, choices=range(1, 9), default=None, metavar="N",
+                        help="notebooks run at once, 1–8 (default 2)")
+    parser.add_argument("notebooks", nargs="*", help="only these notebooks (names or paths)")
+    try:
+        args = parser.parse_args(argv)
+        if args.out.exists() and not args.out.is_dir():
+            parser.error(f"--out 须为目录：{args.out}")
+    except SystemExit as e:  # a bad argument (one line, status 2), or --help
+        return e.code if isinstance(e.code, int) else 2
+    try:
+        export_notebooks(args.db, args.out, year=args.year, notebooks=args.notebooks or None,
+                         jobs=args.jobs)
+    except ValueError as e:  # a year outside the data, an unknown notebook
+        print(f"{parser.prog}: {e}", file=sys.stderr)
+        return 2
+    except QingmiaoError as e:
+        print(f"{parser.prog}: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        where = f"：{e.filename}" if e.filename else ""
+        print(f"{parser.prog}: 文件错误{where}：{e.strerror or e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: 已中断 interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

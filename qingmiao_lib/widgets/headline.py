@@ -1,0 +1,38 @@
+"""Widget of the start-here notebook: a year picker redrawing the headline bars and the age
+pyramid for the chosen year. Wiring only: numbers from ``qingmiao_lib.figures`` and
+``qingmiao_lib.structure``, figures from ``qingmiao_lib.charts``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import ipywidgets as widgets
+from IPython.display import display
+
+from .. import charts, figures, structure
+from . import Fixed, Static
+
+
+def year_picker(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int],
+                export: bool = False) -> widgets.VBox | Static:
+    """A year dropdown; choosing a year draws its headline bars and pyramid below. With
+    ``export`` a :class:`Static` with one line only: the notebook above already shows ``year``."""
+    if export:
+        return Static([f"导出版本显示 {year} 年；其他年份请在 JupyterLab 中选择，"
+                       f"或用 make export YEAR=… 重新导出。"], controls={"year": Fixed(year)})
+    picker = widgets.Dropdown(options=years, value=year, description="年份")
+    out = widgets.Output()
+
+    def show(chosen: int) -> None:
+        out.clear_output(wait=True)
+        with out:
+            pyr = structure.age_pyramid(con, as_of=dt.date(chosen, 12, 31), band_years=1, young_only=True)
+            display(charts.headline_bars(figures.headline(con, year=chosen)))
+            display(charts.pyramid(pyr))
+
+    picker.observe(lambda change: show(change["new"]), names="value")
+    box = widgets.VBox([picker, out])
+    box.controls = {"year": picker}
+    box.output = out
+    return box

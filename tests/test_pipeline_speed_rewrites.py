@@ -1,0 +1,202 @@
+"""Worked answers for the edges of the pipeline's faster formulations (issue 7): the Kaplan–Meier
+estimate computed from an SQL event table instead of lifelines fits, the default entry cohorts
+read from persons and meta only, the preceding post found by a lag over start days instead of a
+framed max, the step-down check as an anti join, and enum columns decoded from Arrow dictionaries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import qingmiao_lib as qm
+from qingmiao_lib import pipeline
+
+D = dt.date.fromisoformat
+
+
+# ---------------------------------------------------------------------------------------------
+# Kaplan–Meier: event table in SQL, estimate in numpy, the floats of lifelines
+
+
+def _km_fixture(db):
+    # Cohort 2015 (entered 2015-07-01), as_of 2021-07-01: events at 24, 36, 48, 48; censored at
+    # 24 (exit) and 72 (never promoted). Cohort 2016 (entered 2016-01-01): everyone promoted at
+    # 12 → S drops to 0 (n = d: an infinite variance term counts 0, the bounds are 0).
+    people = [("A1", "2015-07-01", None, "2017-07-01"), ("A2", "2015-07-01", None, "2018-07-01"),
+              ("A3", "2015-07-01", "2017-07-01", None), ("A4", "2015-07-01", None, "2019-07-01"),
+              ("A5", "2015-07-01", None, "2019-07-01"), ("A6", "2015-07-01", None, None),
+              ("B1", "2016-01-01", None, "2017-01-01"), ("B2", "2016-01-01", None, "2017-01-01")]
+    for pid, entry, exit, promoted in people:
+        db.add("persons", person_id=pid, entry_date=D(entry), exit_date=D(exit) if exit else None)
+        db.add("ranks", person_id=pid, rank="二级科员", start_date=D(entry), reason="定级")
+        if promoted:
+            db.add("ranks", person_id=pid, rank="一级科员", start_date=D(promoted), reason="晋升")
+
+
+def test_kaplan_meier_event_table_and_bounds_by_hand(db):
+    _km_fixture(db)
+    km = pipeline.time_to_promotion(db.con, as_of=D("2021-07-01"), cohorts=[2015, 2016])
+    a = km[km.cohort == 2015].set_index("months")
+    assert a.index.tolist() == [0, 24, 36, 48, 72]
+    assert a["at_risk"].tolist() == [6, 6, 4, 3, 1]
+    assert a["events"].tolist() == [0, 1, 1, 2, 0]
+    assert a["censored"].tolist() == [0, 1, 0, 0, 1]
+    s24, s36, s48 = 5 / 6, 5 / 6 * 3 / 4, 5 / 6 * 3 / 4 * 1 / 3
+    assert a["survival"].tolist() == pytest.approx([1.0, s24, s36, s48, s48])
+    # exponential Greenwood: var = Σ d / (n (n − d)); bounds exp(−exp(log(−log S) ∓ z √var / log S))
+    var36 = 1 / (6 * 5) + 1 / (4 * 3)
+    z = 1.959963984540054
+    lo = math.exp(-math.exp(math.log(-math.log(s36)) - z * math.sqrt(var36) / math.log(s36)))
+    hi = math.exp(-math.exp(math.log(-math.log(s36)) + z * math.sqrt(var36) / math.log(s36)))
+    assert (a.loc[36, "ci_lower"], a.loc[36, "ci_upper"]) == (pytest.approx(lo), pytest.approx(hi))
+    assert (a.loc[0, "ci_lower"], a.loc[0, "ci_upper"]) == (1.0, 1.0)      # S = 1: undefined → 1
+    b = km[km.cohort == 2016].set_index("months")
+    assert b["survival"].tolist() == [1.0, 0.0]
+    assert (b.loc[12, "ci_lower"], b.loc[12, "ci_upper"]) == (0.0, 0.0)
+    assert km.attrs["median_months"] == {2015: 48.0, 2016: 12.0}
+    assert km.dtypes.astype(str).tolist() == ["int64", "int64", "float64", "int64", "int64", "int64",
+                                              "float64", "float64"]
+
+
+def test_kaplan_meier_median_none_while_above_half(db):
+    _km_fixture(db)
+    km = pipeline.time_to_promotion(db.con, as_of=D("2018-01-01"), cohorts=[2015])
+    assert km["survival"].iloc[-1] > 0.5
+    assert km.attrs["median_months"] == {2015: None}
+
+
+def test_kaplan_meier_empty(db):
+    km = pipeline.time_to_promotion(db.con, as_of=D("2021-07-01"))
+    assert km.empty and km.attrs["median_months"] == {}
+    assert km.columns.tolist() == ["cohort", "months", "survival", "at_risk", "events", "censored",
+                                   "ci_lower", "ci_upper"]
+
+
+def test_kaplan_meier_matches_lifelines_on_the_demo(demo_db):
+    lifelines = pytest.importorskip("lifelines")
+    con = qm.connect(demo_db)
+    as_of = D("2024-12-31")
+    got = pipeline.time_to_promotion(con, as_of=as_of)
+    assert len(got)
+    observed = con.execute("""
+        select year(p.entry_date) as cohort,
+               full_months(p.entry_date, coalesce(f.on, least(coalesce(p.exit_date, $d), $d))) as months,
+               f.on is not null as event
+        from persons as p
+        left join (select r.person_id, min(r.start_date) as on from ranks as r join persons as q using (person_id)
+                   where r.reason = '晋升' and r.start_date > q.entry_date and r.start_date <= $d
+                   group by r.person_id) as f using (person_id)
+        where p.entry_date <= $d""", {"d": as_of}).df()
+    for cohort, part in got.groupby("cohort"):
+        g = observed[observed.cohort == cohort]
+        kmf = lifelines.KaplanMeierFitter().fit(g["months"], event_observed=g["event"])
+        table = kmf.event_table
+        ci = kmf.confidence_interval_survival_function_
+        assert part["months"].tolist() == table.index.astype(int).tolist()
+        assert part["at_risk"].tolist() == table["at_risk"].astype(int).tolist()
+        np.testing.assert_allclose(part["survival"], kmf.survival_function_.iloc[:, 0], rtol=1e-12)
+        np.testing.assert_allclose(part["ci_lower"], ci.iloc[:, 0], rtol=1e-12)
+        np.testing.assert_allclose(part["ci_upper"], ci.iloc[:, 1], rtol=1e-12)
+        median = kmf.median_survival_time_
+        assert got.attrs["median_months"][cohort] == (None if median == float("inf") else float(median))
+
+
+def test_z_is_the_lifelines_quantile():
+    stats = pytest.importorskip("scipy.stats")
+    assert pipeline._Z95 == stats.norm.ppf(0.975)
+
+
+# ---------------------------------------------------------------------------------------------
+# default cohorts: the first year of figures.data_years without scanning the history tables
+
+
+def test_default_cohorts_start_at_the_first_data_year(db, demo_db):
+    con = qm.connect(demo_db)
+    assert pipeline._default_cohorts(con, D("2024-12-31"), None) == list(
+        range(qm.figures.data_years(con)[0], 2025))
+    assert pipeline._default_cohorts(db.con, D("2024-12-31"), None) == []        # nobody: none
+    db.add("persons", person_id="P1", entry_date=D("2019-03-01"))
+    db.add("annual_assessments", person_id="P1", year=2021, grade="称职")
+    assert qm.figures.data_years(db.con)[0] == 2019
+    assert pipeline._default_cohorts(db.con, D("2021-12-31"), None) == [2019, 2020, 2021]
+
+
+# ---------------------------------------------------------------------------------------------
+# promotion events: the preceding post and the step-down check
+
+
+def test_leadership_promotion_against_the_preceding_start_day(db):
+    # L1: 无 (2015) → 乡科级副职 (2018) → two posts starting 2020-03-01, 乡科级副职 and 乡科级正职
+    # → 乡科级副职 (2022, a step down). Promotions: 2018 (above 无), the 2020 正职 post (above the
+    # 2018 副职), not the 2020 副职 post (level of its predecessor), not 2022 (below the 2020
+    # day's highest, 正职).
+    db.add("units", unit_id="U2")
+    db.add("persons", person_id="L1", entry_date=D("2015-01-01"))
+    for unit, level, start, end in (
+            ("U1", "无", "2015-01-01", "2018-01-01"), ("U1", "乡科级副职", "2018-01-01", "2020-03-01"),
+            ("U1", "乡科级副职", "2020-03-01", "2022-01-01"), ("U2", "乡科级正职", "2020-03-01", "2022-01-01"),
+            ("U1", "乡科级副职", "2022-01-01", None)):
+        db.add("posts", person_id="L1", unit_id=unit, level=level, start_date=D(start),
+               end_date=D(end) if end else None)
+    ev = pipeline.promotion_events(db.con, first_year=2015, last_year=2023, by="all")
+    lead = ev[ev.kind == "leadership"].set_index("year")["events"]
+    assert lead.to_dict() == {2018: 1, 2020: 1}
+
+
+def test_step_down_needs_no_leadership_post_after_the_end(db):
+    # S1 leaves a 乡科级正职 post on 2021-03-01 and is promoted in rank on 2021-04-01 (31 days):
+    # a step-down. S2 the same, but takes a 乡科级副职 post on 2021-10-01 (by 31 December): not.
+    # S3 the same as S1 but the new leadership post starts in 2022 (after that year's end): a
+    # step-down in 2021.
+    for pid, later in (("S1", None), ("S2", "2021-10-01"), ("S3", "2022-02-01")):
+        db.add("persons", person_id=pid, entry_date=D("2005-01-01"))
+        db.add("posts", person_id=pid, unit_id="U1", level="乡科级正职", start_date=D("2015-01-01"),
+               end_date=D("2021-03-01"))
+        db.add("posts", person_id=pid, unit_id="U1", level="无", start_date=D("2021-03-01"),
+               end_date=D(later) if later else None)
+        if later:
+            db.add("posts", person_id=pid, unit_id="U1", level="乡科级副职", start_date=D(later))
+        db.add("ranks", person_id=pid, rank="二级主任科员", start_date=D("2019-01-01"),
+               end_date=D("2021-04-01"), reason="晋升")
+        db.add("ranks", person_id=pid, rank="一级主任科员", start_date=D("2021-04-01"), reason="晋升")
+    ev = pipeline.promotion_events(db.con, first_year=2021, last_year=2021, by="all").set_index("kind")
+    assert ev.loc["step_down", "persons"] == 2          # S1 and S3
+    assert ev.loc["rank", "persons"] == 3
+    by_unit = pipeline.promotion_events(db.con, first_year=2021, last_year=2021, by="unit")
+    assert by_unit.set_index("kind").loc["step_down", "persons"] == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# enums arrive from DuckDB as Arrow dictionaries and leave as object strings
+
+
+def test_decode_dictionary_with_nulls_and_chunks():
+    dict_type = pa.dictionary(pa.int8(), pa.string())
+    one = pa.array(["称职", None, "优秀"], type=dict_type)
+    two = pa.DictionaryArray.from_arrays(pa.array([0, None], type=pa.int8()), pa.array(["不称职"]))
+    s = pipeline._decode(pa.chunked_array([one, two]))
+    assert s.dtype == object and s.tolist() == ["称职", None, "优秀", "不称职", None]
+    assert pipeline._decode(pa.chunked_array([], type=dict_type)).tolist() == []
+
+
+def test_enum_columns_of_the_list_are_strings(db):
+    db.add("persons", person_id="P1", entry_date=D("2015-07-01"))
+    db.add("posts", person_id="P1", unit_id="U1", level="无", start_date=D("2015-07-01"))
+    db.add("ranks", person_id="P1", rank="一级科员", start_date=D("2021-01-01"))
+    db.add("annual_assessments", person_id="P1", year=2022, grade="基本称职")
+    db.add("supervision", person_id="P1", kind="诫勉", held_on=D("2023-01-01"),
+           effective_until=D("2024-01-01"))
+    row = pipeline.eligibility(db.con, as_of=D("2023-06-30")).iloc[0]
+    assert (row.current_rank, row.next_rank, row.last_grade, row.blocking_kind) == (
+        "一级科员", "四级主任科员", "基本称职", "诫勉")
+    assert row.reasons.endswith("2022年度考核为基本称职；诫勉影响期未满（至2024-01-01）")
+    df = pipeline.eligibility(db.con, as_of=D("2023-06-30"))
+    for col in ("current_rank", "next_rank", "last_grade", "blocking_kind"):
+        assert df[col].dtype == object
+    assert isinstance(pd.Series(df["next_rank"]).iloc[0], str)

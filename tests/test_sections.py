@@ -1,0 +1,68 @@
+"""The report sections under disclosure control: every count table protected and logged, the
+charts carry no hidden value, unit slices work, and the action lists mask names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import plotly.io as pio
+import pytest
+
+from qingmiao_lib import charts
+from qingmiao_lib.disclosure import LogEntry, protect
+from qingmiao_lib.sections import Context, evaluation, pipeline, structure, training
+
+AREAS = (structure, training, evaluation, pipeline)
+
+
+@pytest.fixture(scope="module")
+def ctx_args(demo_db):
+    import qingmiao_lib as qm
+
+    con = qm.connect(demo_db)
+    yield {"con": con, "year": 2023, "as_of": dt.date(2023, 12, 31), "threshold": 5}
+    con.close()
+
+
+@pytest.mark.parametrize("area", AREAS, ids=lambda a: a.__name__.rsplit(".", 1)[-1])
+def test_sections_log_every_protected_table(ctx_args, area):
+    ctx = Context(**ctx_args)
+    section = area.build(ctx)
+    assert section is not None and ctx.log
+    assert all(isinstance(e, LogEntry) and e.table and e.reason for e in ctx.log)
+
+
+@pytest.mark.parametrize("area", AREAS, ids=lambda a: a.__name__.rsplit(".", 1)[-1])
+def test_unit_slice(ctx_args, area):
+    unit = ctx_args["con"].execute("select unit_id from units order by unit_id limit 1").fetchall()[0][0]
+    ctx = Context(**ctx_args, units=(unit,))
+    section = area.build(ctx)
+    assert section is not None
+
+
+def test_action_lists_masked_by_default(ctx_args):
+    masked = str(training.build(Context(**ctx_args)).html) + str(pipeline.build(Context(**ctx_args)).html)
+    assert "必训未完成人员名单" in masked and "可晋升人员名单" in masked
+    names = [r[0] for r in ctx_args["con"].execute("select name from persons where length(name) >= 2").fetchall()]
+    assert not any(n in masked for n in names if len(n) >= 3)
+    unmasked = str(training.build(Context(**ctx_args, unmasked=True)).html)
+    assert any(n in unmasked for n in names if len(n) >= 3)
+
+
+def test_chart_json_holds_no_hidden_value():
+    import pandas as pd
+
+    table = pd.DataFrame([[2, 10, 20], [8, 12, 30], [9, 15, 25]], index=["甲", "乙", "丙"],
+                         columns=["男", "女", "未知"])
+    long = table.stack().rename("persons").reset_index().set_axis(["x", "c", "persons"], axis=1)
+    p = protect(table, 5)
+    fig = charts.structure.stacked_bars(long, "x", "c", protected=p, title="t")
+    data = json.loads(pio.to_json(fig))["data"]
+    ys = {(tr["name"], x): y for tr in data for x, y in zip(tr["x"], tr["y"], strict=True)}
+    assert ys[("男", "甲")] is None and ys[("女", "甲")] is None and ys[("男", "乙")] is None
+    assert ys[("未知", "甲")] == 20
+    hover = {(tr["name"], x): c for tr in data for x, c in zip(tr["x"], tr["customdata"], strict=True)}
+    assert hover[("男", "甲")] == "<5" and hover[("女", "甲")] == "×"
+    assert not re.search(r"共 \d", fig.layout.title.text) or "131" in fig.layout.title.text
