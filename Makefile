@@ -24,7 +24,8 @@ demo: $(STAMP) ## create .venv, build the demo county database and its $(YEAR) r
 	@echo ""
 	@echo "数据库 database: $(DB)"
 	@echo "报告 report:     reports/qingmiao-$(YEAR).html  (open it in any browser, offline)"
-	@echo "笔记本 notebooks: make lab   (JupyterLab on notebooks/)"
+	@echo "笔记本 notebooks: make lab   (JupyterLab on notebooks/); make export → offline HTML copies"
+	@echo "单位报告 per unit: .venv/bin/qingmiao report --year $(YEAR) --by-unit"
 
 test: $(STAMP) ## create/update .venv and run the whole test suite
 	$(BIN)/python -m pytest -n 2 -q
