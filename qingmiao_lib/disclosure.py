@@ -8,6 +8,8 @@ A count table leaving the workbench (a report table, a chart) goes through :func
   total, or any other additive relation given to :func:`protect_linear`) may be left with exactly
   one suppressed cell, or the cell is its total minus the others. Complements are taken among
   the non-zero cells, interior cells before totals, smallest first, repeated to a fixed point;
+  then, for row/column tables, every complement the audit below does not need is shown again,
+  largest first (:func:`_release`);
 * **audit** — an attacker who knows every shown cell, every relation, that a ``"<5"`` cell lies
   in ``[1, threshold-1]`` and that a ``"×"`` cell is at least ``threshold`` (any smaller count
   would have been ``"<5"``) computes by linear programming the smallest and largest value of each
@@ -285,7 +287,22 @@ def _suppress(vals: np.ndarray, rank: np.ndarray, eqs: list[list[tuple[int, int]
                 break
             status[i] = COMPLEMENTARY
             close_lines()
+    if net.ok and not unsafe:
+        _release(vals, status, eqs, t, net, primaries)
     return status, unsafe
+
+
+def _release(vals, status, eqs, t: int, net: _Network, primaries) -> None:
+    """Show again every complementary cell that is not needed, largest first: the greedy
+    choice above can hide more than it must (a cascade through the totals can hide a large
+    headline cell). A cell is shown again when, without it, no line is left with exactly one
+    hidden cell and no primary cell can be pinned. Only for row/column tables, whose audit is
+    a graph search (cheap enough to repeat for every candidate)."""
+    for i in sorted(np.flatnonzero(status == COMPLEMENTARY), key=lambda i: (-vals[i], -i)):
+        status[i] = ""
+        lonely = any(sum(1 for j, _ in eq if status[j]) == 1 for eq in eqs)
+        if lonely or any(net.pinned(p, vals, status, t) for p in primaries):
+            status[i] = COMPLEMENTARY
 
 
 def audit_range(p: int, vals: np.ndarray, status: np.ndarray, eqs, t: int) -> tuple[float, float]:

@@ -85,8 +85,11 @@ def test_audit_adds_what_the_line_rule_misses():
     # 合计   6  25 |  31     The audit hides r1's total (6, before column a's 6 by position), the
     # line rule then r2's total 25; still x21 = 6−x11 ≥ 5 pins x11, so column a's total goes,
     # and with it (total row) b's total 25. Only the grand total remains: x11 ∈ [1, 4].
+    # The release pass then shows both 5s again (the 20 and the totals stay hidden): every
+    # total is then "x11 + 5" or "5 + x22", and the grand total gives x11 + x22 = 21, which
+    # x22 ≥ 5 allows for every x11 in 1–4; each line keeps two hidden cells.
     p = protect(frame([[1, 5], [5, 20]], columns=("a", "b")), 5)
-    assert p.status.to_numpy().tolist() == [[P, C, C], [C, C, C], [C, C, _]]
+    assert p.status.to_numpy().tolist() == [[P, _, C], [_, C, C], [C, C, _]]
     assert attacker_range(p, ("r1", "a")) == (1, 4)
     assert not p.pinned
 
@@ -227,6 +230,18 @@ def test_cycle_audit_by_hand():
     # with the 9s at 5 (the "×" floor) the 2 cannot go up, but it can go down to 1: still free
     vals2 = np.array([2, 5, 7, 5, 30, 35, 7, 35, 42])
     assert not net.pinned(0, vals2, status, 5)
+
+
+def test_release_shows_a_large_complement_the_audit_does_not_need():
+    #        a   b   c | 合计   The 2 needs a rectangle of hidden cells. Picking the smallest
+    # r1     2   6  90 |  98    non-zero complements gives (r1, b) 6, (r2, a) 7 and (r2, b) 8 —
+    # r2     7   8  60 |  75    the release pass keeps them (each is needed: without any one of
+    # r3    40  50  30 | 120    them a row or a column holds a single hidden cell), and shows
+    # 合计  49  64 180 | 293    everything else, including all totals.
+    p = protect(frame([[2, 6, 90], [7, 8, 60], [40, 50, 30]], columns=("a", "b", "c")), 5)
+    assert p.status.to_numpy().tolist() == [[P, C, _, _], [C, C, _, _], [_, _, _, _], [_, _, _, _]]
+    # x12 = 8 − x11 ≥ 5 → x11 ≤ 3; x21 = 9 − x11 ≥ 5 and x22 = 6 + x11 ≥ 5 hold for 1–4
+    assert attacker_range(p, ("r1", "a")) == (1, 3)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
