@@ -28,7 +28,7 @@ import pandas as pd
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from . import __version__, charts, definitions, figures, sections
+from . import __version__, charts, contract, definitions, figures, sections
 from .config import REPORTS_DIR
 from .db import meta
 from .errors import QingmiaoError
@@ -36,8 +36,6 @@ from .privacy import small_cell_threshold
 from .sections import units as unit_section
 from .sections._render import env, figure_html
 
-#: tables derived from the records (stored snapshots, aggregates): not part of the data checksum
-_DERIVED = re.compile(r"^(snapshots|meta)$|_agg$|^stored_")
 UNMASKED_STAMP = "含个人信息 注意保密"
 
 
@@ -70,16 +68,19 @@ def _write(path: Path, text: str) -> Path:
 
 
 def data_checksum(con: duckdb.DuckDBPyConnection) -> str:
-    """A checksum of every record table's content, independent of row order: the same records
-    give the same checksum on any machine (the first 16 hex digits of a SHA-256 over each
-    table's name, row count and sum of row hashes)."""
-    names = [n for (n,) in con.execute(
-        "select table_name from duckdb_tables() where not temporary and schema_name = 'main' "
-        "order by table_name").fetchall() if not _DERIVED.search(n)]
+    """A checksum of the record tables' content (the import contract's tables; not the derived
+    snapshots or ``meta``), independent of row order: the same records give the same checksum on
+    any machine (the first 16 hex digits of a SHA-256 over each table's name, row count and sum
+    of row hashes)."""
+    present = {n for (n,) in con.execute(
+        "select table_name from duckdb_tables() where not temporary and schema_name = 'main'").fetchall()}
+    names = sorted(n for n in contract.TABLES if n in present)
     digest = hashlib.sha256()
     for name in names:
-        # identifiers from the catalogue, quoted; no value enters the SQL text
-        quoted = '"' + name.replace('"', '""') + '"'
+        # identifiers from the catalogue, checked and quoted; no value enters the SQL text
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise QingmiaoError(f"数据库中有不认识的表名：{name!r}")
+        quoted = f'"{name}"'
         rows, total = con.execute(
             f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {quoted} t").fetchall()[0]
         digest.update(f"{name}:{rows}:{total};".encode())
