@@ -220,8 +220,9 @@ def _blank_if_hidden(spec: dict, threshold: int) -> dict:
     hidden = any(v is None for v in values)
     text = (f"各格人数不足{threshold}人或为防止反推而隐去，不作图（数字见数据表）" if hidden else "无数据")
     lay = spec["layout"]
+    numeric = "xaxis" if spec["data"] and spec["data"][0].get("orientation") == "h" else "yaxis"
     for axis in ("xaxis", "yaxis"):
-        lay.setdefault(axis, {}).update({"showticklabels": axis == "yaxis", "showgrid": False,
+        lay.setdefault(axis, {}).update({"showticklabels": axis != numeric, "showgrid": False,
                                          "zeroline": False})
         lay[axis].pop("range", None)
     lay["annotations"] = [{"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
