@@ -10,7 +10,8 @@ million-row frame into pandas alone costs about a second.
 
 The weekly-lecture functions read the stored table ``lecture_marks`` when the database was built
 or refreshed (``qingmiao_lib.db.refresh_snapshots``) by a version that writes it, and compute
-live from ``lecture_attendance`` otherwise: each database's line on stderr says which.
+live from ``lecture_attendance`` otherwise: each database's line on stderr says which. Likewise
+the year's course credit and class person-times read the stored ``training_years`` (same refresh).
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def main() -> None:
         persons = con.execute("select count(*) from persons").fetchall()[0][0]
         unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc limit 1").fetchall()[0][0]
         col = f"{persons:,} persons (ms)"
-        print(f"{path}: weekly lecture {'stored' if t._lecture_stored(con, YEAR) else 'live'}",
+        print(f"{path}: weekly lecture {'stored' if t._lecture_stored(con, YEAR) else 'live'},"
+              f" courses per year {'stored' if t._training_stored(con) else 'live'}",
               file=sys.stderr, flush=True)
         names.append(col)
         for name, fn in cases(con, unit).items():

@@ -24,7 +24,8 @@ _MACROS = (
     # each analysis area's table and scalar macros, in dependency order
     "structure/in_slice", "structure/series_persons", "structure/series_full",
     "structure/series_stored",
-    "training/people", "training/in_slice", "training/leadership_steps", "training/obligations",
+    "training/people", "training/in_slice", "training/leadership_steps", "training/year_courses",
+    "training/obligations",
     "training/lecture_months",
     "evaluation/valid_grades", "evaluation/valid_quarter_grades", "evaluation/excellent_runs",
     "evaluation/slice", "evaluation/merit_matches", "evaluation/age_group",
@@ -146,7 +147,8 @@ SNAPSHOT_YEARS = 15
 
 def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Store the base layer on 31 December of each recent data year (table ``snapshots``) and
-    the weekly lecture per person and year (table ``lecture_marks``, stamped in ``meta``).
+    the weekly lecture per person and year (table ``lecture_marks``) and each person's courses per
+    year (table ``training_years``), each stamped in ``meta``.
 
     Called when the demo is built and inside every import's transaction, after the records are
     written, so the stored copy always matches the records. The years are the database's data
@@ -158,6 +160,10 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     con.execute(sql.load("snapshots/lecture_marks"))
     stamp = con.execute(sql.load("snapshots/lecture_stamp")).fetchall()[0][0]
     set_meta(con, lecture_marks_stamp=stamp)
+    # each person's courses per year (sql/snapshots/training_years.sql), stamped the same way
+    con.execute(sql.load("snapshots/training_years"))
+    stamp = con.execute(sql.load("snapshots/training_stamp")).fetchall()[0][0]
+    set_meta(con, training_years_stamp=stamp)
     first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     con.execute("delete from snapshots")
     if first is None:

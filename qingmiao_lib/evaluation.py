@@ -35,14 +35,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
-from . import sql
+from . import frames, sql
 from .db import rules_version
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
@@ -100,35 +98,10 @@ def _slice(con, units, age_group, young, entry_cohort) -> dict:
             "entry_cohort": None if entry_cohort is None else int(entry_cohort)}
 
 
-_NULLABLE_INTS = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-                  pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
-                  pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
-
-
 def _frame(con, query: str, params: dict) -> pd.DataFrame:
-    """The result of ``query`` as ``.df()`` gives it (object strings with None, int64 or the
-    nullable Int* when a column holds NULLs, dates as datetime64[us], ENUMs as categoricals),
-    converted through Arrow: at a million rows ``.df()`` creates one Python string per row and
-    text column; Arrow creates each distinct string once for the repeated ones (units, grades).
-    (The same conversion as ``pipeline._frame``.)"""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
-        table = con.execute(query, params).to_arrow_table()
-    columns = {}
-    for name, col in zip(table.column_names, table.columns, strict=True):
-        kind = col.type
-        if pa.types.is_integer(kind) and col.null_count:
-            columns[name] = col.to_pandas(types_mapper=_NULLABLE_INTS.get)
-        elif pa.types.is_date(kind):
-            columns[name] = col.to_pandas(date_as_object=False).astype("datetime64[us]")
-        elif pa.types.is_decimal(kind):                   # HUGEINT sums: .df() gives float64
-            columns[name] = col.cast(pa.float64()).to_pandas()
-        elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
-            head = col.slice(0, 1000).to_pylist()         # deduplication pays for repeated values only
-            columns[name] = col.to_pandas(deduplicate_objects=len(set(head)) < 0.5 * len(head))
-        else:
-            columns[name] = col.to_pandas()
-    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
+    """The result of ``query`` through Arrow (:mod:`qingmiao_lib.frames`); ENUMs (grades, unit
+    kinds) as categoricals, as ``.df()`` gives them."""
+    return frames.frame(con, query, params, enums="category")
 
 
 def _run(con, name: str, params: dict, **attrs) -> pd.DataFrame:

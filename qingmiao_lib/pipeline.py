@@ -15,16 +15,14 @@ DataFrame with a stated grain whose ``attrs`` carry ``as_of`` (or the years) and
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Sequence
 
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import sql
+from . import frames, sql
 from .db import rules_version
 from .privacy import mask_name
 
@@ -63,52 +61,10 @@ FUNNEL_STEPS = {
 }
 
 
-
-#: Arrow integer types → the pandas nullable dtypes ``.df()`` gives a column holding NULLs.
-_NULLABLE_INTS = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-                  pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
-                  pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
-
-
-def _frame(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> pd.DataFrame:
-    """The result of ``query`` as the DataFrame ``.df()`` gives (object strings with None, int64 or
-    the nullable Int* when a column holds NULLs, dates as datetime64[us]; enums as object strings
-    too), converted through Arrow: at a million rows ``.df()`` spends ~150 ms per text column
-    creating one Python string per row, Arrow creates each distinct string once for the
-    low-cardinality columns (ranks, units, reasons), and an enum arrives as indices into its names."""
-    # execute, not con.sql: a relation binds the query twice (~13 ms a call at the demo scale);
-    # the extra copy DuckDB warns about costs ~40 ms at a million rows
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
-        table = con.execute(query, params).to_arrow_table()
-    columns = {}
-    for name, col in zip(table.column_names, table.columns, strict=True):
-        kind = col.type
-        if pa.types.is_integer(kind) and col.null_count:
-            columns[name] = col.to_pandas(types_mapper=_NULLABLE_INTS.get)
-        elif pa.types.is_dictionary(kind):
-            # an enum (ranks, grades): DuckDB hands over one index per row, each name once
-            columns[name] = _decode(col)
-        elif pa.types.is_date(kind):
-            # straight to microseconds: to_pandas then astype goes through milliseconds (3× slower)
-            columns[name] = pc.cast(col, pa.timestamp("us")).to_pandas()
-        elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
-            # deduplication pays for repeated values only: look at the first rows
-            head = col.slice(0, 1000).to_pylist()
-            columns[name] = col.to_pandas(deduplicate_objects=len(set(head)) < 0.5 * len(head))
-        else:
-            columns[name] = col.to_pandas()
-    return pd.DataFrame(columns, copy=False)              # no block consolidation (~200 ms at 1M)
-
-
-def _decode(col: pa.ChunkedArray) -> pd.Series:
-    """A dictionary (enum) column as the object strings ``.df()`` gives for text, None for NULL:
-    an index into the names per row, no string made per row."""
-    col = col.unify_dictionaries() if col.num_chunks > 1 else col
-    arr = col.combine_chunks()
-    names = np.asarray(arr.dictionary.to_pylist() + [None], dtype=object)
-    codes = arr.indices.fill_null(len(arr.dictionary)).to_numpy(zero_copy_only=False)
-    return pd.Series(names[codes], dtype=object, copy=False)
+# query results through Arrow (``frames``): enums as object strings, as ``.df()`` gives text
+_frame = frames.frame
+_fetch = frames.fetch
+_convert = frames.to_pandas
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
@@ -188,13 +144,16 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     within = None if within_months is None else int(within_months)
     if within is not None and not 0 <= within <= 120:
         raise ValueError(f"within_months must be between 0 and 120, got {within_months}")
-    df = _run(con, "eligibility", {"as_of": as_of, "units": _units(units), "within": within})
+    table = _fetch(con, sql.load("pipeline/eligibility"),
+                   {"as_of": as_of, "units": _units(units), "within": within})
+    if within is None:
+        table = table.drop_columns(["due_within"])
+    reasons = table.schema.get_field_index("reasons")
+    table = table.set_column(reasons, "reasons", pc.fill_null(table.column(reasons), ""))
+    df = _convert(table)
     for col in ("qualified", "quota_ok", "eligible"):
         df[col] = df[col].astype(bool)
-    df["reasons"] = df["reasons"].fillna("")
-    if within is None:
-        df = df.drop(columns=["due_within"])
-    else:
+    if within is not None:
         df["due_within"] = df["due_within"].astype(bool)
     return _finish(df, con, as_of=as_of, within_months=within)
 
@@ -266,7 +225,6 @@ def promotion_events(con: duckdb.DuckDBPyConnection, *, first_year: int, last_ye
         raise ValueError(f"first_year {first_year} is after last_year {last_year}")
     df = _frame(con, sql.load("pipeline/promotion_events"), {"first": first_year, "last": last_year, "by": by})
     df.insert(2, "kind_label", df["kind"].map(EVENT_KINDS))
-    df = df.drop(columns=["grp_sort"])
     return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
 
 

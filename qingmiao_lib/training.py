@@ -25,6 +25,10 @@ dual mentors and frontline practice. One function per question: connection first
   attended and excused as bit sets; written by :func:`qingmiao_lib.db.refresh_snapshots`) while
   the fingerprint stored with it matches the records and rules (``sql/snapshots/lecture_stamp.sql``),
   else computed live from ``lecture_attendance`` — the same answers either way.
+- **courses per year**: on 31 December the 在职培训/专门业务培训 credit (coverage matrix, gap list,
+  in-service) and the class person-times read each person's courses per calendar year from the
+  table ``training_years`` (same refresh, stamp ``sql/snapshots/training_stamp.sql``, live
+  fallback through :func:`_training_stored`); any other ``as_of`` sums ``trainings`` live.
 
 >>> import qingmiao_lib as qm
 >>> con = qm.connect("data/qingmiao.duckdb")                        # doctest: +SKIP
@@ -39,7 +43,7 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from . import sql
+from . import frames, sql
 from .db import rules_version
 
 #: The four rules, in matrix order, with the principle each one enforces.
@@ -154,13 +158,55 @@ def _lecture_query(con, name: str, year: int) -> str:
     return query
 
 
+#: Text columns handed back as the pandas ``string`` dtype (the rest stay object, as ``.df()``).
+_CATEGORICAL = frozenset(("rule", "status", "unit_kind", "kind", "mode", "topic", "program", "level",
+                          "group_id", "group_name"))
+
+
+def _frame(con, query: str, params: dict) -> pd.DataFrame:
+    """The result of ``query`` through Arrow (:mod:`qingmiao_lib.frames`): enums as object
+    strings, the repeated text columns deduplicated."""
+    return frames.frame(con, query, params, repeated=_CATEGORICAL)
+
+
+def _training_stored(con) -> bool:
+    """May the training analyses read the stored per-person-year courses (table
+    ``training_years``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
+    exists and the stamp stored with it still matches the records and this connection's rules
+    (``sql/snapshots/training_stamp.sql``); otherwise the live computation runs."""
+    stored, stamp = con.execute(
+        "select exists (select 1 from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main' and table_name = 'training_years'),"
+        " (select value from meta where key = 'training_years_stamp')").fetchall()[0]
+    if not (stored and stamp):
+        return False
+    if stamp != con.execute(sql.load("snapshots/training_stamp")).fetchall()[0][0]:
+        return False
+    if not con.execute("select coalesce(getvariable('training_years_installed'), false)").fetchall()[0][0]:
+        con.execute(sql.load("training/training_years"))  # bound when created: once the table exists
+        stored_obligations = sql.load("training/obligations").replace(
+            "training_obligations(", "training_obligations_stored(").replace(
+            "training_year_courses(", "training_year_courses_stored(")
+        con.execute(stored_obligations)
+        con.execute("set variable training_years_installed = true")
+    return True
+
+
+def _obligations_query(con, name: str, as_of: dt.date) -> str:
+    """The text of a query over ``training_obligations``: on 31 December, while
+    :func:`_training_stored`, its twin summing the year's courses from ``training_years``."""
+    query = sql.load(f"training/{name}")
+    if (as_of.month, as_of.day) == (12, 31) and _training_stored(con):
+        query = query.replace("training_obligations(", "training_obligations_stored(")
+    return query
+
+
 def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | None,
          query: str | None = None) -> pd.DataFrame:
     query = query or sql.load(f"training/{name}")
-    df = con.execute(query, params).df()
+    df = _frame(con, query, params)
     for col in df.columns:
-        if df[col].dtype == object and col in ("rule", "status", "unit_kind", "kind", "mode", "topic",
-                                                "program", "level", "group_id", "group_name"):
+        if df[col].dtype == object and col in _CATEGORICAL:
             df[col] = df[col].astype("string")
     attrs = {"rules_version": rules_version(con)}
     if year is not None:
@@ -243,7 +289,8 @@ def coverage_matrix(
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, "by": _choose(by, BY, "dimension"), "target_ids": _targets(target_ids),
               **_slice(units, unit_kinds, cohorts)}
-    df = _run(con, "coverage_matrix", params, year=year, as_of=as_of)
+    df = _run(con, "coverage_matrix", params, year=year, as_of=as_of,
+              query=_obligations_query(con, "coverage_matrix", as_of))
     df.insert(1, "principle", df["rule"].map(RULES).astype("string"))
     return df
 
@@ -292,7 +339,8 @@ def gap_list(
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, "target_ids": _targets(target_ids), "rules": _rules(rules),
               "statuses": _statuses(statuses), **_slice(units, unit_kinds, cohorts)}
-    return _run(con, "gap_list", params, year=year, as_of=as_of)
+    return _run(con, "gap_list", params, year=year, as_of=as_of,
+                query=_obligations_query(con, "gap_list", as_of))
 
 
 def in_service(
@@ -349,7 +397,8 @@ def class_person_times(
     ``young_persons``, ``hours``."""
     params = {"first_year": int(first_year), "last_year": int(last_year),
               "as_of": _as_of(con, last_year, None), **_slice(units, unit_kinds, cohorts)}
-    df = _run(con, "class_person_times", params, year=None, as_of=None)
+    name = "class_person_times_stored" if _training_stored(con) else "class_person_times"
+    df = _run(con, name, params, year=None, as_of=None)
     df.attrs.update(first_year=int(first_year), last_year=int(last_year))
     return df
 

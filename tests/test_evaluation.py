@@ -352,3 +352,29 @@ def test_report_section_has_aggregates_only(demo):
     assert not any(n in html for n in names if len(n) >= 2)
     assert not any(i in html for i in ids)
     assert html.count("<details>") >= 5
+
+
+def test_quarterly_trend_grades_text_per_sequence(db):
+    # The grades text is built once per distinct sequence of masks (from the first quarter on)
+    # and joined back. SAME_A and SAME_B hold the same sequence (a gap after the first quarter)
+    # at different offsets; RUN the same grades without the gap (another sequence, same text);
+    # CUT entered 2023-03-01 (its 2022 quarters are not valid: cut from the masks); ONE a single
+    # quarter; LAST: the range's last quarter only, after a gap of seven.
+    for pid, entry in (("SAME_A", "2010-01-01"), ("SAME_B", "2010-01-01"), ("RUN", "2010-01-01"),
+                       ("CUT", "2023-03-01"), ("ONE", "2010-01-01")):
+        person(db, pid, entry=entry)
+    quarters(db, "SAME_A", [(2022, 1, "好"), (2022, 3, "一般"), (2022, 4, "较差")])
+    quarters(db, "SAME_B", [(2023, 1, "好"), (2023, 3, "一般"), (2023, 4, "较差")])
+    quarters(db, "RUN", [(2022, 2, "好"), (2022, 3, "一般"), (2022, 4, "较差")])
+    quarters(db, "CUT", [(2022, 3, "较差"), (2022, 4, "好"), (2023, 2, "较好"), (2023, 3, "较好")])
+    quarters(db, "ONE", [(2023, 4, "一般")])
+    trend = ev.quarterly_trend(db.con, year=2023).set_index("person_id")
+    assert trend["grades"].to_dict() == {
+        "SAME_A": "好→一般→较差", "SAME_B": "好→一般→较差", "RUN": "好→一般→较差",
+        "CUT": "较好→较好", "ONE": "一般"}
+    assert trend.loc["SAME_A", ["quarters", "good", "ordinary", "poor", "change", "declines"]].tolist() == [
+        3, 1, 1, 1, -3, 1]                                      # Q3 follows no Q2; Q4 < Q3
+    assert trend.loc["RUN", "declines"] == 2
+    assert trend.loc["CUT", ["quarters", "first_grade", "last_grade", "change"]].tolist() == [
+        2, "较好", "较好", 0]
+    assert trend.loc["ONE", ["first_grade", "last_grade", "declines"]].tolist() == ["一般", "一般", 0]

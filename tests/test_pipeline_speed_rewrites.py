@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 
 import qingmiao_lib as qm
-from qingmiao_lib import pipeline
+from qingmiao_lib import frames, pipeline
 
 D = dt.date.fromisoformat
 
@@ -180,9 +180,9 @@ def test_decode_dictionary_with_nulls_and_chunks():
     dict_type = pa.dictionary(pa.int8(), pa.string())
     one = pa.array(["称职", None, "优秀"], type=dict_type)
     two = pa.DictionaryArray.from_arrays(pa.array([0, None], type=pa.int8()), pa.array(["不称职"]))
-    s = pipeline._decode(pa.chunked_array([one, two]))
+    s = frames._decode(pa.chunked_array([one, two]))
     assert s.dtype == object and s.tolist() == ["称职", None, "优秀", "不称职", None]
-    assert pipeline._decode(pa.chunked_array([], type=dict_type)).tolist() == []
+    assert frames._decode(pa.chunked_array([], type=dict_type)).tolist() == []
 
 
 def test_enum_columns_of_the_list_are_strings(db):
@@ -200,3 +200,91 @@ def test_enum_columns_of_the_list_are_strings(db):
     for col in ("current_rank", "next_rank", "last_grade", "blocking_kind"):
         assert df[col].dtype == object
     assert isinstance(pd.Series(df["next_rank"]).iloc[0], str)
+
+
+# ---------------------------------------------------------------------------------------------
+# eligibility reads seven columns of the snapshot (stored rows on a stored date, else the
+# records) and classes the last year's grade through the five-row grade table
+
+
+def _store(con, day):
+    from qingmiao_lib import sql
+    con.execute(sql.load("snapshots/store"), {"d": D(day)})
+
+
+def test_eligibility_same_on_a_stored_date_and_from_the_records(db):
+    # J30: 一级科员 from 2021-06-30 (on the 30-June cutoff: 2021 is a tenure year, 优秀 → −6).
+    # J01: 一级科员 from 2021-07-01 (after it: 2021 is not; its 2021 不定等次 costs nothing).
+    # UND: 2022 不定等次 (uncounted: −12 months; and not a passing last-year grade).
+    # NOG: no 2022 grade (reason: 缺少2022年度考核结果). POST: 四级主任科员 from 2023-01-01 but a
+    # 乡科级副职 post since 2021-01-31 (tenure by post, month-end start). OUT: exited 2023-06-01.
+    # NOR: no rank row yet.
+    for pid, since, grades in (("J30", "2021-06-30", {2021: "优秀", 2022: "称职"}),
+                               ("J01", "2021-07-01", {2021: "不定等次", 2022: "称职"}),
+                               ("UND", "2021-01-01", {2021: "称职", 2022: "不定等次"}),
+                               ("NOG", "2021-01-01", {2021: "称职"})):
+        db.add("persons", person_id=pid, entry_date=D("2015-07-01"))
+        db.add("posts", person_id=pid, unit_id="U1", level="无", start_date=D("2015-07-01"))
+        db.add("ranks", person_id=pid, rank="一级科员", start_date=D(since))
+        for year, grade in grades.items():
+            db.add("annual_assessments", person_id=pid, year=year, grade=grade)
+    db.add("persons", person_id="POST", entry_date=D("2010-07-01"))
+    db.add("posts", person_id="POST", unit_id="U1", level="乡科级副职", start_date=D("2021-01-31"))
+    db.add("ranks", person_id="POST", rank="四级主任科员", start_date=D("2023-01-01"))
+    db.add("annual_assessments", person_id="POST", year=2022, grade="称职")
+    db.add("persons", person_id="OUT", entry_date=D("2015-07-01"), exit_date=D("2023-06-01"))
+    db.add("persons", person_id="NOR", entry_date=D("2023-03-01"))
+    live = pipeline.eligibility(db.con, as_of=D("2023-12-31"), within_months=6)
+    _store(db.con, "2023-12-31")
+    stored = pipeline.eligibility(db.con, as_of=D("2023-12-31"), within_months=6)
+    pd.testing.assert_frame_equal(live, stored)
+    df = stored.set_index("person_id")
+    assert sorted(df.index) == ["J01", "J30", "NOG", "NOR", "POST", "UND"]     # OUT has exited
+    # 一级科员 → 四级主任科员 needs 36 months. J30: 30 full months; needs 36 − 6 (2021 优秀) = 30
+    assert (df.loc["J30", "excellent_years"], df.loc["J30", "tenure_months"], df.loc["J30", "required_months"],
+            df.loc["J30", "qualified"]) == (1, 30, 30, True)
+    # J01: 2021 outside the tenure: no penalty for its 不定等次, 29 months < 36
+    assert (df.loc["J01", "uncounted_years"], df.loc["J01", "tenure_months"],
+            df.loc["J01", "qualified"]) == (0, 29, False)
+    # UND: 35 − 12 = 23, and 不定等次 is not a passing last-year grade
+    assert (df.loc["UND", "uncounted_years"], df.loc["UND", "tenure_months"]) == (1, 23)
+    assert df.loc["UND", "last_grade"] == "不定等次" and not df.loc["UND", "qualified"]
+    assert df.loc["UND", "reasons"].endswith("2022年度考核为不定等次")
+    assert df.loc["NOG", "last_grade"] is None and "缺少2022年度考核结果" in df.loc["NOG", "reasons"]
+    # POST: 2021-01-31 → 2023-12-31: 35 full months by post (the rank gives 11)
+    assert (df.loc["POST", "tenure_basis"], df.loc["POST", "tenure_start"], df.loc["POST", "tenure_months"],
+            df.loc["POST", "post_months"]) == ("职务", pd.Timestamp("2021-01-31"), 35, 35)
+    assert df.loc["NOR", "current_rank"] is None and df.loc["NOR", "reasons"].startswith("尚未定级")
+    # a date that is not stored is computed from the records: OUT is still active on 31 May;
+    # J30: 2021-06-30 + 23 months = 2023-05-30 ≤ 2023-05-31 → 23 full months
+    mid = pipeline.eligibility(db.con, as_of=D("2023-05-31")).set_index("person_id")
+    assert "OUT" in mid.index and mid.loc["J30", "tenure_months"] == 23
+
+
+# ---------------------------------------------------------------------------------------------
+# promotion events by unit: the main post on the promotion day packed into one integer
+
+
+def test_unit_of_a_rank_promotion_is_the_main_post_of_that_day(db):
+    # TIE: two 乡科级副职 posts starting the same day in UA and UB → UB (the greater unit_id, as
+    # the max of (level, start, unit_id)); LEVEL: a later 无 post in UB and an earlier 乡科级副职
+    # post in UA → UA (level first); LATE: two 无 posts, UA from 2020, UB from 2022 → UB (latest);
+    # NONE: no post covers the day → 无在任职务; ENDED: the post ends on the day (not covering).
+    db.add("units", unit_id="UA", name="乙单位")
+    db.add("units", unit_id="UB", name="甲单位")
+    for pid in ("TIE", "LEVEL", "LATE", "NONE", "ENDED"):
+        db.add("persons", person_id=pid, entry_date=D("2015-01-01"))
+        db.add("ranks", person_id=pid, rank="一级科员", start_date=D("2023-05-01"), reason="晋升")
+    for pid, unit, level, start, end in (
+            ("TIE", "UA", "乡科级副职", "2021-01-01", None), ("TIE", "UB", "乡科级副职", "2021-01-01", None),
+            ("LEVEL", "UA", "乡科级副职", "2019-01-01", None), ("LEVEL", "UB", "无", "2022-01-01", None),
+            ("LATE", "UA", "无", "2020-01-01", None), ("LATE", "UB", "无", "2022-01-01", None),
+            ("NONE", "UA", "无", "2023-06-01", None), ("ENDED", "UA", "无", "2020-01-01", "2023-05-01")):
+        db.add("posts", person_id=pid, unit_id=unit, level=level, start_date=D(start),
+               end_date=D(end) if end else None)
+    ev = pipeline.promotion_events(db.con, first_year=2023, last_year=2023, by="unit")
+    rank = ev[ev.kind == "rank"].set_index("grp")["persons"].to_dict()
+    assert rank == {"乙单位": 1, "甲单位": 2, "无在任职务": 2}      # UA: LEVEL; UB: TIE, LATE
+    assert ev.columns.tolist() == ["year", "kind", "kind_label", "grp", "persons", "events"]
+    # ordered by year, kind, then unit_id (UA before UB, no post last), not by the name
+    assert ev[ev.kind == "rank"]["grp"].tolist() == ["乙单位", "甲单位", "无在任职务"]

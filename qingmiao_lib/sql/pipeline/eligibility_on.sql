@@ -28,9 +28,22 @@ params as (
         split_part(rule_txt('promotion.tenure_year_cutoff'), '-', 2)::integer as cutoff_day,
 ),
 snap as (
+    -- the seven columns of person_snapshot(as_of) this check reads, from the same two branches
+    -- (the stored rows on a stored date, else the records), without the columns and lookups it
+    -- does not read (pools, ages, post levels): the plan stays small (planning dominates at the
+    -- demo scale). The records branch reads no rows on a stored date.
     select person_id, name, unit_id, rank, rank_step, rank_start, rank_months
-    from person_snapshot(as_of)
-    where active
+    from snapshots
+    where snapshot_date = as_of and active
+    union all
+    select c.person_id, c.name, pp.unit_id, r.rank, r.rank_step, r.rank_start, r.rank_months
+    from persons as c
+    left join person_rank(as_of, enabled := not exists (
+        select 1 from snapshots where snapshot_date = as_of)) as r using (person_id)
+    left join person_post(as_of, enabled := not exists (
+        select 1 from snapshots where snapshot_date = as_of)) as pp using (person_id)
+    where active_on(c.entry_date, c.exit_date, as_of)
+      and not exists (select 1 from snapshots where snapshot_date = as_of)
 ),
 ladder as (
     -- one step up, within the ceiling; alt_step: the post level whose tenure may count instead
@@ -51,20 +64,34 @@ post_tenure as (
     where rl.step >= l.alt_step
     group by s.person_id
 ),
-tenure as (
-    select s.*, l.next_rank, l.next_step, l.base_required, l.alt_level,
+post_months as (
+    -- each step reads the columns of the one before: a column alias used again in the same
+    -- select is expanded in place, and full_months and the tenure start would be planned and
+    -- computed several times over
+    select s.*, l.next_rank, l.next_step, l.base_required, l.alt_level, pt.post_start,
            full_months(pt.post_start, as_of) as post_months,
-           coalesce(full_months(pt.post_start, as_of) > s.rank_months, false) as by_post,
-           case when by_post then pt.post_start else s.rank_start end as tenure_start,
-           case when by_post then full_months(pt.post_start, as_of) else s.rank_months end as raw_months,
-           -- the first assessment year of the tenure: the year it began if it began on or
-           -- before the cutoff day (30 June) of that year, else the next year
-           year(tenure_start) + case when tenure_start > make_date(
-               year(tenure_start), (select cutoff_month from params), (select cutoff_day from params))
-               then 1 else 0 end as first_year,
     from snap as s
     left join ladder as l on l.rank = s.rank
     left join post_tenure as pt using (person_id)
+),
+by_post as (
+    select *, coalesce(post_months > rank_months, false) as by_post,
+    from post_months
+),
+tenure_start as (
+    select * exclude (post_start),
+           case when by_post then post_start else rank_start end as tenure_start,
+           case when by_post then post_months else rank_months end as raw_months,
+    from by_post
+),
+tenure as (
+    -- the first assessment year of the tenure: the year it began if it began on or before the
+    -- cutoff day (30 June) of that year, else the next year
+    select t.*,
+           year(t.tenure_start) + case when t.tenure_start > make_date(
+               year(t.tenure_start), pr.cutoff_month, pr.cutoff_day) then 1 else 0 end as first_year,
+    from tenure_start as t
+    cross join params as pr
 ),
 grade_kinds as (
     -- the five annual grades (an enum) with the rules' classes, so each assessment row is
@@ -72,6 +99,8 @@ grade_kinds as (
     select g.grade, g.grade = '优秀' as excellent,
            g.grade::varchar in (select value from rule_lists where name = 'promotion.uncounted_grades')
                as uncounted,
+           g.grade::varchar in (select value from rule_lists where name = 'promotion.last_year_grades')
+               as last_ok,
     from (select unnest(enum_range(null::annual_grade))::annual_grade as grade) as g
 ),
 tenure_years as (
@@ -138,8 +167,7 @@ checked as (
            case when t.next_rank is not null
                 then t.base_required - pr.excellent_cut * coalesce(y.excellent_years, 0) end as required_months,
            pr.last_year, y.last_grade as last_grade,
-           coalesce(y.last_grade::varchar in (
-               select value from rule_lists where name = 'promotion.last_year_grades'), false) as grade_ok,
+           coalesce(lk.last_ok, false) as grade_ok,
            b.blocking_kind, b.blocking_until,
            qj.max_count as quota_max, coalesce(hj.holders, 0) as quota_holders,
            qu.max_count as unit_quota_max, coalesce(hu.holders, 0) as unit_quota_holders,
@@ -147,6 +175,7 @@ checked as (
     from tenure as t
     cross join params as pr
     left join tenure_years as y using (person_id)
+    left join grade_kinds as lk on lk.grade = y.last_grade
     left join blocking as b on b.person_id = t.person_id
     left join quota as qj on qj.unit_id is null and qj.rank = t.next_rank
     left join holders as hj on hj.rank = t.next_rank

@@ -7,8 +7,8 @@
 -- Grain: one row per (year, kind, group) with at least one event.
 -- Parameters: $first, $last (INTEGER years), $by (VARCHAR: 'age_group' | 'unit' |
 --   'entry_cohort' | 'all'; checked by the caller).
--- Columns: year, kind ('leadership' | 'rank' | 'step_down'), grp, grp_sort, persons (distinct
---   persons with such an event starting in the year), events.
+-- Columns: year, kind ('leadership' | 'rank' | 'step_down'), grp, persons (distinct persons with
+--   such an event starting in the year), events; ordered by year, kind and the group's key.
 with
 candidates as (
     -- persons with a post above 无 starting in the years: only their posts need the look-back
@@ -70,27 +70,45 @@ step_downs as (
     anti join taken_again as t
         on t.person_id = e.person_id and t.on_date = e.on_date and t.end_date = e.end_date
 ),
+unit_order as (
+    -- each unit's place in unit_id order, so the main post's (step, start, unit_id) packs into one
+    -- BIGINT (unit 22 bits, days since 0001-01-01 20 bits, step above): the max of an integer per
+    -- promotion instead of the max of a struct, the same order (step, then start, then unit_id)
+    select unit_id, (row_number() over (order by unit_id) - 1)::bigint as unit_no,
+    from units
+    where $by = 'unit'
+),
 promotion_units as (
-    -- the unit of the main post covering each promotion date (highest level, then latest), looked
-    -- up only for the unit grouping; a step-down is one of the rank promotions and shares it
-    select r.ev, max({'step': rl.step, 'start': p.start_date, 'unit_id': p.unit_id}).unit_id as unit_id,
+    -- the unit of the main post covering each promotion date (highest level, then latest, then
+    -- the greatest unit_id), looked up only for the unit grouping; a step-down is one of the rank
+    -- promotions and shares it
+    select r.ev,
+           max((rl.step::bigint << 42) | (date_diff('day', date '0001-01-01', p.start_date)::bigint << 22)
+               | uo.unit_no) as main_key,
     from rank_promotions as r
-    left join (select * from posts
-               where year(start_date) <= $last and (end_date is null or year(end_date) >= $first)) as p
-        on p.person_id = r.person_id and covers(p.start_date, p.end_date, r.on_date)
-    left join rule_levels as rl on rl.level = p.level
+    -- an inner join whose hash table is the promotions, the posts streaming past it (no filter on
+    -- posts: a post covering a date of the years passes the year filters anyway, and a filtered
+    -- scan is estimated smaller than the promotions and becomes the hash table, 2M rows at 1M
+    -- persons); a promotion with no covering post gets no unit from the left join of rank_units.
+    -- Inner joins lose no post: rule_levels lists every level (rules.py checks it) and
+    -- posts.unit_id references units.
+    join posts as p on p.person_id = r.person_id and covers(p.start_date, p.end_date, r.on_date)
+    join rule_levels as rl on rl.level = p.level
+    join unit_order as uo on uo.unit_id = p.unit_id
     where $by = 'unit'
     group by r.ev
 ),
 rank_units as (
-    select r.person_id, r.on_date, 'rank' as kind, u.unit_id,
+    select r.person_id, r.on_date, 'rank' as kind, uo.unit_id,
     from rank_promotions as r
     left join promotion_units as u using (ev)
+    left join unit_order as uo on uo.unit_no = u.main_key & 4194303
     union all
-    select r.person_id, r.on_date, 'step_down' as kind, u.unit_id,
+    select r.person_id, r.on_date, 'step_down' as kind, uo.unit_id,
     from step_downs as s
     join rank_promotions as r on r.person_id = s.person_id and r.on_date = s.on_date
     left join promotion_units as u using (ev)
+    left join unit_order as uo on uo.unit_no = u.main_key & 4194303
 ),
 events as (
     select person_id, on_date, unit_id, kind from leadership
@@ -135,5 +153,6 @@ final as (
     from counted as c
     left join (select unit_id, name from units where $by = 'unit') as u on u.unit_id = c.unit_id
 )
-select * from final
+-- grp_sort orders the rows and is not returned (one text per row less to hand over)
+select * exclude (grp_sort) from final
 order by year, kind, grp_sort;

@@ -48,8 +48,9 @@ people as (
     where entry_date <= as_of::date
 ),
 credited as (
-    -- only what a rule below reads, filtered in the scans (the table holds every year's courses):
-    -- 初任培训 and 任职培训 of any year, the other kinds of year Y
+    -- only what the dated rules below read, filtered in the scan (the table holds every year's
+    -- courses): 初任培训 and 任职培训 of any year; the year's credit of every kind (在职培训,
+    -- 专门业务培训) comes summed per person from training_year_courses (training/year_courses.sql)
     select
         t.person_id, t.kind, t.start_date, t.hours::double as hours,
         case
@@ -62,11 +63,6 @@ credited as (
         select person_id, kind, start_date, end_date, hours, mode
         from trainings
         where passed and start_date <= as_of::date and kind in ('初任培训', '任职培训')
-        union all
-        select person_id, kind, start_date, end_date, hours, mode
-        from trainings
-        where passed and kind not in ('初任培训', '任职培训')
-          and start_date between make_date(year(as_of::date), 1, 1) and as_of::date
     ) as t, params
 ),
 recruit_channels as (
@@ -120,13 +116,8 @@ appointment_done as (
     group by all
 ),
 year_courses as (
-    select c.person_id,
-           sum(c.hours) as hours, sum(c.days) as days,
-           sum(c.hours) filter (where c.kind = '专门业务培训') as specialised_hours,
-           sum(c.days) filter (where c.kind = '专门业务培训') as specialised_days,
-    from credited as c, params
-    where c.start_date >= params.y0
-    group by c.person_id
+    -- credited courses of any kind starting from 1 January Y to as_of, per person
+    select * from training_year_courses(as_of::date)
 ),
 in_service as (
     select

@@ -1,0 +1,44 @@
+-- snapshots/training_years.sql — store each person's courses per calendar year (table
+-- training_years), so the training analyses of a whole year need not scan and aggregate the
+-- trainings table (several courses per person and year: ~30 million rows at 1 million persons).
+-- A course belongs to the year its start_date falls in. credited = passed (不合格 counts
+-- nowhere); its days as training/obligations.sql: hours / training.hours_per_day for a course in
+-- a non-class mode (training.non_class_modes), else end_date − start_date + 1; class = a course
+-- whose mode is not in training.non_class_modes, passed or not (training/class_person_times.sql).
+-- Depends on: trainings and the rules training.hours_per_day and training.non_class_modes of
+-- the refreshing connection; snapshots/training_stamp.sql fingerprints exactly these, and the
+-- stamp is stored in meta ('training_years_stamp') next to the table.
+-- Grain: one row per (year, person) with at least one course starting that year.
+-- Parameters: none.
+-- Columns: year, person_id, class_courses, class_hours (NULL without a class), credited_courses,
+--   credited_hours, credited_days, specialised_hours, specialised_days (the credited
+--   专门业务培训; NULL without one).
+create or replace table training_years as
+with
+courses as (
+    select
+        t.person_id, year(t.start_date)::integer as year, t.kind, t.passed,
+        t.hours::double as hours,
+        coalesce(t.mode::varchar, '') not in (
+            select value from rule_lists where name = 'training.non_class_modes') as class,
+        case
+            when coalesce(t.mode::varchar, '') in (
+                select value from rule_lists where name = 'training.non_class_modes')
+            then t.hours::double / rule_num('training.hours_per_day')
+            else date_diff('day', t.start_date, t.end_date) + 1
+        end as days,
+    from trainings as t
+    where t.start_date is not null
+)
+select
+    year, person_id,
+    count(*) filter (where class) as class_courses,
+    sum(hours) filter (where class) as class_hours,
+    count(*) filter (where passed) as credited_courses,
+    sum(hours) filter (where passed) as credited_hours,
+    sum(days) filter (where passed) as credited_days,
+    sum(hours) filter (where passed and kind = '专门业务培训') as specialised_hours,
+    sum(days) filter (where passed and kind = '专门业务培训') as specialised_days,
+from courses
+group by year, person_id
+order by year, person_id;

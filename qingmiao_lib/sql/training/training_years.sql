@@ -1,0 +1,10 @@
+-- training/training_years.sql — the twins of the live training macros reading the stored table
+-- training_years (snapshots/training_years.sql); installed by training.py once the table exists
+-- and its stamp matches (a macro is bound when created).
+-- training_year_courses_stored(as_of): as training_year_courses (training/year_courses.sql), for
+--   an as_of on 31 December only (the table holds whole calendar years).
+create or replace temp macro training_year_courses_stored(as_of) as table
+select person_id, credited_hours as hours, credited_days as days, specialised_hours,
+       specialised_days,
+from training_years
+where year = year(as_of::date) and credited_courses > 0;

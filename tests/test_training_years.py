@@ -1,0 +1,129 @@
+"""The stored per-person-year courses (table ``training_years``, written by ``refresh_snapshots``)
+give exactly the live answers, and a database changed after its refresh is answered live.
+
+Worked example (reporting year 2023; in-service needs 90 学时 or 12 days, 8 学时 a day):
+A1 active all year: 脱产 在职培训 2023-01-01 – 01-10 (10 days, 80 h, passed), 网络 专门业务培训
+   2023-12-31 – 2024-01-20 (16 h = 2 days, passed; belongs to 2023 by its start), a 脱产 在职培训
+   2023-06-01 – 06-05 (40 h) failed (不合格: counts nowhere, but a class record and its hours);
+   a 2022-12-31 course (2022) and a 2024-01-01 course (2024) → 2023 credit 96 h, 12 days: covered.
+A2 left 2023-09-30 (mid-year): 20 h in 2023 → no 在职培训 obligation; a class record of 2023.
+A3 active all year, 网络 only: 64 h → 8 days: missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import qingmiao_lib as qm
+from qingmiao_lib import training
+
+D = dt.date.fromisoformat
+
+
+def person(db, pid, *, entry="2015-07-01", exit=None, born="1990-01-01", unit="U1"):
+    db.add("persons", person_id=pid, entry_date=D(entry), exit_date=D(exit) if exit else None,
+           birth_date=D(born), entry_channel="考试录用")
+    db.add("posts", person_id=pid, unit_id=unit, level="无", start_date=D(entry))
+
+
+def course(db, pid, kind, start, end, hours, mode="脱产", passed=True):
+    db.add("trainings", person_id=pid, kind=kind, start_date=D(start), end_date=D(end),
+           hours=hours, mode=mode, passed=passed)
+
+
+@pytest.fixture
+def courses(db):
+    db.add("units", unit_id="U2", name="乡镇", kind="乡镇街道")
+    person(db, "A1")
+    course(db, "A1", "在职培训", "2023-01-01", "2023-01-10", 80)
+    course(db, "A1", "专门业务培训", "2023-12-31", "2024-01-20", 16, mode="网络")
+    course(db, "A1", "在职培训", "2023-06-01", "2023-06-05", 40, passed=False)
+    course(db, "A1", "在职培训", "2022-12-31", "2023-01-02", 24)
+    course(db, "A1", "在职培训", "2024-01-01", "2024-01-03", 24)
+    person(db, "A2", exit="2023-09-30", unit="U2")
+    course(db, "A2", "在职培训", "2023-03-01", "2023-03-03", 20)
+    person(db, "A3", born="1995-05-05", unit="U2")
+    course(db, "A3", "在职培训", "2023-02-01", "2023-05-01", 64, mode="网络")
+    person(db, "N1", entry="2023-03-01")          # a recruit of 2023: 初任培训 owed
+    course(db, "N1", "初任培训", "2023-04-01", "2023-04-20", 160)
+    return db
+
+
+def answers(con) -> dict[str, pd.DataFrame]:
+    out = {}
+    for year in (2022, 2023, 2024):
+        out[f"matrix {year}"] = training.coverage_matrix(con, year=year, target_ids=["A1", "A3"])
+        out[f"matrix unit {year}"] = training.coverage_matrix(con, year=year, by="unit")
+        out[f"gaps {year}"] = training.gap_list(con, year=year, statuses=None, target_ids=["A1"])
+        out[f"in service {year}"] = training.in_service(con, year=year, unit_kinds=["乡镇街道"])
+    out["mid-year"] = training.gap_list(con, year=2023, as_of=D("2023-06-30"), statuses=None)
+    out["trend"] = training.coverage_trend(con, first_year=2021, last_year=2024, target_ids=["A3"])
+    out["classes"] = training.class_person_times(con, first_year=2021, last_year=2024)
+    out["classes unit"] = training.class_person_times(con, first_year=2022, last_year=2023, units=["U2"])
+    return out
+
+
+def live(con, monkeypatch) -> dict[str, pd.DataFrame]:
+    with monkeypatch.context() as m:
+        m.setattr(training, "_training_stored", lambda con: False)
+        return answers(con)
+
+
+def assert_same(got: dict, want: dict) -> None:
+    assert got.keys() == want.keys()
+    for key in want:
+        pd.testing.assert_frame_equal(got[key], want[key], check_exact=True, obj=key)
+        assert got[key].attrs == want[key].attrs
+
+
+def test_worked_example_live_and_stored(courses, con, monkeypatch):
+    before = live(con, monkeypatch)
+    ins = before["in service 2023"]
+    assert ins["person_id"].tolist() == ["A3"]       # A2 left mid-year: no obligation
+    gaps = before["gaps 2023"].query("rule == '在职培训'").set_index("person_id")
+    assert sorted(gaps.index) == ["A1", "A3"]
+    assert gaps.loc["A1", ["have_hours", "have_days", "status"]].tolist() == [96, 12, "已完成"]
+    assert gaps.loc["A3", ["have_hours", "have_days", "status"]].tolist() == [64, 8, "未完成"]
+    spec = before["gaps 2023"].query("rule == '专门业务培训'").set_index("person_id")
+    assert spec.loc["A1", ["have_hours", "status"]].tolist() == [16, "已完成"]
+    c = before["classes"].set_index("year")
+    # 2023 classes: A1 ×2 (the failed one too), A2, N1; 网络 is not a class
+    assert c.loc[2023, ["person_times", "persons", "hours"]].tolist() == [4, 3, 80 + 40 + 20 + 160]
+    assert c.loc[2022, "person_times"] == 1 and c.loc[2024, "person_times"] == 1
+    qm.db.refresh_snapshots(con)
+    assert training._training_stored(con)
+    assert_same(answers(con), before)
+
+
+def test_never_refreshed_is_live(courses, con):
+    assert not training._training_stored(con)
+    assert sorted(training.in_service(con, year=2023)["person_id"]) == ["A1", "A3"]
+
+
+@pytest.mark.parametrize("change", [
+    "insert into trainings values ('A3', '在职培训', null, null, date '2023-11-01', date '2023-11-05', 40, '脱产', true)",
+    "delete from trainings where person_id = 'A3'",
+    "update rule_params set num = 4 where name = 'training.hours_per_day'",
+    "delete from rule_lists where name = 'training.non_class_modes'",
+])
+def test_changed_after_refresh_is_not_answered_stale(courses, con, monkeypatch, change):
+    qm.db.refresh_snapshots(con)
+    assert training._training_stored(con)
+    con.execute(change)
+    assert not training._training_stored(con)
+    assert_same(answers(con), live(con, monkeypatch))
+    qm.db.refresh_snapshots(con)                  # refreshed again: stored and equal
+    assert training._training_stored(con)
+    assert_same(answers(con), live(con, monkeypatch))
+
+
+def test_dropped_table_is_live(courses, con):
+    qm.db.refresh_snapshots(con)
+    want = answers(con)
+    con.execute("drop table training_years")
+    assert not training._training_stored(con)
+    assert_same(answers(con), want)
+
