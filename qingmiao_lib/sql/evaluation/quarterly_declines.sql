@@ -14,47 +14,8 @@
 -- then cut to the years the person was active in (the rule of valid_quarter_grades). A chain
 -- ends at bit i when i, i − 1 and i − 2 are in the masks of three grades, each worse.
 with
-people as (
-    select person_id, name, unit_id, entry_date, exit_date,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $entry_cohort::integer)
-    where active
-),
-bits as (
-    select person_id,
-           bit_or(1::ubigint << (year * 4 + quarter - 1 - ($first_year - 1) * 4)::ubigint)
-               filter (where grade = '好') as b0,
-           bit_or(1::ubigint << (year * 4 + quarter - 1 - ($first_year - 1) * 4)::ubigint)
-               filter (where grade = '较好') as b1,
-           bit_or(1::ubigint << (year * 4 + quarter - 1 - ($first_year - 1) * 4)::ubigint)
-               filter (where grade = '一般') as b2,
-           bit_or(1::ubigint << (year * 4 + quarter - 1 - ($first_year - 1) * 4)::ubigint)
-               filter (where grade = '较差') as b3,
-    from regular_assessments
-    where year between $first_year - 1 and $year
-    group by person_id
-),
-valid as (
-    -- valid years: entry_date <= 31 Dec and (exit_date empty or after 1 Jan): bits [lo, hi)
-    select p.person_id, p.name, p.unit_id, b.b0, b.b1, b.b2, b.b3,
-           greatest(year(p.entry_date) - ($first_year - 1), 0) * 4 as lo,
-           least(case when p.exit_date is null then $year
-                      when p.exit_date > make_date(year(p.exit_date), 1, 1) then year(p.exit_date)
-                      else year(p.exit_date) - 1 end - $first_year + 2, $year - $first_year + 2) * 4 as hi,
-    from bits as b
-    join people as p using (person_id)
-),
-kept as (
-    select person_id, name, unit_id, b0, b1, b2, b3,
-           case when hi <= lo then 0::ubigint
-                else ((1::ubigint << (hi - lo)::ubigint) - 1::ubigint) << lo::ubigint end as keep,
-    from valid
-),
 masked as (
-    select person_id, name, unit_id,
-           coalesce(b0, 0::ubigint) & keep as m0, coalesce(b1, 0::ubigint) & keep as m1,
-           coalesce(b2, 0::ubigint) & keep as m2, coalesce(b3, 0::ubigint) & keep as m3,
-    from kept
+    select * from eval_quarter_masks($first_year - 1, $year, $as_of, $units, $age_group, $young, $entry_cohort)
 ),
 chains as (
     -- bit i set: quarters i − 2, i − 1, i each worse than the one before; from $first_year Q1

@@ -1,0 +1,51 @@
+-- evaluation/quarter_masks.sql — the quarterly (平时考核) grades of the persons of a slice as four
+-- 64-bit masks, one per grade (m0 好, m1 较好, m2 一般, m3 较差): bit i = quarter i counted from
+-- origin Q1, so [origin, last_year] must be at most 16 years. Masks are aggregated before the
+-- join with the slice (a group-by of the grade rows, no window), then cut to the years the
+-- person was active in: entry_date <= 31 Dec and exit_date empty or after 1 Jan (the rule of
+-- valid_quarter_grades). Shared by quarterly_trend.sql (origin = its first year) and
+-- quarterly_declines.sql (origin = the year before, which holds a chain's first quarters).
+-- Columns: person_id, name, unit_id, m0, m1, m2, m3 (persons without a grade: all 0).
+create or replace temp macro eval_quarter_masks(origin, last_year, as_of, units, age_group, young,
+                                                 entry_cohort) as table
+with
+people as (
+    select person_id, name, unit_id, entry_date, exit_date,
+    from eval_slice(as_of::date, units::varchar[], age_group::varchar, young::boolean,
+                    entry_cohort::integer)
+    where active
+),
+bits as (
+    select person_id,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - origin * 4)::ubigint)
+               filter (where grade = '好') as b0,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - origin * 4)::ubigint)
+               filter (where grade = '较好') as b1,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - origin * 4)::ubigint)
+               filter (where grade = '一般') as b2,
+           bit_or(1::ubigint << (year * 4 + quarter - 1 - origin * 4)::ubigint)
+               filter (where grade = '较差') as b3,
+    from regular_assessments
+    where year between origin and last_year
+    group by person_id
+),
+valid as (
+    -- valid years: entry_date <= 31 Dec and (exit_date empty or after 1 Jan): bits [lo, hi)
+    select p.person_id, p.name, p.unit_id, b.b0, b.b1, b.b2, b.b3,
+           greatest(year(p.entry_date) - origin, 0) * 4 as lo,
+           least(case when p.exit_date is null then last_year
+                      when p.exit_date > make_date(year(p.exit_date), 1, 1) then year(p.exit_date)
+                      else year(p.exit_date) - 1 end - origin + 1, last_year - origin + 1) * 4 as hi,
+    from bits as b
+    join people as p using (person_id)
+),
+kept as (
+    select person_id, name, unit_id, b0, b1, b2, b3,
+           case when hi <= lo then 0::ubigint
+                else ((1::ubigint << (hi - lo)::ubigint) - 1::ubigint) << lo::ubigint end as keep,
+    from valid
+)
+select person_id, name, unit_id,
+       coalesce(b0, 0::ubigint) & keep as m0, coalesce(b1, 0::ubigint) & keep as m1,
+       coalesce(b2, 0::ubigint) & keep as m2, coalesce(b3, 0::ubigint) & keep as m3,
+from kept;
