@@ -19,14 +19,8 @@ courses as (
     select
         t.person_id, year(t.start_date)::integer as year, t.kind, t.passed,
         t.hours::double as hours,
-        coalesce(t.mode::varchar, '') not in (
-            select value from rule_lists where name = 'training.non_class_modes') as class,
-        case
-            when coalesce(t.mode::varchar, '') in (
-                select value from rule_lists where name = 'training.non_class_modes')
-            then t.hours::double / rule_num('training.hours_per_day')
-            else date_diff('day', t.start_date, t.end_date) + 1
-        end as days,
+        training_is_class(t.mode) as class,
+        training_course_days(t.mode, t.hours, t.start_date, t.end_date) as days,
     from trainings as t
     where t.start_date is not null
 )

@@ -20,8 +20,7 @@ classes as (
     from trainings as t
     join people as p using (person_id)
     where t.start_date between make_date($first_year::integer, 1, 1) and make_date($last_year::integer, 12, 31)
-      and coalesce(t.mode::varchar, '') not in (
-          select value from rule_lists where name = 'training.non_class_modes')
+      and training_is_class(t.mode)
 ),
 final as (
     select

@@ -13,8 +13,7 @@ people as (
 courses as (
     select t.person_id, t.kind::varchar as kind, coalesce(t.mode::varchar, '未填') as mode,
            t.passed, t.hours::double as hours,
-           coalesce(t.mode::varchar, '') not in (
-               select value from rule_lists where name = 'training.non_class_modes') as class,
+           training_is_class(t.mode) as class,
     from trainings as t
     semi join people using (person_id)
     where t.start_date between make_date(year($as_of::date), 1, 1) and $as_of::date

@@ -37,7 +37,6 @@ params as (
         as_of::date as d,
         make_date(year(as_of::date), 1, 1) as y0,
         year_end(year(as_of::date)) as y1,
-        rule_num('training.hours_per_day') as hours_per_day
 ),
 people as (
     -- training_people(as_of) without its unit fallback, which is applied at the end (final) to
@@ -53,17 +52,12 @@ credited as (
     -- 专门业务培训) comes summed per person from training_year_courses (training/year_courses.sql)
     select
         t.person_id, t.kind, t.start_date, t.hours::double as hours,
-        case
-            when coalesce(t.mode::varchar, '') in (
-                select value from rule_lists where name = 'training.non_class_modes')
-            then t.hours::double / params.hours_per_day
-            else date_diff('day', t.start_date, t.end_date) + 1
-        end as days,
+        training_course_days(t.mode, t.hours, t.start_date, t.end_date) as days,
     from (
         select person_id, kind, start_date, end_date, hours, mode
         from trainings
         where passed and start_date <= as_of::date and kind in ('初任培训', '任职培训')
-    ) as t, params
+    ) as t
 ),
 recruit_channels as (
     select value from rule_lists where name = 'training.recruit_channels'

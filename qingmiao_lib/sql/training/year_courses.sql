@@ -7,17 +7,25 @@
 -- Parameters: as_of (DATE).
 -- Columns: person_id, hours, days (as obligations.sql), specialised_hours, specialised_days
 --   (the 专门业务培训 among them; NULL without one).
+-- A course in a class mode (not in training.non_class_modes, e.g. not 网络): F3's 培训人次 and
+-- the class person-times count only these.
+create or replace temp macro training_is_class(mode) as (
+    coalesce(mode::varchar, '') not in (select value from rule_lists where name = 'training.non_class_modes')
+);
+
+-- A course's days: hours / training.hours_per_day in a non-class mode (an online course has
+-- hours, not days), else its calendar days end_date − start_date + 1.
+create or replace temp macro training_course_days(mode, hours, start_date, end_date) as (
+    case when training_is_class(mode) then date_diff('day', start_date, end_date) + 1
+         else hours::double / rule_num('training.hours_per_day') end
+);
+
 create or replace temp macro training_year_courses(as_of) as table
 with
 courses as (
     select
         t.person_id, t.kind, t.hours::double as hours,
-        case
-            when coalesce(t.mode::varchar, '') in (
-                select value from rule_lists where name = 'training.non_class_modes')
-            then t.hours::double / rule_num('training.hours_per_day')
-            else date_diff('day', t.start_date, t.end_date) + 1
-        end as days,
+        training_course_days(t.mode, t.hours, t.start_date, t.end_date) as days,
     from trainings as t
     where t.passed and t.start_date between make_date(year(as_of::date), 1, 1) and as_of::date
 )
