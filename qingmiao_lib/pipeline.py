@@ -72,6 +72,26 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFram
     return _frame(con, sql.load(f"pipeline/{name}"), params)
 
 
+def _eligibility_query(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date) -> str:
+    """The text of a query over ``eligibility_on``: on a stored date (a ``snapshots`` row for
+    ``as_of``) its twin ``eligibility_on_stored``, whose plan leaves out the records branch
+    (``eligibility_records``) that reads no rows that day — planning is most of the time at
+    the demo scale. The twin is the same macro text, created once per connection."""
+    query = sql.load(f"pipeline/{name}")
+    stored, installed = con.execute(
+        "select exists (select 1 from snapshots where snapshot_date = ?),"
+        " coalesce(getvariable('eligibility_on_stored_installed'), false)", [as_of]).fetchall()[0]
+    if not stored:
+        return query
+    if not installed:
+        text = sql.load("pipeline/eligibility_on")
+        twin = text[text.index("create or replace temp macro eligibility_on("):]
+        con.execute(twin.replace("eligibility_on(", "eligibility_on_stored(")
+                    .replace("eligibility_records(", "eligibility_records_none("))
+        con.execute("set variable eligibility_on_stored_installed = true")
+    return query.replace("eligibility_on(", "eligibility_on_stored(")
+
+
 def _units(units: str | Sequence[str] | None) -> list[str] | None:
     if units is None:
         return None
@@ -144,7 +164,7 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     within = None if within_months is None else int(within_months)
     if within is not None and not 0 <= within <= 120:
         raise ValueError(f"within_months must be between 0 and 120, got {within_months}")
-    table = _fetch(con, sql.load("pipeline/eligibility"),
+    table = _fetch(con, _eligibility_query(con, "eligibility", as_of),
                    {"as_of": as_of, "units": _units(units), "within": within})
     if within is None:
         table = table.drop_columns(["due_within"])
@@ -171,7 +191,7 @@ def eligibility_counts(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     are not counted.
     """
     as_of = _date(as_of)
-    df = _run(con, "eligibility_counts", {"as_of": as_of, "units": _units(units),
+    df = _frame(con, _eligibility_query(con, "eligibility_counts", as_of), {"as_of": as_of, "units": _units(units),
                                           "within": None if within_months is None else int(within_months)})
     return _finish(df, con, as_of=as_of, within_months=within_months)
 

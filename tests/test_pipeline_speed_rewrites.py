@@ -1,7 +1,9 @@
 """Worked answers for the edges of the pipeline's faster formulations (issue 7): the Kaplan–Meier
 estimate computed from an SQL event table instead of lifelines fits, the default entry cohorts
-read from persons and meta only, the preceding post found by a lag over start days instead of a
-framed max, the step-down check as an anti join, and enum columns decoded from Arrow dictionaries.
+read from persons and meta only, the preceding post found by one join with the earlier posts
+(the latest day's highest level in the low byte of a max) instead of a framed max, the step-down
+check as an anti join, the groups of promotion events packed into one integer key, the stored-date
+twin of eligibility_on, and enum columns decoded from Arrow dictionaries.
 """
 
 from __future__ import annotations
@@ -288,3 +290,72 @@ def test_unit_of_a_rank_promotion_is_the_main_post_of_that_day(db):
     assert ev.columns.tolist() == ["year", "kind", "kind_label", "grp", "persons", "events"]
     # ordered by year, kind, then unit_id (UA before UB, no post last), not by the name
     assert ev[ev.kind == "rank"]["grp"].tolist() == ["乙单位", "甲单位", "无在任职务"]
+
+
+# ---------------------------------------------------------------------------------------------
+# promotion events: the preceding post from one join with the earlier posts, one integer key
+
+
+def test_leadership_promotion_beats_the_latest_earlier_post_not_the_highest(db):
+    # HIGH: 乡科级正职 (2015) → 无 (2018) → 乡科级副职 (2020): the 2020 post is above its
+    # predecessor (无, 2018) though below the 2015 post — a promotion. FIRST: a first post at
+    # 乡科级副职 has no predecessor — none. SAME: 无 (2016) and 乡科级副职 (2016) the same day,
+    # then 乡科级副职 (2021): the predecessor day's highest is 副职 — none in 2021; and the 2016
+    # 副职 post beats no earlier post — none.
+    db.add("persons", person_id="HIGH", entry_date=D("2010-01-01"))
+    db.add("persons", person_id="FIRST", entry_date=D("2019-01-01"))
+    db.add("persons", person_id="SAME", entry_date=D("2016-01-01"))
+    db.add("units", unit_id="U2")
+    for pid, unit, level, start, end in (
+            ("HIGH", "U1", "乡科级正职", "2015-01-01", "2018-01-01"),
+            ("HIGH", "U1", "无", "2018-01-01", "2020-01-01"),
+            ("HIGH", "U1", "乡科级副职", "2020-01-01", None),
+            ("FIRST", "U1", "乡科级副职", "2019-01-01", None),
+            ("SAME", "U1", "无", "2016-01-01", "2021-01-01"),
+            ("SAME", "U2", "乡科级副职", "2016-01-01", "2021-01-01"),
+            ("SAME", "U1", "乡科级副职", "2021-01-01", None)):
+        db.add("posts", person_id=pid, unit_id=unit, level=level, start_date=D(start),
+               end_date=D(end) if end else None)
+    ev = pipeline.promotion_events(db.con, first_year=2014, last_year=2023, by="all")
+    lead = ev[ev.kind == "leadership"].set_index("year")
+    assert lead["events"].to_dict() == {2020: 1}
+
+
+def test_promotion_groups_count_persons_once_and_sort_by_key(db):
+    # TWO: two rank promotions in 2022 in the same unit → one person, two events. A unit whose
+    # id sorts after every ASCII character ("单位Z") still comes before 无在任职务 (no post).
+    # Entry cohorts sort as years; 40岁以下 (born 1983-01-01: 39 on 31 Dec 2022) before 40岁及以上
+    # (born 1982-12-31: 40 that day).
+    db.add("units", unit_id="单位Z", name="乙")
+    db.add("persons", person_id="TWO", entry_date=D("2009-07-01"), birth_date=D("1983-01-01"))
+    db.add("persons", person_id="OLD", entry_date=D("2010-07-01"), birth_date=D("1982-12-31"))
+    db.add("persons", person_id="NOP", entry_date=D("2008-07-01"), birth_date=D("1990-01-01"))
+    db.add("posts", person_id="TWO", unit_id="单位Z", level="无", start_date=D("2009-07-01"))
+    db.add("posts", person_id="OLD", unit_id="U1", level="无", start_date=D("2010-07-01"))
+    for pid, rank, start in (("TWO", "一级科员", "2022-01-01"), ("TWO", "四级主任科员", "2022-12-01"),
+                             ("OLD", "一级科员", "2022-06-01"), ("NOP", "一级科员", "2022-03-01")):
+        db.add("ranks", person_id=pid, rank=rank, start_date=D(start), reason="晋升")
+    by_unit = pipeline.promotion_events(db.con, first_year=2022, last_year=2022, by="unit")
+    assert by_unit[["grp", "persons", "events"]].values.tolist() == [
+        ["测试单位", 1, 1], ["乙", 1, 2], ["无在任职务", 1, 1]]   # U1 is 测试单位
+    by_cohort = pipeline.promotion_events(db.con, first_year=2022, last_year=2022, by="entry_cohort")
+    assert by_cohort["grp"].tolist() == ["2008年录用", "2009年录用", "2010年录用"]
+    assert by_cohort["events"].tolist() == [1, 2, 1]
+    by_age = pipeline.promotion_events(db.con, first_year=2022, last_year=2022, by="age_group")
+    assert by_age[["grp", "persons", "events"]].values.tolist() == [["40岁以下", 2, 3], ["40岁及以上", 1, 1]]
+    assert by_age["year"].tolist() == [2022, 2022] and by_age["kind"].tolist() == ["rank", "rank"]
+
+
+def test_eligibility_counts_same_on_a_stored_date_and_from_the_records(db):
+    for pid, since, grade in (("A", "2019-01-01", "称职"), ("B", "2022-01-01", "优秀"), ("C", "2018-01-01", "基本称职")):
+        db.add("persons", person_id=pid, entry_date=D("2015-07-01"))
+        db.add("posts", person_id=pid, unit_id="U1", level="无", start_date=D("2015-07-01"))
+        db.add("ranks", person_id=pid, rank="一级科员", start_date=D(since))
+        db.add("annual_assessments", person_id=pid, year=2022, grade=grade)
+    live = pipeline.eligibility_counts(db.con, as_of=D("2023-12-31"), within_months=6)
+    _store(db.con, "2023-12-31")
+    stored = pipeline.eligibility_counts(db.con, as_of=D("2023-12-31"), within_months=6)
+    pd.testing.assert_frame_equal(live, stored)
+    row = stored.iloc[0]
+    # A: 59 months ≥ 36, 称职 → eligible; B: 23 < 36 − 6; C: 基本称职 fails the grade
+    assert (row["persons"], row["eligible"], row["short_tenure"], row["grade_failed"]) == (3, 1, 1, 1)

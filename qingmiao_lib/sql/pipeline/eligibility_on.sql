@@ -16,6 +16,23 @@
 -- current_rank, next_rank (rank_name), last_grade (annual_grade) and blocking_kind
 --   (supervision_kind) stay enums: Arrow hands them over as small dictionaries, not one string
 --   per row (pipeline._frame turns them into the same object strings).
+-- eligibility_records(as_of): the snap rows of eligibility_on from the records (persons active on
+-- as_of with their rank and main post), none on a stored date (a snapshots row for as_of).
+-- eligibility_records_none(as_of): the same columns, no rows (for eligibility_on_stored).
+create or replace temp macro eligibility_records(as_of) as table
+    select c.person_id, c.name, pp.unit_id, r.rank, r.rank_step, r.rank_start, r.rank_months
+    from persons as c
+    left join person_rank(as_of, enabled := not exists (
+        select 1 from snapshots where snapshot_date = as_of)) as r using (person_id)
+    left join person_post(as_of, enabled := not exists (
+        select 1 from snapshots where snapshot_date = as_of)) as pp using (person_id)
+    where active_on(c.entry_date, c.exit_date, as_of)
+      and not exists (select 1 from snapshots where snapshot_date = as_of);
+create or replace temp macro eligibility_records_none(as_of) as table
+    select person_id, name, unit_id, rank, rank_step, rank_start, rank_months
+    from snapshots
+    where false;
+
 create or replace temp macro eligibility_on(as_of) as table
 with
 params as (
@@ -29,21 +46,16 @@ params as (
 ),
 snap as (
     -- the seven columns of person_snapshot(as_of) this check reads, from the same two branches
-    -- (the stored rows on a stored date, else the records), without the columns and lookups it
-    -- does not read (pools, ages, post levels): the plan stays small (planning dominates at the
-    -- demo scale). The records branch reads no rows on a stored date.
+    -- (the stored rows on a stored date, else the records: eligibility_records below), without
+    -- the columns and lookups it does not read (pools, ages, post levels): the plan stays small
+    -- (planning dominates at the demo scale). The records branch reads no rows on a stored date;
+    -- eligibility_on_stored, the twin pipeline.py uses on a stored date, leaves it out of the
+    -- plan altogether (eligibility_records_none).
     select person_id, name, unit_id, rank, rank_step, rank_start, rank_months
     from snapshots
     where snapshot_date = as_of and active
     union all
-    select c.person_id, c.name, pp.unit_id, r.rank, r.rank_step, r.rank_start, r.rank_months
-    from persons as c
-    left join person_rank(as_of, enabled := not exists (
-        select 1 from snapshots where snapshot_date = as_of)) as r using (person_id)
-    left join person_post(as_of, enabled := not exists (
-        select 1 from snapshots where snapshot_date = as_of)) as pp using (person_id)
-    where active_on(c.entry_date, c.exit_date, as_of)
-      and not exists (select 1 from snapshots where snapshot_date = as_of)
+    select * from eligibility_records(as_of)
 ),
 ladder as (
     -- one step up, within the ceiling; alt_step: the post level whose tenure may count instead

@@ -10,36 +10,24 @@
 -- Columns: year, kind ('leadership' | 'rank' | 'step_down'), grp, persons (distinct persons with
 --   such an event starting in the year), events; ordered by year, kind and the group's key.
 with
-candidates as (
-    -- persons with a post above 无 starting in the years: only their posts need the look-back
-    select distinct p.person_id
-    from posts as p
-    join rule_levels as rl on rl.level = p.level
-    where year(p.start_date) between $first and $last and rl.step > 0
-),
-start_steps as (
-    -- the highest level among each candidate's posts starting on a day (posts after $last are
-    -- left out: a later post never changes an earlier post's preceding post)
-    select p.person_id, p.start_date, max(rl.step) as top_step,
-    from posts as p
-    join rule_levels as rl on rl.level = p.level
-    semi join candidates as c on c.person_id = p.person_id
-    where year(p.start_date) <= $last
-    group by p.person_id, p.start_date
-),
 leadership as (
     -- a post above the level of the person's preceding post: the preceding post is the latest
-    -- starting before it (highest level among those starting that day), so the level to beat is
-    -- the top step of the previous start day (lag over the start days, not a framed max)
-    select p.person_id, p.start_date as on_date, p.unit_id, 'leadership' as kind,
-    from posts as p
-    join rule_levels as rl on rl.level = p.level
-    join (
-        select person_id, start_date,
-               lag(top_step) over (partition by person_id order by start_date) as prev_step,
-        from start_steps
-    ) as s on s.person_id = p.person_id and s.start_date = p.start_date
-    where year(p.start_date) between $first and $last and rl.step > 0 and rl.step > s.prev_step
+    -- starting before it (highest level among those starting that day). Each post of the years
+    -- above 无 meets every earlier post of its person (a hash join on the person), and the max
+    -- of (days since 0001-01-01 · 256 + step) over them holds the preceding post's step in its
+    -- low byte (steps are small): one join and one group-by, no window over the start days.
+    -- A post with no earlier post has no preceding post and is no leadership promotion.
+    select p.person_id, p.start_date as on_date, p.unit_id,
+    from (
+        select p.person_id, p.unit_id, p.start_date, rl.step,
+        from posts as p
+        join rule_levels as rl on rl.level = p.level
+        where year(p.start_date) between $first and $last and rl.step > 0
+    ) as p
+    join posts as q on q.person_id = p.person_id and q.start_date < p.start_date
+    join rule_levels as ql on ql.level = q.level
+    group by p.person_id, p.unit_id, p.start_date, p.step
+    having p.step > max((date_diff('day', date '0001-01-01', q.start_date)::bigint << 8) | ql.step) & 255
 ),
 rank_promotions as (
     -- numbered (ev) so the unit lookup groups by one integer; (person_id, on_date) is unique
@@ -71,10 +59,11 @@ step_downs as (
         on t.person_id = e.person_id and t.on_date = e.on_date and t.end_date = e.end_date
 ),
 unit_order as (
-    -- each unit's place in unit_id order, so the main post's (step, start, unit_id) packs into one
-    -- BIGINT (unit 22 bits, days since 0001-01-01 20 bits, step above): the max of an integer per
-    -- promotion instead of the max of a struct, the same order (step, then start, then unit_id)
-    select unit_id, (row_number() over (order by unit_id) - 1)::bigint as unit_no,
+    -- each unit's place in unit_id order (unit_no): the unit grouping groups, packs and sorts by
+    -- this integer, and the main post's (step, start, unit_no) packs into one BIGINT (unit 22
+    -- bits, days since 0001-01-01 20 bits, step above): the max of an integer per promotion
+    -- instead of the max of a struct, the same order (step, then start, then unit_id)
+    select unit_id, name, (row_number() over (order by unit_id) - 1)::bigint as unit_no,
     from units
     where $by = 'unit'
 ),
@@ -84,12 +73,12 @@ promotion_units as (
     -- promotions and shares it
     select r.ev,
            max((rl.step::bigint << 42) | (date_diff('day', date '0001-01-01', p.start_date)::bigint << 22)
-               | uo.unit_no) as main_key,
+               | uo.unit_no) & 4194303 as unit_no,
     from rank_promotions as r
     -- an inner join whose hash table is the promotions, the posts streaming past it (no filter on
     -- posts: a post covering a date of the years passes the year filters anyway, and a filtered
     -- scan is estimated smaller than the promotions and becomes the hash table, 2M rows at 1M
-    -- persons); a promotion with no covering post gets no unit from the left join of rank_units.
+    -- persons); a promotion with no covering post gets no unit from the left joins below.
     -- Inner joins lose no post: rule_levels lists every level (rules.py checks it) and
     -- posts.unit_id references units.
     join posts as p on p.person_id = r.person_id and covers(p.start_date, p.end_date, r.on_date)
@@ -98,61 +87,63 @@ promotion_units as (
     where $by = 'unit'
     group by r.ev
 ),
-rank_units as (
-    select r.person_id, r.on_date, 'rank' as kind, uo.unit_id,
+events as (
+    -- kind_no 0 leadership, 1 rank, 2 step_down (the order of their names); unit_no NULL
+    -- outside the unit grouping and for a promotion with no covering post
+    select l.person_id, l.on_date, 0 as kind_no, uo.unit_no,
+    from leadership as l
+    left join unit_order as uo on uo.unit_id = l.unit_id
+    union all
+    select r.person_id, r.on_date, 1 as kind_no, u.unit_no,
     from rank_promotions as r
     left join promotion_units as u using (ev)
-    left join unit_order as uo on uo.unit_no = u.main_key & 4194303
     union all
-    select r.person_id, r.on_date, 'step_down' as kind, uo.unit_id,
+    select r.person_id, r.on_date, 2 as kind_no, u.unit_no,
     from step_downs as s
     join rank_promotions as r on r.person_id = s.person_id and r.on_date = s.on_date
     left join promotion_units as u using (ev)
-    left join unit_order as uo on uo.unit_no = u.main_key & 4194303
-),
-events as (
-    select person_id, on_date, unit_id, kind from leadership
-    union all
-    select person_id, on_date, unit_id, kind from rank_units
 ),
 labelled as (
-    -- persons are read only for the groupings that need them (every event has its person: the
-    -- foreign keys of posts and ranks); the group's key first, its label once per group
-    select e.person_id, e.kind, year(e.on_date) as year,
-           case $by when 'age_group' then
-                    (age_on(p.birth_date, year_end(year(e.on_date))) < rule_num('general.young_age_limit'))
-                        is not true
-                    end as older,
-           case $by when 'entry_cohort' then year(p.entry_date) end as entry_cohort,
-           case $by when 'unit' then e.unit_id end as unit_id,
+    -- each event's (year, kind, group) packed into one BIGINT key, in the order of the output:
+    -- (year · 4 + kind_no) above 32 bits, the group's number below — 1 for 40岁及以上 (0 for
+    -- 40岁以下), the entry year, the unit_no (2^32 − 1, last, for no post), 0 for all. Persons
+    -- are read only for the groupings that need them (every event has its person: the foreign
+    -- keys of posts and ranks).
+    select e.person_id,
+           ((year(e.on_date)::bigint * 4 + e.kind_no) << 32)
+           | case $by
+                 when 'age_group' then
+                     ((age_on(p.birth_date, year_end(year(e.on_date))) < rule_num('general.young_age_limit'))
+                         is not true)::bigint
+                 when 'entry_cohort' then year(p.entry_date)::bigint
+                 when 'unit' then coalesce(e.unit_no, 4294967295)
+                 else 0
+             end as key,
     from events as e
     left join (select person_id, birth_date, entry_date from persons
                where $by in ('age_group', 'entry_cohort')) as p using (person_id)
 ),
 per_person as (
-    select year, kind, older, entry_cohort, unit_id, person_id, count(*) as events,
+    select key, person_id, count(*) as events,
     from labelled
-    group by all
+    group by key, person_id
 ),
 counted as (
-    select year, kind, older, entry_cohort, unit_id, count(*) as persons, sum(events)::bigint as events,
+    select key, key & 4294967295 as g, count(*) as persons, sum(events)::bigint as events,
     from per_person
-    group by all
+    group by key
 ),
 final as (
-    select c.year, c.kind,
-           case $by when 'age_group' then case when c.older then '40岁及以上' else '40岁以下' end
+    select c.key >> 34 as year,
+           case (c.key >> 32) & 3 when 0 then 'leadership' when 1 then 'rank' else 'step_down' end as kind,
+           case $by when 'age_group' then case when c.g = 1 then '40岁及以上' else '40岁以下' end
                     when 'unit' then coalesce(u.name, '无在任职务')
-                    when 'entry_cohort' then c.entry_cohort::varchar || '年录用'
+                    when 'entry_cohort' then c.g::varchar || '年录用'
                     else '合计' end as grp,
-           case $by when 'age_group' then c.older::integer::varchar
-                    when 'unit' then coalesce(c.unit_id, '~')
-                    when 'entry_cohort' then c.entry_cohort::varchar
-                    else '' end as grp_sort,
-           c.persons, c.events,
+           c.persons, c.events, c.key,
     from counted as c
-    left join (select unit_id, name from units where $by = 'unit') as u on u.unit_id = c.unit_id
+    left join unit_order as u on u.unit_no = c.g
 )
--- grp_sort orders the rows and is not returned (one text per row less to hand over)
-select * exclude (grp_sort) from final
-order by year, kind, grp_sort;
+-- the key orders the rows and is not returned
+select * exclude (key) from final
+order by key;
