@@ -146,9 +146,10 @@ SNAPSHOT_YEARS = 15
 
 
 def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Store the base layer on 31 December of each recent data year (table ``snapshots``) and
-    the weekly lecture per person and year (table ``lecture_marks``) and each person's courses per
-    year (table ``training_years``), each stamped in ``meta``.
+    """Store the base layer on 31 December of each recent data year (table ``snapshots``), the
+    weekly lecture per person and year (table ``lecture_marks``), each person's courses per year
+    (table ``training_years``) and annual grades as bit masks (table ``grade_years``), each
+    stamped in ``meta``.
 
     Called when the demo is built and inside every import's transaction, after the records are
     written, so the stored copy always matches the records. The years are the database's data
@@ -164,6 +165,11 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     con.execute(sql.load("snapshots/training_years"))
     stamp = con.execute(sql.load("snapshots/training_stamp")).fetchall()[0][0]
     set_meta(con, training_years_stamp=stamp)
+    # each person's annual grades as bit masks (sql/snapshots/grade_years.sql), stamped the same
+    # way: the rank-promotion eligibility reads one row per person instead of every grade
+    con.execute(sql.load("snapshots/grade_years"))
+    stamp = con.execute(sql.load("snapshots/grade_stamp")).fetchall()[0][0]
+    set_meta(con, grade_years_stamp=stamp)
     first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     con.execute("delete from snapshots")
     if first is None:

@@ -72,24 +72,61 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFram
     return _frame(con, sql.load(f"pipeline/{name}"), params)
 
 
+#: The years of the stored grade masks (snapshots/grade_years.sql): 1950 … 2076, enough for an
+#: eligibility on any date up to the end of 2076 (it reads the grades up to year(as_of) − 1).
+_GRADE_MASK_YEARS = range(1951, 2077)
+
+
+#: The twins of eligibility_on by (stored date, stored grade masks): fixed macro names.
+_ELIGIBILITY_TWINS = {(True, False): "eligibility_on_s", (False, True): "eligibility_on_g",
+                      (True, True): "eligibility_on_sg"}
+
+
+def _grades_stored(con: duckdb.DuckDBPyConnection) -> bool:
+    """May the eligibility read each person's annual grades from the stored bit masks (table
+    ``grade_years``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
+    exists and the stamp stored with it still matches ``annual_assessments``
+    (``sql/snapshots/grade_stamp.sql``); otherwise every grade row is read."""
+    stored, stamp = con.execute(
+        "select exists (select 1 from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main' and table_name = 'grade_years'),"
+        " (select value from meta where key = 'grade_years_stamp')").fetchall()[0]
+    return bool(stored and stamp
+                and stamp == con.execute(sql.load("snapshots/grade_stamp")).fetchall()[0][0])
+
+
 def _eligibility_query(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date) -> str:
-    """The text of a query over ``eligibility_on``: on a stored date (a ``snapshots`` row for
-    ``as_of``) its twin ``eligibility_on_stored``, whose plan leaves out the records branch
-    (``eligibility_records``) that reads no rows that day — planning is most of the time at
-    the demo scale. The twin is the same macro text, created once per connection."""
+    """The text of a query over ``eligibility_on``, or over one of its twins — the same macro
+    text with one or two parts swapped, created once per connection:
+
+    - on a stored date (a ``snapshots`` row for ``as_of``) the plan leaves out the records branch
+      (``eligibility_records``) that reads no rows that day: planning is most of the time at the
+      demo scale;
+    - while the stored grade masks are current (:func:`_grades_stored`), the tenure's assessment
+      years come from one row per person (``pipeline/eligibility_grades_stored.sql``) instead of
+      a join of every grade row with the tenures.
+    """
     query = sql.load(f"pipeline/{name}")
-    stored, installed = con.execute(
-        "select exists (select 1 from snapshots where snapshot_date = ?),"
-        " coalesce(getvariable('eligibility_on_stored_installed'), false)", [as_of]).fetchall()[0]
-    if not stored:
+    stored_date, = con.execute("select exists (select 1 from snapshots where snapshot_date = ?)",
+                               [as_of]).fetchall()[0]
+    masks = as_of.year in _GRADE_MASK_YEARS and _grades_stored(con)
+    if not (stored_date or masks):
         return query
-    if not installed:
+    macro = _ELIGIBILITY_TWINS[stored_date, masks]
+    if not con.execute("select list_contains(coalesce(getvariable('eligibility_twins'), []::varchar[]), ?)",
+                       [macro]).fetchall()[0][0]:
         text = sql.load("pipeline/eligibility_on")
         twin = text[text.index("create or replace temp macro eligibility_on("):]
-        con.execute(twin.replace("eligibility_on(", "eligibility_on_stored(")
-                    .replace("eligibility_records(", "eligibility_records_none("))
-        con.execute("set variable eligibility_on_stored_installed = true")
-    return query.replace("eligibility_on(", "eligibility_on_stored(")
+        if stored_date:
+            twin = twin.replace("eligibility_records(", "eligibility_records_none(")
+        if masks:
+            live = twin[twin.index("tenure_years as ("):twin.index("blocking as (")]
+            stored = sql.load("pipeline/eligibility_grades_stored")
+            twin = twin.replace(live, stored[stored.index("grade_classes as ("):])
+        con.execute(twin.replace("eligibility_on(", macro + "("))
+        con.execute("set variable eligibility_twins = list_append("
+                    "coalesce(getvariable('eligibility_twins'), []::varchar[]), ?)", [macro])
+    return query.replace("eligibility_on(", macro + "(")
 
 
 def _units(units: str | Sequence[str] | None) -> list[str] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -359,3 +360,76 @@ def test_eligibility_counts_same_on_a_stored_date_and_from_the_records(db):
     row = stored.iloc[0]
     # A: 59 months ≥ 36, 称职 → eligible; B: 23 < 36 − 6; C: 基本称职 fails the grade
     assert (row["persons"], row["eligible"], row["short_tenure"], row["grade_failed"]) == (3, 1, 1, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# eligibility: the tenure's assessment years from the stored grade masks (table grade_years)
+
+
+def _graded(db):
+    # CUT: 一级科员 from 2020-06-30 (the cutoff day: 2020 counts), 2019 优秀 before the tenure,
+    #   2020 优秀, 2021 不定等次 (uncounted), 2022 称职, and a 2024 优秀 after as_of's year − 1.
+    # LATE: from 2022-07-01 (after the cutoff: first year 2023, no counted year yet), 2022 优秀.
+    # NOLAST: from 2019-01-01, 2019–2021 称职 and no 2022 grade. FUTURE: only a 2024 grade.
+    # NONE: no grade at all. TOP: 一级巡视员 (the ceiling: no next rank).
+    people = {"CUT": ("2020-06-30", {2019: "优秀", 2020: "优秀", 2021: "不定等次", 2022: "称职", 2024: "优秀"}),
+              "LATE": ("2022-07-01", {2022: "优秀"}),
+              "NOLAST": ("2019-01-01", {2019: "称职", 2020: "称职", 2021: "称职"}),
+              "FUTURE": ("2020-01-01", {2024: "称职"}),
+              "NONE": ("2020-01-01", {})}
+    for pid, (since, grades) in people.items():
+        db.add("persons", person_id=pid, entry_date=D("2010-07-01"))
+        db.add("posts", person_id=pid, unit_id="U1", level="无", start_date=D("2010-07-01"))
+        db.add("ranks", person_id=pid, rank="一级科员", start_date=D(since))
+        for year, grade in grades.items():
+            db.add("annual_assessments", person_id=pid, year=year, grade=grade)
+    db.add("persons", person_id="TOP", entry_date=D("1990-07-01"))
+    db.add("ranks", person_id="TOP", rank="一级巡视员", start_date=D("2015-01-01"))
+    db.add("annual_assessments", person_id="TOP", year=2022, grade="优秀")
+
+
+def _masks_used(con, day) -> bool:
+    # the twins reading the masks: eligibility_on_g (any date) and eligibility_on_sg (stored date)
+    return re.search(r"eligibility_on_s?g\(", pipeline._eligibility_query(con, "eligibility", day)) is not None
+
+
+def test_eligibility_from_the_stored_grade_masks_equals_the_records(db):
+    _graded(db)
+    dates = [D("2023-12-31"), D("2023-05-31"), D("2022-01-01"), D("2025-03-01")]
+    live = {d: pipeline.eligibility(db.con, as_of=d, within_months=12) for d in dates}
+    counts = {d: pipeline.eligibility_counts(db.con, as_of=d) for d in dates}
+    assert not pipeline._grades_stored(db.con)
+    qm.db.refresh_snapshots(db.con)
+    assert pipeline._grades_stored(db.con)
+    for d in dates:
+        assert _masks_used(db.con, d)
+        pd.testing.assert_frame_equal(pipeline.eligibility(db.con, as_of=d, within_months=12), live[d])
+        pd.testing.assert_frame_equal(pipeline.eligibility_counts(db.con, as_of=d), counts[d])
+    df = live[D("2023-12-31")].set_index("person_id")
+    # CUT: 2020–2022 counted (3), one 优秀 (2019 is before the tenure, 2024 after 2022), one
+    # 不定等次: 42 full months − 12 = 30; required 36 − 6 = 30 → time met, 称职 last → qualified
+    assert (df.loc["CUT", "excellent_years"], df.loc["CUT", "uncounted_years"], df.loc["CUT", "tenure_months"],
+            df.loc["CUT", "required_months"], df.loc["CUT", "last_grade"], df.loc["CUT", "qualified"]) == (
+        1, 1, 30, 30, "称职", True)
+    assert (df.loc["LATE", "excellent_years"], df.loc["LATE", "last_grade"]) == (0, "优秀")
+    assert df.loc["NOLAST", "last_grade"] is None and "缺少2022年度考核结果" in df.loc["NOLAST", "reasons"]
+    assert df.loc["FUTURE", "last_grade"] is None and df.loc["FUTURE", "excellent_years"] == 0
+    assert df.loc["NONE", "last_grade"] is None and df.loc["TOP", "reasons"] == "已达职级上限"
+
+
+def test_grade_masks_follow_the_rules_and_fall_back_when_stale(db):
+    _graded(db)
+    qm.db.refresh_snapshots(db.con)
+    # the rules' uncounted grades are applied when the masks are read: 基本称职 added
+    db.add("annual_assessments", person_id="NOLAST", year=2022, grade="基本称职")
+    assert not pipeline._grades_stored(db.con)            # a grade added after the refresh
+    assert not _masks_used(db.con, D("2023-12-31"))
+    db.con.execute("insert into rule_lists values ('promotion.uncounted_grades', '基本称职')")
+    live = pipeline.eligibility(db.con, as_of=D("2023-12-31"))
+    assert live.set_index("person_id").loc["NOLAST", "uncounted_years"] == 1
+    qm.db.refresh_snapshots(db.con)
+    assert pipeline._grades_stored(db.con)
+    pd.testing.assert_frame_equal(pipeline.eligibility(db.con, as_of=D("2023-12-31")), live)
+    # beyond the masks' years (grades up to 2076): computed from the records
+    assert not _masks_used(db.con, D("2077-06-30"))
+    assert _masks_used(db.con, D("2076-12-31"))

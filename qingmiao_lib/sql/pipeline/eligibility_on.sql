@@ -18,7 +18,7 @@
 --   per row (pipeline._frame turns them into the same object strings).
 -- eligibility_records(as_of): the snap rows of eligibility_on from the records (persons active on
 -- as_of with their rank and main post), none on a stored date (a snapshots row for as_of).
--- eligibility_records_none(as_of): the same columns, no rows (for eligibility_on_stored).
+-- eligibility_records_none(as_of): the same columns, no rows (for the stored-date twins of eligibility_on).
 create or replace temp macro eligibility_records(as_of) as table
     select c.person_id, c.name, pp.unit_id, r.rank, r.rank_step, r.rank_start, r.rank_months
     from persons as c
@@ -49,8 +49,8 @@ snap as (
     -- (the stored rows on a stored date, else the records: eligibility_records below), without
     -- the columns and lookups it does not read (pools, ages, post levels): the plan stays small
     -- (planning dominates at the demo scale). The records branch reads no rows on a stored date;
-    -- eligibility_on_stored, the twin pipeline.py uses on a stored date, leaves it out of the
-    -- plan altogether (eligibility_records_none).
+    -- the twins pipeline.py uses on a stored date leave it out of the plan altogether
+    -- (eligibility_records_none).
     select person_id, name, unit_id, rank, rank_step, rank_start, rank_months
     from snapshots
     where snapshot_date = as_of and active
@@ -116,6 +116,8 @@ grade_kinds as (
     from (select unnest(enum_range(null::annual_grade))::annual_grade as grade) as g
 ),
 tenure_years as (
+    -- (the twins pipeline.py uses while the stored grade masks are current replace this CTE, up
+    -- to blocking, with pipeline/eligibility_grades_stored.sql: the same columns and values)
     -- one pass over the grades up to year(d) − 1: the assessment years of the tenure (first_year
     -- .. year(d) − 1, with a record) and the grade of year(d) − 1 (one row per person and year:
     -- the key of annual_assessments). The year bounds are constants of the date, so they reach
