@@ -10,7 +10,9 @@
 -- Grain: one row per person active on $as_of below the top post level (in $units when given).
 -- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all).
 -- Columns: person_id, name, unit_id, unit_name, current_level, next_level, post_months,
---   required_post_months, work_months, required_work_months, meets, reasons.
+--   required_post_months, work_months, required_work_months, meets, reasons. current_level and
+--   next_level stay post_level enums: Arrow hands them over as small dictionaries, not one string
+--   per row (pipeline._frame turns them into the same object strings).
 with
 params as (
     select rule_num('posts.deputy_to_principal_years') * 12 as deputy_months,
@@ -34,7 +36,7 @@ blocking as (
     group by person_id
 ),
 required as (
-    select s.*, nxt.level::varchar as next_level, b.blocking_kind, b.blocking_until,
+    select s.*, nxt.level as next_level, b.blocking_kind, b.blocking_until,
            case when s.level_step = 0 then null
                 when s.level::varchar like '%副职' then pr.deputy_months
                 else pr.principal_months end::integer as required_post_months,
@@ -49,7 +51,7 @@ required as (
     cross join params as pr
 ),
 final as (
-    select r.person_id, r.name, r.unit_id, u.name as unit_name, r.level::varchar as current_level,
+    select r.person_id, r.name, r.unit_id, u.name as unit_name, r.level as current_level,
            r.next_level, case when r.level_step > 0 then r.level_months end as post_months,
            r.required_post_months, r.work_months, r.required_work_months,
            coalesce(r.level_months >= r.required_post_months, true)
