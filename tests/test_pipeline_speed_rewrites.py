@@ -433,3 +433,28 @@ def test_grade_masks_follow_the_rules_and_fall_back_when_stale(db):
     # beyond the masks' years (grades up to 2076): computed from the records
     assert not _masks_used(db.con, D("2077-06-30"))
     assert _masks_used(db.con, D("2076-12-31"))
+
+
+def test_funnel_leadership_step_is_against_the_latest_earlier_post(db):
+    # Three persons pass every step up to the rank promotion; their posts decide the last step.
+    # HIGH: 乡科级副职 (2016) → 无 (2018) → 乡科级副职 (2020): the 2020 post beats its predecessor
+    # 无 though not the 2016 post → promoted. FIRST: one post, 乡科级副职 from entry (no
+    # predecessor) → not. LATER: 无 → 乡科级副职 on 2024-01-01, after as_of → not yet.
+    for pid in ("HIGH", "FIRST", "LATER"):
+        db.add("persons", person_id=pid, entry_date=D("2016-07-01"))
+        db.add("trainings", person_id=pid, kind="初任培训", start_date=D("2016-09-01"), end_date=D("2016-09-20"))
+        for pool in ("年轻公务员库", "两型干部库"):
+            db.add("pool_members", person_id=pid, pool=pool, entered_on=D("2019-03-01"))
+        db.add("practices", person_id=pid, program="驻村帮扶", start_date=D("2020-01-01"))
+        db.add("annual_assessments", person_id=pid, year=2019, grade="优秀")
+        db.add("ranks", person_id=pid, rank="一级科员", start_date=D("2019-07-01"), reason="晋升")
+    for pid, level, start, end in (
+            ("HIGH", "乡科级副职", "2016-07-01", "2018-01-01"), ("HIGH", "无", "2018-01-01", "2020-01-01"),
+            ("HIGH", "乡科级副职", "2020-01-01", None), ("FIRST", "乡科级副职", "2016-07-01", None),
+            ("LATER", "无", "2016-07-01", "2024-01-01"), ("LATER", "乡科级副职", "2024-01-01", None)):
+        db.add("posts", person_id=pid, unit_id="U1", level=level, start_date=D(start),
+               end_date=D(end) if end else None)
+    df = pipeline.funnel(db.con, as_of=D("2023-12-31"), cohorts=[2016])
+    assert df["persons"].tolist() == [3, 3, 3, 3, 3, 3, 3, 1]
+    later = pipeline.funnel(db.con, as_of=D("2024-06-30"), cohorts=[2016])
+    assert later["persons"].tolist()[-1] == 2

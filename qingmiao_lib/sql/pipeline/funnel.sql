@@ -38,18 +38,21 @@ ranked as (
     where r.reason = '晋升' and r.start_date > e.entry_date and r.start_date <= $as_of::date
 ),
 led as (
-    select distinct person_id
+    -- a post above the level of the person's preceding post (the latest starting before it,
+    -- highest level among those starting that day), as pipeline/promotion_events.sql: each post
+    -- above 无 meets every earlier post of its person, and the max of (days · 256 + step) over
+    -- them holds the preceding post's step in its low byte
+    select distinct p.person_id
     from (
-        select p.person_id, p.start_date, rl.step as level_step,
-               max({'start_date': p.start_date, 'step': rl.step}) over (
-                   partition by p.person_id order by p.start_date
-                   range between unbounded preceding and interval 1 day preceding
-               ) as prev
+        select p.person_id, p.unit_id, p.start_date, rl.step,
         from posts as p
         join rule_levels as rl on rl.level = p.level
-        where p.start_date <= $as_of::date
-    )
-    where level_step > 0 and level_step > prev.step
+        where p.start_date <= $as_of::date and rl.step > 0
+    ) as p
+    join posts as q on q.person_id = p.person_id and q.start_date < p.start_date
+    join rule_levels as ql on ql.level = q.level
+    group by p.person_id, p.unit_id, p.start_date, p.step
+    having p.step > max((date_diff('day', date '0001-01-01', q.start_date)::bigint << 8) | ql.step) & 255
 ),
 flags as (
     -- each step ANDed with every earlier one
