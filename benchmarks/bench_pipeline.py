@@ -7,6 +7,11 @@ Targets (issue 7): eligibility ≤ 2 s at 1,000,000 persons, everything else ≤
 demo scale (2,000 persons). The eligibility list is also timed for one unit (what the notebook
 widget asks for).
 
+The eligibility reads each person's annual grades from the stored bit masks (table
+``grade_years``) when the database was built or refreshed (``qingmiao_lib.db.refresh_snapshots``)
+by a version that writes it, and joins every grade row otherwise: each database's line on stderr
+says which.
+
 Each scale gets two columns: the median wall time (the target) and the median CPU time of the
 process (all DuckDB threads included). On a machine shared with other work the wall time swells
 with the load while the CPU time barely moves: compare CPU times between runs made under
@@ -73,6 +78,8 @@ def main() -> None:
         unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc limit 1").fetchall()[0][0]
         person = con.execute("select person_id from ranks where end_date is null limit 1").fetchall()[0][0]
         col, cpu_col = f"{persons:,} persons (ms)", f"{persons:,} CPU (ms)"
+        print(f"{path}: annual grades {'stored' if p._grades_stored(con) else 'live'}",
+              file=sys.stderr, flush=True)
         names += [col, cpu_col]
         for name, fn in cases(con, unit, person).items():
             repeat = 7 if persons < 100_000 else 3

@@ -20,7 +20,7 @@ TABLES = (
 _MACROS = (
     "base/macros", "base/records_span", "base/person_core", "base/person_rank", "base/person_post",
     "base/person_pools",
-    "base/person_snapshot_live", "base/person_snapshot",
+    "base/person_snapshot_live", "base/person_snapshot", "base/leadership_steps",
     # each analysis area's table and scalar macros, in dependency order
     "structure/in_slice", "structure/series_persons", "structure/series_full",
     "structure/series_stored",

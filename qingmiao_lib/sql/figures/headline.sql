@@ -71,28 +71,15 @@ f6 as (
     where year = $year
       and run_position % rule_num('assessment.streak_block_years')::integer = 0
 ),
-leadership_steps as (
-    -- each post with the level of the person's preceding post: the latest one started before
-    -- it (the highest level among those started that day); a first-ever post (no preceding one,
-    -- e.g. a transfer in at a leadership level) is no promotion
-    select person_id, start_date, level_step, prev.step as prev_step
-    from (
-        select p.person_id, p.start_date, rl.step as level_step,
-               max({'start_date': p.start_date, 'step': rl.step}) over (
-                   partition by p.person_id order by p.start_date
-                   range between unbounded preceding and interval 1 day preceding
-               ) as prev
-        from posts as p
-        join rule_levels as rl on rl.level = p.level
-        where p.start_date <= (select d from params)
-    )
-    where year(start_date) = $year and level_step > 0
-),
 f7 as (
+    -- young persons with a leadership promotion starting in the year (base/leadership_steps.sql:
+    -- a post above the level of the person's preceding post; a first-ever post is none)
     select count(distinct l.person_id) as value, null::bigint as denominator
-    from leadership_steps as l
+    from leadership_steps(
+        make_date($year::bigint, 1, 1),
+        least(make_date($year::bigint, 12, 31), (select d from params))) as l
     join snap using (person_id)
-    where snap.young and l.level_step > l.prev_step
+    where snap.young
 ),
 rank_promotions as (
     select person_id, start_date

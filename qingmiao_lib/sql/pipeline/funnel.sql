@@ -38,21 +38,9 @@ ranked as (
     where r.reason = '晋升' and r.start_date > e.entry_date and r.start_date <= $as_of::date
 ),
 led as (
-    -- a post above the level of the person's preceding post (the latest starting before it,
-    -- highest level among those starting that day), as pipeline/promotion_events.sql: each post
-    -- above 无 meets every earlier post of its person, and the max of (days · 256 + step) over
-    -- them holds the preceding post's step in its low byte
-    select distinct p.person_id
-    from (
-        select p.person_id, p.unit_id, p.start_date, rl.step,
-        from posts as p
-        join rule_levels as rl on rl.level = p.level
-        where p.start_date <= $as_of::date and rl.step > 0
-    ) as p
-    join posts as q on q.person_id = p.person_id and q.start_date < p.start_date
-    join rule_levels as ql on ql.level = q.level
-    group by p.person_id, p.unit_id, p.start_date, p.step
-    having p.step > max((date_diff('day', date '0001-01-01', q.start_date)::bigint << 8) | ql.step) & 255
+    -- a leadership promotion by as_of (base/leadership_steps.sql)
+    select distinct person_id
+    from leadership_steps(date '0001-01-01', $as_of::date)
 ),
 flags as (
     -- each step ANDed with every earlier one

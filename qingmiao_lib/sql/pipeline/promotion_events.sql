@@ -11,23 +11,9 @@
 --   such an event starting in the year), events; ordered by year, kind and the group's key.
 with
 leadership as (
-    -- a post above the level of the person's preceding post: the preceding post is the latest
-    -- starting before it (highest level among those starting that day). Each post of the years
-    -- above 无 meets every earlier post of its person (a hash join on the person), and the max
-    -- of (days since 0001-01-01 · 256 + step) over them holds the preceding post's step in its
-    -- low byte (steps are small): one join and one group-by, no window over the start days.
-    -- A post with no earlier post has no preceding post and is no leadership promotion.
-    select p.person_id, p.start_date as on_date, p.unit_id,
-    from (
-        select p.person_id, p.unit_id, p.start_date, rl.step,
-        from posts as p
-        join rule_levels as rl on rl.level = p.level
-        where year(p.start_date) between $first and $last and rl.step > 0
-    ) as p
-    join posts as q on q.person_id = p.person_id and q.start_date < p.start_date
-    join rule_levels as ql on ql.level = q.level
-    group by p.person_id, p.unit_id, p.start_date, p.step
-    having p.step > max((date_diff('day', date '0001-01-01', q.start_date)::bigint << 8) | ql.step) & 255
+    -- base/leadership_steps.sql: a post above the level of the person's preceding post
+    select person_id, start_date as on_date, unit_id,
+    from leadership_steps(make_date($first::integer, 1, 1), make_date($last::integer, 12, 31))
 ),
 rank_promotions as (
     -- numbered (ev) so the unit lookup groups by one integer; (person_id, on_date) is unique
