@@ -28,7 +28,7 @@ _MACROS = (
     "training/obligations",
     "training/lecture_months",
     "evaluation/valid_grades", "evaluation/valid_quarter_grades", "evaluation/excellent_runs",
-    "evaluation/slice", "evaluation/quarter_masks", "evaluation/merit_matches", "evaluation/age_group",
+    "evaluation/age_group", "evaluation/slice", "evaluation/quarter_masks", "evaluation/merit_matches",
     "pipeline/years_months", "pipeline/eligibility_on",
 )
 

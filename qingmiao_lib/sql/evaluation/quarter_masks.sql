@@ -3,17 +3,40 @@
 -- origin Q1, so [origin, last_year] must be at most 16 years. Masks are aggregated before the
 -- join with the slice (a group-by of the grade rows, no window), then cut to the years the
 -- person was active in: entry_date <= 31 Dec and exit_date empty or after 1 Jan (the rule of
--- valid_quarter_grades). Shared by quarterly_trend.sql (origin = its first year) and
--- quarterly_declines.sql (origin = the year before, which holds a chain's first quarters).
+-- valid_quarter_grades). With a slice filter (any of want_units, want_age_group, want_young,
+-- want_cohort set), only the grades of the slice's persons are grouped (a semi join first);
+-- without one, all grades are (no join needed before the group-by). Shared by
+-- quarterly_trend.sql (origin = its first year) and quarterly_declines.sql (origin = the year
+-- before, which holds a chain's first quarters).
 -- Columns: person_id, name, unit_id, m0, m1, m2, m3 (persons without a grade: all 0).
-create or replace temp macro eval_quarter_masks(origin, last_year, as_of, units, age_group, young,
-                                                 entry_cohort) as table
+create or replace temp macro eval_quarter_masks(origin, last_year, as_of, want_units, want_age_group,
+                                                 want_young, want_cohort) as table
 with
 people as (
     select person_id, name, unit_id, entry_date, exit_date,
-    from eval_slice(as_of::date, units::varchar[], age_group::varchar, young::boolean,
-                    entry_cohort::integer)
+    from eval_slice(as_of::date, want_units::varchar[], want_age_group::varchar, want_young::boolean,
+                    want_cohort::integer)
     where active
+),
+graded as (
+    -- the grades of the range: all of them without a slice filter, else only the slice's
+    select person_id, year, quarter, grade,
+    from regular_assessments
+    where year between origin and last_year
+      and want_units::varchar[] is null and want_age_group::varchar is null
+      and want_young::boolean is null and want_cohort::integer is null
+    union all
+    select person_id, year, quarter, grade,
+    from regular_assessments
+    semi join (
+        select person_id,
+        from eval_slice(as_of::date, want_units::varchar[], want_age_group::varchar,
+                        want_young::boolean, want_cohort::integer)
+        where active
+    ) using (person_id)
+    where year between origin and last_year
+      and (want_units::varchar[] is not null or want_age_group::varchar is not null
+           or want_young::boolean is not null or want_cohort::integer is not null)
 ),
 bits as (
     select person_id,
@@ -25,8 +48,7 @@ bits as (
                filter (where grade = '一般') as b2,
            bit_or(1::ubigint << (year * 4 + quarter - 1 - origin * 4)::ubigint)
                filter (where grade = '较差') as b3,
-    from regular_assessments
-    where year between origin and last_year
+    from graded
     group by person_id
 ),
 valid as (
