@@ -143,13 +143,16 @@ def add_constraints(con: duckdb.DuckDBPyConnection) -> None:
 
 #: How many recent year-ends refresh_snapshots stores (the years analyses and reports ask for).
 SNAPSHOT_YEARS = 15
+#: How many recent data years of quarterly grades refresh_snapshots stores as masks (64 bits).
+QUARTER_MASK_YEARS = 16
 
 
 def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Store the base layer on 31 December of each recent data year (table ``snapshots``), the
     weekly lecture per person and year (table ``lecture_marks``), each person's courses per year
-    (table ``training_years``) and annual grades as bit masks (table ``grade_years``), each
-    stamped in ``meta``.
+    (table ``training_years``), annual grades as bit masks (table ``grade_years``) and the
+    quarterly grades of the last ``QUARTER_MASK_YEARS`` data years as bit masks (table
+    ``quarter_masks``), each stamped in ``meta``.
 
     Called when the demo is built and inside every import's transaction, after the records are
     written, so the stored copy always matches the records. The years are the database's data
@@ -174,6 +177,12 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     con.execute("delete from snapshots")
     if first is None:
         return []
+    # each person's quarterly grades of the last 16 data years as bit masks
+    # (sql/snapshots/quarter_masks.sql), stamped the same way, with the first year
+    base = int(last) - QUARTER_MASK_YEARS + 1
+    con.execute(sql.load("snapshots/quarter_masks"), {"base": base})
+    stamp = con.execute(sql.load("snapshots/quarter_stamp")).fetchall()[0][0]
+    set_meta(con, quarter_masks_base=base, quarter_masks_stamp=stamp)
     years = list(range(max(int(first), int(last) - SNAPSHOT_YEARS + 1), int(last) + 1))
     for year in years:  # one set-based insert per year-end (rules: general.year_end)
         day = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]

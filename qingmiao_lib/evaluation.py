@@ -41,7 +41,7 @@ import duckdb
 import pandas as pd
 
 from . import frames, sql
-from .db import rules_version
+from .db import QUARTER_MASK_YEARS, rules_version
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
 COLUMNS: dict[str, str] = {
@@ -104,8 +104,8 @@ def _frame(con, query: str, params: dict) -> pd.DataFrame:
     return frames.frame(con, query, params, enums="category")
 
 
-def _run(con, name: str, params: dict, **attrs) -> pd.DataFrame:
-    text = sql.load(f"evaluation/{name}")
+def _run(con, name: str, params: dict, *, query: str | None = None, **attrs) -> pd.DataFrame:
+    text = query or sql.load(f"evaluation/{name}")
     used = set(re.findall(r"\$(\w+)", text))      # DuckDB refuses parameters a query does not use
     df = _frame(con, text, {k: v for k, v in params.items() if k in used})
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
@@ -113,17 +113,51 @@ def _run(con, name: str, params: dict, **attrs) -> pd.DataFrame:
     return df
 
 
-def _yearly(con, name, year, first_year=None, extra=None, **filters) -> pd.DataFrame:
+def _yearly(con, name, year, first_year=None, extra=None, query=None, **filters) -> pd.DataFrame:
     """Run a query taking $year, $as_of (31 Dec of year), $first_year and the slice filters."""
     as_of = _year_end(con, year)
     params = {"year": int(year), "as_of": as_of, **_slice(con, **_slice_kw(**filters)), **(extra or {})}
     if first_year is not None:
         params["first_year"] = int(first_year)
-    return _run(con, name, params, year=int(year), as_of=as_of)
+    return _run(con, name, params, query=query, year=int(year), as_of=as_of)
 
 
 #: The longest range (years) the quarter-mask queries hold (60 quarters in a 64-bit mask).
 _MASK_YEARS = 15
+
+
+def _quarters_stored(con, origin: int, last_year: int) -> bool:
+    """May the quarter masks of ``origin`` … ``last_year`` come from the stored masks (table
+    ``quarter_masks``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
+    exists, the stamp stored with it still matches ``regular_assessments``
+    (``sql/snapshots/quarter_stamp.sql``) and the range lies in its 16 years."""
+    stored, stamp, base = con.execute(
+        "select exists (select 1 from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main' and table_name = 'quarter_masks'),"
+        " (select value from meta where key = 'quarter_masks_stamp'),"
+        " (select try_cast(value as integer) from meta where key = 'quarter_masks_base')").fetchall()[0]
+    if not (stored and stamp and base is not None
+            and base <= origin and last_year <= base + QUARTER_MASK_YEARS - 1):
+        return False
+    return stamp == con.execute(sql.load("snapshots/quarter_stamp")).fetchall()[0][0]
+
+
+def _quarter_query(con, name: str, origin: int, last_year: int) -> str:
+    """The text of a query over ``eval_quarter_masks``: while :func:`_quarters_stored`, over its
+    twin ``eval_quarter_masks_stored``, the same macro text whose grade rows and their group-by
+    are replaced by the stored masks shifted to the range (``evaluation/quarter_masks_stored.sql``),
+    created once per connection."""
+    query = sql.load(f"evaluation/{name}")
+    if not _quarters_stored(con, origin, last_year):
+        return query
+    if not con.execute("select coalesce(getvariable('eval_quarter_masks_stored'), false)").fetchall()[0][0]:
+        text = sql.load("evaluation/quarter_masks")
+        live = text[text.index("graded as ("):text.index("valid as (")]
+        stored = sql.load("evaluation/quarter_masks_stored")
+        twin = text.replace(live, stored[stored.index("bits as ("):])
+        con.execute(twin.replace("eval_quarter_masks(", "eval_quarter_masks_stored("))
+        con.execute("set variable eval_quarter_masks_stored = true")
+    return query.replace("eval_quarter_masks(", "eval_quarter_masks_stored(")
 
 
 def _text(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -284,8 +318,12 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
     (last score − first, 好 4 … 较差 1) and ``declines``."""
     first = int(year) - 1 if first_year is None else int(first_year)
     # quarterly_trend.sql holds a range in 64-bit quarter masks: up to _MASK_YEARS years
-    name = "quarterly_trend" if int(year) - first < _MASK_YEARS else "quarterly_trend_long"
-    df = _yearly(con, name, year, first_year=first, **_slice_kw(units, age_group, young, entry_cohort))
+    if int(year) - first < _MASK_YEARS:
+        name, query = "quarterly_trend", _quarter_query(con, "quarterly_trend", first, int(year))
+    else:
+        name, query = "quarterly_trend_long", None
+    df = _yearly(con, name, year, first_year=first, query=query,
+                 **_slice_kw(units, age_group, young, entry_cohort))
     return _text(df, "first_grade", "last_grade")
 
 
@@ -296,8 +334,12 @@ def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year:
     ``year``: one row per person and quarter of the second decline, with the three ``grades``."""
     first = int(year) if first_year is None else int(first_year)
     # quarterly_declines.sql holds first_year − 1 … year in 64-bit quarter masks
-    name = "quarterly_declines" if int(year) - first + 1 < _MASK_YEARS else "quarterly_declines_long"
-    return _yearly(con, name, year, first_year=first, **_slice_kw(units, age_group, young, entry_cohort))
+    if int(year) - first + 1 < _MASK_YEARS:
+        name, query = "quarterly_declines", _quarter_query(con, "quarterly_declines", first - 1, int(year))
+    else:
+        name, query = "quarterly_declines_long", None
+    return _yearly(con, name, year, first_year=first, query=query,
+                   **_slice_kw(units, age_group, young, entry_cohort))
 
 
 def quarterly_vs_annual(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,

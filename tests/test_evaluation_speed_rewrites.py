@@ -179,3 +179,68 @@ def test_the_masks_of_a_slice_are_those_of_its_persons_among_all(db):
             p = {"o": o, "y": y, "as_of": D(f"{y}-12-31"), "u": u, "a": a, "yg": yg, "c": c}
             want = con.execute(everyone, p).fetchall()
             assert want and con.execute(sliced, p).fetchall() == want, p
+
+
+# ---------------------------------------------------------------------------------------------
+# the quarter masks from the stored table quarter_masks (the last 16 data years, shifted)
+
+
+_STORED_CASES = _CASES + [
+    {"year": 2024, "first_year": 2024},
+    {"year": 2023, "first_year": 2022, "units": ["U1"], "young": True},
+]
+
+
+def _answers(con):
+    out = {}
+    for case in _STORED_CASES:
+        kw = {k: v for k, v in case.items()}
+        out["trend", str(case)] = ev.quarterly_trend(con, **kw)
+        out["declines", str(case)] = ev.quarterly_declines(con, **kw)
+    return out
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_stored_quarter_masks_give_the_records_answers(db, seed):
+    import qingmiao_lib as qm
+    _generate(db, seed)
+    live = _answers(db.con)
+    # the stored years end with the last data year: a range starting a year before them is read
+    # from the records
+    last = db.con.execute(sql.load("figures/data_years")).fetchall()[0][1]
+    base = last - qm.db.QUARTER_MASK_YEARS + 1
+    early = {"year": base + 1, "first_year": base - 1}
+    early_live = ev.quarterly_trend(db.con, **early)
+    assert not ev._quarters_stored(db.con, 2022, 2023)
+    qm.db.refresh_snapshots(db.con)
+    assert int(db.scalar("select value from meta where key = 'quarter_masks_base'")) == base
+    assert ev._quarters_stored(db.con, 2022, 2023) and ev._quarters_stored(db.con, base, last)
+    assert not ev._quarters_stored(db.con, base - 1, last) and not ev._quarters_stored(db.con, base, last + 1)
+    stored = _answers(db.con)
+    for key, want in live.items():
+        assert len(want) or key[0] == "declines", key
+        pd.testing.assert_frame_equal(stored[key], want, obj=str(key))
+    assert not ev._quarters_stored(db.con, base - 1, base + 1)
+    pd.testing.assert_frame_equal(ev.quarterly_trend(db.con, **early), early_live)
+
+
+def test_stored_quarter_masks_fall_back_when_stale(db):
+    import qingmiao_lib as qm
+    _generate(db, 7)
+    qm.db.refresh_snapshots(db.con)
+    assert ev._quarters_stored(db.con, 2022, 2023)
+    before = ev.quarterly_trend(db.con, year=2023, first_year=2022).set_index("person_id")
+    # a person of the list without a grade in 2023 Q4 gets a 较差 there
+    pid = db.scalar("select person_id from regular_assessments where year = 2023 and quarter = 3 and grade = '好'"
+                    " except select person_id from regular_assessments where year = 2023 and quarter = 4"
+                    " order by person_id limit 1")
+    assert pid in before.index
+    db.add("regular_assessments", person_id=pid, year=2023, quarter=4, grade="较差")
+    assert not ev._quarters_stored(db.con, 2022, 2023)            # a grade added after the refresh
+    after = ev.quarterly_trend(db.con, year=2023, first_year=2022).set_index("person_id")
+    assert after.loc[pid, "grades"] == before.loc[pid, "grades"] + "→较差"
+    assert after.loc[pid, "last_grade"] == "较差" and after.loc[pid, "declines"] == before.loc[pid, "declines"] + 1
+    qm.db.refresh_snapshots(db.con)
+    assert ev._quarters_stored(db.con, 2022, 2023)
+    pd.testing.assert_frame_equal(ev.quarterly_trend(db.con, year=2023, first_year=2022).set_index("person_id"),
+                                  after)
