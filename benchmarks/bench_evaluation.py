@@ -2,6 +2,11 @@
 public function at each database size. Targets (issue 6): ≤ 50 ms at the demo scale (2,000
 persons) and ≤ 1 s at 1,000,000 persons. Measured, never asserted.
 
+The quarterly trend and declines shift each person's stored quarter masks (table
+``quarter_masks``, the last 16 data years) when the database was built or refreshed
+(``qingmiao_lib.db.refresh_snapshots``) by a version that writes it, and group every quarter row
+otherwise: each database's first line says which.
+
 usage: python benchmarks/bench_evaluation.py [DB ...] [--dir /tmp/qmbench]
 """
 
@@ -59,6 +64,8 @@ def main() -> None:
         persons = con.execute("select count(*) from persons").fetchall()[0][0]
         col = f"{persons:,} persons (ms)"
         names.append(col)
+        print(f"{path}: quarter masks {'stored' if ev._quarters_stored(con, YEAR - 1, YEAR) else 'live'}",
+              flush=True)
         for fn, call in calls(con).items():
             repeat = 7 if persons < 200_000 else 3
             results.setdefault(fn, {"function": fn})[col] = f"{median_ms(call, repeat):.0f}"
