@@ -12,6 +12,9 @@ The weekly-lecture functions read the stored table ``lecture_marks`` when the da
 or refreshed (``qingmiao_lib.db.refresh_snapshots``) by a version that writes it, and compute
 live from ``lecture_attendance`` otherwise: each database's line on stderr says which. Likewise
 the year's course credit and class person-times read the stored ``training_years`` (same refresh).
+The coverage trend counts all its years in one pass when the base layer is stored on each year's
+31 December (``snapshots``, same refresh), else it runs the coverage matrix year by year; sliced
+by unit or unit kind it also places each person in their unit of each year (the slower case).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ def cases(con, unit: str) -> dict:
         "coverage_matrix": lambda: t.coverage_matrix(con, year=YEAR),
         "coverage_matrix by unit": lambda: t.coverage_matrix(con, year=YEAR, by="unit"),
         "coverage_trend 5 years": lambda: t.coverage_trend(con, first_year=YEAR - 4, last_year=YEAR),
+        "coverage_trend 5 years one unit": lambda: t.coverage_trend(con, first_year=YEAR - 4, last_year=YEAR, **one),
         "gap_list missing+pending": lambda: t.gap_list(con, year=YEAR),
         "gap_list one unit": lambda: t.gap_list(con, year=YEAR, **one),
         "in_service": lambda: t.in_service(con, year=YEAR),

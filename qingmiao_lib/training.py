@@ -42,6 +42,8 @@ from collections.abc import Iterable
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import frames, sql
 from .db import rules_version
@@ -165,8 +167,45 @@ _CATEGORICAL = frozenset(("rule", "status", "unit_kind", "kind", "mode", "topic"
 
 def _frame(con, query: str, params: dict) -> pd.DataFrame:
     """The result of ``query`` through Arrow (:mod:`qingmiao_lib.frames`): enums as object
-    strings, the repeated text columns deduplicated."""
-    return frames.frame(con, query, params, repeated=_CATEGORICAL)
+    strings, the repeated text columns deduplicated, those of :data:`_CATEGORICAL` as the pandas
+    ``string`` dtype (built from each distinct value once: ``astype("string")`` of a million-row
+    object column costs ~30 ms a column)."""
+    table = frames.fetch(con, query, params)
+    texts = [name for name, kind in zip(table.column_names, table.schema.types, strict=True)
+             if name in _CATEGORICAL and _is_text(kind)]
+    rest = frames.to_pandas(table.drop_columns(texts), repeated=_CATEGORICAL)
+    columns = {name: _strings(table[name]) if name in texts else rest[name]
+               for name in table.column_names}
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    """Is an Arrow column of this type text (an enum: text names)?"""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+
+
+def _strings(col: pa.ChunkedArray) -> pd.Series:
+    """A text column as ``Series.astype("string")`` of its object strings gives it: each
+    distinct value made once, the rows taken from them by index (NULL → ``pd.NA``)."""
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+    col = col.unify_dictionaries() if col.num_chunks > 1 else col
+    arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    names = pd.array(arr.dictionary.cast(pa.string()).to_pylist() + [None], dtype="string")
+    codes = arr.indices.fill_null(len(arr.dictionary)).to_numpy(zero_copy_only=False)
+    return pd.Series(names.take(codes), copy=False)
+
+
+#: The live training macros (training/obligations.sql, training/year_courses.sql) → their twins
+#: summing each person's year from the stored table training_years (training/training_years.sql).
+_TRAINING_STORED = {
+    "training_obligations(": "training_obligations_stored(",
+    "training_year_courses(": "training_year_courses_stored(",
+    "training_obligations_years(": "training_obligations_years_stored(",
+    "training_year_courses_span(": "training_year_courses_span_stored(",
+}
 
 
 def _training_stored(con) -> bool:
@@ -184,9 +223,9 @@ def _training_stored(con) -> bool:
         return False
     if not con.execute("select coalesce(getvariable('training_years_installed'), false)").fetchall()[0][0]:
         con.execute(sql.load("training/training_years"))  # bound when created: once the table exists
-        stored_obligations = sql.load("training/obligations").replace(
-            "training_obligations(", "training_obligations_stored(").replace(
-            "training_year_courses(", "training_year_courses_stored(")
+        stored_obligations = sql.load("training/obligations")
+        for live, stored in _TRAINING_STORED.items():
+            stored_obligations = stored_obligations.replace(live, stored)
         con.execute(stored_obligations)
         con.execute("set variable training_years_installed = true")
     return True
@@ -197,17 +236,24 @@ def _obligations_query(con, name: str, as_of: dt.date) -> str:
     :func:`_training_stored`, its twin summing the year's courses from ``training_years``."""
     query = sql.load(f"training/{name}")
     if (as_of.month, as_of.day) == (12, 31) and _training_stored(con):
-        query = query.replace("training_obligations(", "training_obligations_stored(")
+        query = query.replace("training_obligations(", "training_obligations_stored(").replace(
+            "training_obligations_years(", "training_obligations_years_stored(")
     return query
+
+
+def _year_ends_stored(con, first_year: int, last_year: int) -> bool:
+    """Is the base layer stored (table ``snapshots``) on the year_end of every year of the span?
+    (:func:`coverage_trend` reads those persons straight from the table.)"""
+    return con.execute(
+        "select count(*) = $n from (select year_end(y::integer) as d from range($first, $last + 1) as t(y))"
+        " where exists (select 1 from snapshots where snapshot_date = d)",
+        {"first": first_year, "last": last_year, "n": last_year - first_year + 1}).fetchall()[0][0]
 
 
 def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | None,
          query: str | None = None) -> pd.DataFrame:
     query = query or sql.load(f"training/{name}")
     df = _frame(con, query, params)
-    for col in df.columns:
-        if df[col].dtype == object and col in _CATEGORICAL:
-            df[col] = df[col].astype("string")
     attrs = {"rules_version": rules_version(con)}
     if year is not None:
         attrs["year"] = int(year)
@@ -300,15 +346,33 @@ def coverage_trend(
     units=None, unit_kinds=None, cohorts=None, target_ids=None,
 ) -> pd.DataFrame:
     """:func:`coverage_matrix` (by total) for each year from ``first_year`` to ``last_year``, each
-    on 31 December. Grain: one row per (year, rule); columns as the matrix plus ``year``."""
-    frames = []
-    for year in range(int(first_year), int(last_year) + 1):
-        m = coverage_matrix(con, year=year, units=units, unit_kinds=unit_kinds, cohorts=cohorts,
-                            target_ids=target_ids)
-        frames.append(m.assign(year=year).drop(columns=["group_id", "group_name"]))
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    df.attrs.update(first_year=int(first_year), last_year=int(last_year),
-                    rules_version=rules_version(con))
+    on 31 December. Grain: one row per (year, rule); columns as the matrix plus ``year``.
+
+    All the years are counted in one pass (``sql/training/coverage_trend.sql``) when the base layer
+    is stored on every year's 31 December (:func:`qingmiao_lib.db.refresh_snapshots` stores the
+    recent years), else year by year through :func:`coverage_matrix` — the same answers."""
+    first_year, last_year = int(first_year), int(last_year)
+    if first_year > last_year:
+        df = pd.DataFrame()
+    elif _year_ends_stored(con, first_year, last_year):
+        last_day = _as_of(con, last_year, None)
+        params = {"first_year": first_year, "last_year": last_year,
+                  "target_ids": _targets(target_ids), **_slice(units, unit_kinds, cohorts)}
+        df = _run(con, "coverage_trend", params, year=None, as_of=None,
+                  query=_obligations_query(con, "coverage_trend", last_day))
+        df.insert(1, "principle", df["rule"].map(RULES).astype("string"))
+        df.attrs.clear()
+        if first_year == last_year:  # as pd.concat of the one year's matrix keeps its attrs
+            df.attrs.update(rules_version=rules_version(con), year=first_year,
+                            as_of=last_day.isoformat())
+    else:
+        frames = []
+        for year in range(first_year, last_year + 1):
+            m = coverage_matrix(con, year=year, units=units, unit_kinds=unit_kinds, cohorts=cohorts,
+                                target_ids=target_ids)
+            frames.append(m.assign(year=year).drop(columns=["group_id", "group_name"]))
+        df = pd.concat(frames, ignore_index=True)
+    df.attrs.update(first_year=first_year, last_year=last_year, rules_version=rules_version(con))
     return df
 
 

@@ -2,8 +2,9 @@
 -- training, by when, and how far they are from it.
 -- Grain: one row per obligation (see training/obligations.sql) in the chosen rules and statuses.
 -- Parameters: $as_of (DATE), $target_ids (VARCHAR[] or NULL), $rules (VARCHAR[] of 初任培训 …;
---   NULL = all), $statuses (VARCHAR[] of 已完成/未到期/未完成; NULL = all), and the slice
---   filters $units (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — NULL = no filter.
+--   NULL = all; handed to training_obligations, which then computes only those rules),
+--   $statuses (VARCHAR[] of 已完成/未到期/未完成; NULL = all), and the slice filters $units
+--   (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — NULL = no filter.
 -- Columns: rule, status, person_id, name, unit_id, unit_name, unit_kind, entry_cohort, active,
 --   event_date, level, window_start, due_date, days_overdue (missing), days_left (pending),
 --   need_days, need_hours, have_days, have_hours, shortfall_days, shortfall_hours (0 when covered;
@@ -11,10 +12,9 @@
 with
 obligations as (
     select o.*
-    from training_obligations($as_of::date, $target_ids::varchar[]) as o
+    from training_obligations($as_of::date, $target_ids::varchar[], rules := $rules::varchar[]) as o
     where training_in_slice(o.unit_id, o.unit_kind, o.entry_cohort, $units, $unit_kinds, $cohorts)
-      and ($rules::varchar[] is null or list_contains($rules::varchar[], o.rule))
-      and ($statuses::varchar[] is null or list_contains($statuses::varchar[], o.status))
+            and ($statuses::varchar[] is null or list_contains($statuses::varchar[], o.status))
 ),
 final as (
     select

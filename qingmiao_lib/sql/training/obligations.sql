@@ -1,9 +1,12 @@
--- training/obligations.sql — training_obligations(as_of, target_ids): every training obligation
--- of the four rules (SPEC §5 "Training") that is live in the year of as_of, with its status.
+-- training/obligations.sql — training_obligations(as_of, target_ids, rules := NULL): every
+-- training obligation of the four rules (SPEC §5 "Training") that is live in the year of as_of,
+-- with its status.
 -- Grain: one row per obligation — (初任培训, recruit), (任职培训, leadership appointment),
 --   (专门业务培训, person of the target group), (在职培训, person active all year).
 -- Parameters: as_of (DATE; its calendar year Y is the reporting year), target_ids (VARCHAR[] of
---   person_id: the analyst's 专门业务培训 target group; NULL = none named, no such rows).
+--   person_id: the analyst's 专门业务培训 target group; NULL = none named, no such rows), rules
+--   (VARCHAR[] of rule names, NULL = all: a rule left out is not computed at all — its inputs are
+--   filtered to nothing in their scans — so a caller wanting one rule skips the others' work).
 -- Columns: rule, person_id, name, unit_id, unit_kind, entry_cohort, active, event_date (entry,
 --   appointment start, or 1 January of Y), level (appointments), window_start, due_date,
 --   need_days, need_hours, have_days, have_hours, status ('已完成' covered | '未到期' pending |
@@ -30,14 +33,8 @@
 --     Obligations due before
 --     1 January Y are out of the year; so is one whose person left on or before the due date
 --     without being covered (neither pending nor missing).
-create or replace temp macro training_obligations(as_of, target_ids) as table
+create or replace temp macro training_obligations(as_of, target_ids, rules := null) as table
 with
-params as (
-    select
-        as_of::date as d,
-        make_date(year(as_of::date), 1, 1) as y0,
-        year_end(year(as_of::date)) as y1,
-),
 people as (
     -- training_people(as_of) without its unit fallback, which is applied at the end (final) to
     -- the few obligations of persons without a unit that day rather than to every departed person
@@ -57,6 +54,7 @@ credited as (
         select person_id, kind, start_date, end_date, hours, mode
         from trainings
         where passed and start_date <= as_of::date and kind in ('初任培训', '任职培训')
+          and (rules::varchar[] is null or list_has_any(rules::varchar[], ['初任培训', '任职培训']))
     ) as t
 ),
 recruit_channels as (
@@ -71,11 +69,12 @@ initial as (
         p.entry_date as window_start,
         p.entry_date + to_months(rule_num('training.initial_deadline_months')::integer) as due_date,
         rule_num('training.initial_min_days') as need_days, null::double as need_hours,
-    from people as p, params
+    from people as p
     where p.entry_channel::varchar in (select value from recruit_channels)
+      and (rules::varchar[] is null or list_contains(rules::varchar[], '初任培训'))
       -- due in Y or later (the final filter), checked early
       and p.entry_date + to_months(rule_num('training.initial_deadline_months')::integer)
-          >= params.y0
+          >= make_date(year(as_of::date), 1, 1)
 ),
 initial_done as (
     select i.*,
@@ -94,10 +93,15 @@ appointment as (
             as due_date,
         appointment_training_days::double as need_days, null::double as need_hours,
     -- only appointments due in Y or later (the final filter): started from y0 − the window after
+    -- (none at all when the rule is not wanted: a span starting after as_of)
     from training_leadership_steps_since(
         as_of::date,
-        (make_date(year(as_of::date), 1, 1)
-            - to_months(rule_num('training.appointment_window_after_months')::integer))::date
+        case
+            when rules::varchar[] is null or list_contains(rules::varchar[], '任职培训') then
+                (make_date(year(as_of::date), 1, 1)
+                    - to_months(rule_num('training.appointment_window_after_months')::integer))::date
+            else as_of::date + 1
+        end
     )
 ),
 appointment_done as (
@@ -115,29 +119,32 @@ year_courses as (
 ),
 in_service as (
     select
-        '在职培训' as rule, p.person_id, params.y0 as event_date, null::varchar as level,
-        params.y0 as window_start, params.y1 as due_date,
+        '在职培训' as rule, p.person_id, make_date(year(as_of::date), 1, 1) as event_date,
+        null::varchar as level,
+        make_date(year(as_of::date), 1, 1) as window_start, year_end(year(as_of::date)) as due_date,
         rule_num('training.in_service_min_days') as need_days,
         rule_num('training.in_service_min_hours') as need_hours,
         coalesce(y.days, 0) as have_days, coalesce(y.hours, 0) as have_hours,
         p.name, p.unit_id, p.unit_kind, p.entry_cohort, p.active, p.exit_date,
     from people as p
-    cross join params
     left join year_courses as y using (person_id)
-    where p.entry_date <= params.y0 and (p.exit_date is null or p.exit_date > params.d)
+    where p.entry_date <= make_date(year(as_of::date), 1, 1)
+      and (p.exit_date is null or p.exit_date > as_of::date)
+      and (rules::varchar[] is null or list_contains(rules::varchar[], '在职培训'))
 ),
 specialised as (
     select
-        '专门业务培训' as rule, p.person_id, params.y0 as event_date, null::varchar as level,
-        params.y0 as window_start, params.y1 as due_date,
+        '专门业务培训' as rule, p.person_id, make_date(year(as_of::date), 1, 1) as event_date,
+        null::varchar as level,
+        make_date(year(as_of::date), 1, 1) as window_start, year_end(year(as_of::date)) as due_date,
         null::double as need_days, null::double as need_hours,
         coalesce(y.specialised_days, 0) as have_days,
         coalesce(y.specialised_hours, 0) as have_hours,
         p.name, p.unit_id, p.unit_kind, p.entry_cohort, p.active, p.exit_date,
     from people as p
-    cross join params
     left join year_courses as y using (person_id)
     where p.active and list_contains(target_ids::varchar[], p.person_id)
+      and (rules::varchar[] is null or list_contains(rules::varchar[], '专门业务培训'))
 ),
 events as (
     -- the dated obligations (few), with their person's columns
@@ -158,9 +165,9 @@ all_obligations as (
 ),
 kept as (
     select o.*
-    from all_obligations as o, params
-    where o.due_date >= params.y0
-      and (o.met or o.exit_date is null or o.exit_date > o.due_date or o.exit_date > params.d)
+    from all_obligations as o
+    where o.due_date >= make_date(year(as_of::date), 1, 1)
+      and (o.met or o.exit_date is null or o.exit_date > o.due_date or o.exit_date > as_of::date)
 ),
 last_unit as (
     -- as training_people: without a main post on as_of, the unit of the latest post started by then
@@ -181,11 +188,241 @@ final as (
         o.need_days, o.need_hours, o.have_days, o.have_hours,
         case
             when o.met then '已完成'
-            when o.due_date > params.d then '未到期'
+            when o.due_date > as_of::date then '未到期'
             else '未完成'
         end as status,
     from kept as o
-    cross join params
     left join last_unit as lu on o.unit_id is null and lu.person_id = o.person_id
 )
 select * from final;
+
+-- training_obligations_years(first_year, last_year, target_ids): training_obligations on 31
+-- December (year_end) of every year from first_year to last_year in one pass — the coverage
+-- trend — with only what a count by rule and slice needs.
+-- Grain: one row per (year, obligation), as training_obligations(year_end(year), target_ids).
+-- Parameters: first_year, last_year (INTEGER), target_ids (as training_obligations), placed
+--   (BOOLEAN, default true: false leaves unit_id and unit_kind NULL and reads no unit at all —
+--   for a caller not slicing by unit).
+-- Columns: year, as_of (the year's year_end), rule, person_id, unit_id, unit_kind,
+--   entry_cohort, due_date, status.
+-- Method: the same definitions as training_obligations, each year's persons read from the stored
+--   base layer (table snapshots) of its year_end — the caller (training.py) runs this only when
+--   every one of those dates is stored; the in-service credit per (year, person) comes from
+--   training_year_courses_span (training/year_courses.sql; its stored twin reads training_years);
+--   the dated rules' courses and leadership steps are read once for the whole span.
+create or replace temp macro training_obligations_years(first_year, last_year, target_ids,
+                                                      placed := true) as table
+with
+years as (
+    select y::integer as year, make_date(y::integer, 1, 1) as y0, year_end(y::integer) as d
+    from range(first_year::integer, last_year::integer + 1) as t(y)
+),
+people as not materialized (
+    -- each year's persons on its year_end; unplaced, only what does not change with the date
+    -- (entry, exit, cohort, all stored alike on every date) is read, from the last year_end
+    select y.year, y.y0, y.d, s.person_id, s.entry_date, s.exit_date, s.entry_cohort, s.active,
+           s.unit_id, s.unit_kind::varchar as unit_kind,
+    from snapshots as s
+    join years as y on s.snapshot_date = y.d
+    where placed and s.entry_date <= y.d
+    union all
+    select y.year, y.y0, y.d, s.person_id, s.entry_date, s.exit_date, s.entry_cohort,
+           active_on(s.entry_date, s.exit_date, y.d) as active,
+           null::varchar as unit_id, null::varchar as unit_kind,
+    from snapshots as s
+    join years as y on s.entry_date <= y.d
+    where not placed and s.snapshot_date = (select max(d) from years)
+),
+credited as (
+    select
+        t.person_id, t.kind, t.start_date, t.hours::double as hours,
+        training_course_days(t.mode, t.hours, t.start_date, t.end_date) as days,
+    from trainings as t
+    where t.passed and t.kind in ('初任培训', '任职培训')
+      and t.start_date <= (select max(d) from years)
+),
+recruit_channels as (
+    select value from rule_lists where name = 'training.recruit_channels'
+    union all
+    select unnest(['考试录用', '选调生'])
+    where not exists (select 1 from rule_lists where name = 'training.recruit_channels')
+),
+recruits as (
+    -- entry and channel do not change with the year: the recruits of the span, read once
+    select
+        p.person_id, p.entry_date,
+        p.entry_date + to_months(rule_num('training.initial_deadline_months')::integer) as due_date,
+    from snapshots as p
+    where p.snapshot_date = (select max(d) from years)
+      and p.entry_channel::varchar in (select value from recruit_channels)
+      and p.entry_date <= (select max(d) from years)
+      and p.entry_date + to_months(rule_num('training.initial_deadline_months')::integer)
+          >= make_date(first_year::integer, 1, 1)
+),
+initial as (
+    select
+        '初任培训' as rule, y.year, y.y0, y.d, r.person_id, r.due_date,
+        rule_num('training.initial_min_days') as need_days,
+    from recruits as r
+    join years as y on r.entry_date <= y.d and r.due_date >= y.y0
+),
+initial_done as (
+    select i.rule, i.year, i.y0, i.d, i.person_id, i.due_date,
+           coalesce(sum(c.days), 0) >= i.need_days as met,
+    from initial as i
+    left join credited as c
+      on c.person_id = i.person_id and c.kind = '初任培训' and c.start_date <= i.due_date
+     and c.start_date <= i.d
+    group by i.rule, i.year, i.y0, i.d, i.person_id, i.due_date, i.need_days
+),
+steps as (
+    -- every appointment due in first_year or later, started by the last year_end
+    select
+        person_id, start_date,
+        start_date - to_months(rule_num('training.appointment_window_before_months')::integer)
+            as window_start,
+        start_date + to_months(rule_num('training.appointment_window_after_months')::integer)
+            as due_date,
+        appointment_training_days::double as need_days,
+    from training_leadership_steps_since(
+        (select max(d) from years),
+        (make_date(first_year::integer, 1, 1)
+            - to_months(rule_num('training.appointment_window_after_months')::integer))::date
+    )
+),
+appointment as (
+    select '任职培训' as rule, y.year, y.y0, y.d, s.*,
+    from steps as s
+    join years as y on s.start_date <= y.d and s.due_date >= y.y0
+),
+appointment_done as (
+    select a.rule, a.year, a.y0, a.d, a.person_id, a.due_date,
+           coalesce(sum(c.days), 0) >= a.need_days as met,
+    from appointment as a
+    left join credited as c
+      on c.person_id = a.person_id and c.kind = '任职培训'
+     and c.start_date between a.window_start and a.due_date and c.start_date <= a.d
+    group by a.rule, a.year, a.y0, a.d, a.person_id, a.start_date, a.window_start, a.due_date,
+             a.need_days
+),
+year_courses as not materialized (
+    select * from training_year_courses_span(first_year::integer, last_year::integer)
+),
+in_service as (
+    select
+        '在职培训' as rule, p.year, p.y0, p.d, p.person_id, p.d as due_date,
+        coalesce(y.hours, 0) >= rule_num('training.in_service_min_hours')
+            or coalesce(y.days, 0) >= rule_num('training.in_service_min_days') as met,
+        p.unit_id, p.unit_kind, p.entry_cohort, p.exit_date,
+    from people as p
+    left join year_courses as y on y.year = p.year and y.person_id = p.person_id
+    where placed and p.entry_date <= p.y0 and (p.exit_date is null or p.exit_date > p.d)
+),
+base as not materialized (
+    -- unplaced: each person once (the last year_end's row), for the in-service counts
+    select person_id, entry_date, exit_date, entry_cohort
+    from snapshots
+    where not placed and snapshot_date = (select max(d) from years)
+),
+in_service_owed as (
+    -- unplaced: the persons active all year, counted per (year, entry cohort)
+    select y.year, y.y0, y.d, b.entry_cohort, count(*) as n,
+    from base as b
+    join years as y on b.entry_date <= y.y0 and (b.exit_date is null or b.exit_date > y.d)
+    group by y.year, y.y0, y.d, b.entry_cohort
+),
+in_service_met as (
+    -- unplaced: those of them whose credited courses of the year reach the minimum
+    -- (the year's bounds from the course row itself: one join, on the person alone)
+    select c.year, b.entry_cohort, count(*) as n,
+    from year_courses as c
+    join base as b on b.person_id = c.person_id
+    where (c.hours >= rule_num('training.in_service_min_hours')
+           or c.days >= rule_num('training.in_service_min_days'))
+      and b.entry_date <= make_date(c.year, 1, 1)
+      and (b.exit_date is null or b.exit_date > year_end(c.year))
+    group by c.year, b.entry_cohort
+),
+in_service_counted as (
+    -- unplaced: 在职培训 as counts, due on the year_end itself, all kept (active after it)
+    select o.year, o.d as as_of, '在职培训' as rule, null::varchar as person_id,
+           null::varchar as unit_id, null::varchar as unit_kind, o.entry_cohort,
+           o.d as due_date, s.met, if(s.met, coalesce(m.n, 0), o.n - coalesce(m.n, 0)) as n,
+    from in_service_owed as o
+    cross join (values (true), (false)) as s(met)
+    left join in_service_met as m on m.year = o.year and m.entry_cohort is not distinct from o.entry_cohort
+),
+specialised as (
+    select
+        '专门业务培训' as rule, p.year, p.y0, p.d, p.person_id, p.d as due_date,
+        coalesce(y.specialised_days, 0) > 0 as met,
+        p.unit_id, p.unit_kind, p.entry_cohort, p.exit_date,
+    from people as p
+    left join year_courses as y on y.year = p.year and y.person_id = p.person_id
+    where p.active and list_contains(target_ids::varchar[], p.person_id)
+),
+dated as (
+    select * from initial_done
+    union all by name
+    select * from appointment_done
+),
+events as (
+    -- the dated obligations with their person's columns (unplaced: from the last year_end, once
+    -- per person rather than once per person and year)
+    select o.*, p.unit_id, p.unit_kind, p.entry_cohort, p.exit_date,
+    from dated as o
+    join people as p on p.year = o.year and p.person_id = o.person_id
+    where placed
+    union all by name
+    select o.*, null::varchar as unit_id, null::varchar as unit_kind, s.entry_cohort, s.exit_date,
+    from dated as o
+    join snapshots as s on s.person_id = o.person_id and s.entry_date <= o.d
+    where not placed and s.snapshot_date = (select max(d) from years)
+),
+kept as (
+    select o.*
+    from (
+        select * from events
+        union all by name
+        select * from in_service
+        union all by name
+        select * from specialised
+    ) as o
+    where o.due_date >= o.y0
+      and (o.met or o.exit_date is null or o.exit_date > o.due_date or o.exit_date > o.d)
+),
+last_unit as (
+    select l.year, l.person_id, l.unit_id, u.kind::varchar as unit_kind
+    from (
+        select k.year, k.person_id, arg_max(p.unit_id, p.start_date) as unit_id
+        from (select distinct year, d, person_id from kept where placed and unit_id is null) as k
+        join posts as p on p.person_id = k.person_id and p.start_date <= k.d
+        group by k.year, k.person_id
+    ) as l
+    left join units as u on u.unit_id = l.unit_id
+),
+final as (
+    select
+        o.year, o.d as as_of, o.rule, o.person_id, coalesce(o.unit_id, lu.unit_id) as unit_id,
+        coalesce(o.unit_kind, lu.unit_kind) as unit_kind, o.entry_cohort, o.due_date,
+        case
+            when o.met then '已完成'
+            when o.due_date > o.d then '未到期'
+            else '未完成'
+        end as status,
+        1::bigint as n,
+    from kept as o
+    left join last_unit as lu
+      on o.unit_id is null and lu.year = o.year and lu.person_id = o.person_id
+    union all by name
+    select * exclude (met),
+        case
+            when met then '已完成'
+            when due_date > as_of then '未到期'
+            else '未完成'
+        end as status,
+    from in_service_counted
+    where n > 0
+)
+select year, as_of, rule, person_id, unit_id, unit_kind, entry_cohort, due_date, status, n
+from final;

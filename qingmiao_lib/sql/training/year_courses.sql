@@ -35,3 +35,26 @@ select person_id,
        sum(days) filter (where kind = '专门业务培训') as specialised_days,
 from courses
 group by person_id;
+
+-- training_year_courses_span(first_year, last_year): training_year_courses on the year_end of
+-- every year of the span at once. Grain: one row per (year, person) with a credited course
+-- starting from 1 January to year_end of that year. Columns: year, then those of
+-- training_year_courses. Its twin training_year_courses_span_stored (training/training_years.sql)
+-- reads training_years, when every year_end is 31 December.
+create or replace temp macro training_year_courses_span(first_year, last_year) as table
+with
+courses as (
+    select
+        t.person_id, year(t.start_date)::integer as year, t.kind, t.hours::double as hours,
+        training_course_days(t.mode, t.hours, t.start_date, t.end_date) as days,
+    from trainings as t
+    where t.passed
+      and t.start_date between make_date(first_year::integer, 1, 1) and year_end(last_year::integer)
+      and t.start_date <= year_end(year(t.start_date))
+)
+select year, person_id,
+       sum(hours) as hours, sum(days) as days,
+       sum(hours) filter (where kind = '专门业务培训') as specialised_hours,
+       sum(days) filter (where kind = '专门业务培训') as specialised_days,
+from courses
+group by year, person_id;
