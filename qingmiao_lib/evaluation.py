@@ -101,7 +101,12 @@ def _slice(con, units, age_group, young, entry_cohort) -> dict:
 def _frame(con, query: str, params: dict) -> pd.DataFrame:
     """The result of ``query`` through Arrow (:mod:`qingmiao_lib.frames`); ENUMs (grades, unit
     kinds) as categoricals, as ``.df()`` gives them."""
-    return frames.frame(con, query, params, enums="category")
+    return frames.frame(con, query, params, enums="category", repeated=_REPEATED)
+
+
+#: Text columns repeated down a long list (one unit per many persons, a few thousand grade
+#: sequences per million persons): each distinct string is made once.
+_REPEATED = frozenset(("unit_id", "unit_name", "grades"))
 
 
 def _run(con, name: str, params: dict, *, query: str | None = None, **attrs) -> pd.DataFrame:
