@@ -13,7 +13,8 @@ obligations as (
     select o.*
     from training_obligations_years(
         $first_year::integer, $last_year::integer, $target_ids::varchar[],
-        placed := $units::varchar[] is not null or $unit_kinds::varchar[] is not null) as o
+        placed := $units::varchar[] is not null or $unit_kinds::varchar[] is not null,
+        units := $units::varchar[], unit_kinds := $unit_kinds::varchar[]) as o
     where training_in_slice(o.unit_id, o.unit_kind, o.entry_cohort, $units, $unit_kinds, $cohorts)
 ),
 counted as (

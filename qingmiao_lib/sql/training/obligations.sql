@@ -202,7 +202,9 @@ select * from final;
 -- Grain: one row per (year, obligation), as training_obligations(year_end(year), target_ids).
 -- Parameters: first_year, last_year (INTEGER), target_ids (as training_obligations), placed
 --   (BOOLEAN, default true: false leaves unit_id and unit_kind NULL and reads no unit at all —
---   for a caller not slicing by unit).
+--   for a caller not slicing by unit), units, unit_kinds (VARCHAR[], default NULL: with placed,
+--   only the persons of that slice on a year_end, and those with no unit that day, are read —
+--   a prefilter: the caller still filters by the obligation's unit).
 -- Columns: year, as_of (the year's year_end), rule, person_id, unit_id, unit_kind,
 --   entry_cohort, due_date, status.
 -- Method: the same definitions as training_obligations, each year's persons read from the stored
@@ -211,7 +213,8 @@ select * from final;
 --   training_year_courses_span (training/year_courses.sql; its stored twin reads training_years);
 --   the dated rules' courses and leadership steps are read once for the whole span.
 create or replace temp macro training_obligations_years(first_year, last_year, target_ids,
-                                                      placed := true) as table
+                                                      placed := true, units := null,
+                                                      unit_kinds := null) as table
 with
 years as (
     select y::integer as year, make_date(y::integer, 1, 1) as y0, year_end(y::integer) as d
@@ -225,6 +228,10 @@ people as not materialized (
     from snapshots as s
     join years as y on s.snapshot_date = y.d
     where placed and s.entry_date <= y.d
+      -- a unit slice: only its persons that year, and those with no unit that day (placed by
+      -- their latest post below); the caller's final filter decides
+      and (s.unit_id is null
+           or training_in_slice(s.unit_id, s.unit_kind, s.entry_cohort, units, unit_kinds, null))
     union all
     select y.year, y.y0, y.d, s.person_id, s.entry_date, s.exit_date, s.entry_cohort,
            active_on(s.entry_date, s.exit_date, y.d) as active,
