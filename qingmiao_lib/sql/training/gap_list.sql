@@ -8,7 +8,9 @@
 -- Columns: rule, status, person_id, name, unit_id, unit_name, unit_kind, entry_cohort, active,
 --   event_date, level, window_start, due_date, days_overdue (missing), days_left (pending),
 --   need_days, need_hours, have_days, have_hours, shortfall_days, shortfall_hours (0 when covered;
---   NULL where the rule sets no such minimum).
+--   NULL where the rule sets no such minimum). rule, status, unit_kind and level leave as enums:
+--   Arrow hands them over as small dictionaries, not one string per row (training._frame makes
+--   the same pandas strings), and the sort carries one byte each.
 with
 obligations as (
     select o.*
@@ -18,8 +20,10 @@ obligations as (
 ),
 final as (
     select
-        o.rule, o.status, o.person_id, o.name, o.unit_id, u.name as unit_name, o.unit_kind,
-        o.entry_cohort, o.active, o.event_date, o.level, o.window_start, o.due_date,
+        o.rule::training_kind as rule, o.status::enum ('已完成', '未到期', '未完成') as status,
+        o.person_id, o.name, o.unit_id, u.name as unit_name, o.unit_kind::unit_kind as unit_kind,
+        o.entry_cohort, o.active, o.event_date, o.level::post_level as level, o.window_start,
+        o.due_date,
         case when o.status = '未完成' then date_diff('day', o.due_date, $as_of::date) end
             as days_overdue,
         case when o.status = '未到期' then date_diff('day', $as_of::date, o.due_date) end
