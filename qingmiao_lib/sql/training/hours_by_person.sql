@@ -5,6 +5,8 @@
 --   $cohorts (INTEGER[]) — each NULL for no filter; a person is sliced by training_people's unit.
 -- Columns: person_id, name, unit_id, unit_kind, entry_cohort, kind, mode ('未填' when empty),
 --   courses, failed (courses not passed), hours (all courses), credited_hours (passed courses).
+--   kind and unit_kind leave as enums (training._frame makes the same pandas strings from their
+--   Arrow dictionaries); the rows are ordered by the kind's name, as text.
 -- Method: the courses are summed per (person, kind, mode) before the person's columns are joined;
 --   the person is training_people($as_of) without its unit fallback (the unit of the latest post
 --   started by $as_of, for a person without a main post that day), which is looked up only for
@@ -12,29 +14,41 @@
 --   courses of persons in it by their main post (or without one that day) are summed.
 with
 people as not materialized (
-    select s.person_id, s.name, s.unit_id, s.unit_kind::varchar as unit_kind, s.entry_cohort
+    select s.person_id, s.name, s.unit_id, s.unit_kind, s.entry_cohort
     from person_snapshot($as_of::date) as s
     where s.entry_date <= $as_of::date
 ),
 summed as (
     select
-        t.person_id, t.kind::varchar as kind, coalesce(t.mode::varchar, '未填') as mode,
+        t.person_id, t.kind, coalesce(t.mode::varchar, '未填') as mode,
         count(*) as courses,
         count(*) filter (where not t.passed) as failed,
         sum(t.hours::double) as hours,
         coalesce(sum(t.hours::double) filter (where t.passed), 0) as credited_hours,
-    from trainings as t
-    where t.start_date between make_date(year($as_of::date), 1, 1) and $as_of::date
-      -- a slice: only its persons' courses (and those of persons placed by the fallback below)
-      and (($units::varchar[] is null and $unit_kinds::varchar[] is null and $cohorts::integer[] is null)
-           or t.person_id in (
-               select person_id from people
-               where unit_id is null
-                  or training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)))
+    from (
+        -- no slice: every course of the year (no lookup per course)
+        select person_id, kind, mode, passed, hours
+        from trainings
+        where start_date between make_date(year($as_of::date), 1, 1) and $as_of::date
+          and $units::varchar[] is null and $unit_kinds::varchar[] is null
+          and $cohorts::integer[] is null
+        union all
+        -- a slice: only its persons' courses (and those of persons placed by the fallback below)
+        select person_id, kind, mode, passed, hours
+        from trainings
+        semi join (
+            select person_id from people
+            where unit_id is null
+               or training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+        ) using (person_id)
+        where start_date between make_date(year($as_of::date), 1, 1) and $as_of::date
+          and ($units::varchar[] is not null or $unit_kinds::varchar[] is not null
+               or $cohorts::integer[] is not null)
+    ) as t
     group by t.person_id, t.kind, t.mode
 ),
 last_unit as (
-    select l.person_id, l.unit_id, u.kind::varchar as unit_kind
+    select l.person_id, l.unit_id, u.kind as unit_kind
     from (
         select p.person_id, arg_max(p.unit_id, p.start_date) as unit_id
         from posts as p
@@ -61,4 +75,4 @@ final as (
                             p.entry_cohort, $units, $unit_kinds, $cohorts)
 )
 select * from final
-order by person_id, kind, mode;
+order by person_id, kind::varchar, mode;
