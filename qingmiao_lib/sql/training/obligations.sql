@@ -33,6 +33,14 @@
 --     Obligations due before
 --     1 January Y are out of the year; so is one whose person left on or before the due date
 --     without being covered (neither pending nor missing).
+-- training_recruit_channels(): the entry channels that make a recruit — the rule list
+-- training.recruit_channels when the rules have one, else 考试录用 and 选调生.
+create or replace temp macro training_recruit_channels() as table
+    select value from rule_lists where name = 'training.recruit_channels'
+    union all
+    select unnest(['考试录用', '选调生'])
+    where not exists (select 1 from rule_lists where name = 'training.recruit_channels');
+
 create or replace temp macro training_obligations(as_of, target_ids, rules := null) as table
 with
 people as (
@@ -58,10 +66,7 @@ credited as (
     ) as t
 ),
 recruit_channels as (
-    select value from rule_lists where name = 'training.recruit_channels'
-    union all
-    select unnest(['考试录用', '选调生'])
-    where not exists (select 1 from rule_lists where name = 'training.recruit_channels')
+    select value from training_recruit_channels()
 ),
 initial as (
     select
@@ -249,10 +254,7 @@ credited as (
       and t.start_date <= (select max(d) from years)
 ),
 recruit_channels as (
-    select value from rule_lists where name = 'training.recruit_channels'
-    union all
-    select unnest(['考试录用', '选调生'])
-    where not exists (select 1 from rule_lists where name = 'training.recruit_channels')
+    select value from training_recruit_channels()
 ),
 recruits as (
     -- entry and channel do not change with the year: the recruits of the span, read once
