@@ -323,13 +323,31 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
     (last score − first, 好 4 … 较差 1) and ``declines``."""
     first = int(year) - 1 if first_year is None else int(first_year)
     # quarterly_trend.sql holds a range in 64-bit quarter masks: up to _MASK_YEARS years
-    if int(year) - first < _MASK_YEARS:
-        name, query = "quarterly_trend", _quarter_query(con, "quarterly_trend", first, int(year))
-    else:
-        name, query = "quarterly_trend_long", None
-    df = _yearly(con, name, year, first_year=first, query=query,
-                 **_slice_kw(units, age_group, young, entry_cohort))
-    return _text(df, "first_grade", "last_grade")
+    if int(year) - first >= _MASK_YEARS:
+        df = _yearly(con, "quarterly_trend_long", year, first_year=first,
+                     **_slice_kw(units, age_group, young, entry_cohort))
+        return _text(df, "first_grade", "last_grade")
+    as_of = _year_end(con, year)
+    params = {"year": int(year), "first_year": first, "as_of": as_of,
+              **_slice(con, **_slice_kw(units, age_group, young, entry_cohort))}
+    masked = _quarter_query(con, "quarterly_trend_masked", first, int(year))
+    used = set(re.findall(r"\$(\w+)", masked))
+    try:
+        con.execute(masked, {k: v for k, v in params.items() if k in used})
+        con.execute(sql.load("evaluation/quarterly_trend_combos"))
+        combos = frames.to_pandas(frames.fetch(
+            con, "select * exclude (combo_no, m0, m1, m2, m3) from eval_trend_combos order by combo_no", {}))
+        persons = frames.fetch(con, sql.load("evaluation/quarterly_trend"), {})
+    finally:
+        con.execute("drop table if exists eval_trend_masked; drop table if exists eval_trend_combos")
+    # each person's derived columns: those of its combination, taken by number (combo_no)
+    number = persons.column("combo_no").to_numpy()
+    people = frames.to_pandas(persons.drop_columns(["combo_no"]), repeated=_REPEATED)
+    columns = {name: people[name] for name in people.columns}
+    columns.update({name: pd.Series(combos[name].to_numpy()[number], copy=False) for name in combos.columns})
+    df = pd.DataFrame(columns, index=pd.RangeIndex(len(number)), copy=False)
+    df.attrs.update(year=int(year), as_of=as_of.isoformat(), rules_version=rules_version(con))
+    return df
 
 
 def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
