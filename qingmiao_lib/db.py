@@ -159,35 +159,60 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     span (``meta`` ``data_from``/``data_to``, else the records' own), the last ``SNAPSHOT_YEARS``
     of it. Returns the years stored.
     """
-    # the weekly lecture per person and year as bit sets (sql/snapshots/lecture_marks.sql), with
-    # the fingerprint of its inputs: training.py reads the table only while the stamp matches
-    con.execute(sql.load("snapshots/lecture_marks"))
-    stamp = con.execute(sql.load("snapshots/lecture_stamp")).fetchall()[0][0]
-    set_meta(con, lecture_marks_stamp=stamp)
-    # each person's courses per year (sql/snapshots/training_years.sql), stamped the same way
-    con.execute(sql.load("snapshots/training_years"))
-    stamp = con.execute(sql.load("snapshots/training_stamp")).fetchall()[0][0]
-    set_meta(con, training_years_stamp=stamp)
-    # each person's annual grades as bit masks (sql/snapshots/grade_years.sql), stamped the same
-    # way: the rank-promotion eligibility reads one row per person instead of every grade
-    con.execute(sql.load("snapshots/grade_years"))
-    stamp = con.execute(sql.load("snapshots/grade_stamp")).fetchall()[0][0]
-    set_meta(con, grade_years_stamp=stamp)
+    # each derived table with the fingerprint of its inputs in meta ('<table>_stamp'): the
+    # readers use a table only while its stamp still matches (stored_current)
+    _store(con, "lecture_marks", "lecture_stamp")    # the weekly lecture per person and year
+    _store(con, "training_years", "training_stamp")  # each person's courses per year
+    _store(con, "grade_years", "grade_stamp")        # each person's annual grades as bit masks
     first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     con.execute("delete from snapshots")
     if first is None:
         return []
-    # each person's quarterly grades of the last 16 data years as bit masks
-    # (sql/snapshots/quarter_masks.sql), stamped the same way, with the first year
+    # each person's quarterly grades of the last 16 data years as bit masks, with the first year
     base = int(last) - QUARTER_MASK_YEARS + 1
-    con.execute(sql.load("snapshots/quarter_masks"), {"base": base})
-    stamp = con.execute(sql.load("snapshots/quarter_stamp")).fetchall()[0][0]
-    set_meta(con, quarter_masks_base=base, quarter_masks_stamp=stamp)
+    _store(con, "quarter_masks", "quarter_stamp", {"base": base})
+    set_meta(con, quarter_masks_base=base)
     years = list(range(max(int(first), int(last) - SNAPSHOT_YEARS + 1), int(last) + 1))
     for year in years:  # one set-based insert per year-end (rules: general.year_end)
         day = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
         con.execute(sql.load("snapshots/store"), {"d": day})
     return years
+
+
+def _store(con: duckdb.DuckDBPyConnection, table: str, stamp: str, params: dict | None = None) -> None:
+    """Write the derived table ``sql/snapshots/<table>.sql`` and record the fingerprint of its
+    inputs (``sql/snapshots/<stamp>.sql``) in meta as ``<table>_stamp``."""
+    if params:
+        con.execute(sql.load(f"snapshots/{table}"), params)
+    else:
+        con.execute(sql.load(f"snapshots/{table}"))
+    set_meta(con, **{f"{table}_stamp": con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0]})
+
+
+def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bool:
+    """May an analysis read the derived table ``table`` written by :func:`refresh_snapshots`?
+    Only while it exists and the fingerprint stored with it (meta ``<table>_stamp``) is still
+    what ``sql/snapshots/<stamp>.sql`` computes from the records and this connection's rules: a
+    database changed after its refresh, or never refreshed, is never answered from a stale copy."""
+    present, stored = con.execute(
+        "select exists (select 1 from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main' and table_name = ?), (select value from meta where key = ?)",
+        [table, f"{table}_stamp"]).fetchall()[0]
+    return bool(present and stored
+                and stored == con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0])
+
+
+def install_once(con: duckdb.DuckDBPyConnection, name: str, text: str) -> None:
+    """Run the macro definitions ``text`` on ``con`` unless ``name`` was installed on it already.
+    The twins reading a stored table are created when first used, not at connect: a macro is
+    bound when created, so only once the table exists (the names are kept in a session
+    variable; listing duckdb_functions() is slow)."""
+    if con.execute("select list_contains(coalesce(getvariable('qingmiao_installed'), []::varchar[]), ?)",
+                   [name]).fetchall()[0][0]:
+        return
+    con.execute(text)
+    con.execute("set variable qingmiao_installed = list_append("
+                "coalesce(getvariable('qingmiao_installed'), []::varchar[]), ?)", [name])
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:

@@ -41,7 +41,7 @@ import duckdb
 import pandas as pd
 
 from . import frames, sql
-from .db import QUARTER_MASK_YEARS, rules_version
+from .db import QUARTER_MASK_YEARS, install_once, rules_version, stored_current
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
 COLUMNS: dict[str, str] = {
@@ -136,15 +136,10 @@ def _quarters_stored(con, origin: int, last_year: int) -> bool:
     ``quarter_masks``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
     exists, the stamp stored with it still matches ``regular_assessments``
     (``sql/snapshots/quarter_stamp.sql``) and the range lies in its 16 years."""
-    stored, stamp, base = con.execute(
-        "select exists (select 1 from duckdb_tables() where database_name = current_database()"
-        " and schema_name = 'main' and table_name = 'quarter_masks'),"
-        " (select value from meta where key = 'quarter_masks_stamp'),"
-        " (select try_cast(value as integer) from meta where key = 'quarter_masks_base')").fetchall()[0]
-    if not (stored and stamp and base is not None
-            and base <= origin and last_year <= base + QUARTER_MASK_YEARS - 1):
-        return False
-    return stamp == con.execute(sql.load("snapshots/quarter_stamp")).fetchall()[0][0]
+    row = con.execute("select try_cast(value as integer) from meta where key = 'quarter_masks_base'").fetchone()
+    base = row[0] if row else None
+    return (base is not None and base <= origin and last_year <= base + QUARTER_MASK_YEARS - 1
+            and stored_current(con, "quarter_masks", "quarter_stamp"))
 
 
 def _quarter_query(con, name: str, origin: int, last_year: int) -> str:
@@ -155,13 +150,11 @@ def _quarter_query(con, name: str, origin: int, last_year: int) -> str:
     query = sql.load(f"evaluation/{name}")
     if not _quarters_stored(con, origin, last_year):
         return query
-    if not con.execute("select coalesce(getvariable('eval_quarter_masks_stored'), false)").fetchall()[0][0]:
-        text = sql.load("evaluation/quarter_masks")
-        live = text[text.index("graded as ("):text.index("valid as (")]
-        stored = sql.load("evaluation/quarter_masks_stored")
-        twin = text.replace(live, stored[stored.index("bits as ("):])
-        con.execute(twin.replace("eval_quarter_masks(", "eval_quarter_masks_stored("))
-        con.execute("set variable eval_quarter_masks_stored = true")
+    text = sql.load("evaluation/quarter_masks")
+    live = text[text.index("graded as ("):text.index("valid as (")]
+    stored = sql.load("evaluation/quarter_masks_stored")
+    twin = text.replace(live, stored[stored.index("bits as ("):])
+    install_once(con, "eval_quarter_masks_stored", twin.replace("eval_quarter_masks(", "eval_quarter_masks_stored("))
     return query.replace("eval_quarter_masks(", "eval_quarter_masks_stored(")
 
 

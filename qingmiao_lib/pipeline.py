@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from . import frames, sql
-from .db import rules_version
+from .db import install_once, rules_version, stored_current
 from .privacy import mask_name
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
@@ -87,12 +87,7 @@ def _grades_stored(con: duckdb.DuckDBPyConnection) -> bool:
     ``grade_years``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
     exists and the stamp stored with it still matches ``annual_assessments``
     (``sql/snapshots/grade_stamp.sql``); otherwise every grade row is read."""
-    stored, stamp = con.execute(
-        "select exists (select 1 from duckdb_tables() where database_name = current_database()"
-        " and schema_name = 'main' and table_name = 'grade_years'),"
-        " (select value from meta where key = 'grade_years_stamp')").fetchall()[0]
-    return bool(stored and stamp
-                and stamp == con.execute(sql.load("snapshots/grade_stamp")).fetchall()[0][0])
+    return stored_current(con, "grade_years", "grade_stamp")
 
 
 def _eligibility_query(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date) -> str:
@@ -113,19 +108,15 @@ def _eligibility_query(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date
     if not (stored_date or masks):
         return query
     macro = _ELIGIBILITY_TWINS[stored_date, masks]
-    if not con.execute("select list_contains(coalesce(getvariable('eligibility_twins'), []::varchar[]), ?)",
-                       [macro]).fetchall()[0][0]:
-        text = sql.load("pipeline/eligibility_on")
-        twin = text[text.index("create or replace temp macro eligibility_on("):]
-        if stored_date:
-            twin = twin.replace("eligibility_records(", "eligibility_records_none(")
-        if masks:
-            live = twin[twin.index("tenure_years as ("):twin.index("blocking as (")]
-            stored = sql.load("pipeline/eligibility_grades_stored")
-            twin = twin.replace(live, stored[stored.index("grade_classes as ("):])
-        con.execute(twin.replace("eligibility_on(", macro + "("))
-        con.execute("set variable eligibility_twins = list_append("
-                    "coalesce(getvariable('eligibility_twins'), []::varchar[]), ?)", [macro])
+    text = sql.load("pipeline/eligibility_on")
+    twin = text[text.index("create or replace temp macro eligibility_on("):]
+    if stored_date:
+        twin = twin.replace("eligibility_records(", "eligibility_records_none(")
+    if masks:
+        live = twin[twin.index("tenure_years as ("):twin.index("blocking as (")]
+        stored = sql.load("pipeline/eligibility_grades_stored")
+        twin = twin.replace(live, stored[stored.index("grade_classes as ("):])
+    install_once(con, macro, twin.replace("eligibility_on(", macro + "("))
     return query.replace("eligibility_on(", macro + "(")
 
 

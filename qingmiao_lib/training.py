@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import frames, sql
-from .db import rules_version
+from .db import install_once, rules_version, stored_current
 
 #: The four rules, in matrix order, with the principle each one enforces.
 RULES = {"初任培训": "凡进必训", "任职培训": "应训必训", "专门业务培训": "突出重点", "在职培训": "全员覆盖"}
@@ -139,15 +139,10 @@ def _lecture_stored(con, year: int) -> bool:
     year, and the stamp stored with it still matches the records and this connection's rules
     (``sql/snapshots/lecture_stamp.sql``); otherwise the live computation runs — a database
     changed after its refresh, or never refreshed, is never answered from a stale copy."""
-    stored, fits, installed, stamp = con.execute(
-        sql.load("training/lecture_source"), {"year": int(year)}).fetchall()[0]
-    if not (stored and fits and stamp):
+    fits, = con.execute(sql.load("training/lecture_source"), {"year": int(year)}).fetchall()[0]
+    if not (fits and stored_current(con, "lecture_marks", "lecture_stamp")):
         return False
-    if stamp != con.execute(sql.load("snapshots/lecture_stamp")).fetchall()[0][0]:
-        return False
-    if not installed:  # a macro is bound when created: only once the table exists
-        con.execute(sql.load("training/lecture_marks"))
-        con.execute("set variable training_lecture_marks_installed = true")
+    install_once(con, "training/lecture_marks", sql.load("training/lecture_marks"))
     return True
 
 
@@ -213,21 +208,13 @@ def _training_stored(con) -> bool:
     ``training_years``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
     exists and the stamp stored with it still matches the records and this connection's rules
     (``sql/snapshots/training_stamp.sql``); otherwise the live computation runs."""
-    stored, stamp = con.execute(
-        "select exists (select 1 from duckdb_tables() where database_name = current_database()"
-        " and schema_name = 'main' and table_name = 'training_years'),"
-        " (select value from meta where key = 'training_years_stamp')").fetchall()[0]
-    if not (stored and stamp):
+    if not stored_current(con, "training_years", "training_stamp"):
         return False
-    if stamp != con.execute(sql.load("snapshots/training_stamp")).fetchall()[0][0]:
-        return False
-    if not con.execute("select coalesce(getvariable('training_years_installed'), false)").fetchall()[0][0]:
-        con.execute(sql.load("training/training_years"))  # bound when created: once the table exists
-        stored_obligations = sql.load("training/obligations")
-        for live, stored in _TRAINING_STORED.items():
-            stored_obligations = stored_obligations.replace(live, stored)
-        con.execute(stored_obligations)
-        con.execute("set variable training_years_installed = true")
+    install_once(con, "training/training_years", sql.load("training/training_years"))
+    stored_obligations = sql.load("training/obligations")
+    for live, stored in _TRAINING_STORED.items():
+        stored_obligations = stored_obligations.replace(live, stored)
+    install_once(con, "training/obligations stored", stored_obligations)
     return True
 
 
