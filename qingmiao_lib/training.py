@@ -57,6 +57,13 @@ BY = {"total": "total", "unit": "unit", "unit_kind": "unit_kind", "entry_cohort"
 LECTURE_BY = {"total": "total", "unit": "unit", "unit_kind": "unit_kind"}
 UNIT_KINDS = ("市直机关", "乡镇街道", "其他")
 
+#: :func:`hours_by_person`: its credited-hours column of each kind and of each mode (None = no
+#: mode recorded) → the value in ``trainings``.
+HOURS_BY_KIND = {"initial_hours": "初任培训", "appointment_hours": "任职培训",
+                 "specialised_hours": "专门业务培训", "in_service_hours": "在职培训"}
+HOURS_BY_MODE = {"full_time_hours": "脱产", "online_hours": "网络", "other_mode_hours": "其他",
+                 "unfilled_mode_hours": None}
+
 #: A comparison, not a causal claim (attrs["note"] of :func:`practice_outcomes`).
 OUTCOME_NOTE = ("对照比较，并非因果结论：实践锻炼人选偏向表现突出者，两组晋升比例的差异"
                 "不能说明实践锻炼本身带来了晋升。")
@@ -84,6 +91,10 @@ COLUMNS: dict[str, str] = {
     "ongoing": "进行中", "median_posting_months": "实践时长中位数（月）",
     "mean_posting_months": "实践平均时长（月）", "young_active": "在职年轻公务员", "practised": "有实践经历", "practised_this_year": "本年选派",
     "practised_promoted": "实践后晋升", "practised_rate": "实践者晋升比例",
+    "initial_hours": "初任培训学时", "appointment_hours": "任职培训学时",
+    "specialised_hours": "专门业务培训学时", "in_service_hours": "在职培训学时",
+    "full_time_hours": "脱产学时", "online_hours": "网络学时", "other_mode_hours": "其他方式学时",
+    "unfilled_mode_hours": "方式未填学时",
     "peers": "同批未实践对照", "peer_rate": "对照组晋升比例", "difference": "差异",
 }
 
@@ -200,6 +211,7 @@ _TRAINING_STORED = {
     "training_year_courses(": "training_year_courses_stored(",
     "training_obligations_years(": "training_obligations_years_stored(",
     "training_year_courses_span(": "training_year_courses_span_stored(",
+    "training_year_hours(": "training_year_hours_stored(",
 }
 
 
@@ -219,12 +231,13 @@ def _training_stored(con) -> bool:
 
 
 def _obligations_query(con, name: str, as_of: dt.date) -> str:
-    """The text of a query over ``training_obligations``: on 31 December, while
-    :func:`_training_stored`, its twin summing the year's courses from ``training_years``."""
+    """The text of a query over ``training_obligations`` (or ``training_year_hours``): on 31
+    December, while :func:`_training_stored`, the twins summing the year's courses from
+    ``training_years``."""
     query = sql.load(f"training/{name}")
     if (as_of.month, as_of.day) == (12, 31) and _training_stored(con):
-        query = query.replace("training_obligations(", "training_obligations_stored(").replace(
-            "training_obligations_years(", "training_obligations_years_stored(")
+        for live, stored in _TRAINING_STORED.items():
+            query = query.replace(live, stored)
     return query
 
 
@@ -415,15 +428,19 @@ def hours_by_person(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
     units=None, unit_kinds=None, cohorts=None,
 ) -> pd.DataFrame:
-    """Training hours per person in ``year`` (courses starting 1 January – ``as_of``).
+    """Training hours per person in ``year`` (courses starting 1 January – ``as_of``), by kind
+    and by mode: the 学时 table, one line per person.
 
-    Grain: one row per (person, kind, mode) with a course: ``person_id``, ``name``, ``unit_id``,
-    ``unit_kind``, ``entry_cohort``, ``kind``, ``mode``, ``courses``, ``failed``, ``hours`` (all
-    courses) and ``credited_hours`` (passed ones). Sums to :func:`hours_totals`.
+    Grain: one row per person with a course, ordered by ``person_id``: ``person_id``, ``name``
+    (unmasked), ``unit_id``, ``unit_kind``, ``entry_cohort``, ``courses``, ``failed`` (not
+    passed), ``hours`` (all courses), ``credited_hours`` (passed ones), the credited hours by
+    kind (:data:`HOURS_BY_KIND`) and by mode (:data:`HOURS_BY_MODE`) — each group sums to
+    ``credited_hours``. Summed over persons it gives :func:`hours_totals` by kind and by mode
+    (which also has the two crossed).
     """
     as_of = _as_of(con, year, as_of)
     return _run(con, "hours_by_person", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-                year=year, as_of=as_of)
+                year=year, as_of=as_of, query=_obligations_query(con, "hours_by_person", as_of))
 
 
 def hours_totals(

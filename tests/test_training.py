@@ -224,13 +224,24 @@ def test_hours_by_person_sum_to_totals(staff, con):
     # S1 90 · S2 89 · S3 60 · S4 0 · S6 100 (failed: hours 100, credited 0); S7's course is 2022's
     per = training.hours_by_person(con, year=2023)
     tot = training.hours_totals(con, year=2023)
-    assert per.groupby("person_id")["hours"].sum().to_dict() == {"S1": 90, "S2": 89, "S3": 60, "S6": 100}
+    assert per.set_index("person_id")["hours"].to_dict() == {"S1": 90, "S2": 89, "S3": 60, "S6": 100}
     assert per["hours"].sum() == tot["hours"].sum() == 339
     assert per["credited_hours"].sum() == tot["credited_hours"].sum() == 239
-    merged = per.groupby(["kind", "mode"])[["courses", "hours"]].sum().join(
-        tot.set_index(["kind", "mode"])[["courses", "hours"]], rsuffix="_total")
-    assert (merged["courses"] == merged["courses_total"]).all()
-    assert (merged["hours"] == merged["hours_total"]).all()
+    assert per["courses"].sum() == tot["courses"].sum() and per["failed"].sum() == tot["failed"].sum() == 1
+    # each person's credited hours split by kind and by mode; summed, the totals' kinds and modes
+    for columns, dim in ((training.HOURS_BY_KIND, "kind"), (training.HOURS_BY_MODE, "mode")):
+        assert (per[list(columns)].sum(axis=1) == per["credited_hours"]).all()
+        want = tot.groupby(dim)["credited_hours"].sum()
+        got = {value or "未填": per[column].sum() for column, value in columns.items()}
+        assert {k: v for k, v in got.items() if v} == {k: v for k, v in want.items() if v}
+    # S1: 60 h 网络 + 30 h in a class of the default mode, all 在职培训
+    s1 = per.set_index("person_id").loc["S1"]
+    assert (s1["in_service_hours"], s1["online_hours"], s1["online_hours"] + s1["full_time_hours"]
+            + s1["other_mode_hours"] + s1["unfilled_mode_hours"]) == (90, 60, 90)
+    # S6's only course failed: 100 h, none credited, in no kind or mode
+    s6 = per.set_index("person_id").loc["S6"]
+    assert (s6["courses"], s6["failed"], s6["credited_hours"]) == (1, 1, 0)
+    assert s6[list(training.HOURS_BY_KIND) + list(training.HOURS_BY_MODE)].sum() == 0
 
 
 def test_specialised_training_for_a_named_group(staff, con):
@@ -440,7 +451,7 @@ def test_demo_reconciles_and_matches_f3(demo_db):
     assert per["credited_hours"].sum() == pytest.approx(tot["credited_hours"].sum())
     # the 在职培训 hours of a person = their credited hours of the year (all kinds)
     ins = training.in_service(con, year=2023).set_index("person_id")["have_hours"]
-    credited = per.groupby("person_id")["credited_hours"].sum()
+    credited = per.set_index("person_id")["credited_hours"]
     assert ins.sub(credited.reindex(ins.index, fill_value=0)).abs().max() < 1e-9
     f3 = qm.figures.headline(con, year=2023).set_index("code").loc["F3", "value"]
     cpt = training.class_person_times(con, first_year=2023, last_year=2023)

@@ -59,6 +59,8 @@ def answers(con) -> dict[str, pd.DataFrame]:
         out[f"matrix unit {year}"] = training.coverage_matrix(con, year=year, by="unit")
         out[f"gaps {year}"] = training.gap_list(con, year=year, statuses=None, target_ids=["A1"])
         out[f"in service {year}"] = training.in_service(con, year=year, unit_kinds=["乡镇街道"])
+        out[f"hours {year}"] = training.hours_by_person(con, year=year)
+        out[f"hours unit {year}"] = training.hours_by_person(con, year=year, units=["U2"])
     out["mid-year"] = training.gap_list(con, year=2023, as_of=D("2023-06-30"), statuses=None)
     out["trend"] = training.coverage_trend(con, first_year=2021, last_year=2024, target_ids=["A3"])
     out["classes"] = training.class_person_times(con, first_year=2021, last_year=2024)
@@ -89,6 +91,15 @@ def test_worked_example_live_and_stored(courses, con, monkeypatch):
     assert gaps.loc["A3", ["have_hours", "have_days", "status"]].tolist() == [64, 8, "未完成"]
     spec = before["gaps 2023"].query("rule == '专门业务培训'").set_index("person_id")
     assert spec.loc["A1", ["have_hours", "status"]].tolist() == [16, "已完成"]
+    hours = before["hours 2023"].set_index("person_id")
+    # A1's 2023: 80 h 在职 class, 16 h 专门业务 online (31 Dec), 40 h failed; the course starting
+    # 2022-12-31 is 2022's. A2 left in September, still listed, in their last unit
+    assert hours.loc["A1", ["courses", "failed", "hours", "credited_hours", "in_service_hours",
+                            "specialised_hours", "full_time_hours", "online_hours"]].tolist() == [
+        3, 1, 136, 96, 80, 16, 80, 16]
+    assert hours.index.tolist() == ["A1", "A2", "A3", "N1"] and hours.loc["A2", "unit_id"] == "U2"
+    assert hours.loc["N1", ["initial_hours", "credited_hours"]].tolist() == [160, 160]
+    assert before["hours unit 2023"]["person_id"].tolist() == ["A2", "A3"]
     c = before["classes"].set_index("year")
     # 2023 classes: A1 ×2 (the failed one too), A2, N1; 网络 is not a class
     assert c.loc[2023, ["person_times", "persons", "hours"]].tolist() == [4, 3, 80 + 40 + 20 + 160]

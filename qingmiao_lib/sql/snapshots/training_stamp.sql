@@ -9,7 +9,7 @@
 -- transaction.
 -- Grain: one row, one column (stamp VARCHAR). Parameters: none.
 select concat_ws('|',
-    'v1',
+    'v2',  -- v2: the hours columns of training.hours_by_person
     'hours_per_day=' || rule_num('training.hours_per_day'),
     'non_class=' || coalesce((select string_agg(value, ',' order by value) from rule_lists
                               where name = 'training.non_class_modes'), ''),

@@ -12,12 +12,16 @@
 -- Parameters: none.
 -- Columns: year, person_id, class_courses, class_hours (NULL without a class), credited_courses,
 --   credited_hours, credited_days, specialised_hours, specialised_days (the credited
---   专门业务培训; NULL without one).
+--   专门业务培训; NULL without one); for training.hours_by_person (training/year_courses.sql,
+--   training_year_hours): courses, failed (not passed), hours (all courses), and the credited
+--   hours by kind — initial_hours, appointment_hours, in_service_hours (specialised_hours above)
+--   — and by mode — full_time_hours (脱产), online_hours (网络), other_mode_hours (其他),
+--   unfilled_mode_hours (no mode); NULL where there is none.
 create or replace table training_years as
 with
 courses as (
     select
-        t.person_id, year(t.start_date)::integer as year, t.kind, t.passed,
+        t.person_id, year(t.start_date)::integer as year, t.kind, t.mode, t.passed,
         t.hours::double as hours,
         training_is_class(t.mode) as class,
         training_course_days(t.mode, t.hours, t.start_date, t.end_date) as days,
@@ -33,6 +37,16 @@ select
     sum(days) filter (where passed) as credited_days,
     sum(hours) filter (where passed and kind = '专门业务培训') as specialised_hours,
     sum(days) filter (where passed and kind = '专门业务培训') as specialised_days,
+    count(*) as courses,
+    count(*) filter (where not passed) as failed,
+    sum(hours) as hours,
+    sum(hours) filter (where passed and kind = '初任培训') as initial_hours,
+    sum(hours) filter (where passed and kind = '任职培训') as appointment_hours,
+    sum(hours) filter (where passed and kind = '在职培训') as in_service_hours,
+    sum(hours) filter (where passed and mode = '脱产') as full_time_hours,
+    sum(hours) filter (where passed and mode = '网络') as online_hours,
+    sum(hours) filter (where passed and mode = '其他') as other_mode_hours,
+    sum(hours) filter (where passed and mode is null) as unfilled_mode_hours,
 from courses
 group by year, person_id
 order by year, person_id;

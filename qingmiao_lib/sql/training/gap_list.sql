@@ -10,7 +10,8 @@
 --   need_days, need_hours, have_days, have_hours, shortfall_days, shortfall_hours (0 when covered;
 --   NULL where the rule sets no such minimum). rule, status, unit_kind and level leave as enums:
 --   Arrow hands them over as small dictionaries, not one string per row (training._frame makes
---   the same pandas strings), and the sort carries one byte each.
+--   the same pandas strings), and the sort carries one byte each. window_start and due_date
+--   leave as DATE (a month added to a date is a TIMESTAMP; as a sort key it costs twice a DATE).
 with
 obligations as (
     select o.*
@@ -22,8 +23,8 @@ final as (
     select
         o.rule::training_kind as rule, o.status::enum ('已完成', '未到期', '未完成') as status,
         o.person_id, o.name, o.unit_id, u.name as unit_name, o.unit_kind::unit_kind as unit_kind,
-        o.entry_cohort, o.active, o.event_date, o.level::post_level as level, o.window_start,
-        o.due_date,
+        o.entry_cohort, o.active, o.event_date, o.level::post_level as level,
+        o.window_start::date as window_start, o.due_date::date as due_date,
         case when o.status = '未完成' then date_diff('day', o.due_date, $as_of::date) end
             as days_overdue,
         case when o.status = '未到期' then date_diff('day', $as_of::date, o.due_date) end

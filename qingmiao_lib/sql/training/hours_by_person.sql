@@ -1,17 +1,22 @@
--- training/hours_by_person.sql — training hours per person in a year, by kind and mode.
--- Grain: one row per (person, kind, mode) with a course starting from 1 January of the year of
+-- training/hours_by_person.sql — training hours per person in a year, by kind and by mode: the
+-- 学时 table an organisation department keeps, one line per person.
+-- Grain: one row per person with a course (passed or not) starting from 1 January of the year of
 --   $as_of to $as_of.
 -- Parameters: $as_of (DATE), and the slice filters $units (VARCHAR[]), $unit_kinds (VARCHAR[]),
 --   $cohorts (INTEGER[]) — each NULL for no filter; a person is sliced by training_people's unit.
--- Columns: person_id, name, unit_id, unit_kind, entry_cohort, kind, mode ('未填' when empty),
---   courses, failed (courses not passed), hours (all courses), credited_hours (passed courses).
---   kind and unit_kind leave as enums (training._frame makes the same pandas strings from their
---   Arrow dictionaries); the rows are ordered by the kind's name, as text.
--- Method: the courses are summed per (person, kind, mode) before the person's columns are joined;
---   the person is training_people($as_of) without its unit fallback (the unit of the latest post
+-- Columns: person_id, name, unit_id, unit_kind, entry_cohort, courses, failed (courses not
+--   passed), hours (all courses), credited_hours (passed courses: 不合格 counts nowhere), the
+--   credited hours by kind — initial_hours (初任培训), appointment_hours (任职培训),
+--   specialised_hours (专门业务培训), in_service_hours (在职培训) — and by mode — full_time_hours
+--   (脱产), online_hours (网络), other_mode_hours (其他), unfilled_mode_hours (no mode); 0 where
+--   none. Each group of four sums to credited_hours; summed over persons they give
+--   training/hours_totals.sql by kind and by mode. unit_kind leaves as an enum. Ordered by
+--   person_id.
+-- Method: the year's courses summed per person (training_year_hours, training/year_courses.sql;
+--   on 31 December its twin reads the stored table training_years), then the person's columns
+--   joined: training_people($as_of) without its unit fallback (the unit of the latest post
 --   started by $as_of, for a person without a main post that day), which is looked up only for
---   the few such persons with a course, as in training/obligations.sql. With a slice, only the
---   courses of persons in it by their main post (or without one that day) are summed.
+--   the few such persons with a course, as in training/obligations.sql.
 with
 people as not materialized (
     select s.person_id, s.name, s.unit_id, s.unit_kind, s.entry_cohort
@@ -19,46 +24,19 @@ people as not materialized (
     where s.entry_date <= $as_of::date
 ),
 summed as (
-    select
-        t.person_id, t.kind, coalesce(t.mode::varchar, '未填') as mode,
-        count(*) as courses,
-        count(*) filter (where not t.passed) as failed,
-        sum(t.hours::double) as hours,
-        coalesce(sum(t.hours::double) filter (where t.passed), 0) as credited_hours,
-    from (
-        -- no slice: every course of the year (no lookup per course)
-        select person_id, kind, mode, passed, hours
-        from trainings
-        where start_date between make_date(year($as_of::date), 1, 1) and $as_of::date
-          and $units::varchar[] is null and $unit_kinds::varchar[] is null
-          and $cohorts::integer[] is null
-        union all
-        -- a slice: only its persons' courses (and those of persons placed by the fallback below)
-        select person_id, kind, mode, passed, hours
-        from trainings
-        semi join (
-            select person_id from people
-            where unit_id is null
-               or training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
-        ) using (person_id)
-        where start_date between make_date(year($as_of::date), 1, 1) and $as_of::date
-          and ($units::varchar[] is not null or $unit_kinds::varchar[] is not null
-               or $cohorts::integer[] is not null)
-    ) as t
-    group by t.person_id, t.kind, t.mode
+    select * from training_year_hours($as_of::date)
+),
+unplaced as materialized (
+    -- materialized: its few rows then probe posts (inlined, the optimizer built posts instead)
+    select person_id from people
+    where unit_id is null and person_id in (select person_id from summed)
 ),
 last_unit as (
     select l.person_id, l.unit_id, u.kind as unit_kind
     from (
         select p.person_id, arg_max(p.unit_id, p.start_date) as unit_id
-        from posts as p
-        where p.start_date <= $as_of::date
-          and p.person_id in (
-              select person_id from people
-              where unit_id is null
-                and person_id in (
-                    select person_id from trainings
-                    where start_date between make_date(year($as_of::date), 1, 1) and $as_of::date))
+        from unplaced as x
+        join posts as p on p.person_id = x.person_id and p.start_date <= $as_of::date
         group by p.person_id
     ) as l
     left join units as u on u.unit_id = l.unit_id
@@ -66,8 +44,16 @@ last_unit as (
 final as (
     select
         p.person_id, p.name, coalesce(p.unit_id, lu.unit_id) as unit_id,
-        coalesce(p.unit_kind, lu.unit_kind) as unit_kind, p.entry_cohort, c.kind, c.mode,
-        c.courses, c.failed, c.hours, c.credited_hours,
+        coalesce(p.unit_kind, lu.unit_kind) as unit_kind, p.entry_cohort,
+        c.courses, c.failed, c.hours, coalesce(c.credited_hours, 0) as credited_hours,
+        coalesce(c.initial_hours, 0) as initial_hours,
+        coalesce(c.appointment_hours, 0) as appointment_hours,
+        coalesce(c.specialised_hours, 0) as specialised_hours,
+        coalesce(c.in_service_hours, 0) as in_service_hours,
+        coalesce(c.full_time_hours, 0) as full_time_hours,
+        coalesce(c.online_hours, 0) as online_hours,
+        coalesce(c.other_mode_hours, 0) as other_mode_hours,
+        coalesce(c.unfilled_mode_hours, 0) as unfilled_mode_hours,
     from summed as c
     join people as p using (person_id)
     left join last_unit as lu on p.unit_id is null and lu.person_id = p.person_id
@@ -75,4 +61,4 @@ final as (
                             p.entry_cohort, $units, $unit_kinds, $cohorts)
 )
 select * from final
-order by person_id, kind::varchar, mode;
+order by person_id;

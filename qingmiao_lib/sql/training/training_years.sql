@@ -17,3 +17,12 @@ select year, person_id, credited_hours as hours, credited_days as days, speciali
        specialised_days,
 from training_years
 where year between first_year::integer and last_year::integer and credited_courses > 0;
+
+-- training_year_hours_stored(as_of): as training_year_hours (training/year_courses.sql), for an
+-- as_of on 31 December.
+create or replace temp macro training_year_hours_stored(as_of) as table
+select person_id, courses, failed, hours, credited_hours, initial_hours, appointment_hours,
+       specialised_hours, in_service_hours, full_time_hours, online_hours, other_mode_hours,
+       unfilled_mode_hours,
+from training_years
+where year = year(as_of::date);

@@ -58,3 +58,34 @@ select year, person_id,
        sum(days) filter (where kind = '专门业务培训') as specialised_days,
 from courses
 group by year, person_id;
+
+-- training_year_hours(as_of): each person's courses (passed or not) starting from 1 January of
+-- the year of as_of to as_of, summed for training.hours_by_person. Its twin
+-- training_year_hours_stored (training/training_years.sql) reads training_years, for an as_of on
+-- 31 December. Grain: one row per person with a course in the span.
+-- Columns: person_id, courses, failed (not passed), hours (all courses), credited_hours (passed
+--   ones), and the credited hours by kind — initial_hours, appointment_hours, specialised_hours,
+--   in_service_hours — and by mode — full_time_hours (脱产), online_hours (网络),
+--   other_mode_hours (其他), unfilled_mode_hours (no mode); NULL where there is none.
+create or replace temp macro training_year_hours(as_of) as table
+with
+courses as (
+    select t.person_id, t.kind, t.mode, t.passed, t.hours::double as hours,
+    from trainings as t
+    where t.start_date between make_date(year(as_of::date), 1, 1) and as_of::date
+)
+select person_id,
+       count(*) as courses,
+       count(*) filter (where not passed) as failed,
+       sum(hours) as hours,
+       sum(hours) filter (where passed) as credited_hours,
+       sum(hours) filter (where passed and kind = '初任培训') as initial_hours,
+       sum(hours) filter (where passed and kind = '任职培训') as appointment_hours,
+       sum(hours) filter (where passed and kind = '专门业务培训') as specialised_hours,
+       sum(hours) filter (where passed and kind = '在职培训') as in_service_hours,
+       sum(hours) filter (where passed and mode = '脱产') as full_time_hours,
+       sum(hours) filter (where passed and mode = '网络') as online_hours,
+       sum(hours) filter (where passed and mode = '其他') as other_mode_hours,
+       sum(hours) filter (where passed and mode is null) as unfilled_mode_hours,
+from courses
+group by person_id;
