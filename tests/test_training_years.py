@@ -138,3 +138,30 @@ def test_dropped_table_is_live(courses, con):
     assert not training._training_stored(con)
     assert_same(answers(con), want)
 
+
+
+@pytest.fixture
+def boundaries(db):
+    # in-service is owed in year y by a person active all of it: entered on or before 1 January y
+    # and still there after 31 December y (leaving on 31 December itself is leaving by the due date)
+    person(db, "B1", entry="2022-01-01")                  # owes 2022 and 2023
+    person(db, "B2", entry="2022-01-02")                  # owes 2023 only
+    person(db, "B3", entry="2015-07-01", exit="2023-12-31")   # owes 2022 only
+    person(db, "B4", entry="2015-07-01", exit="2024-01-01")   # owes 2022 and 2023
+    person(db, "B5", entry="2020-02-29")                  # a leap-day entry: owes 2021 on
+    course(db, "B4", "在职培训", "2023-03-01", "2023-03-12", 96)   # B4 covered in 2023
+    return db
+
+
+def test_trend_in_service_boundaries(boundaries, con, monkeypatch):
+    qm.db.refresh_snapshots(con)
+    assert training._year_ends_stored(con, 2021, 2023)   # the one-pass path
+    trend = training.coverage_trend(con, first_year=2021, last_year=2023)
+    got = trend[trend["rule"] == "在职培训"].set_index("year")[["obligations", "covered", "missing"]]
+    assert got.loc[2021].tolist() == [3, 0, 3]            # B3, B4, B5
+    assert got.loc[2022].tolist() == [4, 0, 4]            # B1, B3, B4, B5
+    assert got.loc[2023].tolist() == [4, 1, 3]            # B1, B2, B4 (covered), B5
+    with monkeypatch.context() as m:                      # the same as year by year
+        m.setattr(training, "_year_ends_stored", lambda con, first, last: False)
+        slow = training.coverage_trend(con, first_year=2021, last_year=2023)
+    pd.testing.assert_frame_equal(trend, slow)

@@ -334,10 +334,25 @@ base as not materialized (
     where not placed and snapshot_date = (select max(d) from years)
 ),
 in_service_owed as (
-    -- unplaced: the persons active all year, counted per (year, entry cohort)
-    select y.year, y.y0, y.d, b.entry_cohort, count(*) as n,
-    from base as b
-    join years as y on b.entry_date <= y.y0 and (b.exit_date is null or b.exit_date > y.d)
+    -- unplaced: the persons active all year, counted per (year, entry cohort). Active all year
+    -- y (entry_date ≤ 1 January y, exit_date NULL or after year_end(y)) is y from first_full to
+    -- last_full below; the persons are counted per (cohort, first_full, last_full) before the
+    -- years are joined (a few thousand rows, not one per person and year)
+    select y.year, y.y0, y.d, b.entry_cohort, sum(b.n)::bigint as n,
+    from (
+        select
+            entry_cohort,
+            year(entry_date)::integer
+                + (entry_date > make_date(year(entry_date), 1, 1))::integer as first_full,
+            case when exit_date is null then 9999
+                 else year(exit_date)::integer
+                      - (exit_date <= year_end(year(exit_date)))::integer end as last_full,
+            count(*) as n,
+        from base
+        where entry_date is not null
+        group by all
+    ) as b
+    join years as y on y.year between b.first_full and b.last_full
     group by y.year, y.y0, y.d, b.entry_cohort
 ),
 in_service_met as (
