@@ -234,10 +234,10 @@ def _training_stored(con) -> bool:
     return True
 
 
-def _obligations_query(con, name: str, as_of: dt.date) -> str:
-    """The text of a query over ``training_obligations`` (or ``training_year_hours``): on 31
-    December, while :func:`_training_stored`, the twins summing the year's courses from
-    ``training_years``."""
+def _stored_query(con, name: str, as_of: dt.date) -> str:
+    """The text of a training query: on 31 December, while :func:`_training_stored`, the live
+    macros it calls (:data:`_TRAINING_STORED`) swapped for their twins reading the year's courses
+    from ``training_years``."""
     query = sql.load(f"training/{name}")
     if (as_of.month, as_of.day) == (12, 31) and _training_stored(con):
         for live, stored in _TRAINING_STORED.items():
@@ -340,7 +340,7 @@ def coverage_matrix(
     params = {"as_of": as_of, "by": _choose(by, BY, "dimension"), "target_ids": _targets(target_ids),
               **_slice(units, unit_kinds, cohorts)}
     df = _run(con, "coverage_matrix", params, year=year, as_of=as_of,
-              query=_obligations_query(con, "coverage_matrix", as_of))
+              query=_stored_query(con, "coverage_matrix", as_of))
     df.insert(1, "principle", df["rule"].map(RULES).astype("string"))
     return df
 
@@ -363,7 +363,7 @@ def coverage_trend(
         params = {"first_year": first_year, "last_year": last_year,
                   "target_ids": _targets(target_ids), **_slice(units, unit_kinds, cohorts)}
         df = _run(con, "coverage_trend", params, year=None, as_of=None,
-                  query=_obligations_query(con, "coverage_trend", last_day))
+                  query=_stored_query(con, "coverage_trend", last_day))
         df.insert(1, "principle", df["rule"].map(RULES).astype("string"))
         df.attrs.clear()
         if first_year == last_year:  # as pd.concat of the one year's matrix keeps its attrs
@@ -414,7 +414,7 @@ def _gap_list(con, *, year, as_of, rules, statuses, units, unit_kinds, cohorts, 
     params = {"as_of": as_of, "target_ids": _targets(target_ids), "rules": _rules(rules),
               "statuses": _statuses(statuses), **_slice(units, unit_kinds, cohorts)}
     return _run(con, "gap_list", params, year=year, as_of=as_of,
-                query=_obligations_query(con, "gap_list", as_of), derive=derive)
+                query=_stored_query(con, "gap_list", as_of), derive=derive)
 
 
 def _with_meets(table: pa.Table) -> pa.Table:
@@ -464,7 +464,7 @@ def hours_by_person(
     """
     as_of = _as_of(con, year, as_of)
     return _run(con, "hours_by_person", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-                year=year, as_of=as_of, query=_obligations_query(con, "hours_by_person", as_of))
+                year=year, as_of=as_of, query=_stored_query(con, "hours_by_person", as_of))
 
 
 def hours_totals(
