@@ -176,8 +176,8 @@ def _frame(con, query: str, params: dict, derive=None) -> pd.DataFrame:
     """The result of ``query`` through Arrow (:mod:`qingmiao_lib.frames`): enums as object
     strings, the repeated text columns deduplicated, those of :data:`_CATEGORICAL` as the pandas
     ``string`` dtype (built from each distinct value once: ``astype("string")`` of a million-row
-    object column costs ~30 ms a column). ``derive`` (Arrow table → Arrow table) may add columns
-    first, where they cost less than on the frame."""
+    object column costs ~30 ms a column). ``derive`` (Arrow table → Arrow table) may add or
+    rebuild columns first, where they cost less than on the frame."""
     table = frames.fetch(con, query, params)
     if derive is not None:
         table = derive(table)
@@ -404,33 +404,31 @@ def gap_list(
     --------
     >>> gap_list(con, year=2023, rules=["初任培训"], statuses=["missing"])   # doctest: +SKIP
     """
-    return _gap_list(con, year=year, as_of=as_of, rules=rules, statuses=statuses, units=units,
-                     unit_kinds=unit_kinds, cohorts=cohorts, target_ids=target_ids)
-
-
-def _gap_list(con, *, year, as_of, rules, statuses, units, unit_kinds, cohorts, target_ids,
-              derive=None) -> pd.DataFrame:
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, "target_ids": _targets(target_ids), "rules": _rules(rules),
               "statuses": _statuses(statuses), **_slice(units, unit_kinds, cohorts)}
     return _run(con, "gap_list", params, year=year, as_of=as_of,
-                query=_stored_query(con, "gap_list", as_of), derive=derive)
+                query=_stored_query(con, "gap_list", as_of))
 
 
-def _with_meets(table: pa.Table) -> pa.Table:
-    """``table`` with ``meets`` (status 已完成) as its third column, compared on the status
-    enum's codes (on the pandas strings it costs ~35 ms at a million rows)."""
-    status = table["status"]
+def _status_is(status: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
+    """Is each row's status (an enum column: a dictionary) ``name``? Compared on the dictionary's
+    codes, not on a string per row (~35 ms at a million rows on the pandas strings)."""
     status = status.unify_dictionaries() if status.num_chunks > 1 else status
     chunks = []
     for chunk in status.chunks:
         names = chunk.dictionary.cast(pa.string()).to_pylist()
-        if STATUSES["covered"] in names:
-            code = pa.scalar(names.index(STATUSES["covered"]), chunk.indices.type)
+        if name in names:
+            code = pa.scalar(names.index(name), chunk.indices.type)
             chunks.append(pc.fill_null(pc.equal(chunk.indices, code), False))
         else:
             chunks.append(pa.array(np.zeros(len(chunk), dtype=bool)))
-    return table.add_column(2, "meets", pa.chunked_array(chunks, pa.bool_()))
+    return pa.chunked_array(chunks, pa.bool_())
+
+
+def _with_meets(table: pa.Table) -> pa.Table:
+    """``table`` with ``meets`` (status 已完成) as its third column."""
+    return table.add_column(2, "meets", _status_is(table["status"], STATUSES["covered"]))
 
 
 def in_service(
@@ -438,10 +436,64 @@ def in_service(
     units=None, unit_kinds=None, cohorts=None,
 ) -> pd.DataFrame:
     """在职培训 per person: everyone active all ``year``, their credited hours and days and the
-    shortfall. Grain: one row per person (the 在职培训 rows of :func:`gap_list`, every status);
-    ``meets`` is True when covered."""
-    return _gap_list(con, year=year, as_of=as_of, rules=["在职培训"], statuses=None, units=units,
-                     unit_kinds=unit_kinds, cohorts=cohorts, target_ids=None, derive=_with_meets)
+    shortfall. Grain: one row per person — the 在职培训 rows of :func:`gap_list` (every status,
+    its columns and order) with ``meets`` third, True when covered."""
+    as_of = _as_of(con, year, as_of)
+    params = {"as_of": as_of, **_slice(units, unit_kinds, cohorts)}
+    terms = frames.fetch(con, sql.load("training/in_service_terms"), {"as_of": as_of})
+    return _run(con, "in_service", params, year=year, as_of=as_of,
+                query=_stored_query(con, "in_service", as_of),
+                derive=lambda table: _with_meets(_in_service_rows(table, terms)))
+
+
+def _in_service_rows(table: pa.Table, terms: pa.Table) -> pa.Table:
+    """The narrow rows of ``training/in_service.sql`` widened to :func:`gap_list`'s columns:
+    the constants of ``training/in_service_terms.sql`` repeated, the unit's id and name taken
+    by its number, the days overdue or left and the shortfalls from the status (as gap_list
+    computes them)."""
+    n = table.num_rows
+    term = {name: terms[name][0] for name in terms.column_names}
+    status = table["status"]
+    covered = _status_is(status, STATUSES["covered"])
+    unit_no = table["unit_no"].combine_chunks()
+    have_days, have_hours = table["have_days"], table["have_hours"]
+
+    def repeat(value: pa.Scalar) -> pa.Array:
+        return pa.repeat(value, n)
+
+    def shortfall(need: pa.Scalar, have: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
+        if not need.is_valid:
+            return pa.nulls(n, pa.float64())
+        return pc.if_else(covered, 0.0, pc.max_element_wise(pc.subtract(need, have), 0.0))
+
+    def on_status(name: str, value: pa.Scalar) -> pa.ChunkedArray:
+        return pc.if_else(_status_is(status, STATUSES[name]), value, pa.scalar(None, value.type))
+
+    columns = {
+        "rule": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)),
+                                               pa.array(["在职培训"])),
+        "status": status,
+        "person_id": table["person_id"],
+        "name": table["name"],
+        "unit_id": pa.DictionaryArray.from_arrays(unit_no, term["unit_ids"].values),
+        "unit_name": pa.DictionaryArray.from_arrays(unit_no, term["unit_names"].values),
+        "unit_kind": table["unit_kind"],
+        "entry_cohort": table["entry_cohort"],
+        "active": table["active"],
+        "event_date": repeat(term["y0"]),
+        "level": pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int8()), pa.array([], pa.string())),
+        "window_start": repeat(term["y0"]),
+        "due_date": repeat(term["due_date"]),
+        "days_overdue": on_status("missing", term["days_overdue"]),
+        "days_left": on_status("pending", term["days_left"]),
+        "need_days": repeat(term["need_days"]),
+        "need_hours": repeat(term["need_hours"]),
+        "have_days": have_days,
+        "have_hours": have_hours,
+        "shortfall_days": shortfall(term["need_days"], have_days),
+        "shortfall_hours": shortfall(term["need_hours"], have_hours),
+    }
+    return pa.table(columns)
 
 
 # --------------------------------------------------------------------------------------------

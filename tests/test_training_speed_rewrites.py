@@ -10,6 +10,8 @@
 - gap_list passes its rules into training_obligations, which then skips the other rules' work:
   each rule alone gives the rows of that rule in the full list.
 - hours_by_person looks up the unit fallback (latest post) only for persons with a course.
+- in_service reads its own narrow query (training/in_service.sql) and adds the columns that are
+  the same for every row: the 在职培训 rows of gap_list, every column, value and dtype.
 - _strings turns Arrow text into the pandas string dtype as ``astype("string")`` does.
 
 Worked example (years 2021–2024; in-service needs 90 学时 or 12 days):
@@ -216,6 +218,37 @@ def test_in_service_places_a_person_without_a_post_in_the_last_unit(county, con)
     ins = training.in_service(con, year=2023).set_index("person_id")
     assert ins.loc["S2", ["unit_id", "unit_kind", "meets"]].tolist() == ["U2", "乡镇街道", True]
     assert "S2" in training.in_service(con, year=2023, units=["U2"])["person_id"].tolist()
+
+
+def in_service_of_gap_list(con, **kw) -> pd.DataFrame:
+    want = training.gap_list(con, statuses=None, rules=["在职培训"], **kw)
+    want.insert(2, "meets", (want["status"] == "已完成").to_numpy(dtype=bool))
+    return want
+
+
+@pytest.mark.parametrize("stored", [True, False])
+@pytest.mark.parametrize("as_of", [None, D("2023-06-30"), D("2023-01-01"), D("2022-12-30")])
+def test_in_service_is_the_in_service_part_of_the_gap_list(county, con, stored, as_of):
+    # S2 (no main post: placed by the last one), S3 (left), S4 (missing), mid-year pending rows,
+    # as_of on 1 January (nobody covered yet) and the day before a year end
+    if stored:
+        qm.db.refresh_snapshots(con)
+    year = (as_of or D("2023-12-31")).year
+    for kw in [k for k in SLICES if "target_ids" not in k]:
+        got = training.in_service(con, year=year, as_of=as_of, **kw)
+        assert_same(got, in_service_of_gap_list(con, year=year, as_of=as_of, **kw))
+    got = training.in_service(con, year=year, as_of=as_of)
+    assert {"S2", "S4"} <= set(got["person_id"]) and "S3" not in set(got["person_id"])
+
+
+def test_in_service_is_the_in_service_part_of_the_gap_list_in_a_county(demo_db):
+    con = qm.connect(demo_db)
+    unit = con.execute("select unit_id from units order by unit_id limit 1 offset 3").fetchall()[0][0]
+    for year, as_of, kw in [(2023, None, {}), (2022, None, {"unit_kinds": ["乡镇街道"]}),
+                            (2023, D("2023-07-15"), {}), (2023, None, {"units": [unit]})]:
+        got = training.in_service(con, year=year, as_of=as_of, **kw)
+        assert len(got) and got["status"].nunique() > 1
+        assert_same(got, in_service_of_gap_list(con, year=year, as_of=as_of, **kw))
 
 
 def test_hours_by_person_fallback_unit_and_slices(county, con):

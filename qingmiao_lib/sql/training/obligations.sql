@@ -33,6 +33,26 @@
 --     Obligations due before
 --     1 January Y are out of the year; so is one whose person left on or before the due date
 --     without being covered (neither pending nor missing).
+-- training_in_service_owed(entry_date, exit_date, y0, year_end): does a person owe 在职培训 in
+-- the year from y0 (its 1 January) to year_end (its last day counted: as_of, or the year_end
+-- itself)? Active all year: entered on or before 1 January, not left by that last day.
+create or replace temp macro training_in_service_owed(entry_date, exit_date, y0, year_end) as (
+    entry_date <= y0 and (exit_date is null or exit_date > year_end)
+);
+
+-- training_in_service_met(hours, days): do a year's credited courses (学时, days) cover
+-- 在职培训 (training.in_service_min_hours 学时 or training.in_service_min_days days)?
+create or replace temp macro training_in_service_met(hours, days) as (
+    hours >= rule_num('training.in_service_min_hours')
+    or days >= rule_num('training.in_service_min_days')
+);
+
+-- training_status(met, due_date, as_of): an obligation's status on as_of — covered (已完成),
+-- else pending (未到期) while due after as_of, else missing (未完成; due on as_of included).
+create or replace temp macro training_status(met, due_date, as_of) as (
+    case when met then '已完成' when due_date > as_of then '未到期' else '未完成' end
+);
+
 -- training_recruit_channels(): the entry channels that make a recruit — the rule list
 -- training.recruit_channels when the rules have one, else 考试录用 and 选调生.
 create or replace temp macro training_recruit_channels() as table
@@ -133,8 +153,8 @@ in_service as (
         p.name, p.unit_id, p.unit_kind, p.entry_cohort, p.active, p.exit_date,
     from people as p
     left join year_courses as y using (person_id)
-    where p.entry_date <= make_date(year(as_of::date), 1, 1)
-      and (p.exit_date is null or p.exit_date > as_of::date)
+    where training_in_service_owed(p.entry_date, p.exit_date, make_date(year(as_of::date), 1, 1),
+                                   as_of::date)
       and (rules::varchar[] is null or list_contains(rules::varchar[], '在职培训'))
 ),
 specialised as (
@@ -164,7 +184,7 @@ events as (
 all_obligations as (
     select * from events
     union all by name
-    select *, have_hours >= need_hours or have_days >= need_days as met from in_service
+    select *, training_in_service_met(have_hours, have_days) as met from in_service
     union all by name
     select *, have_days > 0 as met from specialised
 ),
@@ -191,11 +211,7 @@ final as (
         coalesce(o.unit_kind, lu.unit_kind) as unit_kind, o.entry_cohort, o.active,
         o.event_date, o.level, o.window_start, o.due_date,
         o.need_days, o.need_hours, o.have_days, o.have_hours,
-        case
-            when o.met then '已完成'
-            when o.due_date > as_of::date then '未到期'
-            else '未完成'
-        end as status,
+        training_status(o.met, o.due_date, as_of::date) as status,
     from kept as o
     left join last_unit as lu on o.unit_id is null and lu.person_id = o.person_id
 )
@@ -320,12 +336,11 @@ year_courses as not materialized (
 in_service as (
     select
         '在职培训' as rule, p.year, p.y0, p.d, p.person_id, p.d as due_date,
-        coalesce(y.hours, 0) >= rule_num('training.in_service_min_hours')
-            or coalesce(y.days, 0) >= rule_num('training.in_service_min_days') as met,
+        training_in_service_met(coalesce(y.hours, 0), coalesce(y.days, 0)) as met,
         p.unit_id, p.unit_kind, p.entry_cohort, p.exit_date,
     from people as p
     left join year_courses as y on y.year = p.year and y.person_id = p.person_id
-    where placed and p.entry_date <= p.y0 and (p.exit_date is null or p.exit_date > p.d)
+    where placed and training_in_service_owed(p.entry_date, p.exit_date, p.y0, p.d)
 ),
 base as not materialized (
     -- unplaced: each person once (the last year_end's row), for the in-service counts
@@ -361,10 +376,9 @@ in_service_met as (
     select c.year, b.entry_cohort, count(*) as n,
     from year_courses as c
     join base as b on b.person_id = c.person_id
-    where (c.hours >= rule_num('training.in_service_min_hours')
-           or c.days >= rule_num('training.in_service_min_days'))
-      and b.entry_date <= make_date(c.year, 1, 1)
-      and (b.exit_date is null or b.exit_date > year_end(c.year))
+    where training_in_service_met(c.hours, c.days)
+      and training_in_service_owed(b.entry_date, b.exit_date, make_date(c.year, 1, 1),
+                                   year_end(c.year))
     group by c.year, b.entry_cohort
 ),
 in_service_counted as (
@@ -429,22 +443,13 @@ final as (
     select
         o.year, o.d as as_of, o.rule, o.person_id, coalesce(o.unit_id, lu.unit_id) as unit_id,
         coalesce(o.unit_kind, lu.unit_kind) as unit_kind, o.entry_cohort, o.due_date,
-        case
-            when o.met then '已完成'
-            when o.due_date > o.d then '未到期'
-            else '未完成'
-        end as status,
+        training_status(o.met, o.due_date, o.d) as status,
         1::bigint as n,
     from kept as o
     left join last_unit as lu
       on o.unit_id is null and lu.year = o.year and lu.person_id = o.person_id
     union all by name
-    select * exclude (met),
-        case
-            when met then '已完成'
-            when due_date > as_of then '未到期'
-            else '未完成'
-        end as status,
+    select * exclude (met), training_status(met, due_date, as_of) as status,
     from in_service_counted
     where n > 0
 )

@@ -1,0 +1,67 @@
+-- training/in_service.sql — 在职培训 per person: the persons who owe it in the year of $as_of,
+-- with their credited hours and days and their status; the 在职培训 rows of training/gap_list.sql
+-- (every status), in its order, narrowed to what varies from person to person.
+-- Grain: one row per person active all year (training_in_service_owed, training/obligations.sql)
+--   inside the slice.
+-- Parameters: $as_of (DATE), and the slice filters $units (VARCHAR[]), $unit_kinds (VARCHAR[]),
+--   $cohorts (INTEGER[]) — each NULL for no filter; a person is sliced by training_people's unit.
+-- Columns: status (enum 未完成 < 未到期 < 已完成, as gap_list sorts them), person_id, name,
+--   unit_no (the unit's place in unit_id order, from 0; NULL without a unit), unit_kind (enum),
+--   entry_cohort, active, have_days, have_hours. Ordered by status, unit_no, person_id: gap_list's
+--   order, whose rule, due date and the rest are the same for every row here.
+-- Method: as training_obligations restricted to 在职培训 — the persons on $as_of
+--   (person_snapshot, the stored table on a stored date), the unit of the latest post started by
+--   $as_of for the few without a main post that day (as training_people), the year's credited
+--   courses summed per person (training_year_courses; on 31 December its twin reads the stored
+--   table training_years). The units travel as a number, not as text: the sort and the hand-over
+--   to Arrow carry four bytes a row, and training.in_service takes unit_id and unit_name by it.
+--   Only the columns that vary are computed: training.in_service adds the constant ones (rule,
+--   dates, minimums) and those following from the status (days overdue or left, shortfalls).
+with
+people as (
+    select person_id, name, unit_id, unit_kind::varchar as unit_kind, entry_cohort, active
+    from person_snapshot($as_of::date)
+    where training_in_service_owed(entry_date, exit_date, make_date(year($as_of::date), 1, 1),
+                                   $as_of::date)
+),
+unplaced as materialized (
+    -- materialized and distinct: the optimizer then builds its hash table over these few rows
+    -- and probes posts (else it built one over all posts)
+    select distinct person_id from people where unit_id is null
+),
+last_unit as (
+    select l.person_id, l.unit_id, u.kind::varchar as unit_kind
+    from (
+        select p.person_id, arg_max(p.unit_id, p.start_date) as unit_id
+        from unplaced as x
+        join posts as p on p.person_id = x.person_id and p.start_date <= $as_of::date
+        group by p.person_id
+    ) as l
+    left join units as u on u.unit_id = l.unit_id
+),
+placed as (
+    select p.person_id, p.name, coalesce(p.unit_id, lu.unit_id) as unit_id,
+           coalesce(p.unit_kind, lu.unit_kind) as unit_kind, p.entry_cohort, p.active
+    from people as p
+    left join last_unit as lu on p.unit_id is null and lu.person_id = p.person_id
+    where training_in_slice(coalesce(p.unit_id, lu.unit_id), coalesce(p.unit_kind, lu.unit_kind),
+                            p.entry_cohort, $units, $unit_kinds, $cohorts)
+),
+unit_nos as (
+    select unit_id, (row_number() over (order by unit_id) - 1)::integer as unit_no
+    from units
+),
+final as (
+    select
+        training_status(
+            training_in_service_met(coalesce(y.hours, 0), coalesce(y.days, 0)),
+            year_end(year($as_of::date)), $as_of::date
+        )::enum ('未完成', '未到期', '已完成') as status,
+        p.person_id, p.name, n.unit_no, p.unit_kind::unit_kind as unit_kind, p.entry_cohort,
+        p.active, coalesce(y.days, 0) as have_days, coalesce(y.hours, 0) as have_hours,
+    from placed as p
+    left join training_year_courses($as_of::date) as y using (person_id)
+    left join unit_nos as n on n.unit_id = p.unit_id
+)
+select * from final
+order by status, unit_no, person_id;
