@@ -620,9 +620,8 @@ def mentees(
     (active mentor now in another unit).
     """
     as_of = pd.Timestamp(as_of).date()
-    df = _run(con, "mentees", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-              year=as_of.year, as_of=as_of)
-    return df.rename(columns={"missing": "missing_roles"})
+    return _run(con, "mentees", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
+                year=as_of.year, as_of=as_of)
 
 
 def mentor_load(
@@ -635,7 +634,7 @@ def mentor_load(
     df = _run(con, "mentor_load", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
               year=as_of.year, as_of=as_of)
     df.attrs["max_mentees"] = int(con.execute("select rule_num('mentors.max_mentees')").fetchall()[0][0])
-    return df.rename(columns={"political": "political_mentees", "business": "business_mentees"})
+    return df
 
 
 # --------------------------------------------------------------------------------------------

@@ -389,6 +389,27 @@ def test_mentor_load(mentors, con):
     assert load.loc["P1", "political_mentees"] == 3 and load.loc["P1", "business_mentees"] == 1
 
 
+def test_training_people_can_leave_the_departed_unplaced(db, con):
+    # the mentor analyses read only active persons' units: departed := false spares the latest-post
+    # lookup of everyone who left (B, post closed on leaving), not of an active person without a
+    # post that day (C)
+    db.add("units", unit_id="U2", name="乡镇", kind="乡镇街道")
+    person(db, "A")
+    db.add("persons", person_id="B", entry_date=D("2015-07-01"), exit_date=D("2023-06-30"),
+           birth_date=D("1990-01-01"), entry_channel="考试录用")
+    db.add("posts", person_id="B", unit_id="U1", level="无", start_date=D("2015-07-01"),
+           end_date=D("2023-06-30"))
+    db.add("persons", person_id="C", entry_date=D("2015-07-01"), birth_date=D("1990-01-01"),
+           entry_channel="考试录用")
+    db.add("posts", person_id="C", unit_id="U2", level="无", start_date=D("2015-07-01"),
+           end_date=D("2022-01-01"))
+    query = "select person_id, unit_id, unit_kind from training_people(?::date{}) order by 1"
+    assert con.execute(query.format(""), [END]).fetchall() == [
+        ("A", "U1", "市直机关"), ("B", "U1", "市直机关"), ("C", "U2", "乡镇街道")]
+    assert con.execute(query.format(", departed := false"), [END]).fetchall() == [
+        ("A", "U1", "市直机关"), ("B", None, None), ("C", "U2", "乡镇街道")]
+
+
 # ---------------------------------------------------------------------------------------------
 # frontline practice
 

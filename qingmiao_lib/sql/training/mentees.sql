@@ -3,12 +3,13 @@
 -- Parameters: $as_of (DATE), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
 -- Columns: person_id, name, unit_id, unit_name, unit_kind, entry_cohort, entry_date,
 --   political, business (a mentorship of that role open on $as_of whose mentor is active that
---   day), covered (both), missing ('政治导师' / '业务导师' / '政治导师、业务导师'; NULL when covered),
---   orphaned (roles whose mentorship is still open but whose mentor has left: exit_date ≤ $as_of),
---   mentor_elsewhere (roles whose active mentor's unit on $as_of differs from the mentee's).
+--   day), covered (both), missing_roles ('政治导师' / '业务导师' / '政治导师、业务导师'; NULL when
+--   covered), orphaned (roles whose mentorship is still open but whose mentor has left:
+--   exit_date ≤ $as_of), mentor_elsewhere (roles whose active mentor's unit on $as_of differs
+--   from the mentee's). Only active persons' units are read (training_people, departed := false).
 with
 people as (
-    select * from training_people($as_of::date)
+    select * from training_people($as_of::date, departed := false)
 ),
 cohort as (
     select person_id, name, unit_id, unit_kind, entry_cohort, entry_date
@@ -47,7 +48,7 @@ final as (
             when not r.political and not r.business then '政治导师、业务导师'
             when not r.political then '政治导师'
             when not r.business then '业务导师'
-        end as missing,
+        end as missing_roles,
         r.orphaned, r.mentor_elsewhere,
     from cohort as c
     join roles as r using (person_id)

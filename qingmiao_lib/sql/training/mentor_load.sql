@@ -2,12 +2,14 @@
 -- Grain: one row per mentor active on $as_of with at least one active mentee in a mentorship open
 --   that day.
 -- Parameters: $as_of (DATE), and the slice filters $units, $unit_kinds, $cohorts (NULL = none;
---   applied to the mentor).
+--   applied to the mentor; only active persons' units are read: training_people with
+--   departed := false).
 -- Columns: mentor_id, name, unit_id, unit_name, unit_kind, mentees (distinct active mentees),
---   political (as 政治导师), business (as 业务导师), over_limit (mentees > mentors.max_mentees).
+--   political_mentees (as 政治导师), business_mentees (as 业务导师), over_limit (mentees >
+--   mentors.max_mentees).
 with
 people as (
-    select * from training_people($as_of::date)
+    select * from training_people($as_of::date, departed := false)
 ),
 open_mentorships as (
     select m.mentor_id, m.person_id, m.role::varchar as role
@@ -27,7 +29,7 @@ load as (
 final as (
     select
         l.mentor_id, p.name, p.unit_id, u.name as unit_name, p.unit_kind,
-        l.mentees, l.political, l.business,
+        l.mentees, l.political as political_mentees, l.business as business_mentees,
         l.mentees > rule_num('mentors.max_mentees') as over_limit,
     from load as l
     join people as p on p.person_id = l.mentor_id and p.active
