@@ -26,20 +26,12 @@ people as not materialized (
 summed as (
     select * from training_year_hours($as_of::date)
 ),
-unplaced as materialized (
-    -- materialized: its few rows then probe posts (inlined, the optimizer built posts instead)
-    select person_id from people
-    where unit_id is null and person_id in (select person_id from summed)
-),
 last_unit as (
-    select l.person_id, l.unit_id, u.kind as unit_kind
-    from (
-        select p.person_id, arg_max(p.unit_id, p.start_date) as unit_id
-        from unplaced as x
-        join posts as p on p.person_id = x.person_id and p.start_date <= $as_of::date
-        group by p.person_id
-    ) as l
-    left join units as u on u.unit_id = l.unit_id
+    select * from training_last_unit(
+        $as_of::date,
+        (select list(person_id) from people
+         where unit_id is null and person_id in (select person_id from summed))
+    )
 ),
 final as (
     select

@@ -24,20 +24,10 @@ people as (
     where training_in_service_owed(entry_date, exit_date, make_date(year($as_of::date), 1, 1),
                                    $as_of::date)
 ),
-unplaced as materialized (
-    -- materialized and distinct: the optimizer then builds its hash table over these few rows
-    -- and probes posts (else it built one over all posts)
-    select distinct person_id from people where unit_id is null
-),
 last_unit as (
-    select l.person_id, l.unit_id, u.kind::varchar as unit_kind
-    from (
-        select p.person_id, arg_max(p.unit_id, p.start_date) as unit_id
-        from unplaced as x
-        join posts as p on p.person_id = x.person_id and p.start_date <= $as_of::date
-        group by p.person_id
-    ) as l
-    left join units as u on u.unit_id = l.unit_id
+    select * from training_last_unit(
+        $as_of::date, (select list(person_id) from people where unit_id is null)
+    )
 ),
 placed as (
     select p.person_id, p.name, coalesce(p.unit_id, lu.unit_id) as unit_id,

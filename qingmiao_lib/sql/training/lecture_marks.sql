@@ -40,15 +40,9 @@ snap as (
 last_unit as (
     -- as training_people: without a main post on as_of, the unit of the latest post started by
     -- then — looked up for the few persons owing a session who have none, not every departed one
-    select l.person_id, l.unit_id, u.kind::varchar as unit_kind
-    from (
-        select s.person_id, arg_max(p.unit_id, p.start_date) as unit_id
-        from snap as s
-        join posts as p on p.person_id = s.person_id and p.start_date <= as_of::date
-        where s.unit_id is null
-        group by s.person_id
-    ) as l
-    left join units as u on u.unit_id = l.unit_id
+    select * from training_last_unit(
+        as_of::date, (select list(person_id) from snap where unit_id is null)
+    )
 ),
 people as (
     select s.person_id, s.name, coalesce(s.unit_id, lu.unit_id) as unit_id,
@@ -90,15 +84,9 @@ snap as (
 last_unit as (
     -- as training_people: without a main post on as_of, the unit of the latest post started by
     -- then — looked up for the few persons owing a session who have none, not every departed one
-    select l.person_id, l.unit_id, u.kind::varchar as unit_kind
-    from (
-        select s.person_id, arg_max(p.unit_id, p.start_date) as unit_id
-        from snap as s
-        join posts as p on p.person_id = s.person_id and p.start_date <= as_of::date
-        where s.unit_id is null
-        group by s.person_id
-    ) as l
-    left join units as u on u.unit_id = l.unit_id
+    select * from training_last_unit(
+        as_of::date, (select list(person_id) from snap where unit_id is null)
+    )
 ),
 people as (
     select s.person_id, s.name, coalesce(s.unit_id, lu.unit_id) as unit_id,

@@ -196,14 +196,9 @@ kept as (
 ),
 last_unit as (
     -- as training_people: without a main post on as_of, the unit of the latest post started by then
-    select l.person_id, l.unit_id, u.kind::varchar as unit_kind
-    from (
-        select k.person_id, arg_max(p.unit_id, p.start_date) as unit_id
-        from (select distinct person_id from kept where unit_id is null) as k
-        join posts as p on p.person_id = k.person_id and p.start_date <= as_of::date
-        group by k.person_id
-    ) as l
-    left join units as u on u.unit_id = l.unit_id
+    select * from training_last_unit(
+        as_of::date, (select list(distinct person_id) from kept where unit_id is null)
+    )
 ),
 final as (
     select
