@@ -448,14 +448,16 @@ def in_service(
 
 def _in_service_rows(table: pa.Table, terms: pa.Table) -> pa.Table:
     """The narrow rows of ``training/in_service.sql`` widened to :func:`gap_list`'s columns:
-    the constants of ``training/in_service_terms.sql`` repeated, the unit's id and name taken
-    by its number, the days overdue or left and the shortfalls from the status (as gap_list
-    computes them)."""
+    the constants of ``training/in_service_terms.sql`` repeated, the unit names looked up by
+    unit_id (NULL for a unit gone since), the days overdue or left and the shortfalls from the
+    status (as gap_list computes them)."""
     n = table.num_rows
     term = {name: terms[name][0] for name in terms.column_names}
     status = table["status"]
     covered = _status_is(status, STATUSES["covered"])
-    unit_no = table["unit_no"].combine_chunks()
+    unit_id = pc.dictionary_encode(table["unit_id"]).unify_dictionaries().combine_chunks()
+    unit_name = pc.take(term["unit_names"].values,
+                        pc.index_in(unit_id.dictionary, value_set=term["unit_ids"].values))
     have_days, have_hours = table["have_days"], table["have_hours"]
 
     def repeat(value: pa.Scalar) -> pa.Array:
@@ -475,8 +477,8 @@ def _in_service_rows(table: pa.Table, terms: pa.Table) -> pa.Table:
         "status": status,
         "person_id": table["person_id"],
         "name": table["name"],
-        "unit_id": pa.DictionaryArray.from_arrays(unit_no, term["unit_ids"].values),
-        "unit_name": pa.DictionaryArray.from_arrays(unit_no, term["unit_names"].values),
+        "unit_id": unit_id,
+        "unit_name": pa.DictionaryArray.from_arrays(unit_id.indices, unit_name),
         "unit_kind": table["unit_kind"],
         "entry_cohort": table["entry_cohort"],
         "active": table["active"],

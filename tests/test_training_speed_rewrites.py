@@ -241,6 +241,44 @@ def test_in_service_is_the_in_service_part_of_the_gap_list(county, con, stored, 
     assert {"S2", "S4"} <= set(got["person_id"]) and "S3" not in set(got["person_id"])
 
 
+def test_in_service_without_units_or_a_post(db, con):
+    # a database with no unit at all (persons imported first), then a person with no post: no
+    # unit to place them in (NULL unit, sorted last); then one in a unit, asked inside a
+    # transaction the caller holds open
+    con.execute("delete from units")
+    assert training.in_service(con, year=2023).empty
+    db.add("persons", person_id="Z", entry_date=D("2015-07-01"), entry_channel="遴选")
+    got = training.in_service(con, year=2023)
+    assert got[["person_id", "status"]].values.tolist() == [["Z", "未完成"]]
+    assert got["unit_id"].isna().all() and got["unit_name"].isna().all()
+    assert_same(got, in_service_of_gap_list(con, year=2023))
+    db.add("units", unit_id="U1")
+    person(db, "Y")
+    con.begin()
+    got = training.in_service(con, year=2023)
+    con.commit()
+    assert got[["person_id", "unit_id", "unit_name"]].values.tolist() == [
+        ["Y", "U1", "测试单位"], ["Z", None, None]]
+    assert_same(got, in_service_of_gap_list(con, year=2023))
+
+
+def test_last_unit_breaks_a_tie_on_the_start_date_by_unit_id(db, con):
+    # two ended posts started the same day: the greatest unit_id, whichever was stored first
+    # (as person_post breaks its ties), in training_people, the obligations and the trend alike
+    db.add("units", unit_id="U2", name="乡镇", kind="乡镇街道")
+    db.add("persons", person_id="T", entry_date=D("2015-07-01"), entry_channel="遴选")
+    for unit in ("U1", "U2"):
+        db.add("posts", person_id="T", unit_id=unit, start_date=D("2016-01-01"),
+               end_date=D("2020-01-01"))
+    got = con.execute("select unit_id from training_people(DATE '2023-12-31')").fetchall()
+    assert got == [("U2",)]
+    assert training.in_service(con, year=2023)["unit_id"].tolist() == ["U2"]
+    qm.db.refresh_snapshots(con)
+    for units, owed in ((["U2"], [1, 1]), (["U1"], [])):
+        trend = training.coverage_trend(con, first_year=2022, last_year=2023, units=units)
+        assert trend.loc[trend["rule"] == "在职培训", "obligations"].tolist() == owed
+
+
 def test_in_service_is_the_in_service_part_of_the_gap_list_in_a_county(demo_db):
     con = qm.connect(demo_db)
     unit = con.execute("select unit_id from units order by unit_id limit 1 offset 3").fetchall()[0][0]

@@ -425,9 +425,11 @@ kept as (
       and (o.met or o.exit_date is null or o.exit_date > o.due_date or o.exit_date > o.d)
 ),
 last_unit as (
+    -- as training_last_unit (training/people.sql), on each year_end
     select l.year, l.person_id, l.unit_id, u.kind::varchar as unit_kind
     from (
-        select k.year, k.person_id, arg_max(p.unit_id, p.start_date) as unit_id
+        select k.year, k.person_id,
+               max({'start_date': p.start_date, 'unit_id': p.unit_id}).unit_id as unit_id
         from (select distinct year, d, person_id from kept where placed and unit_id is null) as k
         join posts as p on p.person_id = k.person_id and p.start_date <= k.d
         group by k.year, k.person_id

@@ -2,7 +2,8 @@
 --
 -- training_last_unit(as_of, person_ids): the unit a person without a main post on as_of counts
 -- in for the training analyses — that of the latest post started by then (a person who has left,
--- or who holds no post that day).
+-- or who holds no post that day); of two started the same day, the greatest unit_id (as
+-- person_post breaks its ties; max of a struct compares field by field).
 -- Grain: one row per listed person with a post started by as_of.
 -- Parameters: as_of (DATE), person_ids (VARCHAR[]: the persons to place, usually few: the
 --   lookup then builds its hash table over them and probes posts, not the other way round).
@@ -10,7 +11,7 @@
 create or replace temp macro training_last_unit(as_of, person_ids) as table
 select l.person_id, l.unit_id, u.kind as unit_kind
 from (
-    select p.person_id, arg_max(p.unit_id, p.start_date) as unit_id
+    select p.person_id, max({'start_date': p.start_date, 'unit_id': p.unit_id}).unit_id as unit_id
     from posts as p
     where p.start_date <= as_of::date and p.person_id in (select unnest(person_ids::varchar[]))
     group by p.person_id
