@@ -44,7 +44,9 @@ last_unit as (
         as_of::date, (select list(person_id) from snap where unit_id is null)
     )
 ),
-people as (
+people as materialized (
+    -- materialized: each person placed once, before the join with the marks (else the optimizer
+    -- built its hash table over the marks and probed it with the fallback units)
     select s.person_id, s.name, coalesce(s.unit_id, lu.unit_id) as unit_id,
            coalesce(s.unit_kind, lu.unit_kind) as unit_kind, s.entry_cohort,
     from snap as s
@@ -88,7 +90,9 @@ last_unit as (
         as_of::date, (select list(person_id) from snap where unit_id is null)
     )
 ),
-people as (
+people as materialized (
+    -- materialized: each person placed once, before the join with the marks (else the optimizer
+    -- built its hash table over the marks and probed it with the fallback units)
     select s.person_id, s.name, coalesce(s.unit_id, lu.unit_id) as unit_id,
            coalesce(s.unit_kind, lu.unit_kind) as unit_kind, s.entry_cohort,
     from snap as s
