@@ -426,11 +426,6 @@ def _status_is(status: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
     return pa.chunked_array(chunks, pa.bool_())
 
 
-def _with_meets(table: pa.Table) -> pa.Table:
-    """``table`` with ``meets`` (status 已完成) as its third column."""
-    return table.add_column(2, "meets", _status_is(table["status"], STATUSES["covered"]))
-
-
 def in_service(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
     units=None, unit_kinds=None, cohorts=None,
@@ -443,14 +438,14 @@ def in_service(
     terms = frames.fetch(con, sql.load("training/in_service_terms"), {"as_of": as_of})
     return _run(con, "in_service", params, year=year, as_of=as_of,
                 query=_stored_query(con, "in_service", as_of),
-                derive=lambda table: _with_meets(_in_service_rows(table, terms)))
+                derive=lambda table: _in_service_rows(table, terms))
 
 
 def _in_service_rows(table: pa.Table, terms: pa.Table) -> pa.Table:
-    """The narrow rows of ``training/in_service.sql`` widened to :func:`gap_list`'s columns:
-    the constants of ``training/in_service_terms.sql`` repeated, the unit names looked up by
-    unit_id (NULL for a unit gone since), the days overdue or left and the shortfalls from the
-    status (as gap_list computes them)."""
+    """The narrow rows of ``training/in_service.sql`` widened to :func:`gap_list`'s columns,
+    with ``meets`` (covered) third: the constants of ``training/in_service_terms.sql`` repeated,
+    the unit names looked up by unit_id (NULL for a unit gone since), the days overdue or left
+    and the shortfalls from the status (as gap_list computes them)."""
     n = table.num_rows
     term = {name: terms[name][0] for name in terms.column_names}
     status = table["status"]
@@ -475,6 +470,7 @@ def _in_service_rows(table: pa.Table, terms: pa.Table) -> pa.Table:
         "rule": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)),
                                                pa.array(["在职培训"])),
         "status": status,
+        "meets": covered,
         "person_id": table["person_id"],
         "name": table["name"],
         "unit_id": unit_id,
