@@ -69,7 +69,7 @@ DIMENSIONS = {"unit": "单位", "unit_kind": "单位类别", "age_group": "年�
 
 #: Kinds of early warning, in the order reports list them (SPEC §5).
 WARNING_KINDS = {"年度考核": "年度考核基本称职或不称职", "平时考核": "平时考核一般或较差",
-                 "监督管理": "诫勉、组织处理或处分影响期内", "培训逾期": "初任培训逾期未训"}
+                 "监督管理": "诫勉、组织处理或处分影响期内", "培训逾期": "初任培训或任职培训逾期未完成"}
 
 def age_groups(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The age-group labels, youngest first (four bands tied to ``general.young_age_limit``)."""
@@ -382,12 +382,22 @@ def early_warnings(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units: Uni
                    entry_cohort: int | None = None) -> pd.DataFrame:
     """The 苗头性问题 list on ``as_of`` (SPEC §5), for the persons active that day.
 
-    One row per person and ``kind`` (:data:`WARNING_KINDS`): a 基本称职/不称职 for year(as_of) − 1;
-    a 一般/较差 quarter among the last four completed quarters; an active 诫勉/组织处理/处分
-    (``promotion.blocking_supervision``, effective_until > as_of); a recruit in the first years
-    past the 初任培训 deadline (entry + ``training.initial_deadline_months``) with no passed
-    初任培训. Columns: ``person_id``, ``name``, ``unit_id``, ``unit_name``, ``kind``,
-    ``evidence``, ``evidence_date``.
+    One row per person and ``kind`` (:data:`WARNING_KINDS`) — for 培训逾期 per ``rule``: a
+    基本称职/不称职 for year(as_of) − 1; a 一般/较差 quarter among the last four completed quarters;
+    an active 诫勉/组织处理/处分 (``promotion.blocking_supervision``, effective_until > as_of); a
+    mandatory training past due — an obligation of 初任培训 (凡进必训) or 任职培训 (应训必训)
+    whose status on ``as_of`` is 未完成 in ``training_obligations`` (``sql/training/
+    obligations.sql``, the one definition :func:`qingmiao_lib.training.gap_list` reads too), so
+    the 培训逾期 rows name exactly the (person, rule) pairs of
+    ``gap_list(rules=["初任培训", "任职培训"], statuses=["missing"])`` whose person is active.
+    Like gap_list, only obligations due from 1 January of year(as_of) to ``as_of`` (a due date
+    on ``as_of`` included) are listed.
+
+    Columns: ``person_id``, ``name``, ``unit_id``, ``unit_name``, ``kind``, ``evidence``
+    (Chinese, e.g. "2023-03-01任乡科级副职，任职培训应于2024-03-01前完成，未见记录"),
+    ``evidence_date`` (the latest dated fact: year end, quarter end, supervision, due date),
+    ``rule`` and ``due_date`` (培训逾期 only: the rule, the earliest due date of its overdue
+    obligations; empty for the other kinds).
     """
     as_of = pd.Timestamp(as_of).date()
     params = {"as_of": as_of, **_slice(con, units, age_group, young, entry_cohort)}

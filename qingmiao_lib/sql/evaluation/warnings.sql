@@ -7,19 +7,27 @@
 --             complete once d is after its last day: on 2024-01-01 they are 2023 Q1–Q4);
 --   监督管理  a supervision of a blocking kind (promotion.blocking_supervision: 诫勉, 组织处理,
 --             处分) held on or before d with effective_until > d;
---   培训逾期  a recruit (first ranks row a 定级, or no ranks row yet) in the first years
---             (first_five) past the 初任培训 deadline — entry_date + training.initial_deadline_months
---             before d — with no passed 初任培训 started on or before d.
--- Grain: one row per person and kind of warning (several quarters or supervisions of one person
---   are one row; the evidence lists them all).
+--   培训逾期  a mandatory training past due: the obligations of 初任培训 (凡进必训) and 任职培训
+--             (应训必训) that training_obligations (training/obligations.sql — the one definition
+--             of both rules, the one gap_list reads) gives the status 未完成 on d. So the warning
+--             list and training.gap_list(rules=[初任培训, 任职培训], statuses=[missing]) name the
+--             same (person, rule) pairs among the persons active on d: recruits by entry channel
+--             (training.recruit_channels), due entry + training.initial_deadline_months, covered
+--             by ≥ training.initial_min_days days of passed 初任培训 started by the due date;
+--             leadership appointments above the preceding post's level, window start ± the
+--             rules' months, covered by the level's days of passed 任职培训 started in it; due on
+--             or before d (a due date on d itself included) and on or after 1 January of
+--             year(d) — the obligations' reporting year, as in gap_list.
+-- Grain: one row per person and kind of warning, and for 培训逾期 per rule (several quarters,
+--   supervisions or overdue appointments of one person are one row; the evidence lists them all).
 -- Parameters: $as_of (DATE), slice filters.
 -- Columns: person_id, name, unit_id, unit_name, kind, evidence (Chinese), evidence_date (the
---   latest dated fact behind the warning: year end, quarter end, supervision date, deadline).
+--   latest dated fact behind the warning: year end, quarter end, supervision date, due date),
+--   rule (培训逾期: 初任培训 or 任职培训; NULL otherwise), due_date (培训逾期: the earliest
+--   due date of the rule's overdue obligations; NULL otherwise).
 with
 people as (
-    select person_id, name, unit_id, entry_date, exit_date, first_five,
-           (entry_date + to_months(rule_num('training.initial_deadline_months')::integer))::date
-               as deadline,
+    select person_id, name, unit_id, entry_date, exit_date,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
                     $entry_cohort::integer)
     where active
@@ -87,39 +95,58 @@ supervised as (
           select value from rule_lists where name = 'promotion.blocking_supervision')
     group by s.person_id
 ),
-overdue as (
-    -- recruits past the deadline: the few whose first ranks row and trainings are looked up
-    select person_id, entry_date, deadline,
-    from people
-    where first_five and deadline < $as_of::date
+overdue as materialized (
+    -- the missing obligations of the two dated rules (the others are not computed at all), of
+    -- the persons of the slice active on d
+    select o.person_id, o.rule, o.event_date::date as event_date, o.level,
+           o.due_date::date as due_date, o.have_days, o.need_days,
+    from training_obligations($as_of::date, null::varchar[],
+                              rules := ['初任培训', '任职培训']) as o
+    where o.status = '未完成' and o.active
+      and o.person_id in (select person_id from people)
 ),
-first_ranks as (
-    select person_id, arg_min(reason, start_date) as reason,
-    from ranks
-    where person_id in (select person_id from overdue)
-    group by person_id
+late as (
+    -- the first passed course of the rule's kind started after the due date, by d: evidence
+    -- only (a late course does not cover the obligation)
+    select o.person_id, o.rule, o.due_date, min(t.start_date) as late_start,
+    from overdue as o
+    join trainings as t
+      on t.person_id = o.person_id and t.kind::varchar = o.rule and t.passed
+     and t.start_date > o.due_date and t.start_date <= $as_of::date
+    group by all
 ),
 training as (
-    select p.person_id, '培训逾期' as kind,
-           printf('%s 录用，初任培训应于 %s 前完成，至今无合格记录', p.entry_date, p.deadline)
-               as evidence,
-           p.deadline as evidence_date,
-    from overdue as p
-    left join first_ranks as r using (person_id)
-    where coalesce(r.reason = '定级', true)
-      and not exists (
-          select 1 from trainings as t
-          where t.person_id = p.person_id and t.kind = '初任培训' and t.passed
-            and t.start_date <= $as_of::date)
+    select o.person_id, '培训逾期' as kind,
+           string_agg(
+               concat(
+                   case o.rule
+                       when '初任培训' then printf('%s录用', o.event_date)
+                       else printf('%s任%s', o.event_date, o.level)
+                   end,
+                   printf('，%s应于%s前完成，', o.rule, o.due_date),
+                   case
+                       when o.have_days > 0 then
+                           printf('期限内仅%g天，需%g天', round(o.have_days, 1), round(o.need_days, 1))
+                       when l.late_start is not null then '期限内未见记录'
+                       else '未见记录'
+                   end,
+                   case when l.late_start is not null then printf('（%s补训）', l.late_start) end),
+               '；' order by o.due_date, o.event_date) as evidence,
+           max(o.due_date) as evidence_date,
+           o.rule, min(o.due_date) as due_date,
+    from overdue as o
+    left join late as l using (person_id, rule, due_date)
+    group by o.person_id, o.rule
 ),
 final as (
-    select * from annual
-    union all select * from quarterly
-    union all select * from supervised
+    select *, null::varchar as rule, null::date as due_date, from annual
+    union all select *, null::varchar, null::date, from quarterly
+    union all select *, null::varchar, null::date, from supervised
     union all select * from training
 )
 select f.person_id, p.name, p.unit_id, u.name as unit_name, f.kind, f.evidence, f.evidence_date,
+       f.rule, f.due_date,
 from final as f
 join people as p using (person_id)
 left join units as u using (unit_id)
-order by p.unit_id, f.person_id, f.kind;
+order by p.unit_id, f.person_id, f.kind, f.rule;
