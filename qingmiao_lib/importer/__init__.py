@@ -45,6 +45,11 @@ class ImportFailed(QingmiaoError):
         self.counts = counts
         self.error_workbook = error_workbook
 
+    def console(self, limit: int = 20) -> str:
+        """The first ``limit`` errors, one per line (file, sheet, row, column, value, reason;
+        control characters shown escaped, e.g. ``\\x1b``), then ``共 N 条错误``."""
+        return _report.console(self.errors, self.counts, limit)
+
 
 @dataclass
 class ImportReport:
