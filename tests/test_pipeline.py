@@ -432,14 +432,103 @@ def test_kaplan_meier_by_hand(db):
         db.add("ranks", person_id=pid, rank="二级科员", start_date=D("2015-07-01"), reason="定级")
     for pid, on in (("K1", "2017-07-01"), ("K2", "2018-07-01"), ("K4", "2019-07-01")):
         db.add("ranks", person_id=pid, rank="一级科员", start_date=D(on), reason="晋升")
-    km = pipeline.time_to_promotion(db.con, as_of=D("2021-07-01"), cohorts=[2015]).set_index("months")
+    # min_at_risk=1: the whole curve, lifelines' median (48, where 2 are at risk)
+    km = pipeline.time_to_promotion(db.con, as_of=D("2021-07-01"), cohorts=[2015],
+                                    min_at_risk=1).set_index("months")
     assert km.loc[0, "survival"] == 1.0 and km.loc[0, "at_risk"] == 5
     assert km.loc[24, "survival"] == pytest.approx(0.8)
     assert (km.loc[24, "events"], km.loc[24, "censored"]) == (1, 1)
     assert km.loc[36, "at_risk"] == 3 and km.loc[36, "survival"] == pytest.approx(0.8 * 2 / 3)
     assert km.loc[48, "survival"] == pytest.approx(0.8 * 2 / 3 * 0.5)
     assert km.loc[72, "survival"] == pytest.approx(0.8 * 2 / 3 * 0.5)
-    assert km.attrs["median_months"][2015] == 48.0
+    assert km.attrs["median_months"][2015] == 48.0 and km.attrs["median_note"][2015] is None
+    # by default the curve stops below the small-cell threshold (5): at risk 5, 5, then 3
+    dflt = pipeline.time_to_promotion(db.con, as_of=D("2021-07-01"), cohorts=[2015])
+    assert dflt["months"].tolist() == [0, 24] and dflt["at_risk"].tolist() == [5, 5]
+    assert dflt["survival"].tolist() == pytest.approx([1.0, 0.8])
+    assert dflt.attrs["median_months"] == {2015: None}
+    assert dflt.attrs["median_note"] == {2015: "过半时观察人数不足5人"} and dflt.attrs["min_at_risk"] == 5
+
+
+def _km_cohort(db, cohort: str, entry: str, promoted: list[str | None],
+               exits: dict[int, str] | None = None):
+    """One entry cohort: person i is promoted on promoted[i] (None: never), leaves on exits[i]."""
+    exits = exits or {}
+    for i, on in enumerate(promoted):
+        pid = f"{cohort}_{i}"
+        db.add("persons", person_id=pid, entry_date=D(entry),
+               exit_date=D(exits[i]) if i in exits else None)
+        db.add("ranks", person_id=pid, rank="二级科员", start_date=D(entry), reason="定级")
+        if on:
+            db.add("ranks", person_id=pid, rank="一级科员", start_date=D(on), reason="晋升")
+
+
+@pytest.fixture
+def km_db(db):
+    # as_of 2023-07-01. Cohort 2015 (7, entered 2015-07-01): three leave unpromoted on 2016-07-01
+    #   (censored at 12), promotions at 24 (4 at risk: S = 3/4), 36 (3 at risk: S = 1/2 — the
+    #   median falls with 3 at risk) and 48 (2 at risk: S = 1/4); one never (censored at 96).
+    # Cohort 2016 (6, entered 2016-01-01): three promoted at 24 with 6 at risk (S = 1/2: median
+    #   24); three never, censored at 90 (3 at risk).
+    # Cohort 2017 (5, entered 2017-03-01): three promoted at 12 with 5 at risk — exactly the
+    #   threshold (S = 2/5: median 12); two never, censored at 76.
+    # Cohort 2018 (4, entered 2018-02-28): all promoted at 12 — smaller than the threshold.
+    _km_cohort(db, "A", "2015-07-01", [None, None, None, "2017-07-01", "2018-07-01", "2019-07-01", None],
+               exits={0: "2016-07-01", 1: "2016-07-01", 2: "2016-07-01"})
+    _km_cohort(db, "B", "2016-01-01", ["2018-01-01"] * 3 + [None] * 3)
+    _km_cohort(db, "C", "2017-03-01", ["2018-03-01"] * 3 + [None] * 2)
+    _km_cohort(db, "E", "2018-02-28", ["2019-02-28"] * 4)
+    return db
+
+
+def test_kaplan_meier_stops_where_fewer_than_the_threshold_are_at_risk(km_db):
+    km = pipeline.time_to_promotion(km_db.con, as_of=D("2023-07-01"))
+    by = {c: g for c, g in km.groupby("cohort")}
+    assert sorted(by) == [2015, 2016, 2017]                 # 2018's 4 entrants: no rows at all
+    assert by[2015]["months"].tolist() == [0, 12] and by[2015]["at_risk"].tolist() == [7, 7]
+    assert by[2015]["survival"].tolist() == [1.0, 1.0] and by[2015]["censored"].tolist() == [0, 3]
+    assert by[2016]["months"].tolist() == [0, 24] and by[2016]["at_risk"].tolist() == [6, 6]
+    assert by[2016]["survival"].tolist() == pytest.approx([1.0, 0.5])
+    assert by[2017]["months"].tolist() == [0, 12] and by[2017]["survival"].tolist() == pytest.approx([1.0, 0.4])
+    assert (km["at_risk"] >= 5).all()
+    assert km.attrs["median_months"] == {2015: None, 2016: 24.0, 2017: 12.0, 2018: None}
+    assert km.attrs["median_note"] == {2015: "过半时观察人数不足5人", 2016: None, 2017: None,
+                                       2018: "人数不足5人"}
+    # the whole curve (min_at_risk=1): 2015 reaches 1/2 at 36 (3 at risk), 1/4 at 48
+    full = pipeline.time_to_promotion(km_db.con, as_of=D("2023-07-01"), min_at_risk=1)
+    a = full[full["cohort"] == 2015]
+    assert a["months"].tolist() == [0, 12, 24, 36, 48, 96]
+    assert a["at_risk"].tolist() == [7, 7, 4, 3, 2, 1]
+    assert a["survival"].tolist() == pytest.approx([1, 1, 3 / 4, 1 / 2, 1 / 4, 1 / 4])
+    assert full.attrs["median_months"] == {2015: 36.0, 2016: 24.0, 2017: 12.0, 2018: 12.0}
+    # the rows kept are those of the whole curve, values unchanged
+    kept = full[full["at_risk"] >= 5].reset_index(drop=True)
+    pd.testing.assert_frame_equal(km, kept)
+
+
+def test_kaplan_meier_median_not_yet_half(km_db):
+    # on 2017-12-31 cohort 2016 has no promotion yet: 未过半 (not a small-cell matter)
+    km = pipeline.time_to_promotion(km_db.con, as_of=D("2017-12-31"), cohorts=[2016])
+    assert km.attrs["median_months"] == {2016: None} and km.attrs["median_note"] == {2016: "未过半"}
+    assert km["months"].tolist() == [0, 23] and km["at_risk"].tolist() == [6, 6]
+
+
+def test_kaplan_meier_threshold_follows_the_rules(km_db, tmp_path):
+    rules = tmp_path / "local.toml"
+    rules.write_text("[report]\nsmall_cell_threshold = 3\n", encoding="utf-8")
+    path = tmp_path / "km.duckdb"
+    km_db.con.execute(f"attach '{path}' as km_copy")      # test path, not a value
+    km_db.con.execute("copy from database memory to km_copy")
+    km_db.con.execute("detach km_copy")
+    con = qm.connect(path, rules=rules)
+    try:
+        km = pipeline.time_to_promotion(con, as_of=D("2023-07-01"), cohorts=[2015, 2018])
+        assert km[km["cohort"] == 2015]["months"].tolist() == [0, 12, 24, 36]
+        assert km.attrs["median_months"] == {2015: 36.0, 2018: 12.0} and km.attrs["min_at_risk"] == 3
+    finally:
+        con.close()
+    with pytest.raises(ValueError):
+        pipeline.time_to_promotion(km_db.con, as_of=D("2023-07-01"), min_at_risk=0)
 
 
 # ---------------------------------------------------------------------------------------------
