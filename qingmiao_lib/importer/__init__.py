@@ -17,7 +17,6 @@ Natural keys (a record with the same key replaces its earlier version) are the p
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..contract import ORDER
-from ..db import connect
+from ..db import IncompleteDatabase, NewDatabase, connect, crash_point, replace_file
 from ..errors import QingmiaoError
 from . import _read, _report, _validate, _write
 from ._export import export_tables, table_checksums
@@ -89,8 +88,9 @@ def import_paths(db_path, paths, *, replace: bool = False, rules=None,
     Parameters
     ----------
     db_path
-        The DuckDB file; created with the schema when missing (and removed again if the import
-        fails).
+        The DuckDB file. When missing — or left incomplete by an interrupted creation — a new
+        database is built under a temporary name beside it and moved there only when the import
+        succeeds (nothing is left behind on failure, nor by a killed run).
     paths
         Files or folders. A CSV file is named after its table (``persons.csv`` or ``人员.csv``);
         an XLSX workbook has one sheet per table, named in English or Chinese.
@@ -126,9 +126,23 @@ def import_paths(db_path, paths, *, replace: bool = False, rules=None,
         err = dict(file=None, sheet=None, row=None, column=None, value=None, kind="没有数据",
                    reason="没有找到可导入的数据表（CSV 文件名或 XLSX 工作表名应为表名，如 persons 或 人员）")
         reading.errors.append(err)
-    existed = db_path.exists()
-    con = connect(db_path, create=True, rules=rules)
-    _write.copy_path(db_path).unlink(missing_ok=True)  # left by a killed import
+    # a new database (the file missing, or an interrupted creation) is built under a temporary
+    # name and moved onto db_path only when complete; an existing one is written in place in one
+    # transaction, or into a copy that replaces it (_write.needs_copy)
+    new = None
+    if db_path.exists():
+        try:
+            con = connect(db_path, read_only=False, rules=rules)
+        except IncompleteDatabase:
+            new = NewDatabase(db_path, replace="incomplete", rules=rules)
+            reading.warn(db_path, None, "该数据库文件未建完（此前的生成或导入被中断，其中没有任何记录），已用本次导入的数据重建")
+    else:
+        new = NewDatabase(db_path, replace="incomplete", rules=rules)
+    if new is not None:
+        con = new.open()
+    else:
+        for leftover in (_write.copy_path(db_path), Path(str(_write.copy_path(db_path)) + ".wal")):
+            leftover.unlink(missing_ok=True)  # left by a killed import (we hold the database's lock)
     ok, copy = False, None
     try:
         _validate.prepare(con)
@@ -158,23 +172,27 @@ def import_paths(db_path, paths, *, replace: bool = False, rules=None,
         if n_errors or reading.errors:
             errors, by_kind = _report.error_frame(con, sources, reading.errors)
             raise _fail(by_kind, errors, error_workbook, con, sources)
+        crash_point("import:validated")
         counts = _write.counts(con, staged, replace)
-        if _write.needs_copy(counts):
-            copy = _write.copy_path(db_path)
-            _write.write_copy(con, db_path, staged, replace, files=reading.files, row_counts=counts)
+        if new is None and _write.needs_copy(counts):
+            copy = _write.write_copy(con, db_path, staged, replace, files=reading.files, row_counts=counts)
+            crash_point("import:written")
+            replace_file(copy, db_path, con)  # while con still holds the database's lock
         else:
             _write.write(con, staged, replace, files=reading.files, row_counts=counts)
+            crash_point("import:written")
+            if new is not None:
+                new.commit()  # closes con
         ok = True
     finally:
-        con.close()
-        if copy is not None:
-            if ok:
-                os.replace(copy, db_path)
-            else:
-                copy.unlink(missing_ok=True)
-        if not ok and not existed:
-            for p in (db_path, Path(str(db_path) + ".wal")):
-                p.unlink(missing_ok=True)
+        if new is not None:
+            if not ok:
+                new.discard()
+        else:
+            con.close()
+            if copy is not None and not ok:
+                for leftover in (copy, Path(str(copy) + ".wal")):
+                    leftover.unlink(missing_ok=True)
     with connect(db_path) as con:
         span = con.execute("select try_cast(value as integer) from meta where key in ('data_from', 'data_to') "
                            "order by key").fetchall()
