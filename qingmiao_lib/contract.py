@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 #: Column types: how a cell is read (see ``sql/importer/macros.sql``).
 #: text · date (any spelling of SPEC §3) · int · decimal · bool (是/否, Y/N, true/false) ·
 #: enum (one of ``vocab``) · quarter (1–4) · id_number (validated, never stored).
+#: A text column is a *code* (a key or a reference: compared for identity, full-width letters and
+#: digits folded to half-width on import), a *note* (``multiline``: free text that may hold line
+#: breaks and tabs) or a plain single-line value (names, titles), kept exactly as typed.
 TYPE_LABELS = {
     "text": "文本", "date": "日期", "int": "整数", "decimal": "数值", "bool": "是/否",
     "enum": "选项", "quarter": "整数1–4", "id_number": "18位身份证号",
@@ -59,6 +62,12 @@ class Column:
     meaning: str = ""
     default: str | None = None
     refers: tuple[str, str] | None = None  # (table, column) this column must exist in
+    multiline: bool = False                 # free text: line breaks and tabs allowed inside
+
+    @property
+    def is_code(self) -> bool:
+        """A key or reference text (人员编号, 单位代码, 讲座编号 …): compared for identity."""
+        return self.type == "text" and (self.refers is not None or self.name in CODE_COLUMNS)
 
     @property
     def vocab(self) -> tuple[str, ...] | None:
@@ -90,8 +99,13 @@ class Table:
         return tuple(c for c in self.columns if c.stored)
 
 
-def C(name, zh, type_="text", required=True, vocab=None, meaning="", default=None, refers=None):
-    return Column(name, zh, type_, required, vocab, meaning or zh, default, refers)
+#: Text columns that are keys of their table (the references to them are codes too).
+CODE_COLUMNS = frozenset({"unit_id", "person_id", "lecture_id"})
+
+
+def C(name, zh, type_="text", required=True, vocab=None, meaning="", default=None, refers=None,
+      multiline=False):
+    return Column(name, zh, type_, required, vocab, meaning or zh, default, refers, multiline)
 
 
 _P = ("persons", "person_id")
@@ -119,7 +133,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("entry_date", "录用时间", "date", meaning="录用（进入公务员队伍）时间"),
         C("entry_channel", "进入方式", "enum", required=False, vocab="entry_channel"),
         C("exit_date", "退出时间", "date", required=False, meaning="退出公务员队伍时间（在职留空）"),
-        C("exit_reason", "退出原因", required=False),
+        C("exit_reason", "退出原因", required=False, multiline=True),
         C("id_number", "身份证号", "id_number", required=False,
           meaning="仅用于核对出生日期和性别，导入后不保存"),
     ), key=("person_id",)),
@@ -143,14 +157,14 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("pool", "库别", "enum", vocab="pool_name"),
         C("entered_on", "入库时间", "date"),
         C("exited_on", "出库时间", "date", required=False, meaning="出库时间（在库留空）"),
-        C("source", "来源", required=False),
-        C("exit_reason", "出库原因", required=False),
+        C("source", "来源", required=False, multiline=True),
+        C("exit_reason", "出库原因", required=False, multiline=True),
     ), key=("person_id", "pool", "entered_on"), interval=("entered_on", "exited_on")),
     Table("trainings", "培训", (
         _PID,
         C("kind", "培训类别", "enum", vocab="training_kind"),
-        C("topic", "培训主题", required=False),
-        C("provider", "承办单位", required=False),
+        C("topic", "培训主题", required=False, multiline=True),
+        C("provider", "承办单位", required=False, multiline=True),
         C("start_date", "开始时间", "date"),
         C("end_date", "结束时间", "date", meaning="结束时间（含当天；一天的培训与开始时间相同）"),
         C("hours", "学时", "decimal", meaning="学时（大于0，不超过2000）"),
@@ -162,7 +176,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("lecture_id", "讲座编号", meaning="讲座编号（唯一）"),
         C("held_on", "日期", "date"),
         C("topic", "主题类别", "enum", vocab="lecture_topic"),
-        C("title", "题目", required=False),
+        C("title", "题目", required=False, multiline=True),
     ), key=("lecture_id",)),
     Table("lecture_attendance", "每周一讲出勤", (
         C("lecture_id", "讲座编号", refers=("lectures", "lecture_id")),
@@ -181,7 +195,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("program", "实践项目", "enum", vocab="practice_program"),
         C("start_date", "开始时间", "date"),
         C("end_date", "结束时间", "date", required=False),
-        C("rating", "评价", required=False),
+        C("rating", "评价", required=False, multiline=True),
     ), key=("person_id", "program", "start_date"), interval=("start_date", "end_date")),
     Table("annual_assessments", "年度考核", (
         _PID,
@@ -196,15 +210,15 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     ), key=("person_id", "year", "quarter")),
     Table("special_tasks", "急难险重任务", (
         _PID,
-        C("task", "任务名称"),
+        C("task", "任务名称", multiline=True),
         C("started_on", "开始时间", "date"),
-        C("rating", "表现", required=False),
+        C("rating", "表现", required=False, multiline=True),
     ), key=("person_id", "task", "started_on")),
     Table("rewards", "奖励", (
         _PID,
         C("awarded_on", "奖励时间", "date"),
         C("kind", "奖励类别", "enum", vocab="reward_kind"),
-        C("reason", "事由", required=False),
+        C("reason", "事由", required=False, multiline=True),
     ), key=("person_id", "awarded_on", "kind")),
     Table("supervision", "监督管理", (
         _PID,
@@ -230,8 +244,10 @@ PARENTS = ("units", "persons")
 
 
 def norm_name(text: str) -> str:
-    """A header or sheet name as compared: NFKC, no spaces, lower case, no trailing ``*``."""
+    """A header or sheet name as compared: NFKC, no spaces, no invisible format characters (a
+    stray BOM or zero-width space), lower case, no trailing ``*``."""
     text = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
     return "".join(text.split()).rstrip("*")
 
 

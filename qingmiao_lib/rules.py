@@ -9,10 +9,18 @@ connection so SQL can join to it:
 - ``rule_ranks(rank, step, min_years, required_months, alt_level, level)`` the 职级 ladder, lowest step 1
 - ``rule_levels(level, step, appointment_training_days)`` leadership post levels, 无 = 0
 - ``rule_initial_grade(education, rank)``
+
+The version a result cites (``version``, and ``meta.version`` in ``rule_params``) is the file's
+``[meta] version`` plus the first 8 hex digits of the sha256 of the merged rules as canonical
+JSON (``cn-default-2026.1+3f9a12c4``): two rule sets that differ in any value never cite the
+same version, even when a locality file forgets to change ``[meta] version``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import tomllib
 from copy import deepcopy
 from pathlib import Path
@@ -22,6 +30,7 @@ import duckdb
 import pandas as pd
 
 from .config import DEFAULT_RULES
+from .contract import TABLES
 from .errors import RulesError
 
 RANKS = (
@@ -132,11 +141,43 @@ def _validate(rules: dict) -> None:
             raise RulesError(f"规则文件 initial_grade 无效：{edu} = {rank}")
     if not 0 < float(rules["assessment"]["excellent_cap"]) <= 1:
         raise RulesError("规则文件 assessment.excellent_cap 必须在 0 和 1 之间")
+    _validate_import(rules["import"])
+
+
+def _validate_import(imp: dict) -> None:
+    """The [import] plausibility bounds: ISO dates, sane numbers, date columns of the contract."""
+    for key in ("earliest_birth_date", "earliest_record_date"):
+        try:
+            if len(imp[key]) != 10 or imp[key][4::3] != "--":
+                raise ValueError(imp[key])
+            day = dt.date.fromisoformat(imp[key])
+        except ValueError:
+            raise RulesError(f"规则文件 import.{key} 应为 YYYY-MM-DD 格式的日期，收到 {imp[key]!r}") from None
+        if not dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31):
+            raise RulesError(f"规则文件 import.{key} 应在 1900-01-01 与 2100-12-31 之间：{imp[key]}")
+    if not 14 <= imp["min_entry_age"] <= 30 or isinstance(imp["min_entry_age"], float):
+        raise RulesError(f"规则文件 import.min_entry_age 应为 14–30 之间的整数：{imp['min_entry_age']}")
+    if not 0 <= imp["max_years_ahead"] <= 50 or isinstance(imp["max_years_ahead"], float):
+        raise RulesError(f"规则文件 import.max_years_ahead 应为 0–50 之间的整数：{imp['max_years_ahead']}")
+    for name in imp["future_allowed"]:
+        table, _, column = name.partition(".")
+        cols = {c.name: c for c in TABLES[table].columns} if table in TABLES else {}
+        if column not in cols or cols[column].type != "date":
+            raise RulesError(f"规则文件 import.future_allowed 中的 {name!r} 不是某表的日期列（应写作 表名.列名，"
+                             "如 supervision.effective_until）")
+
+
+def content_hash(rules: dict) -> str:
+    """The first 8 hex digits of the sha256 of ``rules`` as canonical JSON (sorted keys, no
+    spaces, UTF-8): equal exactly when two merged rule sets hold the same values."""
+    text = json.dumps(rules, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def version(rules: dict) -> str:
-    """The version string a report or analysis cites."""
-    return str(rules["meta"]["version"])
+    """The version string a report or analysis cites: ``[meta] version`` + ``+`` + the content
+    hash, e.g. ``cn-default-2026.1+3f9a12c4``."""
+    return f"{rules['meta']['version']}+{content_hash(rules)}"
 
 
 def _flatten(rules: dict) -> tuple[list[tuple], list[tuple]]:
@@ -165,6 +206,8 @@ def _flatten(rules: dict) -> tuple[list[tuple], list[tuple]]:
 def install(con: duckdb.DuckDBPyConnection, rules: dict) -> None:
     """Create the temporary rule_* tables on ``con`` (read-only connections included)."""
     params, lists = _flatten(rules)
+    # the version cited by every result (db.rules_version reads it) carries the content hash
+    params = [(n, num, version(rules) if n == "meta.version" else txt) for n, num, txt in params]
     frames = {
         "rule_params": pd.DataFrame(params, columns=["name", "num", "txt"]),
         "rule_lists": pd.DataFrame(lists, columns=["name", "value"]),

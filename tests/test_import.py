@@ -235,23 +235,28 @@ def test_error_workbook_can_be_fixed_and_imported(tmp_path):
     assert report.counts["ranks"]["new"] == 1
 
 
-def test_limits_have_clear_messages(tmp_path, monkeypatch):
+def test_limits_have_clear_messages_naming_the_file(tmp_path, monkeypatch):
     folder = valid_files(tmp_path / "in")
     monkeypatch.setattr(_read, "MAX_CSV_BYTES", 100)
     e = fails(tmp_path / "db.duckdb", [folder])
-    assert "超过 CSV 文件上限" in str(e)
+    assert e.counts == {"超出限制": 4}   # each of the four files, listed by name
+    assert sorted(Path(f).name for f in e.errors["file"]) == ["persons.csv", "ranks.csv", "trainings.csv", "units.csv"]
+    assert all("超过 CSV 文件上限" in r for r in e.errors["reason"])
     monkeypatch.undo()
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * 60_000_000)
     e = fails(tmp_path / "db.duckdb", [bomb])
-    assert "压缩炸弹" in str(e)
+    assert "压缩炸弹" in e.errors["reason"][0] and e.errors["file"][0] == str(bomb)
     monkeypatch.setattr(_read, "MAX_SHEETS", 1)
     from openpyxl import Workbook
     wb = Workbook()
     wb.create_sheet("units")
     wb.save(tmp_path / "two.xlsx")
-    assert "个工作表，超过上限 1 个" in str(fails(tmp_path / "db.duckdb", [tmp_path / "two.xlsx"]))
+    e = fails(tmp_path / "db.duckdb", [tmp_path / "two.xlsx"])
+    assert "有 2 个工作表，超过上限 1 个" in e.errors["reason"][0] and e.errors["file"][0] == str(tmp_path / "two.xlsx")
+    monkeypatch.setattr(_read, "MAX_FILES", 1)
+    assert "一次最多导入 1 个文件" in str(fails(tmp_path / "db.duckdb", [folder]))
 
 
 # --- idempotent, replace, locked, killed -----------------------------------------------------

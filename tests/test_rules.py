@@ -36,10 +36,29 @@ def write(tmp_path, text: str, name: str = "local.toml"):
 # ---------------------------------------------------------------------------------------------
 
 def test_default_loads_and_has_a_version(default):
+    import hashlib
+    import json
+
     with open(DEFAULT_RULES, "rb") as f:
         raw = tomllib.load(f)
-    assert rules.version(default) == raw["meta"]["version"]
-    assert rules.version(default).strip() != ""
+    # the file's version, "+", the first 8 hex of the sha256 of the merged rules as canonical JSON
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
+    assert rules.version(default) == f"{raw['meta']['version']}+{digest}"
+    assert re.fullmatch(r"cn-default-2026\.1\+[0-9a-f]{8}", rules.version(default))
+
+
+def test_version_hash_follows_every_value_not_the_key_order(tmp_path, default):
+    # the same values written in another order: the same version
+    reordered = {k: default[k] for k in reversed(list(default))}
+    assert rules.version(reordered) == rules.version(default)
+    # one value changed, [meta] version forgotten: another version with the same prefix
+    local = rules.load(write(tmp_path, "[lecture]\nattendance_threshold = 0.75\n"))
+    assert rules.version(local).split("+")[0] == rules.version(default).split("+")[0]
+    assert rules.version(local) != rules.version(default)
+    # changed back: the default's version again
+    back = rules.load(write(tmp_path, "[lecture]\nattendance_threshold = 0.80\n", "back.toml"))
+    assert rules.version(back) == rules.version(default)
 
 
 def test_ladder_is_the_12_ranks_lowest_first_each_with_min_years(default):
@@ -138,7 +157,7 @@ def test_locality_overrides_one_key_and_keeps_the_rest(tmp_path, default):
     assert local["assessment"]["streak_block_years"] == 3
     assert local["assessment"]["graded"] == default["assessment"]["graded"]
     assert local["promotion"] == default["promotion"]
-    assert rules.version(local) == rules.version(default)
+    assert rules.version(local) != rules.version(default)  # the content hash differs
     # every key other than the overridden one is unchanged
     local["assessment"]["excellent_cap"] = default["assessment"]["excellent_cap"]
     assert local == default
@@ -150,7 +169,8 @@ def test_locality_override_reaches_duckdb(tmp_path):
     try:
         assert con.execute("select rule_txt('promotion.ceiling')").fetchall()[0][0] == "三级调研员"
         assert con.execute("select count(*) from rule_ranks").fetchall()[0][0] == 12
-        assert qm.rules_version(con) == "gp-1"
+        assert qm.rules_version(con) == rules.version(rules.load(path))
+        assert re.fullmatch(r"gp-1\+[0-9a-f]{8}", qm.rules_version(con))
     finally:
         con.close()
 
@@ -175,6 +195,16 @@ def test_default_file_is_not_changed_by_an_override(tmp_path):
         ('[[promotion.ladder]]\nrank = "二级科员"\nmin_years = 0\n', "ladder of one rank"),
         ("[general\nyoung_age_limit = 35\n", "malformed TOML"),
         ("[general]\nyoung_age_limit = \n", "malformed TOML value"),
+        ('[import]\nearliest_birth_date = "1940.01"\n', "birth bound not an ISO date"),
+        ('[import]\nearliest_birth_date = "1800-01-01"\n', "birth bound before 1900"),
+        ('[import]\nearliest_record_date = "19491001"\n', "record bound not an ISO date"),
+        ("[import]\nearliest_birth_date = 1940-01-01\n", "a TOML date, not text"),
+        ("[import]\nmin_entry_age = 12\n", "entry age below 14"),
+        ("[import]\nmin_entry_age = 18.5\n", "entry age not whole"),
+        ("[import]\nmax_years_ahead = -1\n", "negative years ahead"),
+        ('[import]\nfuture_allowed = ["persons.entry_dat"]\n', "future column misspelt"),
+        ('[import]\nfuture_allowed = ["persons.name"]\n', "future column not a date"),
+        ('[import]\nfuture_allowed = ["effective_until"]\n', "future column without its table"),
     ],
 )
 def test_bad_file_raises_rules_error(tmp_path, text, what):
@@ -201,6 +231,16 @@ def test_bad_file_raises_rules_error(tmp_path, text, what):
 def test_wrongly_typed_value_raises_rules_error(tmp_path, text):
     with pytest.raises(RulesError):
         rules.load(write(tmp_path, text))
+
+
+def test_import_bounds_in_the_default_and_overridable(tmp_path, default):
+    imp = default["import"]
+    assert imp["earliest_birth_date"] == "1940-01-01" and imp["earliest_record_date"] == "1949-10-01"
+    assert imp["min_entry_age"] == 18 and imp["max_years_ahead"] == 5       # reg §5 [LAW Art.13]
+    assert imp["future_allowed"] == ["supervision.effective_until", "mentorships.end_date", "practices.end_date"]
+    local = rules.load(write(tmp_path, '[import]\nearliest_birth_date = "1930-01-01"\nfuture_allowed = []\n'))
+    assert local["import"]["earliest_birth_date"] == "1930-01-01" and local["import"]["future_allowed"] == []
+    assert local["import"]["min_entry_age"] == 18
 
 
 def test_missing_file_raises_rules_error(tmp_path):

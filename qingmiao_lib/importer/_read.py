@@ -1,6 +1,24 @@
-"""Reading import files into raw text tables: CSV (UTF-8, UTF-8 with BOM, GB18030) and XLSX
-(streamed with openpyxl ``read_only``), header row detected, headers mapped to the contract,
-every value NFKC-normalised and trimmed. Nothing here interprets a value: that is SQL's job."""
+"""Reading import files into raw text tables: CSV (UTF-8 with or without BOM, GB18030, UTF-16)
+and XLSX (streamed), header row detected, headers mapped to the contract. Nothing here
+interprets a value (that is SQL's job) and nothing is silently dropped or rewritten:
+
+- Every value is trimmed of surrounding spaces, tabs, line breaks and full-width spaces. Text is
+  otherwise kept exactly as typed (``（2）`` stays ``（2）``). Only values that are parsed — dates,
+  numbers, 是/否, vocabularies, identity numbers — and codes (人员编号, 单位代码, 讲座编号 and the
+  references to them) are NFKC-normalised, so that ``Ｐ１`` and ``P1`` are one person; a code
+  changed that way is counted in a warning per column.
+- Control and invisible characters are left in place for the validator to refuse by name.
+- Any line ending is read (LF, CRLF, bare CR); repeated byte-order marks are skipped (a warning);
+  quoted cells may span lines; a ragged row is an error with its row number (rows are numbered
+  as a spreadsheet shows them: the record's place in the file, the header's line included).
+- A damaged file or sheet (not a zip, a truncated zip, broken sheet XML) is an error naming the
+  file and, where it can be told, the sheet; a limit exceeded is an error naming the file.
+- **Hidden sheets, rows and columns are errors**, not silently imported and not silently skipped:
+  either would make the database differ from what the user sees in Excel. A hidden sheet named
+  as a table, each hidden row holding data (from the header down) and each hidden column mapped
+  to a contract column is listed with its sheet and row or column; unhide and check, or delete.
+  Hidden sheets that are not tables are ignored like any other such sheet.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +26,20 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..contract import TABLE_BY_NAME, TABLES, header_map, norm_name
+from ..contract import TABLE_BY_NAME, TABLES, Column, header_map, norm_name
+from ._report import visible
 
-#: Limits, each with a clear message when exceeded (module constants: tests lower them).
+#: Limits, each an error naming the file when exceeded (module constants: tests lower them).
 MAX_CSV_BYTES = 1_500_000_000
 MAX_XLSX_BYTES = 200_000_000
 MAX_XLSX_UNCOMPRESSED = 1_500_000_000   # sum of the parts inside the zip
@@ -27,14 +48,22 @@ MAX_ROWS = 20_000_000                   # per file or sheet
 MAX_XLSX_ROWS = 1_048_576               # Excel's own limit
 MAX_SHEETS = 50
 MAX_FILES = 500
+MAX_BAD_ROWS = 10_000                   # ragged CSV rows listed before reading stops
 HEADER_SCAN_ROWS = 30
+CSV_BLOCK = 16 << 20                    # a CSV row (or cell) longer than this cannot be read
+LISTED_PER_SHEET = 100                  # hidden rows listed one by one, then counted
 
 #: Sheets a workbook may carry besides the tables (the template's notes, an error list).
 IGNORED_SHEETS = {"说明", "错误清单", "readme"}
 
+#: Trimmed from both ends of every value (NFKC turns other spaces into these for parsed values).
+TRIM = " \t\r\n\u3000\u00a0"
+
+_BOM = b"\xef\xbb\xbf"
+
 
 class LimitExceeded(Exception):
-    """A file is too large or has too many rows or sheets (message in Chinese)."""
+    """Too many files in one import (message in Chinese); per-file limits are listed errors."""
 
 
 @dataclass
@@ -83,7 +112,7 @@ def read_all(paths) -> Reading:
     if len(files) > MAX_FILES:
         raise LimitExceeded(f"一次最多导入 {MAX_FILES} 个文件（收到 {len(files)} 个）")
     for path, explicit in files:
-        if not path.exists():
+        if not path.is_file():
             r.error(path, None, "文件不存在", f"文件不存在：{path}")
             continue
         suffix = path.suffix.lower()
@@ -126,14 +155,15 @@ def _map_headers(r: Reading, file, sheet, table: str, header: list) -> tuple[dic
         if not key:
             continue
         col = names.get(key)
+        shown = visible(h.strip())
         if col is None:
-            r.warn(file, sheet, f"多余的列「{h.strip()}」已忽略")
+            r.warn(file, sheet, f"多余的列「{shown}」已忽略")
         elif col in written:
-            r.error(file, sheet, "表头重复", f"列「{h.strip()}」与「{written[col]}」是同一列", column=h.strip())
+            r.error(file, sheet, "表头重复", f"列「{shown}」与「{written[col]}」是同一列", column=shown)
             return None
         else:
             by_index[i] = col
-            written[col] = h.strip()
+            written[col] = shown
     missing = [c for c in TABLES[table].columns if c.required and c.name not in written]
     if missing:
         for c in missing:
@@ -142,42 +172,107 @@ def _map_headers(r: Reading, file, sheet, table: str, header: list) -> tuple[dic
     return by_index, written
 
 
-def _clean(arr: pa.Array) -> pa.Array:
-    """Text NFKC-normalised (full-width letters, digits and spaces become half-width) and trimmed."""
-    arr = pc.cast(arr, pa.string())
-    return pc.utf8_trim_whitespace(pc.utf8_normalize(pc.fill_null(arr, ""), form="NFKC"))
+def _clean(r: Reading, file, sheet, header: str | None, c: Column, arr: pa.Array) -> pa.Array:
+    """Trimmed; parsed values and codes NFKC-normalised (a warning counts the codes changed)."""
+    arr = pc.fill_null(pc.cast(arr, pa.string()), "")
+    if c.type != "text":
+        return pc.utf8_trim(pc.utf8_normalize(arr, form="NFKC"), TRIM)
+    arr = pc.utf8_trim(arr, TRIM)
+    if not c.is_code:
+        return arr
+    folded = pc.utf8_trim(pc.utf8_normalize(arr, form="NFKC"), TRIM)
+    changed = pc.not_equal(arr, folded)
+    n = pc.sum(changed).as_py() or 0
+    if n:
+        i = pc.index(changed, True).as_py()
+        r.warn(file, sheet, f"「{header or c.zh}」有 {n} 个代码含全角或兼容字符，已按半角读取"
+                            f"（如「{visible(arr[i].as_py())}」读作「{visible(folded[i].as_py())}」）")
+    return folded
 
 
-def _assemble(table: str, rows: pa.Array, columns: dict[str, pa.Array], n: int) -> pa.Table:
+def _assemble(r: Reading, file, sheet, table: str, written: dict[str, str], rows: pa.Array,
+              columns: dict[str, pa.Array], n: int) -> pa.Table:
     data = {"_row": rows}
     for c in TABLES[table].columns:
-        data[c.name] = _clean(columns[c.name] if c.name in columns else pa.nulls(n, pa.string()))
+        raw = columns[c.name] if c.name in columns else pa.nulls(n, pa.string())
+        data[c.name] = _clean(r, file, sheet, written.get(c.name), c, raw)
     return pa.table(data)
 
 
 # --- CSV ---------------------------------------------------------------------------------------
 
-def _decode(data: bytes) -> tuple[bytes, str] | None:
-    """UTF-8 bytes of the file and the encoding found (UTF-8, UTF-8 with BOM, GB18030)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data, enc = data[3:], "UTF-8-BOM"
-    else:
-        enc = "UTF-8"
+def _decode(r: Reading, path: Path, data: bytes) -> bytes | None:
+    """UTF-8 bytes of the file: UTF-8 (any number of leading BOMs skipped), UTF-16 with its BOM,
+    or GB18030; None when none of them reads it."""
+    boms = 0
+    while data.startswith(_BOM):
+        data, boms = data[3:], boms + 1
+    if boms > 1:
+        r.warn(path, None, f"文件开头有 {boms} 个 BOM（UTF-8 签名），已全部忽略")
+    if not boms and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return None
     try:
         data.decode("utf-8")
-        return data, enc
+        return data
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030").encode("utf-8"), "GB18030"
+        return data.decode("gb18030").encode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def _head_rows(text: str) -> list[list[str]]:
+    """The first rows of a CSV text, read as Python's csv module does (any line ending)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a huge cell in the first rows is not an error here
+    rows: list[list[str]] = []
+    try:
+        for row in itertools.islice(csv.reader(io.StringIO(text, newline="")), HEADER_SCAN_ROWS):
+            rows.append(row)
+    except csv.Error:
+        pass  # a malformed row among the first: the header, if any, is before it
+    finally:
+        csv.field_size_limit(limit)
+    return rows
+
+
+class _TooManyBadRows(Exception):
+    pass
+
+
+def _parse_csv(data: bytes, skip: int, width: int, threads: bool) -> tuple[pa.Table, list]:
+    bad: list = []
+
+    def on_invalid(row):
+        bad.append(row)
+        return "error" if len(bad) > MAX_BAD_ROWS else "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        t = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=CSV_BLOCK,
+                                           use_threads=threads),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:
+        if len(bad) > MAX_BAD_ROWS:
+            raise _TooManyBadRows from None
+        raise
+    return t, bad
 
 
 def _read_csv(r: Reading, path: Path, explicit: bool) -> None:
     table = _table_of(path.stem)
     if table is None:
-        msg = (f"文件名「{path.name}」不是数据表名：CSV 文件应以表名命名，如 persons.csv 或 人员.csv")
+        msg = f"文件名「{visible(path.name)}」不是数据表名：CSV 文件应以表名命名，如 persons.csv 或 人员.csv"
         if explicit:
             r.error(path, None, "无法识别的文件", msg)
         else:
@@ -185,17 +280,16 @@ def _read_csv(r: Reading, path: Path, explicit: bool) -> None:
         return
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
-        raise LimitExceeded(f"{path.name} 有 {size / 1e6:.0f} MB，超过 CSV 文件上限 {MAX_CSV_BYTES / 1e6:.0f} MB")
+        r.error(path, None, "超出限制", f"文件有 {size / 1e6:.0f} MB，超过 CSV 文件上限 {MAX_CSV_BYTES / 1e6:.0f} MB")
+        return
     raw = path.read_bytes()
     _digest(r, path, raw)
-    decoded = _decode(raw)
+    data = _decode(r, path, raw)
     del raw
-    if decoded is None:
+    if data is None:
         r.error(path, None, "文件编码无法识别", "文件编码无法识别：请另存为 UTF-8 或 GB18030（ANSI）编码的 CSV")
         return
-    data, _enc = decoded
-    head = data[:1_000_000].decode("utf-8", errors="ignore")
-    head_rows = list(csv.reader(io.StringIO(head)))[:HEADER_SCAN_ROWS]
+    head_rows = _head_rows(data[:1_000_000].decode("utf-8", errors="ignore"))
     idx, score = _detect_header(head_rows, table)
     if score == 0:
         r.error(path, None, "未找到表头", f"前 {HEADER_SCAN_ROWS} 行中没有找到「{TABLES[table].zh}」表的表头")
@@ -205,59 +299,112 @@ def _read_csv(r: Reading, path: Path, explicit: bool) -> None:
         return
     by_index, written = mapped
     width = len(head_rows[idx])
-    bad: list = []
-
-    def on_invalid(row):
-        bad.append(row)
-        return "skip"
-
     try:
-        t = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(skip_rows=idx + 1, column_names=[f"c{i}" for i in range(width)],
-                                           block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"c{i}": pa.string() for i in range(width)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except pa.ArrowInvalid as e:
-        r.error(path, None, "CSV 格式错误", f"CSV 格式错误：{str(e).splitlines()[0]}")
+        t, bad = _parse_csv(data, idx + 1, width, threads=True)
+        if bad and any(b.number is None for b in bad):  # numbers are known only read in one thread
+            t, bad = _parse_csv(data, idx + 1, width, threads=False)
+    except _TooManyBadRows:
+        r.error(path, None, "列数不符", f"超过 {MAX_BAD_ROWS} 行的列数与表头（{width} 列）不符，已停止读取：请检查分隔符和引号")
         return
+    except pa.ArrowInvalid as e:
+        text = str(e)
+        if "straddl" in text:
+            r.error(path, None, "单元格过长", f"有一行或一个单元格超过 {CSV_BLOCK >> 20} MB，无法读取"
+                                             "（单元格上限为 32767 个字符）")
+        else:
+            r.error(path, None, "CSV 格式错误", f"CSV 格式错误：{visible(text.splitlines()[0] if text else '')}")
+        return
+    del data
     for row in bad[:100]:
-        line = None if row.number is None else row.number + idx + 1
         r.error(path, None, "列数不符", f"此行有 {row.actual_columns} 列，表头有 {row.expected_columns} 列",
-                row=line, value=row.text[:80])
-    if t.num_rows > MAX_ROWS:
-        raise LimitExceeded(f"{path.name} 有 {t.num_rows} 行，超过上限 {MAX_ROWS} 行")
+                row=row.number, value=visible(row.text[:80]))
+    if len(bad) > 100:
+        r.error(path, None, "列数不符", f"另有 {len(bad) - 100} 行的列数与表头不符")
     n = t.num_rows
-    rows = pa.array(range(idx + 2, idx + 2 + n), pa.int64())
+    if n > MAX_ROWS:
+        r.error(path, None, "超出限制", f"文件有 {n} 行，超过上限 {MAX_ROWS} 行")
+        return
+    first = idx + 2  # the record after the header, 1-based
+    if bad:
+        skipped = {b.number for b in bad}
+        numbers = [k for k in range(first, first + n + len(bad)) if k not in skipped][:n]
+        rows = pa.array(numbers, pa.int64())
+    else:
+        rows = pa.array(range(first, first + n), pa.int64())
     cols = {col: t.column(f"c{i}") for i, col in by_index.items()}
-    r.sources.append(Source(str(path), None, table, idx + 1, written, _assemble(table, rows, cols, n)))
+    r.sources.append(Source(str(path), None, table, idx + 1, written,
+                            _assemble(r, path, None, table, written, rows, cols, n)))
 
 
 # --- XLSX --------------------------------------------------------------------------------------
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path) -> tuple[str, str] | None:
+    """(kind, reason) when the workbook cannot be read (too large, not a zip, a zip bomb), or None."""
+    limit = "超出限制"
     size = path.stat().st_size
     if size > MAX_XLSX_BYTES:
-        raise LimitExceeded(f"{path.name} 有 {size / 1e6:.0f} MB，超过 XLSX 文件上限 {MAX_XLSX_BYTES / 1e6:.0f} MB"
-                            "（可另存为 CSV 后导入）")
+        return limit, (f"文件有 {size / 1e6:.0f} MB，超过 XLSX 文件上限 {MAX_XLSX_BYTES / 1e6:.0f} MB"
+                "（可另存为 CSV 后导入）")
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
-    except zipfile.BadZipFile:
-        raise LimitExceeded(f"{path.name} 不是有效的 XLSX 文件") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "文件无法打开", "不是有效的 XLSX 文件（不是 zip 格式或文件不完整；.xls 或加密的工作簿请用 Excel 另存为 .xlsx）"
     total = sum(i.file_size for i in infos)
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise LimitExceeded(f"{path.name} 解压后有 {total / 1e6:.0f} MB，超过上限 "
-                            f"{MAX_XLSX_UNCOMPRESSED / 1e6:.0f} MB（可另存为 CSV 后导入）")
+        return limit, (f"解压后有 {total / 1e6:.0f} MB，超过上限 {MAX_XLSX_UNCOMPRESSED / 1e6:.0f} MB"
+                "（可另存为 CSV 后导入）")
     for i in infos:
         if i.file_size > 10_000_000 and i.file_size > MAX_XLSX_PART_RATIO * max(i.compress_size, 1):
-            raise LimitExceeded(f"{path.name} 的压缩比异常（{i.filename}），疑似压缩炸弹，拒绝读取")
+            return limit, f"压缩比异常（{visible(i.filename)}），疑似压缩炸弹，拒绝读取"
     sheets = sum(1 for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"))
     if sheets > MAX_SHEETS:
-        raise LimitExceeded(f"{path.name} 有 {sheets} 个工作表，超过上限 {MAX_SHEETS} 个")
+        return limit, f"有 {sheets} 个工作表，超过上限 {MAX_SHEETS} 个"
+    return None
+
+
+def _brief(e: BaseException) -> str:
+    text = str(e).splitlines()[0] if str(e) else ""
+    return visible(f"{type(e).__name__}: {text}"[:120])
+
+
+def _damaged_part(path: Path) -> str:
+    """Where a workbook openpyxl could not open is damaged: 工作表「名称」 when a sheet's part is,
+    else the part's name (best effort; '' when nothing is found)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            titles = _sheet_titles(z)
+            for info in z.infolist():
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
+                try:
+                    with z.open(info) as f:
+                        for _ in ElementTree.iterparse(f):
+                            pass
+                except Exception as e:  # noqa: BLE001 — any damage is reported the same way
+                    where = (f"工作表「{visible(titles[info.filename])}」" if info.filename in titles
+                             else visible(info.filename))
+                    return f"{where}已损坏（{_brief(e)}）"
+    except Exception:  # noqa: BLE001
+        return ""
+    return ""
+
+
+def _sheet_titles(z: zipfile.ZipFile) -> dict[str, str]:
+    """Part name (xl/worksheets/sheet1.xml) → sheet title, from workbook.xml and its rels."""
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001
+        return {}
+    target = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for s in book.iter(f"{ns}sheet"):
+        t = target.get(s.get(rel_ns), "")
+        out[t.lstrip("/") if t.startswith("/") else "xl/" + t] = s.get("name", "")
+    return out
 
 
 def _cell(v) -> str:
@@ -279,68 +426,127 @@ def _cell(v) -> str:
 def _read_xlsx(r: Reading, path: Path) -> None:
     from openpyxl import load_workbook
 
-    _check_zip(path)
+    problem = _check_zip(path)
+    if problem:
+        r.error(path, None, *problem)
+        return
     raw = path.read_bytes()
     _digest(r, path, raw)
     del raw
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a damaged file
-        r.error(path, None, "文件无法打开", f"XLSX 文件无法打开：{type(e).__name__}")
+    except Exception as e:  # noqa: BLE001 — openpyxl raises many kinds for a damaged file
+        where = _damaged_part(path)
+        r.error(path, None, "文件无法打开", f"XLSX 文件无法打开：{where or _brief(e)}")
         return
     try:
         for ws in wb.worksheets:
             table = _table_of(ws.title)
             if table is None:
                 if norm_name(ws.title) not in IGNORED_SHEETS:
-                    r.warn(path, ws.title, f"工作表「{ws.title}」不是数据表名，已忽略")
+                    r.warn(path, visible(ws.title), f"工作表「{visible(ws.title)}」不是数据表名，已忽略")
                 continue
-            _read_sheet(r, path, ws, table)
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                r.error(path, visible(ws.title), "隐藏的工作表",
+                        f"工作表「{visible(ws.title)}」是隐藏的：隐藏的数据既不导入也不悄悄跳过，"
+                        "请取消隐藏并核对，或删除该工作表")
+                continue
+            try:
+                _read_sheet(r, path, wb, ws, table)
+            except Exception as e:  # noqa: BLE001 — a damaged sheet part: reported by name
+                r.error(path, visible(ws.title), "工作表已损坏",
+                        f"工作表「{visible(ws.title)}」已损坏，无法读取（{_brief(e)}）")
     finally:
         wb.close()
 
 
-def _read_sheet(r: Reading, path: Path, ws, table: str) -> None:
-    if ws.max_row is not None and ws.max_row > MAX_XLSX_ROWS:
-        raise LimitExceeded(f"{path.name} 的工作表「{ws.title}」有 {ws.max_row} 行，超过上限 {MAX_XLSX_ROWS} 行")
-    it = ws.iter_rows(values_only=True)
-    head: list[list] = []
-    for row in it:
-        head.append([_cell(v) for v in row])
-        if len(head) >= HEADER_SCAN_ROWS:
-            break
-    idx, score = _detect_header(head, table)
+def _rows(wb, ws):
+    """(row number, {column index 0-based: value}, hidden, hidden column indexes) for every row
+    present in the sheet's XML (the hidden columns are declared before the first row). Read with
+    openpyxl's streaming parser directly: ``iter_rows`` neither says which rows are hidden nor
+    reads past the row count the sheet declares."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    hidden_cols = None
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for number, cells in parser.parse():
+            if hidden_cols is None:
+                hidden_cols = _hidden_columns(parser.column_dimensions)
+            dims = parser.row_dimensions.pop(str(number), None)
+            values = {c["column"] - 1: c["value"] for c in cells if c["value"] is not None}
+            yield number, values, _hidden(dims, "ht"), hidden_cols
+
+
+def _hidden(attrs: dict | None, size: str) -> bool:
+    if not attrs:
+        return False
+    if str(attrs.get("hidden", "")).lower() in ("1", "true"):
+        return True
+    try:
+        return float(attrs.get(size, 1)) == 0
+    except ValueError:
+        return False
+
+
+def _hidden_columns(dims: dict) -> set[int]:
+    out: set[int] = set()
+    for attrs in dims.values():
+        if _hidden(attrs, "width"):
+            try:
+                out.update(range(int(attrs["min"]) - 1, min(int(attrs.get("max", attrs["min"])), 16384)))
+            except (KeyError, ValueError):
+                pass
+    return out
+
+
+def _read_sheet(r: Reading, path: Path, wb, ws, table: str) -> None:
+    title = visible(ws.title)
+    it = _rows(wb, ws)
+    head: list[tuple[int, dict, bool, set]] = list(itertools.islice(it, HEADER_SCAN_ROWS))
+    as_lists = [[_cell(v.get(i)) for i in range(max(v, default=-1) + 1)] for _, v, _, _ in head]
+    idx, score = _detect_header(as_lists, table)
     if score == 0:
-        if any(any(c for c in row) for row in head):
-            r.error(path, ws.title, "未找到表头", f"前 {HEADER_SCAN_ROWS} 行中没有找到「{TABLES[table].zh}」表的表头")
+        if any(any(c for c in row) for row in as_lists):
+            r.error(path, title, "未找到表头", f"前 {HEADER_SCAN_ROWS} 行中没有找到「{TABLES[table].zh}」表的表头")
         return
-    mapped = _map_headers(r, path, ws.title, table, head[idx])
+    mapped = _map_headers(r, path, title, table, as_lists[idx])
     if mapped is None:
         return
     by_index, written = mapped
+    hidden_cols = head[idx][3]
+    for i in sorted(set(by_index) & hidden_cols):
+        r.error(path, title, "隐藏的列", f"列「{written[by_index[i]]}」是隐藏列：请取消隐藏并核对后再导入",
+                column=written[by_index[i]])
     wanted = sorted(by_index)
     cols: dict[int, list[str]] = {i: [] for i in wanted}
     rows: list[int] = []
-
-    def take(values, line):
-        cells = [_cell(values[i]) if i < len(values) else "" for i in wanted]
-        if any(cells):
-            rows.append(line)
-            for i, v in zip(wanted, cells, strict=True):
-                cols[i].append(v)
-
-    line = idx + 1
-    for values in head[idx + 1:]:
-        line += 1
-        take(values, line)
-    for values in it:
-        line += 1
-        if line > MAX_XLSX_ROWS:
-            raise LimitExceeded(f"{path.name} 的工作表「{ws.title}」超过 {MAX_XLSX_ROWS} 行")
-        take(values, line)
+    hidden_rows: list[int] = []
+    if head[idx][2]:
+        hidden_rows.append(head[idx][0])
+    count = 0
+    for number, values, hidden, _ in itertools.chain(head[idx + 1:], it):
+        count += 1
+        if count > MAX_XLSX_ROWS or number > MAX_XLSX_ROWS:
+            r.error(path, title, "超出限制", f"工作表「{title}」超过 {MAX_XLSX_ROWS} 行")
+            return
+        cells = [_cell(values.get(i)) for i in wanted]
+        if not any(cells):
+            continue
+        if hidden:
+            hidden_rows.append(number)
+        rows.append(number)
+        for i, v in zip(wanted, cells, strict=True):
+            cols[i].append(v)
+    for number in hidden_rows[:LISTED_PER_SHEET]:
+        r.error(path, title, "隐藏的行", f"第 {number} 行是隐藏行：隐藏的数据既不导入也不悄悄跳过，请取消隐藏并核对",
+                row=number)
+    if len(hidden_rows) > LISTED_PER_SHEET:
+        r.error(path, title, "隐藏的行", f"另有 {len(hidden_rows) - LISTED_PER_SHEET} 个隐藏行")
     n = len(rows)
     if n == 0:  # an unfilled sheet (e.g. of the template) is not an empty table: left out
         return
     arrays = {by_index[i]: pa.array(cols[i], pa.string()) for i in wanted}
-    r.sources.append(Source(str(path), ws.title, table, idx + 1, written,
-                            _assemble(table, pa.array(rows, pa.int64()), arrays, n)))
+    r.sources.append(Source(str(path), title, table, head[idx][0], written,
+                            _assemble(r, path, title, table, written, pa.array(rows, pa.int64()), arrays, n)))

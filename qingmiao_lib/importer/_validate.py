@@ -2,16 +2,32 @@
 into temporary ``stg_<table>`` tables, and every problem becomes a row of the temporary table
 ``import_errors`` — by set operations over whole tables, never per row in Python.
 
+Every cell, whatever its type, is refused when it holds a control or invisible character (C0
+controls, DEL, C1 controls, zero-width spaces and joiners U+200B–U+200D, U+2060, U+FEFF, the bidi
+marks, embeddings, overrides and isolates U+200E/F, U+202A–U+202E, U+2066–U+2069, any other
+Unicode format character, line and paragraph separators); tab and line breaks only inside the
+free-text columns marked ``multiline`` in the contract (培训主题, 事由 …). A key with a zero-width
+space would be a new "distinct" person; a name with ESC would break every list it appears in.
+A cell longer than Excel's 32,767 characters is refused, as is the escaped form (``\x1b``) the
+error list shows, copied back. Dates must lie within the rules' ``[import]`` bounds: 出生年月 from
+``earliest_birth_date``, other dates from ``earliest_record_date``, none after the import date
+except the planned ends listed in ``future_allowed`` (up to ``max_years_ahead``); 录用时间 at
+``min_entry_age`` or older; assessment years not after the import's year (nor a quarter after
+its quarter); 职数 years up to ``max_years_ahead`` ahead.
+
 Identifiers in the generated SQL come only from the contract (an allowlist); values are bound.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import duckdb
 import pyarrow as pa
 
 from .. import sql
 from ..contract import TABLES, Column, references
+from ._report import MAX_CELL_CHARS
 
 #: Problems with one row that the schema's CHECKs would otherwise reject at write time:
 #: (table, condition on typed columns, column blamed, kind, reason).
@@ -34,10 +50,7 @@ ROW_RULES = (
     ("mentorships", "mentor_id = person_id", "mentor_id", "引用错误", "导师不能是本人"),
     ("mentorships", "end_date <= start_date", "end_date", "区间错误", "结束时间应晚于开始时间"),
     ("practices", "end_date <= start_date", "end_date", "区间错误", "结束时间应晚于开始时间"),
-    ("annual_assessments", "year not between 1950 and 2100", "year", "数值超出范围", "年度应在1950–2100之间"),
-    ("regular_assessments", "year not between 1950 and 2100", "year", "数值超出范围", "年度应在1950–2100之间"),
     ("supervision", "effective_until <= held_on", "effective_until", "区间错误", "影响期至应晚于时间"),
-    ("quotas", "year not between 1950 and 2100", "year", "数值超出范围", "年度应在1950–2100之间"),
     ("quotas", "max_count < 0", "max_count", "数值超出范围", "职数不能小于0"),
 )
 
@@ -105,33 +118,113 @@ def _add(con, select: str, params=()) -> None:
     con.execute(f"insert into import_errors {select}", list(params))
 
 
+def import_date() -> dt.date:
+    """The day of the import: no record may be dated after it (tests replace this)."""
+    return dt.date.today()
+
+
+def _bounds(con) -> dict:
+    """The ``[import]`` rules of this connection and the import date."""
+    birth, record, age, ahead = con.execute(
+        "select rule_txt('import.earliest_birth_date')::date, rule_txt('import.earliest_record_date')::date, "
+        "rule_num('import.min_entry_age')::integer, rule_num('import.max_years_ahead')::integer").fetchall()[0]
+    future = {v for (v,) in con.execute(
+        "select value from rule_lists where name = 'import.future_allowed'").fetchall()}
+    today = import_date()
+    try:
+        latest = today.replace(year=today.year + ahead)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + ahead, day=28)
+    return dict(birth=birth, record=record, age=age, ahead=ahead, future=future, today=today, latest=latest)
+
+
+_ESCAPED = r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"
+
+
+def _check_cell_text(con, table: str, c: Column) -> str:
+    """Length, control and invisible characters, escapes; returns the condition under which a
+    cell of ``c`` is already refused for its characters (its type is then not checked)."""
+    stg, r = f"stg_{table}", _q(c.name + "__raw")
+    value = f"qm_mask({r})" if c.type == "id_number" else r
+    ml = bool(c.multiline)
+    _add(con, f"select _src, _row, ?, left({value}, 40) || '…', '单元格过长', ? || length({r}) || ? "
+              f"from {stg} where length({r}) > ?",
+         [c.name, f"「{c.zh}」有 ", f" 个字符，超过单元格上限 {MAX_CELL_CHARS}（Excel 一个单元格的上限）", MAX_CELL_CHARS])
+    _add(con, f"select _src, _row, ?, {value}, '含控制字符', '「' || ? || '」含 ' || qm_char_name(qm_bad_char({r}, ?)) "
+              f"|| '：文本中不能有控制字符或不可见字符，请删除' from {stg} where qm_bad_char({r}, ?) is not null",
+         [c.name, c.zh, ml, ml])
+    if c.type == "text":
+        _add(con, f"select _src, _row, ?, {r}, '含控制字符', ? || regexp_extract({r}, ?) || ? "
+                  f"from {stg} where regexp_matches({r}, ?)",
+             [c.name, f"「{c.zh}」含转义写法「", _ESCAPED, "」（错误清单显示控制字符的形式）：请改为正确的文字",
+              _ESCAPED])
+    return f"qm_bad_char({r}, false) is null and length({r}) <= {MAX_CELL_CHARS}"
+
+
+def _check_dates(con, table: str, c: Column, b: dict) -> None:
+    stg, r, v = f"stg_{table}", _q(c.name + "__raw"), _q(c.name)
+    name = f"{table}.{c.name}"
+    key, lower = ("earliest_birth_date", b["birth"]) if name == "persons.birth_date" else \
+        ("earliest_record_date", b["record"])
+    _add(con, f"select _src, _row, ?, {r}, '日期超出范围', ? from {stg} where {v} < ?",
+         [c.name, f"「{c.zh}」不应早于 {lower}（规则 import.{key}）", lower])
+    if name in b["future"]:
+        upper, why = b["latest"], f"「{c.zh}」不应晚于 {b['latest']}（导入日期后 {b['ahead']} 年，规则 import.max_years_ahead）"
+    else:
+        upper, why = b["today"], f"「{c.zh}」不应晚于导入日期 {b['today']}"
+    _add(con, f"select _src, _row, ?, {r}, '日期超出范围', ? from {stg} where {v} > ?", [c.name, why, upper])
+
+
+def _check_years(con, table: str, b: dict) -> None:
+    """Assessment years not after the import's year (a quarter not after its quarter), 职数 years
+    not more than ``max_years_ahead`` ahead, none before the earliest record year."""
+    stg, first = f"stg_{table}", b["record"].year
+    last = b["today"].year + (b["ahead"] if table == "quotas" else 0)
+    _add(con, f"select _src, _row, 'year', year__raw, '数值超出范围', ? from {stg} where year not between ? and ?",
+         [f"「年度」应在 {first}–{last} 之间" + ("" if table == "quotas" else "（不晚于导入年份）"), first, last])
+    if table == "regular_assessments":
+        quarter = (b["today"].month - 1) // 3 + 1
+        _add(con, f"select _src, _row, 'quarter', quarter__raw, '数值超出范围', ? from {stg} "
+                  "where year = ? and quarter > ?",
+             [f"{b['today'].year} 年第 {quarter} 季度之后的平时考核不应已有结果（导入日期 {b['today']}）",
+              b["today"].year, quarter])
+
+
 def check_columns(con, table: str) -> None:
-    """Required values, readable values, allowed values, identity numbers."""
+    """Characters and length, required values, readable values, allowed values, plausible dates
+    and years, identity numbers."""
     stg = f"stg_{table}"
+    b = _bounds(con)
     for c in TABLES[table].columns:
         r, v = _q(c.name + "__raw"), _q(c.name)
         value = f"qm_mask({r})" if c.type == "id_number" else r
+        clean = _check_cell_text(con, table, c)
         if c.required:
             _add(con, f"select _src, _row, ?, null, '必填项为空', ? from {stg} where {r} = ''",
                  [c.name, f"必填项「{c.zh}」为空"])
         if c.type == "enum":
-            _add(con, f"select _src, _row, ?, {r}, '不在允许值中', ? from {stg} where {r} <> '' and {v} is null",
+            _add(con, f"select _src, _row, ?, {r}, '不在允许值中', ? from {stg} "
+                      f"where {r} <> '' and {v} is null and {clean}",
                  [c.name, f"「{c.zh}」只能是：{'、'.join(c.vocab)}"])
         elif c.type in _UNREADABLE:
             kind, reason = _UNREADABLE[c.type]
-            _add(con, f"select _src, _row, ?, {r}, ?, ? from {stg} where {r} <> '' and {v} is null",
+            _add(con, f"select _src, _row, ?, {r}, ?, ? from {stg} where {r} <> '' and {v} is null and {clean}",
                  [c.name, kind, f"「{c.zh}」{reason}"])
         if c.type == "date":
-            _add(con, f"select _src, _row, ?, {r}, '日期超出范围', ? from {stg} "
-                      f"where year({v}) not between 1900 and 2100", [c.name, f"「{c.zh}」应在1900–2100年之间"])
+            _check_dates(con, table, c, b)
         if c.type == "id_number":
             _add(con, f"select _src, _row, ?, {value}, '身份证号无效', qm_id_problem({v}) from {stg} "
-                      f"where {v} is not null and qm_id_problem({v}) is not null", [c.name])
+                      f"where {v} is not null and {clean} and qm_id_problem({v}) is not null", [c.name])
+    if "year" in {c.name for c in TABLES[table].columns}:
+        _check_years(con, table, b)
     for rule_table, condition, col, kind, reason in ROW_RULES:
         if rule_table == table:
             _add(con, f"select _src, _row, ?, cast({_q(col)} as varchar), ?, ? from {stg} where {condition}",
                  [col, kind, reason])
     if table == "persons":
+        _add(con, f"select _src, _row, 'entry_date', entry_date__raw, '日期超出范围', ? from {stg} "
+                  "where entry_date > birth_date and entry_date < birth_date + to_years(?::integer)",
+             [f"录用时未满 {b['age']} 周岁（规则 import.min_entry_age）", b["age"]])
         _add(con, sql.load("importer/identity"))
 
 

@@ -1,4 +1,4 @@
--- importer/macros.sql — how one cell (text, already NFKC-normalised and trimmed; '' = empty)
+-- importer/macros.sql — how one cell (text, trimmed; parsed values NFKC-normalised; '' = empty)
 -- becomes a typed value. NULL out = not readable (the caller reports it when the cell is not empty).
 -- Loaded as temporary macros on the import connection.
 
@@ -66,4 +66,33 @@ create or replace temp macro qm_id_problem(s) as (
 -- an identity number as it may be shown: all but the last 4 characters masked.
 create or replace temp macro qm_mask(s) as (
     case when s is null then null else repeat('*', greatest(length(s) - 4, 0)) || right(s, 4) end
+);
+
+-- the first character of s that no value may hold, or NULL: a control character (C0, DEL, C1), an
+-- invisible format character (zero-width spaces and joiners, U+FEFF, bidi marks, embeddings,
+-- overrides and isolates, soft hyphen …) or a line or paragraph separator. Tab, LF and CR are
+-- allowed when multiline (free-text columns).
+create or replace temp macro qm_bad_char(s, multiline) as (
+    nullif(
+        case when multiline
+            then regexp_extract(s, '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\p{Cf}\p{Zl}\p{Zp}]')
+            else regexp_extract(s, '[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]')
+        end, '')
+);
+
+-- a refused character named for the error list: U+001B（控制字符 ESC）.
+create or replace temp macro qm_char_name(c) as (
+    printf('U+%04X', unicode(c)) || case
+        when unicode(c) = 0 then '（空字符 NUL）'
+        when unicode(c) = 9 then '（制表符）'
+        when unicode(c) in (10, 13) then '（换行符）'
+        when unicode(c) = 11 then '（控制字符 VT）'
+        when unicode(c) = 27 then '（控制字符 ESC）'
+        when unicode(c) < 32 or unicode(c) between 127 and 159 then '（控制字符）'
+        when unicode(c) in (8203, 8204, 8205, 8288, 65279) then '（零宽字符）'
+        when unicode(c) in (1564, 8206, 8207) or unicode(c) between 8234 and 8238
+             or unicode(c) between 8294 and 8297 then '（双向文字控制符）'
+        when unicode(c) in (8232, 8233) then '（行或段落分隔符）'
+        else '（不可见格式字符）'
+    end
 );
