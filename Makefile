@@ -4,13 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= data/qingmiao.duckdb
 YEAR   ?= 2023
+PORT   ?=
+NO_BROWSER ?=
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test lab report figures export bench clean
 
-help: ## list the commands
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+# `make help` prints each target's `##` line with the variables' values put in (YEAR, DB, PORT)
+help: ## list the commands (variables: YEAR=$(YEAR) DB=$(DB) PORT=$(or $(PORT),8888))
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}' \
+	  | sed -e 's|$$(YEAR)|$(YEAR)|g' -e 's|$$(DB)|$(DB)|g' -e 's|$$(or $$(PORT),8888)|$(or $(PORT),8888)|g'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +34,8 @@ demo: $(STAMP) ## create .venv, build the demo county database and its $(YEAR) r
 test: $(STAMP) ## create/update .venv and run the whole test suite
 	$(BIN)/python -m pytest -n 2 -q
 
-lab: $(STAMP) ## open JupyterLab on notebooks/ against $(DB)
-	$(BIN)/qingmiao lab --db $(DB)
+lab: $(STAMP) ## open JupyterLab on notebooks/ against $(DB) (PORT=8890 NO_BROWSER=1 to choose)
+	$(BIN)/qingmiao lab --db $(DB) $(if $(PORT),--port $(PORT)) $(if $(NO_BROWSER),--no-browser)
 
 report: $(STAMP) ## write reports/qingmiao-$(YEAR).html from $(DB)
 	$(BIN)/qingmiao report --db $(DB) --year $(YEAR)

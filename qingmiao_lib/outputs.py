@@ -175,10 +175,15 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path | str) -> Iterator[Path]:
+def atomic_path(path: Path | str, *, missing_ok: bool = False) -> Iterator[Path]:
     """Yield a temporary path in ``path``'s folder; write the whole file there. On success it is
     fsynced and renamed onto ``path`` (``os.replace``); on any failure it is removed and ``path``
-    keeps its previous content (or stays absent). ``path``'s folder must exist."""
+    keeps its previous content (or stays absent). ``path``'s folder must exist.
+
+    ``missing_ok``: a block that ends without writing the temporary file leaves ``path`` alone
+    (e.g. an error workbook written only when an import fails); otherwise that is an error.
+    An ``OSError`` about the temporary file (a full disk) names ``path`` instead.
+    """
     path = Path(path)
     if path.is_dir():
         raise QingmiaoError(f"输出路径 {path} 已存在且不是普通文件（请给出一个文件名）")
@@ -188,15 +193,18 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     tmp = temp_path(path)
     try:
         yield tmp
-        if not tmp.exists():
+        if tmp.exists():
+            _fsync_file(tmp)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+        elif not missing_ok:
             raise QingmiaoError(f"未写出文件 nothing was written: {path}")
-        _fsync_file(tmp)
-        os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(e, OSError) and (e.filename is None or os.fspath(e.filename) == os.fspath(tmp)):
+            e.filename = str(path)
         raise
-    _fsync_dir(path.parent)
 
 
 def atomic_write_bytes(path: Path | str, data: bytes) -> Path:

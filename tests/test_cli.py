@@ -65,6 +65,7 @@ def test_figures_table_and_csv_agree_with_json(small_db):
 
 def test_report_end_to_end(small_db, tmp_path):
     out = tmp_path / "r" / "report.html"
+    out.parent.mkdir()
     proc = run("report", "--db", str(small_db), "--year", "2023", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     html = out.read_text("utf-8")
@@ -218,9 +219,14 @@ def test_failed_import_writes_nothing_and_lists_errors(tmp_path):
     persons.write_text("\n".join(lines) + "\n", encoding="utf-8")
     db = tmp_path / "new.duckdb"
     proc = run("import", str(folder), "--db", str(db), "--errors", str(tmp_path / "errors.xlsx"))
-    assert proc.returncode == 1
-    assert "未写入任何数据" in one_line_error(proc)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    # the error on the console (file, row, column, value, reason), then the count and the workbook
+    *listed, last = proc.stderr.strip().splitlines()
+    hits = [line for line in listed if "persons.csv" in line]
+    assert len(hits) == 1 and re.search(r"第 ?2 ?行", hits[0]) and "未知" in hits[0] and "性别" in hits[0]
+    assert "未写入任何数据" in last and "共 1 个错误" in last and str(tmp_path / "errors.xlsx") in last
     assert not db.exists() and (tmp_path / "errors.xlsx").exists()
+    assert not [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
 def test_check_exits_1_on_an_error_level_finding(tmp_path):
@@ -252,7 +258,7 @@ def test_eligible_formats(small_db, tmp_path):
     csv = run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "csv",
               "--within-months", "12").stdout.splitlines()
     assert csv[0].startswith(",".join(ELIGIBLE_COLUMNS) + ",time_met_on")
-    assert {line.split(",")[7] for line in csv[1:]} <= {"true", "false"}
+    assert {line.split(",")[10] for line in csv[1:]} <= {"true", "false"}
     out = tmp_path / "名单.xlsx"
     proc = run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "xlsx", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
@@ -261,7 +267,7 @@ def test_eligible_formats(small_db, tmp_path):
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["人员编号", "姓名", "单位代码"] and "可晋升" in " ".join(map(str, header))
     assert all("*" in str(r[1].value) for r in sheet.iter_rows(min_row=2, max_row=20))  # masked
-    assert run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "xlsx").returncode == 1
+    assert run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "xlsx").returncode == 2
     bad = run("eligible", "--db", str(small_db), "--as-of", "2023-13-01")
     assert bad.returncode == 2 and "2023-13-01" in one_line_error(bad)
 
@@ -285,3 +291,387 @@ def test_roster_xlsx_of_a_slice(small_db, tmp_path):
     towns = qm.structure.headcount(con, as_of=dt.date(2023, 12, 31), unit_kind="乡镇街道")
     con.close()
     assert len(body) == int(towns["persons"].sum())                    # the whole slice
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 19: no output path can be an input; the folder the user names must exist; atomic writes
+
+
+def sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def refusable(small_db, tmp_path):
+    """The small database, a link of each kind to it, a rules file and an imported folder."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "incoming"
+    shutil.copytree(root / "data" / "sample", folder)
+    rules = tmp_path / "local.toml"
+    rules.write_text("[report]\nsmall_cell_threshold = 5\n", "utf-8")
+    symlink = tmp_path / "link.duckdb"
+    symlink.symlink_to(small_db)
+    return {"db": small_db, "wal": Path(str(small_db) + ".wal"), "symlink": symlink, "rules": rules,
+            "folder": folder, "imported": folder / "persons.csv", "tmp": tmp_path}
+
+
+@pytest.mark.parametrize("case", [
+    "report --out db", "report --out symlink", "report --out hardlink", "report --out wal",
+    "report --out rules", "roster --out db", "roster --out wal", "eligible --out db",
+    "import --errors db", "import --errors wal", "import --errors imported", "import --errors inside",
+    "report --by-unit --out folder-of-db",
+])
+def test_an_output_that_is_an_input_is_refused_and_nothing_changes(refusable, case):
+    r = refusable
+    db = str(r["db"])
+    hardlink = r["tmp"] / "hard.duckdb"
+    if case.endswith("hardlink"):
+        import os
+        os.link(r["db"], hardlink)
+    target = {"db": r["db"], "symlink": r["symlink"], "hardlink": hardlink, "wal": r["wal"],
+              "rules": r["rules"], "imported": r["imported"], "inside": r["folder"] / "errors.xlsx",
+              "folder-of-db": r["db"]}[case.split()[-1]]
+    argv = {
+        "report": ["report", "--db", db, "--year", "2023", "--rules", str(r["rules"])],
+        "roster": ["roster", "--db", db, "--as-of", "2023-12-31", "--format", "xlsx"],
+        "eligible": ["eligible", "--db", db, "--as-of", "2023-12-31", "--format", "xlsx"],
+        "import": ["import", str(r["folder"]), "--db", db],
+    }[case.split()[0]]
+    if "--by-unit" in case:
+        argv = [*argv, "--by-unit"]
+    option = "--errors" if case.startswith("import") else "--out"
+    watched = [r["db"], r["rules"], r["imported"]]
+    before = {p: sha256(p) for p in watched}
+    mtime = r["db"].stat().st_mtime_ns
+    proc = run(*argv, option, str(target))
+    assert proc.returncode == 2, proc.stderr
+    line = one_line_error(proc)
+    assert option in line and ("输入文件" in line or "导入的目录" in line)
+    assert {p: sha256(p) for p in watched} == before        # byte-identical
+    assert r["db"].stat().st_mtime_ns == mtime
+    assert not r["wal"].exists() and not (r["folder"] / "errors.xlsx").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["roster", "--as-of", "2023-12-31"],
+    ["eligible", "--as-of", "2023-12-31", "--format", "csv"],
+    ["report", "--year", "2023"],
+    ["template"],
+])
+def test_a_missing_output_folder_is_a_usage_error_and_is_not_created(small_db, tmp_path, argv):
+    out = tmp_path / "no-such-folder" / ("x.html" if argv[0] == "report" else
+                                         "x.csv" if argv[0] == "eligible" else "x.xlsx")
+    db = [] if argv[0] == "template" else ["--db", str(small_db)]
+    proc = run(*argv, *db, "--out", str(out))
+    assert proc.returncode == 2
+    assert "目录不存在" in one_line_error(proc)
+    assert not out.parent.exists()
+
+
+def test_import_default_error_workbook_is_never_inside_the_imported_folder(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "incoming"
+    shutil.copytree(root / "data" / "sample", folder)
+    persons = folder / "persons.csv"
+    persons.write_text(persons.read_text("utf-8-sig").replace(",男,", ",未\x1b知,", 1), encoding="utf-8")
+    before = sha256(persons)
+    # the database inside the imported folder: "beside the database" would be inside it too
+    proc = subprocess.run([sys.executable, "-m", "qingmiao_lib.cli", "import", "incoming",
+                           "--db", "incoming/new.duckdb"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=300)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert not (folder / "导入错误.xlsx").exists() and (tmp_path / "导入错误.xlsx").exists()
+    assert "导入错误.xlsx" in proc.stderr.strip().splitlines()[-1]
+    assert "\x1b" not in proc.stderr and "\\x1b" in proc.stderr   # shown escaped, never raw
+    assert sha256(persons) == before and not (folder / "new.duckdb").exists()
+    assert not [p.name for p in tmp_path.rglob("*") if ".tmp-" in p.name]
+
+
+def test_import_error_lines_escape_and_stop_at_the_limit():
+    import pandas as pd
+
+    from qingmiao_lib.cli import import_error_lines
+
+    errors = pd.DataFrame({
+        "file": ["a.csv"] * 25, "sheet": [None] * 25, "row": list(range(2, 27)),
+        "column": ["姓名"] * 25, "value": ["张\x1b[2J三"] + ["\x0b"] * 24,
+        "kind": ["控制字符"] * 25, "reason": ["含控制字符"] * 25, "table": ["persons"] * 25})
+    lines = import_error_lines(errors, limit=20)
+    assert len(lines) == 21 and "另有 5 个错误" in lines[-1]
+    assert lines[0] == "  a.csv，第 2 行，列 姓名，值 张\\x1b[2J三：含控制字符"
+    assert lines[1] == "  a.csv，第 3 行，列 姓名，值 \\x0b：含控制字符"
+    assert not any(ch in "".join(lines) for ch in "\x1b\x0b")
+
+
+# ---------------------------------------------------------------------------------------------
+# formats and --out suffixes
+
+
+@pytest.mark.parametrize("argv", [
+    ["roster", "--as-of", "2023-12-31", "--format", "csv", "--out", "x.xlsx"],
+    ["roster", "--as-of", "2023-12-31", "--format", "xlsx", "--out", "x.csv"],
+    ["roster", "--as-of", "2023-12-31", "--out", "x.txt"],
+    ["eligible", "--as-of", "2023-12-31", "--format", "csv", "--out", "x.xlsx"],
+    ["eligible", "--as-of", "2023-12-31", "--format", "json", "--out", "x.csv"],
+    ["eligible", "--as-of", "2023-12-31", "--format", "table", "--out", "x.csv"],
+    ["eligible", "--as-of", "2023-12-31", "--format", "xlsx"],
+])
+def test_format_and_out_that_disagree_are_usage_errors(small_db, tmp_path, argv):
+    argv = [str(tmp_path / a) if a.startswith("x.") else a for a in argv]
+    proc = run(*argv, "--db", str(small_db))
+    assert proc.returncode == 2
+    assert "--format" in one_line_error(proc) or "--out" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_eligible_csv_and_json_carry_masked_name_and_unit_name(small_db, tmp_path):
+    import csv as csvlib
+
+    import duckdb
+
+    con = duckdb.connect(str(small_db), read_only=True)
+    names = dict(con.execute("select person_id, name from persons").fetchall())
+    units = dict(con.execute("select unit_id, name from units").fetchall())
+    con.close()
+    out = tmp_path / "e.json"   # the format from the extension
+    proc = run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(out.read_text("utf-8"))
+    assert rows and list(rows[0])[:4] == ["person_id", "name", "unit_id", "unit_name"]
+    for r in rows:
+        full = names[r["person_id"]]
+        assert r["name"] != full and r["name"][0] == full[0] and "*" in r["name"]
+        assert len(r["name"]) == len(full)
+        assert r["unit_name"] == units[r["unit_id"]]
+    proc = run("eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--format", "csv", "--unmasked")
+    assert proc.returncode == 0 and "注意保密" in proc.stderr
+    got = list(csvlib.DictReader(proc.stdout.splitlines()))
+    assert len(got) == len(rows)
+    assert all(r["name"] == names[r["person_id"]] for r in got)
+    assert all(r["unit_name"] == units[r["unit_id"]] for r in got)
+
+
+@pytest.fixture
+def hostile_names_db(small_db, tmp_path):
+    """A copy of the small county in which three persons' names carry ESC, VT and a formula."""
+    import shutil
+
+    path = tmp_path / "hostile.duckdb"
+    shutil.copy(small_db, path)
+    import qingmiao_lib as qm
+
+    con = qm.connect(path)
+    ids = [r[0] for r in con.execute(
+        "select person_id from person_snapshot(date '2023-12-31') where active and unit_id is not null"
+        " order by person_id limit 3").fetchall()]
+    con.close()
+    con = qm.connect(path, read_only=False)
+    for pid, name in zip(ids, ["张\x1b[31m三", "李\x0b四", "=HYPERLINK(\"x\")"], strict=True):
+        con.execute("update persons set name = ? where person_id = ?", [name, pid])
+    qm.db.refresh_snapshots(con)  # as an import does after writing the records
+    con.close()
+    return path, ids
+
+
+def test_names_with_control_characters_export_escaped(hostile_names_db, tmp_path):
+    import openpyxl
+
+    db, ids = hostile_names_db
+    out = tmp_path / "名册.xlsx"
+    proc = run("roster", "--db", str(db), "--as-of", "2023-12-31", "--unmasked", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    by_id = {r[1]: r[2] for r in rows[1:]}
+    assert [by_id[i] for i in ids] == ["张\\x1b[31m三", "李\\x0b四", "'=HYPERLINK(\"x\")"]
+    out = tmp_path / "名单.xlsx"
+    proc = run("eligible", "--db", str(db), "--as-of", "2023-12-31", "--format", "xlsx", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    masked = {r[0]: r[1] for r in rows[1:]}
+    assert masked[ids[0]] == "张" + "*" * 5 + "三"       # 7 characters: ESC is among the hidden
+    table = run("eligible", "--db", str(db), "--as-of", "2023-12-31", "--unmasked")
+    assert table.returncode == 0 and "\x1b" not in table.stdout and "\x0b" not in table.stdout
+
+
+def test_a_full_disk_is_one_line_and_leaves_the_previous_file(small_db, tmp_path, monkeypatch, capsys):
+    import errno
+
+    from qingmiao_lib import outputs
+
+    out = tmp_path / "名册.csv"
+    out.write_text("previous", "utf-8")
+
+    def full(path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs, "_fsync_file", full)
+    assert main(["roster", "--db", str(small_db), "--as-of", "2023-12-31", "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "No space left" in err[0] and str(out) in err[0] and "Traceback" not in err[0]
+    assert out.read_text("utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["名册.csv"]
+    xlsx = tmp_path / "名单.xlsx"
+    assert main(["eligible", "--db", str(small_db), "--as-of", "2023-12-31", "--out", str(xlsx)]) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["名册.csv"]
+
+
+# ---------------------------------------------------------------------------------------------
+# units by name or code; qingmiao units
+
+
+def _units(db: Path) -> list[tuple[str, str]]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    got = con.execute("select unit_id, name from units order by unit_id").fetchall()
+    con.close()
+    return got
+
+
+def _roster_ids(db: Path, out: Path, *units: str) -> list[str]:
+    import openpyxl
+
+    proc = run("roster", "--db", str(db), "--as-of", "2023-12-31", "--out", str(out), "--units", *units)
+    assert proc.returncode == 0, proc.stderr
+    return sorted(r[1] for r in list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))[1:])
+
+
+def test_units_by_name_or_code_mixed(small_db, tmp_path):
+    (a_id, a_name), (b_id, b_name) = _units(small_db)[1:3]
+    by_code = _roster_ids(small_db, tmp_path / "1.xlsx", a_id, b_id)
+    assert by_code
+    assert _roster_ids(small_db, tmp_path / "2.xlsx", a_name, b_name) == by_code
+    assert _roster_ids(small_db, tmp_path / "3.xlsx", a_name, b_id) == by_code
+    assert _roster_ids(small_db, tmp_path / "4.xlsx", a_id.lower(), f" {b_name} ") == by_code
+    import qingmiao_lib as qm
+    con = qm.connect(small_db)
+    ids = sorted(qm.structure.roster(con, as_of=__import__("datetime").date(2023, 12, 31),
+                                     units=[a_id, b_id])["person_id"])
+    con.close()
+    assert by_code == ids
+
+
+def test_an_unknown_unit_exits_2_naming_the_closest(small_db, tmp_path):
+    _, name = _units(small_db)[1]
+    out = tmp_path / "x.xlsx"
+    for cmd in (["roster", "--as-of", "2023-12-31", "--out", str(out)], ["report", "--year", "2023"]):
+        proc = run(*cmd, "--db", str(small_db), "--units", name[:-1] + "乙")
+        assert proc.returncode == 2
+        line = one_line_error(proc)
+        assert "未知单位" in line and name in line and line.count("，") <= 6
+        assert not out.exists()
+    proc = run("roster", "--db", str(small_db), "--as-of", "2023-12-31", "--out", str(out), "--units", "NOPE")
+    assert proc.returncode == 2 and "NOPE" in one_line_error(proc) and not out.exists()
+
+
+def test_resolve_names_codes_and_suggestions():
+    import pandas as pd
+
+    from qingmiao_lib.outputs import UsageError
+    from qingmiao_lib.units import resolve_in, suggestions
+
+    units = pd.DataFrame({"unit_id": ["U1", "U2", "U3", "U4"],
+                          "name": ["市委组织部", "市委组织部（2）", "中溪镇", "中溪镇"]})
+    assert resolve_in(units, ["U2", "市委组织部", "u2", "市委组织部(2)"]) == ["U2", "U1"]
+    with pytest.raises(UsageError, match="U3、U4"):        # one name, two units: ask for the code
+        resolve_in(units, ["中溪镇"])
+    with pytest.raises(UsageError, match="最接近的：U1 市委组织部"):
+        resolve_in(units, ["市委组织"])
+    assert len(suggestions(units, "市委")) <= 3
+
+
+def test_units_command_lists_codes_names_kinds_and_headcount(small_db):
+    import datetime as dt
+
+    import duckdb
+
+    import qingmiao_lib as qm
+
+    con = duckdb.connect(str(small_db), read_only=True)
+    data_to = int(con.execute("select value from meta where key = 'data_to'").fetchall()[0][0])
+    con.close()
+    proc = run("units", "--db", str(small_db), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [(r["unit_id"], r["name"]) for r in rows] == _units(small_db)
+    assert {r["as_of"] for r in rows} == {f"{data_to}-12-31"}
+    con = qm.connect(small_db)
+    total = qm.structure.headcount(con, as_of=dt.date(data_to, 12, 31))["persons"].sum()
+    one = qm.structure.headcount(con, as_of=dt.date(2020, 6, 30), units=[rows[1]["unit_id"]])["persons"].sum()
+    con.close()
+    assert sum(r["persons"] for r in rows) == total
+    csv = run("units", "--db", str(small_db), "--format", "csv", "--as-of", "2020-06-30").stdout.splitlines()
+    assert csv[0] == "unit_id,name,kind,parent_id,persons,as_of"
+    assert int(csv[2].split(",")[4]) == one
+    table = run("units", "--db", str(small_db))
+    assert table.returncode == 0 and f"{data_to}-12-31" in table.stdout and rows[1]["name"] in table.stdout
+
+
+def test_units_without_a_data_year_lists_no_headcount(tmp_path):
+    import qingmiao_lib as qm
+
+    db = tmp_path / "bare.duckdb"
+    con = qm.connect(db, create=True)
+    con.execute("insert into units values ('U1', '甲局', '市直机关', null), ('U2', '乙镇', '乡镇街道', null)")
+    con.close()
+    rows = json.loads(run("units", "--db", str(db), "--format", "json").stdout)
+    assert rows == [{"unit_id": "U1", "name": "甲局", "kind": "市直机关", "parent_id": None},
+                    {"unit_id": "U2", "name": "乙镇", "kind": "乡镇街道", "parent_id": None}]
+    table = run("units", "--db", str(db))
+    assert table.returncode == 0 and "不列人数" in table.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# lab and make
+
+
+def test_lab_command_as_root_with_port_and_no_browser(small_db, monkeypatch):
+    import os
+
+    from qingmiao_lib import cli
+
+    seen = {}
+
+    def fake_exec(file, argv, env):
+        seen.update(argv=argv, env=env)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli.os, "execvpe", fake_exec)
+    monkeypatch.setattr(cli.os, "geteuid", lambda: 0)
+    with pytest.raises(SystemExit):
+        main(["lab", "--db", str(small_db), "--port", "8890", "--no-browser"])
+    assert "--allow-root" in seen["argv"] and "--no-browser" in seen["argv"]
+    assert "--ServerApp.port=8890" in seen["argv"]
+    assert seen["env"]["QINGMIAO_DB"] == str(small_db.resolve())
+    monkeypatch.setattr(cli.os, "geteuid", lambda: 1000)
+    with pytest.raises(SystemExit):
+        main(["lab", "--db", str(small_db)])
+    assert "--allow-root" not in seen["argv"] and "--no-browser" not in seen["argv"]
+    assert not [a for a in seen["argv"] if "port" in a]
+    assert os.path.basename(seen["argv"][0]).startswith("python")
+    with pytest.raises(SystemExit) as e:
+        main(["lab", "--port", "70000"])
+    assert e.value.code == 2
+
+
+def test_make_help_prints_real_values_and_lab_passes_port():
+    import shutil
+
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(["make", "-s", "help"], cwd=root, capture_output=True, text=True, timeout=60).stdout
+    assert "make report   write reports/qingmiao-2023.html from data/qingmiao.duckdb" in out
+    assert "$(" not in out and "make lab" in out
+    out = subprocess.run(["make", "-s", "help", "YEAR=2024", "DB=data/x.duckdb"], cwd=root,
+                         capture_output=True, text=True, timeout=60).stdout
+    assert "write reports/qingmiao-2024.html from data/x.duckdb" in out
+    dry = subprocess.run(["make", "-n", "lab", "PORT=8890", "NO_BROWSER=1", "STAMP="], cwd=root,
+                         capture_output=True, text=True, timeout=60).stdout
+    assert "qingmiao lab --db data/qingmiao.duckdb --port 8890 --no-browser" in dry
