@@ -7,7 +7,6 @@ they are computed afterwards by ``qingmiao_lib.figures`` from the records.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -63,7 +62,9 @@ def build(
     Parameters
     ----------
     path
-        Where to write; an existing file is replaced only with ``force=True``.
+        Where to write; an existing file is replaced only with ``force=True`` (a Qingmiao
+        database of any version, or a file left incomplete by an interrupted creation; it stays
+        whole until the new database is complete and renamed onto it).
     persons
         Active headcount at the start (~2,000 for a county-level city; up to 8,000,000).
     seed
@@ -82,8 +83,10 @@ def build(
         raise QingmiaoError(f"--persons 须在 50 到 10000000 之间（收到 {persons}）")
     if path.exists() and not path.is_file():
         raise QingmiaoError(f"{path} 已存在且不是文件（请给出数据库文件名，如 data/qingmiao.duckdb）")
-    if path.exists() and not force:
-        raise QingmiaoError(f"数据库已存在：{path}（如需覆盖请加 --force）")
+    if path.exists():
+        if not force:
+            raise QingmiaoError(f"数据库已存在：{path}（如需覆盖请加 --force）")
+        db.check_replaceable(path)  # before the simulation: not in use, a Qingmiao database
     p = replace(params or Params(), persons=int(persons))
     loaded = rules_mod.load(rules)
     r = Rules.from_dict(loaded)
@@ -118,12 +121,12 @@ def build(
         logs["quotas"].add(np.full(len(steps), y), steps, np.floor(careers.quota[steps] * head).astype(np.int64))
         bar.update()
 
-    tmp = path.with_name(path.name + f".building-{os.getpid()}")
-    for leftover in (tmp, Path(str(tmp) + ".wal")):
-        leftover.unlink(missing_ok=True)
+    db.crash_point("demo:simulated")
+    # built under a temporary name and moved onto path only when complete: a run killed at any
+    # moment leaves no file, or the previous one (db.NewDatabase)
+    new = db.NewDatabase(path, replace="any" if force else "missing", rules=rules, bulk_load=True)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = db.connect(tmp, create=True, bulk_load=True, rules=rules)
+        con = new.open()
     except (OSError, QingmiaoError) as e:
         raise QingmiaoError(f"无法写入数据库 {path}：目录 {path.parent} 不存在或不可写") from e
     try:
@@ -135,15 +138,11 @@ def build(
             jurisdiction="示范县（模拟数据）",
             build_seconds=f"{time.perf_counter() - started:.1f}",
         )
-        con.execute("checkpoint")
-        bar.update()
+        db.crash_point("demo:written")
     except BaseException:
-        con.close()
-        for leftover in (tmp, Path(str(tmp) + ".wal")):
-            leftover.unlink(missing_ok=True)
+        new.discard()
         raise
-    con.close()
+    new.commit()
+    bar.update()
     bar.close()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(tmp, path)
     return path
