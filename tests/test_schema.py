@@ -272,3 +272,90 @@ def test_file_held_by_another_process_raises_database_locked(tmp_path, read_only
         proc.wait()
     # once the other process is gone the file opens again
     qm.connect(path).close()
+
+
+# ---------------------------------------------------------------------------------------------
+# interrupted creations (issue 19): recognised, never mistaken for someone else's file
+# ---------------------------------------------------------------------------------------------
+
+def _raw(path, sql: str = "") -> None:
+    c = duckdb.connect(str(path))
+    if sql:
+        c.execute(sql)
+    c.close()
+
+
+HALF = ("create type unit_kind as enum ('市直机关', '乡镇街道', '其他');"
+        "create table meta (key varchar primary key, value varchar not null)")
+
+
+@pytest.mark.parametrize("make", ["half", "empty_duckdb", "zero_bytes"])
+def test_an_interrupted_creation_is_named_as_such(tmp_path, make):
+    path = tmp_path / "q.duckdb"
+    if make == "half":  # an older version killed inside create_schema
+        _raw(path, HALF)
+    elif make == "empty_duckdb":  # killed right after DuckDB made the file
+        _raw(path)
+    else:  # killed before DuckDB wrote its header
+        path.write_bytes(b"")
+    for read_only in (True, False):
+        with pytest.raises(qm.db.IncompleteDatabase, match="未建完.*demo --force.*import"):
+            qm.connect(path, read_only=read_only)
+    assert qm.db.check_replaceable(path) == "incomplete"
+    con = qm.connect(path, create=True)  # built anew, whole
+    try:
+        assert meta(con)["schema_version"] == SCHEMA_VERSION
+        assert con.execute("select count(*) from units").fetchall() == [(0,)]
+    finally:
+        con.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.duckdb"]
+
+
+def test_states_of_a_file(tmp_path):
+    cases = {
+        "current": None,
+        "other": "update meta set value = '0' where key = 'schema_version'",
+        "incomplete": "drop table meta",  # every other table of ours, all empty
+        # our own table names, but a record in one: never taken for an interrupted creation
+        "foreign": "delete from meta; insert into units values ('U1', '单位', '其他', null)",
+    }
+    for want, change in cases.items():
+        path = tmp_path / f"{want}.duckdb"
+        qm.connect(path, create=True).close()
+        if change:
+            _raw(path, change)
+        raw = duckdb.connect(str(path), read_only=True)
+        try:
+            assert qm.db.database_state(raw) == want
+        finally:
+            raw.close()
+    with pytest.raises(SchemaMismatch) as info:
+        qm.connect(tmp_path / "foreign.duckdb")
+    assert not isinstance(info.value, qm.db.IncompleteDatabase)
+    with pytest.raises(SchemaMismatch, match="不会被覆盖"):
+        qm.db.check_replaceable(tmp_path / "foreign.duckdb")
+    # a foreign file is never rebuilt by create=True either
+    with pytest.raises(SchemaMismatch):
+        qm.connect(tmp_path / "foreign.duckdb", create=True)
+    assert qm.db.check_replaceable(tmp_path / "other.duckdb") == "other"
+
+
+def test_an_empty_memory_database_is_not_called_incomplete():
+    with pytest.raises(SchemaMismatch, match="青苗") as info:
+        qm.connect(":memory:")
+    assert not isinstance(info.value, qm.db.IncompleteDatabase)
+
+
+def test_the_schema_is_created_in_one_transaction(monkeypatch):
+    raw = duckdb.connect(":memory:")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("killed here")
+
+    monkeypatch.setattr(qm.db, "set_meta", fail)  # after every table, before the version
+    with pytest.raises(RuntimeError):
+        qm.db.create_schema(raw)
+    assert raw.execute("select count(*) from duckdb_tables()").fetchall() == [(0,)]
+    assert raw.execute("select count(*) from duckdb_types() where not internal "
+                       "and database_name = current_database()").fetchall() == [(0,)]
+    raw.close()
