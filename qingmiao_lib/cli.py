@@ -153,15 +153,24 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     args = parser.parse_args(argv)
+    hook = sys.unraisablehook
     if not os.environ.get("QINGMIAO_DEBUG"):
         sys.unraisablehook = _quiet_unraisable
     try:
+        return _run(args)
+    finally:
+        sys.unraisablehook = hook
+
+
+def _run(args) -> int:
+    """The command, its failures as one line on stderr (user text in them escaped)."""
+    try:
         return _COMMANDS[args.command](args)
     except UsageError as e:
-        print(f"qingmiao {args.command}: 用法错误 usage error: {e}（--help 查看用法）", file=sys.stderr)
+        print(f"qingmiao {args.command}: 用法错误 usage error: {_show(e)}（--help 查看用法）", file=sys.stderr)
         return 2
     except QingmiaoError as e:
-        print(f"qingmiao {args.command}: {e}", file=sys.stderr)
+        print(f"qingmiao {args.command}: {_show(e)}", file=sys.stderr)
         return 1
     except duckdb.Error as e:
         if os.environ.get("QINGMIAO_DEBUG"):
@@ -173,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:  # a file the user named cannot be read or written
         if os.environ.get("QINGMIAO_DEBUG"):
             raise
-        where = f"：{e.filename}" if e.filename else ""
+        where = f"：{_show(e.filename)}" if e.filename else ""
         print(f"qingmiao {args.command}: 文件错误{where}：{e.strerror or e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -253,11 +262,15 @@ def _pad(text: str, width: int, *, left: bool = False) -> str:
     return text + fill if left else fill + text
 
 
+#: control, format (zero-width), line/paragraph separator, surrogate, private and unassigned
+_HIDDEN = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+
+
 def _show(value, *, limit: int | None = None) -> str:
     """A value as one line of terminal text: control and invisible characters escaped (ESC as
     ``\\x1b``, like ``repr``), never sent raw; cut to ``limit`` characters with an ellipsis."""
     text = "" if value is None else str(value)
-    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    text = "".join(repr(ch)[1:-1] if unicodedata.category(ch) in _HIDDEN else ch for ch in text)
     if limit is not None and len(text) > limit:
         text = text[:limit] + "…"
     return text
@@ -444,7 +457,7 @@ def _import(args) -> int:
         if text:
             print(text.rstrip("\n"), file=sys.stderr)
         message = str(failed).replace(str(tmp), str(errors))
-        print(f"qingmiao import: {message}", file=sys.stderr)
+        print(f"qingmiao import: {_show(message)}", file=sys.stderr)
         return 1
     print(report.summary())
     for w in report.warnings.itertuples():
