@@ -3,10 +3,16 @@ small demo database (300 persons), plus reproducibility from the seed."""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
 import qingmiao_lib as qm
 from qingmiao_lib import synth
+from qingmiao_lib.synth.names import _DEPARTMENTS, _STATIONS, unit_names
+from qingmiao_lib.synth.params import Params
+from qingmiao_lib.synth.units import TITLES, Units
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +112,11 @@ def test_same_seed_same_county_other_seed_similar_not_identical(tmp_path, demo_d
         c.close()
     assert figs["first"] == figs["again"]
     assert figs["first"] != figs["other"]
+    names = {}
+    for label, path in (("first", demo_db), ("again", again), ("other", other)):
+        with qm.connect(path) as c:
+            names[label] = c.execute("select list(name order by unit_id) from units").fetchall()[0][0]
+    assert names["first"] == names["again"] and names["first"] != names["other"]
     # similar: the young pool of two 300-person counties differs by less than half
     a, b = figs["first"]["F1"]["value"], figs["other"]["F1"]["value"]
     assert abs(a - b) < 0.5 * max(a, b)
@@ -133,3 +144,64 @@ def test_default_demo_lands_near_the_article(tmp_path):
         assert abs(got[code]["value"] - value) <= max(2, 0.15 * value), (code, got[code])
         if share is not None:
             assert abs(got[code]["share"] - share) <= 0.06, (code, got[code])
+
+
+# ---------------------------------------------------------------------------------------------
+# unit names: each once, realistic, at any scale (unit generation only)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("persons", [2_000, 200_000, 1_000_000])
+def test_unit_names_are_unique_and_never_numbered(persons):
+    units = Units(Params(persons=persons), np.random.default_rng(51))
+    names = list(units.name)
+    n = round(persons / 20)  # Params.persons_per_unit
+    assert len(names) == n and len(set(names)) == n  # unique across the county
+    assert not [x for x in names if re.search(r"[0-9０-９（）()]", x)]  # no 市委组织部（2）, no 青石镇2
+    assert names.count("市委组织部") == 1
+    depts = [x for x, k in zip(names, units.kind, strict=True) if k == 0]
+    assert depts[:len(_DEPARTMENTS)] == list(_DEPARTMENTS)  # each organ of the county once
+    towns = [x for x, k in zip(names, units.kind, strict=True) if k == 1]
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,3}(镇|乡|街道)", x) for x in towns), towns[:5]
+    assert "城关街道" in towns or not any(x.endswith("街道") for x in towns)  # the usual names first
+    # beyond the list: the organs' stations, named after the county's own townships first
+    stations = depts[len(_DEPARTMENTS):]
+    assert len(stations) == n - 1 - len(towns) - len(_DEPARTMENTS)
+    host = re.compile("(.+?)(" + "|".join(_STATIONS) + ")")
+    hosts = [host.fullmatch(x)[1] for x in stations]
+    first = min(len(towns), len(stations))
+    assert hosts[:first] == towns[:first] and set(hosts) <= set(towns)  # 青石镇司法所, 青石镇财政所 …
+    assert [x for x in stations if x.endswith("司法所")] == [t + "司法所" for t in towns][:len(stations)]
+
+
+def test_a_ten_thousand_unit_county_has_plausible_township_names():
+    units = Units(Params(persons=200_000), np.random.default_rng(3))
+    towns = units.name[units.kind == 1]
+    assert len(towns) == round(9_999 * 0.16)  # Params.township_unit_share of the units but one
+    two = np.mean([len(x) == 3 and x.endswith(("镇", "乡")) for x in towns])
+    assert 0.6 < two < 0.95  # mostly two-character places (青石镇), some three (石门口乡)
+    bases = [x.removesuffix("街道").removesuffix("镇").removesuffix("乡") for x in towns]
+    assert len(set(bases)) == len(bases)  # never 青石镇 beside 青石乡
+
+
+def test_township_posts_follow_the_kind_of_township():
+    units = Units(Params(persons=200_000), np.random.default_rng(3))
+    for i in np.flatnonzero(units.kind == 1)[:300]:
+        secretary, chief = (TITLES[c] for c in units.town_titles[i][:2])
+        name = units.name[i]
+        want = {"镇": ("党委书记", "镇长"), "乡": ("党委书记", "乡长"),
+                "街道": ("党工委书记", "办事处主任")}[re.search("(镇|乡|街道)$", name)[1]]
+        assert (secretary, chief) == want, name
+    station = int(np.flatnonzero(np.char.endswith(units.name.astype(str), "司法所"))[0])
+    assert (TITLES[units.head_title[station]], TITLES[units.deputy_title[station]]) == ("所长", "副所长")
+
+
+def test_unit_names_draw_what_earlier_versions_drew():
+    # the rest of the county stays the same draw for draw: two integer and two uniform draws per
+    # township on the shared generator, the place names from a generator spawned from it
+    kinds = np.array([2] + [1] * 37 + [0] * 150)
+    a, b = np.random.default_rng(9), np.random.default_rng(9)
+    unit_names(a, kinds)
+    b.integers(0, 34, 37), b.integers(0, 34, 37), b.random(37), b.random(37)
+    assert a.random() == b.random()
+    assert list(unit_names(np.random.default_rng(9), kinds)) == list(unit_names(np.random.default_rng(9), kinds))
+    assert list(unit_names(np.random.default_rng(9), kinds)) != list(unit_names(np.random.default_rng(10), kinds))

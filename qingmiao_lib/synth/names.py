@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 # The most common Chinese surnames with their approximate shares (%) of the population
@@ -38,6 +40,7 @@ def person_names(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
     return np.char.add(surname, given).astype(object)
 
 
+# One of each organ of a county-level city's party committee and government (no two alike).
 _DEPARTMENTS = (
     "市委办公室 市政府办公室 市纪委监委 市委组织部 市委宣传部 市委统战部 市委政法委 市委巡察办 市委编办 "
     "市发展和改革局 市教育局 市科学技术局 市工业和信息化局 市民政局 市司法局 市财政局 市人力资源和社会保障局 "
@@ -47,33 +50,77 @@ _DEPARTMENTS = (
     "市总工会 团市委 市妇联 市科协 市残联 市工商联 市委党校 市档案馆 市机关事务服务中心 市融媒体中心 "
     "市城市管理局 市规划和自然资源服务中心 市税务协税办 市金融服务中心 市投资促进中心 市营商环境服务中心"
 ).split()
-_PLACE = "东西南北中新安宁平和兴永丰泰河山川石柳桃杏枣槐松柏马龙凤云溪源泉清水城村庄"
+# Beyond them, the county organs' stations in each township (派驻机构: 青石镇司法所 …), station
+# kind by station kind over the townships, then over further places of the county (柳河派出所).
+_STATIONS = ("司法所", "财政所", "市场监督管理所", "派出所", "自然资源所", "综合行政执法队", "交警中队",
+             "应急管理站", "劳动保障所", "统计站", "农业农村服务站", "退役军人服务站", "城乡建设管理站")
+# Other units (unit 0 is the city leadership team); beyond the list, an industrial park per place.
+_OTHERS = ("市委市政府领导班子", "市经济开发区管委会", "市高新技术产业园区管委会", "市现代农业产业园管委会",
+           "市综合保税区管委会", "市文化旅游度假区管委会")
+# Subdistricts (街道) of the county seat take the usual names first.
+_SUBDISTRICTS = ("城关", "东城", "西城", "南城", "北城", "城东", "城西", "城南", "城北", "新城", "滨河",
+                 "滨江", "府前", "文昌", "凤凰", "江北")
+# Place names: a first character and a landform (青石, 河口, 柳湾 …), or three characters (石门口,
+# 柳树湾, 黄土坡 …); townships take one each, so no name repeats.
+_FIRST = ("青石白黄红金银铁马龙凤云溪清柳桃杏枣槐松柏梅兰竹桑茶稻麦东西南北中上下新大小高长安宁平和兴"
+          "永丰泰福寿顺太仁义德文武明光华宝玉双三五七九岳莲荷燕鹤雁鹿")
+_MIDDLE = "家树石水土马王李张河山沙头岔台坪桥湾岭峰营店铺庙洼塔"
+_LAND = "山川河溪江湖泉水池塘湾口桥坝坪岭峰岗坡沟峪谷滩洲港渡关门堡寨营屯庄店铺集场园林田源阳城亭台坊塔"
+
+
+@functools.cache
+def _places() -> tuple[np.ndarray, int]:
+    """Every place name, the two-character ones first (their count second), none a 街道 name
+    above; built once (the vocabulary, not per unit)."""
+    first, middle, land = (list(dict.fromkeys(x)) for x in (_FIRST, _MIDDLE, _LAND))
+    two = [a + b for a in first for b in land if a != b and a + b not in _SUBDISTRICTS]
+    three = [a + m + b for a in first for m in middle for b in land if len({a, m, b}) == 3]
+    return np.array(two + three, dtype=object), len(two)
 
 
 def unit_names(rng: np.random.Generator, kinds: np.ndarray) -> np.ndarray:
-    """Names for county departments (市直机关), townships (乡镇街道) and others; unique."""
+    """Names for county departments (市直机关), townships (乡镇街道) and others, all different:
+    each department once, then the departments' stations in the townships (青石镇司法所);
+    townships from a place-name generator (青石镇, 河口乡, 城关街道 …). The draws on ``rng`` are
+    those of earlier versions (so the rest of a county is the same draw for draw); the place names
+    come from a generator spawned from it."""
     n = len(kinds)
     out = np.empty(n, dtype=object)
-    dept = np.flatnonzero(kinds == 0)
-    base = np.array(_DEPARTMENTS, dtype=object)
-    rounds = dept // len(base) if len(dept) else dept
-    out[dept] = base[np.arange(len(dept)) % len(base)]
-    extra = np.arange(len(dept)) >= len(base)
-    if extra.any():
-        out[dept[extra]] = [f"{b}（{r + 1}）" for b, r in zip(out[dept[extra]], rounds[extra], strict=True)]
     town = np.flatnonzero(kinds == 1)
-    chars = np.array(list(_PLACE))
-    a = chars[rng.integers(0, len(chars), len(town))]
-    b = chars[rng.integers(0, len(chars), len(town))]
-    suffix = np.where(rng.random(len(town)) < 0.8, "镇", np.where(rng.random(len(town)) < 0.5, "乡", "街道"))
-    names = np.char.add(np.char.add(a, b), suffix).astype(object)
-    seen: dict[str, int] = {}
-    for j, name in enumerate(names):  # unit counts are small (≤ ~1% of persons)
-        k = seen.get(name, 0)
-        seen[name] = k + 1
-        if k:
-            names[j] = f"{name}{k + 1}"
-    out[town] = names
+    t = len(town)
+    rng.integers(0, 34, t), rng.integers(0, 34, t)  # the former two-character draws, unused
+    subdistrict = rng.random(t) >= 0.8  # 80% 镇; of the rest half 乡, half 街道
+    suffix = np.where(~subdistrict, "镇", np.where(rng.random(t) < 0.5, "乡", "街道")).astype(object)
+    names_rng = rng.spawn(1)[0]
+    places, n_two = _places()
+    dept = np.flatnonzero(kinds == 0)
     other = np.flatnonzero(kinds == 2)
-    out[other] = ["市委市政府领导班子" if i == 0 else f"市直派出机构{i}" for i in range(len(other))]
+    n_stations = max(0, len(dept) - len(_DEPARTMENTS))
+    extra = max(0, len(other) - len(_OTHERS))
+    # places for townships, then for stations beyond the townships' and for other units
+    beyond = max(0, -(-(n_stations - t * len(_STATIONS)) // len(_STATIONS))) + extra
+    is_sub = suffix == "街道"
+    named_sub = np.flatnonzero(is_sub)[: len(_SUBDISTRICTS)]
+    need = t - len(named_sub) + beyond
+    if need > len(places):
+        raise ValueError(f"示范县单位过多：需要 {need} 个地名，只有 {len(places)} 个")
+    # mostly two-character names, about one in five three-character (while they last)
+    n3 = min(len(places) - n_two, max(need - n_two, int(round(need * 0.2))))
+    picked = np.concatenate([names_rng.choice(n_two, need - n3, replace=False),
+                             n_two + names_rng.choice(len(places) - n_two, n3, replace=False)])
+    picked = places[names_rng.permutation(picked)]
+    base = np.empty(t, dtype=object)
+    base[named_sub] = np.array(_SUBDISTRICTS, dtype=object)[: len(named_sub)]
+    rest = np.setdiff1d(np.arange(t), named_sub)
+    base[rest] = picked[: len(rest)]
+    out[town] = base + suffix
+    # departments: each once, then station kind by station kind over the townships and beyond
+    out[dept[: len(_DEPARTMENTS)]] = np.array(_DEPARTMENTS, dtype=object)[: len(dept)]
+    if n_stations:
+        hosts = np.concatenate([out[town], picked[len(rest): len(rest) + beyond - extra]]).astype(object)
+        k = np.arange(n_stations)
+        out[dept[len(_DEPARTMENTS):]] = hosts[k % len(hosts)] + np.array(_STATIONS, dtype=object)[k // len(hosts)]
+    out[other[: len(_OTHERS)]] = np.array(_OTHERS, dtype=object)[: len(other)]
+    if extra:
+        out[other[len(_OTHERS):]] = picked[len(picked) - extra:] + "工业园区管委会"
     return out
