@@ -159,9 +159,10 @@ def copy_path(db_path: Path) -> Path:
 
 def write_copy(con, db_path: Path, staged: set[str], replace: bool, *, files: list[dict],
                row_counts: dict) -> Path:
-    """Write into a copy of the database (``<db>.importing``) and return it; the caller closes the
-    connection and renames the copy over the database — atomic, so a killed import leaves the
-    database as it was (and only the copy behind, removed by the next import)."""
+    """Write into a copy of the database (``<db>.importing``) and return it; the caller renames the
+    copy over the database while its connection still holds the database's lock
+    (``db.replace_file``) — atomic, so a killed import leaves the database as it was (and only
+    the copy behind, removed by the next import or by a rebuild)."""
     tmp = copy_path(db_path)
     for leftover in (tmp, Path(str(tmp) + ".wal")):
         leftover.unlink(missing_ok=True)
