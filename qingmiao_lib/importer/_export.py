@@ -18,6 +18,12 @@ def export_tables(con: duckdb.DuckDBPyConnection, folder, *, fmt: str = "csv", c
     ``导入数据.xlsx`` with one sheet per table (``fmt="xlsx"``, named in Chinese). Dates are
     written ``YYYY-MM-DD``, booleans 是/否. Importing the result gives the same records.
 
+    In the workbook every value is a text cell (never a formula); text that would start a
+    formula when edited carries Excel's quote-prefix style, not an added apostrophe, so the value
+    read back is the value stored. A stored value holding a control character (possible only in
+    a database filled before such values were refused) is written escaped (``\\x1b``), which the
+    importer refuses: it is found, not silently carried on.
+
     Returns the files written.
     """
     folder = Path(folder)
@@ -49,12 +55,16 @@ def export_tables(con: duckdb.DuckDBPyConnection, folder, *, fmt: str = "csv", c
         raise ValueError(f"fmt must be csv or xlsx, not {fmt!r}")
     from openpyxl import Workbook
 
+    from ._report import text_cell
+
     wb = Workbook(write_only=True)
     for name, df in frames.items():
         ws = wb.create_sheet(TABLES[name].zh)
         ws.append(list(df.columns))
+        keeps = ["\t\n\r" if c.multiline else "" for c in TABLES[name].stored_columns]
         for row in df.itertuples(index=False):
-            ws.append([None if v is None or v != v else v for v in row])
+            ws.append([None if v is None or v != v else text_cell(ws, v, keep)
+                       for v, keep in zip(row, keeps, strict=True)])
     path = folder / "导入数据.xlsx"
     wb.save(path)
     return [path]

@@ -74,14 +74,13 @@ def error_frame(con, sources, read_errors: list[dict]) -> tuple[pd.DataFrame, di
     by_kind: dict[str, int] = {}
     for e in read_errors:
         by_kind[e["kind"]] = by_kind.get(e["kind"], 0) + 1
-    frames = [pd.DataFrame(read_errors, columns=ERROR_COLUMNS)] if read_errors else []
+    listed = [{c: e.get(c) for c in ERROR_COLUMNS} for e in read_errors]
     if con is not None:
         for kind, n in con.execute("select kind, count(*) from import_errors group by kind "
                                    "order by count(*) desc, kind").fetchall():
             by_kind[kind] = by_kind.get(kind, 0) + n
         rows = con.execute("select _src, _row, col, value, kind, reason from import_errors "
                            "order by _src, _row, col limit ?", [MAX_LISTED]).fetchall()
-        listed = []
         for src, row, col, value, kind, reason in rows:
             s = sources[src] if src is not None and src >= 0 else None
             table = s.table if s else None
@@ -92,8 +91,7 @@ def error_frame(con, sources, read_errors: list[dict]) -> tuple[pd.DataFrame, di
                 value = value[:200] + "…"
             listed.append(dict(file=s.file if s else "（数据库中已有的记录）", sheet=s.sheet if s else None,
                                row=row, column=header, value=value, kind=kind, reason=reason, table=table))
-        frames.append(pd.DataFrame(listed, columns=ERROR_COLUMNS))
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ERROR_COLUMNS)
+    df = pd.DataFrame(listed, columns=ERROR_COLUMNS, dtype=object)
     for c in ERROR_COLUMNS:
         if c != "row":
             df[c] = df[c].map(visible)

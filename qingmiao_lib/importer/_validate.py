@@ -8,7 +8,7 @@ marks, embeddings, overrides and isolates U+200E/F, U+202A–U+202E, U+2066–U+
 Unicode format character, line and paragraph separators); tab and line breaks only inside the
 free-text columns marked ``multiline`` in the contract (培训主题, 事由 …). A key with a zero-width
 space would be a new "distinct" person; a name with ESC would break every list it appears in.
-A cell longer than Excel's 32,767 characters is refused, as is the escaped form (``\x1b``) the
+A cell longer than Excel's 32,767 characters is refused, as is the escaped form (``\\x1b``) the
 error list shows, copied back. Dates must lie within the rules' ``[import]`` bounds: 出生年月 from
 ``earliest_birth_date``, other dates from ``earliest_record_date``, none after the import date
 except the planned ends listed in ``future_allowed`` (up to ``max_years_ahead``); 录用时间 at
@@ -114,8 +114,26 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
                 "value varchar, kind varchar, reason varchar)")
 
 
+class _Batch:
+    """Error queries gathered and run as one ``insert … union all …`` (one statement per table
+    instead of several per column)."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.params: list = []
+
+    def run(self, con) -> None:
+        if self.parts:
+            con.execute("insert into import_errors " + " union all ".join(f"({p})" for p in self.parts),
+                        self.params)
+
+
 def _add(con, select: str, params=()) -> None:
-    con.execute(f"insert into import_errors {select}", list(params))
+    if isinstance(con, _Batch):
+        con.parts.append(select)
+        con.params.extend(params)
+    else:
+        con.execute(f"insert into import_errors {select}", list(params))
 
 
 def import_date() -> dt.date:
@@ -195,36 +213,39 @@ def check_columns(con, table: str) -> None:
     and years, identity numbers."""
     stg = f"stg_{table}"
     b = _bounds(con)
+    batch = _Batch()  # run as one statement
     for c in TABLES[table].columns:
         r, v = _q(c.name + "__raw"), _q(c.name)
         value = f"qm_mask({r})" if c.type == "id_number" else r
-        clean = _check_cell_text(con, table, c)
+        clean = _check_cell_text(batch, table, c)
         if c.required:
-            _add(con, f"select _src, _row, ?, null, '必填项为空', ? from {stg} where {r} = ''",
+            _add(batch, f"select _src, _row, ?, null, '必填项为空', ? from {stg} where {r} = ''",
                  [c.name, f"必填项「{c.zh}」为空"])
         if c.type == "enum":
-            _add(con, f"select _src, _row, ?, {r}, '不在允许值中', ? from {stg} "
+            _add(batch, f"select _src, _row, ?, {r}, '不在允许值中', ? from {stg} "
                       f"where {r} <> '' and {v} is null and {clean}",
                  [c.name, f"「{c.zh}」只能是：{'、'.join(c.vocab)}"])
         elif c.type in _UNREADABLE:
             kind, reason = _UNREADABLE[c.type]
-            _add(con, f"select _src, _row, ?, {r}, ?, ? from {stg} where {r} <> '' and {v} is null and {clean}",
+            _add(batch, f"select _src, _row, ?, {r}, ?, ? from {stg} where {r} <> '' and {v} is null and {clean}",
                  [c.name, kind, f"「{c.zh}」{reason}"])
         if c.type == "date":
-            _check_dates(con, table, c, b)
+            _check_dates(batch, table, c, b)
         if c.type == "id_number":
-            _add(con, f"select _src, _row, ?, {value}, '身份证号无效', qm_id_problem({v}) from {stg} "
+            _add(batch, f"select _src, _row, ?, {value}, '身份证号无效', qm_id_problem({v}) from {stg} "
                       f"where {v} is not null and {clean} and qm_id_problem({v}) is not null", [c.name])
     if "year" in {c.name for c in TABLES[table].columns}:
-        _check_years(con, table, b)
+        _check_years(batch, table, b)
     for rule_table, condition, col, kind, reason in ROW_RULES:
         if rule_table == table:
-            _add(con, f"select _src, _row, ?, cast({_q(col)} as varchar), ?, ? from {stg} where {condition}",
+            _add(batch, f"select _src, _row, ?, cast({_q(col)} as varchar), ?, ? from {stg} where {condition}",
                  [col, kind, reason])
     if table == "persons":
-        _add(con, f"select _src, _row, 'entry_date', entry_date__raw, '日期超出范围', ? from {stg} "
+        _add(batch, f"select _src, _row, 'entry_date', entry_date__raw, '年龄不符', ? from {stg} "
                   "where entry_date > birth_date and entry_date < birth_date + to_years(?::integer)",
              [f"录用时未满 {b['age']} 周岁（规则 import.min_entry_age）", b["age"]])
+    batch.run(con)
+    if table == "persons":
         _add(con, sql.load("importer/identity"))
 
 
