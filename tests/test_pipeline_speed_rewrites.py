@@ -44,7 +44,7 @@ def _km_fixture(db):
 
 def test_kaplan_meier_event_table_and_bounds_by_hand(db):
     _km_fixture(db)
-    km = pipeline.time_to_promotion(db.con, as_of=D("2021-07-01"), cohorts=[2015, 2016])
+    km = pipeline.time_to_promotion(db.con, as_of=D("2021-07-01"), cohorts=[2015, 2016], min_at_risk=1)
     a = km[km.cohort == 2015].set_index("months")
     assert a.index.tolist() == [0, 24, 36, 48, 72]
     assert a["at_risk"].tolist() == [6, 6, 4, 3, 1]
@@ -85,7 +85,7 @@ def test_kaplan_meier_matches_lifelines_on_the_demo(demo_db):
     lifelines = pytest.importorskip("lifelines")
     con = qm.connect(demo_db)
     as_of = D("2024-12-31")
-    got = pipeline.time_to_promotion(con, as_of=as_of)
+    got = pipeline.time_to_promotion(con, as_of=as_of, min_at_risk=1)
     assert len(got)
     observed = con.execute("""
         select year(p.entry_date) as cohort,
