@@ -127,6 +127,14 @@ def test_control_and_invisible_characters_refused_and_shown_escaped(tmp_path, db
     assert any(escaped in v for v in cells) and not any(raw in v for v in cells)
 
 
+def test_invisible_character_in_a_parsed_value_is_named_not_called_unreadable(tmp_path, db):
+    bad = PERSONS + "P3,王五,男\u200b,1991.01,本科,2016-07-01\nP4,赵六,男,1991\x1b.01,本科,2016-07-01\n"
+    e = refused(db, [write(tmp_path / "in", {"persons.csv": bad})])
+    assert e.errors[["row", "column", "value", "kind"]].values.tolist() == [
+        [4, "性别", "男\\u200b", "含控制字符"], [5, "出生年月", "1991\\x1b.01", "含控制字符"]]
+    assert "U+200B（零宽字符）" in e.errors["reason"][0]
+
+
 def test_tab_and_line_breaks_allowed_only_in_free_text(tmp_path, db):
     ok = TRAININGS + 'P2,在职培训,"第一讲\n第二讲\t(下午)",2019-03-01,2019-03-03,24\n'
     importer.import_paths(db, [write(tmp_path / "ok", {"trainings.csv": ok})])

@@ -104,7 +104,12 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
                 f"from _raw where not ({blank})")
     con.unregister("_raw")
     typed = ", ".join(f"{_typed(c)} as {_q(c.name)}" for c in t.columns)
-    con.execute(f"create or replace temp table stg_{table} as select *, {typed} from raw_{table}")
+    text = [_q(c.name + "__raw") for c in t.columns if c.type == "text"]
+    # one cheap pass flags the rows whose text might hold a refused character or an escape;
+    # only those are checked column by column (_check_cell_text)
+    suspect = f"regexp_matches(concat_ws(' ', {', '.join(text)}), ?)" if text else "false"
+    con.execute(f"create or replace temp table stg_{table} as select *, {suspect} as _suspect, {typed} "
+                f"from raw_{table}", [_SUSPECT] if text else [])
     con.execute(f"drop table raw_{table}")
 
 
@@ -156,27 +161,38 @@ def _bounds(con) -> dict:
     return dict(birth=birth, record=record, age=age, ahead=ahead, future=future, today=today, latest=latest)
 
 
+#: Any character a value may hold only where it is allowed, or a backslash (a possible escape).
+_SUSPECT = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]"
+#: The escapes ``_report.visible`` writes (``\x1b``, ``\u200b``), copied back into a file.
 _ESCAPED = r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"
 
 
 def _check_cell_text(con, table: str, c: Column) -> str:
-    """Length, control and invisible characters, escapes; returns the condition under which a
-    cell of ``c`` is already refused for its characters (its type is then not checked)."""
-    stg, r = f"stg_{table}", _q(c.name + "__raw")
+    """Length, control and invisible characters, escapes. Text is checked where ``stage``
+    flagged the row; a parsed value only where it did not parse (a tab that still reads as a
+    date is gone with the parsing). Returns the condition under which a cell is not refused for
+    its characters or length (its type is then checked)."""
+    stg, r, v = f"stg_{table}", _q(c.name + "__raw"), _q(c.name)
     value = f"qm_mask({r})" if c.type == "id_number" else r
     ml = bool(c.multiline)
     _add(con, f"select _src, _row, ?, left({value}, 40) || '…', '单元格过长', ? || length({r}) || ? "
               f"from {stg} where length({r}) > ?",
          [c.name, f"「{c.zh}」有 ", f" 个字符，超过单元格上限 {MAX_CELL_CHARS}（Excel 一个单元格的上限）", MAX_CELL_CHARS])
+    if c.type == "text":
+        where = "_suspect"
+    elif c.type == "id_number":
+        where = f"{v} is not null and qm_id_problem({v}) is not null"
+    else:
+        where = f"{r} <> '' and {v} is null"
     _add(con, f"select _src, _row, ?, {value}, '含控制字符', '「' || ? || '」含 ' || qm_char_name(qm_bad_char({r}, ?)) "
-              f"|| '：文本中不能有控制字符或不可见字符，请删除' from {stg} where qm_bad_char({r}, ?) is not null",
+              f"|| '：文本中不能有控制字符或不可见字符，请删除' from {stg} where {where} and qm_bad_char({r}, ?) is not null",
          [c.name, c.zh, ml, ml])
     if c.type == "text":
         _add(con, f"select _src, _row, ?, {r}, '含控制字符', ? || regexp_extract({r}, ?) || ? "
-                  f"from {stg} where regexp_matches({r}, ?)",
+                  f"from {stg} where _suspect and regexp_matches({r}, ?)",
              [c.name, f"「{c.zh}」含转义写法「", _ESCAPED, "」（错误清单显示控制字符的形式）：请改为正确的文字",
               _ESCAPED])
-    return f"qm_bad_char({r}, false) is null and length({r}) <= {MAX_CELL_CHARS}"
+    return f"length({r}) <= {int(MAX_CELL_CHARS)} and qm_bad_char({r}, false) is null"
 
 
 def _check_dates(con, table: str, c: Column, b: dict) -> None:
