@@ -6,6 +6,15 @@ appendix (definitions from the rules file, data as-of, rules version, the suppre
 reproducibility stamp). ``write_unit_reports`` writes one report per unit — its own slice beside
 the jurisdiction's figures — and an index page.
 
+Scale: the county report's unit selector offers the jurisdiction, the unit kinds and the
+``selector_units`` largest units (``sections.units.SELECTOR_UNITS``, 60 by default); every unit
+has its own page in the batch. The batch's pages share one ``plotly.min.js`` written beside
+``index.html`` (copied from the installed plotly package: offline, no CDN), so each page stays
+small; the county report embeds plotly.js once and stands alone. File names in the batch are
+built from unit codes and names through ``outputs.safe_name``: never a path, never outside the
+folder, distinct units never on one file (a suffix ``-2``, ``-3`` … on a clash), every file
+written atomically.
+
 Disclosure control is on by default: every count table is protected (``disclosure.protect``:
 small counts "<5", complementary cells "×"), names are masked (张*明). ``unmasked=True`` shows
 full names and stamps every page "含个人信息 注意保密".
@@ -32,6 +41,7 @@ from . import __version__, charts, contract, definitions, figures, sections
 from .config import REPORTS_DIR
 from .db import meta
 from .errors import QingmiaoError
+from .outputs import atomic_write_text, database_inputs, guard, safe_name
 from .privacy import small_cell_threshold
 from .sections import units as unit_section
 from .sections._render import env, figure_html
@@ -59,12 +69,62 @@ def _out_path(path: Path) -> Path:
 
 
 def _write(path: Path, text: str) -> Path:
+    """Write ``text`` atomically (a temporary file in the same folder, then a rename): a failed
+    run leaves the previous file or none. The folder is created (the CLI refuses a user-named
+    folder that does not exist)."""
     path = _out_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write_text(path, text)
+
+
+#: the plotly.js file the batch's pages share, beside ``index.html``
+PLOTLY_FILE = "plotly.min.js"
+#: names in the batch's folder that no unit's page may take
+_RESERVED_FILES = ("index.html", PLOTLY_FILE)
+#: the longest unit code and unit name (UTF-8 bytes) kept in a page's file name
+_CODE_BYTES, _NAME_BYTES = 60, 90
+
+
+def unit_file_names(units: Sequence[tuple[str, str]]) -> list[str]:
+    """The file name of each unit's page, for ``(unit_id, name)`` pairs, in order.
+
+    ``{code}-{name}.html`` with both parts made safe by ``outputs.safe_name`` (no separator, no
+    ``..``, no control character, no Windows device name, bounded length); a name already taken
+    — by an earlier unit, ``index.html`` or ``plotly.min.js``, compared as case-insensitive file
+    systems do — gets ``-2``, ``-3`` … before ``.html``. Distinct units never share a file."""
+    taken = {n.casefold() for n in _RESERVED_FILES}
+    out = []
+    for uid, name in units:
+        stem = f"{safe_name(uid, max_len=_CODE_BYTES)}-{safe_name(name, max_len=_NAME_BYTES)}"
+        file, k = f"{stem}.html", 1
+        while file.casefold() in taken:
+            k += 1
+            file = f"{stem}-{k}.html"
+        taken.add(file.casefold())
+        out.append(file)
+    return out
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refusing (an internal error, never a silent write elsewhere) a name that
+    is not a plain file name of ``folder``."""
+    target = folder / name
+    if (name in ("", ".", "..") or os.sep in name or (os.altsep and os.altsep in name)
+            or os.path.dirname(os.path.abspath(target)) != os.path.abspath(folder)):
+        raise QingmiaoError(f"拒绝写出目录之外的文件：{name!r}")
+    return target
+
+
+def _write_in(folder: Path, name: str, text: str, inputs: Sequence = ()) -> Path:
+    """Write one file of the batch into ``folder`` atomically. A symbolic link of that name is
+    replaced, never followed (a link must not carry a page out of the folder); an input (the
+    database, its ``.wal``, the rules file) is never overwritten."""
+    target = _inside(folder, name)
+    guard(target, inputs=inputs, what="单位报告")
+    atomic_write_text(target, text)
+    if os.path.dirname(os.path.realpath(target)) != os.path.realpath(folder):   # cannot happen
+        raise QingmiaoError(f"文件未写在目录 {folder} 之内：{name!r}")
+    return target
 
 
 def data_checksum(con: duckdb.DuckDBPyConnection) -> str:
@@ -178,25 +238,55 @@ def _log_rows(log: list) -> tuple[list[dict], dict]:
     return rows, total
 
 
+def _unit_names(con: duckdb.DuckDBPyConnection, cache: dict) -> dict[str, str]:
+    key = ("unit-names",)
+    if key not in cache:            # once per batch of unit reports, not once per unit
+        cache[key] = dict(con.execute("select unit_id, name from units").fetchall())
+    return cache[key]
+
+
 def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool = False,
                   units: Sequence[str] | None = None, shared: Shared | None = None,
-                  rules_file: str | None = None, cache: dict | None = None) -> str:
+                  rules_file: str | None = None, cache: dict | None = None,
+                  selector_units: int | None = unit_section.SELECTOR_UNITS,
+                  plotlyjs_src: str | None = None, timings: dict | None = None) -> str:
     """The report's HTML: the county's (``units=None``) or a unit report for ``units``.
-    ``shared`` and ``cache`` carry what a batch of unit reports computes only once."""
+    ``shared`` and ``cache`` carry what a batch of unit reports computes only once.
+
+    ``selector_units``: how many single units the county report's selector offers (the largest
+    by persons in post; None = every unit); the others are in the batch unit reports.
+    ``plotlyjs_src``: a relative address of a shared plotly.js (the batch's ``plotly.min.js``)
+    instead of embedding it. ``timings``, when given, receives the seconds spent per part."""
     started = time.perf_counter()
+    clock = {"t": started}
+    spent = timings if timings is not None else {}
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        spent[name] = spent.get(name, 0.0) + now - clock["t"]
+        clock["t"] = now
+
     s = shared or shared_parts(con, year=year)
+    lap("shared")
+    cache = {} if cache is None else cache
     unit_ids = None if units is None else tuple(str(u) for u in units)
     ctx = sections.Context(con=con, year=s.year, as_of=s.as_of, threshold=s.threshold,
-                           unmasked=unmasked, units=unit_ids, cache={} if cache is None else cache)
+                           unmasked=unmasked, units=unit_ids, cache=cache)
     unit_name = None
     if unit_ids:
-        names = dict(con.execute("select unit_id, name from units").fetchall())
+        names = _unit_names(con, cache)
         missing = [u for u in unit_ids if u not in names]
         if missing:
             raise QingmiaoError(f"没有这些单位：{'、'.join(missing)}（单位代码见 units 表）")
         unit_name = "、".join(names[u] for u in unit_ids)
-    parts = sections.build_all(ctx)
-    picker = unit_section.build(ctx)
+    parts = []
+    for area in sections.AREAS:      # as sections.build_all, timed one by one
+        section = area.build(ctx)
+        lap(area.__name__.rsplit(".", 1)[-1])
+        if section is not None:
+            parts.append(section)
+    picker = unit_section.build(ctx, max_units=selector_units)
+    lap("units")
     if picker is not None:
         parts = [picker, *parts] if unit_ids else [*parts, picker]
     log_rows, log_total = _log_rows(ctx.log)
@@ -205,13 +295,18 @@ def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool =
     params = [("年度", str(s.year)), ("统计时点", s.as_of.isoformat()),
               ("小数保护阈值", f"{s.threshold} 人"), ("姓名", "完整显示（--unmasked）" if unmasked else "遮蔽（张*明）"),
               ("范围", unit_name or s.jurisdiction), ("规则文件", rules_file or "内置默认规则")]
+    if not unit_ids:
+        params.append(("分单位查看", "全部单位" if selector_units is None
+                       else f"在岗人数最多的 {selector_units} 个单位及各单位类别合计"))
     html = env().get_template("report.html.j2").render(
         title=title, unit_name=unit_name, s=s, sections=parts, numerals="二三四五六七八九十",
-        font=charts.FONT, plotlyjs=Markup(get_plotlyjs()), unmasked=unmasked, stamp=UNMASKED_STAMP,
+        font=charts.FONT, plotlyjs=None if plotlyjs_src else Markup(get_plotlyjs()),
+        plotlyjs_src=plotlyjs_src, unmasked=unmasked, stamp=UNMASKED_STAMP,
         log_rows=log_rows, log_total=log_total, params=params, version=__version__,
         generated_at=dt.datetime.now().isoformat(timespec="seconds"),
         build_seconds=f"{time.perf_counter() - started:.1f}",
     )
+    lap("render")
     return html
 
 
@@ -223,6 +318,8 @@ def write_report(
     unmasked: bool = False,
     units: Sequence[str] | None = None,
     rules_file: str | None = None,
+    selector_units: int | None = unit_section.SELECTOR_UNITS,
+    timings: dict | None = None,
 ) -> Path:
     """Write the report of ``year`` to ``out`` (default ``reports/qingmiao-YEAR.html``).
 
@@ -233,21 +330,29 @@ def write_report(
     year
         The report's year; figures are taken on 31 December.
     out
-        The HTML file to write; its folder is created. Written to a ``.part`` file first and
-        renamed, so a failed run never leaves half a report.
+        The HTML file to write; its folder is created. Written to a temporary file in the same
+        folder and renamed, so a failed run never leaves half a report.
     unmasked
         Full names instead of masked ones; every page is stamped "含个人信息 注意保密".
     units
         Unit ids: a unit report (the units' slice beside the jurisdiction's figures).
     rules_file
         The locality rules file the connection was opened with, for the reproducibility stamp.
+    selector_units
+        How many single units the selector 分单位查看 offers: the largest by persons in post
+        (default ``sections.units.SELECTOR_UNITS`` = 60; None = every unit). The unit kinds'
+        sums are always offered; every unit has its page in :func:`write_unit_reports`.
+    timings
+        A dict that receives the seconds spent per part (shared, structure, training,
+        evaluation, pipeline, units, render).
 
     Returns
     -------
     pathlib.Path
         The file written.
     """
-    html = render_report(con, year=year, unmasked=unmasked, units=units, rules_file=rules_file)
+    html = render_report(con, year=year, unmasked=unmasked, units=units, rules_file=rules_file,
+                         selector_units=selector_units, timings=timings)
     return _write(Path(out) if out is not None else default_out(year), html)
 
 
@@ -264,25 +369,23 @@ def _db_file(con: duckdb.DuckDBPyConnection) -> str | None:
     return path if path and mode == "read_only" else None
 
 
-def _unit_worker(db: str, rules_file: str | None, shared: Shared, out: Path, unmasked: bool) -> None:
+def _unit_worker(db: str, rules_file: str | None, shared: Shared, out: Path, unmasked: bool,
+                 inputs: tuple) -> None:
     from .db import connect
 
     _WORKER.update(con=connect(db, rules=rules_file), shared=shared, cache={}, out=out,
-                   unmasked=unmasked, rules_file=rules_file)
+                   unmasked=unmasked, rules_file=rules_file, inputs=inputs)
 
 
-def _unit_job(uid: str, name: str, kind: str) -> dict:
+def _unit_job(uid: str, name: str, kind: str, file: str) -> dict:
     w = _WORKER
     html = render_report(w["con"], year=w["shared"].year, unmasked=w["unmasked"], units=[uid],
-                         shared=w["shared"], rules_file=w["rules_file"], cache=w["cache"])
-    file = f"{uid}-{_slug(name)}.html"
-    path = _write(w["out"] / file, html)
-    return {"unit_id": uid, "name": name, "kind": kind, "file": file,
-            "size": f"{path.stat().st_size / 1e6:.1f} MB"}
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w\u4e00-\u9fff-]+", "_", text).strip("_")
+                         shared=w["shared"], rules_file=w["rules_file"], cache=w["cache"],
+                         plotlyjs_src=PLOTLY_FILE)
+    path = _write_in(w["out"], file, html, w["inputs"])
+    size = path.stat().st_size
+    return {"unit_id": uid, "name": name, "kind": kind, "file": file, "bytes": size,
+            "size": f"{size / 1e6:.2f} MB" if size >= 100_000 else f"{size / 1e3:.0f} KB"}
 
 
 def write_unit_reports(
@@ -300,10 +403,16 @@ def write_unit_reports(
     """One report per unit (or per unit of ``unit_kind``, or the ``units`` given) and an index
     page; returns the index page's path. Every report obeys the same disclosure control.
 
+    The pages share one ``plotly.min.js`` beside ``index.html`` (each page refers to it by a
+    relative ``<script src>``): copy or send the whole folder. File names come from the unit
+    codes and names made safe (:func:`unit_file_names`); nothing is written outside the folder.
+
     The reports are written by ``workers`` processes (default: one per CPU, at most 8), each
     with its own read-only connection; the headline figures, definitions and checksum are
     computed once and the jurisdiction's tables once per process."""
     out = Path(out_dir) if out_dir is not None else default_unit_dir(year)
+    if out.exists() and not out.is_dir():
+        raise QingmiaoError(f"输出目录 {out} 已存在且不是目录")
     s = shared_parts(con, year=year)
     listed = con.execute(
         "select u.unit_id, u.name, u.kind::varchar from units u "
@@ -325,12 +434,21 @@ def write_unit_reports(
     from tqdm import tqdm
 
     db = _db_file(con)
-    jobs = [(uid, name, kind) for uid, name, kind in listed]
+    (db_path,), = con.execute("select path from duckdb_databases() "
+                              "where database_name = current_database()").fetchall()
+    inputs = tuple(database_inputs(db_path) if db_path else []) + ((rules_file,) if rules_file else ())
+    files = unit_file_names([(uid, name) for uid, name, _ in listed])
+    jobs = [(uid, name, kind, file) for (uid, name, kind), file in zip(listed, files, strict=True)]
+    for name in (PLOTLY_FILE, *files, "index.html"):     # refuse before writing anything
+        guard(_inside(out, name), inputs=inputs, what="单位报告")
+    out.mkdir(parents=True, exist_ok=True)
+    _write_in(out, PLOTLY_FILE, get_plotlyjs(), inputs)      # shared by every page, offline
     n = max(1, min(int(workers) if workers else (os.cpu_count() or 1), len(jobs), 8))
     bar = tqdm(total=len(jobs), desc="单位报告", unit="个", file=sys.stderr, disable=not progress)
     entries = []
     if n == 1 or db is None:          # one process (an in-memory database cannot be shared)
-        _WORKER.update(con=con, shared=s, cache={}, out=out, unmasked=unmasked, rules_file=rules_file)
+        _WORKER.update(con=con, shared=s, cache={}, out=out, unmasked=unmasked, rules_file=rules_file,
+                       inputs=inputs)
         try:
             for job in jobs:
                 entries.append(_unit_job(*job))
@@ -342,19 +460,20 @@ def write_unit_reports(
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"), initializer=_unit_worker,
-                                 initargs=(db, rules_file, s, out, unmasked)) as pool:
+                                 initargs=(db, rules_file, s, out, unmasked, inputs)) as pool:
             futures = [pool.submit(_unit_job, *job) for job in jobs]
             for f in as_completed(futures):
                 entries.append(f.result())
                 bar.update()
-        order = {uid: i for i, (uid, _, _) in enumerate(jobs)}
+        order = {uid: i for i, (uid, _, _, _) in enumerate(jobs)}
         entries.sort(key=lambda e: order[e["unit_id"]])
     bar.close()
     index = env().get_template("report_index.html.j2").render(
         s=s, entries=entries, font=charts.FONT, unmasked=unmasked, stamp=UNMASKED_STAMP,
-        version=__version__, generated_at=dt.datetime.now().isoformat(timespec="seconds"))
-    return _write(out / "index.html", index)
+        plotly_file=PLOTLY_FILE, version=__version__,
+        generated_at=dt.datetime.now().isoformat(timespec="seconds"))
+    return _write_in(out, "index.html", index, inputs)
 
 
-__all__ = ["Shared", "data_checksum", "default_out", "default_unit_dir", "render_report",
-           "shared_parts", "write_report", "write_unit_reports"]
+__all__ = ["PLOTLY_FILE", "Shared", "data_checksum", "default_out", "default_unit_dir", "render_report",
+           "shared_parts", "unit_file_names", "write_report", "write_unit_reports"]

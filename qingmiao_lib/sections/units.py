@@ -6,6 +6,15 @@ assessment grades and the rank-promotion eligibility — are computed for every 
 control like every table of the report, and embedded as JSON. A plain ``<select>`` and
 ``Plotly.react`` swap the charts and their tables in the browser; nothing runs on a server.
 
+What the county report's selector offers is bounded, whatever the number of units: the
+jurisdiction, each unit kind (市直机关合计, 乡镇街道合计 …: the sum of its units) and the
+:data:`SELECTOR_UNITS` units with the most persons in post (a keyword of :func:`build` and of
+``report.render_report``). Every unit, listed or not, has its own report in the batch
+``qingmiao report --by-unit``; when units are left out, the section says how many and where
+they are. The per-unit tables are sums into one array per chart (numpy, no per-unit pandas),
+and only the units offered are protected and drawn, so the section costs the same at 100 or
+50,000 units apart from the four grouped queries.
+
 In a unit report (``report --by-unit``) the selector offers the unit and the jurisdiction, and a
 comparison table puts the unit's key indicators beside the jurisdiction's.
 """
@@ -22,12 +31,20 @@ from markupsafe import Markup
 
 from .. import evaluation, pipeline, structure, training
 from ..charts._base import COLORS, GRADES, SERIES, layout, nice_step
-from ..disclosure import Protected, protect
+from ..disclosure import TOTAL, Protected, protect
 from ._render import Context, Section, render
 
 #: the option of the whole jurisdiction in the selector
 ALL = "__all__"
 ALL_NAME = "全辖区"
+#: the prefix of a unit kind's option (``__kind__:乡镇街道``): the sum of the kind's units
+KIND = "__kind__:"
+#: how many single units the county report's selector offers: those with the most persons in
+#: post on the report's day (ties by unit id). The others are in the batch unit reports. The
+#: selector's size, the page's size and the section's time grow with it, not with the units.
+SELECTOR_UNITS = 60
+#: the order of the unit kinds in the selector (others after them, by name)
+KIND_ORDER = {"市直机关": 0, "乡镇街道": 1}
 
 GENDERS = ["男", "女"]
 COVERAGE = {"covered": "已训", "pending": "待训", "missing": "未训"}
@@ -53,30 +70,116 @@ class UnitTables:
     eligibility: pd.DataFrame  # next rank × 符合条件/职数受限/未满足条件
 
 
+@dataclass(frozen=True)
+class Gathered:
+    """What the selector offers and the tables behind it.
+
+    ``listing``: every unit with someone in post on the day (``unit_id, unit_name, unit_kind,
+    persons``; in a unit report only its units), ordered by kind and unit id; ``units``: the
+    units offered one by one (a subset of ``listing``, same order); ``kinds``: the unit kinds
+    offered as sums (``(option id, name)``; none in a unit report); ``tables``: the tables by
+    option id — :data:`ALL`, every kind's id and every offered unit's id."""
+
+    listing: pd.DataFrame
+    units: pd.DataFrame
+    kinds: list[tuple[str, str]]
+    tables: dict[str, UnitTables]
+
+    @property
+    def left_out(self) -> int:
+        """Units with someone in post that the selector does not offer one by one."""
+        return len(self.listing) - len(self.units)
+
+
 def _band_order(bands) -> list[str]:
     return sorted(set(bands), key=lambda b: int(str(b).split("–")[0]))
 
 
-def gather(ctx: Context) -> tuple[pd.DataFrame, dict[str, UnitTables]]:
-    """Every unit's four tables, and the jurisdiction's under :data:`ALL`.
+def _kind_key(kind) -> tuple:
+    return (KIND_ORDER.get(kind, len(KIND_ORDER)), str(kind))
 
-    Returns the units listed (``unit_id, unit_name, unit_kind, persons``: units with someone in
-    post on ``ctx.as_of``; only ``ctx.units`` in a unit report) and the tables by unit id.
+
+def _listing(ctx: Context) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """Units with someone in post on ``ctx.as_of`` (with ``persons``), ordered by kind and id;
+    and the kind of every unit by id and by name. Once per batch of unit reports."""
+    key = ("unit-listing", ctx.as_of)
+    if key not in ctx.cache:
+        con = ctx.con
+        units = con.execute(
+            "select unit_id, name as unit_name, kind::varchar as unit_kind from units order by unit_id"
+        ).df()
+        kind_of_id = dict(zip(units["unit_id"], units["unit_kind"], strict=True))
+        kind_of_name = dict(zip(units["unit_name"], units["unit_kind"], strict=True))
+        active = structure.headcount(con, as_of=ctx.as_of, by=["unit"])
+        listing = units.merge(active, on="unit_name", how="inner").drop_duplicates("unit_id")
+        order = listing["unit_kind"].map(lambda k: _kind_key(k)[0])
+        listing = (listing.assign(_k=order).sort_values(["_k", "unit_kind", "unit_id"])
+                   .drop(columns="_k").reset_index(drop=True))
+        ctx.cache[key] = (listing, kind_of_id, kind_of_name)
+    return ctx.cache[key]
+
+
+def _reserved(uid: str) -> bool:
+    return str(uid) == ALL or str(uid).startswith(KIND)
+
+
+def _largest(listing: pd.DataFrame, n: int | None) -> pd.DataFrame:
+    """The ``n`` units with the most persons in post (ties: the smaller unit id), in listing order."""
+    if n is None or n >= len(listing):
+        return listing
+    n = max(0, int(n))
+    top = listing.sort_values(["persons", "unit_id"], ascending=[False, True], kind="stable").head(n)
+    return listing[listing["unit_id"].isin(set(top["unit_id"]))].reset_index(drop=True)
+
+
+def _codes(values, keys: list[str]) -> np.ndarray:
+    """The place of each value in ``keys`` (-1 when absent)."""
+    return pd.Index(keys).get_indexer(pd.Series(values, dtype=object).astype(str))
+
+
+def _sum_into(out: np.ndarray, codes: np.ndarray, df: pd.DataFrame, row_col: str | None,
+              rows: list[str], cols: list[str], *, col_col: str | None = None,
+              value: str | None = None) -> None:
+    """Add ``df``'s counts into ``out[key, row, col]``: wide (``cols`` are columns of ``df``) or
+    long (``col_col`` holds the column label, ``value`` the count). Rows whose key, row or column
+    is not listed (code -1) are left out."""
+    if df.empty:
+        return
+    r = np.zeros(len(df), dtype=np.intp) if row_col is None else _codes(df[row_col], rows)
+    if col_col is None:
+        ok = (codes >= 0) & (r >= 0)
+        vals = df[cols].fillna(0).to_numpy(dtype=np.int64)
+        np.add.at(out, (codes[ok], r[ok]), vals[ok])
+    else:
+        c = _codes(df[col_col], cols)
+        ok = (codes >= 0) & (r >= 0) & (c >= 0)
+        np.add.at(out, (codes[ok], r[ok], c[ok]), df[value].fillna(0).to_numpy(dtype=np.int64)[ok])
+
+
+def gather(ctx: Context, *, max_units: int | None = SELECTOR_UNITS) -> Gathered:
+    """The tables of what the selector offers (see :class:`Gathered`).
+
+    A county report offers the jurisdiction, every unit kind with someone in post and the
+    ``max_units`` largest units (None: every unit); a unit report its units (``ctx.units``,
+    those with someone in post) and the jurisdiction. The library's grouped frames are summed
+    into one array per chart: no per-unit query and no per-unit pandas work.
     """
     con, day, year = ctx.con, ctx.as_of, ctx.year
-    units = con.execute(
-        "select unit_id, name as unit_name, kind::varchar as unit_kind from units order by unit_id"
-    ).df()
-    active = structure.headcount(con, as_of=day, by=["unit"])
-    units = units.merge(active, on="unit_name", how="inner")
-    order = {"市直机关": 0, "乡镇街道": 1}
-    units = (units.assign(_k=units["unit_kind"].map(order).fillna(2))
-             .sort_values(["_k", "unit_id"]).drop(columns="_k").reset_index(drop=True))
-    wanted = list(units["unit_id"]) if ctx.units is None else [u for u in ctx.units
-                                                                 if u in set(units["unit_id"])]
-    units = units.set_index("unit_id").loc[wanted].reset_index()
-    ids = dict(zip(units["unit_name"], units["unit_id"], strict=True))
-    sl = None if ctx.units is None else list(wanted)
+    listing, kind_of_id, kind_of_name = _listing(ctx)
+    if ctx.units is not None:
+        wanted = set(ctx.units)
+        order = {u: i for i, u in enumerate(ctx.units)}
+        listing = listing[listing["unit_id"].isin(wanted)]
+        listing = listing.assign(_o=listing["unit_id"].map(order)).sort_values("_o").drop(columns="_o")
+        listing = listing.reset_index(drop=True)
+        units = listing
+        kinds: list[tuple[str, str]] = []
+    else:
+        units = _largest(listing, max_units)
+        kinds = [(KIND + k, f"{k}合计") for k in sorted(set(listing["unit_kind"]), key=_kind_key)]
+    # a unit whose id is spelt like an option of the jurisdiction or a kind is only in its own report
+    units = units[~units["unit_id"].map(_reserved)].reset_index(drop=True)
+    sl = None if ctx.units is None else list(units["unit_id"])
 
     pyr = structure.headcount(con, as_of=day, by=["unit", "age_band", "gender"], young=True,
                               **({} if sl is None else {"units": sl}))
@@ -92,45 +195,52 @@ def gather(ctx: Context) -> tuple[pd.DataFrame, dict[str, UnitTables]]:
             eli if ctx.units is None else pipeline.eligibility_counts(con, as_of=day))
     pyr_all, cov_all, grd_all, eli_all = ctx.cache[key]
     bands = _band_order(pyr_all["age_band"]) or ["20–24岁"]
-    rules = list(dict.fromkeys(cov_all["rule"]))
+    rules = [str(r) for r in dict.fromkeys(cov_all["rule"])]
     ranks = (eli_all[["next_step", "next_rank"]].drop_duplicates().sort_values("next_step")["next_rank"]
              .astype(str).tolist())
+    ranks = list(dict.fromkeys(ranks))
 
-    def pyramid(df):
-        return (df.pivot_table(index="age_band", columns="gender", values="persons", aggfunc="sum",
-                               fill_value=0).reindex(index=bands, columns=GENDERS, fill_value=0)
-                .astype(int).rename_axis(index=None, columns=None))
+    keys = [ALL, *(k for k, _ in kinds), *units["unit_id"]]
+    name_to_id = dict(zip(listing["unit_name"], listing["unit_id"], strict=True))
 
-    def coverage(df):
-        return (df.set_index("rule")[list(COVERAGE)].reindex(rules, fill_value=0).astype(int)
-                .rename(columns=COVERAGE).rename_axis(index=None))
+    def codes(frame: pd.DataFrame, col: str, *, by_name: bool = False) -> list[np.ndarray]:
+        """Each frame row's place among ``keys``: as its unit, and as its unit's kind."""
+        ids = frame[col].astype(object)
+        if by_name:
+            kind = ids.map(kind_of_name)
+            ids = ids.map(name_to_id)
+        else:
+            kind = ids.map(kind_of_id)
+        out = [_codes(ids, keys)]
+        if kinds:
+            out.append(_codes(KIND + kind.astype(str), keys))
+        return out
 
-    def grades(df):
-        s = df.set_index("grade")["persons"].reindex(GRADE_ORDER, fill_value=0).astype(int)
-        return pd.DataFrame([s.to_numpy()], index=["人数"], columns=GRADE_ORDER)
+    def cube(rows: list[str], cols: list[str], unit_frame, code_col, all_frame, row_col, *,
+             by_name=False, col_col=None, value=None) -> np.ndarray:
+        out = np.zeros((len(keys), len(rows), len(cols)), dtype=np.int64)
+        for c in codes(unit_frame, code_col, by_name=by_name):
+            _sum_into(out, c, unit_frame, row_col, rows, cols, col_col=col_col, value=value)
+        _sum_into(out, np.zeros(len(all_frame), dtype=np.intp), all_frame, row_col, rows, cols,
+                  col_col=col_col, value=value)
+        return out
 
-    def eligibility(df):
-        g = df.groupby("next_rank", observed=True)[list(ELIGIBILITY)].sum()
-        g.index = g.index.astype(str)
-        return (g.reindex(ranks, fill_value=0).astype(int).rename(columns=ELIGIBILITY)
-                .rename_axis(index=None))
+    pyramid = cube(bands, GENDERS, pyr, "unit_name", pyr_all, "age_band", by_name=True,
+                   col_col="gender", value="persons")
+    coverage = cube(rules, list(COVERAGE), cov, "group_id", cov_all, "rule")
+    grades = cube(["人数"], GRADE_ORDER, grd, "group_key", grd_all, None, col_col="grade",
+                  value="persons")
+    eligibility = cube(ranks, list(ELIGIBILITY), eli, "unit_id", eli_all, "next_rank")
 
-    empty = {"unit_name": [], "age_band": [], "gender": [], "persons": []}
-    by_unit = {
-        "pyramid": {ids.get(k): g for k, g in pyr.groupby("unit_name", sort=False) if k in ids},
-        "training": {k: g for k, g in cov.groupby("group_id", sort=False)},
-        "grades": {k: g for k, g in grd.groupby("group_key", sort=False)},
-        "eligibility": {k: g for k, g in eli.groupby("unit_id", sort=False)},
-    }
-    tables = {ALL: UnitTables(pyramid(pyr_all), coverage(cov_all), grades(grd_all),
-                              eligibility(eli_all))}
-    blank = {"pyramid": pd.DataFrame(empty), "training": cov_all.iloc[0:0],
-             "grades": grd_all.iloc[0:0], "eligibility": eli.iloc[0:0]}
-    for uid in units["unit_id"]:
-        part = {k: by_unit[k].get(uid, blank[k]) for k in by_unit}
-        tables[uid] = UnitTables(pyramid(part["pyramid"]), coverage(part["training"]),
-                                 grades(part["grades"]), eligibility(part["eligibility"]))
-    return units, tables
+    def frame(a: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(a, index=pd.Index(rows, dtype=object), columns=pd.Index(cols, dtype=object))
+
+    tables = {k: UnitTables(frame(pyramid[i], bands, GENDERS),
+                            frame(coverage[i], rules, list(COVERAGE.values())),
+                            frame(grades[i], ["人数"], GRADE_ORDER),
+                            frame(eligibility[i], ranks, list(ELIGIBILITY.values())))
+              for i, k in enumerate(keys)}
+    return Gathered(listing=listing, units=units, kinds=kinds, tables=tables)
 
 
 # --- charts over protected tables: a suppressed cell is not drawn and not in the page's data ---
@@ -140,25 +250,46 @@ def gather(ctx: Context) -> tuple[pd.DataFrame, dict[str, UnitTables]]:
 
 @dataclass(frozen=True)
 class _View:
-    """A protected table as a chart reads it: interior labels, values (NaN when hidden), text."""
+    """A protected table as the charts, tables and comparison read it, worked out once: the
+    labels (totals included), the values as floats (NaN when hidden) and the shown strings."""
 
-    rows: list
-    cols: list
-    masked: pd.DataFrame
-    shown: pd.DataFrame
+    index: list
+    columns: list
+    masked: np.ndarray
+    shown: np.ndarray
 
     @classmethod
     def of(cls, p: Protected) -> _View:
-        return cls([r for r in p.values.index if r != "合计"], [c for c in p.values.columns if c != "合计"],
-                   p.masked(), p.shown())
+        masked, shown = p.masked(), p.shown()
+        return cls(list(masked.index), list(masked.columns), masked.to_numpy(dtype=float),
+                   shown.reindex(index=masked.index, columns=masked.columns).to_numpy(dtype=object))
+
+    @property
+    def rows(self) -> list:
+        return [r for r in self.index if r != TOTAL]
+
+    @property
+    def cols(self) -> list:
+        return [c for c in self.columns if c != TOTAL]
+
+    def _at(self, rows, cols) -> tuple[np.ndarray, np.ndarray]:
+        r = [self.index.index(x) for x in rows]
+        c = [self.columns.index(x) for x in cols]
+        return self.masked[np.ix_(r, c)], self.shown[np.ix_(r, c)]
+
+    def value(self, row, col) -> float:
+        return float(self.masked[self.index.index(row), self.columns.index(col)])
+
+    def text(self, row, col) -> str:
+        return str(self.shown[self.index.index(row), self.columns.index(col)])
 
     def column(self, col) -> tuple[list, list[str]]:
-        y = [None if pd.isna(v) else int(v) for v in self.masked.loc[self.rows, col]]
-        return y, [str(x) for x in self.shown.loc[self.rows, col]]
+        m, t = self._at(self.rows, [col])
+        return [None if np.isnan(v) else int(v) for v in m[:, 0]], [str(x) for x in t[:, 0]]
 
     def row(self, row) -> tuple[list, list[str]]:
-        y = [None if pd.isna(v) else int(v) for v in self.masked.loc[row, self.cols]]
-        return y, [str(x) for x in self.shown.loc[row, self.cols]]
+        m, t = self._at([row], self.cols)
+        return [None if np.isnan(v) else int(v) for v in m[0]], [str(x) for x in t[0]]
 
 
 def _bar(name, color, customdata, hover, **xy) -> dict:
@@ -230,13 +361,12 @@ def _blank_if_hidden(spec: dict, threshold: int) -> dict:
     return spec
 
 
-def _specs(tabs: dict[str, Protected], name: str, ctx: Context) -> list[dict]:
-    return [_blank_if_hidden(s, ctx.threshold) for s in _specs_drawn(tabs, name, ctx)]
+def _specs(views: dict[str, _View], name: str, ctx: Context) -> list[dict]:
+    return [_blank_if_hidden(s, ctx.threshold) for s in _specs_drawn(views, name, ctx)]
 
 
-def _specs_drawn(tabs: dict[str, Protected], name: str, ctx: Context) -> list[dict]:
+def _specs_drawn(v: dict[str, _View], name: str, ctx: Context) -> list[dict]:
     day, year = ctx.as_of.isoformat(), ctx.year
-    v = {k: _View.of(p) for k, p in tabs.items()}
     return [
         _pyramid_spec(v["pyramid"], f"{name}：40岁以下公务员年龄性别结构（截至 {day}）"),
         _stacked_spec(v["training"], f"{name}：四类培训覆盖（{year}年，截至 {day}）", COVERAGE_COLORS),
@@ -250,81 +380,94 @@ def _base_layout() -> dict:
     return json.loads(layout(go.Figure(), "").to_json())["layout"]
 
 
-def _table(p: Protected, corner: str) -> dict:
-    shown = p.shown()
-    if list(shown.index) == ["人数", "合计"]:          # one-row table: its column totals repeat it
-        shown = shown.loc[["人数"]]
-    return {"corner": corner, "header": [str(c) for c in shown.columns],
-            "rows": [{"label": str(k), "cells": list(r), "total": str(k) == "合计"}
-                     for k, r in zip(shown.index, shown.to_numpy(), strict=True)]}
+def _table(v: _View, corner: str) -> dict:
+    index = v.index
+    if index == ["人数", TOTAL]:          # one-row table: its column totals repeat it
+        index = ["人数"]
+    return {"corner": corner, "header": [str(c) for c in v.columns],
+            "rows": [{"label": str(k), "cells": [str(x) for x in v.shown[i]], "total": str(k) == TOTAL}
+                     for i, k in enumerate(index)]}
 
 
 def _protect_all(tables: dict[str, UnitTables], names: dict[str, str], ctx: Context) -> dict:
-    """Protect every table; the log gets one entry per chart kind, summed over the units."""
-    out: dict[str, dict[str, Protected]] = {}
+    """Protect every table (in views); the log gets one entry per table, which the report's
+    appendix sums per chart kind."""
+    out: dict[str, dict[str, _View]] = {}
     scratch: list = []
     for uid, t in tables.items():
-        out[uid] = {key: protect(getattr(t, key), ctx.threshold, totals=True,
-                                 name=f"分单位查看·{title}·{names[uid]}", log=scratch)
+        out[uid] = {key: _View.of(protect(getattr(t, key), ctx.threshold, totals=True,
+                                          name=f"分单位查看·{title}·{names[uid]}", log=scratch))
                     for key, title, _ in CHARTS}
     ctx.log.extend(scratch)
     return out
 
 
-def _indicators(t: dict[str, Protected]) -> list[tuple[str, str, str]]:
+def _indicators(t: dict[str, _View]) -> list[tuple[str, str]]:
     """(indicator, shown value) pairs for the unit–jurisdiction comparison of a unit report."""
-    def total(p: Protected) -> str:
-        return str(p.shown().loc["合计", "合计"])
+    def rate(v: _View, row: str, num: str, den_cols: list[str]) -> str:
+        n = v.value(row, num)
+        d = sum(v.value(row, c) for c in den_cols)      # NaN when any part is hidden
+        return "—" if np.isnan(n) or np.isnan(d) or not d else f"{n / d:.0%}"
 
-    def rate(p: Protected, row: str, num: str, den_cols: list[str]) -> str:
-        m = p.masked()
-        n = m.loc[row, num]
-        d = m.loc[row, den_cols].sum(skipna=False)
-        return "—" if pd.isna(n) or pd.isna(d) or not d else f"{n / d:.0%}"
-
-    g = t["grades"].masked()
-    graded = g.loc["人数", ["优秀", "称职", "基本称职", "不称职"]].sum(skipna=False)
-    exc = g.loc["人数", "优秀"]
-    rows = [("40岁以下公务员（人）", total(t["pyramid"]))]
-    for rule in [r for r in t["training"].values.index if r != "合计"]:
+    g = t["grades"]
+    graded = sum(g.value("人数", c) for c in ["优秀", "称职", "基本称职", "不称职"])
+    exc = g.value("人数", "优秀")
+    rows = [("40岁以下公务员（人）", t["pyramid"].text(TOTAL, TOTAL))]
+    for rule in t["training"].rows:
         rows.append((f"{rule}覆盖率（已训 ÷ 已训与未训）", rate(t["training"], rule, "已训", ["已训", "未训"])))
     rows.append(("优秀比例（优秀 ÷ 确定等次）",
-                 "—" if pd.isna(exc) or pd.isna(graded) or not graded else f"{exc / graded:.1%}"))
-    rows.append(("符合职级晋升条件（人）", str(t["eligibility"].shown().loc["合计", "符合条件"])))
+                 "—" if np.isnan(exc) or np.isnan(graded) or not graded else f"{exc / graded:.1%}"))
+    rows.append(("符合职级晋升条件（人）", t["eligibility"].text(TOTAL, "符合条件")))
     return rows
 
 
-def build(ctx: Context) -> Section | None:
-    """The selector section: every unit in a county report; the unit and the jurisdiction in a
-    unit report. None when no unit has anyone in post."""
-    units, tables = gather(ctx)
-    if units.empty:
+def _scope_note(g: Gathered, ctx: Context) -> Markup:
+    """What the county report's selector leaves out, and where it is."""
+    if ctx.units is not None or not g.left_out:
+        return Markup("")
+    return Markup('<p class="note selector-scope" id="selector-scope">{}</p>').format(
+        f"为使报告在任何单位数下都能打开，选择器列出全辖区、{len(g.kinds)} 个单位类别的合计和在岗人数最多的 "
+        f"{len(g.units):,} 个单位（共 {len(g.listing):,} 个单位有在岗人员）；其余 {g.left_out:,} 个单位"
+        f"的图表和数据表见分单位报告：qingmiao report --year {ctx.year} --by-unit（每个单位一份，"
+        "并有目录页 index.html）。")
+
+
+def build(ctx: Context, *, max_units: int | None = SELECTOR_UNITS) -> Section | None:
+    """The selector section. A county report offers the jurisdiction, every unit kind's sum and
+    the ``max_units`` units with the most persons in post (None: every unit), and says where
+    the others are; a unit report offers the unit and the jurisdiction. None when no unit has
+    anyone in post."""
+    g = gather(ctx, max_units=max_units)
+    if g.listing.empty:
         return None
-    names = {ALL: ALL_NAME, **dict(zip(units["unit_id"], units["unit_name"], strict=True))}
-    protected = _protect_all(tables, names, ctx)
-    options = ([(uid, names[uid]) for uid in units["unit_id"]] + [(ALL, ALL_NAME)]
-               if ctx.units is not None else
-               [(ALL, ALL_NAME)] + [(uid, names[uid]) for uid in units["unit_id"]])
+    units = g.units
+    names = {ALL: ALL_NAME, **dict(g.kinds), **dict(zip(units["unit_id"], units["unit_name"], strict=True))}
+    views = _protect_all(g.tables, names, ctx)
+    unit_options = [(uid, names[uid]) for uid in units["unit_id"]]
+    options = (unit_options + [(ALL, ALL_NAME)] if ctx.units is not None
+               else [(ALL, ALL_NAME), *g.kinds, *unit_options])
     groups: dict[str, list] = {}
     if ctx.units is None:
+        if g.kinds:
+            groups["单位类别（合计）"] = list(g.kinds)
         for r in units.itertuples():
             groups.setdefault(r.unit_kind, []).append((r.unit_id, r.unit_name))
-    figs = {uid: _specs(protected[uid], name, ctx) for uid, name in options}
-    tables_html = {uid: [_table(protected[uid][key], corner) for key, _, corner in CHARTS]
+    figs = {uid: _specs(views[uid], name, ctx) for uid, name in options}
+    tables_html = {uid: [_table(views[uid][key], corner) for key, _, corner in CHARTS]
                    for uid, _ in options}
     payload = {"layout": _base_layout(), "figures": figs, "first": options[0][0]}
     compare = None
-    if ctx.units is not None:
-        mine, whole = _indicators(protected[options[0][0]]), _indicators(protected[ALL])
+    if ctx.units is not None and options[0][0] != ALL:
+        mine, whole = _indicators(views[options[0][0]]), _indicators(views[ALL])
         compare = [{"label": a[0], "unit": a[1], "all": b[1]} for a, b in zip(mine, whole, strict=True)]
     html = render(
-        "units.html.j2", options=options, groups=groups, unit_report=ctx.units is not None,
+        "units.html.j2", options=options, groups=groups, unit_report=compare is not None,
         charts=[title for _, title, _ in CHARTS], tables=tables_html, compare=compare,
         unit_name=options[0][1], threshold=ctx.threshold, as_of=ctx.as_of.isoformat(), year=ctx.year,
         payload=Markup(_json_script(payload)),
     )
     title = "分单位查看" if ctx.units is None else "本单位与全辖区对比"
-    return Section(id="units", title=title, html=html)
+    return Section(id="units", title=title, html=_scope_note(g, ctx) + html)
 
 
 def _json_script(obj) -> str:
