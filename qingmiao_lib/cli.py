@@ -207,14 +207,12 @@ def _quiet_unraisable(unraisable) -> None:
 
 def _demo(args) -> int:
     from . import synth
-    from .db import connect
 
-    if args.db.exists():
-        if args.if_missing and not args.force:
-            print(f"数据库已存在，跳过生成：{args.db}（重新生成请用 qingmiao demo --force）")
-            return 0
-        if args.force:
-            connect(args.db, read_only=False).close()  # refuses, with a clear message, if in use
+    # synth.build checks an existing target itself (in use, not a Qingmiao database) and
+    # rebuilds a file left incomplete by an interrupted creation
+    if args.db.exists() and args.if_missing and not args.force:
+        print(f"数据库已存在，跳过生成：{args.db}（重新生成请用 qingmiao demo --force）")
+        return 0
     seed = synth.DEFAULT_SEED if args.seed is None else args.seed
     path = synth.build(args.db, persons=args.persons, seed=seed, force=args.force,
                        progress=not args.quiet, rules=args.rules)
