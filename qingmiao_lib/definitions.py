@@ -57,15 +57,23 @@ def definitions(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
         ("通用", "年轻公务员", f"统计日未满{n('general.young_age_limit')}周岁的在职公务员。"),
         ("通用", "入职五年内", f"在职且入职日期晚于统计日前{n('general.first_years')}年的同一天。"),
         ("通用", "整月数", "从起始日起，加上若干个月（遇月末取当月最后一天）仍不晚于统计日的最大月数。"),
+        ("核心指标", "F2 两型干部库中的年轻公务员",
+         "统计时点在两型干部库且在职的年轻公务员人数；占比的分母为统计时点两型干部库全部在库在职人数（各年龄）。"),
+        ("核心指标", "F5 年度考核优秀的年轻公务员",
+         "当年度考核为优秀、当年在职过且12月31日为年轻公务员的人数；占比的分母为当年度考核为优秀的全部人数（各年龄）。"),
+        ("核心指标", "F6 连续优秀记三等功的年轻公务员",
+         f"当年完成一个{n('assessment.streak_block_years')}年连续优秀周期（应记三等功）且为年轻公务员的人数；"
+         f"占比的分母为当年完成一个{n('assessment.streak_block_years')}年连续优秀周期的全部人数（各年龄）。"),
         ("教育培训", "初任培训（凡进必训）",
          f"进入方式为{j('training.recruit_channels')}的新录用人员，须在入职后{n('training.initial_deadline_months')}个月内"
          f"参加并通过初任培训（不少于{n('training.initial_min_days')}天）；未到期限者计为“待训”，不计为“未训”。"),
         ("教育培训", "任职培训（应训必训）",
          f"提任较高层次领导职务者，须在任职前{n('training.appointment_window_before_months')}个月至任职后"
          f"{n('training.appointment_window_after_months')}个月内参加任职培训：{days}。"),
+        # training.online_min_hours (网络学习学时) is checked by no analysis yet: not printed
         ("教育培训", "在职培训（全员覆盖）",
          f"全年在职者当年参加培训不少于{n('training.in_service_min_hours')}学时或{n('training.in_service_min_days')}天"
-         f"（按天计的脱产培训每天折{n('training.hours_per_day')}学时）；网络学习不少于{n('training.online_min_hours')}学时。"),
+         f"（按天计的脱产培训每天折{n('training.hours_per_day')}学时）。"),
         ("教育培训", "培训人次", f"开始日期在当年、培训方式不属于{j('training.non_class_modes')}的培训记录数。"),
         ("教育培训", "每周一讲出勤率",
          f"出席场次 ÷ 本人在职且年轻期间举办的场次；请假单列；低于{_pct(p, 'lecture.attendance_threshold')}的予以提示。"),
@@ -76,14 +84,19 @@ def definitions(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
          f"该年或其后{n('assessment.merit_record_window_years')}年内有三等功记录的视为已记。"),
         ("考核评价", "苗头性问题预警",
          f"上一年度考核为基本称职或不称职；最近四个季度平时考核有{j('assessment.quarter_warning_grades')}；"
-         f"有在效的{j('promotion.blocking_supervision')}；必训项目逾期未训。"),
+         f"有在效的{j('promotion.blocking_supervision')}；必训项目逾期未完成，即以下两项之一："
+         f"初任培训逾期（新录用人员入职满{n('training.initial_deadline_months')}个月仍未完成规定天数的初任培训）、"
+         f"任职培训逾期（提任较高层次领导职务满{n('training.appointment_window_after_months')}个月"
+         "仍未完成规定天数的任职培训）；与“必训未完成人员名单”的口径相同，并列出到期日。"),
         ("选拔使用", "职级晋升资格",
          f"晋升上一职级（不超过{ceiling}）：{steps}。"
          f"任职年限内，{_day(p, 'promotion.tenure_year_cutoff')}前已任现职级的年度计入考核年度；"
          f"每个{j('promotion.uncounted_grades')}年度扣减{n('promotion.uncounted_penalty_months')}个月任职年限，"
          f"每个优秀年度减少{n('promotion.excellent_reduction_months')}个月年限要求；"
          f"上一年度考核须为{j('promotion.last_year_grades')}；"
-         f"受{j('promotion.blocking_supervision')}影响期间不得晋升；职数已满的计为“职数受限”。"),
+         f"受{j('promotion.blocking_supervision')}影响期间不得晋升；以上均满足即“个人条件符合”。"
+         "职数空缺 = 当年该职级职数 − 统计日现有人数；个人条件符合者多于空缺时须择优，不等于人人可晋升；"
+         "所拟晋升职级职数已满的计为“职数已满”。"),
         ("选拔使用", "领导职务提拔", "新任领导职务的层次高于本人前一职务层次。"),
         ("选拔使用", "近退转职级（F8）",
          f"不再年轻者在领导职务结束前后{n('figures.step_down_window_days')}天内晋升职级，且此后未再任领导职务。"),

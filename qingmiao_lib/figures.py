@@ -13,15 +13,18 @@ import pandas as pd
 from . import sql
 from .db import rules_version
 from .errors import QingmiaoError
+from .labels import young_labels, young_limit
 
-#: What each figure counts (Chinese labels for tables, charts and the report).
+#: What each figure counts (Chinese labels for tables, charts and the report), with the rules'
+#: values filled in by :func:`labels`: ``{under}`` the young age limit ("40岁以下"), ``{block}``
+#: the years of an 优秀 block that earns a merit (``assessment.streak_block_years``).
 LABELS = {
-    "F1": "年轻公务员库中40岁以下年轻公务员（人）",
+    "F1": "年轻公务员库中{under}年轻公务员（人）",
     "F2": "两型干部库中的年轻公务员（人）",
     "F3": "年轻公务员参加培训（人次，不含网络培训）",
     "F4": "选派到一线实践锻炼的年轻公务员（人）",
     "F5": "年度考核优秀的年轻公务员（人）",
-    "F6": "连续三年优秀记三等功的年轻公务员（人）",
+    "F6": "连续{block}年优秀记三等功的年轻公务员（人）",
     "F7": "提拔担任领导职务的年轻公务员（人）",
     "F8": "晋升职级后退出领导岗位的年龄较大干部（人）",
     "F9": "职级晋升的年轻公务员（人）",
@@ -36,6 +39,14 @@ ARTICLE = {
 
 #: Figures that are a share of a denominator.
 WITH_SHARE = ("F2", "F5", "F6")
+
+#: What the share of F2, F5 and F6 is a share of (the ``denominator_label`` column; the rules'
+#: values filled in as in :data:`LABELS`).
+DENOMINATORS = {
+    "F2": "占两型干部库在库人数（各年龄）",
+    "F5": "占全部年度考核优秀人数（各年龄）",
+    "F6": "占全部完成{block}年连续优秀周期人数（各年龄）",
+}
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
@@ -53,6 +64,15 @@ def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     return int(first), int(last)
 
 
+def labels(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
+    """:data:`LABELS` and :data:`DENOMINATORS` with the values of the rules ``con`` loaded:
+    F1 says "35岁以下" under a young age limit of 35, F6 the length of an 优秀 block."""
+    block = int(con.execute("select rule_num('assessment.streak_block_years')").fetchall()[0][0])
+    values = {"under": young_labels(young_limit(con))[0], "block": block}
+    return ({k: v.format(**values) for k, v in LABELS.items()},
+            {k: v.format(**values) for k, v in DENOMINATORS.items()})
+
+
 def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
     """The nine headline figures of ``year``, taken on 31 December unless a figure says otherwise.
 
@@ -68,8 +88,10 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
     pandas.DataFrame
         One row per figure: ``code`` (F1–F9), ``label``, ``value`` (persons; F3 training
         records), ``denominator`` and ``share`` (F2, F5, F6; missing otherwise),
-        ``article_value`` and ``article_share`` (the seed article's Gaoping values).
-        ``attrs`` carries ``year``, ``as_of`` and ``rules_version``.
+        ``denominator_label`` (what the share is of, e.g. "占两型干部库在库人数（各年龄）"; missing
+        where there is no share), ``article_value`` and ``article_share`` (the seed article's
+        Gaoping values). ``attrs`` carries ``year``, ``as_of``, ``rules_version`` and
+        ``young_limit``.
 
     Raises
     ------
@@ -93,11 +115,15 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
     df["share"] = (df["value"] / df["denominator"].astype("Float64")).where(
         df["code"].isin(WITH_SHARE) & (df["denominator"] > 0)
     )
-    df.insert(1, "label", df["code"].map(LABELS))
+    names, denominators = labels(con)
+    df.insert(1, "label", df["code"].map(names))
+    df["denominator_label"] = df["code"].map(denominators).astype(object)
+    df["denominator_label"] = df["denominator_label"].where(df["denominator_label"].notna(), None)
     df["article_value"] = df["code"].map(lambda c: ARTICLE[c][0])
     df["article_share"] = df["code"].map(lambda c: ARTICLE[c][1]).astype("Float64")
     as_of = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
-    df.attrs.update(year=year, as_of=as_of.isoformat(), rules_version=rules_version(con))
+    df.attrs.update(year=year, as_of=as_of.isoformat(), rules_version=rules_version(con),
+                    young_limit=young_limit(con))
     return df
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -20,13 +21,14 @@ from .privacy import mask_name
 COLUMNS = {
     # figures.headline
     "code": "指标", "label": "说明", "value": "数值", "denominator": "分母", "share": "占比",
+    "denominator_label": "占比口径",
     "article_value": "文章值", "article_share": "文章占比",
     # structure
     "band_start": "起始年龄", "band_end": "结束年龄", "band": "年龄段", "gender": "性别",
     "persons": "人数",
     # person snapshot
     "person_id": "人员编号", "name": "姓名", "education": "学历", "entry_date": "录用时间",
-    "entry_cohort": "录用年份", "age": "年龄", "young": "40岁以下", "first_five": "入职五年内",
+    "entry_cohort": "录用年份", "age": "年龄", "young": "年轻公务员", "first_five": "入职五年内",
     "rank": "职级", "rank_months": "任现职级月数", "level": "职务层次", "unit_id": "单位代码",
     "unit_kind": "单位类别",
     # the 干部名册 (structure.roster)
@@ -36,10 +38,40 @@ COLUMNS = {
 }
 
 
-def all_columns(area: str | None = None) -> dict[str, str]:
+#: Columns whose name states the young age limit (rules ``general.young_age_limit``): ``{under}``
+#: becomes "35岁以下" for a limit of 35, or "年轻公务员" when the limit is not known.
+YOUNG_COLUMNS = {
+    "young": "{under}", "share_young": "{under}占比", "young_excellent": "其中{under}",
+    "young_share": "{under}占比",
+}
+
+
+def young_limit(con: duckdb.DuckDBPyConnection) -> int:
+    """The young age limit of the rules the connection loaded (``general.young_age_limit``): the
+    one accessor labels, charts and report sections read it through."""
+    return int(con.execute("select rule_num('general.young_age_limit')").fetchall()[0][0])
+
+
+def young_labels(limit: int | None) -> tuple[str, str]:
+    """The two sides of the young age limit as labels say them: ``(f"{limit}岁以下",
+    f"{limit}岁及以上")`` — "35岁以下" / "35岁及以上" for 35 — or ("年轻公务员", "非年轻公务员")
+    when the limit is not known (a frame without ``attrs["young_limit"]``): never a number the
+    rules did not give.
+
+    >>> young_labels(35)
+    ('35岁以下', '35岁及以上')
+    """
+    if limit is None:
+        return "年轻公务员", "非年轻公务员"
+    return f"{int(limit)}岁以下", f"{int(limit)}岁及以上"
+
+
+def all_columns(area: str | None = None, *, young_limit: int | None = None) -> dict[str, str]:
     """The shared names above with each analysis module's own ``COLUMNS`` over them; the modules
     may name one column differently (``status`` is 状态 in training, 记功状态 in evaluation), so
-    ``area`` ("structure", "training", "evaluation", "pipeline") puts that module's names last."""
+    ``area`` ("structure", "training", "evaluation", "pipeline") puts that module's names last.
+    The columns of :data:`YOUNG_COLUMNS` are named after ``young_limit`` (the rules' young age
+    limit; "年轻公务员" wording when None)."""
     from . import evaluation, pipeline, structure, training
 
     modules = {"structure": structure, "training": training, "evaluation": evaluation,
@@ -52,13 +84,19 @@ def all_columns(area: str | None = None) -> dict[str, str]:
             merged.update(module.COLUMNS)
     if area is not None:
         merged.update(modules[area].COLUMNS)
+    under = young_labels(young_limit)[0]
+    merged.update({k: v.format(under=under) for k, v in YOUNG_COLUMNS.items()})
     return merged
 
 
-def chinese(df: pd.DataFrame, area: str | None = None) -> pd.DataFrame:
+def chinese(df: pd.DataFrame, area: str | None = None, *, young_limit: int | None = None) -> pd.DataFrame:
     """The frame with its columns renamed to Chinese (unknown columns keep their names); ``area``
-    names the module the frame comes from when two modules name a column differently."""
-    out = df.rename(columns=all_columns(area))
+    names the module the frame comes from when two modules name a column differently;
+    ``young_limit`` (default: the frame's ``attrs["young_limit"]``, which the analyses set from
+    the rules) names the columns that state the young age limit ("35岁以下")."""
+    if young_limit is None:
+        young_limit = df.attrs.get("young_limit")
+    out = df.rename(columns=all_columns(area, young_limit=young_limit))
     out.attrs = dict(df.attrs)
     return out
 
@@ -193,7 +231,8 @@ def display_table(df: pd.DataFrame, area: str | None = None, *, max_rows: int | 
     percent = percent if percent is True else set(percent)
     formats = dict(formats or {})
     na_rep = dict(na_rep or {})
-    names = all_columns(area)
+    limit = df.attrs.get("young_limit")
+    names = all_columns(area, young_limit=limit)
     kinds = [_kind(c, frame.iloc[:, i], percent) for i, c in enumerate(frame.columns)]
     cells = {}
     for i, col in enumerate(frame.columns):
@@ -201,7 +240,7 @@ def display_table(df: pd.DataFrame, area: str | None = None, *, max_rows: int | 
         missing = na_rep.get(col, na_rep.get(names.get(col, col), MISSING))
         cells[i] = [missing if _missing(v) else _cell(v, kinds[i], fmt) for v in frame.iloc[:, i]]
     shown = pd.DataFrame(cells, index=range(len(frame)))
-    shown.columns = chinese(frame.iloc[:0], area).columns
+    shown.columns = chinese(frame.iloc[:0], area, young_limit=limit).columns
 
     note = None
     if len(frame) < total:

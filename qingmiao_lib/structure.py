@@ -1,8 +1,9 @@
 """Cohort structure: who is in the pipeline on a date, in any slice (SPEC §1 item 1).
 
 Every function takes the connection first, then keyword-only dates and slice filters, and
-returns a DataFrame with a stated grain whose ``attrs`` carry ``as_of`` (or the years) and
-``rules_version``. Everything is computed in SQL over the base layer ``person_snapshot``.
+returns a DataFrame with a stated grain whose ``attrs`` carry ``as_of`` (or the years),
+``rules_version`` and ``young_limit`` (the rules' young age limit, for labels). Everything is
+computed in SQL over the base layer ``person_snapshot``.
 
 Slice filters (all optional, all bound as query parameters): ``units`` (unit ids),
 ``unit_kind`` (市直机关/乡镇街道/其他), ``gender``, ``education``, ``entry_cohort`` (entry
@@ -25,6 +26,7 @@ import pandas as pd
 
 from . import sql
 from .db import rules_version
+from .labels import young_limit
 from .privacy import mask_name
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
@@ -40,7 +42,7 @@ COLUMNS: dict[str, str] = {
     "young_reserve": "年轻后备力量", "reserve_per_post": "每个领导职务的年轻后备",
     "leaders_avg_age": "领导班子平均年龄", "gap_ke": "缺年轻乡科级", "gap_rank": "缺年轻四级主任科员及以上",
     "gap": "缺口", "is_total": "合计行", "avg_age": "平均年龄", "avg_service_years": "平均工龄",
-    "avg_party_years": "平均党龄", "share_young": "40岁以下占比", "share_bachelor_plus": "本科及以上占比",
+    "avg_party_years": "平均党龄", "share_young": "年轻公务员占比", "share_bachelor_plus": "本科及以上占比",
     "share_women": "女性占比", "pool_status": "人才库",
 }
 
@@ -84,6 +86,10 @@ DIMENSIONS: dict[str, tuple[str, str, str, bool]] = {
     "first_five": ("first_five", "s.first_five", "not s.first_five", False),
 }
 
+#: The birth-year generations of the ``generation`` dimension, oldest first.
+GENERATIONS = ("70前", "70后", "80后", "85后", "90后", "95后", "00后")
+#: The ``pool`` dimension's values, in the order its sort key gives.
+POOL_STATUSES = ("两库均在", "年轻公务员库", "两型干部库", "未入库")
 POOLS = ("年轻公务员库", "两型干部库")
 UNIT_KINDS = ("市直机关", "乡镇街道", "其他")
 #: The lowest rank that counts as senior in the bench-strength gap list (issue 4).
@@ -151,8 +157,10 @@ def _compose(template: str, by: list[str], lead: Sequence[str] = ()) -> str:
 
 
 def _finish(df: pd.DataFrame, con, **attrs) -> pd.DataFrame:
+    """``attrs``: the dates as ISO text, the rules version and the young age limit (which the
+    labels and charts name: "35岁以下")."""
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
-                    rules_version=rules_version(con))
+                    rules_version=rules_version(con), young_limit=young_limit(con))
     return df
 
 

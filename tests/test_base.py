@@ -3,6 +3,7 @@ and the person_snapshot(as_of) table macro, on hand-made rows with answers worke
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -318,9 +319,14 @@ def test_young_and_first_five_follow_the_rules_file(con, local_con):
     ]
 
 
-def test_rules_version_of_the_locality_file(con, local_con):
-    assert qm.rules_version(local_con) == "test-1"
-    assert qm.rules_version(con) != "test-1"
+def test_rules_version_of_the_locality_file(con, local_con, tmp_path):
+    from qingmiao_lib import rules
+
+    # the file's [meta] version, "+", then the first 8 hex digits of the merged rules' hash
+    version = qm.rules_version(local_con)
+    assert re.fullmatch(r"test-1\+[0-9a-f]{8}", version)
+    assert version == rules.version(rules.load(tmp_path / "local.toml"))
+    assert not qm.rules_version(con).startswith("test-1")
     assert one(local_con, "select rule_num('general.young_age_limit')") == 35
     # keys the locality file does not name keep the default
     assert one(local_con, "select rule_num('assessment.streak_block_years')") == 3

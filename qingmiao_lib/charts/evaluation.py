@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..labels import young_labels
 from ._base import COLORS, GRADES, SERIES, layout
 
 ANNUAL = ("优秀", "称职", "基本称职", "不称职")
@@ -170,7 +171,7 @@ def young_excellent_trend(df: pd.DataFrame, *, title: str | None = None, protect
     """优秀 per year with the young among them and their share (the F5 basis), from
     :func:`qingmiao_lib.evaluation.young_excellent_share`. ``protected``: a report's protected
     years (``"2023"``) × (young, older) table with row totals."""
-    lim = df.attrs.get("young_limit", 40)
+    under, over = young_labels(df.attrs.get("young_limit"))
     young, older = df["young_excellent"].astype(float), (df["excellent"] - df["young_excellent"]).astype(float)
     share = df["young_share"] * 100
     ty = to = [None] * len(df)
@@ -182,21 +183,21 @@ def young_excellent_trend(df: pd.DataFrame, *, title: str | None = None, protect
         share = share.where([not (protected.is_hidden(k, m.columns[0]) or protected.is_hidden(k, "合计"))
                              for k in keys])
     fig = go.Figure()
-    fig.add_bar(x=df["year"], y=young.tolist(), name=f"{lim}岁以下优秀", marker_color=SERIES[0],
+    fig.add_bar(x=df["year"], y=young.tolist(), name=f"{under}优秀", marker_color=SERIES[0],
                 customdata=ty if protected is not None else None,
                 hovertemplate="%{x}年：%{customdata} 人<extra></extra>" if protected is not None else None)
-    fig.add_bar(x=df["year"], y=older.tolist(), name=f"{lim}岁及以上优秀", marker_color=COLORS["muted"],
+    fig.add_bar(x=df["year"], y=older.tolist(), name=f"{over}优秀", marker_color=COLORS["muted"],
                 customdata=to if protected is not None else None,
                 hovertemplate="%{x}年：%{customdata} 人<extra></extra>" if protected is not None else None)
-    fig.add_scatter(x=df["year"], y=share.tolist(), name=f"{lim}岁以下占比", yaxis="y2",
+    fig.add_scatter(x=df["year"], y=share.tolist(), name=f"{under}占比", yaxis="y2",
                     mode="lines+markers+text", line={"color": SERIES[2]},
                     text=["" if pd.isna(v) else f"{v / 100:.0%}" for v in share], textposition="top center",
-                    hovertemplate="%{x}年：%{y:.1f}%<extra>" + f"{lim}岁以下占比" + "</extra>")
+                    hovertemplate="%{x}年：%{y:.1f}%<extra>" + f"{under}占比" + "</extra>")
     year = df.attrs.get("year", "")
     fig.update_layout(barmode="stack", height=380,
                       xaxis={"dtick": 1, "tickformat": "d", "title": "年度"},
                       yaxis={"title": "优秀人数"},
-                      yaxis2={"title": f"{lim}岁以下占比（%）", "overlaying": "y", "side": "right",
+                      yaxis2={"title": f"{under}占比（%）", "overlaying": "y", "side": "right",
                               "range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "ticksuffix": "%",
                               "showgrid": False}, legend={"traceorder": "normal"})
     return layout(fig, title or f"年度考核优秀中的年轻公务员（至{year}年）")

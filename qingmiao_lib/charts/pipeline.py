@@ -7,10 +7,12 @@ import plotly.graph_objects as go
 
 from ._base import COLORS, GRADES, SERIES, layout
 
-#: The three outcomes of an eligibility check, in stacking order, with their colours.
+#: The three outcomes of an eligibility check, in stacking order, with their colours: the first
+#: two together are the persons whose personal conditions are met (个人条件符合), who still
+#: compete for the places (职数空缺, the red mark).
 OUTCOMES = (
-    ("eligible", "可晋升", COLORS["accent"]),
-    ("quota_blocked", "符合条件但职数已满", SERIES[2]),
+    ("eligible", "个人条件符合、职数未满", COLORS["accent"]),
+    ("quota_blocked", "个人条件符合、职数已满", SERIES[2]),
     ("not_qualified", "未满足资格条件", "#c9ced3"),
 )
 #: Colours of the promotion kinds (pipeline.EVENT_KINDS).
@@ -32,7 +34,7 @@ def eligibility_bars(df: pd.DataFrame, *, by: str = "next_rank", quota: pd.DataF
     """Eligibility outcomes stacked per next rank (``by="next_rank"``) or per unit
     (``by="unit_name"``), from :func:`qingmiao_lib.pipeline.eligibility_counts`. Per rank, the
     jurisdiction's quota vacancies (:func:`qingmiao_lib.pipeline.quota_usage`, when given) are
-    marked: more eligible persons than vacancies means a choice has to be made. ``protected``:
+    marked: more qualified persons than vacancies means a choice has to be made. ``protected``:
     a report's protected next-rank × outcome table (``by="next_rank"``): hidden cells are not
     drawn and hover "<5" / "×"."""
     if by not in ("next_rank", "unit_name"):

@@ -2,27 +2,79 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ._base import COLORS, SERIES, grand_total, guard, layout, resolve
+from ..labels import young_labels
+from ..rules import EDUCATIONS, LEVELS, RANKS
+from ..structure import GENERATIONS, POOL_STATUSES, UNIT_KINDS
+from ._base import COLORS, GRADES, SERIES, grand_total, guard, layout, resolve
 
 #: Chinese names of the dimension columns, for axis titles and legends.
 DIM_LABELS = {
     "age_band": "年龄段", "generation": "年代", "gender": "性别", "education": "学历",
     "political_status": "政治面貌", "entry_channel": "进入方式", "entry_year": "录用年份",
     "unit_name": "单位", "unit_kind": "单位类别", "rank": "职级", "level": "职务层次",
-    "pool_status": "人才库", "young": "40岁以下", "first_five": "入职五年内",
+    "pool_status": "人才库", "young": "是否年轻公务员", "first_five": "入职五年内",
 }
-_FLAGS = {"young": ("40岁以下", "40岁及以上"), "first_five": ("入职五年内", "入职五年以上")}
+_FLAGS = {"first_five": ("入职五年内", "入职五年以上")}
+
+#: The declared order of each dimension's values (columns and rows of :func:`matrix`); values
+#: not listed follow in the order they first appear. Age bands sort by their lower bound and
+#: years as numbers (:func:`_order`).
+VOCABULARY: dict[str, tuple[str, ...]] = {
+    "education": EDUCATIONS, "generation": GENERATIONS, "gender": ("男", "女"),
+    "unit_kind": (*UNIT_KINDS, "无在任职务"), "rank": (*RANKS, "未定职级"), "level": LEVELS,
+    "pool_status": POOL_STATUSES, "grade": tuple(GRADES),
+    "entry_channel": ("考试录用", "选调生", "遴选", "调任", "军转安置", "其他", "未填写"),
+}
+_NUMERIC = ("year", "entry_year", "entry_cohort")
+_AGE = ("age_band", "band", "age_group")
 
 
-def _labels(values: pd.Series, col: str) -> list[str]:
-    if col in _FLAGS:
-        yes, no = _FLAGS[col]
+def _flags(col: str, attrs: dict) -> tuple[str, str] | None:
+    if col == "young":
+        return young_labels(attrs.get("young_limit"))
+    return _FLAGS.get(col)
+
+
+def _labels(values: pd.Series, col: str, attrs: dict | None = None) -> list[str]:
+    flags = _flags(col, attrs or {})
+    if flags:
+        yes, no = flags
         return [yes if bool(v) else no for v in values]
     return [str(v) for v in values]
+
+
+def _age_key(label: str) -> float:
+    """An age band's lower bound: "30–34岁" → 30, "35岁" → 35, "40岁及以上" → 40, "30岁以下" → 0."""
+    if re.fullmatch(r"\d+岁以下", label):
+        return 0.0
+    m = re.match(r"(\d+)", label)
+    return float(m.group(1)) if m else float("inf")
+
+
+def _order(labels: list[str], col: str | None, attrs: dict | None = None) -> list[str]:
+    """The distinct ``labels`` of dimension ``col`` in its declared order (:data:`VOCABULARY`,
+    age bands by lower bound, years as numbers, a flag's yes before its no), the rest after
+    them in first-appearance order."""
+    seen = list(dict.fromkeys(labels))
+    flags = _flags(col, attrs or {}) if col else None
+    if flags:
+        vocab = flags
+    elif col in VOCABULARY:
+        vocab = VOCABULARY[col]
+    elif col in _AGE:
+        return sorted(seen, key=_age_key)
+    elif col in _NUMERIC:
+        return sorted(seen, key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0))
+    else:
+        return seen
+    place = {v: i for i, v in enumerate(vocab)}
+    return sorted(seen, key=lambda v: place.get(v, len(vocab)))   # stable: the rest keep their order
 
 
 def _colour(name: str, i: int) -> str:
@@ -34,9 +86,13 @@ def _shown(v: int, small_cell: int | None) -> str:
 
 
 def matrix(df: pd.DataFrame, rows: str, cols: str | None) -> pd.DataFrame:
-    """The interior count matrix (``rows`` × ``cols`` labels, frame order) a chart draws."""
-    df = df.assign(_x=_labels(df[rows], rows), _c=_labels(df[cols], cols) if cols else "人数")
-    order_r, order_c = list(dict.fromkeys(df["_x"])), list(dict.fromkeys(df["_c"]))
+    """The interior count matrix (``rows`` × ``cols`` labels) a chart draws, rows and columns
+    in each dimension's declared order (:func:`_order`: 高中, 中专, 大专, 本科 …; age bands by
+    lower bound; generations oldest first), whatever the order of the frame."""
+    attrs = df.attrs
+    df = df.assign(_x=_labels(df[rows], rows, attrs), _c=_labels(df[cols], cols, attrs) if cols else "人数")
+    order_r = _order(df["_x"].tolist(), rows, attrs)
+    order_c = _order(df["_c"].tolist(), cols, attrs) if cols else ["人数"]
     wide = df.pivot_table(index="_x", columns="_c", values="persons", aggfunc="sum", fill_value=0)
     wide = wide.reindex(index=order_r, columns=order_c, fill_value=0).astype("int64")
     wide.index.name = wide.columns.name = None
@@ -133,11 +189,12 @@ def pool_flows(dynamics: pd.DataFrame, *, title: str | None = None,
     return fig
 
 
-#: The columns of the unit heat table: (column, Chinese header, format, higher is "warmer").
+#: The columns of the unit heat table: (column, Chinese header, format); higher is "warmer".
+#: ``{under}`` is the young age limit of the frame's rules ("40岁以下").
 HEAT_COLUMNS = (
     ("persons", "人数", "{:,.0f}"), ("avg_age", "平均年龄", "{:.1f}"),
     ("avg_service_years", "平均工龄", "{:.1f}"), ("avg_party_years", "平均党龄", "{:.1f}"),
-    ("share_young", "40岁以下", "{:.0%}"), ("share_bachelor_plus", "本科及以上", "{:.0%}"),
+    ("share_young", "{under}", "{:.0%}"), ("share_bachelor_plus", "本科及以上", "{:.0%}"),
     ("share_women", "女性", "{:.0%}"),
 )
 
@@ -172,8 +229,9 @@ def unit_heat_table(df: pd.DataFrame, *, title: str | None = None,
         z.append(zr)
         text.append(tr)
     names = [("<b>" + n + "</b>") if t else str(n) for n, t in zip(rows["unit_name"], rows["is_total"], strict=True)]
+    under = young_labels(df.attrs.get("young_limit"))[0]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[h for _, h, _ in HEAT_COLUMNS], y=names, text=text, texttemplate="%{text}",
+        z=z, x=[h.format(under=under) for _, h, _ in HEAT_COLUMNS], y=names, text=text, texttemplate="%{text}",
         colorscale=[[0, "#f4f7fb"], [1, "#7fb8d6"]], zmin=0, zmax=1, showscale=False,
         xgap=2, ygap=2, hovertemplate="%{y} · %{x}：%{text}<extra></extra>",
     ))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..labels import young_labels
 from ._base import COLORS, SERIES, layout
 
 #: Coverage from red (0%) through amber to green (100%).
@@ -122,10 +123,13 @@ def hours_histogram(df: pd.DataFrame, *, min_hours: float | None = None, title: 
 
 
 def attendance_heatmap(df: pd.DataFrame, *, row: str = "group_name", threshold: float | None = None,
-                       title: str | None = None, small_cell: int | None = None) -> go.Figure:
+                       title: str | None = None, small_cell: int | None = None,
+                       young_limit: int | None = None) -> go.Figure:
     """Weekly-lecture attendance by month: rows are ``row`` (``group_name`` for
     :func:`~qingmiao_lib.training.lecture_groups` with ``monthly=True``, or a masked-name column
-    of :func:`~qingmiao_lib.training.lecture_person_months`), columns months, colour the rate."""
+    of :func:`~qingmiao_lib.training.lecture_person_months`), columns months, colour the rate.
+    The title names the rules' young age limit: ``young_limit``, else the frame's
+    ``attrs["young_limit"]``, else "年轻" in words."""
     months = sorted(int(m) for m in df["month"].dropna().unique())
     rows = list(dict.fromkeys(df[row]))
     wide = df.pivot_table(index=row, columns="month", values=["attended", "sessions"], aggfunc="sum")
@@ -159,7 +163,9 @@ def attendance_heatmap(df: pd.DataFrame, *, row: str = "group_name", threshold: 
     fig.update_layout(yaxis={"autorange": "reversed"}, height=max(280, 28 * len(rows) + 150),
                       margin={"l": 130})
     year = df.attrs.get("year", "")
-    return layout(fig, title or f"{year}年每周一讲出勤率（按月；应到 = 在职且40岁以下时举办的场次）")
+    limit = young_limit if young_limit is not None else df.attrs.get("young_limit")
+    young = "年轻" if limit is None else young_labels(limit)[0]
+    return layout(fig, title or f"{year}年每周一讲出勤率（按月；应到 = 在职且{young}时举办的场次）")
 
 
 def mentor_load_bars(df: pd.DataFrame, *, max_mentees: int | None = None, title: str | None = None,

@@ -9,6 +9,7 @@ import pandas as pd
 from .. import charts, evaluation
 from ..charts.evaluation import ANNUAL, QUARTERLY, streak_matrix
 from ..disclosure import TOTAL, Protected, protect
+from ..labels import young_labels, young_limit
 from ._render import Context, Section, figure_html, render
 
 TREND_YEARS = 6      # years shown in the young-excellent trend
@@ -41,10 +42,11 @@ def build(ctx: Context) -> Section | None:
     p_grade, p_unset = _protect_grades(dist, n, log)
     share_shown = _protect_shares(share, n, log)
     p_young = None
+    limit = young_limit(con)
+    under, over = young_labels(limit)
     if young is not None:
-        lim = young.attrs["young_limit"]
-        p_young = protect(pd.DataFrame({f"{lim}岁以下": young["young_excellent"].astype("int64").to_numpy(),
-                                        f"{lim}岁及以上": (young["excellent"] - young["young_excellent"]).astype("int64").to_numpy()},
+        p_young = protect(pd.DataFrame({under: young["young_excellent"].astype("int64").to_numpy(),
+                                        over: (young["excellent"] - young["young_excellent"]).astype("int64").to_numpy()},
                                        index=[str(int(y)) for y in young["year"]]),
                           n, totals="row", name="年度考核优秀中的年轻公务员", log=log)
     p_streak = protect(streak_matrix(streaks), n, totals=False, name="连续优秀年数分布", log=log)
@@ -63,7 +65,7 @@ def build(ctx: Context) -> Section | None:
         "evaluation.html.j2",
         year=year, as_of=ctx.as_of.isoformat(), threshold=n,
         cap=f"{share['cap'].iloc[0]:.0%}" if len(share) else "",
-        young_limit=young.attrs["young_limit"] if young is not None else 40,
+        young_limit=limit,
         grade_chart=figure_html(charts.evaluation.grade_distribution(dist, small_cell=n,
                                                                      protected=p_grade)),
         grade_rows=_grade_rows(p_grade, p_unset),

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import charts, figures, pipeline
 from ..disclosure import TOTAL, Protected, protect, protect_linear
+from ..labels import young_labels, young_limit
 from ..privacy import mask_name
 from ._render import Context, Section, figure_html, render
 
@@ -24,8 +25,10 @@ KM_MILESTONES = (3, 5, 8)
 LIST_CAP = 50
 
 _OUTCOMES = ("eligible", "quota_blocked", "not_qualified")
+#: The eligibility table's columns: qualified = eligible + quota_blocked, 合计 = qualified +
+#: not_qualified.
+_ELIGIBILITY = ("eligible", "quota_blocked", "qualified", "not_qualified")
 _CONDITIONS = ("short_tenure", "grade_failed", "blocked", "due_within")
-_GROUPS = ("40岁以下", "40岁及以上")
 
 
 def build(ctx: Context) -> Section | None:
@@ -44,6 +47,7 @@ def build(ctx: Context) -> Section | None:
     p_quota = protect(pd.DataFrame({"holders": quota["holders"].astype("int64").to_numpy()},
                                    index=[f"q{i}" for i in range(len(quota))]), t, totals=False,
                       name="职数现有人数", log=log)
+    places = _places(quota, p_quota)
     quota_rows = [{"unit": r.unit_name, "rank": r.rank, "max": f"{r.max_count:,}",
                    "holders": p_quota.cell(f"q{i}", "holders"),
                    "headroom": "—" if p_quota.is_hidden(f"q{i}", "holders") else f"{r.headroom:,}"}
@@ -54,9 +58,10 @@ def build(ctx: Context) -> Section | None:
         first = max(span[0], ctx.year - HISTORY_YEARS + 1)
         events = pipeline.promotion_events(ctx.con, first_year=first, last_year=ctx.year, by="age_group")
         cohorts = list(range(span[0], ctx.year))[::-1][::KM_EVERY][::-1]
-        km = pipeline.time_to_promotion(ctx.con, as_of=ctx.as_of, cohorts=cohorts)
+        # curves and medians stop where fewer than the report's threshold are at risk
+        km = pipeline.time_to_promotion(ctx.con, as_of=ctx.as_of, cohorts=cohorts, min_at_risk=t)
         funnel = pipeline.funnel(ctx.con, as_of=ctx.as_of, cohorts=list(range(span[0], ctx.year - 2)))
-        p_events = _protect_events(events, t, log)
+        p_events = _protect_events(events, young_labels(young_limit(ctx.con)), t, log)
         p_km = _protect_km(km, t, log)
         p_funnel = _protect_funnel(funnel, t, log)
         km_shown = km[[not p_km.is_hidden(str(int(c)), "persons") for c in km["cohort"]]]
@@ -67,7 +72,7 @@ def build(ctx: Context) -> Section | None:
             "events": [{"year": k, "cells": list(r)} for k, r in zip(p_events.values.index,
                                                                      p_events.shown().to_numpy(), strict=True)],
             "km_chart": figure_html(charts.pipeline.km_curves(km_shown, min_at_risk=t)),
-            "km": _km_rows(km, p_km, t),
+            "km": _km_rows(km, p_km, t), "km_min_at_risk": km.attrs["min_at_risk"],
             "funnel_chart": figure_html(charts.pipeline.funnel_chart(funnel, small_cell=t, protected=p_funnel)),
             "funnel": p_funnel.rows(),
         }
@@ -76,11 +81,12 @@ def build(ctx: Context) -> Section | None:
         "pipeline.html.j2",
         as_of=ctx.as_of.isoformat(), year=ctx.year, threshold=t, within=WITHIN_MONTHS,
         unit_report=ctx.units is not None,
-        summary={**{c: p_out.cell(TOTAL, c) for c in _OUTCOMES}, "persons": p_out.cell(TOTAL, TOTAL),
+        summary={**{c: p_out.cell(TOTAL, c) for c in _ELIGIBILITY}, "persons": p_out.cell(TOTAL, TOTAL),
                  "due_within": p_cond.cell(TOTAL, "due_within")},
-        eligibility_chart=figure_html(charts.pipeline.eligibility_bars(counts, quota=quota, small_cell=t,
+        rank_lines=_rank_lines(p_out, places),
+        eligibility_chart=figure_html(charts.pipeline.eligibility_bars(counts, quota=shown_quota, small_cell=t,
                                                                        protected=p_out)),
-        eligibility=_eligibility_rows(p_out, p_cond, quota),
+        eligibility=_eligibility_rows(p_out, p_cond, places),
         quota_chart=figure_html(charts.pipeline.quota_bars(shown_quota)) if len(shown_quota) else None,
         quota=quota_rows,
         history=history, milestones=KM_MILESTONES,
@@ -97,38 +103,90 @@ def build(ctx: Context) -> Section | None:
 
 
 def _protect_eligibility(counts: pd.DataFrame, t: int, log: list) -> tuple[Protected, Protected]:
-    """Next ranks × the three outcomes with totals (row total = 有晋升空间的人数), and the failed
+    """Next ranks (and 合计) × (eligible, quota_blocked, qualified = their sum, not_qualified,
+    合计 = 有晋升空间的人数 = qualified + not_qualified), protected together; and the failed
     conditions per rank with their 合计 row (a person may fail several: no row total)."""
     by_rank = (counts.groupby(["next_step", "next_rank"])[[*_OUTCOMES, *_CONDITIONS]].sum()
                .reset_index().sort_values("next_step"))
     idx = by_rank["next_rank"].astype(str).tolist()
     out = pd.DataFrame({c: by_rank[c].astype("int64").to_numpy() for c in _OUTCOMES}, index=idx)
+    out["qualified"] = out["eligible"] + out["quota_blocked"]
+    out[TOTAL] = out["qualified"] + out["not_qualified"]
+    out = out[[*_ELIGIBILITY, TOTAL]]
+    out.loc[TOTAL] = out.sum(axis=0)
+    rows = [*idx, TOTAL]
+    relations = [((r, "qualified"), [(r, "eligible"), (r, "quota_blocked")]) for r in rows]
+    relations += [((r, TOTAL), [(r, "qualified"), (r, "not_qualified")]) for r in rows]
+    relations += [((TOTAL, c), [(r, c) for r in idx]) for c in (*_ELIGIBILITY, TOTAL)]
     cond = pd.DataFrame({c: by_rank[c].astype("int64").to_numpy() for c in _CONDITIONS}, index=idx)
-    return (protect(out, t, name="职级晋升资格（按拟晋升职级）", log=log),
+    return (protect_linear(out, t, relations=relations, name="职级晋升资格（按拟晋升职级）", log=log),
             protect(cond, t, totals="column", name="未满足的资格条件（按拟晋升职级）", log=log))
 
 
-def _eligibility_rows(p: Protected, cond: Protected, quota: pd.DataFrame) -> list[dict]:
-    room = quota[quota["unit_id"].isna()].set_index("rank")["headroom"] if len(quota) else pd.Series()
-    return [{"rank": k, "persons": p.cell(k, TOTAL), **{c: p.cell(k, c) for c in _OUTCOMES},
+def _places(quota: pd.DataFrame, p_quota: Protected) -> dict[str, int | None]:
+    """职数空缺 per rank with a jurisdiction-wide quota: quota − holders on the report date
+    (:func:`qingmiao_lib.pipeline.quota_usage`'s ``headroom``; negative when over), None where
+    the holders are hidden (the quota is published, so the places would give them away). A rank
+    without a jurisdiction quota is absent (不限)."""
+    out: dict[str, int | None] = {}
+    for i, r in enumerate(quota.itertuples()):
+        if pd.isna(r.unit_id):
+            out[str(r.rank)] = None if p_quota.is_hidden(f"q{i}", "holders") else int(r.headroom)
+    return out
+
+
+def _places_text(rank: str, places: dict) -> str:
+    if rank not in places:
+        return "不限"
+    room = places[rank]
+    if room is None:
+        return "—"
+    return f"{room:,}" if room > 0 else ("0（职数已满）" if room == 0 else f"0（超出 {-room:,}）")
+
+
+def _rank_lines(p: Protected, places: dict) -> list[dict]:
+    """The headline per next rank: 个人条件符合 N · 职数空缺 M, and whether N exceeds M (said
+    only when N is shown: a hidden N's relation to M would narrow it)."""
+    lines = []
+    for k in p.values.index:
+        if k == TOTAL or not p.values.at[k, TOTAL]:
+            continue
+        n, room = int(p.values.at[k, "qualified"]), places.get(k)
+        shown = not p.is_hidden(k, "qualified")
+        if k not in places:
+            note = "未设职数"
+        elif room is None:
+            note = ""
+        elif room <= 0:
+            note = "无空缺，暂不能晋升" if n else ""
+        else:
+            note = "个人条件符合者多于空缺，须择优" if shown and n > room else ""
+        lines.append({"rank": k, "qualified": p.cell(k, "qualified"), "places": _places_text(k, places),
+                      "note": note})
+    return lines
+
+
+def _eligibility_rows(p: Protected, cond: Protected, places: dict) -> list[dict]:
+    return [{"rank": k, "persons": p.cell(k, TOTAL), **{c: p.cell(k, c) for c in _ELIGIBILITY},
              **{c: cond.cell(k, c) for c in _CONDITIONS},
-             "room": "" if k == TOTAL else (f"{int(room[k]):,}" if k in room.index else "不限")}
+             "room": "" if k == TOTAL else _places_text(k, places)}
             for k in p.values.index]
 
 
-def _protect_events(events: pd.DataFrame, t: int, log: list) -> Protected:
-    """Years × (kind · age group, kind total): each kind's total = its two groups."""
+def _protect_events(events: pd.DataFrame, groups: tuple[str, str], t: int, log: list) -> Protected:
+    """Years × (kind · age group, kind total): each kind's total = its two groups (``groups``:
+    the young and the older label of the rules' young age limit, as the events name them)."""
     years = list(range(events.attrs["first_year"], events.attrs["last_year"] + 1))
     labels = list(dict.fromkeys(events["kind_label"]))
     cols, relations, data = [], [], {}
     for label in labels:
         part = events[events["kind_label"] == label]
-        groups = [g for g in _GROUPS if (part["grp"] == g).any()]
-        for g in groups:
+        present = [g for g in groups if (part["grp"] == g).any()]
+        for g in present:
             got = part[part["grp"] == g].set_index("year")["persons"]
             data[f"{label}·{g}"] = [int(got.get(y, 0)) for y in years]
-        data[label] = [sum(data[f"{label}·{g}"][i] for g in groups) for i in range(len(years))]
-        cols += [f"{label}·{g}" for g in groups] + [label]
+        data[label] = [sum(data[f"{label}·{g}"][i] for g in present) for i in range(len(years))]
+        cols += [f"{label}·{g}" for g in present] + [label]
     keys = [str(y) for y in years]
     table = pd.DataFrame({c: data[c] for c in cols}, index=keys)
     for label in labels:
@@ -140,6 +198,8 @@ def _protect_events(events: pd.DataFrame, t: int, log: list) -> Protected:
 
 
 def _protect_km(km: pd.DataFrame, t: int, log: list) -> Protected:
+    """The entrants of each cohort with a curve (its at-risk count at month 0); a cohort smaller
+    than the curves' threshold has no rows and is shown "<N" by :func:`_km_rows`."""
     first = km.groupby("cohort", sort=True)["at_risk"].first()
     return protect(pd.DataFrame({"persons": first.astype("int64").to_numpy()},
                                 index=[str(int(c)) for c in first.index]), t, totals=False,
@@ -147,20 +207,31 @@ def _protect_km(km: pd.DataFrame, t: int, log: list) -> Protected:
 
 
 def _km_rows(km: pd.DataFrame, p: Protected, t: int) -> list[dict]:
+    """One row per cohort with an entrant (``attrs["median_note"]``): entrants, the share promoted
+    by each milestone while at least the threshold are observed there, and the median — or why
+    there is none (``median_note``: 未过半, 过半时观察人数不足N人, 人数不足N人)."""
     rows = []
-    medians = km.attrs.get("median_months", {})
-    for cohort, g in km.groupby("cohort"):
-        hidden = p.is_hidden(str(int(cohort)), "persons")
+    medians, notes = km.attrs.get("median_months", {}), km.attrs.get("median_note", {})
+    n = km.attrs.get("min_at_risk", t)
+    for cohort in sorted(notes):
+        g = km[km["cohort"] == cohort]
+        key = str(int(cohort))
+        if not len(g):            # fewer entrants than the threshold: no curve, no figures
+            rows.append({"cohort": int(cohort), "persons": f"<{n}", "cells": ["—"] * len(KM_MILESTONES),
+                         "median": notes[cohort] or "—"})
+            continue
+        hidden = p.is_hidden(key, "persons")
         cells = []
         for years in KM_MILESTONES:
             seen = g[g["months"] <= 12 * years]
-            # a milestone is shown only while enough persons are still observed there
-            at = g[g["months"] >= 12 * years]["at_risk"]
-            enough = len(at) and at.iloc[0] >= t or (len(seen) and seen["months"].max() == 12 * years)
+            # a milestone is shown only while enough persons are still observed there: the curve
+            # (rows with at least the threshold at risk) goes on past it, or has a row on it
+            enough = (g["months"] >= 12 * years).any()
             cells.append(f"{1 - seen['survival'].iloc[-1]:.0%}" if len(seen) and enough and not hidden else "—")
         median = medians.get(cohort)
-        rows.append({"cohort": int(cohort), "persons": p.cell(str(int(cohort)), "persons"), "cells": cells,
-                     "median": "—" if hidden else ("未过半" if median is None else f"{median / 12:.1f}年")})
+        rows.append({"cohort": int(cohort), "persons": p.cell(key, "persons"), "cells": cells,
+                     "median": "—" if hidden else (notes.get(cohort) or "—" if median is None
+                                                   else f"{median / 12:.1f}年")})
     return rows
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import charts, structure
 from ..charts.structure import matrix
 from ..disclosure import TOTAL, Protected, protect, protect_linear
+from ..labels import young_labels, young_limit
 from ._render import Context, Section, figure_html, render
 
 
@@ -19,7 +20,7 @@ def build(ctx: Context) -> Section | None:
     con, day, t, log = ctx.con, ctx.as_of, ctx.threshold, ctx.log
     f = {} if ctx.units is None else {"units": list(ctx.units)}
     pyr = structure.age_pyramid(con, as_of=day, band_years=5, young_only=True, **f)
-    young_limit = int(con.execute("select rule_num('general.young_age_limit')").fetchall()[0][0])
+    limit = young_limit(con)
     by_kind = structure.headcount(con, as_of=day, by=["unit_kind", "education"], young=True, **f)
     first = max(ctx.year - 9, _first_year(con, ctx.year))
     history = structure.over_time(con, first_year=first, last_year=ctx.year, by="generation", **f)
@@ -46,13 +47,13 @@ def build(ctx: Context) -> Section | None:
                     name="梯队缺口单位的领导职务人数", log=log)
     html = render(
         "structure.html.j2",
-        as_of=day.isoformat(), year=ctx.year, first_year=first, threshold=t, young_limit=young_limit,
+        as_of=day.isoformat(), year=ctx.year, first_year=first, threshold=t, young_limit=limit,
         unit_report=ctx.units is not None,
         pyramid_chart=figure_html(charts.pyramid(pyr, small_cell=t, protected=p_pyr)),
         pyramid=p_pyr.rows(),
         kind_chart=figure_html(charts.structure.stacked_bars(
             by_kind, "unit_kind", "education", small_cell=t, protected=p_kind,
-            title=f"40岁以下公务员按单位类别、学历分布（截至 {day.isoformat()}）")),
+            title=f"{young_labels(limit)[0]}公务员按单位类别、学历分布（截至 {day.isoformat()}）")),
         kind=_cross(p_kind),
         history_chart=figure_html(charts.structure.over_time(history, "generation", small_cell=t,
                                                              protected=p_hist)),

@@ -9,6 +9,7 @@ import pandas as pd
 from .. import training
 from ..charts import training as charts
 from ..disclosure import TOTAL, Protected, protect, protect_linear
+from ..labels import young_limit
 from ..privacy import mask_name
 from ._render import Context, Section, figure_html, render
 
@@ -33,6 +34,7 @@ def build(ctx: Context) -> Section | None:
     rule = lambda k: float(con.execute("select rule_num(?)", [k]).fetchall()[0][0])  # noqa: E731
     min_hours, threshold = rule("training.in_service_min_hours"), rule("lecture.attendance_threshold")
     max_mentees = int(rule("mentors.max_mentees"))
+    limit = young_limit(con)
 
     hours = training.in_service(con, year=year, as_of=ctx.as_of, **u)
     lectures = training.lecture_groups(con, year=year, as_of=ctx.as_of, by="unit_kind", monthly=True, **u)
@@ -59,7 +61,7 @@ def build(ctx: Context) -> Section | None:
 
     html = render(
         "training.html.j2",
-        year=year, as_of=ctx.as_of.isoformat(), threshold=t,
+        year=year, as_of=ctx.as_of.isoformat(), threshold=t, young_limit=limit,
         min_hours=f"{min_hours:g}", min_days=f"{rule('training.in_service_min_days'):g}",
         lecture_threshold=f"{threshold:.0%}", max_mentees=max_mentees, hours_bin=HOURS_BIN,
         coverage_chart=figure_html(charts.coverage_heat(matrix, small_cell=t, protected=p_cov)),
@@ -68,7 +70,8 @@ def build(ctx: Context) -> Section | None:
                                                        small_cell=t, protected=p_hours))
         if p_hours is not None else None,
         hours=p_hours.rows() if p_hours is not None else [], hours_summary=_hours_summary(hours, p_hours),
-        lecture_chart=figure_html(charts.attendance_heatmap(lectures, threshold=threshold, small_cell=t))
+        lecture_chart=figure_html(charts.attendance_heatmap(lectures, threshold=threshold, small_cell=t,
+                                                            young_limit=limit))
         if len(lectures) else None,
         lectures=_lecture_rows(lecture_total, p_lect),
         mentors=_mentor_summary(p_ment),

@@ -3,7 +3,8 @@
 -- person's preceding post), rank promotions (F9: ranks.reason 晋升) and step-downs with a rank
 -- promotion (F8: a 晋升 within step_down_window_days of the end of a leadership post, with no
 -- leadership post starting after that end by 31 December). Counted over all persons: F7 and F9
--- are the 40岁以下 rows, F8 the 40岁及以上 rows of the age_group grouping.
+-- are the young rows ('40岁以下' under the default rules: the label names the rules'
+-- general.young_age_limit), F8 the older rows ('40岁及以上') of the age_group grouping.
 -- Grain: one row per (year, kind, group) with at least one event.
 -- Parameters: $first, $last (INTEGER years), $by (VARCHAR: 'age_group' | 'unit' |
 --   'entry_cohort' | 'all'; checked by the caller).
@@ -91,8 +92,8 @@ events as (
 ),
 labelled as (
     -- each event's (year, kind, group) packed into one BIGINT key, in the order of the output:
-    -- (year · 4 + kind_no) above 32 bits, the group's number below — 1 for 40岁及以上 (0 for
-    -- 40岁以下), the entry year, the unit_no (2^32 − 1, last, for no post), 0 for all. Persons
+    -- (year · 4 + kind_no) above 32 bits, the group's number below — 1 for not young (0 for
+    -- young), the entry year, the unit_no (2^32 − 1, last, for no post), 0 for all. Persons
     -- are read only for the groupings that need them (every event has its person: the foreign
     -- keys of posts and ranks).
     select e.person_id,
@@ -122,7 +123,9 @@ counted as (
 final as (
     select c.key >> 34 as year,
            case (c.key >> 32) & 3 when 0 then 'leadership' when 1 then 'rank' else 'step_down' end as kind,
-           case $by when 'age_group' then case when c.g = 1 then '40岁及以上' else '40岁以下' end
+           case $by when 'age_group' then
+                        printf(case when c.g = 1 then '%d岁及以上' else '%d岁以下' end,
+                               rule_num('general.young_age_limit')::integer)
                     when 'unit' then coalesce(u.name, '无在任职务')
                     when 'entry_cohort' then c.g::varchar || '年录用'
                     else '合计' end as grp,
