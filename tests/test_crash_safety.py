@@ -269,13 +269,14 @@ def test_demo_force_rebuilds_an_incomplete_file(tmp_path):
     assert others(tmp_path) == set()
 
 
-@pytest.mark.xfail(strict=True, reason="cli._demo opens the old file with connect(read_only=False) before "
-                                       "synth.build, which refuses an incomplete file; synth.build checks "
-                                       "the target itself (db.check_replaceable) — drop that line")
 def test_cli_demo_force_rebuilds_an_incomplete_file(server, tmp_path):
     target = half_created(tmp_path / "county.duckdb")
-    done = server.run("demo", "--db", str(target), "--persons", "50", "--force", "--quiet")
+    refused = server.run("demo", "--db", str(target), "--persons", "50", "--quiet")
+    assert refused["code"] == 1 and "--force" in refused["output"]
+    done = server.run("demo", "--db", str(target), "--persons", "50", "--seed", "6", "--force", "--quiet")
     assert done["code"] == 0, done["output"]
+    assert persons_and_seed(target)[1] == "6"
+    assert others(tmp_path) == set()
 
 
 def test_demo_force_refuses_a_file_that_is_not_a_qingmiao_database(tmp_path):
