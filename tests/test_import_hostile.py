@@ -295,6 +295,24 @@ def test_unreadable_xlsx_names_its_file(tmp_path, db, content):
     assert row["file"] == str(path) and "不是有效的 XLSX 文件" in row["reason"]
 
 
+def test_unreadable_file_and_pipe_are_listed_errors(tmp_path, db, monkeypatch):
+    folder = write(tmp_path / "in", {"units.csv": UNITS, "persons.csv": PERSONS})
+    original = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "persons.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    row = only(refused(db, [folder]), "文件无法读取")
+    assert Path(row["file"]).name == "persons.csv" and row["reason"] == "文件无法读取：Permission denied"
+    monkeypatch.undo()
+    os.mkfifo(tmp_path / "units.csv")
+    row = only(refused(db, [tmp_path / "units.csv"]), "文件无法读取")
+    assert row["file"] == str(tmp_path / "units.csv") and "不是普通文件" in row["reason"]
+
+
 # --- hidden sheets, rows and columns -------------------------------------------------------------
 
 def test_hidden_sheet_named_as_a_table_is_an_error(tmp_path, db):

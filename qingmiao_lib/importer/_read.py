@@ -112,16 +112,22 @@ def read_all(paths) -> Reading:
     if len(files) > MAX_FILES:
         raise LimitExceeded(f"一次最多导入 {MAX_FILES} 个文件（收到 {len(files)} 个）")
     for path, explicit in files:
+        if not path.exists():
+            r.error(path, None, "文件不存在", f"文件不存在：{visible(str(path))}")
+            continue
         if not path.is_file():
-            r.error(path, None, "文件不存在", f"文件不存在：{path}")
+            r.error(path, None, "文件无法读取", "不是普通文件（设备、管道等不能导入）")
             continue
         suffix = path.suffix.lower()
-        if suffix == ".csv":
-            _read_csv(r, path, explicit)
-        elif suffix == ".xlsx":
-            _read_xlsx(r, path)
-        elif explicit:
-            r.error(path, None, "文件类型不支持", "只能导入 .csv 或 .xlsx 文件（.xls 请先另存为 .xlsx）")
+        try:
+            if suffix == ".csv":
+                _read_csv(r, path, explicit)
+            elif suffix == ".xlsx":
+                _read_xlsx(r, path)
+            elif explicit:
+                r.error(path, None, "文件类型不支持", "只能导入 .csv 或 .xlsx 文件（.xls 请先另存为 .xlsx）")
+        except OSError as e:  # unreadable (permissions), vanished while read, a disk error
+            r.error(path, None, "文件无法读取", f"文件无法读取：{visible(e.strerror or type(e).__name__)}")
     return r
 
 

@@ -239,7 +239,7 @@ def check_columns(con, table: str) -> None:
                  [c.name, f"必填项「{c.zh}」为空"])
         if c.type == "enum":
             _add(batch, f"select _src, _row, ?, {r}, '不在允许值中', ? from {stg} "
-                      f"where {r} <> '' and {v} is null and {clean}",
+                        f"where {r} <> '' and {v} is null and {clean}",
                  [c.name, f"「{c.zh}」只能是：{'、'.join(c.vocab)}"])
         elif c.type in _UNREADABLE:
             kind, reason = _UNREADABLE[c.type]
@@ -249,7 +249,7 @@ def check_columns(con, table: str) -> None:
             _check_dates(batch, table, c, b)
         if c.type == "id_number":
             _add(batch, f"select _src, _row, ?, {value}, '身份证号无效', qm_id_problem({v}) from {stg} "
-                      f"where {v} is not null and {clean} and qm_id_problem({v}) is not null", [c.name])
+                        f"where {v} is not null and {clean} and qm_id_problem({v}) is not null", [c.name])
     if "year" in {c.name for c in TABLES[table].columns}:
         _check_years(batch, table, b)
     for rule_table, condition, col, kind, reason in ROW_RULES:
@@ -258,7 +258,7 @@ def check_columns(con, table: str) -> None:
                  [col, kind, reason])
     if table == "persons":
         _add(batch, f"select _src, _row, 'entry_date', entry_date__raw, '年龄不符', ? from {stg} "
-                  "where entry_date > birth_date and entry_date < birth_date + to_years(?::integer)",
+                    "where entry_date > birth_date and entry_date < birth_date + to_years(?::integer)",
              [f"录用时未满 {b['age']} 周岁（规则 import.min_entry_age）", b["age"]])
     batch.run(con)
     if table == "persons":
