@@ -201,7 +201,7 @@ def test_demo_force_killed_after_delays_leaves_the_old_or_the_new_database(serve
     synth.build(target, persons=50, seed=3, progress=False)
     argv = ("demo", "--db", str(target), "--persons", "50", "--seed", "5", "--force", "--quiet")
     outcomes = []
-    for fraction in (0.15, 0.45, 0.75, 0.95):
+    for fraction in (0.05, 0.3, 0.6, 0.9):
         before = digest(target)
         reply = server.run(*argv, kill_after=fraction * whole["seconds"])
         if reply["signal"] is None:  # it finished first
