@@ -1,19 +1,23 @@
 """The reports opened from file:// in a real headless Chromium (Debian's, driven by Playwright),
 with every http(s) request blocked: no request is attempted, no console error, every chart
-draws, the unit selector changes a chart, and no full name from the database is on the page.
-A full-page PNG of each page is kept in reports/test-artifacts/ to look at.
+draws, the unit selector changes a chart (to a unit and to a unit kind's sum), a batch unit
+report draws with the folder's shared plotly.min.js and says so when copied without it, and no
+full name from the database is on the page. A full-page PNG of each page is kept in
+reports/test-artifacts/ to look at.
 
 Skipped only where Chromium is absent, and never in CI (CI installs it)."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 import qingmiao_lib as qm
 from qingmiao_lib import report
+from qingmiao_lib.sections import units as unit_section
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "reports" / "test-artifacts"
 
@@ -119,8 +123,14 @@ def test_unit_selector_changes_the_charts(browser, pages, demo_db):
     for i in range(4):
         assert p.page.locator(f"#unit-chart-{i} .gtitle").text_content().startswith(name)
     assert p.page.locator(".unit-tables table:not([hidden])").first.text_content() != table_before
-    assert p.remote == [] and p.errors == []
     p.shot("report-county-unit-selected")
+    # a unit kind's sum: its charts and tables
+    p.page.select_option("#unit-select", unit_section.KIND + "乡镇街道")
+    p.page.wait_for_function(
+        "document.querySelector('#unit-chart-0 .gtitle').textContent.startsWith('乡镇街道合计')")
+    assert p.page.locator(".unit-tables table:not([hidden])").count() == len(unit_section.CHARTS)
+    assert p.page.locator(".js-plotly-plot .trace.bars").count() >= 4
+    assert p.remote == [] and p.errors == []
     p.close()
 
 
@@ -148,12 +158,36 @@ def test_batch_index_and_a_unit_report_offline(browser, pages):
     target = pages["index"].parent / links.first.get_attribute("href")
     idx.close()
     html = target.read_text(encoding="utf-8")
+    assert target.stat().st_size <= 1_000_000 and f'<script src="{report.PLOTLY_FILE}">' in html
     expected = _expected_charts(html)
+    assert expected >= 10
     p = Opened(browser, target)
     assert p.charts(expected) == expected
+    assert p.page.locator(".js-plotly-plot .trace.bars").count() >= 4
     assert p.remote == [] and p.errors == []
+    # plotly.js came from the folder's one shared file, read from disk
+    shared = (pages["index"].parent / report.PLOTLY_FILE).resolve().as_uri()
+    assert shared in p.requests
+    assert p.page.locator("#plotly-missing").is_hidden()
     assert "与全辖区主要指标" in p.page.inner_text("body")
     p.shot("report-town")
+    p.close()
+
+
+def test_unit_report_copied_without_its_folder_says_so(browser, pages, tmp_path):
+    """A page sent on its own (without plotly.min.js): a notice asks for the folder; the tables
+    are still there and nothing raises an error."""
+    page = next(p for p in pages["index"].parent.glob("*.html") if p.name != "index.html")
+    alone = tmp_path / page.name
+    shutil.copy(page, alone)
+    p = Opened(browser, alone)
+    p.page.wait_for_selector("#plotly-missing", state="visible")
+    assert report.PLOTLY_FILE in p.page.inner_text("#plotly-missing")
+    assert p.page.locator(".js-plotly-plot").count() == 0
+    assert p.page.locator("#units table.compare tr").count() >= 5
+    assert p.remote == []
+    assert [e for e in p.errors if "plotly.min.js" not in e and "ERR_FILE_NOT_FOUND" not in e] == []
+    p.shot("report-town-alone")
     p.close()
 
 

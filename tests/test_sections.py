@@ -66,3 +66,26 @@ def test_chart_json_holds_no_hidden_value():
     hover = {(tr["name"], x): c for tr in data for x, c in zip(tr["x"], tr["customdata"], strict=True)}
     assert hover[("男", "甲")] == "<5" and hover[("女", "甲")] == "×"
     assert not re.search(r"共 \d", fig.layout.title.text) or "131" in fig.layout.title.text
+
+
+def test_unit_selector_names_the_young_after_the_rules(demo_db, tmp_path):
+    """Under a locality's young age limit of 35 the selector's charts and a unit report's
+    comparison say 35岁以下, never 40岁."""
+    import qingmiao_lib as qm
+    from qingmiao_lib.sections import units
+
+    rules = tmp_path / "local.toml"
+    rules.write_text("[general]\nyoung_age_limit = 35\n", encoding="utf-8")
+    con = qm.connect(demo_db, rules=rules)
+    try:
+        args = {"con": con, "year": 2023, "as_of": dt.date(2023, 12, 31), "threshold": 5}
+        county = units.build(Context(**args), max_units=2)
+        uid = con.execute("select unit_id from posts where end_date is null group by 1 "
+                          "order by count(*) desc, 1 limit 1").fetchall()[0][0]
+        unit = units.build(Context(**args, units=(uid,)))
+    finally:
+        con.close()
+    for sec in (county, unit):
+        page = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), str(sec.html))
+        assert "40岁" not in page and "35岁以下公务员年龄性别结构" in page
+    assert "<td>35岁以下公务员（人）</td>" in str(unit.html)

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from .. import evaluation, pipeline, structure, training
 from ..charts._base import COLORS, GRADES, SERIES, layout, nice_step
 from ..disclosure import TOTAL, Protected, protect
+from ..labels import young_labels, young_limit
 from ._render import Context, Section, render
 
 #: the option of the whole jurisdiction in the selector
@@ -53,7 +54,8 @@ ELIGIBILITY = {"eligible": "符合条件", "quota_blocked": "职数受限", "not
 COVERAGE_COLORS = {"已训": COLORS["accent"], "待训": "#e9c46a", "未训": COLORS["warn"]}
 ELIGIBILITY_COLORS = {"符合条件": COLORS["accent"], "职数受限": "#e9a03b", "未满足条件": "#c9ced3"}
 
-#: the four charts, in order: (key, Chinese title, corner of the table)
+#: the four charts, in order: (key, Chinese title, corner of the table); the charts' own titles
+#: name the young after the rules' limit (``labels.young_labels``: "40岁以下" by default)
 CHARTS = (("pyramid", "年轻公务员年龄性别结构", "年龄"),
           ("training", "四类培训覆盖", "培训"),
           ("grades", "年度考核等次", "等次"),
@@ -361,6 +363,14 @@ def _blank_if_hidden(spec: dict, threshold: int) -> dict:
     return spec
 
 
+def _young(ctx: Context) -> str:
+    """"40岁以下" — the rules' young age limit, as every section names it."""
+    key = ("young-label",)
+    if key not in ctx.cache:
+        ctx.cache[key] = young_labels(young_limit(ctx.con))[0]
+    return ctx.cache[key]
+
+
 def _specs(views: dict[str, _View], name: str, ctx: Context) -> list[dict]:
     return [_blank_if_hidden(s, ctx.threshold) for s in _specs_drawn(views, name, ctx)]
 
@@ -368,7 +378,7 @@ def _specs(views: dict[str, _View], name: str, ctx: Context) -> list[dict]:
 def _specs_drawn(v: dict[str, _View], name: str, ctx: Context) -> list[dict]:
     day, year = ctx.as_of.isoformat(), ctx.year
     return [
-        _pyramid_spec(v["pyramid"], f"{name}：40岁以下公务员年龄性别结构（截至 {day}）"),
+        _pyramid_spec(v["pyramid"], f"{name}：{_young(ctx)}公务员年龄性别结构（截至 {day}）"),
         _stacked_spec(v["training"], f"{name}：四类培训覆盖（{year}年，截至 {day}）", COVERAGE_COLORS),
         _grades_spec(v["grades"], f"{name}：{year}年度考核等次分布"),
         _stacked_spec(v["eligibility"], f"{name}：职级晋升资格（{day}）", ELIGIBILITY_COLORS),
@@ -402,7 +412,7 @@ def _protect_all(tables: dict[str, UnitTables], names: dict[str, str], ctx: Cont
     return out
 
 
-def _indicators(t: dict[str, _View]) -> list[tuple[str, str]]:
+def _indicators(t: dict[str, _View], young: str) -> list[tuple[str, str]]:
     """(indicator, shown value) pairs for the unit–jurisdiction comparison of a unit report."""
     def rate(v: _View, row: str, num: str, den_cols: list[str]) -> str:
         n = v.value(row, num)
@@ -412,7 +422,7 @@ def _indicators(t: dict[str, _View]) -> list[tuple[str, str]]:
     g = t["grades"]
     graded = sum(g.value("人数", c) for c in ["优秀", "称职", "基本称职", "不称职"])
     exc = g.value("人数", "优秀")
-    rows = [("40岁以下公务员（人）", t["pyramid"].text(TOTAL, TOTAL))]
+    rows = [(f"{young}公务员（人）", t["pyramid"].text(TOTAL, TOTAL))]
     for rule in t["training"].rows:
         rows.append((f"{rule}覆盖率（已训 ÷ 已训与未训）", rate(t["training"], rule, "已训", ["已训", "未训"])))
     rows.append(("优秀比例（优秀 ÷ 确定等次）",
@@ -425,11 +435,12 @@ def _scope_note(g: Gathered, ctx: Context) -> Markup:
     """What the county report's selector leaves out, and where it is."""
     if ctx.units is not None or not g.left_out:
         return Markup("")
-    return Markup('<p class="note selector-scope" id="selector-scope">{}</p>').format(
-        f"为使报告在任何单位数下都能打开，选择器列出全辖区、{len(g.kinds)} 个单位类别的合计和在岗人数最多的 "
-        f"{len(g.units):,} 个单位（共 {len(g.listing):,} 个单位有在岗人员）；其余 {g.left_out:,} 个单位"
-        f"的图表和数据表见分单位报告：qingmiao report --year {ctx.year} --by-unit（每个单位一份，"
-        "并有目录页 index.html）。")
+    return Markup('<p class="note selector-scope" id="selector-scope">选择器列出全辖区、{kinds} 个单位类别的合计'
+                  '和在岗人数最多的 {shown} 个单位（共 {total} 个单位有在岗人员）；其余 {rest} 个单位的图表和数据表'
+                  '见分单位报告 <code>qingmiao report --year {year} --by-unit</code>（每个单位一份，'
+                  '目录页 index.html）。</p>').format(
+        kinds=len(g.kinds), shown=f"{len(g.units):,}", total=f"{len(g.listing):,}",
+        rest=f"{g.left_out:,}", year=ctx.year)
 
 
 def build(ctx: Context, *, max_units: int | None = SELECTOR_UNITS) -> Section | None:
@@ -458,7 +469,7 @@ def build(ctx: Context, *, max_units: int | None = SELECTOR_UNITS) -> Section | 
     payload = {"layout": _base_layout(), "figures": figs, "first": options[0][0]}
     compare = None
     if ctx.units is not None and options[0][0] != ALL:
-        mine, whole = _indicators(views[options[0][0]]), _indicators(views[ALL])
+        mine, whole = _indicators(views[options[0][0]], _young(ctx)), _indicators(views[ALL], _young(ctx))
         compare = [{"label": a[0], "unit": a[1], "all": b[1]} for a, b in zip(mine, whole, strict=True)]
     html = render(
         "units.html.j2", options=options, groups=groups, unit_report=compare is not None,
