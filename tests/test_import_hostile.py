@@ -226,6 +226,13 @@ def test_cell_over_128_kib_in_the_first_rows_is_not_a_crash(tmp_path, db):
     assert only(e, "单元格过长")["row"] == 4
 
 
+def test_header_of_too_many_columns_is_a_named_error(tmp_path, db):
+    header = HEADERS["units"] + "".join(f",备注{i}" for i in range(1_200))
+    e = refused(db, [write(tmp_path / "in", {"units.csv": header + "\nU3,甲,其他,U1\n"})])
+    row = only(e, "超出限制")
+    assert (row["row"], row["reason"]) == (1, "表头有 1204 列，超过上限 1000 列")
+
+
 def test_row_longer_than_the_csv_block_is_a_named_error(tmp_path, db, monkeypatch):
     monkeypatch.setattr(_read, "CSV_BLOCK", 1 << 16)  # 64 KiB blocks: a 1 MB row straddles several
     e = refused(db, [write(tmp_path / "in", {"units.csv": UNITS + "U3," + "x" * 1_000_000 + ",其他,U1\n"})])
@@ -583,8 +590,18 @@ CELL = st.one_of(st.none(), CELL_TEXT, st.sampled_from(["U1", "P1", "张三", "�
                  st.dates(dt.date(1890, 1, 1), dt.date(2100, 1, 1)), st.booleans())
 
 
+SHEET_ROWS = {  # header and a valid row of each sheet the generator writes
+    "units": (HEADERS["units"].split(","), ["U9", "新单位", "其他", "U1"]),
+    "persons": (HEADERS["persons"].split(","), ["P9", "王九", "男", "1990.05", "本科", "2015-07-01"]),
+    "ranks": (["人员编号", "职级", "任职级时间", "免职级时间", "变动原因"], ["P1", "二级科员", "2016-07-01", None, "定级"]),
+}
+
+
 @st.composite
 def xlsx_content(draw):
+    """A workbook of 1–3 sheets: table sheets (English or Chinese names) with their header, maybe
+    reordered, and valid rows with 0–2 cells replaced by anything; other sheets of anything;
+    now and then a hidden sheet or row."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -592,12 +609,20 @@ def xlsx_content(draw):
     for title in draw(st.lists(st.sampled_from(["单位", "人员", "units", "职级", "说明", "其他表"]),
                                min_size=1, max_size=3, unique=True)):
         ws = wb.create_sheet(title)
-        if draw(st.booleans()):
-            table = {"单位": "units", "units": "units", "人员": "persons"}.get(title, "units")
-            header = HEADERS[table].split(",")
-            ws.append(draw(st.permutations(header)) if draw(st.booleans()) else header)
-        for _ in range(draw(st.integers(0, 4))):
-            ws.append(draw(st.lists(CELL, max_size=7)))
+        table = {"单位": "units", "units": "units", "人员": "persons", "职级": "ranks"}.get(title)
+        if table:
+            header, valid = SHEET_ROWS[table]
+            order = draw(st.permutations(range(len(header)))) if draw(st.booleans()) else range(len(header))
+            ws.append([header[i] for i in order])
+            for k in range(draw(st.integers(0, 3))):
+                row = list(valid)
+                row[0] = f"{row[0]}{k}" if table != "ranks" else row[0]
+                for _ in range(draw(st.integers(0, 2))):
+                    row[draw(st.integers(0, len(row) - 1))] = draw(CELL)
+                ws.append([row[i] for i in order])
+        else:
+            for _ in range(draw(st.integers(0, 4))):
+                ws.append(draw(st.lists(CELL, max_size=7)))
         if draw(st.integers(0, 5)) == 0:
             ws.sheet_state = "hidden"
         if draw(st.integers(0, 5)) == 0:

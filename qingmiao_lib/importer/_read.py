@@ -49,6 +49,7 @@ MAX_XLSX_ROWS = 1_048_576               # Excel's own limit
 MAX_SHEETS = 50
 MAX_FILES = 500
 MAX_BAD_ROWS = 10_000                   # ragged CSV rows listed before reading stops
+MAX_COLUMNS = 1_000                     # columns of a header row (a contract table has at most 16)
 HEADER_SCAN_ROWS = 30
 CSV_BLOCK = 16 << 20                    # a CSV row (or cell) longer than this cannot be read
 LISTED_PER_SHEET = 100                  # hidden rows listed one by one, then counted
@@ -300,6 +301,9 @@ def _read_csv(r: Reading, path: Path, explicit: bool) -> None:
     if score == 0:
         r.error(path, None, "未找到表头", f"前 {HEADER_SCAN_ROWS} 行中没有找到「{TABLES[table].zh}」表的表头")
         return
+    if len(head_rows[idx]) > MAX_COLUMNS:
+        r.error(path, None, "超出限制", f"表头有 {len(head_rows[idx])} 列，超过上限 {MAX_COLUMNS} 列", row=idx + 1)
+        return
     mapped = _map_headers(r, path, None, table, head_rows[idx])
     if mapped is None:
         return
@@ -516,6 +520,9 @@ def _read_sheet(r: Reading, path: Path, wb, ws, table: str) -> None:
     if score == 0:
         if any(any(c for c in row) for row in as_lists):
             r.error(path, title, "未找到表头", f"前 {HEADER_SCAN_ROWS} 行中没有找到「{TABLES[table].zh}」表的表头")
+        return
+    if len(as_lists[idx]) > MAX_COLUMNS:
+        r.error(path, title, "超出限制", f"表头有 {len(as_lists[idx])} 列，超过上限 {MAX_COLUMNS} 列", row=head[idx][0])
         return
     mapped = _map_headers(r, path, title, table, as_lists[idx])
     if mapped is None:
