@@ -16,10 +16,14 @@ help: ## list the commands (variables: YEAR=$(YEAR) DB=$(DB) PORT=$(or $(PORT),8
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}' \
 	  | sed -e 's|$$(YEAR)|$(YEAR)|g' -e 's|$$(DB)|$(DB)|g' -e 's|$$(or $$(PORT),8888)|$(or $(PORT),8888)|g'
 
-$(STAMP): pyproject.toml
+# The locked set first (requirements.lock, every version pinned), then the package itself without
+# resolving again; a platform's extra needs (e.g. pywinpty) are left to pip's check below.
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	@touch $(STAMP)
 
 demo: $(STAMP) ## create .venv, build the demo county database and its $(YEAR) report
