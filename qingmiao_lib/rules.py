@@ -142,6 +142,30 @@ def _validate(rules: dict) -> None:
     if not 0 < float(rules["assessment"]["excellent_cap"]) <= 1:
         raise RulesError("规则文件 assessment.excellent_cap 必须在 0 和 1 之间")
     _validate_import(rules["import"])
+    _validate_retirement(rules["retirement"])
+
+
+def _validate_retirement(ret: dict) -> None:
+    """The [retirement] schedule: whole numbers in sane ranges, YYYY-MM start months, levels of
+    the vocabulary."""
+    bounds = {"male_base_age_years": (40, 75), "female_base_age_years": (40, 75),
+              "step_months": (1, 24), "max_delay_months": (0, 120)}
+    for key, (low, high) in bounds.items():
+        value = ret[key]
+        if isinstance(value, bool | float) or not low <= value <= high:
+            raise RulesError(f"规则文件 retirement.{key} 应为 {low}–{high} 之间的整数：{value!r}")
+    for key in ("male_start_month", "female_start_month"):
+        text = ret[key]
+        try:
+            if len(text) != 7 or text[4] != "-":
+                raise ValueError(text)
+            dt.date.fromisoformat(text + "-01")
+        except ValueError:
+            raise RulesError(f"规则文件 retirement.{key} 应为 YYYY-MM 格式的年月，收到 {text!r}") from None
+    bad = [lv for lv in ret["county_levels"] if lv not in LEVELS]
+    if bad:
+        raise RulesError(f"规则文件 retirement.county_levels 中的 {bad[0]!r} 不是职务层次"
+                         f"（可选：{'、'.join(LEVELS)}）")
 
 
 def _validate_import(imp: dict) -> None:
