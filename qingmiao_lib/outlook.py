@@ -46,7 +46,9 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create the retirement macros (``sql/outlook/retirement.sql``) and the table macro
     ``retirements_ahead(as_of, years)`` on ``con``, once per connection. Any query — the demo
     county's simulation included — that needs a retirement date calls this first and then uses
-    ``retirement_date(birth_date, gender, county_level)``."""
+    ``retirement_date(birth_date, gender, county_level)``. Every call also sets the session
+    variable the macros read the rules from (``sql/outlook/retirement_rules.sql``)."""
+    con.execute(sql.load("outlook/retirement_rules"))  # the rules loaded now, read by the macros
     install_once(con, "outlook_retirement", sql.load("outlook/retirement"))
     install_once(con, "outlook_retirements_ahead", sql.load("outlook/retirements_ahead"))
 

@@ -1,6 +1,7 @@
 -- outlook/retirement.sql — statutory retirement (SPEC §9; rules [retirement]): the one definition
--- every query and the demo county use. Temporary scalar macros, installed once per connection
--- (outlook.install_macros).
+-- every query and the demo county use. Temporary scalar macros, installed once per connection by
+-- outlook.install_macros, reading the rules through the session variable qingmiao_retirement
+-- (outlook/retirement_rules.sql, set by install_macros before each use).
 --
 -- Men 60 → 63, women cadres 55 → 58 (全国人大常委会决定, 13 Sep 2024, in force 1 Jan 2025):
 -- delay = floor(months of birth since the schedule's start month / step_months) + 1, at most
@@ -12,28 +13,23 @@
 
 -- is a post level (post_level or text; NULL = no post) one of the rules' county levels?
 create or replace temp macro retirement_county_level(level) as (
-    coalesce(level::varchar in (select value from rule_lists where name = 'retirement.county_levels'),
-             false)
+    coalesce(list_contains(getvariable('qingmiao_retirement').county_levels, level::varchar), false)
 );
 
 -- does the person follow the men's schedule? men, and women at a county level when switched on
 create or replace temp macro retirement_male_schedule(gender, county_level) as (
     gender::varchar = '男'
-    or (coalesce(county_level, false) and rule_num('retirement.female_county_level_as_male') = 1)
+    or (coalesce(county_level, false)
+        and getvariable('qingmiao_retirement').female_county_level_as_male)
 );
 
--- months of birth since a 'YYYY-MM' start month (January 1965 itself is 0; December 1964 is -1)
-create or replace temp macro retirement_birth_months(birth_date, start_month) as (
-    (year(birth_date) - split_part(start_month, '-', 1)::integer) * 12
-    + month(birth_date) - split_part(start_month, '-', 2)::integer
-);
-
--- the delay in months for a birth `months` months after the start month
+-- the delay in months for a birth `months` months after the schedule's start month (January
+-- 1965 itself is 0 → 1 month; December 1964 is -1 → none)
 create or replace temp macro retirement_delay_months(months) as (
     case
         when months < 0 then 0
-        else least(rule_num('retirement.max_delay_months'),
-                   floor(months / rule_num('retirement.step_months')) + 1)
+        else least(getvariable('qingmiao_retirement').max_delay_months,
+                   months // getvariable('qingmiao_retirement').step_months + 1)
     end::integer
 );
 
@@ -41,14 +37,16 @@ create or replace temp macro retirement_delay_months(months) as (
 create or replace temp macro retirement_age_months(birth_date, gender, county_level) as (
     case
         when retirement_male_schedule(gender, county_level) then
-            rule_num('retirement.male_base_age_years')::integer * 12
+            getvariable('qingmiao_retirement').male_base_months
             + retirement_delay_months(
-                retirement_birth_months(birth_date, rule_txt('retirement.male_start_month')))
+                (year(birth_date) - getvariable('qingmiao_retirement').male_start_year) * 12
+                + month(birth_date) - getvariable('qingmiao_retirement').male_start_month)
         else
-            rule_num('retirement.female_base_age_years')::integer * 12
+            getvariable('qingmiao_retirement').female_base_months
             + retirement_delay_months(
-                retirement_birth_months(birth_date, rule_txt('retirement.female_start_month')))
-    end
+                (year(birth_date) - getvariable('qingmiao_retirement').female_start_year) * 12
+                + month(birth_date) - getvariable('qingmiao_retirement').female_start_month)
+    end::integer
 );
 
 -- the statutory retirement date: birth date + the age in full months, month-end clamped

@@ -15,23 +15,30 @@ people as (
     from person_core(as_of::date)
     where active
 ),
-post as (
-    select person_id, unit_id, level,
-    from person_post(as_of::date)
+stored as (
+    select exists (select 1 from snapshots where snapshot_date = as_of::date) as yes
 ),
-held_rank as (
-    select person_id, rank, rank_step,
-    from person_rank(as_of::date)
+-- the main post and rank on as_of: the stored snapshot on a stored date, else the base layer's
+-- lookups (switched off by `enabled` on a stored date, as in person_snapshot)
+held as (
+    select person_id, unit_id, level, rank, rank_step,
+    from snapshots
+    where snapshot_date = as_of::date
+    union all
+    select coalesce(po.person_id, r.person_id) as person_id, po.unit_id, po.level, r.rank,
+           r.rank_step,
+    from person_post(as_of::date, enabled := not (select yes from stored)) as po
+    full join person_rank(as_of::date, enabled := not (select yes from stored)) as r
+        on r.person_id = po.person_id
 ),
 dated as (
-    select p.person_id, p.name, p.gender, p.birth_date, po.unit_id, po.level, r.rank, r.rank_step,
-           retirement_age_months(p.birth_date, p.gender, retirement_county_level(po.level))
+    select p.person_id, p.name, p.gender, p.birth_date, h.unit_id, h.level, h.rank, h.rank_step,
+           retirement_age_months(p.birth_date, p.gender, retirement_county_level(h.level))
                as retirement_age_months,
-           retirement_date(p.birth_date, p.gender, retirement_county_level(po.level))
+           retirement_date(p.birth_date, p.gender, retirement_county_level(h.level))
                as retirement_date,
     from people as p
-    left join post as po on po.person_id = p.person_id
-    left join held_rank as r on r.person_id = p.person_id
+    left join held as h on h.person_id = p.person_id
 ),
 periods as (
     select k::integer as period,
