@@ -104,6 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unmasked", action="store_true",
                    help="full names (default: masked, 张*明)")
 
+    p = sub.add_parser("retirements", help="statutory retirements ahead (2024 reform) of the active persons")
+    _common(p)
+    p.add_argument("--as-of", type=_date, required=True, help="the date (YYYY-MM-DD)")
+    p.add_argument("--years", type=_int_between(1, 50), required=True,
+                   help="how many years ahead, 1–50 (dates after --as-of and up to --as-of + N years)")
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default=None,
+                   help="default: from the extension of --out (.csv/.json/.xlsx), else table")
+    p.add_argument("--out", type=Path, default=None,
+                   help="write to this file (required for xlsx; its extension must match --format; "
+                        "its folder must exist)")
+    p.add_argument("--unmasked", action="store_true", help="full names (default: masked, 张*明)")
+
     p = sub.add_parser("roster", help="the 干部名册 (cadre roster) of a slice on a date, as xlsx or csv")
     _common(p)
     p.add_argument("--as-of", type=_date, required=True, help="the date (YYYY-MM-DD)")
@@ -564,6 +576,56 @@ def _eligible(args) -> int:
     return 0
 
 
+#: The retirement list's columns (SPEC §9), in order: the person (name masked unless --unmasked),
+#: the statutory age and date, the unit, post level and rank held on --as-of.
+RETIREMENT_COLUMNS = ("person_id", "name", "gender", "birth_date", "retirement_age_months",
+                      "retirement_date", "unit_id", "unit_name", "level", "rank")
+
+
+def _retirements(args) -> int:
+    from . import export, outlook, privacy
+    from .db import connect
+
+    out = _checked_out(args, args.out) if args.out is not None else None
+    fmt = _format(args, ("table", "csv", "json", "xlsx"), "table")
+    if fmt == "xlsx" and out is None:
+        raise UsageError("--format xlsx 需要 --out 文件名（例如 --out 退休名单.xlsx）")
+    con = connect(args.db, rules=args.rules)
+    try:
+        df = outlook.retirements(con, as_of=args.as_of, years=args.years)
+    finally:
+        con.close()
+    if args.unmasked:
+        print("警告：--unmasked 输出含完整姓名，注意保密", file=sys.stderr)
+    else:
+        df = df.assign(name=df["name"].map(privacy.mask_name))
+    rows = df[list(RETIREMENT_COLUMNS)]
+    end = outlook.plus_years(args.as_of, args.years)
+    if fmt in ("csv", "json"):
+        text = export.to_csv(rows) if fmt == "csv" else export.to_json_records(rows) + "\n"
+        if out is not None:
+            _write_text(out, text, fmt)
+            print(f"已写入 {out}（{len(rows)} 人）", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    shown = rows.assign(retirement_age=rows["retirement_age_months"].map(outlook.age_text))
+    shown = shown[[*RETIREMENT_COLUMNS[:5], "retirement_age", *RETIREMENT_COLUMNS[5:]]]
+    shown = shown.rename(columns=outlook.COLUMNS)
+    if fmt == "xlsx":
+        path = export.write_xlsx(shown, out, sheet="法定退休",
+                                 title=f"法定退休名单（{args.as_of} 后至 {end}）")
+        print(f"已写入 {path}（{len(shown)} 人）")
+        return 0
+    print(f"法定退休（{args.as_of} 之后至 {end}，{args.years} 年内，规则版本 {df.attrs['rules_version']}）："
+          f"在职人员中 {len(df)} 人")
+    table = shown.drop(columns=[outlook.COLUMNS["retirement_age_months"]])
+    for col in (outlook.COLUMNS["birth_date"], outlook.COLUMNS["retirement_date"]):
+        table[col] = table[col].dt.strftime("%Y-%m-%d")
+    _print_table(table)
+    return 0
+
+
 def _units(args) -> int:
     from . import export
     from . import units as unit_names
@@ -599,7 +661,7 @@ def _print_table(df: pd.DataFrame) -> None:
 
 _COMMANDS = {
     "demo": _demo, "template": _template, "import": _import, "check": _check, "figures": _figures,
-    "eligible": _eligible, "roster": _roster, "report": _report, "lab": _lab, "units": _units,
+    "eligible": _eligible, "retirements": _retirements, "roster": _roster, "report": _report, "lab": _lab, "units": _units,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -181,8 +181,8 @@ def _rank_places(counted: pd.DataFrame, quota: pd.DataFrame, *, as_of: dt.date, 
     own = counted[counted["unit_id"].notna()].rename(columns={"unit_id": "_scope"})
     own = own.groupby(["period", "_scope", "rank"], as_index=False)["retirements"].sum()
     periods = pd.DataFrame({"period": range(1, years + 1)})
-    periods["period_start"] = [_plus_years(as_of, k - 1) for k in periods["period"]]
-    periods["period_end"] = [_plus_years(as_of, k) for k in periods["period"]]
+    periods["period_start"] = [plus_years(as_of, k - 1) for k in periods["period"]]
+    periods["period_end"] = [plus_years(as_of, k) for k in periods["period"]]
     grid = periods.merge(scopes, how="cross")
     grid = grid.merge(pd.concat([whole, own], ignore_index=True), how="left",
                       on=["period", "_scope", "rank"])
@@ -203,8 +203,13 @@ def _rank_places(counted: pd.DataFrame, quota: pd.DataFrame, *, as_of: dt.date, 
     return grid.sort_values(["period", "_scope", "rank_step"], ignore_index=True)[cols]
 
 
-def _plus_years(day: dt.date, years: int) -> dt.date:
-    """``day`` + ``years`` years, month-end clamped (29 Feb → 28 Feb), as SQL's to_years."""
+def plus_years(day: dt.date, years: int) -> dt.date:
+    """``day`` + ``years`` years, month-end clamped (29 Feb → 28 Feb), as SQL's to_years: the
+    end of the window of :func:`retirements`.
+
+    >>> plus_years(dt.date(2024, 2, 29), 1)
+    datetime.date(2025, 2, 28)
+    """
     try:
         return day.replace(year=day.year + years)
     except ValueError:

@@ -675,3 +675,72 @@ def test_make_help_prints_real_values_and_lab_passes_port():
     dry = subprocess.run(["make", "-n", "lab", "PORT=8890", "NO_BROWSER=1", "STAMP="], cwd=root,
                          capture_output=True, text=True, timeout=60).stdout
     assert "qingmiao lab --db data/qingmiao.duckdb --port 8890 --no-browser" in dry
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 21: qingmiao retirements
+
+
+def test_retirements_formats_and_masking(small_db, tmp_path):
+    import csv as csvlib
+    import datetime as dt
+
+    import duckdb
+    import openpyxl
+
+    import qingmiao_lib as qm
+    from qingmiao_lib import outlook
+    from qingmiao_lib.cli import RETIREMENT_COLUMNS
+
+    con = qm.connect(small_db)
+    expected = outlook.retirements(con, as_of=dt.date(2025, 12, 31), years=5)
+    con.close()
+    assert len(expected) > 0
+    raw = duckdb.connect(str(small_db), read_only=True)
+    names = dict(raw.execute("select person_id, name from persons").fetchall())
+    raw.close()
+    args = ("retirements", "--db", str(small_db), "--as-of", "2025-12-31", "--years", "5")
+    proc = run(*args, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [list(r) for r in rows] == [list(RETIREMENT_COLUMNS)] * len(rows)
+    assert [r["person_id"] for r in rows] == expected["person_id"].tolist()
+    assert [r["retirement_date"] for r in rows] == expected["retirement_date"].dt.strftime("%Y-%m-%d").tolist()
+    for r in rows:   # masked: surname kept, the rest starred but the last character
+        full = names[r["person_id"]]
+        assert r["name"] != full and r["name"][0] == full[0] and "*" in r["name"]
+        assert "2025-12-31" < r["retirement_date"] <= "2030-12-31"
+    proc = run(*args, "--format", "csv", "--unmasked")
+    assert proc.returncode == 0 and "注意保密" in proc.stderr
+    got = list(csvlib.DictReader(proc.stdout.splitlines()))
+    assert list(got[0]) == list(RETIREMENT_COLUMNS)
+    assert all(r["name"] == names[r["person_id"]] for r in got) and len(got) == len(rows)
+    out = tmp_path / "退休.xlsx"
+    proc = run(*args, "--out", str(out))   # the format from the extension
+    assert proc.returncode == 0, proc.stderr
+    sheet = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert sheet[0][:6] == ("人员编号", "姓名", "性别", "出生日期", "法定退休年龄（月）", "法定退休年龄")
+    assert len(sheet) == len(rows) + 1 and all("*" in r[1] for r in sheet[1:])
+    assert isinstance(sheet[1][6], dt.datetime)   # 法定退休日期 as a date
+    table = run(*args)
+    assert table.returncode == 0 and f"{len(rows)} 人" in table.stdout.splitlines()[0]
+    assert "岁" in table.stdout and not any(names[r["person_id"]] in table.stdout for r in rows)
+
+
+@pytest.mark.parametrize("extra", [
+    ("--years", "0"), ("--years", "51"), ("--years", "two"), ("--years", "5", "--as-of", "2025-02-30"),
+    ("--years", "5", "--format", "xlsx"), ("--years", "5", "--format", "csv", "--out", "x.xlsx"),
+    ("--years", "5", "--format", "html"),
+])
+def test_retirements_usage_errors_exit_2(small_db, tmp_path, extra):
+    proc = run("retirements", "--db", str(small_db), "--as-of", "2025-12-31", *extra)
+    assert proc.returncode == 2
+    assert "用法错误" in one_line_error(proc)
+
+
+def test_retirements_refuses_the_database_as_out_and_needs_years(small_db):
+    proc = run("retirements", "--db", str(small_db), "--as-of", "2025-12-31", "--years", "1",
+               "--format", "csv", "--out", str(small_db))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    proc = run("retirements", "--db", str(small_db), "--as-of", "2025-12-31")
+    assert proc.returncode == 2 and "--years" in proc.stderr
