@@ -159,7 +159,7 @@ def test_folder_keys_in_reading_order_and_entry_rule_warning():
     assert r.errors == []
     assert [(Path(x.file).name, x.person_id) for x in recs] == [
         ("张伟.lrmx", "LR000001"), ("李明华.lrmx", "LR000002"), ("王芳.lrmx", "LR000003")]
-    msg = next(w["message"] for w in r.warnings if w["sheet"] == "persons")
+    msg = next(w["message"] for w in r.warnings if w["sheet"] == "人员")
     assert "试用期" in msg and "2 人" in msg and "单位名单中的单位任职的开始时间 1 人" in msg
     # 2 posts outside the unit list: 李明华 line 10, 张伟 line 3
     assert any("2 条职务的单位不在单位名单中" in w["message"] for w in r.warnings)
@@ -446,3 +446,60 @@ def test_no_identity_number_photo_or_family_member_reaches_output(tmp_path, regi
         assert r.errors == [] and recs[0].person["birth_date"] == born.isoformat()
     else:
         assert [e["kind"] for e in r.errors] == ["身份证号不符"]
+
+
+# --- end to end: qingmiao import ------------------------------------------------------------------
+
+def _all_text(db) -> str:
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = []
+        for (t,) in con.execute("select table_name from information_schema.tables where table_schema = 'main'").fetchall():
+            out.append(repr(con.execute(f'select * from "{t}"').fetchall()))  # names from the catalogue
+        return "".join(out)
+    finally:
+        con.close()
+
+
+def test_import_folder_end_to_end(tmp_path):
+    from qingmiao_lib.importer import import_paths
+
+    db = tmp_path / "new.duckdb"
+    rep = import_paths(db, [FIX / "good", FIX / "units.csv"])
+    # posts in the unit list: 李明华 7, 王芳 3, 张伟 2; grades 5 + 6; rewards 2 + 1
+    assert {t: c["new"] for t, c in rep.counts.items()} == {
+        "units": 5, "persons": 3, "posts": 12, "annual_assessments": 11, "rewards": 3}
+    import qingmiao_lib as qm
+    with qm.connect(db) as con:
+        assert con.execute("select person_id, name, birth_date, entry_date, education from persons order by person_id"
+                           ).fetchall() == [("LR000001", "张伟", D("1990-05-01"), D("2016-07-01"), "硕士研究生"),
+                                            ("LR000002", "李明华", D("1986-03-15"), D("2008-07-01"), "硕士研究生"),
+                                            ("LR000003", "王芳", D("1992-11-08"), D("2014-08-01"), "本科")]
+        assert con.execute("select title, level, start_date, end_date from posts where person_id = 'LR000002' "
+                           "and end_date is null").fetchall() == [("党组书记、局长", "乡科级正职", D("2023-02-01"), None)]
+    text = _all_text(db)
+    for secret in ("330302198603151230", "510102199211080020", "李建国", "赵秀英", "陈桂兰",
+                   "/9j/4AAQSkZJRgABAQEASABIAAD", "R0lGODlhAQABAIAAAAAAAP"):
+        assert secret not in text
+    again = import_paths(db, [FIX / "good", FIX / "units.csv"])
+    assert all(c["new"] == c["changed"] == 0 for c in again.counts.values())
+
+
+def test_import_with_damaged_files_writes_nothing_and_names_every_file(tmp_path):
+    from qingmiao_lib.importer import ImportFailed, import_paths
+
+    db = tmp_path / "new.duckdb"
+    with pytest.raises(ImportFailed) as e:
+        import_paths(db, [FIX / "bad", FIX / "good", FIX / "units.csv"], error_workbook=tmp_path / "errors.xlsx")
+    assert not db.exists()
+    named = {Path(f).name for f in e.value.errors["file"]}
+    assert {p.name for p in (FIX / "bad").iterdir()} <= named
+    console = e.value.console(limit=50)
+    for p in (FIX / "bad").iterdir():
+        assert p.name in console
+    from openpyxl import load_workbook
+    wb = load_workbook(tmp_path / "errors.xlsx", read_only=True)
+    cells = repr([list(r) for ws in wb.worksheets for r in ws.iter_rows(values_only=True)])
+    for secret in ("330302198703151238", "330302198603151231", "330302198603151222", "李建国", "赵秀英"):
+        assert secret not in cells and secret not in console

@@ -561,12 +561,15 @@ def read_into(r: Reading, files, *, units: _resume.Units | None = None, existing
     lexicon = lexicon or _resume.load_titles()
     records: list[Record] = []
     for path, explicit in files:
-        for label, data in _blobs(r, Path(path), explicit):
-            rec, problems = parse(data, label, units, lexicon)
-            for p in problems:
-                r.error(label, p.sheet, p.kind, p.reason, row=p.row, value=p.value)
-            if rec is not None:
-                records.append(rec)
+        try:
+            for label, data in _blobs(r, Path(path), explicit):
+                rec, problems = parse(data, label, units, lexicon)
+                for p in problems:
+                    r.error(label, p.sheet, p.kind, p.reason, row=p.row, value=p.value)
+                if rec is not None:
+                    records.append(rec)
+        except OSError as e:  # unreadable (permissions), vanished while read, a disk error
+            r.error(path, None, "文件无法读取", f"文件无法读取：{visible(e.strerror or type(e).__name__)}")
     for rec, p in assign_keys(records, existing):
         r.error(rec.file, p.sheet, p.kind, p.reason, row=p.row, value=p.value)
         rec.person_id = None
@@ -582,10 +585,10 @@ def read_into(r: Reading, files, *, units: _resume.Units | None = None, existing
     if records:
         said = {"试用期": "简历中第一个标注（试用期）的职务的开始时间", "单位名单": "简历中第一个在单位名单中的单位任职的开始时间",
                 "数据库": "数据库中已有的录用时间"}
-        r.warn("", "persons", "任免审批表没有录用时间，按规则推定：" + "；".join(
+        r.warn("任免审批表", "人员", "任免审批表没有录用时间，按规则推定：" + "；".join(
             f"{said[k]} {n} 人" for k, n in rules.items() if k in said))
     if outside:
-        r.warn("", "posts", f"任免审批表简历中有 {outside} 条职务的单位不在单位名单中，未导入职务表（单位名称原文已保留在读取结果中）")
+        r.warn("任免审批表", "职务", f"简历中有 {outside} 条职务的单位不在单位名单中，未导入职务表（单位名称原文已保留在读取结果中）")
     if sanctioned:
-        r.warn("", "rewards", f"任免审批表奖惩情况中有 {sanctioned} 条处分或惩戒记录，不属于奖励，未导入：请在监督管理表中核对")
+        r.warn("任免审批表", "奖励", f"奖惩情况中有 {sanctioned} 条处分或惩戒记录，不属于奖励，未导入：请在监督管理表中核对")
     return records
