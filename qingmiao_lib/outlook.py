@@ -9,7 +9,8 @@ stated grain whose ``attrs`` carry ``as_of``, ``years`` and ``rules_version``.
 
 >>> import datetime as dt, qingmiao_lib as qm
 >>> con = qm.connect("data/qingmiao.duckdb")                               # doctest: +SKIP
->>> qm.outlook.retirements(con, as_of=dt.date(2025, 12, 31), years=5)        # doctest: +SKIP
+>>> from qingmiao_lib import outlook
+>>> outlook.retirements(con, as_of=dt.date(2025, 12, 31), years=5)           # doctest: +SKIP
 """
 
 from __future__ import annotations
