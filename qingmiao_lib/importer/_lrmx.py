@@ -238,7 +238,7 @@ def grades(text: str) -> list[tuple[int, str]]:
         block = m.group(1)
         years = [(int(y.group()), y.start(), y.end()) for y in re.finditer(r"\d{4}", block)]
         chosen: list[int] = []
-        for i, (y, _, end) in enumerate(years):
+        for i, (y, _, _end) in enumerate(years):
             if i and re.search(r"——|[—\-－~～至到]", block[years[i - 1][2]:years[i][1]]):
                 lo = years[i - 1][0]
                 if not lo < y <= lo + 30:
