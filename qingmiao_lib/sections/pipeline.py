@@ -146,7 +146,8 @@ def _places_text(rank: str, places: dict) -> str:
 
 def _rank_lines(p: Protected, places: dict) -> list[dict]:
     """The headline per next rank: 个人条件符合 N · 职数空缺 M, and whether N exceeds M (said
-    only when N is shown: a hidden N's relation to M would narrow it)."""
+    only when N is shown: a hidden N's relation to M would narrow it; "no places" depends on M
+    alone)."""
     lines = []
     for k in p.values.index:
         if k == TOTAL or not p.values.at[k, TOTAL]:
@@ -158,7 +159,7 @@ def _rank_lines(p: Protected, places: dict) -> list[dict]:
         elif room is None:
             note = ""
         elif room <= 0:
-            note = "无空缺，暂不能晋升" if n else ""
+            note = "无空缺，暂不能晋升"
         else:
             note = "个人条件符合者多于空缺，须择优" if shown and n > room else ""
         lines.append({"rank": k, "qualified": p.cell(k, "qualified"), "places": _places_text(k, places),
