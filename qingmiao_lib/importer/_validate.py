@@ -2,12 +2,14 @@
 into temporary ``stg_<table>`` tables, and every problem becomes a row of the temporary table
 ``import_errors`` — by set operations over whole tables, never per row in Python.
 
-Every cell, whatever its type, is refused when it holds a control or invisible character (C0
+A text cell (names, codes, notes) is refused when it holds a control or invisible character (C0
 controls, DEL, C1 controls, zero-width spaces and joiners U+200B–U+200D, U+2060, U+FEFF, the bidi
 marks, embeddings, overrides and isolates U+200E/F, U+202A–U+202E, U+2066–U+2069, any other
 Unicode format character, line and paragraph separators); tab and line breaks only inside the
 free-text columns marked ``multiline`` in the contract (培训主题, 事由 …). A key with a zero-width
 space would be a new "distinct" person; a name with ESC would break every list it appears in.
+A date, number, 是/否 or vocabulary cell holding one does not parse, and its error names the
+character (a value that parses is stored as parsed: nothing of the character remains).
 A cell longer than Excel's 32,767 characters is refused, as is the escaped form (``\\x1b``) the
 error list shows, copied back. Dates must lie within the rules' ``[import]`` bounds: 出生年月 from
 ``earliest_birth_date``, other dates from ``earliest_record_date``, none after the import date
