@@ -42,13 +42,14 @@ import pandas as pd
 
 from . import frames, sql
 from .db import QUARTER_MASK_YEARS, install_once, rules_version, stored_current
+from .labels import young_limit
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
 COLUMNS: dict[str, str] = {
     "group_key": "分组", "group_name": "分组名称", "sort_key": "排序", "grade": "等次",
     "graded": "定等人数", "unit_name": "单位名称", "excellent": "优秀人数", "cap": "优秀比例上限",
-    "over_cap": "超过上限", "year": "年度", "young_excellent": "其中40岁以下",
-    "young_share": "40岁以下占比", "previous_grade": "上年等次", "quarters": "季度等次",
+    "over_cap": "超过上限", "year": "年度", "young_excellent": "其中年轻公务员",
+    "young_share": "年轻公务员占比", "previous_grade": "上年等次", "quarters": "季度等次",
     "unit_excellent_share": "本单位优秀率", "jurisdiction_excellent_share": "全辖区优秀率",
     "current_run": "当前连续优秀年数", "longest_run": "最长连续优秀年数", "blocks": "应记三等功次数",
     "last_block_year": "最近应记功年度", "excellent_years": "优秀年数", "block_start": "连续优秀起始年度",
@@ -64,7 +65,7 @@ COLUMNS: dict[str, str] = {
 }
 
 #: Dimensions ``grade_distribution`` can group by (allowlist → Chinese name).
-DIMENSIONS = {"unit": "单位", "unit_kind": "单位类别", "age_group": "年龄段", "young": "40岁以下",
+DIMENSIONS = {"unit": "单位", "unit_kind": "单位类别", "age_group": "年龄段", "young": "是否年轻公务员",
               "entry_cohort": "录用年份", "gender": "性别", "education": "学历", "all": "合计"}
 
 #: Kinds of early warning, in the order reports list them (SPEC §5).
@@ -220,9 +221,8 @@ def young_excellent_share(con: duckdb.DuckDBPyConnection, *, year: int,
     first = year if first_year is None else int(first_year)
     if first > year:
         raise ValueError("first_year must not be after year")
-    limit = int(con.execute("select rule_num('general.young_age_limit')").fetchall()[0][0])
     return _run(con, "young_excellent", {"first_year": first, "year": year},
-                year=year, first_year=first, as_of=_year_end(con, year), young_limit=limit)
+                year=year, first_year=first, as_of=_year_end(con, year), young_limit=young_limit(con))
 
 
 def grade_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5, units: Units = None,

@@ -257,7 +257,7 @@ def promotion_events(con: duckdb.DuckDBPyConnection, *, first_year: int, last_ye
                      by: str = "age_group") -> pd.DataFrame:
     """Promotions per year from ``first_year`` to ``last_year``, by a grouping.
 
-    ``by`` is one of :data:`EVENT_GROUPS`: ``age_group`` (40岁以下 / 40岁及以上 on 31 December),
+    ``by`` is one of :data:`EVENT_GROUPS`: ``age_group`` (the rules' young age limit: 40岁以下 / 40岁及以上 by default, on 31 December),
     ``unit`` (of the new post; for rank promotions the main post held that day),
     ``entry_cohort`` or ``all``. Kinds (:data:`EVENT_KINDS`): ``leadership`` (F7 basis),
     ``rank`` (F9 basis), ``step_down`` (F8 basis). F7 and F9 of a year are the 40岁以下 rows of
