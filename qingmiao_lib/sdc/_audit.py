@@ -32,17 +32,19 @@ class Range(NamedTuple):
     hi: float
 
 
-def z_bounds(values: np.ndarray, state: np.ndarray, t: int, cap: float = INF
-             ) -> tuple[np.ndarray, np.ndarray]:
+def z_bounds(values: np.ndarray, state: np.ndarray, t: int, cap: float = INF,
+             clip: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Bounds of the deviation ``z`` of each cell: 0 when shown, ``[1−a, t−1−a]`` for ``"<t"``,
-    ``[t−a, cap]`` for ``"×"``, ``[−a, cap]`` when withheld (``cap`` = ∞ for the attacker; the
-    solver uses a large finite cap)."""
+    ``[t−a, cap]`` for ``"×"``, ``[−a, cap]`` when withheld (``cap`` = ∞ for the attacker).
+    ``clip``: the solver's attacker, whose hidden cells move at most that far from the truth."""
     a = values.astype(float)
     lo, hi = np.zeros(len(a)), np.zeros(len(a))
     p, c, w = state == PRIMARY, state == COMPLEMENTARY, state == WITHHELD
     lo[p], hi[p] = 1 - a[p], t - 1 - a[p]
     lo[c], hi[c] = t - a[c], cap
     lo[w], hi[w] = -a[w], cap
+    if clip is not None:
+        lo, hi = np.maximum(lo, -clip), np.minimum(hi, clip)
     return lo, hi
 
 
@@ -116,6 +118,42 @@ class Attacker:
             raise RuntimeError(f"attacker MILP failed ({res.message})")
         return float(round(res.fun))
 
+    def free(self, cells, cap: float) -> set[int]:
+        """Cells of ``cells`` shown not pinned by a few LPs at once: maximise (then minimise)
+        a randomly weighted sum of their deviations, with "×" and withheld cells capped at ``cap`` (a tighter
+        attacker: a witness for it is one for the real one); every cell that moves in an
+        integral optimum (an LP's, else a MILP's) has another integer value. Repeats on the
+        cells left until one round certifies none."""
+        todo = {int(c) for c in cells}
+        out: set[int] = set()
+        bounds = [(lo, cap if hi is None else min(hi, cap)) for lo, hi in self.bounds]
+        kw = {"A_eq": self.A, "b_eq": np.zeros(self.A.shape[0])} if self.A is not None else {}
+        rng = np.random.default_rng(len(self.cells))
+        for sense in (-1.0, 1.0):
+            while todo:
+                c = np.zeros(len(self.cells))
+                for p in todo:            # unequal weights: cells of one line trade off
+                    c[self.pos[p]] = sense * rng.uniform(0.5, 1.5)
+                res = linprog(c, bounds=bounds, method="highs", **kw)
+                if res.status != 0:
+                    break
+                x = res.x
+                if np.any(np.abs(x - np.round(x)) > _TOL):     # not a lattice point: MILP
+                    lo = np.array([b[0] for b in bounds], float)
+                    hi = np.array([b[1] for b in bounds], float)
+                    cons = [LinearConstraint(self.A, 0, 0)] if self.A is not None else []
+                    res = milp(c, integrality=np.ones(len(c)), bounds=Bounds(lo, hi),
+                               constraints=cons, options={"mip_rel_gap": 0})
+                    if res.x is None:
+                        break
+                    x = np.round(res.x)
+                moved = {p for p in todo if abs(x[self.pos[p]]) > 0.5}
+                if not moved:
+                    break
+                out |= moved
+                todo -= moved
+        return out
+
     def range(self, cell: int) -> tuple[float, float]:
         """Exact integer range of ``z_cell``."""
         return self.extreme(cell, 1.0), -self.extreme(cell, -1.0)
@@ -138,6 +176,26 @@ def ranges(cp: Compiled, state: np.ndarray, t: int, cells=None, cap: float = INF
             zlo, zhi = att.range(c)
             out[c] = (_num(cp.values[c] + zlo), _num(cp.values[c] + zhi))
     return out
+
+
+def pinned_cells(cp: Compiled, state: np.ndarray, t: int, cells, clip: float | None = None
+                 ) -> list[int]:
+    """Which of the hidden ``cells`` have a single integer value for the attacker (or for the
+    solver's attacker, with ``clip``): a few batched LPs certify most cells free, the rest get
+    their exact range."""
+    hidden = state != SHOWN
+    lo, hi = z_bounds(cp.values, state, t, clip=clip)
+    finite = float(2 * cp.values.sum() + 2 * t) if clip is None else clip
+    want = {int(c) for c in cells}
+    out = []
+    for comp, rels in components(cp, hidden):
+        todo = [int(c) for c in comp if int(c) in want]
+        if not todo:
+            continue
+        att = Attacker(cp, comp, rels, lo, hi)
+        rest = set(todo) - att.free(todo, finite)
+        out += [c for c in sorted(rest) if (r := att.range(c))[0] == r[1]]
+    return sorted(out)
 
 
 def _num(v: float) -> float:

@@ -1,31 +1,33 @@
-"""Complementary suppression: the exact model (Fischetti–Salazar cut generation with HiGHS) and
-the greedy baseline.
+"""Complementary suppression as an exact optimisation (Fischetti–Salazar cut generation, HiGHS).
 
 Decision variables ``x_i ∈ {0, 1}`` for the *candidates*: cells with ``a_i ≥ t`` that are not
-printed elsewhere as-is and not in a withheld table (zeros never, small cells are always hidden).
-The cost of hiding candidate i is its value ``a_i`` (τ-ARGUS' default: hide as few persons as
-possible); a principal cell costs ``P + a_i`` with ``P`` one more than the cost of hiding every
-other candidate of its component, so a principal cell is hidden only when no protection without
-it exists (lexicographic), and then as few as possible.
+printed elsewhere as-is and not in a withheld table (zeros never; small cells are always hidden).
+Hiding candidate i costs its value ``a_i`` (τ-ARGUS' default: hide as few persons as possible); a
+principal cell costs ``P + a_i``, ``P`` one more than hiding every other candidate of its group,
+so a principal cell is hidden only when no protection without it exists (lexicographic).
 
 Protection of a sensitive cell p (a ``"<t"`` cell or a small count of a withheld table): the
-attacker's range of p, max − min over the polytope {M y = 0, bounds by published state}, is at
-least ``spl`` (sliding protection level, default 1: two integers). For a suppression pattern x
-both extremes are LPs; by weak duality any dual solution (λ, reduced costs r) of
-``max z_p`` gives a bound linear in x that holds for *every* pattern:
+attacker's range of p, max − min, is at least ``spl`` (sliding protection level; 1 = two
+integers). The solver's attacker moves each hidden cell by at most ``spl`` from the truth (a
+"×" cell is unbounded above for the real attacker): for relations forming a network (a table
+with its totals) that loses nothing — any other table consistent with what is published differs
+from the truth along unit cycles — elsewhere it is slightly stricter than the real attacker, so
+never weaker; the final audit uses the real one.
 
-    max z_p ≤ Σ_i max(r_i, 0)·(−lo_i(x)) + max(−r_i, 0)·hi_i(x),
+The loop, per independent group of linked cells (:func:`_solve_group`):
 
-with ``lo_i(x) = (t − a_i)·x_i`` and ``hi_i(x) = U·x_i`` for a candidate (U a large cap on a
-"×" cell: finite so that the bound is finite; a tighter attacker than the real one). Adding the
-bounds of ``max z_p`` and ``max −z_p`` gives the cut ``Σ_i coef_i·x_i ≥ spl − const`` (coefficients
-capped at the right-hand side), tight at the pattern it was computed from. The loop: solve the
-master MILP (minimum cost subject to the cuts so far, starting from one *line* cut per relation
-of each sensitive cell), check each sensitive cell by its two LPs, add the violated cuts, repeat.
-When every LP range is wide enough, each sensitive cell's *integer* range is checked
-(:mod:`._audit`); a cell still pinned (possible only when linked tables make the relations
-non-unimodular) gets a no-good cut — hide at least one cell outside the current pattern (hiding
-less never helps) — and the loop goes on. Independent groups of linked cells are solved apart.
+* initial cuts: no relation may leave a sensitive cell the only hidden one (*line* cuts); no
+  complement is the only hidden cell of a relation (it would be pinned, and showing it costs
+  nothing, so some optimum satisfies this);
+* phase 1 on the LP relaxation of the master: at a fractional x, a network group's violated cuts
+  come from minimum cuts (:meth:`Network.separate`), another group's from the duals of the
+  attacker's two LPs, whose bounds scale with x (:mod:`._cuts`);
+* phase 2 on the MILP (``milp``, zero gap): at an integral pattern, a cell the graph search or
+  the attacker's LPs find pinned adds its cut; when every LP range is wide enough, each sensitive
+  cell's *integer* range is checked and a pinned one adds a no-good cut (hide one more cell
+  outside this pattern: hiding less never helps). No cut left → the pattern is optimal.
+
+Past ``time_limit`` a group falls back to the greedy answer (``Stats.optimal`` False).
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from ._audit import Attacker, components, ranges, z_bounds
+from ._audit import Attacker, components, pinned_cells, z_bounds
+from ._cuts import lp_cut
 from ._model import COMPLEMENTARY, PRIMARY, SHOWN, WITHHELD, Compiled
 from ._network import Network
 
@@ -47,15 +50,26 @@ _TOL = 1e-7
 @dataclass
 class Setup:
     """What is fixed before choosing complements: ``state0`` (small cells ``"primary"``, cells of
-    withheld tables ``"withheld"``, the rest shown), the candidates, the sensitive cells."""
+    withheld tables ``"withheld"``, the rest shown), the candidates, the sensitive cells, and
+    ``clip`` (how far the solver's attacker moves a hidden cell)."""
 
     cp: Compiled
     t: int
     state0: np.ndarray
     cand: np.ndarray            # bool per cell
     needs: np.ndarray           # bool per cell: must not be pinned
-    U: float
+    clip: float = 1.0
     _groups: list | None = None
+
+    @classmethod
+    def build(cls, cp: Compiled, t: int, withheld: np.ndarray, spl: float = 1.0) -> Setup:
+        a = cp.values
+        small = (a > 0) & (a < t)
+        state0 = np.full(cp.n, SHOWN, dtype=object)
+        state0[small] = PRIMARY
+        state0[withheld] = WITHHELD
+        cand = (a >= t) & ~cp.fixed & ~withheld
+        return cls(cp, t, state0, cand, small.copy(), max(1.0, float(spl)))
 
     @property
     def groups(self) -> list[tuple[np.ndarray, np.ndarray, Network]]:
@@ -65,50 +79,35 @@ class Setup:
                             for c, r in components(self.cp, np.ones(self.cp.n, bool))]
         return self._groups
 
-    def group_of(self, cell: int):
-        for g in self.groups:
-            if cell in set(g[0].tolist()):
-                return g
-        raise KeyError(cell)
-
-    def pinned(self, state: np.ndarray, cells, cap: float | None = None) -> list[int]:
-        """Which of ``cells`` (hidden) the attacker pins: by graph search in network groups,
-        else by the integer ranges (``cap``: the bound on "×" and withheld cells, default ∞)."""
-        cells = {int(c) for c in cells}
-        out, rest = [], []
-        for comp, _, net in self.groups:
-            mine = [int(c) for c in comp if int(c) in cells]
-            if not mine:
-                continue
-            if net.ok:
-                out += [c for c in mine if net.check(c, state, self.cp.values, self.t)[0]]
-            else:
-                rest += mine
-        if rest:
-            rng = ranges(self.cp, state, self.t, cells=rest,
-                         cap=float("inf") if cap is None else cap)
-            out += [c for c, (lo, hi) in rng.items() if lo == hi]
-        return sorted(out)
-
-    @classmethod
-    def build(cls, cp: Compiled, t: int, withheld: np.ndarray) -> Setup:
-        a = cp.values
-        small = (a > 0) & (a < t)
-        state0 = np.full(cp.n, SHOWN, dtype=object)
-        state0[small] = PRIMARY
-        state0[withheld] = WITHHELD
-        cand = (a >= t) & ~cp.fixed & ~withheld
-        return cls(cp, t, state0, cand, small.copy(), float(2 * a.sum() + 2 * t))
-
     def hidden_state(self, chosen) -> np.ndarray:
         state = self.state0.copy()
         state[np.asarray(chosen, dtype=np.int64)] = COMPLEMENTARY
         return state
 
+    def pinned(self, state: np.ndarray, cells, solver: bool = True) -> list[int]:
+        """Which of the hidden ``cells`` are pinned: for the solver's attacker (``solver``) or
+        the real one; by graph search in network groups, else by LPs and integer ranges."""
+        cells = {int(c) for c in cells}
+        out, rest = [], []
+        for comp, _, net in self.groups:
+            mine = [int(c) for c in comp if int(c) in cells]
+            if net.ok:
+                out += [c for c in mine if net.check(c, state, self.cp.values, self.t)[0]]
+            else:
+                rest += mine
+        if rest:
+            out += pinned_cells(self.cp, state, self.t, rest,
+                                clip=self.clip if solver else None)
+        return sorted(out)
+
 
 @dataclass
 class Stats:
+    """What the solver did: master solves, cuts by kind, attacker LPs, seconds, whether every
+    group's answer is proven optimal, groups that fell back to greedy (a cell of each)."""
+
     iterations: int = 0
+    relaxations: int = 0
     cuts: int = 0
     lps: int = 0
     nogoods: int = 0
@@ -117,94 +116,26 @@ class Stats:
     fallbacks: list = field(default_factory=list)
 
 
-def unprotectable(S: Setup, spl: float = 1.0) -> list[int]:
-    """Sensitive cells the attacker pins even with every candidate hidden (or, for ``spl`` > 1,
-    whose LP range stays narrower than ``spl``)."""
-    state = S.hidden_state(np.flatnonzero(S.cand))
-    bad = S.pinned(state, np.flatnonzero(S.needs), cap=S.U)
-    if spl > 1:
-        lo, hi = z_bounds(S.cp.values, state, S.t, S.U)
-        for cells, rels in components(S.cp, state != SHOWN):
-            for p in cells[S.needs[cells]]:
-                att = Attacker(S.cp, cells, rels, lo, hi)
-                width = -att.lp(int(p), -1.0).fun - att.lp(int(p), 1.0).fun
-                if width < spl - _TOL and int(p) not in bad:
-                    bad.append(int(p))
-    return sorted(bad)
+def unprotectable(S: Setup) -> list[int]:
+    """Sensitive cells the solver's attacker pins even with every candidate hidden."""
+    return S.pinned(S.hidden_state(np.flatnonzero(S.cand)), np.flatnonzero(S.needs))
 
 
-# -- the exact model -------------------------------------------------------------------------
-
-
-def _protection_cut(S: Setup, state, p: int, comp, rels, lo, hi, spl: float, stats: Stats):
-    """The width of p's LP range and, when below ``spl``, the cut ``(cells, coefs, rhs)``."""
-    att = Attacker(S.cp, comp, rels, lo, hi)
-    Mr = S.cp.M[rels]
-    width, score = 0.0, np.zeros(S.cp.n)
-    pos_part, neg_part = np.zeros(S.cp.n), np.zeros(S.cp.n)
-    for sense in (-1.0, 1.0):           # max z_p, then max −z_p
-        res = att.lp(p, sense)
-        stats.lps += 1
-        width += -res.fun
-        lam = res.eqlin.marginals if att.A is not None else np.zeros(0)
-        r = -(Mr.T @ lam) if len(lam) else np.zeros(S.cp.n)
-        r = np.asarray(r).ravel()
-        r[p] += sense
-        r[np.abs(r) < 1e-9] = 0.0
-        pos_part += np.maximum(r, 0)
-        neg_part += np.maximum(-r, 0)
-    if width >= spl - _TOL:
-        return width, None
-    fixed_hidden = (S.state0 != SHOWN)
-    const = float(np.sum(pos_part[fixed_hidden] * -lo[fixed_hidden]
-                         + neg_part[fixed_hidden] * hi[fixed_hidden]))
-    rhs = spl - const
-    a = S.cp.values.astype(float)
-    coef = pos_part * (a - S.t) + neg_part * S.U
-    cells = np.flatnonzero(S.cand & (coef > 1e-9))
-    coef = np.minimum(coef[cells], rhs)
-    score[cells] = coef
-    at_x = float(score[state == COMPLEMENTARY].sum())
-    if rhs <= _TOL or at_x >= rhs - 1e-6:
-        return width, "nogood"           # numerically weak dual: fall back to a no-good cut
-    return width, (cells, coef, rhs)
-
-
-def _master(cands: np.ndarray, cost: np.ndarray, cuts: list, time_limit: float):
-    if not cuts:
-        return np.zeros(len(cands), bool), True
-    col = {int(c): k for k, c in enumerate(cands)}
-    rows, cols, data, rhs = [], [], [], []
-    for k, (cells, coef, b) in enumerate(cuts):
-        for c, v in zip(cells, coef, strict=True):
-            if int(c) in col:
-                rows.append(k)
-                cols.append(col[int(c)])
-                data.append(v)
-        rhs.append(b)
-    A = sparse.csr_matrix((data, (rows, cols)), shape=(len(cuts), len(cands)))
-    res = milp(cost, integrality=np.ones(len(cands)), bounds=Bounds(0, 1),
-               constraints=LinearConstraint(A, np.array(rhs), np.inf),
-               options={"mip_rel_gap": 0, "time_limit": max(time_limit, 0.05)})
-    if res.x is None:
-        return None, False
-    return res.x > 0.5, res.status == 0
-
-
-def solve_optimal(S: Setup, spl: float = 1.0, time_limit: float = 30.0, stats: Stats | None = None
-                  ) -> np.ndarray:
+def solve_optimal(S: Setup, spl: float = 1.0, time_limit: float = 30.0,
+                  stats: Stats | None = None) -> np.ndarray:
     """The cheapest protecting set of complements (cell ids)."""
-    stats = stats or Stats()
+    from ._greedy import solve_greedy
+
+    stats = stats if stats is not None else Stats()
     start = time.perf_counter()
     chosen: list[int] = []
     for comp, _, net in S.groups:
         needs = comp[S.needs[comp]]
         if not len(needs):
             continue
-        cands = comp[S.cand[comp]]
         left = time_limit - (time.perf_counter() - start)
-        got = _solve_component(S, needs, cands, spl, left, stats,
-                               net if net.ok and spl <= 1 else None)
+        got = _solve_group(S, needs, comp[S.cand[comp]], spl, left, stats,
+                           net if net.ok and spl <= 1 else None)
         if got is None:                  # out of time: the greedy answer for this group
             stats.optimal = False
             stats.fallbacks.append(int(S.cp.rep[needs[0]]))
@@ -214,24 +145,128 @@ def solve_optimal(S: Setup, spl: float = 1.0, time_limit: float = 30.0, stats: S
     return np.array(sorted(chosen), dtype=np.int64)
 
 
-def _solve_component(S: Setup, needs, cands, spl, time_limit, stats: Stats, net=None):
-    start = time.perf_counter()
-    cp, a = S.cp, S.cp.values
-    base = a[cands].astype(float)
-    prin = cp.principal[cands]
-    penalty = 1.0 + base[~prin].sum()
-    cost = base + penalty * prin
-    cuts: list = []
-    M = cp.M.tocsr()
-    for p in needs:                       # line cuts: no relation may hide p alone
+def _master(cands, cost, cuts, time_limit: float, relax: bool = False):
+    """Cheapest x over the cuts: ``(x, proven)``; x is bool (MILP) or float (``relax``)."""
+    if not cuts:
+        return (np.zeros(len(cands)) if relax else np.zeros(len(cands), bool)), True
+    col = {int(c): k for k, c in enumerate(cands)}
+    rows, cols, data, rhs = [], [], [], []
+    for k, (cells, coef, b) in enumerate(cuts):
+        for c, v in zip(cells, coef, strict=True):
+            rows.append(k)
+            cols.append(col[int(c)])
+            data.append(v)
+        rhs.append(b)
+    A = sparse.csr_matrix((data, (rows, cols)), shape=(len(cuts), len(cands)))
+    if relax:
+        res = linprog(cost, A_ub=-A, b_ub=-np.array(rhs), bounds=(0, 1), method="highs")
+        return (res.x if res.status == 0 else None), res.status == 0
+    res = milp(cost, integrality=np.ones(len(cands)), bounds=Bounds(0, 1),
+               constraints=LinearConstraint(A, np.array(rhs), np.inf),
+               options={"mip_rel_gap": 0, "time_limit": max(time_limit, 0.05)})
+    if res.x is None:
+        return None, False
+    return res.x > 0.5, res.status == 0
+
+
+def _initial_cuts(S: Setup, needs, cands) -> list:
+    cp, M = S.cp, S.cp.M.tocsr()
+    cuts = []
+    for p in needs:                       # line cuts: no relation hides p alone
         for r in cp.cell_rels[p]:
             members = M.indices[M.indptr[r]:M.indptr[r + 1]]
             if any(S.state0[j] != SHOWN for j in members if j != p):
                 continue
             cs = members[S.cand[members]]
             cuts.append((cs, np.ones(len(cs)), 1.0))
+    for q in cands:                       # no complement alone: x_q ≤ Σ x_i (i ≠ q)
+        for r in cp.cell_rels[q]:
+            members = M.indices[M.indptr[r]:M.indptr[r + 1]]
+            if any(S.state0[j] != SHOWN for j in members):
+                continue
+            others = [int(j) for j in members if j != q and S.cand[j]]
+            cuts.append((np.array([*others, int(q)]),
+                         np.array([*[1.0] * len(others), -1.0]), 0.0))
+    return cuts
+
+
+def _separate(S: Setup, needs, x_full: np.ndarray, spl: float, net, stats: Stats,
+              ok: set | None = None) -> list:
+    """Violated cuts at the pattern ``x_full`` (per cell; fractional in phase 1)."""
+    cp, a, t = S.cp, S.cp.values, S.t
+    if net is not None:
+        new = []
+        for p in needs:
+            got = net.separate(int(p), S.state0, a, t, S.cand, x_full)
+            if got is not None:
+                new.append((np.array(got[1], dtype=np.int64), np.ones(len(got[1])), 1.0))
+        return new
+    hidden = (S.state0 != SHOWN) | (S.cand & (x_full > 1e-9))
+    lo0, hi0 = z_bounds(a, S.state0, t, clip=S.clip)           # fixed hidden cells
+    clo, chi = z_bounds(a, np.where(S.cand, COMPLEMENTARY, SHOWN), t, clip=S.clip)
+    lo = np.where(S.cand, clo * x_full, lo0)
+    hi = np.where(S.cand, chi * x_full, hi0)
+    integral = bool(np.all((x_full < 1e-9) | (x_full > 1 - 1e-9)))
+    state = S.hidden_state(np.flatnonzero(S.cand & (x_full > 0.5)))
+    need_set = {int(p) for p in needs}
+    new = []
+    for cells, rels in components(cp, hidden):
+        todo = [int(c) for c in cells if int(c) in need_set]
+        if ok is not None:
+            todo = [p for p in todo if (p, cells.tobytes()) not in ok]
+        if not todo:
+            continue
+        free: set[int] = set()
+        if integral and spl <= 1:         # cheap exact certificates first
+            sub = Network(cp, cells, rels, hidden_only=True)
+            if sub.ok:
+                free = {p for p in todo if not sub.check(p, state, a, t)[0]}
+            else:
+                free = Attacker(cp, cells, rels, lo, hi).free(todo, S.clip)
+                stats.lps += 1
+        for p in todo:
+            if p in free:
+                if ok is not None:
+                    ok.add((p, cells.tobytes()))
+                continue
+            stats.lps += 2
+            cut = lp_cut(S, p, cells, rels, lo, hi, lo0, hi0, clo, chi, x_full, spl)
+            if cut is not None and (integral or not isinstance(cut[0], str)):
+                new.append(cut)
+            elif cut is None and integral:                # LP range wide enough: the integers decide
+                zlo, zhi = Attacker(cp, cells, rels, lo, hi).range(p)
+                if zlo == zhi:
+                    new.append(("nogood", None, None))
+                elif ok is not None:
+                    ok.add((p, cells.tobytes()))
+    return new
+
+
+def _solve_group(S: Setup, needs, cands, spl, time_limit, stats: Stats, net=None):
+    start = time.perf_counter()
+    cp = S.cp
+    base = cp.values[cands].astype(float)
+    prin = cp.principal[cands]
+    cost = base + (1.0 + base[~prin].sum()) * prin
+    cuts = _initial_cuts(S, needs, cands)
+    x_full = np.zeros(cp.n)
+    # phase 1: cuts at fractional points — for network groups only, where a minimum cut is
+    # cheap; elsewhere two LPs per sensitive cell per round cost more than the MILP rounds saved
+    for _ in range(50 if net is not None else 0):
+        xf, _ok = _master(cands, cost, cuts, 0, relax=True)
+        stats.relaxations += 1
+        if xf is None or time.perf_counter() - start > time_limit / 2:
+            break
+        x_full[:] = 0
+        x_full[cands] = xf
+        new = [c for c in _separate(S, needs, x_full, spl, net, stats)
+               if not isinstance(c[0], str)]
+        if not new:
+            break
+        stats.cuts += len(new)
+        cuts += new
     ok: set = set()
-    while True:
+    while True:                           # phase 2: integral patterns
         left = time_limit - (time.perf_counter() - start)
         if left <= 0:
             return None
@@ -240,119 +275,18 @@ def _solve_component(S: Setup, needs, cands, spl, time_limit, stats: Stats, net=
         if x is None:
             return None
         stats.optimal &= proven
-        state = S.hidden_state(cands[x])
-        if net is not None:              # a network: exact graph test and combinatorial cuts
-            new = []
-            for p in needs:
-                is_pinned, cut = net.check(int(p), state, a, S.t, S.cand)
-                if is_pinned:
-                    if not cut:
-                        return None
-                    new.append((np.array(cut), np.ones(len(cut)), 1.0))
-            if not new:
-                return cands[x]
-            stats.cuts += len(new)
-            cuts += new
-            continue
-        lo, hi = z_bounds(a, state, S.t, S.U)
-        comp_of = {}
-        for cells, rels in components(cp, state != SHOWN):
-            for c in cells:
-                comp_of[int(c)] = (cells, rels)
-        new, lp_ok = [], []
-        for p in needs:
-            cells, rels = comp_of[int(p)]
-            key = (int(p), cells.tobytes())
-            if key in ok:
-                continue
-            width, cut = _protection_cut(S, state, int(p), cells, rels, lo, hi, spl, stats)
-            if cut is None:
-                lp_ok.append((int(p), key, cells, rels))
-            elif isinstance(cut, str):
-                new.append(_nogood(S, cands, x))
-            else:
-                new.append(cut)
-        if not new:                        # every LP range wide enough: check the integers
-            for p, key, cells, rels in lp_ok:
-                zlo, zhi = Attacker(cp, cells, rels, lo, hi).range(p)
-                if zlo == zhi:
-                    new.append(_nogood(S, cands, x))
-                    stats.nogoods += 1
-                    break
-                ok.add(key)
+        x_full[:] = 0
+        x_full[cands] = x
+        new = _separate(S, needs, x_full, spl, net, stats, ok)
         if not new:
             return cands[x]
+        if any(isinstance(c[0], str) for c in new):
+            stats.nogoods += 1
+            out = cands[~x]
+            new = [c for c in new if not isinstance(c[0], str)] + [(out, np.ones(len(out)), 1.0)]
         stats.cuts += len(new)
         cuts += new
 
 
-def _nogood(S: Setup, cands, x):
-    """Hide at least one candidate outside the current pattern."""
-    out = cands[~x]
-    return out, np.ones(len(out)), 1.0
-
-
-# -- the greedy baseline ---------------------------------------------------------------------
-
-
-def solve_greedy(S: Setup, restrict: np.ndarray | None = None) -> np.ndarray:
-    """Smallest first, as :mod:`qingmiao_lib.disclosure` does: close every relation left with one
-    hidden cell by hiding its cheapest candidate (principal cells last, then by value); while the
-    integer audit pins a sensitive cell, hide the cheapest candidate of its shortest relation;
-    then show again every complement not needed, largest first."""
-    cp, t = S.cp, S.t
-    M = cp.M.tocsr()
-    members = [M.indices[M.indptr[r]:M.indptr[r + 1]] for r in range(M.shape[0])]
-    inside = np.ones(cp.n, bool) if restrict is None else np.isin(np.arange(cp.n), restrict)
-    state = S.state0.copy()
-
-    def free(cells):
-        return [int(c) for c in cells if S.cand[c] and inside[c] and state[c] == SHOWN]
-
-    def pick(cells):
-        f = free(cells)
-        return min(f, key=lambda i: (cp.principal[i], cp.values[i], i)) if f else None
-
-    def close():
-        changed = True
-        while changed:
-            changed = False
-            for mem in members:
-                if sum(state[j] != SHOWN for j in mem) == 1 and (i := pick(mem)) is not None:
-                    state[i] = COMPLEMENTARY
-                    changed = True
-
-    def is_pinned(p):
-        return bool(S.pinned(state, [p], cap=S.U))
-
-    close()
-    needs = [int(p) for p in np.flatnonzero(S.needs & inside)]
-    for p in needs:
-        while is_pinned(p):
-            i = None
-            for r in sorted(cp.cell_rels[p], key=lambda r: (len(members[r]), r)):
-                if (i := pick(members[r])) is not None:
-                    break
-            if i is None:
-                i = pick(np.flatnonzero(S.cand))
-            if i is None:
-                raise RuntimeError("nothing left to hide; the precheck should have withheld this")
-            state[i] = COMPLEMENTARY
-            close()
-    for i in sorted(np.flatnonzero(state == COMPLEMENTARY), key=lambda i: (-cp.values[i], -i)):
-        state[i] = SHOWN
-        lonely = any(sum(state[j] != SHOWN for j in members[r]) == 1 for r in cp.cell_rels[i])
-        if lonely or any(is_pinned(p) for p in needs):
-            state[i] = COMPLEMENTARY
-    return np.flatnonzero((state == COMPLEMENTARY) & inside)
-
-
-def release_pinned(S: Setup, state: np.ndarray) -> np.ndarray:
-    """Show again every complement the attacker can pin anyway: its value is known, so showing it
-    changes nothing the attacker can learn (all of them at once: each is fixed in every table
-    consistent with what is published)."""
-    comp = np.flatnonzero(state == COMPLEMENTARY)
-    out = state.copy()
-    for c in S.pinned(state, comp) if len(comp) else ():
-        out[c] = SHOWN
-    return out
+__all__ = ["COMPLEMENTARY", "PRIMARY", "SHOWN", "WITHHELD", "Setup", "Stats", "solve_optimal",
+           "unprotectable"]

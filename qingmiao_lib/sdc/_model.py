@@ -137,6 +137,7 @@ class Problem:
         self._where: list[tuple[str, Hashable, Hashable]] = []
         self._parent: list[int] = []
         self._relations: list[list[tuple[int, int]]] = []
+        self._single: set[str] = set()           # tables made by add_cell
 
     # -- building ----------------------------------------------------------------------------
     def _slot(self, table: str, row, col, value: int, principal: bool, fixed: bool) -> int:
@@ -159,17 +160,20 @@ class Problem:
         as-is elsewhere (never hidden). Both take ``(row, col)`` labels or keywords (see
         :func:`resolve_cells`). ``plan`` recodes the table first (:func:`recode`); ``merges``
         applies given merges (e.g. those of a linked table: ``merges=other.merges``)."""
-        from ._recode import apply_merges, recode
+        from ._recode import _follow, apply_merges, recode
 
         if name in self.tables:
             raise ValueError(f"table {name!r} already added")
         recoded = None
         if merges:
             frame = apply_merges(frame, merges)
+            for m in merges:
+                principal, fixed = _follow(principal, m), _follow(fixed, m)
         if plan is not None:
             recoded = recode(frame, plan, self.threshold, totals=totals, principal=principal,
                              name=name)
             frame, merges = recoded.frame, [*(merges or []), *recoded.merges]
+            principal = recoded.principal
         values, rels = with_totals(frame, totals)
         pset, fset = resolve_cells(principal, values), resolve_cells(fixed, values)
         ids = pd.DataFrame(0, index=values.index, columns=values.columns, dtype="int64")
@@ -189,6 +193,7 @@ class Problem:
         """A figure on its own (a headline such as F5) as a one-cell table named ``name``."""
         t = self.add_table(name, pd.Series([int(value)], index=[name], name="值"), totals=False,
                            principal=[name] if principal else (), fixed=[name] if fixed else ())
+        self._single.add(name)
         return t[name]
 
     def _find(self, i: int) -> int:
@@ -258,7 +263,7 @@ class Problem:
     def label(self, slot: int) -> str:
         """``表名[行, 列]`` of a slot, with every slot linked to it."""
         root = self._find(slot)
-        names = [f"{t}[{r}, {c}]" if r != c else t
+        names = [t if t in self._single else f"{t}[{r}, {c}]"
                  for i, (t, r, c) in enumerate(self._where) if self._find(i) == root]
         return " = ".join(names)
 

@@ -25,9 +25,11 @@ from ._model import COMPLEMENTARY, PRIMARY, SHOWN, WITHHELD, Compiled
 
 class Network:
     """The arcs of the cells ``cells`` over the relations ``rels`` (``ok`` False when they do
-    not form a network)."""
+    not form a network). ``hidden_only``: other members of the relations are shown constants
+    (a test of one pattern: its cuts are not valid for other patterns)."""
 
-    def __init__(self, cp: Compiled, cells: np.ndarray, rels: np.ndarray):
+    def __init__(self, cp: Compiled, cells: np.ndarray, rels: np.ndarray,
+                 hidden_only: bool = False):
         self.ok = False
         M = cp.M.tocsr()
         node = {int(r): k for k, r in enumerate(rels)}
@@ -36,7 +38,11 @@ class Network:
         for r in rels:
             for j, v in zip(M.indices[M.indptr[r]:M.indptr[r + 1]],
                             M.data[M.indptr[r]:M.indptr[r + 1]], strict=True):
-                if v not in (1.0, -1.0) or int(j) not in where:
+                if int(j) not in where:
+                    if hidden_only:
+                        continue
+                    return
+                if v not in (1.0, -1.0):
                     return
                 where[int(j)].append((node[int(r)], v))
         adj: list[list[tuple[int, float]]] = [[] for _ in rels]
@@ -125,3 +131,89 @@ class Network:
                 elif hq in R and tq not in R and values[q] - 1 >= t:   # outwards shrinking
                     cut.add(q)
         return True, sorted(cut)
+
+    # -- separation at a fractional pattern ------------------------------------------------
+    def separate(self, p: int, state0, values, t: int, cand, x: np.ndarray
+                 ) -> tuple[float, list[int]] | None:
+        """At a (fractional) pattern ``x`` (per cell, 0..1): the attacker's LP width of p, the
+        hidden cells moving by at most one, is the max flow from p's head to its tail (up) plus
+        that from its tail to its head (down), each capped at 1; candidates carry capacity
+        ``x_q`` in the directions a "×" may move, fixed hidden cells are unlimited. When the sum
+        is below 1, the minimum cuts give the cut (every protecting pattern hides a candidate
+        crossing one of them outwards); returns ``(width, cells)`` then, else None."""
+        up_ok, down_ok = self._moves(state0[p], int(values[p]), t)
+        a, b = self.tail[p], self.head[p]
+        if a == b:
+            return None if (up_ok or down_ok) else (0.0, [])
+        big = 1e9
+        edges: list[tuple[int, int, float, int]] = []
+        for q in self.cells:
+            if q == p:
+                continue
+            if state0[q] != SHOWN:
+                up, down = self._moves(state0[q], int(values[q]), t)
+                cap = big
+            elif cand[q] and x[q] > 1e-9:
+                up, down, cap = True, values[q] - 1 >= t, float(x[q])
+            else:
+                continue
+            if up:
+                edges.append((self.tail[q], self.head[q], cap, q))
+            if down:
+                edges.append((self.head[q], self.tail[q], cap, q))
+        width, cut = 0.0, set()
+        for go, src, dst in ((up_ok, b, a), (down_ok, a, b)):
+            if not go:
+                continue
+            flow, R = _maxflow(self.ground + 1, edges, src, dst)
+            width += flow
+            if flow >= 1 - 1e-9:
+                return None
+            for q in self.cells:
+                if q == p or state0[q] != SHOWN or not cand[q]:
+                    continue
+                tq, hq = self.tail[q], self.head[q]
+                if (tq in R and hq not in R) or (hq in R and tq not in R and values[q] - 1 >= t):
+                    cut.add(q)
+        if width >= 1 - 1e-9:
+            return None
+        return width, sorted(cut)
+
+
+def _maxflow(n: int, edges, s: int, t: int, limit: float = 1.0) -> tuple[float, set[int]]:
+    """Edmonds–Karp from ``s`` to ``t`` over ``(u, v, capacity, _)`` arcs, stopped at ``limit``;
+    returns the flow and the nodes reachable from ``s`` in the residual graph (a minimum cut
+    when the flow is below ``limit``)."""
+    graph: list[list[int]] = [[] for _ in range(n)]
+    head, cap = [], []
+    for u, v, c, _ in edges:
+        graph[u].append(len(head))
+        head.append(v)
+        cap.append(c)
+        graph[v].append(len(head))
+        head.append(u)
+        cap.append(0.0)
+    flow = 0.0
+    while True:
+        prev = [-1] * n
+        prev[s] = -2
+        queue = [s]
+        for u in queue:
+            for e in graph[u]:
+                if cap[e] > 1e-12 and prev[head[e]] == -1:
+                    prev[head[e]] = e
+                    queue.append(head[e])
+        if prev[t] == -1 or flow >= limit - 1e-12:
+            return flow, {v for v in range(n) if prev[v] != -1}
+        push, v = limit - flow, t
+        while v != s:
+            e = prev[v]
+            push = min(push, cap[e])
+            v = head[e ^ 1]
+        v = t
+        while v != s:
+            e = prev[v]
+            cap[e] -= push
+            cap[e ^ 1] += push
+            v = head[e ^ 1]
+        flow += push

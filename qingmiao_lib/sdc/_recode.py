@@ -13,8 +13,10 @@ merge strictly improves it. So a merge is made when it rescues a table that woul
 when it avoids hiding a principal figure, or when it leaves more cells shown than before even
 though the table has fewer cells — never only because fewer cells means fewer hidden ones.
 
-A merge may not absorb a principal cell named by its labels (a figure published elsewhere would
-vanish from the table); principal *keywords* (``"totals"`` …) apply to the recoded table's totals.
+A principal cell named by its labels that is merged becomes the merged cell, principal (its
+category is still shown, summed with its neighbours); principal *keywords* (``"totals"`` …) apply
+to the recoded table's totals. :class:`Recoded` carries the principal spec that results
+(``principal``) for :meth:`Problem.add_table`.
 
 "A small category shown only in the total" is not offered: dropping a row while keeping the
 totals leaves it derivable as total minus the other rows, which protects nothing. Pool it with
@@ -78,6 +80,7 @@ class Recoded:
     principal_hidden_after: int
     withheld_before: bool
     withheld_after: bool
+    principal: object = ()
 
     @property
     def log(self) -> list[str]:
@@ -173,15 +176,25 @@ def _score(frame, threshold, totals, principal, method):
     return (int(prot.withheld), n_prin, -shown), int(hidden.sum())
 
 
-def _absorbs(m: Merge, principal) -> bool:
-    for s in principal if not isinstance(principal, str | bool) else ():
+def _follow(principal, m: Merge):
+    """The ``principal=`` spec after merge ``m``: a named cell of a merged category becomes the
+    merged cell (principal if any of its parts was)."""
+    if isinstance(principal, str | bool):
+        return principal
+    out = []
+    for s in principal:
         if isinstance(s, tuple) and len(s) == 2:
-            lab = s[0] if m.axis == "index" else s[1]
-            if lab in m.parts and lab != TOTAL:
-                return True
-        elif not isinstance(s, str) and s in m.parts:
-            return True
-    return False
+            r, c = s
+            if m.axis == "index" and r in m.parts:
+                r = m.label
+            if m.axis == "columns" and c in m.parts:
+                c = m.label
+            s = (r, c)
+        elif s in m.parts:
+            s = m.label
+        if s not in out:
+            out.append(s)
+    return out
 
 
 def recode(frame: pd.DataFrame | pd.Series, plan: Plan | Sequence[Plan], threshold: int, *,
@@ -197,15 +210,13 @@ def recode(frame: pd.DataFrame | pd.Series, plan: Plan | Sequence[Plan], thresho
         best = None
         for pl in plans:
             for m in candidates(current, pl):
-                if _absorbs(m, principal):
-                    continue
-                f2 = apply_merges(current, [m])
-                s2, h2 = _score(f2, threshold, totals, principal, method)
+                f2, p2 = apply_merges(current, [m]), _follow(principal, m)
+                s2, h2 = _score(f2, threshold, totals, p2, method)
                 if s2 < score and (best is None or s2 < best[0]):
-                    best = (s2, h2, m, f2)
+                    best = (s2, h2, m, f2, p2)
         if best is None:
             break
-        score, hidden, m, current = best
+        score, hidden, m, current, principal = best
         merges.append(m)
     return Recoded(current, merges, first[1], hidden, first[0][1], score[1],
-                   bool(first[0][0]), bool(score[0]))
+                   bool(first[0][0]), bool(score[0]), principal)

@@ -10,7 +10,8 @@ import pandas as pd
 
 from ..disclosure import CROSS, LogEntry, Protected
 from ._audit import Range, audit, pinned
-from ._milp import Setup, Stats, release_pinned, solve_greedy, solve_optimal, unprotectable
+from ._greedy import release_pinned, solve_greedy
+from ._milp import Setup, Stats, solve_optimal, unprotectable
 from ._model import COMPLEMENTARY, PRIMARY, SHOWN, WITHHELD, Problem
 
 #: The one-line note printed in place of a withheld table.
@@ -93,8 +94,8 @@ def protect(problem: Problem, method: str = "optimal", *, spl: float = 1.0,
     withheld: dict[str, str] = {}
     while True:
         wmask = np.array([bool(ts) and ts <= set(withheld) for ts in cp.tables_of]) & ~cp.fixed
-        S = Setup.build(cp, t, wmask)
-        bad = unprotectable(S, spl)
+        S = Setup.build(cp, t, wmask, spl)
+        bad = unprotectable(S)
         if not bad:
             break
         names = {n for c in bad for n in cp.tables_of[c]} - withheld.keys()
@@ -113,7 +114,7 @@ def protect(problem: Problem, method: str = "optimal", *, spl: float = 1.0,
     else:
         chosen = solve_greedy(S)
     state = release_pinned(S, S.hidden_state(chosen))
-    still = S.pinned(state, np.flatnonzero(S.needs))
+    still = S.pinned(state, np.flatnonzero(S.needs), solver=False)
     if still:                # never publish an unprotected table
         raise RuntimeError("protection failed for " + ", ".join(problem.label(cp.rep[c]) for c in still))
     tables, log = {}, []
