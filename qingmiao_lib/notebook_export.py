@@ -10,9 +10,26 @@ template minus everything it would fetch from the web (require.js, MathJax, merm
 widget manager); the MathJax ``<script src>`` plotly's renderer puts before each figure is
 removed too. A file that still refers to the web is not written.
 
+**Who may read an export** (the ``audience`` papermill parameter, :mod:`qingmiao_lib.published`):
+
+- ``circulation`` (default, 传阅版): the report's disclosure control. Every count table and chart
+  is protected — counts below ``report.small_cell_threshold`` show "<5", complements "×",
+  shares from a hidden cell "—"; a chart leaves a hidden value out of its data and marks its
+  place with a grey × named 未显示 (its title says so). Names are masked. Person-level lists
+  (training gap lists, attendance, eligibility, merits, warnings) and person profiles are
+  **withheld**: a one-line note with the list's protected count stands in their place — a masked
+  name beside a person number, unit and grade still identifies the person to anyone holding the
+  roster, and a short list is itself a small count.
+- ``internal`` (``--audience internal``, 部内研判): exact counts, names masked, lists and
+  profiles shown; every page stamped "部内研判 不得外传" at the top.
+- ``unmasked`` (``--unmasked``): no protection, full names; a warning on the console and every
+  page stamped "含个人信息 注意保密" at the top.
+
 Command line (the Makefile's ``make export``)::
 
     python -m qingmiao_lib.notebook_export --db data/qingmiao.duckdb --year 2023 --out reports/notebooks
+    python -m qingmiao_lib.notebook_export --audience internal --out reports/notebooks-internal
+    python -m qingmiao_lib.notebook_export --unmasked --out reports/notebooks-unmasked
 """
 
 from __future__ import annotations
@@ -28,6 +45,7 @@ from pathlib import Path
 
 from .config import DEFAULT_DB, PROJECT_DIR, REPORTS_DIR
 from .errors import QingmiaoError
+from .published import AUDIENCES, STAMPS, check_audience
 
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 DEFAULT_OUT = REPORTS_DIR / "notebooks"
@@ -56,6 +74,10 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 <style type="text/css">
 body.jp-Notebook { max-width: 1200px; margin: 0 auto; }
 .qm-static { color: #555; font-size: 0.92em; margin: 0.4em 0; }
+.qm-withheld { color: #555; background: #f4f5f7; border-left: 3px solid #8a9199; padding: 0.4em 0.8em; }
+.qm-stamp { position: sticky; top: 0; z-index: 10; margin: 0 0 1em; padding: 0.5em 1em;
+  border: 2px solid #b23b3b; background: #fff5f5; color: #b23b3b; font-size: 1.25em;
+  font-weight: bold; text-align: center; letter-spacing: 0.2em; }
 </style>
 {%- endblock extra_css -%}
 """
@@ -89,14 +111,16 @@ def _resolve(notebooks: Iterable[str | Path] | None) -> list[Path]:
     return found
 
 
-def _parameters(path: Path, *, db: Path, year: int) -> dict:
-    """What to inject: db_path and export always, year or as_of as the notebook declares."""
+def _parameters(path: Path, *, db: Path, year: int, audience: str = "circulation") -> dict:
+    """What to inject: db_path, export and audience always, year or as_of as the notebook
+    declares. A notebook without ``export`` or ``audience`` could not protect what it shows."""
     import papermill
 
     declared = papermill.inspect_notebook(str(path))
-    if "export" not in declared:
-        raise NotebookFailed(f"{path.name}: 参数单元格中没有 export 参数（导出模式需要它）")
-    params = {"db_path": str(db), "export": True}
+    for needed in ("export", "audience"):
+        if needed not in declared:
+            raise NotebookFailed(f"{path.name}: 参数单元格中没有 {needed} 参数（导出模式需要它）")
+    params = {"db_path": str(db), "export": True, "audience": audience}
     if "year" in declared:
         params["year"] = int(year)
     if "as_of" in declared:
@@ -175,6 +199,19 @@ def to_html(nb) -> str:
     return body
 
 
+def stamp(html: str, audience: str) -> str:
+    """The page with its audience's stamp at the top of the body (sticky, so it stays in view),
+    and in the title; a circulated page is returned as it is."""
+    text = STAMPS.get(audience)
+    if text is None:
+        return html
+    banner = f'<div class="qm-stamp" role="note">{text}</div>'
+    html, n = re.subn(r"(<body\b[^>]*>)", lambda m: m.group(1) + banner, html, count=1)
+    if not n:
+        raise NotOffline(f"页面没有 <body>，无法加盖“{text}”")
+    return re.sub(r"<title>", f"<title>【{text}】", html, count=1)
+
+
 def check_offline(html: str, name: str) -> None:
     """Refuse a page that would fetch from the web or carries plotly.js more than once."""
     remote = REMOTE_REF.search(html)
@@ -207,16 +244,16 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _export_one(path: Path, *, db: Path, year: int, out_dir: Path, executed_dir: Path | None,
-                timeout: int) -> tuple[Path, float, list[str]]:
+                timeout: int, audience: str = "circulation") -> tuple[Path, float, list[str]]:
     import nbformat
 
     start = time.perf_counter()
-    nb = _execute(path, _parameters(path, db=db, year=year), timeout=timeout)
+    nb = _execute(path, _parameters(path, db=db, year=year, audience=audience), timeout=timeout)
     warnings = clean(nb)
     if executed_dir is not None:
         executed_dir.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, executed_dir / path.name)
-    html = to_html(nb)
+    html = stamp(to_html(nb), audience)
     check_offline(html, path.name)
     out = _write(out_dir / f"{path.stem}.html", html)
     return out, time.perf_counter() - start, warnings
@@ -225,7 +262,8 @@ def _export_one(path: Path, *, db: Path, year: int, out_dir: Path, executed_dir:
 def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_OUT, *,
                      year: int | None = None, notebooks: Iterable[str | Path] | None = None,
                      jobs: int | None = None, executed_dir: str | Path | None = None,
-                     timeout: int = 600, progress: bool = True) -> list[Path]:
+                     timeout: int = 600, progress: bool = True,
+                     audience: str = "circulation") -> list[Path]:
     """Run every notebook (or those named) in export mode and write ``out_dir/<name>.html``.
 
     Parameters
@@ -245,6 +283,9 @@ def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_
         Also keep the executed, cleaned notebooks there (what the HTML was made from).
     progress
         Print one line per notebook.
+    audience
+        ``"circulation"`` (protected, the default), ``"internal"`` (exact counts, names masked,
+        stamped 部内研判 不得外传) or ``"unmasked"`` (stamped 含个人信息 注意保密); see above.
 
     Returns the written paths, in the notebooks' order. Raises ``ValueError`` for a bad year or
     notebook name, :class:`~qingmiao_lib.errors.QingmiaoError` (``DatabaseMissing``,
@@ -253,6 +294,7 @@ def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_
     from . import figures
     from .db import connect
 
+    check_audience(audience)
     db = Path(db).resolve()
     con = connect(db)  # a clear message now (missing, locked, not a Qingmiao file)
     try:
@@ -274,7 +316,7 @@ def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_
 
     def one(path: Path):
         return _export_one(path, db=db, year=int(year), out_dir=out_dir, executed_dir=executed,
-                           timeout=timeout)
+                           timeout=timeout, audience=audience)
 
     # the kernels inherit this process's environment: figures as HTML with plotly.js embedded
     saved = os.environ.get("PLOTLY_RENDERER")
@@ -324,16 +366,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
     parser.add_argument("--jobs", type=int, choices=range(1, 9), default=None, metavar="N",
                         help="notebooks run at once, 1–8 (default 2)")
+    parser.add_argument("--audience", choices=[a for a in AUDIENCES if a != "unmasked"],
+                        default="circulation",
+                        help="circulation (default: counts protected, lists withheld) or internal "
+                             "(部内研判: exact counts, names masked, stamped)")
+    parser.add_argument("--unmasked", action="store_true",
+                        help="no protection and full names; every page stamped 含个人信息 注意保密")
     parser.add_argument("notebooks", nargs="*", help="only these notebooks (names or paths)")
     try:
         args = parser.parse_args(argv)
         if args.out.exists() and not args.out.is_dir():
             parser.error(f"--out 须为目录：{args.out}")
+        if args.unmasked and args.audience != "circulation":
+            parser.error("--unmasked 与 --audience 不能同时使用")
     except SystemExit as e:  # a bad argument (one line, status 2), or --help
         return e.code if isinstance(e.code, int) else 2
+    audience = "unmasked" if args.unmasked else args.audience
+    if audience == "unmasked":
+        print(f"{parser.prog}: 警告：导出不作保护、显示全名，每页标注“{STAMPS['unmasked']}”", file=sys.stderr)
     try:
         export_notebooks(args.db, args.out, year=args.year, notebooks=args.notebooks or None,
-                         jobs=args.jobs)
+                         jobs=args.jobs, audience=audience)
     except ValueError as e:  # a year outside the data, an unknown notebook
         print(f"{parser.prog}: {e}", file=sys.stderr)
         return 2

@@ -3,6 +3,8 @@
 Every explorer also has an export mode (``export=True``): a widget without a kernel is dead, so an
 exported notebook gets a :class:`Static` instead — the same figures, as plain ``go.Figure``, and
 the same tables, drawn once for the controls' initial values, with one line saying which values.
+What the Static shows depends on the export's ``audience`` (:mod:`qingmiao_lib.published`): for
+circulation its figures are protected and its person lists and profiles withheld.
 """
 
 from __future__ import annotations
@@ -75,9 +77,19 @@ def static_caption(values: dict[str, str]) -> str:
     return f"导出版本（无交互控件），按以下取值显示：{shown}"
 
 
-def full_names(requested: bool, *, export: bool) -> bool:
-    """Whether a notebook may show full names: only when asked for, and never in export mode (an
-    exported file leaves the workbench: names are masked, 张*明, as in the reports)."""
-    if requested and export:
-        print("导出版本一律隐去姓名（张*明）")
-    return bool(requested) and not export
+def full_names(requested: bool, *, export: bool, audience: str = "circulation") -> bool:
+    """Whether a notebook may show full names: live only when asked for; exported only for the
+    ``unmasked`` audience (an exported file leaves the workbench: names are masked, 张*明, as in
+    the reports, unless ``--unmasked`` asked otherwise and stamped the page)."""
+    if export:
+        if requested and audience != "unmasked":
+            print("导出版本隐去姓名（张*明）")
+        return audience == "unmasked"
+    return bool(requested)
+
+
+def publisher(con, *, export: bool, audience: str = "circulation"):
+    """The :class:`qingmiao_lib.published.Publisher` of an explorer's export mode."""
+    from ..published import Publisher
+
+    return Publisher(con, export=export, audience=audience)

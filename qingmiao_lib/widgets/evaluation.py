@@ -13,7 +13,7 @@ from IPython.display import display
 from .. import evaluation, labels
 from ..charts import evaluation as ch
 from ..privacy import mask_name
-from . import Fixed, Static, replace, static_caption
+from . import Fixed, Static, publisher, replace, static_caption
 
 ALL = "全部"
 
@@ -36,12 +36,15 @@ def _dashboard_figures(con, *, year: int, units: list[str], age_group: str) -> d
 
 
 def dashboard(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int],
-              export: bool = False) -> widgets.VBox | Static:
+              export: bool = False, audience: str = "circulation") -> widgets.VBox | Static:
     """Year, units and age group → grade distribution, 优秀 share vs cap, quarterly trend and
     streaks. ``box.controls`` holds the controls, ``box.figures`` the FigureWidgets. With
-    ``export`` a :class:`Static` of the four figures for ``year``, all units and ages."""
+    ``export`` a :class:`Static` of the four figures for ``year``, all units and ages, as
+    ``audience`` may see them."""
     if export:
-        figs = _dashboard_figures(con, year=year, units=[], age_group=ALL)
+        pub = publisher(con, export=True, audience=audience)
+        figs = {k: pub.figure(f) for k, f in
+                _dashboard_figures(con, year=year, units=[], age_group=ALL).items()}
         return Static(figs.values(), figures=figs, controls={
             "year": Fixed(year), "units": Fixed((), ALL), "age_group": Fixed(ALL)},
             caption=static_caption({"年度": str(year), "单位": ALL, "年龄段": ALL}))
@@ -77,14 +80,18 @@ def _history_table(con, *, person_id: str, year: int):
 
 
 def person_picker(con: duckdb.DuckDBPyConnection, *, year: int, show_names: bool = False,
-                  export: bool = False) -> widgets.VBox | Static:
+                  export: bool = False, audience: str = "circulation") -> widgets.VBox | Static:
     """A unit, then a person of it → that person's record year by year (:func:`evaluation.
     person_history`). Names are masked (张*明) unless ``show_names``. With ``export`` a
     :class:`Static` of the record the picker first shows (first unit, its first person), the
-    name masked whatever ``show_names`` says."""
+    name masked unless ``audience`` is ``unmasked``; withheld (a note) for circulation."""
     if export:
+        pub = publisher(con, export=True, audience=audience)
+        if not pub.lists:
+            return Static([pub.persons(None, None, what="个人考核情况")],
+                          controls={"unit": Fixed(None, "无"), "person": Fixed(None, "无")})
         first_unit = next(iter(_unit_options(con, year)), None)
-        people = _people(con, year=year, unit=first_unit[1], show_names=False) if first_unit else []
+        people = _people(con, year=year, unit=first_unit[1], show_names=pub.names()) if first_unit else []
         if not people:
             return Static(caption=static_caption({"单位": first_unit[0] if first_unit else "无", "人员": "无"}))
         (label, pid) = people[0]

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 from .. import charts, labels, pipeline
-from . import Fixed, Static, replace, static_caption
+from . import Fixed, Static, publisher, replace, static_caption
 
 #: Columns of the short list shown under the eligibility explorer.
 LIST_COLUMNS = ["person_id", "name", "unit_name", "current_rank", "next_rank", "tenure_months",
@@ -41,13 +41,20 @@ def _eligibility(con, *, as_of: dt.date, unit: str | None, rank: str | None, wit
 
 def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, within_months: int = 6,
                          unmasked: bool = False, rows: int = 15,
-                         export: bool = False) -> widgets.VBox | Static:
+                         export: bool = False, audience: str = "circulation") -> widgets.VBox | Static:
     """The explorer. ``box.controls`` holds the controls, ``box.figures`` the FigureWidgets. With
     ``export`` a :class:`Static` of the figures and the list for ``as_of``, all units and ranks
-    and ``within_months``, names masked whatever ``unmasked`` says."""
+    and ``within_months`` as ``audience`` may see them: names masked unless ``unmasked``; for
+    circulation the figures protected and the list withheld (its count only)."""
     if export:
+        pub = publisher(con, export=True, audience=audience)
         figs, table = _eligibility(con, as_of=as_of, unit=None, rank=None, within=within_months,
-                                         unmasked=False, rows=rows)
+                                         unmasked=pub.names(), rows=rows)
+        figs = {k: pub.figure(f) for k, f in figs.items()}
+        if not pub.lists:
+            due = pipeline.eligibility(con, as_of=as_of, within_months=within_months)
+            table = pub.persons(due[due["due_within"]], None,
+                                what=f"{within_months} 个月内满足任职年限人员名单")
         return Static([*figs.values(), table], figures=tuple(figs.values()), controls=(
             Fixed(as_of), Fixed(None, "全部单位"), Fixed(None, "全部职级"), Fixed(within_months)),
             caption=static_caption({"时点": str(as_of), "单位": "全部单位", "拟晋升职级": "全部职级",
@@ -86,22 +93,29 @@ def _person_label(person_id: str, name: str, unit_name: str | None) -> str:
 
 
 def profile_picker(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: bool = False,
-                   person_id: str | None = None, export: bool = False) -> widgets.VBox | Static:
+                   person_id: str | None = None, export: bool = False,
+                   audience: str = "circulation") -> widgets.VBox | Static:
     """A person picker (names masked unless ``unmasked``) and the growth-record timeline. With
     ``export`` a :class:`Static` of the timeline of ``person_id`` (the first person when None),
-    the name masked whatever ``unmasked`` says."""
+    the name masked unless ``audience`` is ``unmasked``; for circulation withheld (a note; the
+    controls hold no person)."""
     if export:
-        people = pipeline.people(con, as_of=as_of, unmasked=False)
+        pub = publisher(con, export=True, audience=audience)
+        if not pub.lists:
+            return Static([pub.persons(None, None, what="个人成长档案")],
+                          controls=(Fixed(None, "无"), Fixed(None, "无")))
+        unmasked = pub.names()
+        people = pipeline.people(con, as_of=as_of, unmasked=unmasked)
         rows = people[people["person_id"] == person_id] if person_id else people.head(1)
         if rows.empty and person_id is None:
             return Static(caption=static_caption({"人员": "无"}), controls=(Fixed(None), Fixed(None)))
         if rows.empty:   # not active on as_of: still the person asked for
-            df = pipeline.profile(con, person_id=person_id, as_of=as_of, unmasked=False)
+            df = pipeline.profile(con, person_id=person_id, as_of=as_of, unmasked=unmasked)
             label = _person_label(person_id, df.attrs["name"], None)
         else:
             pid, name, unit_name = rows[["person_id", "name", "unit_name"]].iloc[0]
             label = _person_label(pid, name, unit_name)
-            df = pipeline.profile(con, person_id=pid, as_of=as_of, unmasked=False)
+            df = pipeline.profile(con, person_id=pid, as_of=as_of, unmasked=unmasked)
         fig = charts.pipeline.person_timeline(df)
         chosen = person_id or rows["person_id"].iloc[0]
         return Static([fig], figures=(fig,), controls=(Fixed(label), Fixed(chosen, label)),

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .. import charts, structure
-from . import Fixed, Static, replace, static_caption
+from . import Fixed, Static, publisher, replace, static_caption
 
 _DIM_CHOICES = [(charts.structure.DIM_LABELS[c], d) for d, (c, *_) in structure.DIMENSIONS.items()
                 if d != "unit"]
@@ -29,12 +29,15 @@ def _figures(con, *, as_of: dt.date, unit_kind: str, units: list[str], x: str,
 
 
 def cohort_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-                    export: bool = False) -> widgets.VBox | Static:
+                    export: bool = False, audience: str = "circulation") -> widgets.VBox | Static:
     """The explorer. ``box.controls`` holds the controls and ``box.figures`` the FigureWidgets.
-    With ``export`` a :class:`Static` of the same figures for the initial values (all units)."""
+    With ``export`` a :class:`Static` of the same figures for the initial values (all units),
+    as ``audience`` may see them (:mod:`qingmiao_lib.published`)."""
     if export:
+        pub = publisher(con, export=True, audience=audience)
         labels = dict((d, label) for label, d in _DIM_CHOICES)
         figs = _figures(con, as_of=as_of, unit_kind="全部", units=[], x="generation", colour="gender")
+        figs = {k: pub.figure(f) for k, f in figs.items()}
         return Static(figs.values(), figures=figs, controls={
             "as_of": Fixed(as_of), "unit_kind": Fixed("全部"), "units": Fixed((), "全部"),
             "x": Fixed("generation", labels["generation"]), "colour": Fixed("gender", labels["gender"])},

@@ -13,7 +13,7 @@ from IPython.display import display
 
 from .. import labels, training
 from ..charts import training as charts
-from . import Fixed, Static, replace, static_caption
+from . import Fixed, Static, publisher, replace, static_caption
 
 #: Gap-list columns shown to the analyst, in order.
 GAP_COLUMNS = ["rule", "status", "name", "unit_name", "entry_cohort", "level", "due_date",
@@ -21,13 +21,13 @@ GAP_COLUMNS = ["rule", "status", "name", "unit_name", "entry_cohort", "level", "
 
 
 def gap_table(gaps: pd.DataFrame, *, columns: list[str] | None = None, limit: int = 50,
-              caption: str | None = None, unit: str = "项"):
+              caption: str | None = None, unit: str = "项", show_names: bool = False):
     """A person list (a gap list by default columns) for display (:func:`labels.display_table`):
     the first ``limit`` rows, names masked, Chinese headers, a caption with the count."""
     shown = gaps[[c for c in columns or GAP_COLUMNS if c in gaps.columns]]
     empty = [c for c in shown.columns if shown[c].head(limit).isna().all()]   # e.g. 职务层次 of 初任培训
     return labels.display_table(shown.drop(columns=empty), "training", max_rows=limit, caption=caption,
-                                count=True, unit=unit)
+                                count=True, unit=unit, show_names=show_names)
 
 
 _STATUSES = [("未完成", "missing"), ("未到期", "pending"), ("已完成", "covered")]
@@ -50,16 +50,23 @@ def _gaps(con, *, year: int, rule: tuple[str, str | None], kind: tuple[str, str 
 
 
 def coverage_explorer(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int] | None = None,
-                      target_ids=None, export: bool = False) -> widgets.VBox | Static:
+                      target_ids=None, export: bool = False,
+                      audience: str = "circulation") -> widgets.VBox | Static:
     """The coverage explorer. ``box.controls`` holds the controls, ``box.figures`` the
     FigureWidget and ``box.gaps`` the Output with the gap list of the selected cell. With
     ``export`` a :class:`Static` of the heat table and the gap list for the initial values
-    (all units and cohorts, every rule and unit kind, 未完成)."""
+    (all units and cohorts, every rule and unit kind, 未完成) as ``audience`` may see them: for
+    circulation the heat table protected and the gap list withheld (its count only)."""
     if export:
+        pub = publisher(con, export=True, audience=audience)
         filters = {"units": None, "cohorts": None, "target_ids": target_ids}
         heat = _coverage_figure(con, year=year, filters=filters)
-        table = _gaps(con, year=year, rule=("全部", None), kind=("全部", None),
-                      status=_STATUSES[0], filters=filters)
+        heat = pub.figure(heat) if heat is not None else None
+        rows = training.gap_list(con, year=year, rules=None, statuses=[_STATUSES[0][1]],
+                                 unit_kinds=None, **filters)
+        table = pub.persons(rows, lambda d: gap_table(d, caption=f"{year}年 · 全部 · 全部 · {_STATUSES[0][0]}",
+                                                      show_names=pub.names()),
+                            what="待办名单", unit="项")
         figures = {"coverage": heat} if heat is not None else {}
         return Static([*figures.values(), table], figures=figures, controls={
             "year": Fixed(year), "units": Fixed((), "全部"), "cohorts": Fixed((), "全部"),
