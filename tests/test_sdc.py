@@ -17,8 +17,15 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from qingmiao_lib.disclosure import Protected, protect
-from qingmiao_lib.sdc import (WITHHOLD_NOTE, Plan, Problem, apply_merges, audit, band_label,
-                              pinned, recode)
+from qingmiao_lib.sdc import (
+    WITHHOLD_NOTE,
+    Plan,
+    Problem,
+    apply_merges,
+    band_label,
+    pinned,
+    recode,
+)
 
 P, C, W, _ = "primary", "complementary", "withheld", ""
 T = "合计"
@@ -427,16 +434,15 @@ def _bench():
 def test_timing_of_a_table_and_a_linked_artefact(capsys):
     bench = _bench()
     out = []
-    for name, build, budget in (("10×10", bench.table_10x10, 3.0),
-                                ("artefact", bench.artefact, 15.0)):
+    for name, build, budget in (("10×10", bench.table_10x10, 1.0),
+                                ("artefact", bench.artefact, 5.0)):
         p = build()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         res = p.protect()
-        took = time.perf_counter() - start
-        cells = p.compile().n
-        out.append(f"{name}: {cells} cells, {res.counts()}, {took:.2f} s, "
-                   f"optimal={res.stats.optimal}")
+        took, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        out.append(f"{name}: {p.compile().n} cells, {res.counts()}, {took:.2f} s wall, "
+                   f"{cpu:.2f} s CPU, optimal={res.stats.optimal}")
         assert res.stats.optimal and not res.pinned()
-        assert took < budget                   # generous: the machine is shared
+        assert cpu < budget                    # CPU time: the machine is shared
     with capsys.disabled():
         print("\n" + "\n".join(out))

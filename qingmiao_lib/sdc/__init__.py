@@ -47,16 +47,20 @@ integers (``spl``, the *sliding protection level*, widens the LP range further i
 Choosing complements (:mod:`._milp`)
 ------------------------------------
 Minimise the persons hidden (the sum of the complements' values — τ-ARGUS' default cost), a
-principal cell costing more than all other candidates together (lexicographic). Exact, by the
-Fischetti–Salazar cut generation: a master MILP (scipy ``milp``/HiGHS, zero gap) over one
+principal cell costing more than all other candidates together (lexicographic). Exact, by
+Fischetti–Salazar cut generation: a master problem (scipy ``milp``/HiGHS, zero gap) over one
 binary per candidate; each sensitive cell's protection is checked on the attacker's polytope and
-a violated one yields a cut valid for every pattern — by graph search for relations forming a
-network (a table with its totals: :mod:`._network`), by the duals of its two LPs otherwise;
-initial cuts: no relation hides a sensitive cell alone, no complement alone. After the LP ranges
-are wide enough the *integer* ranges are checked and a still-pinned cell gets a no-good cut,
-so the optimum is exact also when linked tables break total unimodularity. Independent groups
-are solved apart; past ``time_limit`` a group falls back to the greedy answer (``stats.optimal``
-False). ``method="greedy"`` is the baseline (smallest first, as :mod:`qingmiao_lib.disclosure`).
+a violated check yields a cut valid for every pattern — by graph search and minimum cuts where
+the relations form a network (a table with its totals: :mod:`._network`), by the duals of the
+attacker's two LPs otherwise (:mod:`._cuts`). Initial cuts: no relation hides a sensitive cell
+alone, no complement alone. Network groups first collect cuts on the master's LP relaxation
+(cheap minimum cuts), then iterate on the MILP. The solver's attacker moves a hidden cell at
+most ``spl`` from the truth (exact for networks; elsewhere never weaker than the real attacker).
+After the LP ranges are wide enough the *integer* ranges are checked and a still-pinned cell gets
+a no-good cut, so the answer is exact also where linked tables break total unimodularity.
+Independent groups are solved apart; past ``time_limit`` a group falls back to the greedy answer
+(``stats.optimal`` False). ``method="greedy"`` is the baseline (smallest first, as
+:mod:`qingmiao_lib.disclosure` does, with its release pass).
 
 Recoding (:mod:`._recode`), withholding
 ---------------------------------------

@@ -252,9 +252,10 @@ class Problem:
         """Protect every table together: small counts ``"<t"``, complements ``"×"`` chosen by
         ``method`` (``"optimal"``: the exact model; ``"greedy"``: smallest first, for
         comparison), tables that cannot be protected withheld. ``spl``: the smallest width of
-        the attacker's range of a small count (1: at least two integers). ``time_limit``
-        (seconds): past it a group of linked cells falls back to the greedy answer. Returns a
-        :class:`Result`."""
+        the attacker's range of a small count (1: at least two integers; a group where a wider
+        range cannot be reached falls back to the greedy answer, which guarantees two
+        integers). ``time_limit`` (seconds): past it a group of linked cells falls back to the
+        greedy answer (``result.stats.optimal`` False). Returns a :class:`Result`."""
         from ._result import protect
 
         return protect(self, method, spl=spl, time_limit=time_limit)
@@ -268,6 +269,15 @@ class Problem:
         return " = ".join(names)
 
     def compile(self) -> Compiled:
+        """The cells after linking (cached until the problem changes)."""
+        linked = sum(i != p for i, p in enumerate(self._parent))
+        key = (len(self._values), len(self._relations), linked)
+        if getattr(self, "_compiled", (None,))[0] == key:
+            return self._compiled[1]
+        self._compiled = (key, self._compile())
+        return self._compiled[1]
+
+    def _compile(self) -> Compiled:
         n_slots = len(self._values)
         roots = np.array([self._find(i) for i in range(n_slots)], dtype=np.int64)
         uniq, canon = np.unique(roots, return_inverse=True)

@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..disclosure import TOTAL
-
 _BELOW = re.compile(r"^(\d+)岁以下$")
 _SPAN = re.compile(r"^(\d+)\s*[–—\-~～至]\s*(\d+)\s*(岁)?$")
 _ABOVE = re.compile(r"^(\d+)岁(及)?以上$")
