@@ -35,8 +35,10 @@ copy (
            (['初任培训', '任职培训', '专门业务培训', '在职培训'])[1 + r % 4] as 培训类别,
            '专题培训' || (r % 97) as 培训主题,
            (['市委党校', '网络学院', '县委党校'])[1 + r % 3] as 承办单位,
-           strftime(p.entry_date + (r % 3000)::integer, '%Y-%m-%d') as 开始时间,
-           strftime(p.entry_date + (r % 3000)::integer + (r % 5)::integer, '%Y.%m.%d') as 结束时间,
+           -- no course after the demo's last day: the importer refuses dates after the import date
+           strftime(least(p.entry_date + (r % 3000)::integer, date '2025-12-20'), '%Y-%m-%d') as 开始时间,
+           strftime(least(p.entry_date + (r % 3000)::integer, date '2025-12-20') + (r % 5)::integer,
+                    '%Y.%m.%d') as 结束时间,
            8 + r % 80 as 学时,
            (['脱产', '网络', '其他'])[1 + r % 3] as 方式,
            case when r % 50 = 0 then '否' else '是' end as 是否合格,

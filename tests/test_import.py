@@ -235,6 +235,16 @@ def test_error_workbook_can_be_fixed_and_imported(tmp_path):
     assert report.counts["ranks"]["new"] == 1
 
 
+def test_an_unwritable_error_workbook_still_reports_the_errors(tmp_path):
+    folder = valid_files(tmp_path / "in", **{"ranks.csv": RANKS.replace("晋升", "提拔")})
+    (tmp_path / "a-file").write_text("x")
+    wb_path = tmp_path / "a-file" / "错误.xlsx"  # its folder is a file: the workbook cannot be written
+    e = fails(tmp_path / "db.duckdb", [folder], error_workbook=wb_path)
+    assert e.error_workbook is None and "错误清单未能写入" in str(e)
+    assert any("提拔" in str(v) for v in e.errors["value"])
+    assert not (tmp_path / "db.duckdb").exists()
+
+
 def test_limits_have_clear_messages_naming_the_file(tmp_path, monkeypatch):
     folder = valid_files(tmp_path / "in")
     monkeypatch.setattr(_read, "MAX_CSV_BYTES", 100)

@@ -72,12 +72,17 @@ class ImportReport:
 
 
 def _fail(by_kind, errors, error_workbook, con, sources, message=None) -> ImportFailed:
-    wb = None
+    wb, unwritten = None, None
     if error_workbook is not None:
-        wb = _report.write_error_workbook(error_workbook, errors, con, sources)
+        try:
+            wb = _report.write_error_workbook(error_workbook, errors, con, sources)
+        except OSError as e:  # the errors matter more than their workbook: say both
+            unwritten = f"，错误清单未能写入 {error_workbook}：{e.strerror or e}"
     msg = message or _report.summary(by_kind)
     if wb is not None:
         msg += f"，错误清单已写入 {wb}"
+    elif unwritten:
+        msg += unwritten
     return ImportFailed(msg, errors, by_kind, wb)
 
 
