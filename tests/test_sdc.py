@@ -446,3 +446,30 @@ def test_timing_of_a_table_and_a_linked_artefact(capsys):
         assert cpu < budget                    # CPU time: the machine is shared
     with capsys.disabled():
         print("\n" + "\n".join(out))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from([0, 1, 2, 3, 5, 6, 9, 14]), min_size=2, max_size=2),
+                min_size=1, max_size=3), st.randoms(use_true_random=False))
+def test_linked_tables_leave_nothing_pinned(rows, rnd):
+    """Two tables sharing their row totals (grade × age, grade × sex): for both methods the
+    independent attacker, knowing both tables and the link, pins no hidden cell, and the
+    optimum hides no more persons than the greedy baseline."""
+    a = pd.DataFrame(rows, index=[f"r{i}" for i in range(len(rows))], columns=["a", "b"])
+    split = [rnd.randint(0, int(s)) for s in a.sum(axis=1)]
+    b = pd.DataFrame({"男": split, "女": a.sum(axis=1).to_numpy() - split}, index=a.index)
+    links = [(("A", r, T), ("B", r, T)) for r in [*a.index, T]]
+    costs = {}
+    for method in ("optimal", "greedy"):
+        p = Problem(5)
+        ta, tb = p.add_table("A", a), p.add_table("B", b)
+        for r in [*a.index, T]:
+            p.link(ta[r, T], tb[r, T])
+        res = p.protect(method)
+        costs[method] = res.cost()
+        got = attacker({n: (res[n].values, res[n].status) for n in ("A", "B")}, links)
+        # every hidden cell, but for a withheld table's cells of 5 or more (not sensitive)
+        assert all(lo < hi for (n, r, c), (lo, hi) in got.items()
+                   if res[n].status.at[r, c] != W or 0 < res[n].values.at[r, c] < 5), got
+        assert not res.pinned()
+    assert costs["optimal"] <= costs["greedy"]

@@ -93,7 +93,8 @@ def protect(problem: Problem, method: str = "optimal", *, spl: float = 1.0,
     cp, t = problem.compile(), problem.threshold
     withheld: dict[str, str] = {}
     while True:
-        wmask = np.array([bool(ts) and ts <= set(withheld) for ts in cp.tables_of]) & ~cp.fixed
+        wmask = np.array([bool(ts) and ts <= set(withheld) for ts in cp.tables_of],
+                         dtype=bool) & ~cp.fixed
         S = Setup.build(cp, t, wmask, spl)
         bad = unprotectable(S)
         if not bad:
