@@ -19,11 +19,13 @@ The loop, per independent group of linked cells (:func:`_solve_group`):
 * initial cuts: no relation may leave a sensitive cell the only hidden one (*line* cuts); no
   complement is the only hidden cell of a relation (it would be pinned, and showing it costs
   nothing, so some optimum satisfies this);
-* phase 1 on the LP relaxation of the master: at a fractional x, a network group's violated cuts
-  come from minimum cuts (:meth:`Network.separate`), another group's from the duals of the
-  attacker's two LPs, whose bounds scale with x (:mod:`._cuts`);
+* phase 1, for network groups, on the LP relaxation of the master: at a fractional x the
+  violated cuts come from minimum cuts (:meth:`Network.separate`), cheap enough to run for every
+  sensitive cell each round (for other groups the two LPs per cell per round cost more than the
+  MILP rounds they would save, so they go straight to phase 2);
 * phase 2 on the MILP (``milp``, zero gap): at an integral pattern, a cell the graph search or
-  the attacker's LPs find pinned adds its cut; when every LP range is wide enough, each sensitive
+  the attacker's LPs find pinned adds its cut (network: the minimum cut; otherwise from the
+  duals of the attacker's two LPs, :mod:`._cuts`); when every LP range is wide enough, each sensitive
   cell's *integer* range is checked and a pinned one adds a no-good cut (hide one more cell
   outside this pattern: hiding less never helps). No cut left → the pattern is optimal.
 
@@ -233,7 +235,7 @@ def _separate(S: Setup, needs, x_full: np.ndarray, spl: float, net, stats: Stats
             cut = lp_cut(S, p, cells, rels, lo, hi, lo0, hi0, clo, chi, x_full, spl)
             if cut is not None and (integral or not isinstance(cut[0], str)):
                 new.append(cut)
-            elif cut is None and integral:                # LP range wide enough: the integers decide
+            elif cut is None and integral:      # LP range wide enough: the integers decide
                 zlo, zhi = Attacker(cp, cells, rels, lo, hi).range(p)
                 if zlo == zhi:
                     new.append(("nogood", None, None))
