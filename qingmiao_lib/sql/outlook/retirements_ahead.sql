@@ -10,10 +10,16 @@
 --   (as_of + (k − 1) years, as_of + k years], month-end clamped).
 create or replace temp macro retirements_ahead(as_of, years) as table
 with
-people as (
+-- the persons whose date on either schedule (county level or not) is in the window: the post
+-- and rank are looked up for them only
+candidates as (
     select person_id, name, gender, birth_date,
     from person_core(as_of::date)
     where active
+      and (retirement_date(birth_date, gender, false)
+               between as_of::date + 1 and (as_of::date + to_years(years::integer))::date
+           or retirement_date(birth_date, gender, true)
+               between as_of::date + 1 and (as_of::date + to_years(years::integer))::date)
 ),
 stored as (
     select exists (select 1 from snapshots where snapshot_date = as_of::date) as yes
@@ -32,26 +38,30 @@ held as (
         on r.person_id = po.person_id
 ),
 dated as (
-    select p.person_id, p.name, p.gender, p.birth_date, h.unit_id, h.level, h.rank, h.rank_step,
-           retirement_age_months(p.birth_date, p.gender, retirement_county_level(h.level))
+    select c.person_id, c.name, c.gender, c.birth_date, h.unit_id, h.level, h.rank, h.rank_step,
+           retirement_age_months(c.birth_date, c.gender, retirement_county_level(h.level))
                as retirement_age_months,
-           retirement_date(p.birth_date, p.gender, retirement_county_level(h.level))
+           retirement_date(c.birth_date, c.gender, retirement_county_level(h.level))
                as retirement_date,
-    from people as p
-    left join held as h on h.person_id = p.person_id
+    from candidates as c
+    left join held as h on h.person_id = c.person_id
 ),
-periods as (
-    select k::integer as period,
-           (as_of::date + to_years((k - 1)::integer))::date as period_start,
-           (as_of::date + to_years(k::integer))::date as period_end,
-    from range(1, years::integer + 1) as t(k)
+in_window as (
+    select *, full_months(as_of::date, retirement_date) // 12 as whole_years,
+    from dated
+    where retirement_date > as_of::date
+      and retirement_date <= (as_of::date + to_years(years::integer))::date
 ),
 final as (
-    select d.person_id, d.name, d.gender::varchar as gender, d.birth_date, d.retirement_age_months,
-           d.retirement_date, d.unit_id, u.name as unit_name, d.level::varchar as level,
-           d.rank::varchar as rank, d.rank_step, pe.period,
-    from dated as d
-    join periods as pe on d.retirement_date > pe.period_start and d.retirement_date <= pe.period_end
-    left join units as u on u.unit_id = d.unit_id
+    select w.person_id, w.name, w.gender::varchar as gender, w.birth_date, w.retirement_age_months,
+           w.retirement_date, w.unit_id, u.name as unit_name, w.level::varchar as level,
+           w.rank::varchar as rank, w.rank_step,
+           -- as_of + y whole years <= date < as_of + (y + 1) years: the year ahead is y + 1,
+           -- or y when the date is as_of + y years exactly
+           (w.whole_years
+            + case when (as_of::date + to_years(w.whole_years::integer))::date = w.retirement_date
+                   then 0 else 1 end)::integer as period,
+    from in_window as w
+    left join units as u on u.unit_id = w.unit_id
 )
 select * from final;
