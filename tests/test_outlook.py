@@ -309,3 +309,13 @@ def test_places_chart():
     assert "2025-12-31" in fig.layout.title.text
     assert [t.name for t in fig.data] == ["一级主任科员", "四级调研员"]
     assert list(fig.data[0].y) == [2, 1]
+
+
+def test_year_ahead_of_a_date_on_the_boundary(db):
+    # as_of 2025-03-31, two years: END (born 1965-12-31 → 2026-03-31 = as_of + 1 year) is in
+    # year 1; NEXT (born 1966-01-01 → 12 months → +4 → 60y4m → 2026-05-01) in year 2
+    person(db, "END", "1965-12-31", unit="U1")
+    person(db, "NEXT", "1966-01-01", unit="U1")
+    df = outlook.places(db.con, as_of=D("2025-03-31"), years=2, by="unit_level")
+    assert df[["period", "retirements"]].values.tolist() == [[1, 1], [2, 1]]
+    assert df["period_end"].dt.date.tolist() == [D("2026-03-31"), D("2027-03-31")]
