@@ -5,7 +5,7 @@
 >>> qm.figures.headline(con, year=2023)                 # doctest: +SKIP
 """
 
-from . import charts, evaluation, figures, labels, pipeline, structure, training
+from . import charts, evaluation, figures, labels, outlook, pipeline, structure, training
 from .config import default_db
 from .db import connect, rules_version
 from .errors import QingmiaoError
@@ -13,6 +13,6 @@ from .errors import QingmiaoError
 __version__ = "0.1.0"
 __all__ = [
     "connect", "default_db", "rules_version", "charts", "figures", "labels", "structure",
-    "training", "evaluation", "pipeline",
+    "training", "evaluation", "pipeline", "outlook",
     "QingmiaoError", "__version__",
 ]

@@ -69,13 +69,14 @@ def young_labels(limit: int | None) -> tuple[str, str]:
 def all_columns(area: str | None = None, *, young_limit: int | None = None) -> dict[str, str]:
     """The shared names above with each analysis module's own ``COLUMNS`` over them; the modules
     may name one column differently (``status`` is 状态 in training, 记功状态 in evaluation), so
-    ``area`` ("structure", "training", "evaluation", "pipeline") puts that module's names last.
+    ``area`` ("structure", "training", "evaluation", "pipeline", "outlook") puts that module's names last.
     The columns of :data:`YOUNG_COLUMNS` are named after ``young_limit`` (the rules' young age
     limit; "年轻公务员" wording when None)."""
-    from . import evaluation, pipeline, structure, training
+    from . import evaluation, outlook, pipeline, structure, training
 
-    modules = {"structure": structure, "training": training, "evaluation": evaluation,
-               "pipeline": pipeline}
+    # outlook first: its few shared names (birth_date 出生日期) never rename another area's
+    modules = {"outlook": outlook, "structure": structure, "training": training,
+               "evaluation": evaluation, "pipeline": pipeline}
     if area is not None and area not in modules:
         raise ValueError(f"unknown area {area!r}; choose from {', '.join(modules)}")
     merged = dict(COLUMNS)
