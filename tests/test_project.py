@@ -1,8 +1,10 @@
-"""The project frame: environment.yml stays in step with pyproject.toml, and the Makefile has the
-README's targets with help lines."""
+"""The project frame: environment.yml stays in step with pyproject.toml, the lock pins every
+dependency within its bounds, the Makefile has the README's targets with help lines, and the
+README's Python runs."""
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -36,3 +38,44 @@ def test_makefile_has_the_readme_targets_with_help():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "make demo" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def _lock() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text("utf-8").splitlines():
+        m = re.match(r"([A-Za-z0-9_.\-]+)==([^\s;#]+)", line)
+        if m:
+            pins[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return pins
+
+
+def test_lock_pins_every_dependency_within_its_bound():
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    pins = _lock()
+    for spec in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        name, bound = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)", spec).groups()
+        key = name.lower().replace("_", "-")
+        assert key in pins, f"{name} is not pinned in requirements.lock"
+        assert pins[key] in SpecifierSet(bound), f"{name}=={pins[key]} outside {bound}"
+    assert "requirements.lock" in (ROOT / "Makefile").read_text("utf-8")
+
+
+def test_readme_python_blocks_run(demo_db, tmp_path):
+    """Every ```python block of the README runs, in a folder whose data/qingmiao.duckdb is the
+    tests' demo county."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text("utf-8"), re.S)
+    assert blocks
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "qingmiao.duckdb").symlink_to(demo_db)
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for code in blocks:
+            namespace: dict = {}
+            exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 — the README's own code
+            if "con" in namespace:
+                namespace["con"].close()
+    finally:
+        os.chdir(here)
