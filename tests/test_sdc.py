@@ -84,7 +84,7 @@ def attacker(tables: dict, links=(), t: int = 5) -> dict:
             c[k] = sense
             res = milp(c, integrality=np.ones(len(bounds)), bounds=Bounds(lo, hi),
                        constraints=cons)
-            ext.append(sense * res.fun if res.status == 0 else sense * np.inf)
+            ext.append(sense * res.fun if res.status == 0 else -sense * np.inf)  # unbounded
         out[key] = (round(ext[0]), ext[1] if np.isinf(ext[1]) else round(ext[1]))
     return out
 

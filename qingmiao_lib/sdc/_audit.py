@@ -219,8 +219,17 @@ def audit(problem, published=None, threshold: int | None = None) -> list[Range]:
 
 
 def pinned(problem, published=None, threshold: int | None = None) -> list[int]:
-    """The hidden cells (representative slots) whose range is a single integer."""
-    return [r.cell for r in audit(problem, published, threshold) if r.lo == r.hi]
+    """The hidden cells (representative slots) whose range is a single integer — as
+    :func:`audit` would find, but most cells are certified free by a few batched LPs."""
+    from ._result import Result
+
+    if isinstance(problem, Result):
+        published = problem.state if published is None else published
+        problem = problem.problem
+    cp = problem.compile()
+    t = problem.threshold if threshold is None else int(threshold)
+    state = _as_state(cp, published)
+    return [int(cp.rep[c]) for c in pinned_cells(cp, state, t, np.flatnonzero(state != SHOWN))]
 
 
 def _as_state(cp: Compiled, published) -> np.ndarray:
