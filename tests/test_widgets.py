@@ -59,13 +59,14 @@ def test_export_mode_draws_the_explorers_figures_without_widgets(demo_db, monkey
 
     con = qm.connect(demo_db)
     day = dt.date(2023, 12, 31)
+    inside = {"export": True, "audience": "internal"}   # exact counts: the live figures
     pairs = [
-        (ws.cohort_explorer(con, as_of=day), ws.cohort_explorer(con, as_of=day, export=True)),
-        (wt.coverage_explorer(con, year=2023), wt.coverage_explorer(con, year=2023, export=True)),
+        (ws.cohort_explorer(con, as_of=day), ws.cohort_explorer(con, as_of=day, **inside)),
+        (wt.coverage_explorer(con, year=2023), wt.coverage_explorer(con, year=2023, **inside)),
         (we.dashboard(con, year=2023, years=[2022, 2023]),
-         we.dashboard(con, year=2023, years=[2022, 2023], export=True)),
-        (wp.eligibility_explorer(con, as_of=day), wp.eligibility_explorer(con, as_of=day, export=True)),
-        (wp.profile_picker(con, as_of=day), wp.profile_picker(con, as_of=day, export=True)),
+         we.dashboard(con, year=2023, years=[2022, 2023], **inside)),
+        (wp.eligibility_explorer(con, as_of=day), wp.eligibility_explorer(con, as_of=day, **inside)),
+        (wp.profile_picker(con, as_of=day), wp.profile_picker(con, as_of=day, **inside)),
     ]
     for box, static in pairs:
         assert isinstance(static, Static)
@@ -89,6 +90,27 @@ def test_export_mode_draws_the_explorers_figures_without_widgets(demo_db, monkey
     con.close()
 
 
+def test_circulated_explorers_protect_their_figures_and_withhold_persons(demo_db):
+    from qingmiao_lib.published import protect_figure
+    from qingmiao_lib.widgets import evaluation as we
+    from qingmiao_lib.widgets import pipeline as wp
+
+    con = qm.connect(demo_db)
+    day = dt.date(2023, 12, 31)
+    live = ws.cohort_explorer(con, as_of=day)
+    static = ws.cohort_explorer(con, as_of=day, export=True)          # circulation by default
+    for k in live.figures:
+        assert _same_figure(static.figures[k], protect_figure(go.Figure(live.figures[k]), 5))
+    bars = static.figures["bars"]
+    assert [t.name for t in bars.data][-1] == "未显示"                  # 00后 and 70前 women are < 5
+    assert not any(v is not None and 0 < abs(v) < 5 for t in bars.data[:-1] for v in t.y)
+    for picker in (wp.profile_picker(con, as_of=day, export=True), we.person_picker(con, year=2023, export=True)):
+        assert not picker.figures and "传阅版不含" in picker.items[0].data
+    eligible = wp.eligibility_explorer(con, as_of=day, export=True)
+    assert "传阅版不含" in eligible.items[-1].data and "满足任职年限人员名单" in eligible.items[-1].data
+    con.close()
+
+
 def test_export_mode_masks_names_whatever_was_asked(demo_db, capsys):
     from qingmiao_lib.widgets import evaluation as we
     from qingmiao_lib.widgets import full_names
@@ -96,12 +118,15 @@ def test_export_mode_masks_names_whatever_was_asked(demo_db, capsys):
 
     assert full_names(True, export=False) and not full_names(False, export=False)
     assert not full_names(True, export=True) and "隐去姓名" in capsys.readouterr().out
+    assert not full_names(True, export=True, audience="internal")
+    assert full_names(False, export=True, audience="unmasked")      # --unmasked, stamped
     con = qm.connect(demo_db)
     names = {n for (n,) in con.execute("select name from persons").fetchall() if len(n) >= 2}
     day = dt.date(2023, 12, 31)
-    profile = wp.profile_picker(con, as_of=day, unmasked=True, export=True)
-    listing = wp.eligibility_explorer(con, as_of=day, unmasked=True, export=True)
-    record = we.person_picker(con, year=2023, show_names=True, export=True)
+    inside = {"export": True, "audience": "internal"}   # lists shown, names masked
+    profile = wp.profile_picker(con, as_of=day, unmasked=True, **inside)
+    listing = wp.eligibility_explorer(con, as_of=day, unmasked=True, **inside)
+    record = we.person_picker(con, year=2023, show_names=True, **inside)
     for static in (profile, listing, record):
         shown = static.caption + " ".join(
             item.to_json() if isinstance(item, go.Figure)
@@ -130,9 +155,10 @@ def test_widget_tables_read_well(demo_db):
     due = qm.pipeline.eligibility(con, as_of=day, within_months=6)
     due = due[due["due_within"]]
     tables = {
-        "gaps": wt.coverage_explorer(con, year=2023, export=True).items[-1],
-        "eligible": wp.eligibility_explorer(con, as_of=day, unmasked=True, export=True).items[-1],
-        "record": we.person_picker(con, year=2023, export=True).items[-1],
+        "gaps": wt.coverage_explorer(con, year=2023, export=True, audience="internal").items[-1],
+        "eligible": wp.eligibility_explorer(con, as_of=day, unmasked=True, export=True,
+                                            audience="internal").items[-1],
+        "record": we.person_picker(con, year=2023, export=True, audience="internal").items[-1],
     }
     for key, table in tables.items():
         assert isinstance(table, Styler), key
