@@ -261,6 +261,11 @@ class Problem:
         return protect(self, method, spl=spl, time_limit=time_limit)
 
     # -- reading -----------------------------------------------------------------------------
+    @property
+    def n_slots(self) -> int:
+        """Cells as the tables print them (a linked cell counts once per table)."""
+        return len(self._values)
+
     def label(self, slot: int) -> str:
         """``表名[行, 列]`` of a slot, with every slot linked to it."""
         root = self._find(slot)
