@@ -44,7 +44,7 @@ def test_unit_slice(ctx_args, area):
 
 def test_action_lists_masked_by_default(ctx_args):
     masked = str(training.build(Context(**ctx_args)).html) + str(pipeline.build(Context(**ctx_args)).html)
-    assert "必训未完成人员名单" in masked and "可晋升人员名单" in masked
+    assert "必训未完成人员名单" in masked and "个人条件符合人员名单" in masked
     names = [r[0] for r in ctx_args["con"].execute("select name from persons where length(name) >= 2").fetchall()]
     assert not any(n in masked for n in names if len(n) >= 3)
     unmasked = str(training.build(Context(**ctx_args, unmasked=True)).html)
