@@ -440,7 +440,7 @@ def test_timing_of_a_table_and_a_linked_artefact(capsys):
         start, start_cpu = time.perf_counter(), time.process_time()
         res = p.protect()
         took, cpu = time.perf_counter() - start, time.process_time() - start_cpu
-        out.append(f"{name}: {p.compile().n} cells, {res.counts()}, {took:.2f} s wall, "
+        out.append(f"{name}: {p.compile().n} cells ({p.n_slots} printed), {res.counts()}, {took:.2f} s wall, "
                    f"{cpu:.2f} s CPU, optimal={res.stats.optimal}")
         assert res.stats.optimal and not res.pinned()
         assert cpu < budget                    # CPU time: the machine is shared
@@ -473,3 +473,12 @@ def test_linked_tables_leave_nothing_pinned(rows, rnd):
                    if res[n].status.at[r, c] != W or 0 < res[n].values.at[r, c] < 5), got
         assert not res.pinned()
     assert costs["optimal"] <= costs["greedy"]
+
+
+def test_out_of_time_falls_back_to_greedy_and_says_so():
+    # no time at all: the group gets the greedy answer of test (b), 44 persons, flagged
+    p = Problem(5)
+    p.add_table("x", frame([[8, 7, 30], [12, 2, 7]]))
+    res = p.protect(time_limit=0.0)
+    assert not res.stats.optimal and res.stats.fallbacks and res.cost() == 44
+    assert not res.pinned()
