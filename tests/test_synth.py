@@ -147,6 +147,83 @@ def test_default_demo_lands_near_the_article(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# statutory retirement (rules [retirement], the 2024 reform): the demo retires people on the date
+# the library's one SQL definition gives (outlook/retirement.sql) from 2025
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def county_2025(tmp_path_factory):
+    """A 1,000-person county: enough retirements in 2025 on both schedules, delays included."""
+    path = synth.build(tmp_path_factory.mktemp("retire") / "county.duckdb", persons=1000, seed=3,
+                       progress=False)
+    c = qm.connect(path)
+    qm.outlook.install_macros(c)
+    yield c
+    c.close()
+
+
+def test_demo_retires_on_the_statutory_date_from_2025(county_2025):
+    # the level of the main post held on the last day of service decides the 县处级 rule
+    rows = county_2025.execute("""
+        with retired as (
+            select p.person_id, p.birth_date, p.gender, p.exit_date,
+                   (select max({'step': rl.step, 'level': po.level}).level
+                    from posts as po join rule_levels as rl on rl.level = po.level
+                    where po.person_id = p.person_id
+                      and covers(po.start_date, po.end_date, p.exit_date - 1)) as level,
+            from persons as p
+            where p.exit_reason = '退休' and p.exit_date >= date '2025-01-01'
+        )
+        select person_id, gender::varchar as gender, birth_date, level::varchar as level, exit_date,
+               retirement_date(birth_date, gender, retirement_county_level(level)) as statutory,
+               retirement_age_months(birth_date, gender, retirement_county_level(level)) as months,
+        from retired
+    """).df()
+    assert len(rows) >= 10
+    wrong = rows[rows["exit_date"] != rows["statutory"]]
+    assert wrong.empty, wrong.to_string()
+    # the reform is visible: both genders retire, at delayed ages (the original ages are whole years)
+    assert set(rows["gender"]) == {"男", "女"} and (rows["months"] % 12 > 0).any()
+
+
+def test_no_active_person_is_past_the_statutory_date_at_the_end(county_2025):
+    past = county_2025.execute("""
+        select c.person_id, c.gender, c.birth_date, po.level,
+               retirement_date(c.birth_date, c.gender, retirement_county_level(po.level)) as statutory
+        from person_core(date '2025-12-31') as c
+        left join person_post(date '2025-12-31') as po using (person_id)
+        where c.active
+          and retirement_date(c.birth_date, c.gender, retirement_county_level(po.level))
+              <= date '2025-12-31'
+    """).df()
+    assert past.empty, past.to_string()
+    assert count(county_2025, """
+        select count(*) from person_core(date '2025-12-31') where active""") > 900
+
+
+def test_simulation_retirement_date_is_the_sql_definition(con):
+    # Rules.retirement_date (numpy, the simulation) against retirement_date (SQL, the analyses):
+    # every fourth day of birth 1963–1983, both genders, every post level
+    from qingmiao_lib.rules import LEVELS
+    from qingmiao_lib.synth.calendar import day
+    from qingmiao_lib.synth.model import Rules
+
+    qm.outlook.install_macros(con)
+    rules = Rules.from_dict(qm.rules.load(None))
+    births = np.arange(day(1963), day(1984), 4, dtype=np.int32)
+    for female in (False, True):
+        for code, level in enumerate(LEVELS):
+            got = rules.retirement_date(births, np.full(len(births), female),
+                                        np.full(len(births), code, dtype=np.int8))
+            want = con.execute("""
+                select list((retirement_date(date '1970-01-01' + b, ?, retirement_county_level(?))
+                             - date '1970-01-01')::integer order by i)
+                from (select unnest(?::integer[]) as b, generate_subscripts(?::integer[], 1) as i)
+            """, ["女" if female else "男", level, births.tolist(), births.tolist()]).fetchall()[0][0]
+            assert got.tolist() == want, (female, level)
+
+
+# ---------------------------------------------------------------------------------------------
 # unit names: each once, realistic, at any scale (unit generation only)
 # ---------------------------------------------------------------------------------------------
 

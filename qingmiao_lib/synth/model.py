@@ -38,6 +38,13 @@ class Rules:
     cap: float
     block: int
     first_leadership_years: int
+    # statutory retirement (rules [retirement]): by schedule, 0 = women's, 1 = men's
+    retire_base: np.ndarray        # original age in months
+    retire_start: np.ndarray       # first birth month with a delay, as year * 12 + month - 1
+    retire_step: int
+    retire_cap: int
+    county_level: np.ndarray       # by level code: does the post level count as 县处级?
+    female_county_as_male: bool
 
     @classmethod
     def from_dict(cls, r: dict) -> Rules:
@@ -51,12 +58,36 @@ class Rules:
             alt[i] = LEVELS.index(row["alt_level"]) if row.get("alt_level") else 0
         init = np.array([RANKS.index(r["initial_grade"][e]) + 1 for e in EDU])
         m, d = (int(x) for x in r["promotion"]["tenure_year_cutoff"].split("-"))
+        ret = r["retirement"]
+
+        def month_index(text: str) -> int:
+            year, month = (int(x) for x in str(text).split("-")[:2])
+            return year * 12 + month - 1
+
+        county = np.array([name in set(ret["county_levels"]) for name in LEVELS])
         return cls(req, alt, RANKS.index(r["promotion"]["ceiling"]) + 1, init,
                    int(r["promotion"]["excellent_reduction_months"]),
                    int(r["promotion"]["uncounted_penalty_months"]), (m, d),
                    int(r["general"]["young_age_limit"]), int(r["general"]["probation_months"]),
                    float(r["assessment"]["excellent_cap"]), int(r["assessment"]["streak_block_years"]),
-                   int(r["posts"]["first_leadership_years"]))
+                   int(r["posts"]["first_leadership_years"]),
+                   np.array([int(ret["female_base_age_years"]) * 12, int(ret["male_base_age_years"]) * 12]),
+                   np.array([month_index(ret["female_start_month"]), month_index(ret["male_start_month"])]),
+                   int(ret["step_months"]), int(ret["max_delay_months"]), county,
+                   bool(ret["female_county_level_as_male"]))
+
+    def retirement_date(self, birth: np.ndarray, female: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """The statutory retirement dates (day numbers) of persons born on ``birth`` holding a
+        post of ``level`` (code) — the rule of ``sql/outlook/retirement.sql``: men, and women at
+        a county level while ``female_county_level_as_male`` is on, follow the men's schedule;
+        delay = ⌊months of birth since the start month / step⌋ + 1, at most the cap, none before
+        the start month; the date is birth + base + delay months, month-end clamped."""
+        male = ~np.asarray(female, dtype=bool) | (self.female_county_as_male & self.county_level[level])
+        schedule = male.astype(np.int64)
+        y, m, _ = ymd(birth)
+        since = y * 12 + m - 1 - self.retire_start[schedule]
+        delay = np.where(since < 0, 0, np.minimum(self.retire_cap, since // self.retire_step + 1))
+        return add_months(birth, self.retire_base[schedule] + delay)
 
 
 def _compact(a) -> np.ndarray:
@@ -222,10 +253,13 @@ class Careers:
         p, s, rng = self.p, self.s, self.rng
         ys, ye = day(y), day(y, 12, 31)
         act = np.flatnonzero(s.active(ys))
-        f = s.female[act]
-        retire_age = np.where(f & (s.level[act] < 3), p.retire_age_female, p.retire_age_male)
-        # retirement on the first day of the month after the birthday
-        retire_on = first_of_next_month(add_months(s.birth[act], retire_age * 12))
+        # statutory retirement (rules [retirement], the 2024 reform): from the year the reform is
+        # in force the person leaves on the date the age is reached, as outlook.retirements counts
+        # it; before, on the first of the month after (the county's history as first simulated).
+        # A date in the last month before the reform is kept as it is, so nobody waits past it.
+        statutory = self.r.retirement_date(s.birth[act], s.female[act], s.level[act])
+        next_month = first_of_next_month(statutory)
+        retire_on = np.where(next_month < day(p.statutory_retirement_from), next_month, statutory)
         retiring = retire_on <= ye
         young = age(s.birth[act], ys) < self.r.young
         quit_p = np.where(young, p.quit_rate_young, p.quit_rate_old)
@@ -254,6 +288,14 @@ class Careers:
         if not len(go):
             return
         t = (round_day - rng.integers(0, 80, len(go))).astype(np.int32)
+        # a woman in a 县处级 post keeps it while leaving it would put her statutory retirement
+        # (women's schedule) in this year or before: her date stays the one she retires on
+        now = self.r.retirement_date(s.birth[go], s.female[go], s.level[go])
+        after = self.r.retirement_date(s.birth[go], s.female[go], np.zeros(len(go), np.int8))
+        keep = (after == now) | (after > day(y, 12, 31))
+        go, t = go[keep], t[keep]
+        if not len(go):
+            return
         self.change_post(go, t, s.unit[go], np.zeros(len(go), np.int8), np.zeros(len(go), np.int16))
         s.step_down_on[go] = t
 

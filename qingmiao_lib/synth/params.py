@@ -22,8 +22,9 @@ class Params:
     # people
     female_share_old: float = 0.30
     female_share_young: float = 0.48
-    retire_age_male: int = 60
-    retire_age_female: int = 55
+    # retirement ages and dates follow the rules' [retirement] (Rules.retirement_date); before this
+    # year (the 2024 decision in force) the county retired people on the first of the next month
+    statutory_retirement_from: int = 2025
     quit_rate_young: float = 0.012     # resignations and transfers out, per year
     quit_rate_old: float = 0.005
     transfer_in_share: float = 0.10    # 遴选/调任/军转 among new entrants
