@@ -269,7 +269,7 @@ def protect_figure(fig: go.Figure, threshold: int) -> go.Figure:
             groups.setdefault((va, ca), []).append(i)
     hidden_at: dict[str, set[str]] = {}   # category axis → categories with a hidden count
     marks = []
-    for (va, ca), members in groups.items():
+    for (_va, ca), members in groups.items():
         rows: list[str] = []
         for i in members:
             for c in getattr(fig.data[i], _axes(fig.data[i])[1]):

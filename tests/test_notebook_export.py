@@ -9,6 +9,7 @@ a file lock; the others read its result)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -17,9 +18,11 @@ from pathlib import Path
 
 import duckdb
 import nbformat
+import numpy as np
 import pytest
 
-from qingmiao_lib.notebook_export import export_notebooks, main, notebooks_in
+from qingmiao_lib.notebook_export import export_notebooks, main, notebooks_in, stamp
+from qingmiao_lib.published import STAMPS, Publisher, protect_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "reports" / "test-artifacts"
@@ -197,13 +200,6 @@ def test_exported_page_opens_offline_and_draws(browser, exported, full_names, st
 
 
 # ------------------------------------------------------------------- disclosure by audience
-
-import base64
-
-import numpy as np
-
-from qingmiao_lib.notebook_export import stamp
-from qingmiao_lib.published import STAMPS, Publisher, protect_figure
 
 _DEC = json.JSONDecoder()
 #: Table columns whose whole numbers are not counts: calendar years, quarters, ages, durations.
