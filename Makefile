@@ -47,9 +47,10 @@ report: $(STAMP) ## write reports/qingmiao-$(YEAR).html from $(DB)
 figures: $(STAMP) ## print the headline figures F1–F9 for $(YEAR)
 	$(BIN)/qingmiao figures --db $(DB) --year $(YEAR)
 
-export: $(STAMP) ## run every notebook for $(YEAR) and write offline HTML to reports/notebooks/
+export: $(STAMP) ## run every notebook for $(YEAR) and write offline HTML to reports/notebooks/ (AUDIENCE=internal for 部内研判)
 	$(BIN)/qingmiao demo --db $(DB) --if-missing
-	$(BIN)/python -m qingmiao_lib.notebook_export --db $(DB) --year $(YEAR) --out reports/notebooks
+	$(BIN)/python -m qingmiao_lib.notebook_export --db $(DB) --year $(YEAR) --out reports/notebooks \
+	  --audience $(or $(AUDIENCE),circulation)
 
 bench: $(STAMP) ## run the scale benchmarks (slow; writes benchmarks/results/)
 	$(BIN)/python benchmarks/bench_demo.py
