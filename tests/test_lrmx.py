@@ -503,3 +503,96 @@ def test_import_with_damaged_files_writes_nothing_and_names_every_file(tmp_path)
     cells = repr([list(r) for ws in wb.worksheets for r in ws.iter_rows(values_only=True)])
     for secret in ("330302198703151238", "330302198603151231", "330302198603151222", "李建国", "赵秀英"):
         assert secret not in cells and secret not in console
+
+
+# --- keys against the database: stable across imports ---------------------------------------------
+
+def _persons(db):
+    import qingmiao_lib as qm
+    with qm.connect(db) as con:
+        return con.execute("select person_id, name from persons order by person_id").fetchall()
+
+
+def test_adding_a_file_keeps_every_earlier_key(tmp_path):
+    from qingmiao_lib.importer import import_paths
+
+    folder = tmp_path / "示例县"
+    folder.mkdir()
+    for name in ("李明华.lrmx", "王芳.lrmx"):
+        (folder / name).write_bytes((FIX / "good" / name).read_bytes())
+    db = tmp_path / "new.duckdb"
+    import_paths(db, [folder, FIX / "units.csv"])
+    assert _persons(db) == [("LR000001", "李明华"), ("LR000002", "王芳")]
+    # 张伟 sorts first in the folder: read alone he would be LR000001; against the database the
+    # two earlier persons keep their keys and he gets the next number
+    (folder / "张伟.lrmx").write_bytes((FIX / "good" / "张伟.lrmx").read_bytes())
+    rep = import_paths(db, [folder])
+    assert _persons(db) == [("LR000001", "李明华"), ("LR000002", "王芳"), ("LR000003", "张伟")]
+    assert rep.counts["persons"] == {"read": 3, "new": 1, "changed": 0, "unchanged": 2, "deleted": 0}
+    # 张伟's posts in the unit list (2) are new, the others' unchanged
+    assert (rep.counts["posts"]["new"], rep.counts["posts"]["changed"]) == (2, 0)
+    again = import_paths(db, [folder])
+    assert all(c["new"] == c["changed"] == 0 for c in again.counts.values())
+
+
+def test_a_person_imported_from_a_roster_keeps_the_departments_key(tmp_path):
+    from qingmiao_lib.importer import import_paths
+
+    roster = tmp_path / "roster"
+    roster.mkdir()
+    (roster / "units.csv").write_bytes((FIX / "units.csv").read_bytes())
+    (roster / "persons.csv").write_text(
+        "人员编号,姓名,性别,出生年月,学历,录用时间,进入方式\n"
+        "P9,李明华,男,1986-03-15,本科,2008-09-01,考试录用\n", encoding="utf-8")
+    db = tmp_path / "new.duckdb"
+    import_paths(db, [roster])
+    rep = import_paths(db, [FIX / "good" / "李明华.lrmx"])
+    assert rep.counts["persons"]["new"] == 0 and rep.counts["persons"]["changed"] == 1
+    import qingmiao_lib as qm
+    with qm.connect(db) as con:
+        # the database's 录用时间 and 进入方式 are kept (not the 简历's 试用期 line, 2008-07-01);
+        # the file's 学历 replaces the roster's
+        assert con.execute("select person_id, name, entry_date, entry_channel, education from persons"
+                           ).fetchall() == [("P9", "李明华", D("2008-09-01"), "考试录用", "硕士研究生")]
+        assert con.execute("select distinct person_id from posts").fetchall() == [("P9",)]
+    assert any("数据库中已有的录用时间 1 人" in m for m in rep.warnings["message"])
+
+
+def test_units_only_in_the_database_are_matched_in_resume_lines(tmp_path):
+    from qingmiao_lib.importer import import_paths
+
+    db = tmp_path / "new.duckdb"
+    import_paths(db, [FIX / "units.csv"])
+    rep = import_paths(db, [FIX / "good"])
+    # the same posts as with units.csv in the call (see test_import_folder_end_to_end)
+    assert {t: c["new"] for t, c in rep.counts.items()} == {
+        "persons": 3, "posts": 12, "annual_assessments": 11, "rewards": 3}
+    assert not any("不在单位名单中" in m and "12" in m for m in rep.warnings["message"])
+
+
+def test_units_of_the_call_and_of_the_database():
+    r = _read.Reading()
+    _read._read_csv(r, FIX / "units.csv", True)
+    units = _lrmx.units_of(r, [("U01", "旧名称", "市直机关"), ("U09", "白沙乡", "乡镇街道")])
+    # U01 given again in the call: its database name no longer matches; U09 only in the database
+    assert units.match("旧名称党组书记") is None
+    assert units.match("示例县委组织部干部科科员")[0] == "U01"
+    assert units.match("白沙乡人民政府科员")[0] == "U09" and units.kinds["U09"] == "乡镇街道"
+
+
+def test_an_ambiguous_database_match_is_an_error(tmp_path):
+    from qingmiao_lib.importer import ImportFailed, import_paths
+
+    roster = tmp_path / "roster"
+    roster.mkdir()
+    (roster / "units.csv").write_bytes((FIX / "units.csv").read_bytes())
+    (roster / "persons.csv").write_text(
+        "人员编号,姓名,性别,出生年月,学历,录用时间\n"
+        "A1,王芳,女,1992-11-08,本科,2014-08-01\nA2,王芳,女,1992-11-08,本科,2015-08-01\n", encoding="utf-8")
+    db = tmp_path / "new.duckdb"
+    import_paths(db, [roster])
+    with pytest.raises(ImportFailed) as e:
+        import_paths(db, [FIX / "good"])
+    bad = e.value.errors[e.value.errors["kind"] == "人员无法确定"]
+    assert [Path(f).name for f in bad["file"]] == ["王芳.lrmx"]
+    assert _persons(db) == [("A1", "王芳"), ("A2", "王芳")]

@@ -86,6 +86,34 @@ def _fail(by_kind, errors, error_workbook, con, sources, message=None) -> Import
     return ImportFailed(msg, errors, by_kind, wb)
 
 
+def _no_data(reading) -> None:
+    if not reading.sources and not reading.errors:
+        reading.errors.append(dict(file=None, sheet=None, row=None, column=None, value=None, kind="没有数据",
+                                   reason="没有找到可导入的数据表（CSV 文件名或 XLSX 工作表名应为表名，如 persons 或 人员）"))
+
+
+def _read_lrmx(con, reading, replace: bool) -> None:
+    """Read the 干部任免审批表 files set aside by ``read_all`` against the database: 简历 lines
+    matched against this call's units and the database's (not those a ``replace`` of the units
+    table removes), persons matched against the database's, so that a person keeps their key
+    (the department's own, or a surrogate of an earlier import) and new surrogates follow the
+    largest in the database."""
+    from . import _lrmx
+
+    replaced = replace and any(s.table == "units" for s in reading.sources)
+    db_units = [] if replaced else con.execute(
+        "select unit_id, name, kind::varchar from main.units").fetchall()
+    cols = ["person_id", "name", "gender", "birth_date", "entry_date", "entry_channel"]
+    existing = pd.DataFrame(con.execute(
+        "select person_id, name, gender::varchar, birth_date, entry_date, entry_channel::varchar "
+        "from main.persons").fetchall(), columns=cols)
+    try:
+        _lrmx.read_into(reading, reading.lrmx, units=_lrmx.units_of(reading, db_units), existing=existing)
+    except OSError as e:
+        reading.error(reading.lrmx[0][0], None, "文件无法读取",
+                      f"文件无法读取：{_report.visible(e.strerror or type(e).__name__)}")
+
+
 def import_paths(db_path, paths, *, replace: bool = False, rules=None,
                  error_workbook=None) -> ImportReport:
     """Import CSV/XLSX files (or folders of them) into the database at ``db_path``.
@@ -126,11 +154,8 @@ def import_paths(db_path, paths, *, replace: bool = False, rules=None,
         err = dict(file=None, sheet=None, row=None, column=None, value=None, kind="超出限制", reason=str(e))
         errors, by_kind = _report.error_frame(None, [], [err])
         raise _fail(by_kind, errors, error_workbook, None, [], f"导入失败，未写入任何数据：{e}") from None
-    sources = reading.sources
-    if not sources and not reading.errors:
-        err = dict(file=None, sheet=None, row=None, column=None, value=None, kind="没有数据",
-                   reason="没有找到可导入的数据表（CSV 文件名或 XLSX 工作表名应为表名，如 persons 或 人员）")
-        reading.errors.append(err)
+    if not reading.lrmx:
+        _no_data(reading)
     # a new database (the file missing, or an interrupted creation) is built under a temporary
     # name and moved onto db_path only when complete; an existing one is written in place in one
     # transaction, or into a copy that replaces it (_write.needs_copy)
@@ -150,6 +175,10 @@ def import_paths(db_path, paths, *, replace: bool = False, rules=None,
             leftover.unlink(missing_ok=True)  # left by a killed import (we hold the database's lock)
     ok, copy = False, None
     try:
+        if reading.lrmx:
+            _read_lrmx(con, reading, replace)
+            _no_data(reading)
+        sources = reading.sources
         _validate.prepare(con)
         con.execute("create or replace temp table import_sources (_src integer, label varchar)")
         for i, s in enumerate(sources):

@@ -2,7 +2,9 @@
 raw text rows, in the shape ``_read`` gives a CSV or a sheet (:class:`_read.Source`, one per file
 and table, so every error names the file): ``persons``, ``posts`` (from the 简历, rows numbered by
 简历 line, sheet 「简历」), ``annual_assessments`` (「年度考核结果」) and ``rewards`` (「奖惩情况」).
-The SQL validator then checks them like any other file.
+The SQL validator then checks them like any other file. ``import_paths`` reads them once the
+database is open: the unit list is this call's units plus the database's (:func:`units_of`), the
+known persons are the database's (:func:`assign_keys`).
 
 Per file:
 
@@ -408,6 +410,13 @@ def _norm_name(s) -> str:
     return "".join(unicodedata.normalize("NFKC", str(s)).split())
 
 
+def _iso(v) -> str:
+    """YYYY-MM-DD of a date, a datetime or pandas Timestamp (its day), or a text."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    return v.isoformat() if isinstance(v, dt.date) else str(v)[:10]
+
+
 def assign_keys(records: list[Record], existing=None) -> list[tuple[Record, LrmxError]]:
     """Give every record its ``person_id`` (see the module docstring); returns the problems
     (an ambiguous match, two files of one person). ``existing``: a DataFrame (or None) with
@@ -417,8 +426,7 @@ def assign_keys(records: list[Record], existing=None) -> list[tuple[Record, Lrmx
     largest = 0
     if existing is not None and len(existing):
         for row in existing.to_dict("records"):
-            b = row["birth_date"]
-            b = b.isoformat() if hasattr(b, "isoformat") else str(b)[:10]
+            b = _iso(row["birth_date"])
             known.setdefault((_norm_name(row["name"]), b, row["gender"]), []).append(row)
             m = re.fullmatch(rf"{KEY_PREFIX}(\d+)", str(row["person_id"]))
             if m:
@@ -443,7 +451,7 @@ def assign_keys(records: list[Record], existing=None) -> list[tuple[Record, Lrmx
             for col in ("entry_date", "entry_channel"):
                 v = old.get(col)
                 if v is not None and str(v) not in ("", "NaT", "nan", "None"):
-                    p[col] = v.isoformat() if hasattr(v, "isoformat") else str(v)
+                    p[col] = _iso(v) if col == "entry_date" else str(v)
                     if col == "entry_date":
                         rec.entry_rule = "数据库"
         else:
@@ -485,15 +493,21 @@ def to_sources(r: Reading, rec: Record) -> list[Source]:
 
 # --- files, folders, zips ------------------------------------------------------------------------
 
-def _units_of(r: Reading) -> _resume.Units:
-    names, kinds = {}, {}
+def units_of(r: Reading, database=()) -> _resume.Units:
+    """The unit list 简历 lines are matched against: the units read into ``r`` (this call's
+    units files and sheets) and the ``database`` rows (unit_id, name, kind) whose unit_id this
+    call does not give again — the units table as it will be after the import."""
+    given: list[tuple[str, str, str]] = []
     for s in r.sources:
         if s.table == "units" and s.data is not None:
-            for uid, name, kind in zip(s.data.column("unit_id").to_pylist(), s.data.column("name").to_pylist(),
-                                       s.data.column("kind").to_pylist(), strict=True):
-                if uid and name:
-                    names[name] = uid
-                    kinds[uid] = kind
+            given += [(uid, name, kind) for uid, name, kind in zip(
+                s.data.column("unit_id").to_pylist(), s.data.column("name").to_pylist(),
+                s.data.column("kind").to_pylist(), strict=True) if uid and name]
+    again = {uid for uid, _, _ in given}
+    names, kinds = {}, {}
+    for uid, name, kind in [*(u for u in database if u[0] not in again), *given]:
+        names[name] = uid
+        kinds[uid] = kind
     return _resume.Units(names, kinds)
 
 
@@ -555,9 +569,11 @@ def read_into(r: Reading, files, *, units: _resume.Units | None = None, existing
     """Read the .lrmx files (and zips of them) of ``files`` — (path, named explicitly) pairs —
     into ``r``: a Source per file and table, an error per problem (naming the file, and the 简历
     line where there is one), warnings for posts outside the unit list and sanctions not imported.
-    ``units`` defaults to the units read in the same call (r's units sources); ``existing`` is
-    the frame of known persons for :func:`assign_keys`. Returns the records read."""
-    units = units if units is not None else _units_of(r)
+    ``units`` defaults to the units read in the same call (r's units sources; ``import_paths``
+    passes :func:`units_of` with the database's units); ``existing`` is the frame of known
+    persons for :func:`assign_keys` (``import_paths`` passes the database's persons, so a person
+    keeps their key across imports). Returns the records read."""
+    units = units if units is not None else units_of(r)
     lexicon = lexicon or _resume.load_titles()
     records: list[Record] = []
     for path, explicit in files:

@@ -85,6 +85,7 @@ class Reading:
     errors: list[dict] = field(default_factory=list)     # file, sheet, row, column, value, kind, reason
     warnings: list[dict] = field(default_factory=list)   # file, sheet, message
     files: list[dict] = field(default_factory=list)      # name, bytes, sha256
+    lrmx: list[tuple[Path, bool]] = field(default_factory=list)  # set aside for _lrmx (see read_all)
 
     def error(self, file, sheet, kind, reason, row=None, column=None, value=None):
         self.errors.append(dict(file=str(file), sheet=sheet, row=row, column=column, value=value,
@@ -113,6 +114,10 @@ def collect(paths) -> list[tuple[Path, bool]]:
 
 
 def read_all(paths) -> Reading:
+    """Read the CSV and XLSX files of ``paths``. The 干部任免审批表 files (.lrmx, and zips of
+    them) are only set aside in :attr:`Reading.lrmx`: their 简历 lines are matched against the
+    unit list and their persons against the known persons, so the caller reads them once the
+    database is open (``_lrmx.read_into``)."""
     r = Reading()
     files = collect(paths)
     lrmx = [(f, e) for f, e in files if f.suffix.lower() in LRMX_SUFFIXES and f.is_file()]
@@ -128,7 +133,8 @@ def read_all(paths) -> Reading:
         suffix = path.suffix.lower()
         try:
             if suffix in LRMX_SUFFIXES:
-                continue  # read below, once the unit list of this call is known
+                r.lrmx.append((path, explicit))  # read by the caller, against the database
+                continue
             if suffix == ".csv":
                 _read_csv(r, path, explicit)
             elif suffix == ".xlsx":
@@ -137,12 +143,6 @@ def read_all(paths) -> Reading:
                 r.error(path, None, "文件类型不支持", "只能导入 .csv 或 .xlsx 文件（.xls 请先另存为 .xlsx）")
         except OSError as e:  # unreadable (permissions), vanished while read, a disk error
             r.error(path, None, "文件无法读取", f"文件无法读取：{visible(e.strerror or type(e).__name__)}")
-    if lrmx:
-        from . import _lrmx
-        try:
-            _lrmx.read_into(r, lrmx)
-        except OSError as e:
-            r.error(lrmx[0][0], None, "文件无法读取", f"文件无法读取：{visible(e.strerror or type(e).__name__)}")
     return r
 
 
