@@ -74,9 +74,8 @@ def all_columns(area: str | None = None, *, young_limit: int | None = None) -> d
     limit; "年轻公务员" wording when None)."""
     from . import evaluation, outlook, pipeline, structure, training
 
-    # outlook first: its few shared names (birth_date 出生日期) never rename another area's
-    modules = {"outlook": outlook, "structure": structure, "training": training,
-               "evaluation": evaluation, "pipeline": pipeline}
+    modules = {"structure": structure, "training": training, "evaluation": evaluation,
+               "pipeline": pipeline, "outlook": outlook}
     if area is not None and area not in modules:
         raise ValueError(f"unknown area {area!r}; choose from {', '.join(modules)}")
     merged = dict(COLUMNS)

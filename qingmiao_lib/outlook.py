@@ -27,7 +27,7 @@ from .db import install_once, rules_version
 
 #: Chinese names of this module's output columns.
 COLUMNS: dict[str, str] = {
-    "person_id": "人员编号", "name": "姓名", "gender": "性别", "birth_date": "出生日期",
+    "person_id": "人员编号", "name": "姓名", "gender": "性别", "birth_date": "出生年月",
     "retirement_age_months": "法定退休年龄（月）", "retirement_age": "法定退休年龄",
     "retirement_date": "法定退休日期", "unit_id": "单位代码", "unit_name": "单位", "level": "职务层次",
     "level_step": "职务层次序号", "rank": "职级", "rank_step": "职级序号", "period": "第几年",

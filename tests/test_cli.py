@@ -719,7 +719,7 @@ def test_retirements_formats_and_masking(small_db, tmp_path):
     proc = run(*args, "--out", str(out))   # the format from the extension
     assert proc.returncode == 0, proc.stderr
     sheet = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
-    assert sheet[0][:6] == ("人员编号", "姓名", "性别", "出生日期", "法定退休年龄（月）", "法定退休年龄")
+    assert sheet[0][:6] == ("人员编号", "姓名", "性别", "出生年月", "法定退休年龄（月）", "法定退休年龄")
     assert len(sheet) == len(rows) + 1 and all("*" in r[1] for r in sheet[1:])
     assert isinstance(sheet[1][6], dt.datetime)   # 法定退休日期 as a date
     table = run(*args)
