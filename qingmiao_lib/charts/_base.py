@@ -84,3 +84,98 @@ def grand_total(matrix, protected=None) -> str | None:
         return None if protected.is_hidden("合计", "合计") else protected.cell("合计", "合计")
     except KeyError:
         return None
+
+
+#: The placeholder of a hidden cell: one legend entry per chart, grey and hatched, a fixed size
+#: that is not a count (:func:`hidden_marks`). ``meta`` marks its traces for tests and readers.
+HIDDEN_NAME = "未显示（<5 或 ×）"
+HIDDEN_META = "qm-hidden"
+HIDDEN_COLOR = "#c9ced3"
+
+
+def placeholder_size(top: float, *, share: float = 0.035) -> float:
+    """The fixed size of a placeholder: ``share`` of the axis top, at least 0.5, never a whole
+    number (so it cannot be read as a count)."""
+    size = max(0.5, round(float(top or 0) * share, 1))
+    return size + 0.5 if size == int(size) else size
+
+
+def hidden_marks(fig: go.Figure, hidden, *, size: float, orientation: str = "v", positions=None,
+                 texts=None, signs: dict | None = None, threshold: int = 5, xaxis: str = "x",
+                 width=None, kind: str = "bar", what: str = "人数") -> go.Figure:
+    """Draw each hidden cell of a chart as a visible, labelled placeholder — never drop it.
+
+    ``hidden`` is a boolean frame, the chart's categories (index) × its series (columns, named
+    like the figure's traces); True where the cell is hidden ("<5" / "×"). For every series with a
+    hidden cell, one grey hatched trace named :data:`HIDDEN_NAME` (legend once per figure) is put
+    right after the series' trace, so that in a stacked or relative bar chart the placeholder sits
+    in the hidden segment's place in the stack and in a grouped one in its slot (``offsetgroup``).
+    Its length is the constant ``size`` (see :func:`placeholder_size`), signed by ``signs``
+    (``{"男": -1}`` for a pyramid's left side), never the value; its hover says so.
+
+    ``positions``: the categories' positions on the category axis (default: the index);
+    ``texts``: the shown strings ("<5" / "×") of the same frame; ``xaxis``: the subplot (``"x2"``);
+    ``width``: bar width for numeric axes; ``kind="point"``: a marker at height 0 instead of a
+    bar (for line charts). Returns ``fig``.
+    """
+    positions = list(hidden.index) if positions is None else list(positions)
+    signs = signs or {}
+    data = list(fig.data)
+    first = not any(getattr(t, "meta", None) == HIDDEN_META for t in data)
+    for series in hidden.columns:
+        at = [i for i, h in enumerate(hidden[series].tolist()) if h]
+        if not at:
+            continue
+        cats = [positions[i] for i in at]
+        shown = [texts[series].iloc[i] for i in at] if texts is not None else ["未显示"] * len(at)
+        hover = [f"{c} · {series}：{s}<br>未显示：{what}少于{threshold}或为防反推而隐去"
+                 "<br>（灰色斜线标记为固定大小，不代表人数）" for c, s in zip(cats, shown, strict=True)]
+        owner = next((i for i, t in enumerate(data) if t.name == str(series)
+                      and (getattr(t, "xaxis", None) or "x") == xaxis), None)
+        common = {"name": HIDDEN_NAME, "meta": HIDDEN_META, "legendgroup": HIDDEN_META,
+                  "showlegend": first, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>"}
+        if xaxis != "x":
+            common.update(xaxis=xaxis, yaxis="y" + xaxis[1:])
+        if kind == "point":
+            trace = go.Scatter(x=cats, y=[0] * len(cats), mode="markers",
+                               marker={"symbol": "square-x-open", "size": 11, "color": "#6b7280"}, **common)
+        else:
+            length = [signs.get(series, 1) * size] * len(cats)
+            xy = {"x": length, "y": cats} if orientation == "h" else {"x": cats, "y": length}
+            cls = go.Funnel if owner is not None and data[owner].type == "funnel" else go.Bar
+            extra = {} if cls is go.Funnel else {"orientation": orientation}
+            if cls is go.Bar and owner is not None and data[owner].offsetgroup is not None:
+                extra["offsetgroup"] = data[owner].offsetgroup
+            if width is not None:
+                extra["width"] = width
+            marker = {"color": HIDDEN_COLOR, "line": {"color": "#6b7280", "width": 1}}
+            if cls is go.Bar:   # a funnel has no hatching: grey with a dark outline
+                marker["pattern"] = {"shape": "/", "fgcolor": "#6b7280", "size": 6}
+            trace = cls(**xy, marker=marker, **extra, **common)
+        first = False
+        data.insert(len(data) if owner is None else owner + 1, trace)
+    fig.data = ()
+    fig.add_traces(data)
+    return fig
+
+
+def hidden_points(fig: go.Figure) -> list[tuple]:
+    """Every placeholder of ``fig`` as ``(subplot x axis, category)`` (for tests and checks)."""
+    out = []
+    for t in fig.data:
+        if getattr(t, "meta", None) == HIDDEN_META:
+            ax = getattr(t, "xaxis", None) or "x"
+            cats = t.y if getattr(t, "orientation", None) == "h" or t.type == "funnel" else t.x
+            out += [(ax, c) for c in cats]
+    return out
+
+
+def hidden_cells(protected, rows=None, cols=None) -> int:
+    """How many of ``protected``'s cells (``rows`` × ``cols``, default the interior: every row
+    and column but 合计) are hidden — the placeholders its chart must draw."""
+    if protected is None:
+        return 0
+    s = protected.suppressed
+    rows = [r for r in s.index if r != "合计"] if rows is None else list(rows)
+    cols = [c for c in s.columns if c != "合计"] if cols is None else list(cols)
+    return int(s.loc[rows, cols].to_numpy().sum())

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..labels import young_labels
-from ._base import COLORS, GRADES, SERIES, layout
+from ._base import COLORS, GRADES, SERIES, hidden_marks, layout, placeholder_size
 
 ANNUAL = ("优秀", "称职", "基本称职", "不称职")
 QUARTERLY = ("好", "较好", "一般", "较差")
@@ -21,12 +21,23 @@ def _count(v, small_cell: int | None) -> str:
     return f"<{small_cell}" if small_cell and 0 < v < small_cell else f"{v:,}"
 
 
+#: The fixed width (percentage points) of a hidden cell's placeholder in the 100% bars.
+PLACEHOLDER_PCT = 3.5
+
+
+def _undrawn(protected, rows, grades) -> pd.DataFrame:
+    """Cells of a shares chart that cannot be drawn: hidden, or in a row whose total is hidden."""
+    s = protected.suppressed
+    return s.loc[list(rows), list(grades)].apply(lambda col: col | s.loc[list(rows), "合计"])
+
+
 def grade_distribution(df: pd.DataFrame, *, title: str | None = None,
                        small_cell: int | None = None, protected=None) -> go.Figure:
     """Annual grades as shares of the graded, one horizontal 100% bar per group, from
     :func:`qingmiao_lib.evaluation.grade_distribution` (不定等次 is left out of the bar and told in
     the hover). ``protected``: a report's protected groups × grades table (row totals = the
-    graded): a hidden cell is not drawn and its share is not given."""
+    graded): a hidden cell (or every cell of a row whose total is hidden) is drawn as a grey
+    placeholder of fixed width in its place in the bar; its share is not given."""
     order = (df[["group_key", "group_name", "sort_key"]].drop_duplicates()
              .sort_values(["sort_key", "group_key"])["group_name"].tolist())
     fig = go.Figure()
@@ -45,8 +56,14 @@ def grade_distribution(df: pd.DataFrame, *, title: str | None = None,
             customdata=custom,
             hovertemplate="%{y} " + grade + "：%{x:.1f}%（%{customdata[0]} / %{customdata[1]} 人）<extra></extra>",
         )
+    extra = 0.0
+    if protected is not None:
+        hid = _undrawn(protected, order, ANNUAL)
+        hidden_marks(fig, hid, size=PLACEHOLDER_PCT, orientation="h",
+                     texts=protected.shown().loc[order, list(ANNUAL)], threshold=protected.threshold)
+        extra = PLACEHOLDER_PCT * int(hid.sum(axis=1).max()) if len(hid) else 0.0
     year = df.attrs.get("year", "")
-    fig.update_layout(barmode="stack", xaxis={"title": "占定等次人数的百分比（%）", "range": [0, 100],
+    fig.update_layout(barmode="stack", xaxis={"title": "占定等次人数的百分比（%）", "range": [0, 100 + extra],
                                               "ticksuffix": "%"},
                       yaxis={"autorange": "reversed"}, height=max(300, 34 * len(order) + 150),
                       legend={"traceorder": "normal"})
@@ -106,9 +123,14 @@ def streak_histogram(df: pd.DataFrame, *, max_years: int = 6, title: str | None 
         ys, texts = counts.tolist(), [_count(v, small_cell) for v in counts]
         if protected is not None:
             ys, texts = protected.masked()[name].tolist(), protected.shown()[name].tolist()
-        fig.add_bar(x=labels, y=ys, name=name, marker_color=color,
+        fig.add_bar(x=labels, y=ys, name=name, marker_color=color, offsetgroup=name,
                     customdata=texts,
                     hovertemplate="%{x}：%{customdata} 人<extra>" + name + "</extra>")
+    if protected is not None:
+        top = protected.masked().max().max()
+        hidden_marks(fig, protected.suppressed.loc[:, ["当前连续优秀", "历史最长连续优秀"]].set_axis(labels),
+                     size=placeholder_size(top if top == top else 1), texts=protected.shown().set_axis(labels),
+                     threshold=protected.threshold)
     year = df.attrs.get("year", "")
     fig.update_layout(barmode="group", xaxis={"title": "连续优秀年数"}, yaxis={"title": "人数"},
                       height=380, legend={"traceorder": "normal"})
@@ -134,9 +156,15 @@ def quarterly_trend(df: pd.DataFrame, *, title: str | None = None,
                     marker_color=GRADES[grade],
                     customdata=texts,
                     hovertemplate="%{x} " + grade + "：%{y:.1f}%（%{customdata} 人）<extra></extra>")
+    extra = 0.0
+    if protected is not None:
+        hid = _undrawn(protected, labels, QUARTERLY)
+        hidden_marks(fig, hid, size=PLACEHOLDER_PCT, texts=protected.shown().loc[labels, list(QUARTERLY)],
+                     threshold=protected.threshold)
+        extra = PLACEHOLDER_PCT * int(hid.sum(axis=1).max()) if len(hid) else 0.0
     first, last = (labels[0], labels[-1]) if labels else ("", "")
     fig.update_layout(barmode="stack", yaxis={"title": "占当季参加考核人数（%）", "ticksuffix": "%",
-                                              "range": [0, 100]}, height=400, legend={"traceorder": "normal"})
+                                              "range": [0, 100 + extra]}, height=400, legend={"traceorder": "normal"})
     return layout(fig, title or f"平时考核等次分布（{first}–{last}）")
 
 
@@ -189,6 +217,12 @@ def young_excellent_trend(df: pd.DataFrame, *, title: str | None = None, protect
     fig.add_bar(x=df["year"], y=older.tolist(), name=f"{over}优秀", marker_color=COLORS["muted"],
                 customdata=to if protected is not None else None,
                 hovertemplate="%{x}年：%{customdata} 人<extra></extra>" if protected is not None else None)
+    if protected is not None:
+        cols = list(m.columns[:2])
+        hid = protected.suppressed.loc[keys, cols].set_axis([f"{under}优秀", f"{over}优秀"], axis=1)
+        hidden_marks(fig, hid, size=placeholder_size((young.fillna(0) + older.fillna(0)).max()),
+                     positions=list(df["year"]), threshold=protected.threshold,
+                     texts=sh.loc[keys, cols].set_axis(list(hid.columns), axis=1))
     fig.add_scatter(x=df["year"], y=share.tolist(), name=f"{under}占比", yaxis="y2",
                     mode="lines+markers+text", line={"color": SERIES[2]},
                     text=["" if pd.isna(v) else f"{v / 100:.0%}" for v in share], textposition="top center",

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._base import COLORS, grand_total, guard, layout, nice_step, resolve
+from ._base import (
+    COLORS,
+    grand_total,
+    guard,
+    hidden_marks,
+    layout,
+    nice_step,
+    placeholder_size,
+    resolve,
+)
 
 
 def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | None = None,
@@ -14,7 +23,8 @@ def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | Non
 
     Men extend to the left, women to the right; hover shows the count, or ``"<5"`` for a count
     below ``small_cell`` when one is given; a report passes ``protected`` (the protected
-    band × gender table): hidden cells are not drawn and hover "<5" / "×".
+    band × gender table): a hidden cell is drawn as a fixed-size grey placeholder
+    (:func:`~qingmiao_lib.charts._base.hidden_marks`) and hovers "<5" / "×".
     """
     bands = (
         df[["band_start", "band"]].drop_duplicates().sort_values("band_start")["band"].tolist()
@@ -36,6 +46,9 @@ def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | Non
             marker_color=COLORS[gender], customdata=shown,
             hovertemplate="%{y} " + gender + "：%{customdata} 人<extra></extra>",
         )
+    if protected is not None:
+        hidden_marks(fig, protected.suppressed.loc[bands, ["男", "女"]], size=placeholder_size(top),
+                     orientation="h", signs={"男": -1}, texts=texts, threshold=protected.threshold)
     total = grand_total(wide, protected)
     as_of = df.attrs.get("as_of", "")
     fig.update_layout(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._base import COLORS, GRADES, SERIES, layout
+from ._base import COLORS, GRADES, SERIES, hidden_marks, layout, placeholder_size
 
 #: The three outcomes of an eligibility check, in stacking order, with their colours: the first
 #: two together are the persons whose personal conditions are met (个人条件符合), who still
@@ -55,6 +55,14 @@ def eligibility_bars(df: pd.DataFrame, *, by: str = "next_rank", quota: pd.DataF
             customdata=texts,
             hovertemplate="%{y} " + name + "：%{customdata} 人<extra></extra>",
         )
+    if protected is not None and by == "next_rank":
+        ranks, cols_ = list(wide[by]), [c for c, _, _ in OUTCOMES]
+        names = [n for _, n, _ in OUTCOMES]
+        top = protected.masked().loc[ranks, cols_].fillna(0).sum(axis=1).max() if ranks else 1
+        hidden_marks(fig, protected.suppressed.loc[ranks, cols_].set_axis(names, axis=1),
+                     size=placeholder_size(top), orientation="h",
+                     texts=protected.shown().loc[ranks, cols_].set_axis(names, axis=1),
+                     threshold=protected.threshold)
     if quota is not None and by == "next_rank" and len(quota):
         room = quota[quota["unit_id"].isna()].set_index("rank")["headroom"].clip(lower=0)
         room = room.reindex(wide["next_rank"]).dropna()
@@ -114,6 +122,10 @@ def promotions_per_year(df: pd.DataFrame, *, kind: str | None = None, title: str
             fig.add_scatter(x=g["year"], y=ys, name=name, mode="lines+markers", customdata=texts,
                             line={"color": KIND_COLORS.get(name, COLORS["muted"]), "width": 2.5},
                             hovertemplate="%{x}年 " + name + "：%{customdata} 人<extra></extra>")
+            if protected is not None:
+                hid = pd.DataFrame({name: protected.suppressed.loc[keys, name].to_numpy()}, index=keys)
+                hidden_marks(fig, hid, size=0, kind="point", positions=list(g["year"]),
+                             texts=protected.shown().loc[keys, [name]], threshold=protected.threshold)
         label = "提拔与晋升"
     first, last = df.attrs.get("first_year", ""), df.attrs.get("last_year", "")
     fig.update_layout(xaxis={"title": "年度", "tickformat": "d", "dtick": 1},
@@ -164,8 +176,12 @@ def funnel_chart(df: pd.DataFrame, *, title: str | None = None, small_cell: int 
         y=steps["step"], x=xs, text=text, textinfo="text",
         marker={"color": [SERIES[i % len(SERIES)] for i in range(len(steps))]},
         connector={"line": {"color": COLORS["muted"], "width": 1}},
-        hovertemplate="%{y}：%{text}<extra></extra>",
+        hovertemplate="%{y}：%{text}<extra></extra>", name="人数",
     ))
+    if protected is not None:
+        hid = pd.DataFrame({"人数": protected.suppressed.loc["合计", nos].to_numpy()}, index=list(steps["step"]))
+        hidden_marks(fig, hid, size=placeholder_size(max([x for x in xs if x == x] or [1])), orientation="h",
+                     texts=pd.DataFrame({"人数": shown}, index=hid.index), threshold=protected.threshold)
     cohorts = sorted(df["cohort"].unique())
     span = f"{cohorts[0]}–{cohorts[-1]}年" if len(cohorts) > 1 else (f"{cohorts[0]}年" if cohorts else "")
     fig.update_layout(height=440, margin={"l": 150})

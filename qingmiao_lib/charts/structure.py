@@ -11,7 +11,17 @@ from plotly.subplots import make_subplots
 from ..labels import young_labels
 from ..rules import EDUCATIONS, LEVELS, RANKS
 from ..structure import GENERATIONS, POOL_STATUSES, UNIT_KINDS
-from ._base import COLORS, GRADES, SERIES, grand_total, guard, layout, resolve
+from ._base import (
+    COLORS,
+    GRADES,
+    SERIES,
+    grand_total,
+    guard,
+    hidden_marks,
+    layout,
+    placeholder_size,
+    resolve,
+)
 
 #: Chinese names of the dimension columns, for axis titles and legends.
 DIM_LABELS = {
@@ -99,12 +109,22 @@ def matrix(df: pd.DataFrame, rows: str, cols: str | None) -> pd.DataFrame:
     return wide
 
 
+def _mark_hidden(fig, protected, wide, values, texts, positions=None) -> None:
+    """The stacked chart's hidden cells as placeholders in their place in each stack."""
+    if protected is None:
+        return
+    top = values.fillna(0).sum(axis=1).max() if len(values) else 0
+    hidden_marks(fig, protected.suppressed.loc[list(wide.index), list(wide.columns)],
+                 size=placeholder_size(top), positions=positions, texts=texts, threshold=protected.threshold)
+
+
 def stacked_bars(df: pd.DataFrame, x: str, color: str | None = None, *, title: str | None = None,
                  small_cell: int | None = None, protected=None) -> go.Figure:
     """Persons by ``x`` (bars in the frame's order), stacked by ``color``, from
     :func:`qingmiao_lib.structure.headcount` (columns are the output column names).
     ``protected`` (a report's protected :func:`matrix`) or ``small_cell``: hidden cells are not
-    drawn and hover "<5" / "×"; the title states the total only when it is shown."""
+    drawn as grey placeholders of fixed height
+    (hover "<5" / "×"); the title states the total only when it is shown."""
     wide = matrix(df, x, color)
     order = list(wide.index)
     protected = resolve(wide, small_cell, protected)
@@ -114,6 +134,7 @@ def stacked_bars(df: pd.DataFrame, x: str, color: str | None = None, *, title: s
         fig.add_bar(x=order, y=values[name].tolist(), name=name, marker_color=_colour(name, i),
                     customdata=texts[name].tolist(),
                     hovertemplate="%{x} · " + name + "：%{customdata} 人<extra></extra>")
+    _mark_hidden(fig, protected, wide, values, texts)
     fig.update_layout(barmode="stack", showlegend=bool(color), bargap=0.25,
                       xaxis={"title": DIM_LABELS.get(x, x), "categoryorder": "array",
                              "categoryarray": order, "type": "category"},
@@ -139,6 +160,7 @@ def over_time(df: pd.DataFrame, color: str | None = None, *, title: str | None =
         fig.add_bar(x=[int(y) for y in wide.index], y=values[name].tolist(), name=name,
                     marker_color=_colour(name, i), customdata=texts[name].tolist(),
                     hovertemplate="%{x}年末 · " + name + "：%{customdata} 人<extra></extra>")
+    _mark_hidden(fig, protected, wide, values, texts, positions=[int(y) for y in wide.index])
     fig.update_layout(barmode="stack", showlegend=bool(color), height=420,
                       xaxis={"title": "年度（12月31日）", "tickformat": "d", "dtick": 1},
                       yaxis={"title": "人数"})
@@ -178,6 +200,17 @@ def pool_flows(dynamics: pd.DataFrame, *, title: str | None = None,
                         customdata=texts,
                         hovertemplate="%{x}年末在库：%{customdata} 人<extra></extra>",
                         row=1, col=c)
+        if protected is not None:
+            hid = protected.suppressed.loc[keys, ["entries", "exits", "size"]]
+            hid.columns = ["入库", "出库", "年末在库人数"]
+            shown = protected.shown().loc[keys, ["entries", "exits", "size"]]
+            shown.columns = hid.columns
+            axis = "x" if c == 1 else f"x{c}"
+            top = max(protected.masked().loc[keys, ["entries", "exits"]].abs().max().max(), 1)
+            hidden_marks(fig, hid[["入库", "出库"]], size=placeholder_size(top), signs={"出库": -1},
+                         positions=list(g["year"]), texts=shown, threshold=protected.threshold, xaxis=axis)
+            hidden_marks(fig, hid[["年末在库人数"]], size=0, kind="point", positions=list(g["year"]),
+                         texts=shown, threshold=protected.threshold, xaxis=axis)
         fig.update_yaxes(title_text="人数（出库为负）" if first else None, row=1, col=c,
                          zeroline=True, zerolinecolor=COLORS["muted"])
     fig.update_xaxes(tickformat="d", dtick=1)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..labels import young_labels
-from ._base import COLORS, SERIES, layout
+from ._base import COLORS, SERIES, hidden_marks, layout, placeholder_size
 
 #: Coverage from red (0%) through amber to green (100%).
 COVERAGE_SCALE = [[0.0, COLORS["warn"]], [0.6, "#e9a03b"], [0.85, "#c8e6c9"], [1.0, COLORS["accent"]]]
@@ -107,10 +107,15 @@ def hours_histogram(df: pd.DataFrame, *, min_hours: float | None = None, title: 
                     marker_color=color, customdata=np.stack([edges, edges + bin_hours, shown], axis=1),
                     hovertemplate="%{customdata[0]:.0f}–%{customdata[1]:.0f} 学时：%{customdata[2]} 人"
                                   f"（{name}）<extra></extra>")
+    peak = max([np.nanmax(np.asarray(t.y, dtype=float)) for t in fig.data if len(t.y)] or [1])
+    if protected is not None:
+        inner = [k for k in protected.values.index if k != "合计"]
+        hidden_marks(fig, protected.suppressed.loc[inner, ["未达标", "达标"]], size=placeholder_size(peak),
+                     positions=list(edges + bin_hours / 2), width=bin_hours * 0.95,
+                     texts=protected.shown().loc[inner, ["未达标", "达标"]], threshold=protected.threshold)
     fig.add_vline(x=min_hours, line_color=COLORS["muted"], line_dash="dash",
                   annotation_text=f"年度最低 {min_hours:.0f} 学时", annotation_position="top right")
     n, ok = len(df), int(df["meets"].sum())
-    peak = max([np.nanmax(np.asarray(t.y, dtype=float)) for t in fig.data if len(t.y)] or [1])
     fig.update_layout(barmode="stack", bargap=0, xaxis={"title": "全年计入学时（合格课程）"},
                       yaxis={"title": "人数", "range": [0, peak * 1.2]}, height=380)
     year = df.attrs.get("year", "")
@@ -184,10 +189,14 @@ def mentor_load_bars(df: pd.DataFrame, *, max_mentees: int | None = None, title:
         texts = [protected.cell(str(x), "n") for x in xs]
         over = protected.cell("over", "n")
     fig = go.Figure(go.Bar(
-        x=xs, y=ys, marker_color=[COLORS["warn"] if x > limit else COLORS["accent"] for x in xs],
+        x=xs, y=ys, name="导师人数", marker_color=[COLORS["warn"] if x > limit else COLORS["accent"] for x in xs],
         text=texts, textposition="outside", cliponaxis=False,
         hovertemplate="带教 %{x} 人的导师：%{text} 名<extra></extra>",
     ))
+    if protected is not None:
+        hid = pd.DataFrame({"导师人数": [protected.is_hidden(str(x), "n") for x in xs]}, index=xs)
+        hidden_marks(fig, hid, size=placeholder_size(max([y for y in ys if y == y] or [1])),
+                     texts=pd.DataFrame({"导师人数": texts}, index=xs), threshold=protected.threshold)
     fig.add_vline(x=limit + 0.5, line_color=COLORS["muted"], line_dash="dash",
                   annotation_text=f"上限 {limit} 人", annotation_position="top right")
     fig.update_layout(xaxis={"title": "带教人数", "dtick": 1}, yaxis={"title": "导师人数"},
@@ -224,6 +233,10 @@ def practice_bars(df: pd.DataFrame, *, title: str | None = None,
                     customdata=custom,
                     hovertemplate="%{x}年 " + prog + "：%{customdata[0]} 人次（年轻 %{customdata[1]}）"
                                   "<br>已结束的时长中位数 %{customdata[2]}<extra></extra>")
+    if protected is not None:
+        top = protected.masked().loc[years, programs].fillna(0).sum(axis=1).max()
+        hidden_marks(fig, protected.suppressed.loc[years, programs], size=placeholder_size(top),
+                     texts=protected.shown().loc[years, programs], threshold=protected.threshold)
     fig.update_layout(barmode="stack", xaxis={"title": "选派年份", "tickformat": "d", "dtick": 1},
                       yaxis={"title": "选派人次"}, height=380)
     first, last = df.attrs.get("first_year", ""), df.attrs.get("last_year", "")

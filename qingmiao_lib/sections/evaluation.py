@@ -7,10 +7,12 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts, evaluation
+from ..charts._base import hidden_cells
 from ..charts.evaluation import ANNUAL, QUARTERLY, streak_matrix
 from ..disclosure import TOTAL, Protected, protect
 from ..labels import young_labels, young_limit
 from ._render import Context, Section, figure_html, render
+from .structure import chart_html
 
 TREND_YEARS = 6      # years shown in the young-excellent trend
 QUARTER_YEARS = 3    # years of quarters in the quarterly trend
@@ -66,8 +68,8 @@ def build(ctx: Context) -> Section | None:
         year=year, as_of=ctx.as_of.isoformat(), threshold=n,
         cap=f"{share['cap'].iloc[0]:.0%}" if len(share) else "",
         young_limit=limit,
-        grade_chart=figure_html(charts.evaluation.grade_distribution(dist, small_cell=n,
-                                                                     protected=p_grade)),
+        grade_chart=chart_html(charts.evaluation.grade_distribution(dist, small_cell=n, protected=p_grade),
+                               hidden_cells(p_grade, cols=list(ANNUAL))),
         grade_rows=_grade_rows(p_grade, p_unset),
         units=len(share), over=int(share["over_cap"].sum()),
         share_chart=figure_html(charts.evaluation.excellent_share(share_shown, top=TOP_UNITS, small_cell=n))
@@ -75,18 +77,21 @@ def build(ctx: Context) -> Section | None:
         share_rows=[{"unit": r.unit_name or "（无在职单位）", "kind": r.unit_kind or "",
                      "graded": r.graded_shown, "excellent": r.excellent_shown,
                      "share": "—" if pd.isna(r.share) else f"{r.share:.1%}"} for r in over.itertuples()],
-        young_chart=figure_html(charts.evaluation.young_excellent_trend(young, protected=p_young))
+        young_chart=chart_html(charts.evaluation.young_excellent_trend(young, protected=p_young),
+                               hidden_cells(p_young, cols=p_young.header[:2]))
         if young is not None else None,
         young_rows=[{"year": k, "excellent": p_young.cell(k, TOTAL), "young": p_young.cell(k, p_young.header[0]),
                      "share": p_young.share("row").at[k, p_young.header[0]]}
                     for k in p_young.values.index] if p_young is not None else [],
-        streak_chart=figure_html(charts.evaluation.streak_histogram(streaks, small_cell=n, protected=p_streak)),
+        streak_chart=chart_html(charts.evaluation.streak_histogram(streaks, small_cell=n, protected=p_streak),
+                                hidden_cells(p_streak)),
         streak_rows=[{"years": k, "current": c, "longest": lo}
                      for k, (c, lo) in zip(p_streak.values.index, p_streak.shown().to_numpy(), strict=True)],
         merit_rows=[{"year": k, "due": p_merit.cell(k, TOTAL), "recorded": p_merit.cell(k, "已记功"),
                      "missing": p_merit.cell(k, "未记功"), "pending": p_merit.cell(k, "待记功"),
                      "unmatched": p_unmatched.cell(k, "n")} for k in p_merit.values.index],
-        quarter_chart=figure_html(charts.evaluation.quarterly_trend(quarters, small_cell=n, protected=p_quarter)),
+        quarter_chart=chart_html(charts.evaluation.quarterly_trend(quarters, small_cell=n, protected=p_quarter),
+                                 hidden_cells(p_quarter, cols=list(QUARTERLY))),
         quarter_rows=[{"quarter": k.replace("年Q", "年第") + "季度", "graded": p_quarter.cell(k, TOTAL),
                        **{g: p_quarter.cell(k, g) for g in QUARTERLY}} for k in p_quarter.values.index],
         link_rows=[{"good": k, "persons": p_link.cell(k, TOTAL), "excellent": p_link.cell(k, "优秀"),

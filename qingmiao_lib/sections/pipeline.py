@@ -9,10 +9,13 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts, figures, pipeline
+from ..charts._base import hidden_cells
+from ..charts.pipeline import OUTCOMES
 from ..disclosure import TOTAL, Protected, protect, protect_linear
 from ..labels import young_labels, young_limit
 from ..privacy import mask_name
 from ._render import Context, Section, figure_html, render
+from .structure import chart_html
 
 #: Years of promotions shown, ending with the report year.
 HISTORY_YEARS = 10
@@ -73,7 +76,8 @@ def build(ctx: Context) -> Section | None:
                                                                      p_events.shown().to_numpy(), strict=True)],
             "km_chart": figure_html(charts.pipeline.km_curves(km_shown, min_at_risk=t)),
             "km": _km_rows(km, p_km, t), "km_min_at_risk": km.attrs["min_at_risk"],
-            "funnel_chart": figure_html(charts.pipeline.funnel_chart(funnel, small_cell=t, protected=p_funnel)),
+            "funnel_chart": chart_html(charts.pipeline.funnel_chart(funnel, small_cell=t, protected=p_funnel),
+                                       hidden_cells(p_funnel, rows=[TOTAL])),
             "funnel": p_funnel.rows(),
         }
     eligible = people[people["eligible"]].sort_values(["unit_name", "next_rank"], kind="stable")
@@ -84,8 +88,10 @@ def build(ctx: Context) -> Section | None:
         summary={**{c: p_out.cell(TOTAL, c) for c in _ELIGIBILITY}, "persons": p_out.cell(TOTAL, TOTAL),
                  "due_within": p_cond.cell(TOTAL, "due_within")},
         rank_lines=_rank_lines(p_out, places),
-        eligibility_chart=figure_html(charts.pipeline.eligibility_bars(counts, quota=shown_quota, small_cell=t,
-                                                                       protected=p_out)),
+        eligibility_chart=chart_html(charts.pipeline.eligibility_bars(counts, quota=shown_quota, small_cell=t,
+                                                                      protected=p_out),
+                                     hidden_cells(p_out, rows=sorted(set(counts["next_rank"])),
+                                                  cols=[c for c, _, _ in OUTCOMES])),
         eligibility=_eligibility_rows(p_out, p_cond, places),
         quota_chart=figure_html(charts.pipeline.quota_bars(shown_quota)) if len(shown_quota) else None,
         quota=quota_rows,

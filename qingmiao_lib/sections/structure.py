@@ -6,8 +6,10 @@ count table protected (:mod:`qingmiao_lib.disclosure`) and every chart drawn fro
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from .. import charts, structure
+from ..charts._base import hidden_cells
 from ..charts.structure import matrix
 from ..disclosure import TOTAL, Protected, protect, protect_linear
 from ..labels import young_labels, young_limit
@@ -40,7 +42,8 @@ def build(ctx: Context) -> Section | None:
         dyn = structure.pool_dynamics(con, first_year=pool_first, last_year=ctx.year)
         exits = structure.pool_exits(con, first_year=pool_first, last_year=ctx.year)
         p_pool = _protect_pools(dyn, exits, t, log)
-        pools = {"chart": figure_html(charts.structure.pool_flows(dyn, small_cell=t, protected=p_pool)),
+        pools = {"chart": chart_html(charts.structure.pool_flows(dyn, small_cell=t, protected=p_pool),
+                                       hidden_cells(p_pool, cols=["entries", "exits", "size"])),
                  "rows": _pool_rows(dyn, p_pool, t)}
     p_gap = protect(pd.DataFrame({"leaders": gaps["leader_posts"].astype("int64").to_numpy()},
                                  index=[f"u{i}" for i in range(len(gaps))]), t, totals=False,
@@ -49,14 +52,14 @@ def build(ctx: Context) -> Section | None:
         "structure.html.j2",
         as_of=day.isoformat(), year=ctx.year, first_year=first, threshold=t, young_limit=limit,
         unit_report=ctx.units is not None,
-        pyramid_chart=figure_html(charts.pyramid(pyr, small_cell=t, protected=p_pyr)),
+        pyramid_chart=chart_html(charts.pyramid(pyr, small_cell=t, protected=p_pyr), hidden_cells(p_pyr)),
         pyramid=p_pyr.rows(),
-        kind_chart=figure_html(charts.structure.stacked_bars(
+        kind_chart=chart_html(charts.structure.stacked_bars(
             by_kind, "unit_kind", "education", small_cell=t, protected=p_kind,
-            title=f"{young_labels(limit)[0]}公务员按单位类别、学历分布（截至 {day.isoformat()}）")),
+            title=f"{young_labels(limit)[0]}公务员按单位类别、学历分布（截至 {day.isoformat()}）"), hidden_cells(p_kind)),
         kind=_cross(p_kind),
-        history_chart=figure_html(charts.structure.over_time(history, "generation", small_cell=t,
-                                                             protected=p_hist)),
+        history_chart=chart_html(charts.structure.over_time(history, "generation", small_cell=t,
+                                                            protected=p_hist), hidden_cells(p_hist)),
         history=_cross(p_hist),
         pools=pools,
         towns_chart=figure_html(charts.structure.unit_heat_table(
@@ -72,6 +75,13 @@ def build(ctx: Context) -> Section | None:
         gap_rank=structure.GAP_RANK,
     )
     return Section(id="structure", title="队伍结构", html=html)
+
+
+def chart_html(fig, hidden: int) -> Markup:
+    """A chart drawn from a protected table, in a container stating how many of its cells are
+    hidden (``data-hidden-cells``): the chart draws one "未显示" placeholder for each
+    (:func:`qingmiao_lib.charts._base.hidden_marks`), which the browser test checks."""
+    return Markup(f'<div class="qm-chart" data-hidden-cells="{int(hidden)}">') + figure_html(fig) + Markup("</div>")
 
 
 def _first_pool_year(con, first: int, year: int) -> int:

@@ -8,10 +8,12 @@ import pandas as pd
 
 from .. import training
 from ..charts import training as charts
+from ..charts._base import hidden_cells
 from ..disclosure import TOTAL, Protected, protect, protect_linear
 from ..labels import young_limit
 from ..privacy import mask_name
 from ._render import Context, Section, figure_html, render
+from .structure import chart_html
 
 #: The action list shows at most this many persons; the rest are counted ("另有 N 人").
 LIST_CAP = 50
@@ -66,8 +68,9 @@ def build(ctx: Context) -> Section | None:
         lecture_threshold=f"{threshold:.0%}", max_mentees=max_mentees, hours_bin=HOURS_BIN,
         coverage_chart=figure_html(charts.coverage_heat(matrix, small_cell=t, protected=p_cov)),
         coverage=_coverage_rows(matrix, p_cov),
-        hours_chart=figure_html(charts.hours_histogram(hours, min_hours=min_hours, bin_hours=HOURS_BIN,
-                                                       small_cell=t, protected=p_hours))
+        hours_chart=chart_html(charts.hours_histogram(hours, min_hours=min_hours, bin_hours=HOURS_BIN,
+                                                      small_cell=t, protected=p_hours),
+                               hidden_cells(p_hours, cols=["未达标", "达标"]))
         if p_hours is not None else None,
         hours=p_hours.rows() if p_hours is not None else [], hours_summary=_hours_summary(hours, p_hours),
         lecture_chart=figure_html(charts.attendance_heatmap(lectures, threshold=threshold, small_cell=t,
@@ -75,13 +78,14 @@ def build(ctx: Context) -> Section | None:
         if len(lectures) else None,
         lectures=_lecture_rows(lecture_total, p_lect),
         mentors=_mentor_summary(p_ment),
-        load_chart=figure_html(charts.mentor_load_bars(load, max_mentees=max_mentees, small_cell=t,
-                                                       protected=p_ment))
+        load_chart=chart_html(charts.mentor_load_bars(load, max_mentees=max_mentees, small_cell=t,
+                                                      protected=p_ment),
+                              hidden_cells(p_ment, rows=[k for k in p_ment.values.index if k.isdigit()]))
         if len(load) else None,
         load=[{"mentees": int(k), "mentors": p_ment.cell(k, "n"), "over": int(k) > max_mentees}
               for k in p_ment.values.index if k.isdigit() and p_ment.values.at[k, "n"]],
-        practice_chart=figure_html(charts.practice_bars(practice, small_cell=t, protected=p_post,
-                                                        young_protected=p_young))
+        practice_chart=chart_html(charts.practice_bars(practice, small_cell=t, protected=p_post,
+                                                       young_protected=p_young), hidden_cells(p_post))
         if len(practice) else None,
         practice=_practice_rows(practice, p_post, p_young, p_ongo),
         share=[{"group": g, "young": p_share.cell(g, TOTAL), "practised": p_share.cell(g, "有实践经历"),
