@@ -1,6 +1,8 @@
 -- importer/identity.sql — well-formed identity numbers that disagree with their person's record:
 -- digits 7–14 are the birth date (compared by year and month when 出生年月 gives only a month,
 -- i.e. falls on the 1st), digit 17 is odd for 男 and even for 女. The number is shown masked.
+-- The filter on well-formed numbers may run after the projection (the planner's choice), so
+-- nothing here may fail on a malformed one: try_cast, not cast.
 -- Grain: one row per disagreeing person row, in the shape of temp table import_errors.
 with checked as (
     select
@@ -15,7 +17,7 @@ with checked as (
                 end)
                 then '身份证号中的出生日期与出生年月不符'
             when gender is not null
-                and (cast(substr(id_number, 17, 1) as integer) % 2 = 1) <> (gender = '男')
+                and (try_cast(substr(id_number, 17, 1) as integer) % 2 = 1) <> (gender = '男')
                 then '身份证号显示的性别与性别不符'
         end as reason,
     from stg_persons
