@@ -132,7 +132,7 @@ def hidden_marks(fig: go.Figure, hidden, *, size: float, orientation: str = "v",
                  "<br>（灰色斜线标记为固定大小，不代表人数）" for c, s in zip(cats, shown, strict=True)]
         owner = next((i for i, t in enumerate(data) if t.name == str(series)
                       and (getattr(t, "xaxis", None) or "x") == xaxis), None)
-        common = {"name": HIDDEN_NAME, "meta": HIDDEN_META, "legendgroup": HIDDEN_META,
+        common = {"name": HIDDEN_NAME, "meta": HIDDEN_META, "legendgroup": HIDDEN_META, "legendrank": 2000,
                   "showlegend": first, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>"}
         if xaxis != "x":
             common.update(xaxis=xaxis, yaxis="y" + xaxis[1:])
