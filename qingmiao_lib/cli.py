@@ -503,6 +503,38 @@ def _write_text(path: Path, text: str, fmt: str) -> None:
     atomic_write_text(path, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
 
 
+def _list_target(args, example: str) -> tuple[Path | None, str]:
+    """A person list's output (``--out`` checked, or None for the console) and format; xlsx needs
+    a file (``example`` names one in the message)."""
+    out = _checked_out(args, args.out) if args.out is not None else None
+    fmt = _format(args, ("table", "csv", "json", "xlsx"), "table")
+    if fmt == "xlsx" and out is None:
+        raise UsageError(f"--format xlsx 需要 --out 文件名（例如 --out {example}）")
+    return out, fmt
+
+
+def _masked(args, df: pd.DataFrame) -> pd.DataFrame:
+    """Names masked (张*明) unless ``--unmasked``, which warns on stderr."""
+    from . import privacy
+
+    if args.unmasked:
+        print("警告：--unmasked 输出含完整姓名，注意保密", file=sys.stderr)
+        return df
+    return df.assign(name=df["name"].map(privacy.mask_name))
+
+
+def _emit_records(rows: pd.DataFrame, fmt: str, out: Path | None) -> None:
+    """A list as CSV or JSON, to ``out`` (atomically, a line on stderr) or to the console."""
+    from . import export
+
+    text = export.to_csv(rows) if fmt == "csv" else export.to_json_records(rows) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+        return
+    _write_text(out, text, fmt)
+    print(f"已写入 {out}（{len(rows)} 人）", file=sys.stderr)
+
+
 def _roster(args) -> int:
     from . import export, labels, structure
     from . import units as unit_names
@@ -535,33 +567,20 @@ ELIGIBLE_COLUMNS = ("person_id", "name", "unit_id", "unit_name", "current_rank",
 
 
 def _eligible(args) -> int:
-    from . import export, labels, pipeline, privacy
+    from . import export, labels, pipeline
     from .db import connect
 
-    out = _checked_out(args, args.out) if args.out is not None else None
-    fmt = _format(args, ("table", "csv", "json", "xlsx"), "table")
-    if fmt == "xlsx" and out is None:
-        raise UsageError("--format xlsx 需要 --out 文件名（例如 --out 名单.xlsx）")
+    out, fmt = _list_target(args, "名单.xlsx")
     con = connect(args.db, rules=args.rules)
     try:
-        df = pipeline.eligibility(con, as_of=args.as_of, within_months=args.within_months)
+        df = _masked(args, pipeline.eligibility(con, as_of=args.as_of, within_months=args.within_months))
     finally:
         con.close()
-    if args.unmasked:
-        print("警告：--unmasked 输出含完整姓名，注意保密", file=sys.stderr)
-    else:
-        df = df.assign(name=df["name"].map(privacy.mask_name))
     # the forward view (--within-months): when each person meets the time condition
     forward = [c for c in ("time_met_on", "months_to_eligible", "due_within")
                if c in df.columns and args.within_months is not None]
     if fmt in ("csv", "json"):
-        rows = df[[*ELIGIBLE_COLUMNS, *forward]]
-        text = export.to_csv(rows) if fmt == "csv" else export.to_json_records(rows) + "\n"
-        if out is not None:
-            _write_text(out, text, fmt)
-            print(f"已写入 {out}（{len(rows)} 人）", file=sys.stderr)
-        else:
-            sys.stdout.write(text)
+        _emit_records(df[[*ELIGIBLE_COLUMNS, *forward]], fmt, out)
         return 0
     shown = labels.chinese(df[[*ELIGIBLE_COLUMNS, *forward]], "pipeline")
     if fmt == "xlsx":
@@ -583,31 +602,19 @@ RETIREMENT_COLUMNS = ("person_id", "name", "gender", "birth_date", "retirement_a
 
 
 def _retirements(args) -> int:
-    from . import export, outlook, privacy
+    from . import export, outlook
     from .db import connect
 
-    out = _checked_out(args, args.out) if args.out is not None else None
-    fmt = _format(args, ("table", "csv", "json", "xlsx"), "table")
-    if fmt == "xlsx" and out is None:
-        raise UsageError("--format xlsx 需要 --out 文件名（例如 --out 退休名单.xlsx）")
+    out, fmt = _list_target(args, "退休名单.xlsx")
     con = connect(args.db, rules=args.rules)
     try:
-        df = outlook.retirements(con, as_of=args.as_of, years=args.years)
+        df = _masked(args, outlook.retirements(con, as_of=args.as_of, years=args.years))
     finally:
         con.close()
-    if args.unmasked:
-        print("警告：--unmasked 输出含完整姓名，注意保密", file=sys.stderr)
-    else:
-        df = df.assign(name=df["name"].map(privacy.mask_name))
     rows = df[list(RETIREMENT_COLUMNS)]
     end = outlook.plus_years(args.as_of, args.years)
     if fmt in ("csv", "json"):
-        text = export.to_csv(rows) if fmt == "csv" else export.to_json_records(rows) + "\n"
-        if out is not None:
-            _write_text(out, text, fmt)
-            print(f"已写入 {out}（{len(rows)} 人）", file=sys.stderr)
-        else:
-            sys.stdout.write(text)
+        _emit_records(rows, fmt, out)
         return 0
     shown = rows.assign(retirement_age=rows["retirement_age_months"].map(outlook.age_text))
     shown = shown[[*RETIREMENT_COLUMNS[:5], "retirement_age", *RETIREMENT_COLUMNS[5:]]]

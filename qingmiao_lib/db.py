@@ -17,6 +17,7 @@ from . import rules as rules_mod
 from . import sql
 from .config import DEFAULT_DB, SCHEMA_VERSION
 from .errors import DatabaseLocked, DatabaseMissing, QingmiaoError, SchemaMismatch
+from .outputs import fsync_dir, pid_alive
 
 try:  # POSIX record locks, the kind DuckDB takes on its file (absent on Windows)
     import fcntl
@@ -297,20 +298,6 @@ def _wal(path: Path) -> Path:
     return Path(str(path) + ".wal")
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":  # os.kill would end the process there; an open file cannot be deleted anyway
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, someone else's
-        return True
-    return True
-
-
 def _locked(path: Path) -> bool:
     """Does a process hold ``path`` open through DuckDB (which takes a POSIX record lock on it)?"""
     if fcntl is None or not path.exists():
@@ -345,7 +332,7 @@ def clean_temporaries(path: str | Path) -> list[Path]:
         return removed
     for entry in sorted(entries, key=lambda e: e.name):
         m = pattern.fullmatch(entry.name)
-        if not m or not entry.is_file(follow_symlinks=False) or _pid_alive(int(m[1])):
+        if not m or not entry.is_file(follow_symlinks=False) or pid_alive(int(m[1])):
             continue
         file = Path(entry.path)
         main = file.with_name(file.name[:-4]) if file.name.endswith(".wal") else file
@@ -498,7 +485,7 @@ def _install(tmp: Path, path: Path, replace: str) -> None:
             holder = None
         os.replace(tmp, path)
         crash_point("new:renamed")
-        _sync_folder(path.parent)
+        fsync_dir(path.parent)
     finally:
         if holder is not None:
             holder.close()
@@ -514,23 +501,7 @@ def replace_file(tmp: Path, path: Path, holder: duckdb.DuckDBPyConnection) -> No
     if os.name == "nt":  # pragma: no cover
         holder.close()
     os.replace(tmp, path)
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); a failure here loses nothing already renamed."""
-    if os.name == "nt":  # pragma: no cover
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)
 
 
 def add_constraints(con: duckdb.DuckDBPyConnection) -> None:

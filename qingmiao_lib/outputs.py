@@ -115,16 +115,18 @@ def temp_path(path: Path | str) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (ours, or one we cannot signal): a temporary
+    file it named is left alone. On Windows an open file cannot be deleted anyway, so False."""
     if pid == os.getpid():
         return True
+    if os.name == "nt":  # pragma: no cover — os.kill would end the process there
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # someone else's live process
-        return True
-    except OSError:
+    except OSError:  # exists, someone else's
         return True
     return True
 
@@ -143,7 +145,7 @@ def clean_stale(path: Path | str) -> list[Path]:
         if not name.startswith(prefix):
             continue
         m = _TMP_RE.search(name)
-        if not m or _pid_alive(int(m.group(1))):
+        if not m or pid_alive(int(m.group(1))):
             continue
         stale = path.with_name(name)
         with contextlib.suppress(OSError):
@@ -161,10 +163,13 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX); a failure here loses nothing already renamed."""
+    if os.name == "nt":  # pragma: no cover — folders cannot be opened there
+        return
     try:
         fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # not possible everywhere (Windows); the rename is done anyway
+    except OSError:
         return
     try:
         os.fsync(fd)
@@ -196,7 +201,7 @@ def atomic_path(path: Path | str, *, missing_ok: bool = False) -> Iterator[Path]
         if tmp.exists():
             _fsync_file(tmp)
             os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
         elif not missing_ok:
             raise QingmiaoError(f"未写出文件 nothing was written: {path}")
     except BaseException as e:
