@@ -18,6 +18,7 @@ from plotly.offline import get_plotlyjs
 
 import qingmiao_lib as qm
 from qingmiao_lib import report, sections
+from qingmiao_lib.charts._base import HIDDEN_META, HIDDEN_NAME
 from qingmiao_lib.sections import units as unit_section
 
 
@@ -82,17 +83,32 @@ def test_unit_selector_has_every_unit_and_no_suppressed_value(county, demo_db):
     assert set(payload["figures"]) == staffed | {unit_section.ALL} | kinds
     assert payload["first"] == unit_section.ALL
     assert "selector-scope" not in county                    # nothing left out, nothing to say
-    # a suppressed cell ("<5" or "×") is drawn as a gap: its value is not in the page
+    # a suppressed cell ("<5" or "×") has no value in the page: a grey hatched placeholder of one
+    # fixed size (not a count) stands in its place, right after its series
+    hidden_seen = 0
     for specs in payload["figures"].values():
         assert len(specs) == len(unit_section.CHARTS)
         for spec in specs:
-            for trace in spec["data"]:
-                values = trace.get("x") if trace.get("orientation") == "h" else trace.get("y")
+            sizes = set()
+            for i, trace in enumerate(spec["data"]):
+                h = trace.get("orientation") == "h"
+                values, cats = (trace["x"], trace["y"]) if h else (trace["y"], trace["x"])
+                if trace.get("meta") == HIDDEN_META:
+                    sizes |= {abs(v) for v in values}
+                    continue
+                hidden = [c for v, c in zip(values, cats, strict=True) if v is None]
                 for v, shown in zip(values, trace["customdata"], strict=True):
                     if shown.startswith("<") or shown == "×":
                         assert v is None
                     else:
                         assert abs(v) == int(shown.replace(",", ""))
+                if hidden:
+                    hidden_seen += len(hidden)
+                    mark = spec["data"][i + 1]
+                    assert mark["meta"] == HIDDEN_META and mark["name"] == HIDDEN_NAME
+                    assert (mark["y"] if h else mark["x"]) == hidden
+            assert len(sizes) <= 1 and all(x != int(x) for x in sizes)   # one size, never a whole count
+    assert hidden_seen > 0                 # the small demo's units do hide cells
 
 
 def con_kinds(db, ids) -> list:

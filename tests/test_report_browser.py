@@ -105,6 +105,26 @@ def test_county_report_offline(browser, pages):
     p.close()
 
 
+#: per unit chart: the placeholders drawn, and the hidden interior cells ("<5", "×") of its table
+PLACEHOLDERS = """() => {
+  const marks = [0, 1, 2, 3].map(i => document.getElementById('unit-chart-' + i)._fullData
+    .filter(t => t.meta === 'qm-hidden').reduce((n, t) => n + (t.orientation === 'h' ? t.y : t.x).length, 0));
+  const hidden = Array.from(document.querySelectorAll('.unit-tables table:not([hidden])')).map(t => {
+    const head = Array.from(t.querySelectorAll('thead th')).map(th => th.textContent.trim());
+    const total = head.indexOf('合计');
+    let n = 0;
+    t.querySelectorAll('tbody tr').forEach(tr => {
+      const cells = Array.from(tr.children);
+      if (cells[0].textContent.trim() === '合计') return;
+      cells.forEach((td, j) => { const x = td.textContent.trim();
+        if (j > 0 && j !== total && (x.startsWith('<') || x === '×')) n += 1; });
+    });
+    return n;
+  });
+  return [marks, hidden];
+}"""
+
+
 def test_unit_selector_changes_the_charts(browser, pages, demo_db):
     con = qm.connect(demo_db)
     uid, name = con.execute(
@@ -123,6 +143,9 @@ def test_unit_selector_changes_the_charts(browser, pages, demo_db):
     for i in range(4):
         assert p.page.locator(f"#unit-chart-{i} .gtitle").text_content().startswith(name)
     assert p.page.locator(".unit-tables table:not([hidden])").first.text_content() != table_before
+    # every hidden cell of the unit's tables is drawn as a placeholder in its chart, none dropped
+    marks, hidden = p.page.evaluate(PLACEHOLDERS)
+    assert marks == hidden and sum(hidden) > 0
     p.shot("report-county-unit-selected")
     # a unit kind's sum: its charts and tables
     p.page.select_option("#unit-select", unit_section.KIND + "乡镇街道")

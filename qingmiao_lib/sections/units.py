@@ -3,8 +3,10 @@
 Four main charts — the young's age and gender, the four training rules' coverage, the year's
 assessment grades and the rank-promotion eligibility — are computed for every unit at once
 (set-based queries grouped by unit, never one query per unit), protected by the disclosure
-control like every table of the report, and embedded as JSON. A plain ``<select>`` and
-``Plotly.react`` swap the charts and their tables in the browser; nothing runs on a server.
+control like every table of the report, and embedded as JSON (a hidden cell has no value in
+it: it is drawn as a grey hatched placeholder of fixed size, as in the report's other charts). A
+plain ``<select>`` and ``Plotly.react`` swap the charts and their tables in the browser; nothing
+runs on a server.
 
 What the county report's selector offers is bounded, whatever the number of units: the
 jurisdiction, each unit kind (市直机关合计, 乡镇街道合计 …: the sum of its units) and the
@@ -30,7 +32,17 @@ import plotly.graph_objects as go
 from markupsafe import Markup
 
 from .. import evaluation, pipeline, structure, training
-from ..charts._base import COLORS, GRADES, SERIES, layout, nice_step
+from ..charts._base import (
+    COLORS,
+    GRADES,
+    HIDDEN_COLOR,
+    HIDDEN_META,
+    HIDDEN_NAME,
+    SERIES,
+    layout,
+    nice_step,
+    placeholder_size,
+)
 from ..disclosure import TOTAL, Protected, protect
 from ..labels import young_labels, young_limit
 from ._render import Context, Section, render
@@ -245,7 +257,8 @@ def gather(ctx: Context, *, max_units: int | None = SELECTOR_UNITS) -> Gathered:
     return Gathered(listing=listing, units=units, kinds=kinds, tables=tables)
 
 
-# --- charts over protected tables: a suppressed cell is not drawn and not in the page's data ---
+# --- charts over protected tables: a suppressed cell's value is not in the page's data; a ------
+# --- grey hatched placeholder of fixed size stands in its place -------------------------------
 # The specs are plain plotly JSON (traces and the layout keys a chart changes); the page merges
 # each with the common layout of ``charts._base.layout`` (fonts, margins, legend, template).
 # Building hundreds of ``go.Figure`` objects would cost more than the whole rest of the report.
@@ -345,21 +358,75 @@ def _grades_spec(v: _View, title: str) -> dict:
                        "yaxis": {"title": {"text": "人数"}, "tickformat": "d", "rangemode": "tozero"}}}
 
 
+def _values(trace: dict) -> list:
+    return trace.get("x") if trace.get("orientation") == "h" else trace.get("y")
+
+
+def _placeholders(spec: dict, threshold: int, signs: dict[str, int] | None = None) -> dict:
+    """Every hidden cell drawn as a grey hatched placeholder of fixed size in its place (right
+    after its series, so in a stack it sits in the hidden segment's place) — the report's other
+    charts do the same (``charts._base.hidden_marks``); here as plain JSON. Its length is
+    ``placeholder_size`` of the chart's largest shown bar, never the hidden value."""
+    signs = signs or {}
+    series = [t for t in spec["data"] if t.get("meta") != HIDDEN_META]
+    stacked = spec["layout"].get("barmode") in ("stack", "relative")
+    top = 0.0
+    if stacked:
+        sums: dict = {}
+        for t in series:
+            h = t.get("orientation") == "h"
+            for c, v in zip(t["y"] if h else t["x"], _values(t), strict=True):
+                if v is not None:
+                    key = (c, 1 if v >= 0 else -1)
+                    sums[key] = sums.get(key, 0) + abs(v)
+        top = max(sums.values(), default=0)
+    else:
+        top = max((abs(v) for t in series for v in _values(t) if v is not None), default=0)
+    size = placeholder_size(top)
+    out, first = [], True
+    for t in series:
+        out.append(t)
+        h = t.get("orientation") == "h"
+        cats, vals = (t["y"], t["x"]) if h else (t["x"], t["y"])
+        at = [i for i, v in enumerate(vals) if v is None]
+        if not at:
+            continue
+        name = t.get("name", "")
+        hover = [f"{cats[i]} · {name}：{t['customdata'][i]}<br>未显示：人数少于{threshold}或为防反推而隐去"
+                 "<br>（灰色斜线标记为固定大小，不代表人数）" for i in at]
+        length = [signs.get(name, 1) * size] * len(at)
+        where = [cats[i] for i in at]
+        out.append({"type": "bar", "name": HIDDEN_NAME, "meta": HIDDEN_META, "legendgroup": HIDDEN_META,
+                    "legendrank": 2000, "showlegend": first, "customdata": hover,
+                    "hovertemplate": "%{customdata}<extra></extra>",
+                    "marker": {"color": HIDDEN_COLOR, "line": {"color": "#6b7280", "width": 1},
+                               "pattern": {"shape": "/", "fgcolor": "#6b7280", "size": 6}},
+                    **({"orientation": "h", "x": length, "y": where} if h else {"x": where, "y": length})})
+        first = False
+    spec["data"] = out
+    return spec
+
+
 def _blank_if_hidden(spec: dict, threshold: int) -> dict:
-    """A chart whose every cell is hidden (or empty) says so instead of drawing empty axes."""
-    values = [v for t in spec["data"] for v in (t.get("x") if t.get("orientation") == "h" else t.get("y"))]
+    """A chart with no count to draw says so instead of drawing empty axes: with no data, a note
+    in the middle; with every cell hidden, its placeholders (added after) are its only marks, so
+    the numeric axis loses its ticks (their length is not a count) and its title says why."""
+    values = [v for t in spec["data"] for v in _values(t)]
     if any(v for v in values if v is not None):
         return spec
     hidden = any(v is None for v in values)
-    text = (f"各格人数不足{threshold}人或为防止反推而隐去，不作图（数字见数据表）" if hidden else "无数据")
     lay = spec["layout"]
     numeric = "xaxis" if spec["data"] and spec["data"][0].get("orientation") == "h" else "yaxis"
     for axis in ("xaxis", "yaxis"):
         lay.setdefault(axis, {}).update({"showticklabels": axis != numeric, "showgrid": False,
                                          "zeroline": False})
         lay[axis].pop("range", None)
-    lay["annotations"] = [{"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                           "showarrow": False, "font": {"size": 14, "color": COLORS["muted"]}}]
+    if hidden:
+        lay[numeric]["title"] = {"text": f"各格人数不足{threshold}人或为防止反推而隐去，只画灰色标记（数字见数据表）",
+                                 "font": {"color": COLORS["muted"]}}
+    else:
+        lay["annotations"] = [{"text": "无数据", "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                               "showarrow": False, "font": {"size": 14, "color": COLORS["muted"]}}]
     return spec
 
 
@@ -372,7 +439,9 @@ def _young(ctx: Context) -> str:
 
 
 def _specs(views: dict[str, _View], name: str, ctx: Context) -> list[dict]:
-    return [_blank_if_hidden(s, ctx.threshold) for s in _specs_drawn(views, name, ctx)]
+    signs = ({"男": -1}, {}, {}, {})             # the pyramid's men are drawn to the left
+    return [_placeholders(_blank_if_hidden(s, ctx.threshold), ctx.threshold, sign)
+            for s, sign in zip(_specs_drawn(views, name, ctx), signs, strict=True)]
 
 
 def _specs_drawn(v: dict[str, _View], name: str, ctx: Context) -> list[dict]:
