@@ -425,7 +425,8 @@ def write_unit_reports(
         missing = [u for u in wanted if u not in known]
         if missing:
             raise QingmiaoError(f"这些单位在 {s.as_of} 没有在职人员或不存在：{'、'.join(missing)}")
-        listed = [r for r in listed if r[0] in set(wanted)]
+        chosen = set(wanted)
+        listed = [r for r in listed if r[0] in chosen]
     if unit_kind is not None:
         kinds = {k for _, _, k in listed}
         if unit_kind not in kinds:
