@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 
+import pandas as pd
 import plotly.io as pio
 import pytest
 
@@ -89,3 +90,27 @@ def test_unit_selector_names_the_young_after_the_rules(demo_db, tmp_path):
         page = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), str(sec.html))
         assert "40岁" not in page and "35岁以下公务员年龄性别结构" in page
     assert "<td>35岁以下公务员（人）</td>" in str(unit.html)
+
+
+def test_cap_table_of_many_units_keeps_the_listed_units_and_sums_the_rest():
+    # 1,000 units of 10 graded: every 4th has 3 优秀 (30% > cap 20%: 250 over the cap), the others
+    # 1 优秀. Listed: the 50 over-cap units with the most graded (all tie: the first 50) and the 40
+    # highest shares (the same over-cap units first) → 50 rows; the other 950 are one row whose
+    # 优秀 is 200 × 3 + 750 × 1 = 1,350, so the table's total 优秀 is the county's 1,500.
+    import time
+
+    from qingmiao_lib.sections import evaluation as sec
+
+    n_units = 1000
+    excellent = [3 if i % 4 == 0 else 1 for i in range(n_units)]
+    share = pd.DataFrame({"unit_id": [f"U{i:04d}" for i in range(n_units)],
+                          "unit_name": [f"单位{i}" for i in range(n_units)], "graded": 10,
+                          "excellent": excellent, "share": [e / 10 for e in excellent],
+                          "cap": 0.2, "over_cap": [e / 10 > 0.2 for e in excellent]})
+    log: list = []
+    started = time.perf_counter()
+    out = sec._protect_shares(share, 5, log)
+    assert time.perf_counter() - started < 30  # minutes before the bound
+    assert len(out) == sec.LISTED_OVER_CAP and out["over_cap"].all()
+    assert out.attrs["over_unlisted"] == 250 - sec.LISTED_OVER_CAP
+    assert log[-1].cells == (sec.LISTED_OVER_CAP + 2) * 3  # listed rows, 其他单位 and 合计, × 3 columns

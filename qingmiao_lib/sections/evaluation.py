@@ -17,6 +17,13 @@ from .structure import chart_html
 TREND_YEARS = 6      # years shown in the young-excellent trend
 QUARTER_YEARS = 3    # years of quarters in the quarterly trend
 TOP_UNITS = 20       # units in the excellent-share chart
+#: With more units than this, the cap table keeps its own rows for the over-cap units with the most
+#: graded persons (LISTED_OVER_CAP) and the units the chart can draw (2 × TOP_UNITS highest
+#: shares); the other units are one row 其他单位, so the county's totals stay the table's totals
+#: and its protection does not grow with the number of units (10,000 units: minutes → <1 s).
+ALL_UNITS_UP_TO = 200
+LISTED_OVER_CAP = 50
+OTHER_UNITS = "__other_units__"
 
 
 def build(ctx: Context) -> Section | None:
@@ -72,6 +79,7 @@ def build(ctx: Context) -> Section | None:
                                hidden_cells(p_grade, cols=list(ANNUAL))),
         grade_rows=_grade_rows(p_grade, p_unset),
         units=len(share), over=int(share["over_cap"].sum()),
+        over_unlisted=share_shown.attrs.get("over_unlisted", 0),
         share_chart=figure_html(charts.evaluation.excellent_share(share_shown, top=TOP_UNITS, small_cell=n))
         if share_shown["share"].notna().any() else None,
         share_rows=[{"unit": r.unit_name or "（无在职单位）", "kind": r.unit_kind or "",
@@ -130,16 +138,30 @@ def _grade_rows(p: Protected, unset: Protected) -> list[dict]:
 
 def _protect_shares(share: pd.DataFrame, n: int, log: list) -> pd.DataFrame:
     """Units × (优秀, 其他等次) with totals; the frame back with shown counts and ``share``
-    missing where the excellent count or the graded count is hidden."""
-    keys = [f"u{i}" for i in range(len(share))]
-    table = pd.DataFrame({"优秀": share["excellent"].astype("int64").to_numpy(),
-                          "其他等次": (share["graded"] - share["excellent"]).astype("int64").to_numpy()}, index=keys)
+    missing where the excellent count or the graded count is hidden. Beyond
+    :data:`ALL_UNITS_UP_TO` units only the listed units keep a row (the rest summed into one),
+    and the frame back holds those units only (``attrs["over_unlisted"]``: over-cap units left
+    out of the list)."""
+    share = share.reset_index(drop=True)
+    listed = share.index
+    if len(share) > ALL_UNITS_UP_TO:
+        over = share[share["over_cap"]].sort_values("graded", ascending=False, kind="stable")
+        top = share[share["graded"] >= n].sort_values(["share", "graded"], ascending=[False, False],
+                                                     kind="stable")
+        listed = over.index[:LISTED_OVER_CAP].union(top.index[:2 * TOP_UNITS])
+    keys = [f"u{i}" for i in listed]
+    table = pd.DataFrame({"优秀": share.loc[listed, "excellent"].astype("int64").to_numpy(),
+                          "其他等次": (share.loc[listed, "graded"] - share.loc[listed, "excellent"])
+                          .astype("int64").to_numpy()}, index=keys)
+    rest = share.drop(index=listed)
+    if len(rest):
+        table.loc[OTHER_UNITS] = [int(rest["excellent"].sum()), int((rest["graded"] - rest["excellent"]).sum())]
     p = protect(table, n, name="各单位优秀人数与定等次人数", log=log)
     hide = [p.is_hidden(k, "优秀") or p.is_hidden(k, TOTAL) for k in keys]
-    out = share.assign(excellent_shown=[p.cell(k, "优秀") for k in keys],
-                       graded_shown=[p.cell(k, TOTAL) for k in keys])
+    out = share.loc[listed].assign(excellent_shown=[p.cell(k, "优秀") for k in keys],
+                                   graded_shown=[p.cell(k, TOTAL) for k in keys])
     out["share"] = out["share"].where([not h for h in hide])
-    out.attrs = dict(share.attrs)
+    out.attrs = dict(share.attrs, over_unlisted=int(rest["over_cap"].sum()))
     return out
 
 
