@@ -55,6 +55,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"不是日期 not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _list_options(p: argparse.ArgumentParser) -> None:
+    """--format, --out and --unmasked of a person list (eligible, retirements)."""
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default=None,
+                   help="default: from the extension of --out (.csv/.json/.xlsx), else table")
+    p.add_argument("--out", type=Path, default=None,
+                   help="write to this file (required for xlsx; its extension must match --format; "
+                        "its folder must exist)")
+    p.add_argument("--unmasked", action="store_true", help="full names (default: masked, 张*明)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="qingmiao", description="青苗工作台 Qingmiao Workbench")
     parser.add_argument("--version", action="version", version=f"qingmiao {__version__}")
@@ -96,25 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, required=True, help="the date (YYYY-MM-DD)")
     p.add_argument("--within-months", type=_int_between(1, 120), default=None,
                    help="also who meets the time condition within N months (the forward list)")
-    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default=None,
-                   help="default: from the extension of --out (.csv/.json/.xlsx), else table")
-    p.add_argument("--out", type=Path, default=None,
-                   help="write to this file (required for xlsx; its extension must match --format; "
-                        "its folder must exist)")
-    p.add_argument("--unmasked", action="store_true",
-                   help="full names (default: masked, 张*明)")
+    _list_options(p)
 
     p = sub.add_parser("retirements", help="statutory retirements ahead (2024 reform) of the active persons")
     _common(p)
     p.add_argument("--as-of", type=_date, required=True, help="the date (YYYY-MM-DD)")
     p.add_argument("--years", type=_int_between(1, 50), required=True,
                    help="how many years ahead, 1–50 (dates after --as-of and up to --as-of + N years)")
-    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default=None,
-                   help="default: from the extension of --out (.csv/.json/.xlsx), else table")
-    p.add_argument("--out", type=Path, default=None,
-                   help="write to this file (required for xlsx; its extension must match --format; "
-                        "its folder must exist)")
-    p.add_argument("--unmasked", action="store_true", help="full names (default: masked, 张*明)")
+    _list_options(p)
 
     p = sub.add_parser("roster", help="the 干部名册 (cadre roster) of a slice on a date, as xlsx or csv")
     _common(p)
