@@ -207,20 +207,20 @@ def audit(problem, published=None, threshold: int | None = None) -> list[Range]:
     then ``published`` defaults to its states); ``published`` is an array of cell states (as
     :meth:`Problem.state_from` returns) or a mapping ``slot → state`` (slots not given are
     shown)."""
-    from ._result import Result
-
-    if isinstance(problem, Result):
-        published = problem.state if published is None else published
-        problem = problem.problem
-    cp = problem.compile()
-    t = problem.threshold if threshold is None else int(threshold)
-    state = _as_state(cp, published)
+    cp, state, t = _published(problem, published, threshold)
     return [Range(int(cp.rep[c]), lo, hi) for c, (lo, hi) in sorted(ranges(cp, state, t).items())]
 
 
 def pinned(problem, published=None, threshold: int | None = None) -> list[int]:
     """The hidden cells (representative slots) whose range is a single integer — as
     :func:`audit` would find, but most cells are certified free by a few batched LPs."""
+    cp, state, t = _published(problem, published, threshold)
+    return [int(cp.rep[c]) for c in pinned_cells(cp, state, t, np.flatnonzero(state != SHOWN))]
+
+
+def _published(problem, published, threshold) -> tuple[Compiled, np.ndarray, int]:
+    """What :func:`audit` and :func:`pinned` check: the compiled problem, the cell states (a
+    :class:`Result`'s own when ``published`` is None) and the threshold."""
     from ._result import Result
 
     if isinstance(problem, Result):
@@ -228,8 +228,7 @@ def pinned(problem, published=None, threshold: int | None = None) -> list[int]:
         problem = problem.problem
     cp = problem.compile()
     t = problem.threshold if threshold is None else int(threshold)
-    state = _as_state(cp, published)
-    return [int(cp.rep[c]) for c in pinned_cells(cp, state, t, np.flatnonzero(state != SHOWN))]
+    return cp, _as_state(cp, published), t
 
 
 def _as_state(cp: Compiled, published) -> np.ndarray:
