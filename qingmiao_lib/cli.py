@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import __version__
+from . import __version__, commands
 from .config import DEFAULT_DB, PROJECT_DIR
 from .errors import QingmiaoError
 from .outputs import UsageError, atomic_path, atomic_write_text, database_inputs, guard
@@ -155,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="headcount on this date (default: 31 December of the database's last data year; "
                         "without one, no headcount)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    for mod in commands.load():
+        p = sub.add_parser(mod.NAME, help=mod.HELP)
+        mod.register(p)
+        _COMMANDS[mod.NAME] = mod.run
     return parser
 
 
@@ -664,6 +668,9 @@ def _print_table(df: pd.DataFrame) -> None:
     for r in rows:
         print("  " + "  ".join(_pad(c, w, left=True) for c, w in zip(r, widths, strict=True)).rstrip())
 
+
+#: shared argument helpers, for the command modules in :mod:`qingmiao_lib.commands`
+common_options, int_between, date_arg, list_options = _common, _int_between, _date, _list_options
 
 _COMMANDS = {
     "demo": _demo, "template": _template, "import": _import, "check": _check, "figures": _figures,
