@@ -2,7 +2,7 @@
 
 A module here defines ``NAME`` (the subcommand), ``HELP`` (one line), ``register(p)`` adding its
 arguments to its parser ``p``, and ``run(args) -> int``. :mod:`qingmiao_lib.cli` registers every
-module listed in :data:`MODULES` after its own commands and reports their failures the same way
+module of this package (alphabetically; a name starting with ``_`` is not a command) after its own commands and reports their failures the same way
 (usage errors exit 2, data problems exit 1, one line each). The shared argument helpers
 (``--db``/``--rules``, dates, bounded integers, the person-list options) are
 :func:`qingmiao_lib.cli.common_options`, :func:`~qingmiao_lib.cli.date_arg`,
@@ -12,11 +12,10 @@ module listed in :data:`MODULES` after its own commands and reports their failur
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from types import ModuleType
-
-#: the command modules, in the order ``qingmiao --help`` lists them
-MODULES: tuple[str, ...] = ()
 
 
 def load() -> list[ModuleType]:
-    return [importlib.import_module(f"{__name__}.{m}") for m in MODULES]
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    return [importlib.import_module(f"{__name__}.{m}") for m in names]
