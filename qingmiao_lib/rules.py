@@ -143,6 +143,33 @@ def _validate(rules: dict) -> None:
         raise RulesError("规则文件 assessment.excellent_cap 必须在 0 和 1 之间")
     _validate_import(rules["import"])
     _validate_retirement(rules["retirement"])
+    _validate_shortlist(rules["shortlist"])
+
+
+#: The 三优先 criteria a ``[shortlist] priorities`` list may name (qingmiao_lib.shortlist).
+SHORTLIST_PRIORITIES = ("heavy_tasks", "frontline", "left_leadership")
+
+
+def _validate_shortlist(sl: dict) -> None:
+    """The [shortlist] criteria: known priorities without repeats, vocabulary values, a window
+    in months."""
+    from .contract import VOCABS
+
+    prios = sl["priorities"]
+    bad = [p for p in prios if p not in SHORTLIST_PRIORITIES]
+    if bad:
+        raise RulesError(f"规则文件 shortlist.priorities 中的 {bad[0]!r} 不是三优先条件"
+                         f"（可选：{'、'.join(SHORTLIST_PRIORITIES)}）")
+    if len(set(prios)) != len(prios):
+        raise RulesError("规则文件 shortlist.priorities 中有重复的条件")
+    for key, vocab in (("heavy_task_programs", "practice_program"), ("frontline_programs", "practice_program"),
+                       ("frontline_unit_kinds", "unit_kind"), ("left_leadership_excluded", "supervision_kind")):
+        wrong = [v for v in sl[key] if v not in VOCABS[vocab]]
+        if wrong:
+            raise RulesError(f"规则文件 shortlist.{key} 中的 {wrong[0]!r} 无效（可选：{'、'.join(VOCABS[vocab])}）")
+    window = sl["left_leadership_window_months"]
+    if isinstance(window, bool | float) or not 1 <= window <= 120:
+        raise RulesError(f"规则文件 shortlist.left_leadership_window_months 应为 1–120 之间的整数：{window!r}")
 
 
 def _validate_retirement(ret: dict) -> None:

@@ -1,0 +1,146 @@
+-- shortlist/ranked.sql — shortlist_ranked(as_of, recommended): the quota-constrained shortlist
+-- for rank promotion (SPEC §9 *Shortlist*). Candidates are the persons eligibility_on(as_of)
+-- finds qualified (the personal conditions) with a next rank — and, when `recommended` is a list
+-- (the units' recommendations, 一推), only those on it. Each next rank is one competition, ordered
+-- by the 三优先 in the order of rules shortlist.priorities (key1..key3: heavy-task years, whole
+-- frontline years, a leadership post left — shortlist_heavy, shortlist_frontline,
+-- shortlist_left_leadership), then 优秀 years in the tenure, counted tenure, age
+-- (shortlist.older_first), and person_id so the order is total.
+-- Places (SPEC §9): quota − holders on as_of, at least 0, for the quotas of year(as_of): the
+-- jurisdiction's and a unit's where one names the candidate's unit (holders by main post, as
+-- eligibility_on counts them). Suggested: the first candidates in order that fit every quota
+-- that applies — a unit's first `unit places` pass its unit, and of those passing the first
+-- `places` of the jurisdiction are suggested (what taking them one by one would give); with no
+-- jurisdiction quota those passing a unit quota are suggested; with no quota at all nobody is.
+-- Grain: one row per candidate (a person appears once: one next rank).
+-- Arguments: as_of (DATE), recommended (VARCHAR[] of person_id, NULL = no recommendation list).
+-- Columns: person_id, name, unit_id, current_rank, next_rank, next_step, tenure_basis,
+--   tenure_months, excellent_years, birth_date, age, heavy_years, heavy_tasks, heavy_months,
+--   frontline_months, frontline_years, unit_months, program_months, left_level, left_on,
+--   left_excluded, left_leadership, key1, key2, key3, position (1.. in order), place_rank (名次,
+--   equal keys share it), quota, holders, places, unit_quota, unit_holders, unit_places,
+--   unit_ok (passes its unit quota, true when none), suggested, tied_at_cut (an equal-key
+--   candidate sits on the other side of the cut that decided this one).
+create or replace temp macro shortlist_ranked(as_of, recommended) as table
+with
+params as (
+    select coalesce(rule_num('shortlist.older_first'), 1) <> 0 as older_first,
+),
+prios as (
+    select value as criterion, row_number() over (order by rowid) as pos,
+    from rule_lists
+    where name = 'shortlist.priorities'
+),
+pick as (
+    select max(criterion) filter (where pos = 1) as p1, max(criterion) filter (where pos = 2) as p2,
+           max(criterion) filter (where pos = 3) as p3,
+    from prios
+),
+elig as (
+    select person_id, name, unit_id, current_rank, next_rank, next_step, qualified, tenure_basis,
+           tenure_months, excellent_years,
+    from eligibility_on(as_of::date)
+),
+holders_all as (
+    select current_rank as rank, count(*) as n,
+    from elig
+    where current_rank is not null
+    group by current_rank
+),
+holders_unit as (
+    select unit_id, current_rank as rank, count(*) as n,
+    from elig
+    where current_rank is not null and unit_id is not null
+    group by unit_id, current_rank
+),
+quota as (
+    select unit_id, rank, min(max_count) as max_count,
+    from quotas
+    where year = year(as_of::date)
+    group by unit_id, rank
+),
+candidates as (
+    select e.*, p.birth_date, age_on(p.birth_date, as_of::date) as age,
+    from elig as e
+    join persons as p using (person_id)
+    where e.qualified and e.next_rank is not null
+      and (recommended is null or list_contains(recommended::varchar[], e.person_id))
+),
+measured as (
+    select c.*,
+           coalesce(h.heavy_years, 0) as heavy_years, coalesce(h.heavy_tasks, 0) as heavy_tasks,
+           coalesce(h.heavy_months, 0) as heavy_months,
+           coalesce(f.frontline_months, 0) as frontline_months,
+           coalesce(f.frontline_months, 0) // 12 as frontline_years,
+           coalesce(f.unit_months, 0) as unit_months, coalesce(f.program_months, 0) as program_months,
+           l.left_level, l.left_on, coalesce(l.left_excluded, false) as left_excluded,
+           coalesce(l.person_id is not null and not l.left_excluded, false) as left_leadership,
+    from candidates as c
+    left join shortlist_heavy(as_of::date) as h using (person_id)
+    left join shortlist_frontline(as_of::date) as f using (person_id)
+    left join shortlist_left_leadership(as_of::date) as l using (person_id)
+),
+keyed as (
+    select m.*,
+           case k.p when 'heavy_tasks' then m.heavy_years when 'frontline' then m.frontline_years
+                     when 'left_leadership' then m.left_leadership::bigint else 0 end as key1,
+           case k.q when 'heavy_tasks' then m.heavy_years when 'frontline' then m.frontline_years
+                     when 'left_leadership' then m.left_leadership::bigint else 0 end as key2,
+           case k.r when 'heavy_tasks' then m.heavy_years when 'frontline' then m.frontline_years
+                     when 'left_leadership' then m.left_leadership::bigint else 0 end as key3,
+           -- older first: the earlier birth date first (ascending day number)
+           case when pr.older_first then 1 else -1 end * (m.birth_date - date '1900-01-01') as age_key,
+    from measured as m
+    cross join (select p1 as p, p2 as q, p3 as r from pick) as k
+    cross join params as pr
+),
+ordered as (
+    select k.*,
+           row_number() over w_total as position,
+           rank() over w_keys as place_rank,
+           dense_rank() over w_keys as tie_group,
+           qj.max_count as quota, coalesce(hj.n, 0) as holders,
+           case when qj.max_count is not null then greatest(qj.max_count - coalesce(hj.n, 0), 0) end as places,
+           qu.max_count as unit_quota, coalesce(hu.n, 0) as unit_holders,
+           case when qu.max_count is not null then greatest(qu.max_count - coalesce(hu.n, 0), 0) end as unit_places,
+    from keyed as k
+    left join quota as qj on qj.unit_id is null and qj.rank = k.next_rank
+    left join holders_all as hj on hj.rank = k.next_rank
+    left join quota as qu on qu.unit_id = k.unit_id and qu.rank = k.next_rank
+    left join holders_unit as hu on hu.unit_id = k.unit_id and hu.rank = k.next_rank
+    window w_keys as (partition by k.next_rank order by k.key1 desc, k.key2 desc, k.key3 desc,
+                      k.excellent_years desc, k.tenure_months desc, k.age_key),
+           w_total as (partition by k.next_rank order by k.key1 desc, k.key2 desc, k.key3 desc,
+                       k.excellent_years desc, k.tenure_months desc, k.age_key, k.person_id)
+),
+unit_stage as (
+    select *,
+           unit_quota is null
+               or row_number() over (partition by next_rank, unit_id order by position) <= unit_places
+               as unit_ok,
+    from ordered
+),
+jurisdiction_stage as (
+    select *,
+           row_number() over (partition by next_rank, unit_ok order by position) as admissible_position,
+    from unit_stage
+),
+decided as (
+    select *,
+           unit_ok and case when quota is not null then admissible_position <= places
+                            else unit_quota is not null end as suggested,
+    from jurisdiction_stage
+),
+final as (
+    select * exclude (admissible_position, age_key, tie_group),
+           -- a tie at the cut: an equal-key candidate fell on the other side of the same cut
+           coalesce(unit_quota is not null
+                    and bool_or(unit_ok) over (partition by next_rank, unit_id, tie_group)
+                    and not bool_and(unit_ok) over (partition by next_rank, unit_id, tie_group), false)
+           or coalesce(unit_ok and quota is not null
+                       and bool_or(suggested) filter (where unit_ok) over (partition by next_rank, tie_group)
+                       and not bool_and(suggested) filter (where unit_ok) over (partition by next_rank, tie_group),
+                       false) as tied_at_cut,
+    from decided
+)
+select * from final;
