@@ -47,6 +47,8 @@ VOCABS: dict[str, tuple[str, ...]] = {
     "quarter_grade": ("好", "较好", "一般", "较差"),
     "reward_kind": ("嘉奖", "三等功", "二等功", "一等功", "其他"),
     "supervision_kind": ("谈心谈话", "提醒谈话", "批评教育", "诫勉", "组织处理", "处分"),
+    "education_kind": ("全日制", "在职"),
+    "resume_kind": ("工作", "学习", "职级"),
 }
 
 
@@ -90,6 +92,9 @@ class Table:
     interval: tuple[str, str] | None = None  # (start, end) of a valid-time interval
     note: str = ""
     extra_names: tuple[str, ...] = field(default=())
+    #: An import replaces all rows of each person it names (a person's 简历 or education history
+    #: is read whole: a line dropped from a corrected 简历 must not stay behind).
+    per_person: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -136,6 +141,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("exit_reason", "退出原因", required=False, multiline=True),
         C("id_number", "身份证号", "id_number", required=False,
           meaning="仅用于核对出生日期和性别，导入后不保存"),
+        C("native_place", "籍贯", required=False),
+        C("birthplace", "出生地", required=False),
+        C("professional_title", "专业技术职务", required=False),
     ), key=("person_id",)),
     Table("posts", "职务", (
         _PID,
@@ -233,6 +241,31 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("rank", "职级", "enum", vocab="rank_name"),
         C("max_count", "职数", "int", meaning="职数（不小于0）"),
     ), key=("year", "unit_id", "rank"), note="无主键：以 年度+单位代码+职级 识别同一条职数"),
+    Table("education_history", "学历学位", (
+        _PID,
+        C("kind", "教育类别", "enum", vocab="education_kind", meaning="全日制教育或在职教育"),
+        C("level", "学历", "enum", vocab="education"),
+        C("degree", "学位", required=False),
+        C("school", "毕业院校", required=False, multiline=True),
+        C("major", "专业", required=False, multiline=True),
+        C("start_date", "入学时间", "date", required=False),
+        C("end_date", "毕业时间", "date", required=False),
+    ), key=("person_id", "kind", "level"), per_person=True,
+        note="每人每个教育类别和学历一行；导入时以文件中的记录替换该人的全部学历学位记录"),
+    Table("resume_entries", "简历", (
+        _PID,
+        C("line_no", "行号", "int", meaning="该条简历在简历原文中的起始行号（从1起）"),
+        C("start_date", "开始时间", "date"),
+        C("end_date", "结束时间", "date", required=False, meaning="结束时间（至今留空）"),
+        C("kind", "类别", "enum", vocab="resume_kind", meaning="工作、学习或职级变动"),
+        C("organisation", "单位", required=False, multiline=True,
+          meaning="单位名称（单位名单中的单位为其名称，名单外为简历原文）"),
+        C("title", "职务", required=False, multiline=True),
+        C("level", "职务层次", "enum", required=False, vocab="post_level"),
+        C("content", "内容", multiline=True, meaning="简历原文（不含起止时间和括号中的说明）"),
+        C("note", "说明", required=False, multiline=True, meaning="括号中的说明，如（其间：…学习）、（试用期）"),
+    ), key=("person_id", "line_no"), per_person=True,
+        note="每条简历一行；导入时以文件中的记录替换该人的全部简历"),
 )}
 
 #: Tables in load order: referenced tables first.

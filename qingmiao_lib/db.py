@@ -128,6 +128,7 @@ def _open(path, *, read_only: bool, rules, new: bool = False, bulk_load: bool = 
             crash_point("new:schema")
         else:
             _require_schema(con, path)
+            upgrade(con, read_only=read_only and path != ":memory:")
         if not ready:
             return con
         loaded = rules_mod.load(rules)
@@ -191,6 +192,47 @@ def _require_schema(con: duckdb.DuckDBPyConnection, path) -> None:
         raise SchemaMismatch(
             f"数据库 {path} 的结构版本为 {found}，本程序需要 {SCHEMA_VERSION}：请用 qingmiao demo --force 重建或重新导入"
         )
+
+
+#: Columns and tables added to schema version 2 without a version change (2026-12, 干部任免审批表):
+#: a database made before them is brought up to date when opened (see :func:`upgrade`).
+ADDED_PERSON_COLUMNS = ("native_place", "birthplace", "professional_title")
+ADDED_TABLES = ("education_history", "resume_entries")
+
+
+def upgrade(con: duckdb.DuckDBPyConnection, *, read_only: bool) -> bool:
+    """Bring a database of this schema version made before the 干部任免审批表 additions up to date:
+    opened for writing, the additions are made in it, in one transaction (``sql/upgrade/
+    lrmx_additions.sql``: additive only, every row kept); opened read-only, empty temporary
+    stand-ins take their place for this connection (``sql/upgrade/lrmx_readonly.sql`` and a
+    view of persons with the new columns empty), so the file stays readable by every command.
+    Returns True when anything was missing."""
+    have = {t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main' and table_name in (select unnest(?::varchar[]))", [list(ADDED_TABLES)]
+    ).fetchall()}
+    cols = {c for (c,) in con.execute(
+        "select column_name from duckdb_columns() where database_name = current_database()"
+        " and schema_name = 'main' and table_name = 'persons'").fetchall()}
+    if have == set(ADDED_TABLES) and set(ADDED_PERSON_COLUMNS) <= cols:
+        return False
+    if not read_only:
+        con.execute("begin transaction")
+        try:
+            con.execute(sql.load("upgrade/lrmx_additions"))
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return True
+    if not have:  # (the additions are made in one transaction: both tables or neither)
+        con.execute(sql.load("upgrade/lrmx_readonly"))
+    home = con.execute("select current_database()").fetchall()[0][0]
+    absent = ", ".join(f"null::varchar as {c}" for c in ADDED_PERSON_COLUMNS if c not in cols)
+    if absent:  # the database's own name, quoted; the column names are the constants above
+        con.execute('create or replace temp view persons as select *, ' + absent +
+                    ' from "' + home.replace('"', '""') + '".main.persons')
+    return True
 
 
 def database_state(con: duckdb.DuckDBPyConnection) -> str:

@@ -8,13 +8,15 @@ import subprocess
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
 
 import qingmiao_lib as qm
 from qingmiao_lib.config import SCHEMA_VERSION
-from qingmiao_lib.db import TABLES, meta
+from qingmiao_lib.contract import TABLES as CONTRACT
+from qingmiao_lib.db import ADDED_TABLES, TABLES, meta
 from qingmiao_lib.errors import DatabaseLocked, DatabaseMissing, SchemaMismatch
 
 D = date.fromisoformat
@@ -29,8 +31,11 @@ def test_every_table_of_spec_3_exists(con):
         "select table_name from duckdb_tables() where database_name = current_database()"
         " and schema_name = 'main'"
     ).fetchall()}
-    assert got == {*TABLES, "meta", "snapshots"}  # snapshots: the stored base layer
+    # snapshots: the stored base layer; the 干部任免审批表 additions (SPEC §9) are import tables
+    # that the analyses do not read
+    assert got == {*TABLES, *ADDED_TABLES, "meta", "snapshots"}
     assert len(TABLES) == 16
+    assert set(CONTRACT) == {*TABLES, *ADDED_TABLES}
 
 
 def test_schema_version_is_stored_in_meta(con):
@@ -359,3 +364,75 @@ def test_the_schema_is_created_in_one_transaction(monkeypatch):
     assert raw.execute("select count(*) from duckdb_types() where not internal "
                        "and database_name = current_database()").fetchall() == [(0,)]
     raw.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# a database made before the 干部任免审批表 additions (schema version 2, 2026-12) stays readable
+# ---------------------------------------------------------------------------------------------
+
+OLD_SCHEMA = Path(__file__).parent / "fixtures" / "schema" / "v2_before_lrmx.sql"
+
+
+def _old_database(path: Path) -> None:
+    """A file made by the previous release: its schema, version 2, one person with one post."""
+    raw = duckdb.connect(str(path))
+    raw.execute(OLD_SCHEMA.read_text("utf-8"))
+    raw.execute("insert into meta values ('schema_version', '2')")
+    raw.execute("insert into units values ('U1', '单位', '其他', null)")
+    raw.execute("insert into persons (person_id, name, gender, birth_date, education, entry_date) "
+                "values ('P1', '张三', '男', '1990-01-01', '本科', '2015-07-01')")
+    raw.execute("insert into posts values ('P1', 'U1', '科员', '无', '2015-07-01', null)")
+    raw.close()
+
+
+def _columns(con) -> list[tuple]:
+    return con.execute("""select table_name, column_index, column_name, data_type, is_nullable
+                          from duckdb_columns() where database_name = current_database()
+                            and schema_name = 'main' order by table_name, column_index""").fetchall()
+
+
+def test_an_old_database_opened_read_only_is_readable_and_unchanged(tmp_path):
+    path = tmp_path / "old.duckdb"
+    _old_database(path)
+    before = path.read_bytes()
+    with qm.connect(path) as con:
+        # the new persons columns read as empty, the new tables as empty tables
+        assert con.execute("select person_id, native_place, birthplace, professional_title from persons"
+                           ).fetchall() == [("P1", None, None, None)]
+        assert con.execute("select count(*) from education_history").fetchall() == [(0,)]
+        assert con.execute("select count(*) from resume_entries").fetchall() == [(0,)]
+        assert con.execute("select count(*) from person_snapshot(date '2020-12-31')").fetchall() == [(1,)]
+        from qingmiao_lib import check
+        assert check.run_check(con)["count"].sum() == 0
+    assert path.read_bytes() == before  # nothing written into it
+
+
+def test_an_old_database_opened_for_writing_is_upgraded_in_place(tmp_path):
+    old, new = tmp_path / "old.duckdb", tmp_path / "new.duckdb"
+    _old_database(old)
+    qm.connect(new, create=True).close()
+    with qm.connect(old, read_only=False) as con:
+        assert con.execute("select person_id, name, native_place from persons").fetchall() == [("P1", "张三", None)]
+        assert con.execute("select count(*) from posts").fetchall() == [(1,)]
+        upgraded = _columns(con)
+        assert meta(con)["schema_version"] == SCHEMA_VERSION
+    with qm.connect(new) as con:
+        assert upgraded == _columns(con)  # exactly the shape of a new database
+    # and once upgraded it is an ordinary database: read-only opens need no stand-ins
+    with qm.connect(old) as con:
+        assert con.execute("select count(*) from duckdb_tables() where temporary and table_name in "
+                           "('education_history', 'resume_entries')").fetchall() == [(0,)]
+        assert con.execute("select count(*) from duckdb_views() where temporary and view_name = 'persons'"
+                           ).fetchall() == [(0,)]
+
+
+def test_new_tables_are_in_the_contract_and_keyed(db):
+    db.add("persons", person_id="P1")
+    db.add("education_history", person_id="P1", kind="全日制", level="本科")
+    with pytest.raises(duckdb.Error, match="本科"):
+        db.add("education_history", person_id="P1", kind="全日制", level="本科")
+    with pytest.raises(duckdb.Error, match="函授"):
+        db.add("education_history", person_id="P1", kind="函授", level="大专")
+    db.add("resume_entries", person_id="P1", line_no=1, start_date=D("2015-07-01"), kind="工作", content="某镇科员")
+    with pytest.raises(duckdb.Error):
+        db.add("resume_entries", person_id="P2", line_no=1, start_date=D("2015-07-01"), kind="工作", content="x")

@@ -1,5 +1,6 @@
 """Writing validated tables in one transaction: a record replaces its earlier version by natural
-key (``contract.Table.key``); with ``replace`` each imported table becomes equal to its files.
+key (``contract.Table.key``) — in a ``per_person`` table (简历, 学历学位) the files' rows replace all
+rows of each person they name; with ``replace`` each imported table becomes equal to its files.
 Referenced tables (units, persons) are changed in place, never deleted while referenced."""
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ def counts(con: duckdb.DuckDBPyConnection, staged: set[str], replace: bool) -> d
                    count(*) filter (where exists (select 1 from main.{name} t where {same}))
             from stg_{name} s""").fetchall()[0]
         deleted = 0
-        if replace:
+        if replace or t.per_person:  # per person: the named persons' rows the files no longer have
+            mine = "" if replace else f"t.person_id in (select person_id from stg_{name}) and"
             deleted = con.execute(f"""
                 select count(*) from main.{name} t
-                where not exists (select 1 from stg_{name} s where {_key_match(t.key, 's', 't')})""").fetchall()[0][0]
+                where {mine} not exists (select 1 from stg_{name} s where {_key_match(t.key, 's', 't')})""").fetchall()[0][0]
         out[name] = dict(read=read, new=new, changed=read - new - unchanged, unchanged=unchanged,
                          deleted=deleted)
     return out
@@ -106,7 +108,9 @@ def write_table(con, name: str, replace: bool) -> None:
         con.execute(f"insert into {name} ({_cols(name)}) select {_cols(name)} from stg_{name} "
                     f"on conflict ({key}) do update set {sets}")
     else:
-        if not replace:
+        if not replace and t.per_person:
+            con.execute(f"delete from {name} where person_id in (select person_id from stg_{name})")
+        elif not replace:
             con.execute(f"delete from {name} as t using stg_{name} as s where {_key_match(t.key, 's', 't')}")
         con.execute(f"insert into {name} ({_cols(name)}) select {_cols(name)} from stg_{name}")
 

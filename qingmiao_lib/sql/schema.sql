@@ -33,6 +33,8 @@ create type annual_grade as enum ('优秀', '称职', '基本称职', '不称职
 create type quarter_grade as enum ('好', '较好', '一般', '较差');
 create type reward_kind as enum ('嘉奖', '三等功', '二等功', '一等功', '其他');
 create type supervision_kind as enum ('谈心谈话', '提醒谈话', '批评教育', '诫勉', '组织处理', '处分');
+create type education_kind as enum ('全日制', '在职');
+create type resume_kind as enum ('工作', '学习', '职级');
 
 -- one row per schema fact (schema_version, created_at, built_by, rules_version, ...)
 create table meta (
@@ -66,6 +68,9 @@ create table persons (
     entry_channel entry_channel,
     exit_date date,
     exit_reason varchar,
+    native_place varchar,            -- 籍贯
+    birthplace varchar,              -- 出生地
+    professional_title varchar,      -- 专业技术职务
     check (entry_date > birth_date),
     check (work_start_date is null or work_start_date > birth_date),
     check (party_join_date is null or party_join_date > birth_date),
@@ -219,6 +224,39 @@ create table quotas (
     max_count integer not null,
     check (max_count >= 0),
     check (year between 1950 and 2100)
+);
+
+-- one row per person, kind of education (全日制/在职) and level: the education history behind
+-- persons.education (the highest level). An import replaces each named person's rows whole.
+create table education_history (
+    person_id varchar not null references persons (person_id),
+    kind education_kind not null,
+    level education not null,
+    degree varchar,
+    school varchar,
+    major varchar,
+    start_date date,
+    end_date date,
+    primary key (person_id, kind, level)
+);
+
+-- one row per 简历 (resume) entry of a person: a dated line with its continuation lines, as the
+-- 干部任免审批表 states it — posts (in the unit list or not: organisation is the text), study and
+-- rank events. line_no is the entry's first line in the 简历 text; the `qingmiao check` 三龄二历
+-- findings name it. An import replaces each named person's 简历 whole. No CHECK on the period:
+-- a 简历 that runs backwards is a finding of the check, not a refused import.
+create table resume_entries (
+    person_id varchar not null references persons (person_id),
+    line_no integer not null,
+    start_date date not null,
+    end_date date,
+    kind resume_kind not null,
+    organisation varchar,
+    title varchar,
+    level post_level,
+    content varchar not null,
+    note varchar,
+    primary key (person_id, line_no)
 );
 
 -- one row per person and stored snapshot date: the base layer (person_snapshot) computed once,

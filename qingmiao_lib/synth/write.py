@@ -129,7 +129,10 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     con.execute("set preserve_insertion_order = false")
     con.execute(sql.load("synth/load/_macros"))
     for table in LOAD_ORDER:  # each table autocommitted on its own
-        con.execute(sql.load(f"synth/load/{table}"))
+        if table == "persons":
+            _load_persons(con)
+        else:
+            con.execute(sql.load(f"synth/load/{table}"))
         bar.update()
     for name in frames:
         con.unregister(f"_{name}")
@@ -141,6 +144,20 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     bar.update()
     db.add_constraints(con)
     bar.update()
+
+
+def _load_persons(con) -> None:
+    """Run ``synth/load/persons.sql`` (an insert listing the columns of persons before the
+    干部任免审批表 additions, by position) into a temporary table of that shape, then move its rows
+    into persons by name: the simulation has no 籍贯, 出生地 or 专业技术职务 (NULL)."""
+    home = '"' + con.execute("select current_database()").fetchall()[0][0].replace('"', '""') + '".main.persons'
+    added = ", ".join(db.ADDED_PERSON_COLUMNS)  # constants of db
+    con.execute(f"create or replace temp table persons as select * exclude ({added}) from {home} limit 0")
+    try:
+        con.execute(sql.load("synth/load/persons"))
+        con.execute(f"insert into {home} by name select * from temp.main.persons")
+    finally:
+        con.execute("drop table if exists temp.main.persons")
 
 
 def _last_day(c: Careers) -> int:
