@@ -24,7 +24,6 @@ whose ``attrs`` carry ``as_of`` (the start year end), ``years``, ``k``, ``transi
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import duckdb

@@ -42,9 +42,9 @@ def rows(plan, intake: pd.DataFrame, *, k: int, start_year: int, years: int,
     - ``None``: the average observed intake every year (its composition as observed);
     - a number: that many recruits a year, composed as the observed intake;
     - a mapping ``{year: persons}``: those totals in those years, composed as the observed intake;
-      the years not named keep the average intake;
+      a year not named recruits nobody (as a plan frame without a row for it);
     - a DataFrame (English or Chinese headers, :data:`PLAN_COLUMNS`) with ``persons`` and any of
-      ``year`` (absent or empty: every year), ``age`` (on the year end of entry), ``rank`` and
+      ``year`` (absent or empty: every year; a year without a row recruits nobody), ``age`` (on the year end of entry), ``rank`` and
       ``level`` (names from the rules; ``rank`` 未定职级 = not yet graded): each row's recruits
       take the observed intake's mix of what the row leaves open among those matching it (or,
       when none matches, of the whole intake, each open part independently).
@@ -59,13 +59,15 @@ def rows(plan, intake: pd.DataFrame, *, k: int, start_year: int, years: int,
         return _each(_scaled(avg, total), periods), f"每年录用{total:g}人（构成同近{k}年录用）"
     if isinstance(plan, Mapping):
         totals = {_year(y, start_year, years): _count(v, f"recruitment[{y}]") for y, v in plan.items()}
-        parts = [_each(_scaled(avg, totals[p]) if p in totals else avg, [p]) for p in periods]
-        named = "，".join(f"{start_year + p}年{totals[p]:g}人" for p in sorted(totals))
-        return _concat(parts), f"录用计划：{named}（其余年份为近{k}年平均；构成同近{k}年录用）"
-    if isinstance(plan, pd.DataFrame):
-        return _frame_rows(plan, avg, start_year=start_year, years=years, steps=steps), "录用计划（分析人员设定）"
-    raise TypeError(f"recruitment must be None, a number, a {{year: persons}} mapping or a DataFrame, "
-                    f"got {type(plan).__name__}")
+        out = _concat([_each(_scaled(avg, totals[p]), [p]) for p in sorted(totals)])
+    elif isinstance(plan, pd.DataFrame):
+        out = _frame_rows(plan, avg, start_year=start_year, years=years, steps=steps)
+    else:
+        raise TypeError(f"recruitment must be None, a number, a {{year: persons}} mapping or a DataFrame, "
+                        f"got {type(plan).__name__}")
+    per_year = out.groupby("period")["persons"].sum()
+    named = "，".join(f"{start_year + p}年{per_year.get(p, 0.0):g}人" for p in periods)
+    return out, f"录用计划：{named}（未列出的构成同近{k}年录用）"
 
 
 def _frame_rows(plan: pd.DataFrame, avg: pd.DataFrame, *, start_year: int, years: int,
@@ -80,10 +82,10 @@ def _frame_rows(plan: pd.DataFrame, avg: pd.DataFrame, *, start_year: int, years
         persons = _count(row["persons"], f"第{i}行人数")
         given = {}
         if _filled(row.get("age")):
-            age = row["age"]
-            if isinstance(age, bool) or not float(age).is_integer() or not 16 <= int(age) <= 70:
-                raise ValueError(f"录用计划第{i}行年龄须为16–70的整数：{age!r}")
-            given["age"] = int(age)
+            age = _whole(row["age"])
+            if age is None or not 16 <= age <= 70:
+                raise ValueError(f"录用计划第{i}行年龄须为16–70的整数：{row['age']!r}")
+            given["age"] = age
         for col in ("rank", "level"):
             if _filled(row.get(col)):
                 name = str(row[col]).strip()
@@ -149,6 +151,15 @@ def _filled(value) -> bool:
     return value is not None and not (isinstance(value, float) and np.isnan(value)) and str(value).strip() != ""
 
 
+def _whole(value) -> int | None:
+    """A whole number written as a number or text ("30", 30.0), else None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if not isinstance(value, bool) and number.is_integer() else None
+
+
 def _count(value, what: str) -> float:
     try:
         number = float(value)
@@ -161,10 +172,9 @@ def _count(value, what: str) -> float:
 
 def _year(value, start_year: int, years: int) -> int:
     """A plan's calendar year as the period 1 … years of the projection."""
-    try:
-        year = int(float(value))
-    except (TypeError, ValueError):
-        raise ValueError(f"录用计划年度不是年份：{value!r}") from None
-    if float(value) != year or not start_year < year <= start_year + years:
+    year = _whole(value)
+    if year is None:
+        raise ValueError(f"录用计划年度不是年份：{value!r}")
+    if not start_year < year <= start_year + years:
         raise ValueError(f"录用计划年度须在 {start_year + 1}–{start_year + years} 之间：{value!r}")
     return year - start_year
