@@ -56,10 +56,14 @@ from ..privacy import mask_name
 from ..rules import RANKS
 from ._lists import read_person_list
 
-__all__ = ["COLUMNS", "CRITERIA", "check_recommendations", "install_macros", "read_person_list",
+__all__ = ["COLUMNS", "CRITERIA", "CRITERIA_NAMES", "check_recommendations", "install_macros", "read_person_list",
            "shortlist", "shortlist_summary", "what_if"]
 
-#: The ordering criteria after the 三优先, fixed by SPEC §9: column → (its reason column, Chinese).
+#: The 三优先 a rules file may list in ``shortlist.priorities``, with their Chinese names.
+CRITERIA_NAMES = {"heavy_tasks": "任务繁重岗位", "frontline": "一线工作", "left_leadership": "因组织需要退出领导岗位"}
+
+#: Every ordering criterion's column → (its reason column, Chinese name): the 三优先 (in the
+#: rules' order), then those SPEC §9 fixes.
 CRITERIA = {
     "heavy_years": ("heavy_reason", "任务繁重岗位"), "frontline_years": ("frontline_reason", "一线工作"),
     "left_leadership": ("left_reason", "因组织需要退出领导岗位"),

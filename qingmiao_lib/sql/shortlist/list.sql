@@ -57,10 +57,9 @@ final as (
         case when p.frontline_months = 0 then '无一线工作记录（' || concat_ws('、', nullif(pr.unit_kinds, ''),
                                                                        nullif(pr.programs, '')) || '）'
              else '一线工作累计' || years_months(p.frontline_months)
-                  || coalesce('（' || nullif(concat_ws('；',
-                        case when p.unit_months > 0 then pr.unit_kinds || '单位' || years_months(p.unit_months) end,
-                        case when p.program_months > 0 then pr.programs || '实践锻炼' || years_months(p.program_months) end
-                     ), '') || '）', '')
+                  || coalesce('（' || nullif(concat_ws('、',
+                        case when p.by_unit then pr.unit_kinds || '单位' end,
+                        case when p.by_program then pr.programs || '实践锻炼' end), '') || '）', '')
                   || '，计' || p.frontline_years::varchar || '年'
         end as frontline_reason,
         p.left_leadership, p.left_level::varchar as left_level, p.left_on,

@@ -16,7 +16,7 @@
 -- Arguments: as_of (DATE), recommended (VARCHAR[] of person_id, NULL = no recommendation list).
 -- Columns: person_id, name, unit_id, current_rank, next_rank, next_step, tenure_basis,
 --   tenure_months, excellent_years, birth_date, age, heavy_years, heavy_tasks, heavy_months,
---   frontline_months, frontline_years, unit_months, program_months, left_level, left_on,
+--   frontline_months, frontline_years, by_unit, by_program, left_level, left_on,
 --   left_excluded, left_leadership, key1, key2, key3, position (1.. in order), place_rank (名次,
 --   equal keys share it), quota, holders, places, unit_quota, unit_holders, unit_places,
 --   unit_ok (passes its unit quota, true when none), suggested, tied_at_cut (an equal-key
@@ -39,7 +39,7 @@ pick as (
 elig as (
     select person_id, name, unit_id, current_rank, next_rank, next_step, qualified, tenure_basis,
            tenure_months, excellent_years,
-    from eligibility_on(as_of::date)
+    from eligibility_on(as_of)
 ),
 holders_all as (
     select current_rank as rank, count(*) as n,
@@ -72,7 +72,7 @@ measured as (
            coalesce(h.heavy_months, 0) as heavy_months,
            coalesce(f.frontline_months, 0) as frontline_months,
            coalesce(f.frontline_months, 0) // 12 as frontline_years,
-           coalesce(f.unit_months, 0) as unit_months, coalesce(f.program_months, 0) as program_months,
+           coalesce(f.by_unit, false) as by_unit, coalesce(f.by_program, false) as by_program,
            l.left_level, l.left_on, coalesce(l.left_excluded, false) as left_excluded,
            coalesce(l.person_id is not null and not l.left_excluded, false) as left_leadership,
     from candidates as c
