@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qingmiao_lib.importer import _lrmx, _read, _resume
+from qingmiao_lib.importer import _lrmx, _lrmx_rows, _read, _resume
 
 D = dt.date.fromisoformat
 FIX = Path(__file__).parent / "fixtures" / "lrmx"
@@ -61,7 +61,8 @@ def test_utf8_file_person():
         "birth_date": "1986-03-15", "political_status": "中共党员", "party_join_date": "2008-06-01",
         "education": "硕士研究生", "degree": "公共管理硕士", "full_time_education": "否",
         "work_start_date": "2008-07-01", "entry_date": "2008-07-01", "entry_channel": "",
-        "exit_date": "", "exit_reason": "", "id_number": ""}]
+        "exit_date": "", "exit_reason": "", "id_number": "",
+        "native_place": "浙江温州", "birthplace": "浙江温州", "professional_title": "经济师"}]
     assert rec.entry_rule == "试用期"
     assert rec.extra == {"native_place": "浙江温州", "birthplace": "浙江温州", "professional_title": "经济师",
                          "current_title": "示例县财政局党组书记、局长"}
@@ -163,6 +164,91 @@ def test_folder_keys_in_reading_order_and_entry_rule_warning():
     assert "试用期" in msg and "2 人" in msg and "单位名单中的单位任职的开始时间 1 人" in msg
     # 2 posts outside the unit list: 李明华 line 10, 张伟 line 3
     assert any("2 条职务的单位不在单位名单中" in w["message"] for w in r.warnings)
+
+
+# --- the additions: education history, 简历 entries, ranks, sanctions ----------------------------
+
+def test_education_history_rows():
+    r, _ = read(*sorted((FIX / "good").iterdir()))
+    got = [(x["kind"], x["level"], x["degree"], x["school"], x["major"], x["start_date"], x["end_date"])
+           for f in ("李明华.lrmx", "王芳.lrmx", "张伟.lrmx") for x in rows(r, f, "education_history")]
+    assert got == [
+        # 浙江大学公共管理学院行政管理专业: school up to 大学, faculty 公共管理学院 dropped, 专业 dropped;
+        # dates of 简历 line 1 (the only study line naming 浙江大学)
+        ("全日制", "本科", "管理学学士", "浙江大学", "行政管理", "2004-09-01", "2008-07-01"),
+        # 中央党校函授学院经济管理专业: school up to 党校; dates of the 其间 note of line 3
+        ("在职", "硕士研究生", "公共管理硕士", "中央党校", "经济管理", "2009-09-01", "2012-01-01"),
+        ("全日制", "本科", "法学学士", "西南政法大学", "法学", "2010-09-01", "2014-07-01"),
+        # lines 1 and 2 both name 南开大学; only line 2 names the major 金融学
+        ("全日制", "硕士研究生", "经济学硕士", "南开大学", "金融学", "2012-09-01", "2015-07-01"),
+    ]
+
+
+@pytest.mark.parametrize("text, school, major", [
+    ("北京大学经济学院国际经济与贸易专业", "北京大学", "国际经济与贸易"),
+    ("湖南师范大学汉语言文学专业", "湖南师范大学", "汉语言文学"),
+    ("清华大学化学系化学专业", "清华大学", "化学"),
+    ("某大学管理学院信息系统与信息管理专业", "某大学", "信息系统与信息管理"),
+    ("中央党校经济管理专业", "中央党校", "经济管理"),
+    ("县第一中学", "县第一中学", ""),   # no school word: all of it is the school
+    ("", "", ""),
+])
+def test_school_and_major(text, school, major):
+    assert _lrmx_rows.school_major(text) == (school, major)
+
+
+def test_resume_entries_keep_every_line_with_its_notes():
+    r, _ = one(FIX / "good" / "李明华.lrmx")
+    got = [(x["_row"], x["line_no"], x["start_date"], x["end_date"], x["kind"], x["organisation"], x["title"],
+            x["level"], x["note"]) for x in rows(r, "李明华.lrmx", "resume_entries")]
+    assert got == [
+        (1, "1", "2004-09-01", "2008-07-01", "学习", "", "", "", ""),
+        (2, "2", "2008-07-01", "2009-07-01", "工作", "中溪镇", "人民政府科员", "无", "试用期"),
+        (3, "3", "2009-07-01", "2012-03-01", "工作", "中溪镇", "人民政府科员", "无",
+         "其间：2009.09--2012.01在中央党校函授学院经济管理专业研究生班学习"),
+        (5, "5", "2012-03-01", "2015-07-01", "工作", "示例县财政局", "预算股股长", "无", ""),
+        (6, "6", "2015-07-01", "2018-09-01", "工作", "中溪镇", "党委委员、副镇长", "乡科级副职", ""),
+        (7, "7", "2018-09-01", "2020-01-01", "工作", "中溪镇", "党委副书记、镇长", "乡科级正职", ""),
+        (9, "9", "2020-01-01", "2021-06-01", "工作", "示例县人民政府办公室", "副主任", "乡科级副职", ""),
+        # outside the unit list: kept here with its organisation text
+        (10, "10", "2021-06-01", "2023-02-01", "工作", "外县某某开发区管委会招商局", "副局长", "乡科级副职", ""),
+        (11, "11", "2023-02-01", "", "工作", "示例县财政局", "党组书记、局长", "乡科级正职", "四级调研员"),
+    ]
+    assert rows(r, "李明华.lrmx", "resume_entries")[0]["content"] == "浙江大学公共管理学院行政管理专业学习"
+
+
+def test_ranks_stated_in_the_resume():
+    res = _resume.parse("2015.07--  中溪镇科员\n2016.07  确定为一级科员\n2019.06 晋升为四级主任科员\n"
+                        "2021.06  三级主任科员\n2022.01  套转为三级主任科员", UNITS, LEX)
+    assert res.problems == []
+    lines, cols, unstated = _lrmx_rows.rank_rows(res)
+    # each rank held until the next event; line 4 has no verb: left out (its successor still
+    # ends the one before: 四级 runs to 2021.06); the last is still held
+    assert lines == [2, 3, 5] and unstated == 1
+    assert list(zip(cols["rank"], cols["start_date"], cols["end_date"], cols["reason"], strict=True)) == [
+        ("一级科员", "2016-07-01", "2019-06-01", "定级"), ("四级主任科员", "2019-06-01", "2021-06-01", "晋升"),
+        ("三级主任科员", "2022-01-01", "", "平级调整")]
+
+
+@pytest.mark.parametrize("sentence, date, kind", [
+    ("2022年6月受到党内警告处分", "2022-06-01", "处分"),
+    ("2020.3被诫勉", "2020-03-01", "诫勉"),
+    ("2019年11月被免职处理", "2019-11-01", "组织处理"),
+    ("2018年1月受到通报批评", "2018-01-01", "批评教育"),
+])
+def test_sanctions(sentence, date, kind):
+    assert _lrmx_rows.sanction(sentence) == (D(date), kind)
+
+
+def test_sanctions_reach_supervision(tmp_path):
+    xml = (FIX / "good" / "张伟.lrmx").read_text("utf-8").replace(
+        "2019年7月被评为全县优秀共产党员", "2019年7月被评为全县优秀共产党员。2022年6月受到党内警告处分")
+    f = tmp_path / "张伟.lrmx"
+    f.write_text(xml, encoding="utf-8")
+    r, recs = read(f)
+    assert r.errors == []
+    assert [(x["held_on"], x["kind"]) for x in rows(r, "张伟.lrmx", "supervision")] == [("2022-06-01", "处分")]
+    assert [(x["awarded_on"], x["kind"]) for x in rows(r, "张伟.lrmx", "rewards")] == [("2019-07-01", "其他")]
 
 
 # --- 简历 spellings --------------------------------------------------------------------------------
@@ -325,6 +411,7 @@ def test_identity_number_checks():
     ("身份证号性别不符.lrmx", "身份证号不符", "身份证号显示的性别与性别不符"),
     ("无姓名.lrmx", "缺少姓名", "没有姓名"),
     ("实体扩展.lrmx", "XML 格式错误", "DOCTYPE"),
+    ("处分无年月.lrmx", "奖惩情况无法识别", "处分没有年月"),
 ])
 def test_damaged_file_is_an_error_naming_it(file, kind, reason):
     r, recs = read(FIX / "good" / "王芳.lrmx", FIX / "bad" / file)
@@ -468,8 +555,10 @@ def test_import_folder_end_to_end(tmp_path):
     db = tmp_path / "new.duckdb"
     rep = import_paths(db, [FIX / "good", FIX / "units.csv"])
     # posts in the unit list: 李明华 7, 王芳 3, 张伟 2; grades 5 + 6; rewards 2 + 1
+    # 简历 entries 9 + 4 + 6; education 2 + 1 + 1; ranks: 张伟's line 5 (晋升为四级主任科员)
     assert {t: c["new"] for t, c in rep.counts.items()} == {
-        "units": 5, "persons": 3, "posts": 12, "annual_assessments": 11, "rewards": 3}
+        "units": 5, "persons": 3, "posts": 12, "annual_assessments": 11, "rewards": 3,
+        "education_history": 4, "resume_entries": 19, "ranks": 1}
     import qingmiao_lib as qm
     with qm.connect(db) as con:
         assert con.execute("select person_id, name, birth_date, entry_date, education from persons order by person_id"
@@ -566,7 +655,8 @@ def test_units_only_in_the_database_are_matched_in_resume_lines(tmp_path):
     rep = import_paths(db, [FIX / "good"])
     # the same posts as with units.csv in the call (see test_import_folder_end_to_end)
     assert {t: c["new"] for t, c in rep.counts.items()} == {
-        "persons": 3, "posts": 12, "annual_assessments": 11, "rewards": 3}
+        "persons": 3, "posts": 12, "annual_assessments": 11, "rewards": 3,
+        "education_history": 4, "resume_entries": 19, "ranks": 1}
     assert not any("不在单位名单中" in m and "12" in m for m in rep.warnings["message"])
 
 

@@ -60,7 +60,7 @@ from xml.etree import ElementTree
 import pyarrow as pa
 
 from ..contract import TABLES, VOCABS
-from . import _resume
+from . import _lrmx_rows, _resume
 from ._read import Reading, Source, _assemble
 from ._report import visible
 
@@ -116,6 +116,8 @@ class Record:
     grades: list[tuple[int, str]] = field(default_factory=list)          # (year, grade)
     rewards: list[tuple[dt.date, str, str]] = field(default_factory=list)  # (date, kind, sentence)
     sanctions: list[str] = field(default_factory=list)
+    supervision: list[tuple[dt.date, str]] = field(default_factory=list)   # (date, kind) of the sanctions
+    resume: _resume.Resume = field(default_factory=_resume.Resume)
     entry_rule: str = ""                   # which rule gave entry_date
     person_id: str | None = None
 
@@ -345,7 +347,9 @@ def parse(data: bytes, file: str, units: _resume.Units, lexicon: _resume.Lexicon
             problems.append(e)
     del id_number
     person = {"name": name, "gender": gender, "ethnicity": f.get("ethnicity", ""),
-              "birth_date": birth_date.isoformat() if birth_date else ""}
+              "birth_date": birth_date.isoformat() if birth_date else "",
+              "native_place": f.get("native_place", ""), "birthplace": f.get("birthplace", ""),
+              "professional_title": f.get("professional_title", "")}
     party = f.get("party", "")
     pd_ = month_date(party) if party else None
     person["political_status"] = "中共党员" if pd_ else party
@@ -381,7 +385,7 @@ def parse(data: bytes, file: str, units: _resume.Units, lexicon: _resume.Lexicon
     rec = Record(file, person, {"native_place": f.get("native_place", ""), "birthplace": f.get("birthplace", ""),
                                 "professional_title": f.get("professional_title", ""),
                                 "current_title": f.get("current_title", "")},
-                 edu, resume.posts, resume.studies, resume.ranks, resume.notes)
+                 edu, resume.posts, resume.studies, resume.ranks, resume.notes, resume=resume)
     try:
         rec.grades = grades(f.get("grades", ""))
     except LrmxError as e:
@@ -390,6 +394,16 @@ def parse(data: bytes, file: str, units: _resume.Units, lexicon: _resume.Lexicon
         rec.rewards, rec.sanctions = rewards(f.get("rewards", ""))
     except LrmxError as e:
         problems.append(e)
+    for sentence in rec.sanctions:
+        try:
+            rec.supervision.append(_lrmx_rows.sanction(sentence))
+        except _lrmx_rows.SanctionProblem as e:
+            problems.append(LrmxError("奖惩情况无法识别", e.reason, sheet="奖惩情况", value=e.value))
+    held = [d for d, _ in rec.supervision]
+    if len(set(zip(held, (k for _, k in rec.supervision), strict=True))) < len(held):
+        problems.append(LrmxError("奖惩情况无法识别", "奖惩情况中同一年月有两条同类惩戒记录", sheet="奖惩情况"))
+    if len({d for _, d, _ in resume.ranks}) < len(resume.ranks):
+        problems.append(LrmxError("简历格式错误", "简历中同一年月有两条职级变动", sheet="简历"))
     posts = sorted(resume.posts, key=lambda p: p.start)
     first = next((p for p in posts if p.probation), None)
     if first is not None:
@@ -470,7 +484,8 @@ def _source(r: Reading, file: str, sheet: str | None, table: str, rows: list[int
 
 
 def to_sources(r: Reading, rec: Record) -> list[Source]:
-    """The record's rows as Sources (persons; posts in the unit list; grades; rewards)."""
+    """The record's rows as Sources: persons; posts in the unit list; grades; rewards; sanctions
+    (supervision); the education history, 简历 entries and stated ranks (:mod:`._lrmx_rows`)."""
     pid = rec.person_id
     out = [_source(r, rec.file, None, "persons", [1], {"person_id": [pid], **{k: [v] for k, v in rec.person.items()}})]
     posts = [p for p in rec.posts if p.unit_id is not None]
@@ -488,6 +503,20 @@ def to_sources(r: Reading, rec: Record) -> list[Source]:
         out.append(_source(r, rec.file, "奖惩情况", "rewards", list(range(1, len(rec.rewards) + 1)), {
             "person_id": [pid] * len(rec.rewards), "awarded_on": [d.isoformat() for d, _, _ in rec.rewards],
             "kind": [k for _, k, _ in rec.rewards], "reason": [s for _, _, s in rec.rewards]}))
+    if rec.supervision:
+        out.append(_source(r, rec.file, "奖惩情况", "supervision", list(range(1, len(rec.supervision) + 1)), {
+            "person_id": [pid] * len(rec.supervision), "held_on": [d.isoformat() for d, _ in rec.supervision],
+            "kind": [k for _, k in rec.supervision]}))
+    if rec.education:
+        cols = _lrmx_rows.education_rows(rec.education, rec.resume)
+        out.append(_source(r, rec.file, "学历", "education_history", list(range(1, len(rec.education) + 1)),
+                           {"person_id": [pid] * len(rec.education), **cols}))
+    lines, cols = _lrmx_rows.resume_rows(rec.resume)
+    if lines:
+        out.append(_source(r, rec.file, "简历", "resume_entries", lines, {"person_id": [pid] * len(lines), **cols}))
+    lines, cols, _ = _lrmx_rows.rank_rows(rec.resume)
+    if lines:
+        out.append(_source(r, rec.file, "简历", "ranks", lines, {"person_id": [pid] * len(lines), **cols}))
     return out
 
 
@@ -589,14 +618,14 @@ def read_into(r: Reading, files, *, units: _resume.Units | None = None, existing
     for rec, p in assign_keys(records, existing):
         r.error(rec.file, p.sheet, p.kind, p.reason, row=p.row, value=p.value)
         rec.person_id = None
-    outside = sanctioned = 0
+    outside = unstated = 0
     rules: dict[str, int] = {}
     for rec in records:
         if rec.person_id is None:
             continue
         r.sources += to_sources(r, rec)
         outside += sum(1 for p in rec.posts if p.unit_id is None)
-        sanctioned += len(rec.sanctions)
+        unstated += _lrmx_rows.rank_rows(rec.resume)[2]
         rules[rec.entry_rule] = rules.get(rec.entry_rule, 0) + 1
     if records:
         said = {"试用期": "简历中第一个标注（试用期）的职务的开始时间", "单位名单": "简历中第一个在单位名单中的单位任职的开始时间",
@@ -604,7 +633,9 @@ def read_into(r: Reading, files, *, units: _resume.Units | None = None, existing
         r.warn("任免审批表", "人员", "任免审批表没有录用时间，按规则推定：" + "；".join(
             f"{said[k]} {n} 人" for k, n in rules.items() if k in said))
     if outside:
-        r.warn("任免审批表", "职务", f"简历中有 {outside} 条职务的单位不在单位名单中，未导入职务表（单位名称原文已保留在读取结果中）")
-    if sanctioned:
-        r.warn("任免审批表", "奖励", f"奖惩情况中有 {sanctioned} 条处分或惩戒记录，不属于奖励，未导入：请在监督管理表中核对")
+        r.warn("任免审批表", "职务", f"简历中有 {outside} 条职务的单位不在单位名单中，未导入职务表"
+               "（已随单位名称原文导入简历表）")
+    if unstated:
+        r.warn("任免审批表", "职级", f"简历中有 {unstated} 条职级变动没有写明晋升、确定或套转等原因，未导入职级表"
+               "（已导入简历表）")
     return records

@@ -44,7 +44,10 @@ ORGAN_WORDS = ("人民政府", "政府", "党委", "党组", "党工委", "办�
 
 _SEP = r"\s*(?:-{1,2}|—{1,2}|－{1,2}|–{1,2}|―{1,2}|～|~|〜|至|到)\s*"
 _STUDY = re.compile(r"(学习|学生|就读|进修|读书|攻读[^，,。]*)$|学习[，,].*获.*学位$|研究生学习|读研究生")
-_RANK_EVENT = re.compile(r"^(?:晋升|升任|调整|转任|套转|确定|定|任)?为?(" + "|".join(RANKS) + r")$")
+_RANK_EVENT = re.compile(r"^(?P<verb>晋升|升任|调整|转任|套转|确定|定级|定|任)?为?(" + "|".join(RANKS) + r")$")
+#: The verb of a rank event → 变动原因 (ranks.reason); an event without a verb states no reason.
+RANK_REASONS = {"晋升": "晋升", "升任": "晋升", "确定": "定级", "定级": "定级", "定": "定级",
+                "套转": "平级调整", "转任": "平级调整", "调整": "平级调整"}
 _OPEN = "（("
 #: Full-width digits and dot read as ASCII in periods (one character for one: places are kept).
 _DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -314,6 +317,8 @@ class Resume:
     posts: list[Post] = field(default_factory=list)
     studies: list[Entry] = field(default_factory=list)
     ranks: list[tuple[int, dt.date, str]] = field(default_factory=list)   # (line, date, rank)
+    rank_reasons: dict[int, str | None] = field(default_factory=dict)   # line → 变动原因 (None: not stated)
+    entries: list[Entry] = field(default_factory=list)                   # every entry read, in order
     notes: list[tuple[int, str]] = field(default_factory=list)            # (line, 其间 note)
     problems: list[ResumeProblem] = field(default_factory=list)
 
@@ -332,8 +337,11 @@ def parse(text: str, units: Units, lexicon: Lexicon) -> Resume:
             if "其间" in n or "期间" in n:
                 r.notes.append((e.line, n))
         e.kind = classify(e)
+        r.entries.append(e)
         if e.kind == "rank":
-            r.ranks.append((e.line, e.start, _RANK_EVENT.match(_norm(e.text)).group(1)))
+            m = _RANK_EVENT.match(_norm(e.text))
+            r.ranks.append((e.line, e.start, m.group(2)))
+            r.rank_reasons[e.line] = RANK_REASONS.get(m.group("verb") or "")
             continue
         if e.kind == "study":
             r.studies.append(e)
