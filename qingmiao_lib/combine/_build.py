@@ -178,6 +178,10 @@ def combine(out: str | Path, sources: Sequence[str | Path | County], *, rules: s
     if unknown:
         raise QingmiaoError(f"县代码 {'、'.join(unknown)} 不是所给数据库中的任何一个县"
                             f"（本次的县：{'、'.join(codes)}）")
+    files = [c["source_file"] for c in new]
+    again = sorted({f for f in files if files.count(f) > 1})
+    if again:
+        raise QingmiaoError(f"县数据库 {again[0]} 给了两次（每个县只能给一个数据库）")
     twice = sorted({c for c in codes if codes.count(c) > 1})
     if twice:
         raise QingmiaoError(f"县代码 {'、'.join(twice)} 出现了不止一次（每个县只能给一个数据库）")
