@@ -35,18 +35,42 @@ CHECKS: tuple[tuple[str, str, str, str, dict], ...] = (
     ("party_under_18", WARNING, "入党时未满18周岁", "ages", {"which": "party_under_18"}),
     ("work_under_16", WARNING, "参加工作时未满16周岁", "ages", {"which": "work_under_16"}),
     ("records_outside_service", WARNING, "职级或职务开始于录用之前或退出之后", "records_outside_service", {}),
+    # 三龄二历 against the 简历 and the education history (SPEC §9): each example names the person
+    # and the 简历 lines; sanling() lists every finding
+    ("sanling_age", WARNING, "年龄：最早的工作记录早于法定劳动年龄，或简历早于出生年月", "sanling_age", {}),
+    ("sanling_work_start", WARNING, "工龄：简历或职务早于参加工作时间，或参加工作时间在全日制学习期间",
+     "sanling_work_start", {}),
+    ("sanling_education", WARNING, "学历：学历学位与简历的学习经历或人员表的学历不符", "sanling_education", {}),
+    ("sanling_resume_gaps", WARNING, "经历：简历中有空缺", "sanling_resume_gaps", {}),
+    ("sanling_resume_overlaps", WARNING, "经历：简历中的经历时间重叠", "sanling_resume_overlaps", {}),
+    ("sanling_posts_resume", WARNING, "经历：职务表与简历不符", "sanling_posts_resume", {}),
 )
+
+#: The 三龄二历 findings that :func:`sanling` lists one by one.
+SANLING = tuple(c[0] for c in CHECKS if c[0].startswith("sanling_"))
 
 EXAMPLES = 5
 
 
-def run_check(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _params(text: str, values: dict) -> dict:
+    """The values a check's SQL names (``$min_work_age`` …)."""
+    return {k: v for k, v in values.items() if f"${k}" in text}
+
+
+def run_check(con: duckdb.DuckDBPyConnection, *, min_work_age: int = 16,
+              max_gap_months: int = 3) -> pd.DataFrame:
     """Every finding kind with how often it occurs.
 
     Parameters
     ----------
     con
         A connection from :func:`qingmiao_lib.connect` (read-only is enough).
+    min_work_age
+        年龄: a record of work before this birthday is a finding (16: the Labour Law's minimum
+        working age).
+    max_gap_months
+        经历: a 简历 gap of more than this many full months is a finding (3: a graduate starting
+        work in the autumn after a July graduation is not one).
 
     Returns
     -------
@@ -58,8 +82,9 @@ def run_check(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     span = data_years(con)
     as_of = None if span is None else f"{span[1]}-12-31"
     rows = []
+    tunable = dict(min_work_age=int(min_work_age), max_gap_months=int(max_gap_months))
     for code, level, description, name, extra in CHECKS:
-        params = dict(extra)
+        params = {**extra, **_params(sql.load(f"check/{name}"), tunable)}
         if "$as_of" in sql.load(f"check/{name}"):
             if as_of is None:
                 rows.append(dict(level=level, code=code, description=description, count=0, examples=[]))
@@ -78,3 +103,42 @@ def run_check(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def has_errors(report: pd.DataFrame) -> bool:
     """True when an 错误-level finding occurs (the CLI then exits 1)."""
     return bool(((report["level"] == ERROR) & (report["count"] > 0)).any())
+
+
+def sanling(con: duckdb.DuckDBPyConnection, *, min_work_age: int = 16, max_gap_months: int = 3,
+            codes: tuple[str, ...] = SANLING) -> pd.DataFrame:
+    """Every 三龄二历 finding, one row each, naming the person and the 简历 lines.
+
+    Parameters
+    ----------
+    con
+        A connection from :func:`qingmiao_lib.connect` (read-only is enough).
+    min_work_age, max_gap_months
+        As for :func:`run_check`.
+    codes
+        The findings to list (default: all of :data:`SANLING`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per finding: ``code``, ``description``, ``person_id``, ``lines`` (e.g.
+        ``简历第3行、第5行``; empty when the finding is not about a 简历 line) and ``detail``
+        (Chinese, with the dates that disagree), ordered by code, person and lines.
+
+    Examples
+    --------
+    >>> check.sanling(con).head()          # doctest: +SKIP
+    """
+    tunable = dict(min_work_age=int(min_work_age), max_gap_months=int(max_gap_months))
+    frames = []
+    for code, _, description, name, _ in CHECKS:
+        if code not in codes:
+            continue
+        text = sql.load(f"check/{name}")
+        params = _params(text, tunable)
+        df = con.execute(f"select $code as code, $description as description, person_id, lines, detail "
+                         f"from ({text}) order by person_id, lines, detail",
+                         {"code": code, "description": description, **params}).df()
+        frames.append(df)
+    cols = ["code", "description", "person_id", "lines", "detail"]
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
