@@ -32,8 +32,7 @@ final as (
     select
         p.person_id, p.name, p.unit_id, p.unit_name, p.current_rank::varchar as current_rank,
         p.next_rank::varchar as next_rank, p.position, p.place_rank,
-        case when count(*) over (partition by p.next_rank, p.place_rank) > 1
-                  or p.tied_at_cut then '并列第' else '第' end || p.place_rank::varchar || '名' as place_text,
+        case when p.shares_place then '并列第' else '第' end || p.place_rank::varchar || '名' as place_text,
         p.suggested,
         case
             when p.suggested then '建议人选'

@@ -2,8 +2,8 @@
 -- for rank promotion (SPEC §9 *Shortlist*). Candidates are the persons eligibility_on(as_of)
 -- finds qualified (the personal conditions) with a next rank — and, when `recommended` is a list
 -- (the units' recommendations, 一推), only those on it. Each next rank is one competition, ordered
--- by the 三优先 in the order of rules shortlist.priorities (key1..key3: heavy-task years, whole
--- frontline years, a leadership post left — shortlist_heavy, shortlist_frontline,
+-- by the 三优先 in the order of rules shortlist.priorities (heavy-task years, whole frontline
+-- years, a leadership post left — shortlist_heavy, shortlist_frontline,
 -- shortlist_left_leadership), then 优秀 years in the tenure, counted tenure, age
 -- (shortlist.older_first), and person_id so the order is total.
 -- Places (SPEC §9): quota − holders on as_of, at least 0, for the quotas of year(as_of): the
@@ -17,8 +17,8 @@
 -- Columns: person_id, name, unit_id, current_rank, next_rank, next_step, tenure_basis,
 --   tenure_months, excellent_years, birth_date, age, heavy_years, heavy_tasks, heavy_months,
 --   frontline_months, frontline_years, by_unit, by_program, left_level, left_on,
---   left_excluded, left_leadership, key1, key2, key3, position (1.. in order), place_rank (名次,
---   equal keys share it), quota, holders, places, unit_quota, unit_holders, unit_places,
+--   left_excluded, left_leadership, position (1.. in order), place_rank (名次: the first position
+--   of its equal keys), shares_place (another candidate has equal keys), quota, holders, places, unit_quota, unit_holders, unit_places,
 --   unit_ok (passes its unit quota, true when none), suggested, tied_at_cut (an equal-key
 --   candidate sits on the other side of the cut that decided this one).
 create or replace temp macro shortlist_ranked(as_of, recommended) as table
@@ -81,24 +81,29 @@ measured as (
     left join shortlist_left_leadership(as_of::date) as l using (person_id)
 ),
 keyed as (
+    -- the whole order as one BIGINT, larger first: 7 bits per 三优先 (0–127), 6 for the 优秀
+    -- years (0–63), 10 for the tenure months (0–1023), 17 for the birth day (days since
+    -- 1900-01-01, reversed when older first): one comparison per pair instead of six; equal keys
+    -- are a tie
     select m.*,
-           case k.p when 'heavy_tasks' then m.heavy_years when 'frontline' then m.frontline_years
-                     when 'left_leadership' then m.left_leadership::bigint else 0 end as key1,
-           case k.q when 'heavy_tasks' then m.heavy_years when 'frontline' then m.frontline_years
-                     when 'left_leadership' then m.left_leadership::bigint else 0 end as key2,
-           case k.r when 'heavy_tasks' then m.heavy_years when 'frontline' then m.frontline_years
-                     when 'left_leadership' then m.left_leadership::bigint else 0 end as key3,
-           -- older first: the earlier birth date first (ascending day number)
-           case when pr.older_first then 1 else -1 end * (m.birth_date - date '1900-01-01') as age_key,
+           (least(case k.p when 'heavy_tasks' then m.heavy_years when 'frontline' then m.frontline_years
+                           when 'left_leadership' then m.left_leadership::bigint else 0 end, 127) << 47)
+         | (least(case k.q when 'heavy_tasks' then m.heavy_years when 'frontline' then m.frontline_years
+                           when 'left_leadership' then m.left_leadership::bigint else 0 end, 127) << 40)
+         | (least(case k.r when 'heavy_tasks' then m.heavy_years when 'frontline' then m.frontline_years
+                           when 'left_leadership' then m.left_leadership::bigint else 0 end, 127) << 33)
+         | (least(greatest(m.excellent_years, 0), 63)::bigint << 27)
+         | (least(greatest(m.tenure_months, 0), 1023)::bigint << 17)
+         | least(greatest(case when pr.older_first then 131071 - (m.birth_date - date '1900-01-01')
+                               else m.birth_date - date '1900-01-01' end, 0), 131071)::bigint
+           as sort_key,
     from measured as m
     cross join (select p1 as p, p2 as q, p3 as r from pick) as k
     cross join params as pr
 ),
 ordered as (
     select k.*,
-           row_number() over w_total as position,
-           rank() over w_keys as place_rank,
-           dense_rank() over w_keys as tie_group,
+           row_number() over (partition by k.next_rank order by k.sort_key desc, k.person_id) as position,
            qj.max_count as quota, coalesce(hj.n, 0) as holders,
            case when qj.max_count is not null then greatest(qj.max_count - coalesce(hj.n, 0), 0) end as places,
            qu.max_count as unit_quota, coalesce(hu.n, 0) as unit_holders,
@@ -108,39 +113,60 @@ ordered as (
     left join holders_all as hj on hj.rank = k.next_rank
     left join quota as qu on qu.unit_id = k.unit_id and qu.rank = k.next_rank
     left join holders_unit as hu on hu.unit_id = k.unit_id and hu.rank = k.next_rank
-    window w_keys as (partition by k.next_rank order by k.key1 desc, k.key2 desc, k.key3 desc,
-                      k.excellent_years desc, k.tenure_months desc, k.age_key),
-           w_total as (partition by k.next_rank order by k.key1 desc, k.key2 desc, k.key3 desc,
-                       k.excellent_years desc, k.tenure_months desc, k.age_key, k.person_id)
+),
+unit_positions as (
+    -- positions within a unit, only where a quota names the unit
+    select person_id, row_number() over (partition by next_rank, unit_id order by position) as unit_position,
+    from ordered
+    where unit_quota is not null
 ),
 unit_stage as (
-    select *,
-           unit_quota is null
-               or row_number() over (partition by next_rank, unit_id order by position) <= unit_places
-               as unit_ok,
-    from ordered
+    select o.*, o.unit_quota is null or u.unit_position <= o.unit_places as unit_ok,
+    from ordered as o
+    left join unit_positions as u using (person_id)
 ),
-jurisdiction_stage as (
-    select *,
-           row_number() over (partition by next_rank, unit_ok order by position) as admissible_position,
-    from unit_stage
+blocked as (
+    -- candidates their unit's quota stops (none where no unit quota is set)
+    select next_rank, position from unit_stage where not unit_ok
 ),
 decided as (
-    select *,
-           unit_ok and case when quota is not null then admissible_position <= places
-                            else unit_quota is not null end as suggested,
-    from jurisdiction_stage
+    -- a candidate's place among those passing their unit: position − those stopped before it
+    select u.*,
+           u.unit_ok and case when u.quota is not null
+                              then u.position - (select count(*) from blocked as b
+                                                 where b.next_rank = u.next_rank and b.position < u.position)
+                                   <= u.places
+                              else u.unit_quota is not null end as suggested,
+    from unit_stage as u
+),
+ties as (
+    -- equal keys (aggregates over narrow rows, not windows over the wide ones): the first position
+    -- they share, and whether the cut splits them among those passing their unit
+    select next_rank, sort_key, min(position) as first_position,
+           coalesce(bool_or(suggested) filter (where unit_ok)
+                    and not bool_and(suggested) filter (where unit_ok), false) as split,
+    from decided
+    group by next_rank, sort_key
+    having count(*) > 1
+),
+unit_ties as (
+    -- equal keys in a unit with a quota that its cut splits
+    select next_rank, unit_id, sort_key, bool_or(unit_ok) and not bool_and(unit_ok) as split,
+    from decided
+    where unit_quota is not null
+    group by next_rank, unit_id, sort_key
+    having count(*) > 1
 ),
 final as (
-    select * exclude (admissible_position, age_key, tie_group),
+    select d.* exclude (sort_key),
+           coalesce(t.first_position, d.position) as place_rank,
+           t.next_rank is not null as shares_place,
            -- a tie at the cut: an equal-key candidate fell on the other side of the same cut
-           coalesce(unit_quota is not null
-                    and bool_or(unit_ok) over (partition by next_rank, unit_id, tie_group)
-                    and not bool_and(unit_ok) over (partition by next_rank, unit_id, tie_group), false)
-           or coalesce(unit_ok and quota is not null
-                       and bool_or(suggested) filter (where unit_ok) over (partition by next_rank, tie_group)
-                       and not bool_and(suggested) filter (where unit_ok) over (partition by next_rank, tie_group),
-                       false) as tied_at_cut,
-    from decided
+           coalesce(ut.split, false) or coalesce(d.unit_ok and d.quota is not null and t.split, false)
+               as tied_at_cut,
+    from decided as d
+    left join ties as t on t.next_rank = d.next_rank and t.sort_key = d.sort_key
+    left join unit_ties as ut on ut.next_rank = d.next_rank and ut.unit_id = d.unit_id
+                              and ut.sort_key = d.sort_key
 )
 select * from final;
