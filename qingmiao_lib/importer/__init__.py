@@ -27,7 +27,7 @@ import pyarrow as pa
 from ..contract import ORDER
 from ..db import IncompleteDatabase, NewDatabase, connect, crash_point, replace_file
 from ..errors import QingmiaoError
-from . import _read, _report, _validate, _write
+from . import _people, _read, _report, _validate, _write
 from ._export import export_tables, table_checksums
 
 __all__ = ["ImportFailed", "ImportReport", "import_paths", "export_tables", "table_checksums"]
@@ -154,7 +154,7 @@ def import_paths(db_path, paths, *, replace: bool = False, rules=None,
         err = dict(file=None, sheet=None, row=None, column=None, value=None, kind="超出限制", reason=str(e))
         errors, by_kind = _report.error_frame(None, [], [err])
         raise _fail(by_kind, errors, error_workbook, None, [], f"导入失败，未写入任何数据：{e}") from None
-    if not reading.lrmx:
+    if not reading.lrmx and not reading.people:
         _no_data(reading)
     # a new database (the file missing, or an interrupted creation) is built under a temporary
     # name and moved onto db_path only when complete; an existing one is written in place in one
@@ -175,11 +175,14 @@ def import_paths(db_path, paths, *, replace: bool = False, rules=None,
             leftover.unlink(missing_ok=True)  # left by a killed import (we hold the database's lock)
     ok, copy = False, None
     try:
+        _validate.prepare(con)
         if reading.lrmx:
             _read_lrmx(con, reading, replace)
+        if reading.people:
+            _people.resolve(con, reading, replace=replace)
+        if reading.lrmx or reading.people:
             _no_data(reading)
         sources = reading.sources
-        _validate.prepare(con)
         con.execute("create or replace temp table import_sources (_src integer, label varchar)")
         for i, s in enumerate(sources):
             label = Path(s.file).name + (f"「{s.sheet}」" if s.sheet else "")

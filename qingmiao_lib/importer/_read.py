@@ -77,6 +77,7 @@ class Reading:
     warnings: list[dict] = field(default_factory=list)   # file, sheet, message
     files: list[dict] = field(default_factory=list)      # name, bytes, sha256
     lrmx: list[tuple[Path, bool]] = field(default_factory=list)  # set aside for _lrmx (see read_all)
+    people: list = field(default_factory=list)  # rosters and ledgers (_headers.PeopleSheet), for _people
 
     def error(self, file, sheet, kind, reason, row=None, column=None, value=None):
         self.errors.append(dict(file=str(file), sheet=sheet, row=row, column=column, value=value,

@@ -8,7 +8,11 @@ for a CSV (``_read``'s shared helpers), the limits being ``_read``'s constants.
   either would make the database differ from what the user sees in Excel. A hidden sheet named
   as a table, each hidden row holding data (from the header down) and each hidden column mapped
   to a contract column is listed with its sheet and row or column; unhide and check, or delete.
-  Hidden sheets that are not tables are ignored like any other such sheet.
+  Hidden sheets that are neither tables nor rosters or ledgers are ignored like any other such sheet.
+- **Rosters and ledgers** (a sheet in the department's own words, ``_headers``): a sheet not named
+  as a table, or named as one but without 人员编号, whose header ``_headers.recognise`` reads, is
+  set aside as text in ``Reading.people`` — its persons and units are resolved against the
+  database by ``_people``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from xml.etree import ElementTree
 
 import pyarrow as pa
 
-from ..contract import TABLES, norm_name
+from ..contract import TABLES, header_map, norm_name
 from . import _read
 from ._read import Reading, Source
 from ._report import visible
@@ -138,14 +142,7 @@ def read_xlsx(r: Reading, path: Path) -> None:
     try:
         for ws in wb.worksheets:
             table = _read._table_of(ws.title)
-            if table is None:
-                if norm_name(ws.title) not in IGNORED_SHEETS:
-                    r.warn(path, visible(ws.title), f"工作表「{visible(ws.title)}」不是数据表名，已忽略")
-                continue
-            if getattr(ws, "sheet_state", "visible") != "visible":
-                r.error(path, visible(ws.title), "隐藏的工作表",
-                        f"工作表「{visible(ws.title)}」是隐藏的：隐藏的数据既不导入也不悄悄跳过，"
-                        "请取消隐藏并核对，或删除该工作表")
+            if table is None and norm_name(ws.title) in IGNORED_SHEETS:
                 continue
             try:
                 _read_sheet(r, path, wb, ws, table)
@@ -197,12 +194,42 @@ def _hidden_columns(dims: dict) -> set[int]:
     return out
 
 
-def _read_sheet(r: Reading, path: Path, wb, ws, table: str) -> None:
+def _hidden_sheet(r: Reading, path: Path, ws) -> bool:
+    if getattr(ws, "sheet_state", "visible") == "visible":
+        return False
+    r.error(path, visible(ws.title), "隐藏的工作表",
+            f"工作表「{visible(ws.title)}」是隐藏的：隐藏的数据既不导入也不悄悄跳过，"
+            "请取消隐藏并核对，或删除该工作表")
+    return True
+
+
+def _own_words(r: Reading, path: Path, ws, table: str | None, rows: list[list], idx: int, score: int):
+    """The layout of a roster or ledger (``_headers``), or None for a sheet read as its table's
+    contract. A sheet named as a table is tried as a ledger only when its header has no 人员编号."""
+    if table is not None and score and (
+            "person_id" not in {c.name for c in TABLES[table].columns}
+            or "person_id" in {header_map(table).get(norm_name(c)) for c in rows[idx]}):
+        return None
+    from ._headers import load_headers, recognise
+
+    return recognise(load_headers(), ws.title, path.name, rows, table)
+
+
+def _read_sheet(r: Reading, path: Path, wb, ws, table: str | None) -> None:
     title = visible(ws.title)
     it = _rows(wb, ws)
     head: list[tuple[int, dict, bool, set]] = list(itertools.islice(it, _read.HEADER_SCAN_ROWS))
     as_lists = [[_cell(v.get(i)) for i in range(max(v, default=-1) + 1)] for _, v, _, _ in head]
-    idx, score = _read._detect_header(as_lists, table)
+    idx, score = _read._detect_header(as_lists, table) if table else (-1, 0)
+    layout = _own_words(r, path, ws, table, as_lists, idx, score)
+    if table is None and layout is None:
+        r.warn(path, title, f"工作表「{title}」不是数据表名，也不是可识别的花名册或台账，已忽略")
+        return
+    if _hidden_sheet(r, path, ws):
+        return
+    if layout is not None:
+        _read_own_words(r, path, title, head, it, layout)
+        return
     if score == 0:
         if any(any(c for c in row) for row in as_lists):
             r.error(path, title, "未找到表头", f"前 {_read.HEADER_SCAN_ROWS} 行中没有找到「{TABLES[table].zh}」表的表头")
@@ -214,11 +241,42 @@ def _read_sheet(r: Reading, path: Path, wb, ws, table: str) -> None:
     if mapped is None:
         return
     by_index, written = mapped
-    hidden_cols = head[idx][3]
-    for i in sorted(set(by_index) & hidden_cols):
+    for i in sorted(set(by_index) & head[idx][3]):
         r.error(path, title, "隐藏的列", f"列「{written[by_index[i]]}」是隐藏列：请取消隐藏并核对后再导入",
                 column=written[by_index[i]])
-    wanted = sorted(by_index)
+    body = _body(r, path, title, head, idx, it, sorted(by_index))
+    if body is None:
+        return
+    rows, cols = body
+    arrays = {by_index[i]: pa.array(cols[i], pa.string()) for i in cols}
+    r.sources.append(Source(str(path), title, table, head[idx][0], written,
+                            _read._assemble(r, path, title, table, written, pa.array(rows, pa.int64()), arrays, len(rows))))
+
+
+def _read_own_words(r: Reading, path: Path, title: str, head, it, layout) -> None:
+    """A roster or ledger: its columns read as text and set aside in ``r.people`` (their persons
+    and units are resolved once the database is open, by ``_people``)."""
+    from ._headers import PeopleSheet
+
+    first, last = layout.header_rows[0], layout.header_rows[-1]
+    for j in sorted(set(layout.columns) & head[first][3]):
+        shown = layout.written[layout.columns[j]]
+        r.error(path, title, "隐藏的列", f"列「{shown}」是隐藏列：请取消隐藏并核对后再导入", column=shown)
+    if first != last and head[first][2]:
+        r.error(path, title, "隐藏的行", f"第 {head[first][0]} 行（表头）是隐藏行：请取消隐藏并核对", row=head[first][0])
+    body = _body(r, path, title, head, last, it, sorted(layout.columns))
+    if body is None:
+        return
+    rows, cols = body
+    for shown in layout.ignored:
+        r.warn(path, title, f"多余的列「{visible(shown)}」已忽略")
+    r.people.append(PeopleSheet(str(path), title, layout, head[last][0], rows,
+                                {layout.columns[j]: v for j, v in cols.items()}))
+
+
+def _body(r: Reading, path: Path, title: str, head, idx: int, it, wanted: list[int]):
+    """(row numbers, column index → cells) of the rows below header row ``idx`` with a value in a
+    ``wanted`` column; None when a limit is exceeded or no row has one. Hidden rows are errors."""
     cols: dict[int, list[str]] = {i: [] for i in wanted}
     rows: list[int] = []
     hidden_rows: list[int] = []
@@ -229,7 +287,7 @@ def _read_sheet(r: Reading, path: Path, wb, ws, table: str) -> None:
         count += 1
         if count > _read.MAX_XLSX_ROWS or number > _read.MAX_XLSX_ROWS:
             r.error(path, title, "超出限制", f"工作表「{title}」超过 {_read.MAX_XLSX_ROWS} 行")
-            return
+            return None
         cells = [_cell(values.get(i)) for i in wanted]
         if not any(cells):
             continue
@@ -243,9 +301,6 @@ def _read_sheet(r: Reading, path: Path, wb, ws, table: str) -> None:
                 row=number)
     if len(hidden_rows) > LISTED_PER_SHEET:
         r.error(path, title, "隐藏的行", f"另有 {len(hidden_rows) - LISTED_PER_SHEET} 个隐藏行")
-    n = len(rows)
-    if n == 0:  # an unfilled sheet (e.g. of the template) is not an empty table: left out
-        return
-    arrays = {by_index[i]: pa.array(cols[i], pa.string()) for i in wanted}
-    r.sources.append(Source(str(path), title, table, head[idx][0], written,
-                            _read._assemble(r, path, title, table, written, pa.array(rows, pa.int64()), arrays, n)))
+    if not rows:  # an unfilled sheet (e.g. of the template) is not an empty table: left out
+        return None
+    return rows, cols
