@@ -686,3 +686,39 @@ def test_an_ambiguous_database_match_is_an_error(tmp_path):
     bad = e.value.errors[e.value.errors["kind"] == "人员无法确定"]
     assert [Path(f).name for f in bad["file"]] == ["王芳.lrmx"]
     assert _persons(db) == [("A1", "王芳"), ("A2", "王芳")]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(region=st.integers(110000, 659999), born=st.dates(dt.date(1960, 1, 1), dt.date(1995, 12, 31)),
+       seq=st.integers(0, 999), photo=st.binary(min_size=24, max_size=200),
+       family=st.lists(_FAMILY, min_size=1, max_size=3))
+def test_no_identity_number_photo_or_family_member_reaches_the_database(tmp_path_factory, region, born, seq,
+                                                                         photo, family):
+    # a valid number agreeing with 出生年月 and 性别 (so the file imports): the database, every
+    # table of it (the 简历, education and other new tables included), holds none of it
+    from qingmiao_lib.importer import import_paths
+
+    number = _id(region, born, seq)
+    gender = "男" if int(number[16]) % 2 else "女"
+    photo64 = base64.b64encode(photo).decode()
+    items = "".join(f"<Item><ChengWei>亲属</ChengWei><XingMing>{n}</XingMing><ChuShengRiQi>197001</ChuShengRiQi>"
+                    f"<GongZuoDanWeiJiZhiWu>{n}所在单位</GongZuoDanWeiJiZhiWu></Item>" for n in family)
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><Person><XingMing>测试</XingMing><XingBie>{gender}</XingBie>'
+           f"<ChuShengNianYue>{born:%Y%m}</ChuShengNianYue><JiGuan>某地</JiGuan>"
+           f"<QuanRiZhiJiaoYu_XueLi>大学</QuanRiZhiJiaoYu_XueLi>"
+           f"<QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi>某大学法学专业</QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi>"
+           f"<JianLi>2014.09--2015.07  某大学法学专业学习\n2015.07--  中溪镇科员（试用期）</JianLi>"
+           f"<ShenFenZheng>{number}</ShenFenZheng><ZhaoPian>{photo64}</ZhaoPian>"
+           f"<JiaTingChengYuan>{items}</JiaTingChengYuan>"
+           f"<JiangChengQingKuang>2020年5月嘉奖一次。2021年6月受到党内警告处分</JiangChengQingKuang>"
+           f"<NianDuKaoHeJieGuo>2020年度考核称职</NianDuKaoHeJieGuo></Person>")
+    folder = tmp_path_factory.mktemp("lrmx")
+    (folder / "p.lrmx").write_text(xml, encoding="utf-8")
+    db = folder / "q.duckdb"
+    rep = import_paths(db, [folder / "p.lrmx", FIX / "units.csv"])
+    assert rep.counts["persons"]["new"] == 1 and rep.counts["supervision"]["new"] == 1
+    text = _all_text(db) + repr(rep.warnings.to_dict("records"))
+    assert number not in text and number[6:] not in text and number[:10] not in text
+    assert photo64[:16] not in text and photo.hex()[:32] not in text
+    for n in family:
+        assert n not in text
