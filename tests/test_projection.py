@@ -69,7 +69,7 @@ def cell(df, band, rank, year=None):
 # ------------------------------------------------------------------------------ the counting
 
 def test_transition_rates_by_band(county):
-    t = projection.transitions(county, year=2024, k=2, smoothing=S)
+    t = projection.transitions(county, year=2024, k=2, smoothing=S, young_only=False)
     rate = {(r.age_band, r.rank, r.outcome, r.to_rank): r.rate for r in t.itertuples()}
     persons = {(r.age_band, r.rank): r.persons for r in t.itertuples()}
     # band 30–34, 一级科员: 3 of 4 stay, 1 of 4 promoted
@@ -81,6 +81,8 @@ def test_transition_rates_by_band(county):
     assert persons[("55–59岁", "一级主任科员")] == 3
     assert rate[("55–59岁", "一级主任科员", "留任原状态", "一级主任科员")] == pytest.approx(1.0)
     assert t.groupby(["age_band", "rank", "level"])["rate"].sum().round(12).eq(1).all()
+    # the cohort's own counting (default) has no start age of 40 or more
+    assert projection.transitions(county, year=2024, k=2, smoothing=S)["band_start"].max() == 35
 
 
 def test_smoothing_shrinks_a_band_towards_the_pooled_rates(county):
@@ -228,7 +230,7 @@ def test_demo_identities(demo_db, tmp_path):
     cells, total = bt[~bt["is_total"]], bt[bt["is_total"]].iloc[0]
     assert total["observed"] == young and total["projected"] == pytest.approx(cells["projected"].sum())
     assert total["abs_error"] == pytest.approx(cells["abs_error"].sum())
-    held_stored = con.execute("select * from projection_held(2023, 2025) order by all").df()
+    held_stored = con.execute("select * from projection_held(2023, 2025, 40, 200) order by all").df()
     con.close()
     # the live path (no stored snapshots) gives the same states
     copy = tmp_path / "live.duckdb"
@@ -237,7 +239,7 @@ def test_demo_identities(demo_db, tmp_path):
     live.execute("delete from snapshots")
     assert projection.project(live, year=2025, years=3)["persons"].round(9).tolist() == \
         df["persons"].round(9).tolist()
-    held_live = live.execute("select * from projection_held(2023, 2025) order by all").df()
+    held_live = live.execute("select * from projection_held(2023, 2025, 40, 200) order by all").df()
     live.close()
     pd.testing.assert_frame_equal(held_live, held_stored)
 
@@ -261,3 +263,15 @@ def test_cli(demo_db, tmp_path, capsys):
     assert main(["project", "--db", str(demo_db), "--year", "2025"]) == 2
     assert main(["project", "--db", str(demo_db), "--year", "2025", "--backtest", "--recruit", str(plan)]) == 2
     assert main(["project", "--db", str(demo_db), "--year", "2025", "--backtest", "--by", "unit"]) == 2
+
+
+def test_reaching_the_young_age_limit_in_service_is_no_exit(db):
+    # born 1984-06-01, 一级科员 since 2018: 39 on 31 Dec 2023, 40 on 31 Dec 2024, still serving →
+    # the cohort's 2024 rates: band 35–39 一级科员, 1 person-year, stays (rate 1), no 离开 row;
+    # in the projection from 2023 he ages out of the cohort (aged_out 1), he does not exit
+    db.add("persons", person_id="P", birth_date=D("1984-06-01"))
+    db.add("ranks", person_id="P", rank="一级科员", start_date=D("2018-01-01"))
+    t = projection.transitions(db.con, year=2024, k=1, smoothing=S)
+    assert t[["age_band", "outcome", "rate"]].values.tolist() == [["35–39岁", "留任原状态", 1.0]]
+    f = projection.flows(db.con, year=2023, years=1, k=1, smoothing=S)
+    assert f[["start", "exited", "aged_out", "end"]].values.tolist() == [[1.0, 0.0, 1.0, 0.0]]

@@ -72,9 +72,18 @@ def _setup(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
             for kind, part in names.groupby("kind")}
 
 
-def _counted(con, *, first: int, last: int, tr_first: int, tr_last: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    stocks = con.execute(sql.load("projection/stocks"), {"first": first, "last": last}).df()
-    moves = con.execute(sql.load("projection/transitions"), {"first": tr_first, "last": tr_last}).df()
+def _counted(con, *, first: int, last: int, tr_first: int, tr_last: int, years: int,
+             young_only: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stocks of the years ``first`` … ``last`` (a retirement more than ``years`` ahead as
+    :data:`_model.BEYOND`) and the transitions of the years ``tr_first`` … ``tr_last``; ages under
+    the young age limit only when ``young_only`` (nobody older joins the cohort, so the rates
+    and the intake of the cohort are counted among its own ages)."""
+    below = rules_young_limit(con) if young_only else 1000
+    stocks = con.execute(sql.load("projection/stocks"),
+                         {"first": first, "last": last, "years": years, "below": below}).df()
+    stocks["retire_in"] = stocks["retire_in"].fillna(_model.BEYOND).astype("int64")
+    moves = con.execute(sql.load("projection/transitions"),
+                        {"first": tr_first, "last": tr_last, "below": below}).df()
     return stocks, moves
 
 
@@ -140,7 +149,8 @@ def project(con: duckdb.DuckDBPyConnection, *, year: int, years: int, k: int = K
     """
     _checked(year, years, k, band_years, smoothing)
     names = _setup(con)
-    stocks, moves = _counted(con, first=year - k + 1, last=year, tr_first=year - k + 1, tr_last=year)
+    stocks, moves = _counted(con, first=year - k + 1, last=year, tr_first=year - k + 1, tr_last=year,
+                             years=years, young_only=young_only)
     run, space, told = _run(con, year=year, years=years, k=k, recruitment=recruitment, band_years=band_years,
                             smoothing=smoothing, stocks=stocks, moves=moves, names=names)
     limit = rules_young_limit(con)
@@ -160,7 +170,8 @@ def flows(con: duckdb.DuckDBPyConnection, *, year: int, years: int, k: int = K, 
     = end."""
     _checked(year, years, k, band_years, smoothing)
     names = _setup(con)
-    stocks, moves = _counted(con, first=year - k + 1, last=year, tr_first=year - k + 1, tr_last=year)
+    stocks, moves = _counted(con, first=year - k + 1, last=year, tr_first=year - k + 1, tr_last=year,
+                             years=years, young_only=young_only)
     run, _, told = _run(con, year=year, years=years, k=k, recruitment=recruitment, band_years=band_years,
                         smoothing=smoothing, stocks=stocks, moves=moves, names=names)
     limit = rules_young_limit(con)
@@ -204,7 +215,8 @@ def backtest(con: duckdb.DuckDBPyConnection, *, year: int, horizon: int = 5, k: 
     start = year - horizon
     _checked(start, horizon, k, band_years, smoothing)
     names = _setup(con)
-    stocks, moves = _counted(con, first=start - k + 1, last=year, tr_first=start - k + 1, tr_last=start)
+    stocks, moves = _counted(con, first=start - k + 1, last=year, tr_first=start - k + 1, tr_last=start,
+                             years=horizon, young_only=young_only)
     plan = None
     if recruitment == "observed":
         came = stocks[stocks["entered"] & (stocks["year"] > start)]
@@ -238,15 +250,18 @@ class _Observed:
 
 
 def transitions(con: duckdb.DuckDBPyConnection, *, year: int, k: int = K, band_years: int = BAND_YEARS,
-                smoothing: float = SMOOTHING) -> pd.DataFrame:
+                smoothing: float = SMOOTHING, young_only: bool = True) -> pd.DataFrame:
     """The yearly transition rates the projection from ``year`` uses (observed over ``year − k + 1``
     … ``year``): one row per (age band, rank, level) observed at a year start and outcome with a
     rate > 0: ``age_band, band_start, rank, rank_step, level, level_step, persons`` (person-years
     observed in the start state), ``outcome`` (留任原状态 / 晋升职级 … / 离开), ``to_rank,
-    to_level`` (None for 离开), ``rate`` (after smoothing; the rates of a start state sum to 1)."""
+    to_level`` (None for 离开), ``rate`` (after smoothing; the rates of a start state sum to 1).
+    ``young_only`` (default): the start ages under the young age limit, as :func:`project` counts
+    them for the cohort; False: all ages, as for the whole workforce."""
     _checked(year, 1, k, band_years, smoothing)
     names = _setup(con)
-    moves = con.execute(sql.load("projection/transitions"), {"first": year - k + 1, "last": year}).df()
+    below = rules_young_limit(con) if young_only else 1000
+    moves = con.execute(sql.load("projection/transitions"), {"first": year - k + 1, "last": year, "below": below}).df()
     space = _model.Space(n_ranks=max(names["rank"]) + 1, n_levels=max(names["level"]) + 1,
                          band_years=band_years, years=1)
     P, observed = _model.rates(moves, space, smoothing=smoothing)

@@ -16,6 +16,8 @@ import pandas as pd
 
 #: Ages the stocks are held for (0 … MAX_AGE; an older age stays at MAX_AGE).
 MAX_AGE = 100
+#: ``retire_in`` of a person whose statutory retirement is beyond the horizon (not computed).
+BEYOND = 999
 
 
 @dataclass(frozen=True)
