@@ -275,3 +275,21 @@ def test_reaching_the_young_age_limit_in_service_is_no_exit(db):
     assert t[["age_band", "outcome", "rate"]].values.tolist() == [["35–39岁", "留任原状态", 1.0]]
     f = projection.flows(db.con, year=2023, years=1, k=1, smoothing=S)
     assert f[["start", "exited", "aged_out", "end"]].values.tolist() == [[1.0, 0.0, 1.0, 0.0]]
+
+
+def test_charts(county):
+    from qingmiao_lib.charts import projection as charts
+
+    df = projection.project(county, year=2024, years=2, k=2, smoothing=S)
+    fig = charts.stock(df, by="rank")
+    assert "2024-12-31" in fig.layout.title.text and "40岁以下" in fig.layout.title.text
+    # one trace per rank with persons: 未定职级, 一级科员, 四级主任科员; bars to 0.1 person
+    # (四级主任科员: 1, 1.25, 1.25 → 1.0, 1.2, 1.2, half to even; 未定职级: 1, 1.5, 2)
+    assert [t.name for t in fig.data] == ["未定职级", "一级科员", "四级主任科员"]
+    assert list(fig.data[2].y) == [1.0, 1.2, 1.2] and list(fig.data[0].y) == [1.0, 1.5, 2.0]
+    bt = projection.backtest(county, year=2024, horizon=1, k=1, smoothing=S)
+    fig = charts.backtest(bt, by="age_band")
+    assert list(fig.data[0].x) == ["20–24岁", "30–34岁", "35–39岁"]
+    assert list(fig.data[0].y) == [1, 2, 0] and "88.9%" in fig.layout.title.text
+    with pytest.raises(ValueError):
+        charts.stock(df, by="unit")
