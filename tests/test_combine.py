@@ -391,3 +391,41 @@ def test_cli_combine_and_export(counties, tmp_path, capsys):
     assert len(err) == 1 and "bad.duckdb" in err[0]
     assert main(["combine", "--out", str(out), str(counties["a"]), "--county", "a"]) == 2
     assert main(["export", "--db", str(out), "--parquet", str(tmp_path)]) == 2
+
+
+def test_a_killed_combination_leaves_the_previous_file(same, counties, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "p.duckdb"
+    shutil.copy(same, out)
+    before = sha(out)
+    code = f"from qingmiao_lib import combine; combine.combine({str(out)!r}, [{str(counties['b'])!r}])"
+    for point in ("combine:copied", "combine:written"):
+        proc = subprocess.run([sys.executable, "-c", code], env={**os.environ, "QINGMIAO_CRASH_AT": point},
+                              capture_output=True, timeout=300)
+        assert proc.returncode != 0, point
+        assert sha(out) == before, point
+    cb.combine(out, [counties["b"]])  # the next run cleans what the killed ones left
+    assert _leftovers(tmp_path, "p.duckdb") == []
+
+
+def test_a_killed_export_leaves_the_previous_folder(same, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "pq"
+    with qm.connect(same) as con:
+        cb.export_parquet(con, folder)
+    marker = (folder / "_qingmiao.json").read_text("utf-8")
+    code = (f"import qingmiao_lib as qm; from qingmiao_lib import combine\n"
+            f"combine.export_parquet(qm.connect({str(same)!r}), {str(folder)!r}, force=True)")
+    proc = subprocess.run([sys.executable, "-c", code], env={**os.environ, "QINGMIAO_CRASH_AT": "export:written"},
+                          capture_output=True, timeout=300)
+    assert proc.returncode != 0
+    assert (folder / "_qingmiao.json").read_text("utf-8") == marker
+    with qm.connect(same) as con:
+        cb.export_parquet(con, folder, force=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["pq"]

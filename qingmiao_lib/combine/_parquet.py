@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -17,7 +18,7 @@ from .. import sql
 from ..config import SCHEMA_VERSION
 from ..db import TABLES, crash_point, meta
 from ..errors import QingmiaoError
-from ..outputs import fsync_dir
+from ..outputs import fsync_dir, pid_alive
 from . import _tables
 from ._build import is_combined
 
@@ -68,7 +69,8 @@ def export_parquet(con: duckdb.DuckDBPyConnection, folder: str | Path, *, county
     folder
         ``DIR``: written as ``DIR/<table>/county=CODE/*.parquet`` plus ``DIR/counties`` and the
         marker ``DIR/_qingmiao.json``. It must not exist, be empty, or (``force``) hold an
-        earlier export; the new folder is built beside it and moved there only when complete.
+        earlier export; the new folder is built beside it (``.DIR.building-<pid>-<hex>``, removed
+        by the next export if a killed run left it) and moved there only when complete.
     county
         A county database's code (default: meta ``county_code``, else the file name).
     unmasked
@@ -85,6 +87,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, folder: str | Path, *, county
     if combined and county is not None:
         raise QingmiaoError("汇总数据库的每一行都带有县代码，不能再用 --county 指定")
     params = {} if combined else dict(zip(("county", "name"), _county_of(con, county), strict=True))
+    _clean_stale(folder)
     tmp = folder.with_name(f".{folder.name}.building-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         tmp.mkdir()
@@ -128,6 +131,15 @@ def _write(con, rows: str, tmp: Path, table: str, *, params: dict) -> list[tuple
         return []
     back = con.execute(sql.load("combine/exported_rows"), {"files": str(target / "*" / "*.parquet")}).fetchall()
     return [(table, c, int(n)) for c, n in back]
+
+
+def _clean_stale(folder: Path) -> None:
+    """Remove the folders a killed export to ``folder`` left beside it (their process gone)."""
+    pattern = re.compile(re.escape(f".{folder.name}.") + r"(?:building|old)-(\d+)-[0-9a-f]{8}")
+    for entry in folder.parent.iterdir():
+        m = pattern.fullmatch(entry.name)
+        if m and entry.is_dir() and not entry.is_symlink() and not pid_alive(int(m[1])):
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _place(tmp: Path, folder: Path) -> None:
