@@ -113,6 +113,8 @@ def _print(cli, df: pd.DataFrame, summary: pd.DataFrame, args) -> None:
     order = " → ".join(sl.CRITERIA_NAMES[c] for c in df.attrs["priorities"])
     print(f"职级晋升建议人选（截至 {args.as_of}，规则版本 {df.attrs['rules_version']}）")
     print(f"排序：{order or '（未设三优先）'} → 一贯表现（优秀年度） → 任职年限 → 年龄")
+    if args.recommendations is not None:
+        print(f"人选范围：单位推荐名单（一推，{args.recommendations.name}）中个人条件符合的人员")
     if summary.empty:
         print("  没有个人条件符合的人员，也没有核定职数")
         return

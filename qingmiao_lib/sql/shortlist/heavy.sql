@@ -5,8 +5,9 @@
 -- cut at as_of, as full months are).
 -- Tasks carry only a start date, so the measure counts years, not months; the posting months
 -- are given for the reason (overlapping postings counted once).
--- The years are counted as bits of one HUGEINT per person (bit y − 1949 for year y, 1949–2074:
--- records start in October 1949), so no row is made per year and no distinct is needed.
+-- The years are counted as bits of one BIGINT per person (bit year(as_of) − y for year y, the 62
+-- years up to year(as_of): longer than any career; earlier years fold into bit 61), so no row is
+-- made per year and no distinct is needed.
 -- Grain: one row per person with such a task started by as_of or posting started before it.
 -- Arguments: as_of (DATE).
 -- Columns: person_id, heavy_years, heavy_tasks (tasks started by as_of), heavy_months (full
@@ -21,7 +22,7 @@ postings as (
 ),
 tasks as (
     select person_id, count(*) as heavy_tasks,
-           bit_or(1::hugeint << least(greatest(year(started_on) - 1949, 0), 125)) as mask,
+           bit_or(1::bigint << least(year(as_of::date) - year(started_on), 61)) as mask,
     from special_tasks
     where started_on <= as_of::date
     group by person_id
@@ -42,14 +43,15 @@ islands as (
 served as (
     -- the years a spell touches: from year(s) to the year of its last day, e − 1 (e excluded)
     select person_id, sum(full_months(s, e))::bigint as heavy_months,
-           bit_or((1::hugeint << (least(greatest(year(e - 1) - 1949, 0), 125) + 1))
-                  - (1::hugeint << least(greatest(year(s) - 1949, 0), 125))) as mask,
+           -- bits year(as_of) − year(e − 1) .. year(as_of) − year(s) (capped at 61)
+           bit_or((2::bigint << least(year(as_of::date) - year(s), 61))
+                  - (1::bigint << least(year(as_of::date) - year(e - 1), 61))) as mask,
     from islands
     group by person_id
 ),
 final as (
     select person_id,
-           bit_count(coalesce(t.mask, 0::hugeint) | coalesce(v.mask, 0::hugeint))::bigint as heavy_years,
+           bit_count(coalesce(t.mask, 0) | coalesce(v.mask, 0))::bigint as heavy_years,
            coalesce(t.heavy_tasks, 0) as heavy_tasks, coalesce(v.heavy_months, 0) as heavy_months,
     from tasks as t
     full join served as v using (person_id)
