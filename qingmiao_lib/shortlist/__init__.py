@@ -18,7 +18,8 @@ What the records can and cannot say — the readings taken here:
 - **Frontline years** (长期扎根一线): whole years of full months in posts at units of the
   ``frontline_unit_kinds`` (乡镇街道) and postings to ``frontline_programs`` (驻村帮扶, 千万工程 —
   the village and rural-revitalisation postings; there is no separate 乡村振兴 record), overlaps
-  counted once. Whole years, so a few months do not outrank the criteria after it.
+  counted once. Whole years, so a few months do not outrank the criteria after it. A unit counts
+  by its own kind (a township's 司法所 filed as 市直机关 is not frontline).
 - **Leaving a leadership post** (因组织需要退出领导岗位): the records hold no reason for a post's
   end, so: a post above 无 ended within ``left_leadership_window_months`` before ``as_of``, no post
   at that level or above held on ``as_of``, and no 组织处理 / 处分 (``left_leadership_excluded``)
@@ -242,7 +243,9 @@ def what_if(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, promotions) -> pd
     promotions
         Person ids (each promoted one step up the ladder), ``(person_id, rank)`` pairs, or a
         frame with ``person_id`` and optionally ``rank`` (empty = one step up). Each person moves
-        from their rank on ``as_of`` to the new one in the unit of their main post.
+        from their rank on ``as_of`` to the new one in the unit of their main post. The list is
+        not held to the personal conditions (a what-if may try anyone);
+        :func:`check_recommendations` says who on it meets them.
 
     Returns
     -------
