@@ -10,6 +10,13 @@ intervals, overlaps, date order, identity numbers), then written in one transact
 nothing is written and :class:`ImportFailed` lists every problem. Identity numbers are checked
 and dropped — never stored, logged or shown but masked to their last four characters.
 
+Besides the contract's tables, a workbook may hold a department's own **rosters** (花名册) and
+**ledgers** (台账): sheets with title rows above a one- or two-row (merged) header in its own words
+(``rules/roster.toml``), read by ``_headers``/``_xlsx`` and resolved against the database once it
+is open (``_people``: units by code or name, persons by key or 姓名+出生年月+性别 for rosters —
+``_roster`` — and 姓名+单位 or 姓名+出生年月 for ledgers — ``_ledger``). An unknown or ambiguous
+person or unit is an error like any other.
+
 Natural keys (a record with the same key replaces its earlier version) are the primary keys of
 ``schema.sql``; ``trainings`` (no key) use 人员编号+培训类别+开始时间+结束时间+培训主题+承办单位,
 ``lecture_attendance`` 讲座编号+人员编号 and ``quotas`` 年度+单位代码+职级 (see ``contract.py``).

@@ -11,7 +11,9 @@ Columns (``rules/roster.toml`` gives their spellings):
   A column the roster does not have keeps the database's value for a person already there (a
   roster without 进入方式 does not erase it); a new person needs every required column.
   学历 words of 干部任免审批表 (大学, 研究生 …) read as in those files; with only 全日制学历, it is
-  the 学历 and 是否全日制 is 是.
+  the 学历 and 是否全日制 is 是. A 入党时间 without a 政治面貌 column makes the person 中共党员.
+  毕业院校及专业 is not read (the education history replaces a person's whole history: a
+  roster's one school would erase the rest) and is reported as an ignored column.
 - **posts** (the current post): 现任职务 with 任现职时间, in the unit of the 单位 (or 单位代码)
   column — a unit name is resolved as ``_people.unit_ids`` says — or, without one, the unit whose
   name the 现任职务 text starts with. The unit's name is taken off the title; the 职务层次 is the
@@ -119,6 +121,10 @@ def _persons(con, reading, s, keys: pa.Table, ok: pa.Array) -> pa.Table:
     for c in t.columns:
         if c.name in have and c.name != "person_id":
             cols[c.name] = pc.filter(pa.array(s.data[("persons", c.name)], pa.string()), ok)
+    if "party_join_date" in have and "political_status" not in have:
+        # a 入党时间 makes a party member (as in 干部任免审批表 files); otherwise the database's 政治面貌
+        cols["political_status"] = pc.if_else(pc.not_equal(cols["party_join_date"], ""), "中共党员",
+                                              cols["political_status"])
     if "education" in have:
         cols["education"] = _education(cols["education"].to_pylist(),
                                        cols["degree"].to_pylist() if "degree" in cols else [""] * len(rows))
