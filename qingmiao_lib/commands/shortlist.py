@@ -118,7 +118,7 @@ def _print(cli, df: pd.DataFrame, summary: pd.DataFrame, args) -> None:
     if summary.empty:
         print("  没有个人条件符合的人员，也没有核定职数")
         return
-    for rank, scopes in summary.groupby("rank_step", sort=True):
+    for _step, scopes in summary.groupby("rank_step", sort=True):
         name = scopes["rank"].iloc[0]
         print(f"\n【拟晋升{name}】")
         for row in scopes.itertuples(index=False):

@@ -90,12 +90,12 @@ def read_person_list(path: str | Path, *, what: str = "名单") -> pd.DataFrame:
         rows = _csv_rows(path, path.read_bytes())
     else:
         raise QingmiaoError(f"{path}：{what}应为 .csv 或 .xlsx 文件")
-    for i, row in enumerate(rows[:HEADER_ROWS]):
-        columns = {HEADERS[_fold(c)]: j for j, c in enumerate(row) if _fold(c) in HEADERS}
-        if "person_id" in columns:
-            break
-    else:
+    found = [(i, {HEADERS[_fold(c)]: j for j, c in enumerate(row) if _fold(c) in HEADERS})
+             for i, row in enumerate(rows[:HEADER_ROWS])]
+    found = [(i, columns) for i, columns in found if "person_id" in columns]
+    if not found:
         raise QingmiaoError(f"{path}：前 {HEADER_ROWS} 行中没有“人员编号”（person_id）列")
+    i, columns = found[0]
     body = rows[i + 1:]
     if len(body) > MAX_ROWS:
         raise QingmiaoError(f"{path}：{what}超过 {MAX_ROWS:,} 行")
