@@ -352,3 +352,20 @@ def test_roster_person_fields_in_own_words(tmp_path, db):
         ("孙九", "1994-06-01", "浙江温州", "经济师", "中共党员", "2016-05-01", "博士研究生", "管理学博士"),
         ("周十", "1996-02-01", "福建福州", None, None, None, "本科", "学士")]
     assert "多余的列「毕业院校及专业」已忽略" in list(report.warnings["message"])
+
+
+def test_a_table_sheet_without_key_is_a_ledger_by_name_and_birth(tmp_path, db):
+    # a sheet named 年度考核 (the table's own name) with 姓名 + 出生年月 and a 年度 column:
+    # 张三 1985.02 → P3 (P1 is the 张三 born 1990.05); 李四 1992.03 → P2
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "年度考核"
+    ws.append(["姓名", "出生年月", "年度", "等次"])
+    ws.append(["张三", "1985.02", "2021", "优秀"])
+    ws.append(["李四", "1992年3月", "2021年度", "基本称职"])
+    wb.save(tmp_path / "考核.xlsx")
+    importer.import_paths(db, [tmp_path / "考核.xlsx"])
+    assert q(db, "select person_id, year, grade::varchar from annual_assessments order by 1") == [
+        ("P2", 2021, "基本称职"), ("P3", 2021, "优秀")]
