@@ -27,6 +27,7 @@ source whose meta records a ``rules_version`` other than the rules now given for
 built before the shipped rules changed) is combined, and recorded (``source_rules_version``)
 and noted in the result: the database holds records, not rules, and its own analyses too judge
 by the rules their connection loads.
+
 The analyses read one rule set per connection, so a connection to the combined database judges
 everyone by the rules it was opened with; :func:`county_connection` gives one county's records
 under that county's own rules, and :func:`by_county` / :func:`headline_by_county` /
@@ -34,6 +35,13 @@ under that county's own rules, and :func:`by_county` / :func:`headline_by_county
 are then what its own database gives. Counties with different rules are refused unless
 ``allow_different_rules`` (meta ``rules_differ`` records it); prefecture-wide analyses on the
 combined connection itself are then under one rule set, which a report must say.
+
+**The county as a slice and a dimension.** As a slice: ``county_connection(con, code)`` — any
+analysis, notebook function or report writer taking a connection answers for that county alone
+(its keys stay prefixed). As a dimension: ``by_county(con, analysis, **args)`` stacks an
+analysis's rows per county with ``county`` and ``county_name`` first. Neither touches the analysis
+modules. Each county's records are copied into memory for this (about a second per few thousand
+persons; at a million persons per county, open that county's own database instead).
 
 **Quotas on the combined connection.** Eligibility read directly on the combined database counts
 unit quotas correctly but sees no jurisdiction quota (they are per county): ask
