@@ -429,3 +429,9 @@ def test_a_killed_export_leaves_the_previous_folder(same, tmp_path):
     with qm.connect(same) as con:
         cb.export_parquet(con, folder, force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["pq"]
+
+
+def test_a_county_without_the_year_is_named(same):
+    # both demo counties cover 2012–2025 only
+    with qm.connect(same) as con, pytest.raises(QingmiaoError, match=r"县 a（.*）：1990年没有数据"):
+        cb.headline_by_county(con, year=1990)

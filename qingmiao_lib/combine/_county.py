@@ -101,7 +101,10 @@ def by_county(con: duckdb.DuckDBPyConnection, analysis: Callable[..., pd.DataFra
     frames, versions, attrs = [], {}, {}
     for code, name in _codes(con, counties):
         with county_connection(con, code) as c:
-            df = analysis(c, **kwargs)
+            try:
+                df = analysis(c, **kwargs)
+            except QingmiaoError as e:
+                raise QingmiaoError(f"县 {code}（{name}）：{e}") from None
             versions[code] = rules_version(c)
         attrs = attrs or dict(df.attrs)
         df = df.copy()
