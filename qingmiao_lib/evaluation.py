@@ -34,14 +34,13 @@ Decisions where SPEC §5 is silent:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
 
-from . import frames, sql
-from .db import QUARTER_MASK_YEARS, install_once, rules_version, stored_current
+from . import _query, sql
+from .db import QUARTER_MASK_YEARS, rules_version, stored_current
 from .labels import young_limit
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
@@ -99,33 +98,29 @@ def _slice(con, units, age_group, young, entry_cohort) -> dict:
             "entry_cohort": None if entry_cohort is None else int(entry_cohort)}
 
 
-def _frame(con, query: str, params: dict) -> pd.DataFrame:
-    """The result of ``query`` through Arrow (:mod:`qingmiao_lib.frames`); ENUMs (grades, unit
-    kinds) as categoricals, as ``.df()`` gives them."""
-    return frames.frame(con, query, params, enums="category", repeated=_REPEATED)
-
-
 #: Text columns repeated down a long list (one unit per many persons, a few thousand grade
 #: sequences per million persons): each distinct string is made once.
 _REPEATED = frozenset(("unit_id", "unit_name", "grades"))
 
 
-def _run(con, name: str, params: dict, *, query: str | None = None, **attrs) -> pd.DataFrame:
-    text = query or sql.load(f"evaluation/{name}")
-    used = set(re.findall(r"\$(\w+)", text))      # DuckDB refuses parameters a query does not use
-    df = _frame(con, text, {k: v for k, v in params.items() if k in used})
+def _run(con, name: str, params: dict, *, stored: bool = False, **attrs) -> pd.DataFrame:
+    """``sql/evaluation/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`); ENUMs
+    (grades, unit kinds) as categoricals, as ``.df()`` gives them; the quarter masks read from the
+    stored table when ``stored``."""
+    with _query.reading(con, "evaluation/quarters", when=stored):
+        df = _query.run(con, f"evaluation/{name}", params, enums="category", repeated=_REPEATED)
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
                     rules_version=rules_version(con))
     return df
 
 
-def _yearly(con, name, year, first_year=None, extra=None, query=None, **filters) -> pd.DataFrame:
+def _yearly(con, name, year, first_year=None, extra=None, stored=False, **filters) -> pd.DataFrame:
     """Run a query taking $year, $as_of (31 Dec of year), $first_year and the slice filters."""
     as_of = _year_end(con, year)
     params = {"year": int(year), "as_of": as_of, **_slice(con, **_slice_kw(**filters)), **(extra or {})}
     if first_year is not None:
         params["first_year"] = int(first_year)
-    return _run(con, name, params, query=query, year=int(year), as_of=as_of)
+    return _run(con, name, params, stored=stored, year=int(year), as_of=as_of)
 
 
 #: The longest range (years) the quarter-mask queries hold (60 quarters in a 64-bit mask).
@@ -141,22 +136,6 @@ def _quarters_stored(con, origin: int, last_year: int) -> bool:
     base = row[0] if row else None
     return (base is not None and base <= origin and last_year <= base + QUARTER_MASK_YEARS - 1
             and stored_current(con, "quarter_masks", "quarter_stamp"))
-
-
-def _quarter_query(con, name: str, origin: int, last_year: int) -> str:
-    """The text of a query over ``eval_quarter_masks``: while :func:`_quarters_stored`, over its
-    twin ``eval_quarter_masks_stored``, the same macro text whose grade rows and their group-by
-    are replaced by the stored masks shifted to the range (``evaluation/quarter_masks_stored.sql``),
-    created once per connection."""
-    query = sql.load(f"evaluation/{name}")
-    if not _quarters_stored(con, origin, last_year):
-        return query
-    text = sql.load("evaluation/quarter_masks")
-    live = text[text.index("graded as ("):text.index("valid as (")]
-    stored = sql.load("evaluation/quarter_masks_stored")
-    twin = text.replace(live, stored[stored.index("bits as ("):])
-    install_once(con, "eval_quarter_masks_stored", twin.replace("eval_quarter_masks(", "eval_quarter_masks_stored("))
-    return query.replace("eval_quarter_masks(", "eval_quarter_masks_stored(")
 
 
 def _text(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -323,19 +302,18 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
     as_of = _year_end(con, year)
     params = {"year": int(year), "first_year": first, "as_of": as_of,
               **_slice(con, **_slice_kw(units, age_group, young, entry_cohort))}
-    masked = _quarter_query(con, "quarterly_trend_masked", first, int(year))
-    used = set(re.findall(r"\$(\w+)", masked))
     try:
-        con.execute(masked, {k: v for k, v in params.items() if k in used})
+        with _query.reading(con, "evaluation/quarters", when=_quarters_stored(con, first, int(year))):
+            con.execute(sql.load("evaluation/quarterly_trend_masked"),
+                        _query.bound("evaluation/quarterly_trend_masked", params))
         con.execute(sql.load("evaluation/quarterly_trend_combos"))
-        combos = frames.to_pandas(frames.fetch(
-            con, "select * exclude (combo_no, m0, m1, m2, m3) from eval_trend_combos order by combo_no", {}))
-        persons = frames.fetch(con, sql.load("evaluation/quarterly_trend"), {})
+        combos = _query.to_pandas(_query.fetch(con, "evaluation/quarterly_trend_combo_columns"))
+        persons = _query.fetch(con, "evaluation/quarterly_trend")
     finally:
-        con.execute("drop table if exists eval_trend_masked; drop table if exists eval_trend_combos")
+        con.execute(sql.load("evaluation/quarterly_trend_drop"))
     # each person's derived columns: those of its combination, taken by number (combo_no)
     number = persons.column("combo_no").to_numpy()
-    people = frames.to_pandas(persons.drop_columns(["combo_no"]), repeated=_REPEATED)
+    people = _query.to_pandas(persons.drop_columns(["combo_no"]), repeated=_REPEATED)
     columns = {name: people[name] for name in people.columns}
     columns.update({name: pd.Series(combos[name].to_numpy()[number], copy=False) for name in combos.columns})
     df = pd.DataFrame(columns, index=pd.RangeIndex(len(number)), copy=False)
@@ -351,10 +329,10 @@ def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year:
     first = int(year) if first_year is None else int(first_year)
     # quarterly_declines.sql holds first_year − 1 … year in 64-bit quarter masks
     if int(year) - first + 1 < _MASK_YEARS:
-        name, query = "quarterly_declines", _quarter_query(con, "quarterly_declines", first - 1, int(year))
+        name, stored = "quarterly_declines", _quarters_stored(con, first - 1, int(year))
     else:
-        name, query = "quarterly_declines_long", None
-    return _yearly(con, name, year, first_year=first, query=query,
+        name, stored = "quarterly_declines_long", False
+    return _yearly(con, name, year, first_year=first, stored=stored,
                    **_slice_kw(units, age_group, young, entry_cohort))
 
 

@@ -15,15 +15,16 @@ DataFrame with a stated grain whose ``attrs`` carry ``as_of`` (or the years) and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from . import frames, sql
-from .db import install_once, rules_version, stored_current
+from . import _query, sql
+from .db import rules_version, stored_current
 from .privacy import mask_name, small_cell_threshold
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
@@ -61,15 +62,10 @@ FUNNEL_STEPS = {
 }
 
 
-# query results through Arrow (``frames``): enums as object strings, as ``.df()`` gives text
-_frame = frames.frame
-_fetch = frames.fetch
-_convert = frames.to_pandas
-
-
-def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
-    """``sql/pipeline/<name>.sql`` as a DataFrame."""
-    return _frame(con, sql.load(f"pipeline/{name}"), params)
+def _frame(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
+    """``sql/pipeline/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`): enums as object
+    strings, as ``.df()`` gives text."""
+    return _query.run(con, f"pipeline/{name}", params)
 
 
 #: The years of the stored grade masks (snapshots/grade_years.sql): 1950 … 2076, enough for an
@@ -77,47 +73,31 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFram
 _GRADE_MASK_YEARS = range(1951, 2077)
 
 
-#: The twins of eligibility_on by (stored date, stored grade masks): fixed macro names.
-_ELIGIBILITY_TWINS = {(True, False): "eligibility_on_s", (False, True): "eligibility_on_g",
-                      (True, True): "eligibility_on_sg"}
-
-
 def _grades_stored(con: duckdb.DuckDBPyConnection) -> bool:
     """May the eligibility read each person's annual grades from the stored bit masks (table
     ``grade_years``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
     exists and the stamp stored with it still matches ``annual_assessments``
-    (``sql/snapshots/grade_stamp.sql``); otherwise every grade row is read."""
+    (``sql/snapshots/grade_stamp.sql``); otherwise the masks are computed from the grade rows."""
     return stored_current(con, "grade_years", "grade_stamp")
 
 
-def _eligibility_query(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date) -> str:
-    """The text of a query over ``eligibility_on``, or over one of its twins — the same macro
-    text with one or two parts swapped, created once per connection:
+@contextlib.contextmanager
+def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iterator[None]:
+    """Where the queries over ``eligibility_on`` inside the block read from (the same answers
+    either way, :mod:`qingmiao_lib._query`):
 
     - on a stored date (a ``snapshots`` row for ``as_of``) the plan leaves out the records branch
       (``eligibility_records``) that reads no rows that day: planning is most of the time at the
       demo scale;
-    - while the stored grade masks are current (:func:`_grades_stored`), the tenure's assessment
-      years come from one row per person (``pipeline/eligibility_grades_stored.sql``) instead of
-      a join of every grade row with the tenures.
+    - while the stored grade masks are current (:func:`_grades_stored`) and hold the years, the
+      tenure's assessment years come from the table ``grade_years`` instead of masks computed
+      from every grade row.
     """
-    query = sql.load(f"pipeline/{name}")
-    stored_date, = con.execute("select exists (select 1 from snapshots where snapshot_date = ?)",
-                               [as_of]).fetchall()[0]
+    stored_date = con.execute(sql.load("pipeline/stored_date"), {"as_of": as_of}).fetchall()[0][0]
     masks = as_of.year in _GRADE_MASK_YEARS and _grades_stored(con)
-    if not (stored_date or masks):
-        return query
-    macro = _ELIGIBILITY_TWINS[stored_date, masks]
-    text = sql.load("pipeline/eligibility_on")
-    twin = text[text.index("create or replace temp macro eligibility_on("):]
-    if stored_date:
-        twin = twin.replace("eligibility_records(", "eligibility_records_none(")
-    if masks:
-        live = twin[twin.index("tenure_years as ("):twin.index("blocking as (")]
-        stored = sql.load("pipeline/eligibility_grades_stored")
-        twin = twin.replace(live, stored[stored.index("grade_classes as ("):])
-    install_once(con, macro, twin.replace("eligibility_on(", macro + "("))
-    return query.replace("eligibility_on(", macro + "(")
+    with (_query.reading(con, "pipeline/records", "none", when=stored_date),
+          _query.reading(con, "pipeline/grades", when=masks)):
+        yield
 
 
 def _units(units: str | Sequence[str] | None) -> list[str] | None:
@@ -192,13 +172,13 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     within = None if within_months is None else int(within_months)
     if within is not None and not 0 <= within <= 120:
         raise ValueError(f"within_months must be between 0 and 120, got {within_months}")
-    table = _fetch(con, _eligibility_query(con, "eligibility", as_of),
-                   {"as_of": as_of, "units": _units(units), "within": within})
+    with _eligibility_sources(con, as_of):
+        table = _query.fetch(con, "pipeline/eligibility", {"as_of": as_of, "units": _units(units), "within": within})
     if within is None:
         table = table.drop_columns(["due_within"])
     reasons = table.schema.get_field_index("reasons")
     table = table.set_column(reasons, "reasons", pc.fill_null(table.column(reasons), ""))
-    df = _convert(table)
+    df = _query.to_pandas(table)
     for col in ("qualified", "quota_ok", "eligible"):
         df[col] = df[col].astype(bool)
     if within is not None:
@@ -219,8 +199,9 @@ def eligibility_counts(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     are not counted.
     """
     as_of = _date(as_of)
-    df = _frame(con, _eligibility_query(con, "eligibility_counts", as_of), {"as_of": as_of, "units": _units(units),
-                                          "within": None if within_months is None else int(within_months)})
+    with _eligibility_sources(con, as_of):
+        df = _frame(con, "eligibility_counts", {"as_of": as_of, "units": _units(units),
+                                                "within": None if within_months is None else int(within_months)})
     return _finish(df, con, as_of=as_of, within_months=within_months)
 
 
@@ -248,7 +229,7 @@ def leadership_screening(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     the vacancy, the democratic recommendation and the inspection are the department's own.
     """
     as_of = _date(as_of)
-    df = _run(con, "leadership_screening", {"as_of": as_of, "units": _units(units)})
+    df = _frame(con, "leadership_screening", {"as_of": as_of, "units": _units(units)})
     df["meets"] = df["meets"].astype(bool)
     return _finish(df, con, as_of=as_of)
 
@@ -271,7 +252,7 @@ def promotion_events(con: duckdb.DuckDBPyConnection, *, first_year: int, last_ye
     first_year, last_year = int(first_year), int(last_year)
     if first_year > last_year:
         raise ValueError(f"first_year {first_year} is after last_year {last_year}")
-    df = _frame(con, sql.load("pipeline/promotion_events"), {"first": first_year, "last": last_year, "by": by})
+    df = _frame(con, "promotion_events", {"first": first_year, "last": last_year, "by": by})
     df.insert(2, "kind_label", df["kind"].map(EVENT_KINDS))
     return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
 

@@ -24,7 +24,7 @@ from typing import TypedDict, Unpack
 import duckdb
 import pandas as pd
 
-from . import sql
+from . import _query, sql
 from .db import rules_version
 from .labels import young_limit
 from .privacy import mask_name
@@ -240,10 +240,9 @@ def over_time(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int
                          {"first_year": first_year, "last_year": last_year}).fetchall()[0][0]
     # every year-end stored: read the stored base layer; else derive (history joins only when a
     # dimension or filter needs ranks, posts or pools)
-    series = ("series_stored" if stored == last_year - first_year + 1
-              else "series_full" if history else "series_persons")
-    template = sql.load("structure/over_time").replace("/*series*/", series)
-    df = con.execute(_compose(template, by, lead=("year",)), params).df()
+    series = ("stored" if stored == last_year - first_year + 1 else "live" if history else "persons")
+    with _query.reading(con, "structure/series", series):
+        df = con.execute(_compose(sql.load("structure/over_time"), by, lead=("year",)), params).df()
     df["as_of"] = pd.to_datetime(df["as_of"]).dt.date
     return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
 

@@ -46,8 +46,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import frames, sql
-from .db import install_once, rules_version, stored_current
+from . import _query, sql
+from .db import rules_version, stored_current
 
 #: The four rules, in matrix order, with the principle each one enforces.
 RULES = {"初任培训": "凡进必训", "任职培训": "应训必训", "专门业务培训": "突出重点", "在职培训": "全员覆盖"}
@@ -137,14 +137,6 @@ def _choose(value: str, allowed: dict[str, str], what: str) -> str:
     return allowed[value]
 
 
-#: The live lecture macros (training/lecture_months.sql) → their twins reading the stored table
-#: lecture_marks (training/lecture_marks.sql); the only names :func:`_lecture_query` swaps.
-_LECTURE_STORED = {
-    "training_lecture_years(": "training_lecture_years_stored(",
-    "training_lecture_months(": "training_lecture_months_stored(",
-}
-
-
 def _lecture_stored(con, year: int) -> bool:
     """May the lecture analyses of ``year`` read the stored bit sets (table ``lecture_marks``,
     written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table exists, holds the
@@ -152,71 +144,7 @@ def _lecture_stored(con, year: int) -> bool:
     (``sql/snapshots/lecture_stamp.sql``); otherwise the live computation runs — a database
     changed after its refresh, or never refreshed, is never answered from a stale copy."""
     fits, = con.execute(sql.load("training/lecture_source"), {"year": int(year)}).fetchall()[0]
-    if not (fits and stored_current(con, "lecture_marks", "lecture_stamp")):
-        return False
-    install_once(con, "training/lecture_marks", sql.load("training/lecture_marks"))
-    return True
-
-
-def _lecture_query(con, name: str, year: int) -> str:
-    """The text of a lecture query, reading the stored table when :func:`_lecture_stored`."""
-    query = sql.load(f"training/{name}")
-    if _lecture_stored(con, year):
-        for live, stored in _LECTURE_STORED.items():
-            query = query.replace(live, stored)
-    return query
-
-
-#: Text columns handed back as the pandas ``string`` dtype (the rest stay object, as ``.df()``).
-_CATEGORICAL = frozenset(("rule", "status", "unit_kind", "kind", "mode", "topic", "program", "level",
-                          "group_id", "group_name"))
-
-
-def _frame(con, query: str, params: dict, derive=None) -> pd.DataFrame:
-    """The result of ``query`` through Arrow (:mod:`qingmiao_lib.frames`): enums as object
-    strings, the repeated text columns deduplicated, those of :data:`_CATEGORICAL` as the pandas
-    ``string`` dtype (built from each distinct value once: ``astype("string")`` of a million-row
-    object column costs ~30 ms a column). ``derive`` (Arrow table → Arrow table) may add or
-    rebuild columns first, where they cost less than on the frame."""
-    table = frames.fetch(con, query, params)
-    if derive is not None:
-        table = derive(table)
-    texts = [name for name, kind in zip(table.column_names, table.schema.types, strict=True)
-             if name in _CATEGORICAL and _is_text(kind)]
-    rest = frames.to_pandas(table.drop_columns(texts), repeated=_CATEGORICAL)
-    columns = {name: _strings(table[name]) if name in texts else rest[name]
-               for name in table.column_names}
-    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
-
-
-def _is_text(kind: pa.DataType) -> bool:
-    """Is an Arrow column of this type text (an enum: text names)?"""
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
-
-
-def _strings(col: pa.ChunkedArray) -> pd.Series:
-    """A text column as ``Series.astype("string")`` of its object strings gives it: each
-    distinct value made once, the rows taken from them by index (NULL → ``pd.NA``)."""
-    if not pa.types.is_dictionary(col.type):
-        col = pc.dictionary_encode(col)
-    col = col.unify_dictionaries() if col.num_chunks > 1 else col
-    arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-    names = pd.array(arr.dictionary.cast(pa.string()).to_pylist() + [None], dtype="string")
-    codes = arr.indices.fill_null(len(arr.dictionary)).to_numpy(zero_copy_only=False)
-    return pd.Series(names.take(codes), copy=False)
-
-
-#: The live training macros (training/obligations.sql, training/year_courses.sql) → their twins
-#: summing each person's year from the stored table training_years (training/training_years.sql).
-_TRAINING_STORED = {
-    "training_obligations(": "training_obligations_stored(",
-    "training_year_courses(": "training_year_courses_stored(",
-    "training_obligations_years(": "training_obligations_years_stored(",
-    "training_year_courses_span(": "training_year_courses_span_stored(",
-    "training_year_hours(": "training_year_hours_stored(",
-}
+    return bool(fits and stored_current(con, "lecture_marks", "lecture_stamp"))
 
 
 def _training_stored(con) -> bool:
@@ -224,40 +152,35 @@ def _training_stored(con) -> bool:
     ``training_years``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
     exists and the stamp stored with it still matches the records and this connection's rules
     (``sql/snapshots/training_stamp.sql``); otherwise the live computation runs."""
-    if not stored_current(con, "training_years", "training_stamp"):
-        return False
-    install_once(con, "training/training_years", sql.load("training/training_years"))
-    stored_obligations = sql.load("training/obligations")
-    for live, stored in _TRAINING_STORED.items():
-        stored_obligations = stored_obligations.replace(live, stored)
-    install_once(con, "training/obligations stored", stored_obligations)
-    return True
+    return stored_current(con, "training_years", "training_stamp")
 
 
-def _stored_query(con, name: str, as_of: dt.date) -> str:
-    """The text of a training query: on 31 December, while :func:`_training_stored`, the live
-    macros it calls (:data:`_TRAINING_STORED`) swapped for their twins reading the year's courses
-    from ``training_years``."""
-    query = sql.load(f"training/{name}")
-    if (as_of.month, as_of.day) == (12, 31) and _training_stored(con):
-        for live, stored in _TRAINING_STORED.items():
-            query = query.replace(live, stored)
-    return query
+def _courses_stored(con, as_of: dt.date) -> bool:
+    """Do the course sources read the stored ``training_years`` on ``as_of``? On 31 December
+    (the table holds whole calendar years), while :func:`_training_stored`."""
+    return (as_of.month, as_of.day) == (12, 31) and _training_stored(con)
 
 
 def _year_ends_stored(con, first_year: int, last_year: int) -> bool:
     """Is the base layer stored (table ``snapshots``) on the year_end of every year of the span?
     (:func:`coverage_trend` reads those persons straight from the table.)"""
-    return con.execute(
-        "select count(*) = $n from (select year_end(y::integer) as d from range($first, $last + 1) as t(y))"
-        " where exists (select 1 from snapshots where snapshot_date = d)",
-        {"first": first_year, "last": last_year, "n": last_year - first_year + 1}).fetchall()[0][0]
+    return con.execute(sql.load("training/year_ends_stored"),
+                       {"first": first_year, "last": last_year}).fetchall()[0][0]
+
+
+#: Text columns handed back as the pandas ``string`` dtype (the rest stay object, as ``.df()``).
+_CATEGORICAL = frozenset(("rule", "status", "unit_kind", "kind", "mode", "topic", "program", "level",
+                          "group_id", "group_name"))
 
 
 def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | None,
-         query: str | None = None, derive=None) -> pd.DataFrame:
-    query = query or sql.load(f"training/{name}")
-    df = _frame(con, query, params, derive)
+         source: str | None = None, stored: bool = False, derive=None) -> pd.DataFrame:
+    """``sql/training/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`): enums as object
+    strings, the repeated text columns deduplicated, those of :data:`_CATEGORICAL` as the pandas
+    ``string`` dtype; read from the stored variant of ``source`` when ``stored``."""
+    with _query.reading(con, source or "training/courses", when=stored):
+        df = _query.run(con, f"training/{name}", params, repeated=_CATEGORICAL, strings=_CATEGORICAL,
+                        derive=derive)
     attrs = {"rules_version": rules_version(con)}
     if year is not None:
         attrs["year"] = int(year)
@@ -340,7 +263,7 @@ def coverage_matrix(
     params = {"as_of": as_of, "by": _choose(by, BY, "dimension"), "target_ids": _targets(target_ids),
               **_slice(units, unit_kinds, cohorts)}
     df = _run(con, "coverage_matrix", params, year=year, as_of=as_of,
-              query=_stored_query(con, "coverage_matrix", as_of))
+              stored=_courses_stored(con, as_of))
     df.insert(1, "principle", df["rule"].map(RULES).astype("string"))
     return df
 
@@ -363,19 +286,19 @@ def coverage_trend(
         params = {"first_year": first_year, "last_year": last_year,
                   "target_ids": _targets(target_ids), **_slice(units, unit_kinds, cohorts)}
         df = _run(con, "coverage_trend", params, year=None, as_of=None,
-                  query=_stored_query(con, "coverage_trend", last_day))
+                  stored=_courses_stored(con, last_day))
         df.insert(1, "principle", df["rule"].map(RULES).astype("string"))
         df.attrs.clear()
         if first_year == last_year:  # as pd.concat of the one year's matrix keeps its attrs
             df.attrs.update(rules_version=rules_version(con), year=first_year,
                             as_of=last_day.isoformat())
     else:
-        frames = []
+        years = []
         for year in range(first_year, last_year + 1):
             m = coverage_matrix(con, year=year, units=units, unit_kinds=unit_kinds, cohorts=cohorts,
                                 target_ids=target_ids)
-            frames.append(m.assign(year=year).drop(columns=["group_id", "group_name"]))
-        df = pd.concat(frames, ignore_index=True)
+            years.append(m.assign(year=year).drop(columns=["group_id", "group_name"]))
+        df = pd.concat(years, ignore_index=True)
     df.attrs.update(first_year=first_year, last_year=last_year, rules_version=rules_version(con))
     return df
 
@@ -408,7 +331,7 @@ def gap_list(
     params = {"as_of": as_of, "target_ids": _targets(target_ids), "rules": _rules(rules),
               "statuses": _statuses(statuses), **_slice(units, unit_kinds, cohorts)}
     return _run(con, "gap_list", params, year=year, as_of=as_of,
-                query=_stored_query(con, "gap_list", as_of))
+                stored=_courses_stored(con, as_of))
 
 
 def _status_is(status: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
@@ -435,9 +358,9 @@ def in_service(
     its columns and order) with ``meets`` third, True when covered."""
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, **_slice(units, unit_kinds, cohorts)}
-    terms = frames.fetch(con, sql.load("training/in_service_terms"), {"as_of": as_of})
+    terms = _query.fetch(con, "training/in_service_terms", {"as_of": as_of})
     return _run(con, "in_service", params, year=year, as_of=as_of,
-                query=_stored_query(con, "in_service", as_of),
+                stored=_courses_stored(con, as_of),
                 derive=lambda table: _in_service_rows(table, terms))
 
 
@@ -514,7 +437,7 @@ def hours_by_person(
     """
     as_of = _as_of(con, year, as_of)
     return _run(con, "hours_by_person", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-                year=year, as_of=as_of, query=_stored_query(con, "hours_by_person", as_of))
+                year=year, as_of=as_of, stored=_courses_stored(con, as_of))
 
 
 def hours_totals(
@@ -539,8 +462,7 @@ def class_person_times(
     ``young_persons``, ``hours``."""
     params = {"first_year": int(first_year), "last_year": int(last_year),
               "as_of": _as_of(con, last_year, None), **_slice(units, unit_kinds, cohorts)}
-    name = "class_person_times_stored" if _training_stored(con) else "class_person_times"
-    df = _run(con, name, params, year=None, as_of=None)
+    df = _run(con, "class_person_times", params, year=None, as_of=None, stored=_training_stored(con))
     df.attrs.update(first_year=int(first_year), last_year=int(last_year))
     return df
 
@@ -571,7 +493,7 @@ def lecture_persons(
     """
     as_of = _as_of(con, year, as_of)
     df = _run(con, "lecture_persons", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-              year=year, as_of=as_of, query=_lecture_query(con, "lecture_persons", as_of.year))
+              year=year, as_of=as_of, source="training/lectures", stored=_lecture_stored(con, as_of.year))
     return df[df["below"]].reset_index(drop=True).pipe(_keep_attrs, df) if below_only else df
 
 
@@ -587,7 +509,7 @@ def lecture_groups(
     params = {"as_of": as_of, "by": _choose(by, LECTURE_BY, "dimension"), "monthly": bool(monthly),
               **_slice(units, unit_kinds, cohorts)}
     return _run(con, "lecture_groups", params, year=year, as_of=as_of,
-                query=_lecture_query(con, "lecture_groups", as_of.year))
+                source="training/lectures", stored=_lecture_stored(con, as_of.year))
 
 
 def lecture_person_months(
@@ -599,7 +521,7 @@ def lecture_person_months(
     Names are unmasked: mask them before showing."""
     as_of = _as_of(con, year, as_of)
     return _run(con, "lecture_person_months", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-                year=year, as_of=as_of, query=_lecture_query(con, "lecture_person_months", as_of.year))
+                year=year, as_of=as_of, source="training/lectures", stored=_lecture_stored(con, as_of.year))
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -389,8 +388,9 @@ def _graded(db):
 
 
 def _masks_used(con, day) -> bool:
-    # the twins reading the masks: eligibility_on_g (any date) and eligibility_on_sg (stored date)
-    return re.search(r"eligibility_on_s?g\(", pipeline._eligibility_query(con, "eligibility", day)) is not None
+    # inside the eligibility's sources, eligibility_grade_masks reads the stored table
+    with pipeline._eligibility_sources(con, day):
+        return con.execute("select count(*) from eligibility_grade_masks(0) where base = 1950").fetchall()[0][0] > 0
 
 
 def test_eligibility_from_the_stored_grade_masks_equals_the_records(db):

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pytest
 
 import qingmiao_lib as qm
-from qingmiao_lib import training
+from qingmiao_lib import _query, training
 
 D = dt.date.fromisoformat
 
@@ -311,12 +311,12 @@ def test_strings_as_astype_string(values, chunks):
     want = pd.Series(pd.array(values, dtype=object)).astype("string")
     arr = pa.chunked_array([pa.array(values, pa.string())] * chunks)
     want = pd.concat([want] * chunks, ignore_index=True) if values else want
-    pd.testing.assert_series_equal(training._strings(arr), want)
+    pd.testing.assert_series_equal(_query._strings(arr), want)
     enum = pa.chunked_array([pa.array(values, pa.string()).dictionary_encode()] * chunks)
-    pd.testing.assert_series_equal(training._strings(enum), want)
+    pd.testing.assert_series_equal(_query._strings(enum), want)
 
 
 def test_strings_of_no_chunks():
     want = pd.Series([], dtype=object).astype("string")
     for kind in (pa.string(), pa.dictionary(pa.int32(), pa.string())):
-        pd.testing.assert_series_equal(training._strings(pa.chunked_array([], type=kind)), want)
+        pd.testing.assert_series_equal(_query._strings(pa.chunked_array([], type=kind)), want)

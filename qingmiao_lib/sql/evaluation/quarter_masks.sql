@@ -9,15 +9,18 @@
 -- quarterly_trend.sql (origin = its first year) and quarterly_declines.sql (origin = the year
 -- before, which holds a chain's first quarters).
 -- Columns: person_id, name, unit_id, m0, m1, m2, m3 (persons without a grade: all 0).
-create or replace temp macro eval_quarter_masks(origin, last_year, as_of, want_units, want_age_group,
-                                                 want_young, want_cohort) as table
+-- The masks are cut from eval_quarter_bits: the grade rows grouped (eval_quarter_bits_live,
+-- below), or the stored masks of the table quarter_masks shifted to the range
+-- (eval_quarter_bits_stored, evaluation/quarter_masks_stored.sql), to which the query layer
+-- points the name for one query while the stamp matches and the range lies in the stored 16
+-- years (evaluation/use_quarters_stored.sql; evaluation/use_quarters_live.sql points it back).
+-- eval_quarter_bits_live(origin, last_year, as_of, want_units, want_age_group, want_young,
+-- want_cohort): each graded person's four masks over [origin, last_year], from the grade rows.
+-- Grain: one row per person with a grade in the range. Columns: person_id, b0, b1, b2, b3 (NULL
+-- without a grade of that kind).
+create or replace temp macro eval_quarter_bits_live(origin, last_year, as_of, want_units, want_age_group,
+                                                     want_young, want_cohort) as table
 with
-people as (
-    select person_id, name, unit_id, entry_date, exit_date,
-    from eval_slice(as_of::date, want_units::varchar[], want_age_group::varchar, want_young::boolean,
-                    want_cohort::integer)
-    where active
-),
 graded as (
     -- the grades of the range: all of them without a slice filter, else only the slice's
     select person_id, year, quarter, grade,
@@ -38,7 +41,7 @@ graded as (
       and (want_units::varchar[] is not null or want_age_group::varchar is not null
            or want_young::boolean is not null or want_cohort::integer is not null)
 ),
-bits as (
+final as (
     select person_id,
            bit_or(1::ubigint << (year * 4 + quarter - 1 - origin * 4)::ubigint)
                filter (where grade = '好') as b0,
@@ -50,6 +53,27 @@ bits as (
                filter (where grade = '较差') as b3,
     from graded
     group by person_id
+)
+select * from final;
+
+-- eval_quarter_bits: the name eval_quarter_masks reads (see the header).
+create or replace temp macro eval_quarter_bits(origin, last_year, as_of, want_units, want_age_group,
+                                                want_young, want_cohort) as table
+    select * from eval_quarter_bits_live(origin, last_year, as_of, want_units, want_age_group,
+                                         want_young, want_cohort);
+
+create or replace temp macro eval_quarter_masks(origin, last_year, as_of, want_units, want_age_group,
+                                                 want_young, want_cohort) as table
+with
+people as (
+    select person_id, name, unit_id, entry_date, exit_date,
+    from eval_slice(as_of::date, want_units::varchar[], want_age_group::varchar, want_young::boolean,
+                    want_cohort::integer)
+    where active
+),
+bits as (
+    select * from eval_quarter_bits(origin, last_year, as_of, want_units, want_age_group, want_young,
+                                    want_cohort)
 ),
 valid as (
     -- valid years: entry_date <= 31 Dec and (exit_date empty or after 1 Jan): bits [lo, hi)

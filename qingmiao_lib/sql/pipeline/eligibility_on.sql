@@ -16,10 +16,13 @@
 -- current_rank, next_rank (rank_name), last_grade (annual_grade) and blocking_kind
 --   (supervision_kind) stay enums: Arrow hands them over as small dictionaries, not one string
 --   per row (pipeline._frame turns them into the same object strings).
--- eligibility_records(as_of): the snap rows of eligibility_on from the records (persons active on
--- as_of with their rank and main post), none on a stored date (a snapshots row for as_of).
--- eligibility_records_none(as_of): the same columns, no rows (for the stored-date twins of eligibility_on).
-create or replace temp macro eligibility_records(as_of) as table
+-- eligibility_records_live(as_of): the snap rows of eligibility_on from the records (persons
+-- active on as_of with their rank and main post), none on a stored date (a snapshots row for as_of).
+-- eligibility_records_none(as_of): the same columns, no rows: on a stored date the query layer
+-- points eligibility_records at it (pipeline/use_records_none.sql) so the plan leaves the records
+-- branch out altogether (planning is most of the time at the demo scale), and back
+-- (pipeline/use_records_live.sql).
+create or replace temp macro eligibility_records_live(as_of) as table
     select c.person_id, c.name, pp.unit_id, r.rank, r.rank_step, r.rank_start, r.rank_months
     from persons as c
     left join person_rank(as_of, enabled := not exists (
@@ -32,6 +35,33 @@ create or replace temp macro eligibility_records_none(as_of) as table
     select person_id, name, unit_id, rank, rank_step, rank_start, rank_months
     from snapshots
     where false;
+create or replace temp macro eligibility_records(as_of) as table
+    select * from eligibility_records_live(as_of);
+
+-- eligibility_grade_masks_live(base): each person's annual grades of the years base .. base + 126
+-- as bit masks (a HUGEINT holds 127 bits): bit y − base of mask m<i> is set when the grade of year
+-- y is the i-th annual_grade (m0 优秀, m1 称职, m2 基本称职, m3 不称职, m4 不定等次; one grade per
+-- person and year, the key of annual_assessments). The one definition of the masks: the stored
+-- table grade_years is this with base 1950 (snapshots/grade_years.sql), which
+-- eligibility_grade_masks_stored (pipeline/eligibility_grades_stored.sql) reads.
+-- Grain: one row per person with a grade in those years. Columns: person_id, base, m0 … m4.
+create or replace temp macro eligibility_grade_masks_live(base) as table
+select
+    person_id, base::integer as base,
+    bit_or(case when grade = '优秀' then 1::hugeint << (year - base)::integer else 0::hugeint end) as m0,
+    bit_or(case when grade = '称职' then 1::hugeint << (year - base)::integer else 0::hugeint end) as m1,
+    bit_or(case when grade = '基本称职' then 1::hugeint << (year - base)::integer else 0::hugeint end) as m2,
+    bit_or(case when grade = '不称职' then 1::hugeint << (year - base)::integer else 0::hugeint end) as m3,
+    bit_or(case when grade = '不定等次' then 1::hugeint << (year - base)::integer else 0::hugeint end) as m4,
+from annual_assessments
+where year between base::integer and base::integer + 126
+group by person_id;
+
+-- eligibility_grade_masks(base): the masks eligibility_on reads, from the records with the base
+-- it asks for (eligibility_grade_masks_live) or, while the stored masks are current and hold the
+-- years (the query layer runs pipeline/use_grades_stored.sql), from grade_years with base 1950.
+create or replace temp macro eligibility_grade_masks(base) as table
+    select * from eligibility_grade_masks_live(base);
 
 create or replace temp macro eligibility_on(as_of) as table
 with
@@ -48,9 +78,8 @@ snap as (
     -- the seven columns of person_snapshot(as_of) this check reads, from the same two branches
     -- (the stored rows on a stored date, else the records: eligibility_records below), without
     -- the columns and lookups it does not read (pools, ages, post levels): the plan stays small
-    -- (planning dominates at the demo scale). The records branch reads no rows on a stored date;
-    -- the twins pipeline.py uses on a stored date leave it out of the plan altogether
-    -- (eligibility_records_none).
+    -- (planning dominates at the demo scale). The records branch reads no rows on a stored date,
+    -- when the query layer also leaves it out of the plan (eligibility_records_none).
     select person_id, name, unit_id, rank, rank_step, rank_start, rank_months
     from snapshots
     where snapshot_date = as_of and active
@@ -115,25 +144,47 @@ grade_kinds as (
                as last_ok,
     from (select unnest(enum_range(null::annual_grade))::annual_grade as grade) as g
 ),
+grade_classes as (
+    -- which of the five grades (m0 … m4, annual_grade order) the rules leave uncounted
+    select bool_or(uncounted and grade = '优秀') as u0, bool_or(uncounted and grade = '称职') as u1,
+           bool_or(uncounted and grade = '基本称职') as u2, bool_or(uncounted and grade = '不称职') as u3,
+           bool_or(uncounted and grade = '不定等次') as u4,
+    from grade_kinds
+),
 tenure_years as (
-    -- (the twins pipeline.py uses while the stored grade masks are current replace this CTE, up
-    -- to blocking, with pipeline/eligibility_grades_stored.sql: the same columns and values)
-    -- one pass over the grades up to year(d) − 1: the assessment years of the tenure (first_year
-    -- .. year(d) − 1, with a record) and the grade of year(d) − 1 (one row per person and year:
-    -- the key of annual_assessments). The year bounds are constants of the date, so they reach
-    -- the scan and the join instead of a subquery per row.
-    select t.person_id,
-           count(*) filter (where a.year >= t.first_year) as counted_years,
-           count(*) filter (where a.year >= t.first_year and k.excellent) as excellent_years,
-           count(*) filter (where a.year >= t.first_year and k.uncounted) as uncounted_years,
-           max(a.grade) filter (where a.year = year(as_of::date) - 1) as last_grade,
-    from tenure as t
-    join annual_assessments as a on a.person_id = t.person_id
-    join grade_kinds as k on k.grade = a.grade
-    where t.next_rank is not null
-      and a.year <= year(as_of::date) - 1
-      and a.year >= least(t.first_year, year(as_of::date) - 1)
-    group by t.person_id
+    -- the assessment years of the tenure (first_year .. year(d) − 1, with a grade) and the grade
+    -- of year(d) − 1, read from each person's grade masks (one row per person: no join of every
+    -- grade row with the tenures). The masks start at base: the 126 years before year(d) from
+    -- the records, 1950 from the stored table; every year a tenure can count lies in them.
+    -- A person with a grade only after year(d) − 1 gets a row of zeros and no last grade where
+    -- a join of the grade rows would give none: both read as zeros and NULL after the left join
+    -- in checked.
+    select y.person_id,
+           bit_count((y.m0 | y.m1 | y.m2 | y.m3 | y.m4) & y.years)::bigint as counted_years,
+           bit_count(y.m0 & y.years)::bigint as excellent_years,
+           bit_count((case when c.u0 then y.m0 else 0::hugeint end | case when c.u1 then y.m1 else 0::hugeint end
+                      | case when c.u2 then y.m2 else 0::hugeint end | case when c.u3 then y.m3 else 0::hugeint end
+                      | case when c.u4 then y.m4 else 0::hugeint end) & y.years)::bigint as uncounted_years,
+           case when (y.m0 >> y.last_bit) & 1::hugeint = 1 then '优秀'
+                when (y.m1 >> y.last_bit) & 1::hugeint = 1 then '称职'
+                when (y.m2 >> y.last_bit) & 1::hugeint = 1 then '基本称职'
+                when (y.m3 >> y.last_bit) & 1::hugeint = 1 then '不称职'
+                when (y.m4 >> y.last_bit) & 1::hugeint = 1 then '不定等次'
+           end::annual_grade as last_grade,
+    from (
+        -- years: the bits first_year − base .. year(as_of) − 1 − base (none when the tenure's
+        -- first assessment year is year(as_of))
+        select t.person_id, g.m0, g.m1, g.m2, g.m3, g.m4,
+               year(as_of::date) - 1 - g.base as last_bit,
+               case when t.first_year > year(as_of::date) - 1 then 0::hugeint
+                    else ((1::hugeint << (year(as_of::date) - g.base)::integer) - 1::hugeint)
+                         & ~((1::hugeint << (greatest(t.first_year, g.base) - g.base)::integer) - 1::hugeint)
+               end as years,
+        from tenure as t
+        join eligibility_grade_masks(year(as_of::date) - 126) as g using (person_id)
+        where t.next_rank is not null
+    ) as y
+    cross join grade_classes as c
 ),
 blocking as (
     -- a blocking supervision in effect on d: held on or before d, effective until after d

@@ -71,3 +71,10 @@ final as (
     left join pool_at as pl using (year, person_id)
 )
 select * from final;
+
+-- structure_series(first_year, last_year): the series structure/over_time.sql reads — this one
+-- until the query layer points it at series_persons or series_stored for one query
+-- (structure/use_series_persons.sql, structure/use_series_stored.sql; qingmiao_lib.structure
+-- chooses) and back (structure/use_series_live.sql, the same definition as this).
+create or replace temp macro structure_series(first_year, last_year) as table
+    select * from series_full(first_year, last_year);

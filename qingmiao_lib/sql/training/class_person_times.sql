@@ -5,6 +5,8 @@
 -- Columns: year, person_times (class records starting in the year: mode not in
 --   training.non_class_modes, passed or not, as F3), persons (distinct), young_person_times (of
 --   persons young on 31 December of the year — F3 itself), young_persons, hours (of the classes).
+-- Each person's classes per year come from training_class_years (training/year_courses.sql: the
+-- trainings table, or the stored training_years while current).
 with
 years as (
     select y::integer as year, year_end(y::integer) as d
@@ -16,22 +18,21 @@ people as (
     where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
 ),
 classes as (
-    select t.person_id, year(t.start_date) as year, t.hours::double as hours, p.birth_date
-    from trainings as t
+    select s.year, s.person_id, s.class_courses, s.class_hours, p.birth_date
+    from training_class_years($first_year::integer, $last_year::integer) as s
     join people as p using (person_id)
-    where t.start_date between make_date($first_year::integer, 1, 1) and make_date($last_year::integer, 12, 31)
-      and training_is_class(t.mode)
 ),
 final as (
     select
         y.year,
-        count(c.person_id) as person_times,
-        count(distinct c.person_id) as persons,
-        count(c.person_id) filter (where age_on(c.birth_date, y.d) < rule_num('general.young_age_limit'))
+        coalesce(sum(c.class_courses), 0)::bigint as person_times,
+        count(c.person_id) as persons,
+        coalesce(sum(c.class_courses) filter (
+            where age_on(c.birth_date, y.d) < rule_num('general.young_age_limit')), 0)::bigint
             as young_person_times,
-        count(distinct c.person_id) filter (
-            where age_on(c.birth_date, y.d) < rule_num('general.young_age_limit')) as young_persons,
-        coalesce(sum(c.hours), 0) as hours,
+        count(c.person_id) filter (where age_on(c.birth_date, y.d) < rule_num('general.young_age_limit'))
+            as young_persons,
+        coalesce(sum(c.class_hours), 0) as hours,
     from years as y
     left join classes as c on c.year = y.year
     group by y.year

@@ -13,7 +13,7 @@
 --   training/hours_totals.sql by kind and by mode. unit_kind leaves as an enum. Ordered by
 --   person_id.
 -- Method: the year's courses summed per person (training_year_hours, training/year_courses.sql;
---   on 31 December its twin reads the stored table training_years), then the person's columns
+--   on 31 December it reads the stored table training_years), then the person's columns
 --   joined: training_people($as_of) without its unit fallback (the unit of the latest post
 --   started by $as_of, for a person without a main post that day), which is looked up only for
 --   the few such persons with a course, as in training/obligations.sql.

@@ -2,8 +2,8 @@
 -- Grain: one row per (group, month) — or per group when $monthly is false — with sessions owed.
 -- Parameters: $as_of (DATE), $by ('unit' | 'unit_kind' | 'total'; allowlisted in Python),
 --   $monthly (BOOLEAN), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
--- Source: training_lecture_years / training_lecture_months (training/lecture_months.sql), or
---   their stored twins (training/lecture_marks.sql) — training.py swaps the names.
+-- Source: training_lecture_years / training_lecture_months (training/lecture_months.sql), which
+--   the query layer points at the stored marks (training/lecture_marks.sql) while current.
 -- Columns: group_id, group_name, month (NULL when not monthly), persons, sessions (person-
 --   sessions owed), attended, excused, absent, rate, excused_rate, below (persons whose rate for
 --   the year is under lecture.attendance_threshold; per group, not per month).

@@ -1,4 +1,4 @@
--- training/lecture_months.sql — training_lecture_months(as_of): the weekly lecture (每周一讲)
+-- training/lecture_months.sql — training_lecture_months_live(as_of): the weekly lecture (每周一讲)
 -- owed and attended, per person and month, from 1 January of the year of as_of to as_of.
 -- Grain: one row per (person, month) with at least one session held while the person was active
 --   and young (SPEC §5: active on the day, age < general.young_age_limit on the day).
@@ -6,7 +6,7 @@
 -- Columns: person_id, name, unit_id, unit_kind, entry_cohort, month (1–12), sessions (held while
 --   active and young), attended (出席), excused (请假), absent (sessions − attended − excused: no
 --   row). Marks on sessions outside the person's active-and-young days are not counted.
-create or replace temp macro training_lecture_months(as_of) as table
+create or replace temp macro training_lecture_months_live(as_of) as table
 with
 sessions as (
     select lecture_id, held_on, month(held_on) as month
@@ -54,12 +54,21 @@ final as (
 )
 select * from final;
 
--- training_lecture_years(as_of): the same summed per person over the months (the year to as_of).
+-- training_lecture_years_live(as_of): the same summed per person over the months (the year to as_of).
 -- Grain: one row per person owing at least one session. Columns: person_id, name, unit_id,
 --   unit_kind, entry_cohort, sessions, attended, excused, absent (HUGEINT sums).
-create or replace temp macro training_lecture_years(as_of) as table
+create or replace temp macro training_lecture_years_live(as_of) as table
 select person_id, name, unit_id, unit_kind, entry_cohort,
        sum(sessions) as sessions, sum(attended) as attended, sum(excused) as excused,
        sum(absent) as absent,
-from training_lecture_months(as_of::date)
+from training_lecture_months_live(as_of::date)
 group by person_id, name, unit_id, unit_kind, entry_cohort;
+
+-- The names the analyses call, pointing at the live computations above until the query layer
+-- points them at the stored bit sets of lecture_marks (training/use_lectures_stored.sql, with
+-- training/lecture_marks.sql) for one query and back (training/use_lectures_live.sql, the same
+-- two definitions as these).
+create or replace temp macro training_lecture_months(as_of) as table
+    select * from training_lecture_months_live(as_of);
+create or replace temp macro training_lecture_years(as_of) as table
+    select * from training_lecture_years_live(as_of);

@@ -1,8 +1,8 @@
 -- training/lecture_person_months.sql — the person × month attendance matrix of a year.
 -- Grain: one row per (person, month) with at least one session held while active and young.
 -- Parameters: $as_of (DATE), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
--- Source: training_lecture_months (training/lecture_months.sql), or its stored twin
---   training_lecture_months_stored (training/lecture_marks.sql) — training.py swaps the name.
+-- Source: training_lecture_months (training/lecture_months.sql), which the query layer points at
+--   training_lecture_months_stored (training/lecture_marks.sql) while the stored marks are current.
 -- Columns: person_id, name, unit_id, month, sessions, attended, excused, absent, rate.
 select
     person_id, name, unit_id, month, sessions, attended, excused, absent,

@@ -1,8 +1,8 @@
 -- training/lecture_persons.sql — weekly-lecture attendance per person for the year of $as_of.
 -- Grain: one row per person with at least one session held while active and young.
 -- Parameters: $as_of (DATE), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
--- Source: training_lecture_years (training/lecture_months.sql), or its stored twin
---   training_lecture_years_stored (training/lecture_marks.sql) — training.py swaps the name.
+-- Source: training_lecture_years (training/lecture_months.sql), which the query layer points at
+--   training_lecture_years_stored (training/lecture_marks.sql) while the stored marks are current.
 -- Columns: person_id, name, unit_id, unit_name, unit_kind, entry_cohort, sessions, attended,
 --   excused, absent, rate (attended / sessions), excused_rate, below (rate <
 --   lecture.attendance_threshold).

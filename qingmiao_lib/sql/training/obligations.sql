@@ -226,7 +226,7 @@ select * from final;
 -- Method: the same definitions as training_obligations, each year's persons read from the stored
 --   base layer (table snapshots) of its year_end — the caller (training.py) runs this only when
 --   every one of those dates is stored; the in-service credit per (year, person) comes from
---   training_year_courses_span (training/year_courses.sql; its stored twin reads training_years);
+--   training_year_courses_span (training/year_courses.sql; it reads training_years while stored);
 --   the dated rules' courses and leadership steps are read once for the whole span.
 create or replace temp macro training_obligations_years(first_year, last_year, target_ids,
                                                       placed := true, units := null,

@@ -1,8 +1,10 @@
 -- training/year_courses.sql — training_year_courses(as_of): each person's credited courses
 -- (passed) starting from 1 January of the year of as_of to as_of, summed — the 在职培训 and
 -- 专门业务培训 credit of training/obligations.sql, computed from trainings.
--- Its twin training_year_courses_stored (training/training_years.sql) reads the stored table
--- training_years instead, for an as_of on 31 December (training.py chooses).
+-- Defined here as training_year_courses_live; training_year_courses is the name the analyses
+-- call: it reads this live computation, or, for an as_of on 31 December while the stored table
+-- training_years is current, training_year_courses_stored (training/training_years.sql) — the
+-- query layer points it (training/use_courses_live.sql, training/use_courses_stored.sql).
 -- Grain: one row per person with a credited course in the span.
 -- Parameters: as_of (DATE).
 -- Columns: person_id, hours, days (as obligations.sql), specialised_hours, specialised_days
@@ -20,7 +22,7 @@ create or replace temp macro training_course_days(mode, hours, start_date, end_d
          else hours::double / rule_num('training.hours_per_day') end
 );
 
-create or replace temp macro training_year_courses(as_of) as table
+create or replace temp macro training_year_courses_live(as_of) as table
 with
 courses as (
     select
@@ -39,9 +41,9 @@ group by person_id;
 -- training_year_courses_span(first_year, last_year): training_year_courses on the year_end of
 -- every year of the span at once. Grain: one row per (year, person) with a credited course
 -- starting from 1 January to year_end of that year. Columns: year, then those of
--- training_year_courses. Its twin training_year_courses_span_stored (training/training_years.sql)
--- reads training_years, when every year_end is 31 December.
-create or replace temp macro training_year_courses_span(first_year, last_year) as table
+-- training_year_courses. Its stored counterpart training_year_courses_span_stored
+-- (training/training_years.sql) reads training_years, when every year_end is 31 December.
+create or replace temp macro training_year_courses_span_live(first_year, last_year) as table
 with
 courses as (
     select
@@ -60,14 +62,14 @@ from courses
 group by year, person_id;
 
 -- training_year_hours(as_of): each person's courses (passed or not) starting from 1 January of
--- the year of as_of to as_of, summed for training.hours_by_person. Its twin
+-- the year of as_of to as_of, summed for training.hours_by_person. Its stored counterpart
 -- training_year_hours_stored (training/training_years.sql) reads training_years, for an as_of on
 -- 31 December. Grain: one row per person with a course in the span.
 -- Columns: person_id, courses, failed (not passed), hours (all courses), credited_hours (passed
 --   ones), and the credited hours by kind — initial_hours, appointment_hours, specialised_hours,
 --   in_service_hours — and by mode — full_time_hours (脱产), online_hours (网络),
 --   other_mode_hours (其他), unfilled_mode_hours (no mode); NULL where there is none.
-create or replace temp macro training_year_hours(as_of) as table
+create or replace temp macro training_year_hours_live(as_of) as table
 with
 courses as (
     select t.person_id, t.kind, t.mode, t.passed, t.hours::double as hours,
@@ -89,3 +91,28 @@ select person_id,
        sum(hours) filter (where passed and mode is null) as unfilled_mode_hours,
 from courses
 group by person_id;
+
+-- training_class_years_live(first_year, last_year): each person's class records (a course in a
+-- class mode, passed or not: F3's 培训人次) starting in each year of the span, for
+-- training/class_person_times.sql. Its stored counterpart training_class_years_stored
+-- (training/training_years.sql) reads training_years. Grain: one row per (year, person) with a
+-- class. Columns: year, person_id, class_courses, class_hours.
+create or replace temp macro training_class_years_live(first_year, last_year) as table
+select year(t.start_date)::integer as year, t.person_id,
+       count(*) as class_courses, sum(t.hours::double) as class_hours,
+from trainings as t
+where t.start_date between make_date(first_year::integer, 1, 1) and make_date(last_year::integer, 12, 31)
+  and training_is_class(t.mode)
+group by all;
+
+-- The names the analyses call, pointing at the live computations above until the query layer
+-- points them at the stored table (training/use_courses_stored.sql) for one query and back
+-- (training/use_courses_live.sql, the same four definitions as these).
+create or replace temp macro training_year_courses(as_of) as table
+    select * from training_year_courses_live(as_of);
+create or replace temp macro training_year_courses_span(first_year, last_year) as table
+    select * from training_year_courses_span_live(first_year, last_year);
+create or replace temp macro training_year_hours(as_of) as table
+    select * from training_year_hours_live(as_of);
+create or replace temp macro training_class_years(first_year, last_year) as table
+    select * from training_class_years_live(first_year, last_year);
