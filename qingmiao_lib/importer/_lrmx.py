@@ -25,15 +25,18 @@ Per file:
   marked ``（试用期）`` (probation starts on recruitment); failing that, the start of the first post
   in an organisation of the unit list; failing both, an error naming the file. A person already in
   the database keeps the 录用时间 recorded there (see :func:`assign_keys`).
-- **posts**: see :mod:`._resume`. Posts whose organisation is not in the unit list stay in
-  :attr:`Record.posts` with their organisation text (no table holds them yet) and are counted in a
-  warning.
+- **posts**: see :mod:`._resume`. Posts whose organisation is not in the unit list are not
+  posts rows (posts need a unit); they are kept in ``resume_entries`` with their organisation text,
+  title and level, and counted in a warning.
+- **education history, 简历 entries, stated ranks, sanctions** (``education_history``,
+  ``resume_entries``, ``ranks``, ``supervision``): see :mod:`._lrmx_rows`. 籍贯, 出生地 and
+  专业技术职务 are persons columns.
 - **annual grades**: ``2021年度考核称职；2022年度考核优秀``, ``2019—2021年度考核均为称职`` (three
   years), ``2020年度、2021年度…``; text with a year or a grade that no clause explains is an error.
 - **rewards**: 一等功/二等功/三等功/嘉奖, each dated by the year and month written before it in its
   sentence (``2023年2月被县委、县政府记三等功一次。``); a year without a month is an error. A dated
-  honour (被评为…, 荣获…, 表彰) is kind 其他; sanctions (处分, 诫勉 …) are not rewards: kept in
-  :attr:`Record.sanctions` and counted in a warning. ``无`` = none.
+  honour (被评为…, 荣获…, 表彰) is kind 其他; sanctions (处分, 诫勉 …) are not rewards: they become
+  ``supervision`` rows (:func:`._lrmx_rows.sanction`). ``无`` = none.
 
 **Person keys** (no identity number is ever a key or part of one): :func:`assign_keys` matches
 each file against the persons already known (a frame of person_id, name, gender, birth_date — the
