@@ -22,10 +22,11 @@ from collections.abc import Iterable, Sequence
 from typing import TypedDict, Unpack
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from . import _query, sql
-from .db import rules_version
+from .db import install_once, rules_version
 from .labels import young_limit
 from .privacy import mask_name
 
@@ -46,44 +47,25 @@ COLUMNS: dict[str, str] = {
     "share_women": "女性占比", "pool_status": "人才库",
 }
 
-_BANDS = "s.age // 5 * 5"
-_GENERATION = (
-    "case when year(s.birth_date) >= 2000 then '00后' when year(s.birth_date) >= 1995 then '95后'"
-    " when year(s.birth_date) >= 1990 then '90后' when year(s.birth_date) >= 1985 then '85后'"
-    " when year(s.birth_date) >= 1980 then '80后' when year(s.birth_date) >= 1970 then '70后'"
-    " else '70前' end"
-)
-_GENERATION_SORT = (
-    "case when year(s.birth_date) >= 2000 then 2000 when year(s.birth_date) >= 1995 then 1995"
-    " when year(s.birth_date) >= 1990 then 1990 when year(s.birth_date) >= 1985 then 1985"
-    " when year(s.birth_date) >= 1980 then 1980 when year(s.birth_date) >= 1970 then 1970"
-    " else 1900 end"
-)
-_POOL = (
-    "case when s.in_young_pool and s.in_two_type_pool then '两库均在'"
-    " when s.in_young_pool then '年轻公务员库' when s.in_two_type_pool then '两型干部库'"
-    " else '未入库' end"
-)
-
-#: The allowlist of dimensions: public name → (output column, SQL label, SQL sort key, needs
-#: post/rank/pool history). Only these constant fragments ever enter a query's text.
-DIMENSIONS: dict[str, tuple[str, str, str, bool]] = {
-    "age_band": ("age_band", f"printf('%d–%d岁', {_BANDS}, {_BANDS} + 4)", _BANDS, False),
-    "generation": ("generation", _GENERATION, _GENERATION_SORT, False),
-    "gender": ("gender", "s.gender::varchar", "s.gender", False),
-    "education": ("education", "s.education::varchar", "s.education", False),
-    "political_status": ("political_status", "coalesce(s.political_status, '未填写')",
-                         "coalesce(s.political_status, '未填写')", False),
-    "entry_channel": ("entry_channel", "coalesce(s.entry_channel::varchar, '未填写')",
-                      "s.entry_channel", False),
-    "entry_year": ("entry_year", "s.entry_cohort", "s.entry_cohort", False),
-    "unit": ("unit_name", "coalesce(s.unit_name, '无在任职务')", "s.unit_id", True),
-    "unit_kind": ("unit_kind", "coalesce(s.unit_kind::varchar, '无在任职务')", "s.unit_kind", True),
-    "rank": ("rank", "coalesce(s.rank::varchar, '未定职级')", "s.rank_step", True),
-    "level": ("level", "s.level::varchar", "s.level_step", True),
-    "pool": ("pool_status", _POOL, "2 * (not s.in_young_pool)::int + (not s.in_two_type_pool)::int", True),
-    "young": ("young", "s.young", "not s.young", False),
-    "first_five": ("first_five", "s.first_five", "not s.first_five", False),
+#: The allowlist of dimensions: public name → (output column, needs post/rank/pool history). Each
+#: one's label and sort key (``sort_<name>``) are columns of the dims CTE of
+#: ``sql/structure/headcount.sql`` and ``over_time.sql`` (rules in ``sql/structure/dimensions.sql``);
+#: the chosen names are bound as a list, never pasted into the SQL.
+DIMENSIONS: dict[str, tuple[str, bool]] = {
+    "age_band": ("age_band", False),
+    "generation": ("generation", False),
+    "gender": ("gender", False),
+    "education": ("education", False),
+    "political_status": ("political_status", False),
+    "entry_channel": ("entry_channel", False),
+    "entry_year": ("entry_year", False),
+    "unit": ("unit_name", True),
+    "unit_kind": ("unit_kind", True),
+    "rank": ("rank", True),
+    "level": ("level", True),
+    "pool": ("pool_status", True),
+    "young": ("young", False),
+    "first_five": ("first_five", False),
 }
 
 #: The birth-year generations of the ``generation`` dimension, oldest first.
@@ -148,12 +130,21 @@ def _dimensions(by: str | Sequence[str]) -> list[str]:
     return by
 
 
-def _compose(template: str, by: list[str], lead: Sequence[str] = ()) -> str:
-    """The query with its /*dims*/ and /*order*/ markers filled from DIMENSIONS (only)."""
-    dims = "".join(f"{DIMENSIONS[d][1]} as {DIMENSIONS[d][0]}, {DIMENSIONS[d][2]} as sort_{i}, "
-                   for i, d in enumerate(by))
-    order = [*lead, *(f"sort_{i}" for i in range(len(by)))] or ["persons"]
-    return template.replace("/*dims*/", dims).replace("/*order*/", ", ".join(order))
+def _grouped(con, name: str, params: dict, by: list[str], lead: Sequence[str] = ()) -> pd.DataFrame:
+    """``sql/structure/<name>.sql`` grouped by the dimensions ``by`` (checked by
+    :func:`_dimensions`): the dims CTE's columns of their labels and sort keys are bound as
+    ``$dims``; the rows are ordered by ``lead`` then the sort keys in the order of ``by``, which
+    are then dropped."""
+    labels = [DIMENSIONS[d][0] for d in by]
+    keys = [f"sort_{d}" for d in by]
+    install_once(con, "structure/dimensions", sql.load("structure/dimensions"))
+    df = con.execute(sql.load(f"structure/{name}"), {**params, "dims": labels + keys or ["all_persons"]}).df()
+    if not by and not lead and df.empty:      # no dimension: one row, the slice's headcount (0)
+        df = pd.DataFrame({"all_persons": [True], "persons": np.zeros(1, dtype=np.int64)})
+    if [*lead, *keys]:
+        df = df.sort_values([*lead, *keys], kind="stable", na_position="last", ignore_index=True)
+    lead_columns = [c for c in df.columns if c not in (*labels, *keys, "all_persons", "persons")]
+    return df[[*lead_columns, *labels, "persons"]]
 
 
 def _finish(df: pd.DataFrame, con, **attrs) -> pd.DataFrame:
@@ -176,7 +167,7 @@ def headcount(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, by: str | Seque
     """
     by = _dimensions(by)
     params = {"as_of": as_of, **_slice_params(filters)}
-    df = con.execute(_compose(sql.load("structure/headcount"), by), params).df()
+    df = _grouped(con, "headcount", params, by)
     return _finish(df, con, as_of=as_of, by=by)
 
 
@@ -234,7 +225,7 @@ def over_time(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int
     if not 0 <= last_year - first_year <= 60:
         raise ValueError(f"a range of 1 to 61 years is needed, got {first_year}–{last_year}")
     params = {"first_year": first_year, "last_year": last_year, **_slice_params(filters)}
-    history = any(DIMENSIONS[d][3] for d in by) or any(
+    history = any(DIMENSIONS[d][1] for d in by) or any(
         params[k] is not None for k in ("units", "unit_kinds", "pool"))
     stored = con.execute(sql.load("structure/stored_years"),
                          {"first_year": first_year, "last_year": last_year}).fetchall()[0][0]
@@ -242,7 +233,7 @@ def over_time(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int
     # dimension or filter needs ranks, posts or pools)
     series = ("stored" if stored == last_year - first_year + 1 else "live" if history else "persons")
     with _query.reading(con, "structure/series", series):
-        df = con.execute(_compose(sql.load("structure/over_time"), by, lead=("year",)), params).df()
+        df = _grouped(con, "over_time", params, by, lead=("year",))
     df["as_of"] = pd.to_datetime(df["as_of"]).dt.date
     return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
 

@@ -3,10 +3,10 @@
 --   all when no dimension is chosen).
 -- Parameters: $as_of (DATE) and the slice filters of in_slice ($units, $unit_kinds, $genders,
 --   $educations, $cohorts, $pool, $young, $first_five; NULL = no filter).
--- The markers /*dims*/ and /*order*/ are replaced by qingmiao_lib.structure with
--- fragments from its DIMENSIONS allowlist only (never user text).
--- Columns: one or two per dimension (see structure.DIMENSIONS), persons; the sort_* keys
---   order the rows and are not returned.
+--   $dims (VARCHAR[]): the columns of the dims CTE to group by — the chosen dimensions' labels
+--   and sort keys (qingmiao_lib.structure.DIMENSIONS), or all_persons for none.
+-- Columns: those of $dims, persons; qingmiao_lib.structure orders the rows by the sort keys and
+--   drops them.
 with
 people as (
     select s.*, u.name as unit_name,
@@ -19,11 +19,32 @@ people as (
                    $educations::varchar[], $cohorts::integer[], $pool::varchar,
                    $young::boolean, $first_five::boolean)
 ),
-final as (
-    select /*dims*/ count(*) as persons,
+dims as (
+    -- every dimension's label and sort key (structure/dimensions.sql); the chosen ones are kept
+    select 
+        structure_age_band(s.age) as age_band, structure_age_band_start(s.age) as sort_age_band,
+        structure_generation(s.birth_date) as generation,
+        structure_generation_year(s.birth_date) as sort_generation,
+        s.gender::varchar as gender, s.gender as sort_gender,
+        s.education::varchar as education, s.education as sort_education,
+        coalesce(s.political_status, '未填写') as political_status,
+        coalesce(s.political_status, '未填写') as sort_political_status,
+        coalesce(s.entry_channel::varchar, '未填写') as entry_channel, s.entry_channel as sort_entry_channel,
+        s.entry_cohort as entry_year, s.entry_cohort as sort_entry_year,
+        coalesce(s.unit_name, '无在任职务') as unit_name, s.unit_id as sort_unit,
+        coalesce(s.unit_kind::varchar, '无在任职务') as unit_kind, s.unit_kind as sort_unit_kind,
+        coalesce(s.rank::varchar, '未定职级') as rank, s.rank_step as sort_rank,
+        s.level::varchar as level, s.level_step as sort_level,
+        structure_pool_status(s.in_young_pool, s.in_two_type_pool) as pool_status,
+        structure_pool_order(s.in_young_pool, s.in_two_type_pool) as sort_pool,
+        s.young as young, not s.young as sort_young,
+        s.first_five as first_five, not s.first_five as sort_first_five,
+        true as all_persons,
     from people as s
+),
+final as (
+    select columns(lambda c: list_contains($dims::varchar[], c)), count(*) as persons,
+    from dims
     group by all
 )
-select columns(lambda c: c not like 'sort\_%' escape '\')
-from final
-order by /*order*/;
+select * from final;

@@ -12,8 +12,8 @@
 -- Method: as training_obligations restricted to 在职培训 — the persons on $as_of
 --   (person_snapshot, the stored table on a stored date), the unit of the latest post started by
 --   $as_of for the few without a main post that day (as training_people), the year's credited
---   courses summed per person (training_year_courses; on 31 December its twin reads the stored
---   table training_years). The rows are sorted by the unit's place in unit_id order (a number:
+--   courses summed per person (training_year_courses; on 31 December it reads the stored table
+--   training_years while current). The rows are sorted by the unit's place in unit_id order (a number:
 --   cheaper to compare than the text). Only the columns that vary are computed:
 --   training.in_service adds the constant ones (rule, dates, minimums), the unit names (looked
 --   up by unit_id) and what follows from the status (days overdue or left, shortfalls).

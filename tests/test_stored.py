@@ -1,0 +1,125 @@
+"""Stored and live give the same answers: the one place this is tested for every source.
+
+A stored table written by ``db.refresh_snapshots`` (snapshots, training_years, lecture_marks,
+quarter_masks, grade_years) stands in for a live computation only through named macros: the
+analyses call a plain name (``training_year_courses`` …) that points at ``<name>_live`` and, for
+one query inside ``_query.reading``, at ``<name>_stored`` (``sql/<area>/use_<source>_<variant>.sql``).
+These tests check, on the simulated county, that every analysis reading a source answers the same
+with the source forced live, that the stored variant was really read, and that every name rests
+on its live computation between queries — whatever happened inside.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import qingmiao_lib as qm
+from qingmiao_lib import _query, evaluation, pipeline, sql, structure, training
+
+D = dt.date
+
+
+def macros(con) -> dict[str, str]:
+    """Every temp macro of the connection → its definition, but the stored implementations
+    (``*_stored``: created once, the first time a stored table is read)."""
+    return dict(con.execute(
+        "select function_name || '/' || function_type, "
+        "coalesce(macro_definition, '') || list_aggregate(parameters, 'string_agg', ',') "
+        "from duckdb_functions() where function_type in ('macro', 'table_macro') "
+        "and not internal and not suffix(function_name, '_stored')"
+    ).fetchall())
+
+
+@pytest.fixture(scope="module")
+def county(demo_db):
+    con = qm.connect(demo_db)
+    structure.headcount(con, as_of=D(2023, 12, 31))   # its dimension macros, created on first use
+    yield con
+    con.close()
+
+
+def answers(con) -> dict[str, pd.DataFrame]:
+    """Every analysis that reads a source a stored table can stand in for, on dates the stored
+    tables hold (31 December of a stored year) and on one they do not (30 June)."""
+    y, end, mid = 2023, D(2023, 12, 31), D(2023, 6, 30)
+    unit = con.execute("select min(unit_id) from units").fetchall()[0][0]
+    out = {}
+    for as_of in (end, mid):
+        out[f"coverage {as_of}"] = training.coverage_matrix(con, year=y, as_of=as_of, by="unit_kind")
+        out[f"gaps {as_of}"] = training.gap_list(con, year=y, as_of=as_of, statuses=None)
+        out[f"in service {as_of}"] = training.in_service(con, year=y, as_of=as_of)
+        out[f"hours {as_of}"] = training.hours_by_person(con, year=y, as_of=as_of)
+        out[f"lectures {as_of}"] = training.lecture_persons(con, year=y, as_of=as_of)
+        out[f"lecture groups {as_of}"] = training.lecture_groups(con, year=y, as_of=as_of, monthly=True)
+        out[f"lecture months {as_of}"] = training.lecture_person_months(con, year=y, as_of=as_of, units=[unit])
+        out[f"eligibility {as_of}"] = pipeline.eligibility(con, as_of=as_of, within_months=12)
+        out[f"eligibility counts {as_of}"] = pipeline.eligibility_counts(con, as_of=as_of)
+    out["trend"] = training.coverage_trend(con, first_year=2020, last_year=y)
+    out["classes"] = training.class_person_times(con, first_year=2018, last_year=y)
+    out["quarterly trend"] = evaluation.quarterly_trend(con, year=y, first_year=y - 3)
+    out["quarterly trend slice"] = evaluation.quarterly_trend(con, year=y, young=True)
+    out["declines"] = evaluation.quarterly_declines(con, year=y, first_year=y - 2)
+    out["over time stored"] = structure.over_time(con, first_year=2016, last_year=y, by="unit_kind")
+    out["over time persons"] = structure.over_time(con, first_year=2005, last_year=y, by="gender")
+    out["over time full"] = structure.over_time(con, first_year=2005, last_year=y, by="rank")
+    return out
+
+
+def test_stored_and_live_give_the_same_answers(county, monkeypatch):
+    read = []
+    real = _query.reading
+
+    @contextlib.contextmanager
+    def spy(con, source, variant="stored", *, when=True):
+        if when:
+            read.append((source, variant))
+        with real(con, source, variant, when=when):
+            yield
+
+    @contextlib.contextmanager
+    def live(con, source, variant="stored", *, when=True):
+        yield
+
+    monkeypatch.setattr(_query, "reading", spy)
+    stored = answers(county)
+    # every source's other variants were read (the stored tables hold 2023)
+    assert {s for s, _ in read} == set(_query.SOURCES)
+    assert {("structure/series", "stored"), ("structure/series", "persons"),
+            ("pipeline/records", "none")} <= set(read)
+    monkeypatch.setattr(_query, "reading", live)
+    computed = answers(county)
+    assert stored.keys() == computed.keys()
+    for key in stored:
+        pd.testing.assert_frame_equal(stored[key], computed[key], check_exact=True, obj=key)
+        assert stored[key].attrs == computed[key].attrs, key
+
+
+def test_every_name_rests_on_its_live_computation(county):
+    # the live files define nothing the connection does not already have …
+    before = macros(county)
+    for source in _query.SOURCES:
+        area, family = source.split("/")
+        county.execute(sql.load(f"{area}/use_{family}_live"))
+    assert macros(county) == before
+    # … and every analysis leaves the names as it found them
+    answers(county)
+    assert macros(county) == before
+
+
+@pytest.mark.parametrize("source", _query.SOURCES)
+def test_a_failing_query_still_points_back_at_live(county, source):
+    before = macros(county)
+    variant = {"pipeline/records": "none", "structure/series": "stored"}.get(source, "stored")
+    with pytest.raises(RuntimeError), _query.reading(county, source, variant):
+        assert macros(county) != before               # pointed elsewhere inside
+        raise RuntimeError("query failed")
+    assert macros(county) == before
+
+
+def test_unknown_source_is_refused(county):
+    with pytest.raises(ValueError, match="unknown source"), _query.reading(county, "training/nothing"):
+        pass
