@@ -34,13 +34,19 @@ from qingmiao_lib import shortlist as sl  # noqa: E402
 AS_OF = dt.date(2024, 12, 31)
 
 
+def counted(con, query: str) -> list:
+    """``query`` on AS_OF with eligibility_on reading what the library's calls read."""
+    with sl._sources(con, AS_OF):
+        return con.execute(query, [AS_OF]).fetchall()
+
+
 def cases(con, unit: str, rank: str, promoted: list[str]) -> dict:
     sl.install_macros(con)
     return {
-        "eligibility_on count (the base)": lambda: con.execute(
-            "select count(*), sum(tenure_months) from eligibility_on(?)", [AS_OF]).fetchall(),
-        "shortlist_ranked count (no reasons)": lambda: con.execute(
-            "select count(*), sum(position) from shortlist_ranked(?, null)", [AS_OF]).fetchall(),
+        "eligibility_on count (the base)": lambda: counted(
+            con, "select count(*), sum(tenure_months) from eligibility_on(?)"),
+        "shortlist_ranked count (no reasons)": lambda: counted(
+            con, "select count(*), sum(position) from shortlist_ranked(?, null)"),
         "shortlist_summary": lambda: sl.shortlist_summary(con, as_of=AS_OF),
         "shortlist one rank": lambda: sl.shortlist(con, as_of=AS_OF, rank=rank),
         "shortlist one unit": lambda: sl.shortlist(con, as_of=AS_OF, units=[unit]),

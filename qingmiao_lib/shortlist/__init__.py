@@ -104,6 +104,15 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         install_once(con, f"shortlist_{name}", sql.load(f"shortlist/{name}"))
 
 
+def _sources(con: duckdb.DuckDBPyConnection, as_of: dt.date):
+    """Where ``eligibility_on`` reads from inside the block: the stored snapshot rows and grade
+    masks when they are current, the records otherwise (the eligibility's own switch,
+    :func:`qingmiao_lib.pipeline._eligibility_sources`; the same answers either way)."""
+    from ..pipeline import _eligibility_sources
+
+    return _eligibility_sources(con, as_of)
+
+
 def _date(value) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -178,8 +187,9 @@ def shortlist(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | Non
     """
     as_of = _date(as_of)
     install_macros(con)
-    df = frames.frame(con, sql.load("shortlist/list"), {
-        "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank), "units": _units(units)})
+    with _sources(con, as_of):
+        df = frames.frame(con, sql.load("shortlist/list"), {
+            "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank), "units": _units(units)})
     df = df.drop(columns=["next_step"])
     for col in ("suggested", "tied_at_cut", "left_leadership"):
         df[col] = df[col].astype(bool)
@@ -203,8 +213,9 @@ def shortlist_summary(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: s
     """
     as_of = _date(as_of)
     install_macros(con)
-    df = frames.frame(con, sql.load("shortlist/summary"), {
-        "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank)})
+    with _sources(con, as_of):
+        df = frames.frame(con, sql.load("shortlist/summary"), {
+            "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank)})
     return _finish(df, con, as_of=as_of, rank=rank)
 
 
@@ -215,8 +226,9 @@ def check_recommendations(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     ``unit_id, current_rank, next_rank, reasons`` (人员编号不存在, 该日不在职, or the
     eligibility's failed conditions). Empty when every listed person is a candidate."""
     as_of = _date(as_of)
-    df = frames.frame(con, sql.load("shortlist/recommendations"),
-                      {"as_of": as_of, "ids": _ids(recommendations) or []})
+    with _sources(con, as_of):
+        df = frames.frame(con, sql.load("shortlist/recommendations"),
+                          {"as_of": as_of, "ids": _ids(recommendations) or []})
     if not unmasked:
         df["name"] = df["name"].map(lambda n: n if n is None else mask_name(n))
     return _finish(df, con, as_of=as_of)
