@@ -287,9 +287,14 @@ def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool =
             parts.append(section)
     picker = unit_section.build(ctx, max_units=selector_units)
     lap("units")
+    ctx.artefact.protect()          # every table of the report at once, before anything renders
+    lap("protect")
     if picker is not None:
         parts = [picker, *parts] if unit_ids else [*parts, picker]
-    log_rows, log_total = _log_rows(ctx.log)
+    for p in parts:
+        p.html                      # noqa: B018 — renders from the protected tables
+    lap("sections")
+    log_rows, log_total = _log_rows(ctx.artefact.log)
     title = (f"青苗助跑行动 年度分析报告（{s.year}年）" if not unit_ids
              else f"青苗助跑行动 单位分析报告（{s.year}年）")
     params = [("年度", str(s.year)), ("统计时点", s.as_of.isoformat()),

@@ -18,6 +18,7 @@ from qingmiao_lib.definitions import definitions
 from qingmiao_lib.disclosure import TOTAL, protect
 from qingmiao_lib.sections import Context, evaluation, structure, training
 from qingmiao_lib.sections import pipeline as pipeline_section
+from qingmiao_lib.sections._protect import Artefact
 
 AS_OF = dt.date(2023, 12, 31)
 
@@ -71,8 +72,9 @@ def test_labels_name_the_rules_limit(con, rules35):
 
 def test_every_section_follows_a_young_age_limit_of_35(demo35):
     ctx = Context(con=demo35, year=2023, as_of=AS_OF, threshold=5)
-    html = {m.__name__.rsplit(".", 1)[-1]: text(m.build(ctx).html)
-            for m in (structure, training, evaluation, pipeline_section)}
+    built = {m.__name__.rsplit(".", 1)[-1]: m.build(ctx)
+             for m in (structure, training, evaluation, pipeline_section)}
+    html = {name: text(sec.html) for name, sec in built.items()}     # after every table is in
     for name, page in html.items():
         assert "40岁" not in page and "40 岁" not in page and "未满40" not in page, name
     # the young are named after the rules: tables, chart titles and legends, notes
@@ -169,8 +171,9 @@ def test_km_table_gives_each_cohort_its_median_or_the_reason():
     km.attrs.update(median_months={2018: 30.0, 2019: None, 2020: None, 2021: None},
                     median_note={2018: None, 2019: "未过半", 2020: "过半时观察人数不足5人",
                                  2021: "人数不足5人"}, min_at_risk=5)
-    log: list = []
-    p = pipeline_section._protect_km(km, 5, log)
+    a = Artefact(5)
+    p = pipeline_section._protect_km(km, a)
+    a.protect()
     got = {r["cohort"]: r for r in pipeline_section._km_rows(km, p, 5)}
     assert [got[c]["median"] for c in (2018, 2019, 2020, 2021)] == [
         "2.5年", "未过半", "过半时观察人数不足5人", "人数不足5人"]
@@ -208,7 +211,9 @@ def test_eligibility_headline_per_rank():
     # quotas: 四级主任科员 40 places, 25 holders → 15 free; 三级主任科员 10 places, 12 holders → −2
     quota = pd.DataFrame({"unit_id": [None, None], "rank": ["四级主任科员", "三级主任科员"],
                           "max_count": [40, 10], "holders": [25, 12], "headroom": [15, -2]})
-    p_out, _ = pipeline_section._protect_eligibility(counts, 5, [])
+    a = Artefact(5)
+    p_out, _ = pipeline_section._protect_eligibility(counts, a)
+    a.protect()
     p_quota = protect(pd.DataFrame({"holders": [25, 12]}, index=["q0", "q1"]), 5, totals=False)
     places = pipeline_section._places(quota, p_quota)
     assert places == {"四级主任科员": 15, "三级主任科员": -2}

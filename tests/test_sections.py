@@ -14,6 +14,7 @@ import pytest
 from qingmiao_lib import charts
 from qingmiao_lib.disclosure import LogEntry, protect
 from qingmiao_lib.sections import Context, evaluation, pipeline, structure, training
+from qingmiao_lib.sections._protect import Artefact
 
 AREAS = (structure, training, evaluation, pipeline)
 
@@ -107,9 +108,12 @@ def test_cap_table_of_many_units_keeps_the_listed_units_and_sums_the_rest():
                           "unit_name": [f"单位{i}" for i in range(n_units)], "graded": 10,
                           "excellent": excellent, "share": [e / 10 for e in excellent],
                           "cap": 0.2, "over_cap": [e / 10 > 0.2 for e in excellent]})
-    log: list = []
+    a = Artefact(5)
     started = time.perf_counter()
-    out = sec._protect_shares(share, 5, log)
+    got = sec._protect_shares(share, 5, a)
+    a.protect()
+    out = sec._shares_shown(share, *got)
+    log = a.log
     assert time.perf_counter() - started < 30  # minutes before the bound
     assert len(out) == sec.LISTED_OVER_CAP and out["over_cap"].all()
     assert out.attrs["over_unlisted"] == 250 - sec.LISTED_OVER_CAP

@@ -37,30 +37,36 @@ def grade_distribution(df: pd.DataFrame, *, title: str | None = None,
     :func:`qingmiao_lib.evaluation.grade_distribution` (不定等次 is left out of the bar and told in
     the hover). ``protected``: a report's protected groups × grades table (row totals = the
     graded): a hidden cell (or every cell of a row whose total is hidden) is drawn as a grey
-    placeholder of fixed width in its place in the bar; its share is not given."""
+    placeholder of fixed width in its place in the bar; its share is not given. The protected
+    table's columns are the grades drawn, so grades merged by recoding (基本称职及以下) are one
+    segment, coloured as the lower grade."""
     order = (df[["group_key", "group_name", "sort_key"]].drop_duplicates()
              .sort_values(["sort_key", "group_key"])["group_name"].tolist())
+    grades = ANNUAL if protected is None else tuple(c for c in protected.values.columns if c != "合计")
     fig = go.Figure()
-    for grade in ANNUAL:
-        part = df[df["grade"] == grade].set_index("group_name").reindex(order)
-        xs = (part["share"].fillna(0) * 100).tolist()
-        custom = [[_count(p, small_cell), _count(g, small_cell)]
-                  for p, g in zip(part["persons"].fillna(0), part["graded"].fillna(0), strict=True)]
-        if protected is not None:
+    for grade in grades:
+        if protected is None:
+            part = df[df["grade"] == grade].set_index("group_name").reindex(order)
+            xs = (part["share"].fillna(0) * 100).tolist()
+            custom = [[_count(p, small_cell), _count(g, small_cell)]
+                      for p, g in zip(part["persons"].fillna(0), part["graded"].fillna(0), strict=True)]
+        else:
+            vals = protected.values
             hide = [protected.is_hidden(g, grade) or protected.is_hidden(g, "合计") for g in order]
-            xs = [None if h else x for h, x in zip(hide, xs, strict=True)]
+            xs = [None if h or not vals.at[g, "合计"] else 100 * vals.at[g, grade] / vals.at[g, "合计"]
+                  for h, g in zip(hide, order, strict=True)]
             custom = [[protected.cell(g, grade), protected.cell(g, "合计")] for g in order]
         fig.add_bar(
             y=order, x=xs, orientation="h", name=grade,
-            marker_color=GRADES[grade],
+            marker_color=GRADES.get(grade, GRADES["不称职"]),
             customdata=custom,
             hovertemplate="%{y} " + grade + "：%{x:.1f}%（%{customdata[0]} / %{customdata[1]} 人）<extra></extra>",
         )
     extra = 0.0
     if protected is not None:
-        hid = _undrawn(protected, order, ANNUAL)
+        hid = _undrawn(protected, order, grades)
         hidden_marks(fig, hid, size=PLACEHOLDER_PCT, orientation="h",
-                     texts=protected.shown().loc[order, list(ANNUAL)], threshold=protected.threshold)
+                     texts=protected.shown().loc[order, list(grades)], threshold=protected.threshold)
         extra = PLACEHOLDER_PCT * int(hid.sum(axis=1).max()) if len(hid) else 0.0
     year = df.attrs.get("year", "")
     fig.update_layout(barmode="stack", xaxis={"title": "占定等次人数的百分比（%）", "range": [0, 100 + extra],

@@ -34,6 +34,9 @@ Past ``time_limit`` a group falls back to the greedy answer (``Stats.optimal`` F
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -64,9 +67,12 @@ class Setup:
     _groups: list | None = None
 
     @classmethod
-    def build(cls, cp: Compiled, t: int, withheld: np.ndarray, spl: float = 1.0) -> Setup:
+    def build(cls, cp: Compiled, t: int, withheld: np.ndarray, spl: float = 1.0,
+              insensitive: np.ndarray | None = None) -> Setup:
         a = cp.values
         small = (a > 0) & (a < t)
+        if insensitive is not None:          # cells only in unpublished tables
+            small = small & ~insensitive
         state0 = np.full(cp.n, SHOWN, dtype=object)
         state0[small] = PRIMARY
         state0[withheld] = WITHHELD
@@ -124,8 +130,13 @@ def unprotectable(S: Setup) -> list[int]:
 
 
 def solve_optimal(S: Setup, spl: float = 1.0, time_limit: float = 30.0,
-                  stats: Stats | None = None) -> np.ndarray:
-    """The cheapest protecting set of complements (cell ids)."""
+                  stats: Stats | None = None, group_limit: float | None = None,
+                  max_exact: int | None = None) -> np.ndarray:
+    """The cheapest protecting set of complements (cell ids). ``time_limit`` bounds the whole
+    solve, ``group_limit`` each group of linked cells (a group past it keeps the greedy answer,
+    so one hard table does not take the time of all the others); a group with more than
+    ``max_exact`` sensitive cells goes to the greedy answer at once (cut generation needs about
+    a round per sensitive cell: a table of a hundred small units would spend its time limit)."""
     from ._greedy import solve_greedy
 
     stats = stats if stats is not None else Stats()
@@ -136,7 +147,11 @@ def solve_optimal(S: Setup, spl: float = 1.0, time_limit: float = 30.0,
         if not len(needs):
             continue
         left = time_limit - (time.perf_counter() - start)
-        got = _solve_group(S, needs, comp[S.cand[comp]], spl, left, stats,
+        if group_limit is not None:
+            left = min(left, group_limit)
+        if max_exact is not None and len(needs) > max_exact:
+            left = 0.0
+        got = None if left <= 0 else _solve_group(S, needs, comp[S.cand[comp]], spl, left, stats,
                            net if net.ok and spl <= 1 else None)
         if got is None:                  # out of time: the greedy answer for this group
             stats.optimal = False
@@ -145,6 +160,26 @@ def solve_optimal(S: Setup, spl: float = 1.0, time_limit: float = 30.0,
         chosen += [int(c) for c in got]
     stats.seconds = time.perf_counter() - start
     return np.array(sorted(chosen), dtype=np.int64)
+
+
+@contextlib.contextmanager
+def quiet_stdout():
+    """HiGHS' MIP solver may print debugging lines straight to the process's standard output
+    (file descriptor 1, past Python's ``sys.stdout``): they would land in a CLI's output. Send
+    that descriptor to the null device while it solves."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):          # no real descriptor 1 (some embedded runtimes)
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _master(cands, cost, cuts, time_limit: float, relax: bool = False):
@@ -163,9 +198,10 @@ def _master(cands, cost, cuts, time_limit: float, relax: bool = False):
     if relax:
         res = linprog(cost, A_ub=-A, b_ub=-np.array(rhs), bounds=(0, 1), method="highs")
         return (res.x if res.status == 0 else None), res.status == 0
-    res = milp(cost, integrality=np.ones(len(cands)), bounds=Bounds(0, 1),
-               constraints=LinearConstraint(A, np.array(rhs), np.inf),
-               options={"mip_rel_gap": 0, "time_limit": max(time_limit, 0.05)})
+    with quiet_stdout():
+        res = milp(cost, integrality=np.ones(len(cands)), bounds=Bounds(0, 1),
+                   constraints=LinearConstraint(A, np.array(rhs), np.inf),
+                   options={"mip_rel_gap": 0, "time_limit": max(time_limit, 0.05)})
     if res.x is None:
         return None, False
     return res.x > 0.5, res.status == 0

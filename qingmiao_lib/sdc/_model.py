@@ -59,9 +59,9 @@ def with_totals(frame: pd.DataFrame | pd.Series, totals: bool | str = True
     if (t.to_numpy() < 0).any():
         raise ValueError("counts must be non-negative")
     rows, cols = list(t.index), list(t.columns)
-    if TOTAL in rows or TOTAL in cols:
-        raise ValueError(f"the interior table already has a {TOTAL} label")
     by_row, by_col = totals in (True, "row"), totals in (True, "column")
+    if (by_row or by_col) and (TOTAL in rows or TOTAL in cols):
+        raise ValueError(f"the interior table already has a {TOTAL} label")
     if by_row:
         t[TOTAL] = t[cols].sum(axis=1)
     if by_col:
@@ -138,6 +138,10 @@ class Problem:
         self._parent: list[int] = []
         self._relations: list[list[tuple[int, int]]] = []
         self._single: set[str] = set()           # tables made by add_cell
+        #: tables that tie published cells together but are not printed (e.g. the units a unit
+        #: selector does not list, summed): their cells are unknown to the attacker (≥ 0), never
+        #: sensitive themselves, and out of the log
+        self.unpublished: set[str] = set()
 
     # -- building ----------------------------------------------------------------------------
     def _slot(self, table: str, row, col, value: int, principal: bool, fixed: bool) -> int:
@@ -153,13 +157,15 @@ class Problem:
 
     def add_table(self, name: str, frame: pd.DataFrame | pd.Series, *,
                   totals: bool | str = True, principal=(), fixed=(), plan=None,
-                  merges: Sequence | None = None) -> Table:
+                  merges: Sequence | None = None, published: bool = True) -> Table:
         """Add an interior table of counts (no totals; a Series for a one-way table) with its
         totals and their relations. ``principal``: cells that should stay visible (published
         elsewhere: hidden only when no protection without them exists); ``fixed``: cells printed
         as-is elsewhere (never hidden). Both take ``(row, col)`` labels or keywords (see
         :func:`resolve_cells`). ``plan`` recodes the table first (:func:`recode`); ``merges``
-        applies given merges (e.g. those of a linked table: ``merges=other.merges``)."""
+        applies given merges (e.g. those of a linked table: ``merges=other.merges``).
+        ``published=False``: a table printed nowhere that only carries relations (see
+        :attr:`unpublished`)."""
         from ._recode import _follow, apply_merges, recode
 
         if name in self.tables:
@@ -186,6 +192,8 @@ class Problem:
                                                               for a, b in parts)])
         table = Table(name, values, ids, totals, list(merges or []), recoded)
         self.tables[name] = table
+        if not published:
+            self.unpublished.add(name)
         return table
 
     def add_cell(self, name: str, value: int, *, principal: bool = False,
@@ -248,7 +256,8 @@ class Problem:
                 n += 1
         return n
 
-    def protect(self, method: str = "optimal", *, spl: float = 1.0, time_limit: float = 30.0):
+    def protect(self, method: str = "optimal", *, spl: float = 1.0, time_limit: float = 30.0,
+                group_limit: float | None = None, max_exact: int | None = None):
         """Protect every table together: small counts ``"<t"``, complements ``"×"`` chosen by
         ``method`` (``"optimal"``: the exact model; ``"greedy"``: smallest first, for
         comparison), tables that cannot be protected withheld. ``spl``: the smallest width of
@@ -258,7 +267,8 @@ class Problem:
         greedy answer (``result.stats.optimal`` False). Returns a :class:`Result`."""
         from ._result import protect
 
-        return protect(self, method, spl=spl, time_limit=time_limit)
+        return protect(self, method, spl=spl, time_limit=time_limit, group_limit=group_limit,
+                       max_exact=max_exact)
 
     # -- reading -----------------------------------------------------------------------------
     @property

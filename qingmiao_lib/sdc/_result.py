@@ -86,16 +86,19 @@ class Result:
 
 
 def protect(problem: Problem, method: str = "optimal", *, spl: float = 1.0,
-            time_limit: float = 30.0) -> Result:
+            time_limit: float = 30.0, group_limit: float | None = None,
+            max_exact: int | None = None) -> Result:
     """See :meth:`Problem.protect`."""
     if method not in ("optimal", "greedy"):
         raise ValueError("method is 'optimal' or 'greedy'")
     cp, t = problem.compile(), problem.threshold
-    withheld: dict[str, str] = {}
+    hidden_only = set(problem.unpublished)
+    insensitive = np.array([bool(ts) and ts <= hidden_only for ts in cp.tables_of], dtype=bool)
+    withheld: dict[str, str] = {n: "" for n in hidden_only}
     while True:
         wmask = np.array([bool(ts) and ts <= set(withheld) for ts in cp.tables_of],
                          dtype=bool) & ~cp.fixed
-        S = Setup.build(cp, t, wmask, spl)
+        S = Setup.build(cp, t, wmask, spl, insensitive)
         bad = unprotectable(S)
         if not bad:
             break
@@ -111,7 +114,8 @@ def protect(problem: Problem, method: str = "optimal", *, spl: float = 1.0,
             withheld[n] = WITHHOLD_NOTE
     stats = Stats()
     if method == "optimal":
-        chosen = solve_optimal(S, spl=spl, time_limit=time_limit, stats=stats)
+        chosen = solve_optimal(S, spl=spl, time_limit=time_limit, stats=stats, group_limit=group_limit,
+                               max_exact=max_exact)
     else:
         chosen = solve_greedy(S)
     state = release_pinned(S, S.hidden_state(chosen))
@@ -119,7 +123,11 @@ def protect(problem: Problem, method: str = "optimal", *, spl: float = 1.0,
     if still:                # never publish an unprotected table
         raise RuntimeError("protection failed for " + ", ".join(problem.label(cp.rep[c]) for c in still))
     tables, log = {}, []
+    for n in hidden_only:
+        withheld.pop(n, None)
     for name, tab in problem.tables.items():
+        if name in hidden_only:
+            continue
         st = tab.ids.map(lambda s: state[cp.canon[s]])
         if name in withheld:
             st = st.map(lambda _: WITHHELD)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -10,6 +11,8 @@ import duckdb
 import jinja2
 import plotly.io as pio
 from markupsafe import Markup
+
+from ._protect import Artefact
 
 #: plotly config of every chart in a report: no toolbar (hover, zoom and legend still work).
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
@@ -26,19 +29,44 @@ class Context:
     unmasked: bool = False  # names shown in full (``--unmasked``); masked 张*明 otherwise
     #: the slice of a unit report (``report --by-unit``): unit ids, or None for the jurisdiction
     units: tuple[str, ...] | None = None
-    #: the suppression log: every protected table appends its :class:`disclosure.LogEntry`
-    log: list = field(default_factory=list)
     #: jurisdiction-wide results a batch of unit reports computes once (keyed by the section)
     cache: dict = field(default_factory=dict)
+    #: every count table of the artefact, protected together before any section renders
+    artefact: Artefact | None = None
+
+    def __post_init__(self):
+        if self.artefact is None:
+            object.__setattr__(self, "artefact", Artefact(self.threshold))
+
+    @property
+    def log(self) -> list:
+        """The suppression log of every table registered so far (protects them: register every
+        table of the artefact before reading it)."""
+        return self.artefact.protect().log
 
 
-@dataclass(frozen=True)
 class Section:
-    """One numbered section of the report: its anchor id, its Chinese title and its HTML."""
+    """One numbered section of the report: its anchor id, its Chinese title and its HTML.
 
-    id: str
-    title: str
-    html: Markup
+    A section's HTML is made after every table of its artefact is protected: the builder gives
+    a function of no arguments and the artefact; reading :attr:`html` protects the artefact (once,
+    whatever registered by then) and renders."""
+
+    def __init__(self, id: str, title: str, html: Markup | Callable[[], Markup],
+                 artefact: Artefact | None = None):
+        self.id, self.title = id, title
+        self._render = None if isinstance(html, Markup) else html
+        self._html = html if isinstance(html, Markup) else None
+        self._artefact = artefact
+        if self._render is not None and artefact is None:
+            raise ValueError("a section rendered later needs its artefact")
+
+    @property
+    def html(self) -> Markup:
+        if self._html is None:
+            self._artefact.protect()
+            self._html = Markup(self._render())
+        return self._html
 
 
 @cache

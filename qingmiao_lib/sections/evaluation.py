@@ -9,8 +9,10 @@ import pandas as pd
 from .. import charts, evaluation
 from ..charts._base import hidden_cells
 from ..charts.evaluation import ANNUAL, QUARTERLY, streak_matrix
-from ..disclosure import TOTAL, Protected, protect
+from ..disclosure import TOTAL
 from ..labels import young_labels, young_limit
+from ..sdc import Plan
+from ._protect import Artefact, merge_note
 from ._render import Context, Section, figure_html, render
 from .structure import chart_html
 
@@ -30,7 +32,7 @@ def build(ctx: Context) -> Section | None:
     """Grades by age group, the cap by unit, young 优秀, streaks and merits, quarterly trend and
     the 1+N link, and early warnings on the report's as-of date — of ``ctx.units`` when given
     (the young-优秀 trend is the jurisdiction's and left out of a unit report)."""
-    con, year, n, log = ctx.con, ctx.year, ctx.threshold, ctx.log
+    con, year, n, a = ctx.con, ctx.year, ctx.threshold, ctx.artefact
     u = {"units": list(ctx.units)} if ctx.units is not None else {}
     dist = evaluation.grade_distribution(con, year=year, by="age_group", **u)
     total = evaluation.grade_distribution(con, year=year, by="all", **u)
@@ -48,36 +50,59 @@ def build(ctx: Context) -> Section | None:
     warnings = evaluation.early_warnings(con, as_of=ctx.as_of, **u)
     counts = evaluation.warning_counts(warnings)
 
-    p_grade, p_unset = _protect_grades(dist, n, log)
-    share_shown = _protect_shares(share, n, log)
+    p_grade, p_unset = _protect_grades(dist, a)
+    p_share, share_keys = _protect_shares(share, n, a)
     p_young = None
     limit = young_limit(con)
     under, over = young_labels(limit)
     if young is not None:
-        p_young = protect(pd.DataFrame({under: young["young_excellent"].astype("int64").to_numpy(),
+        p_young = a.table(pd.DataFrame({under: young["young_excellent"].astype("int64").to_numpy(),
                                         over: (young["excellent"] - young["young_excellent"]).astype("int64").to_numpy()},
                                        index=[str(int(y)) for y in young["year"]]),
-                          n, totals="row", name="年度考核优秀中的年轻公务员", log=log)
-    p_streak = protect(streak_matrix(streaks), n, totals=False, name="连续优秀年数分布", log=log)
-    p_merit, p_unmatched = _protect_merits(merits, unmatched, year, n, log)
-    p_quarter = _protect_quarters(quarters, n, log)
-    p_link = _protect_link(link, n, log)
-    p_single = protect(pd.DataFrame({"n": [len(declines), warnings["person_id"].nunique()]},
-                                    index=["declines", "warned"]), n, totals=False,
-                       name="平时考核下滑人次、预警人数", log=log)
-    p_kinds = protect(pd.DataFrame({"n": [int(counts.loc[counts["kind"] == k, "persons"].sum())
+                          totals="row", name="年度考核优秀中的年轻公务员", principal="row_totals")
+        if str(year) in _years(young):
+            # this year's 优秀 total is the grade table's
+            a.link(a.slot(p_young, str(year), TOTAL), a.slot(p_grade, TOTAL, "优秀"))
+    p_streak = a.table(streak_matrix(streaks), totals=False, name="连续优秀年数分布")
+    p_merit, p_unmatched = _protect_merits(merits, unmatched, year, a)
+    p_quarter = _protect_quarters(quarters, a)
+    p_link = _protect_link(link, a)
+    p_single = a.table(pd.DataFrame({"n": [len(declines), warnings["person_id"].nunique()]},
+                                    index=["declines", "warned"]), totals=False,
+                       name="平时考核下滑人次、预警人数")
+    p_kinds = a.table(pd.DataFrame({"n": [int(counts.loc[counts["kind"] == k, "persons"].sum())
                                           for k in evaluation.WARNING_KINDS]},
-                                   index=list(evaluation.WARNING_KINDS)), n, totals=False,
-                      name="苗头性问题预警（按类别）", log=log)
+                                   index=list(evaluation.WARNING_KINDS)), totals=False,
+                      name="苗头性问题预警（按类别）")
+
+    def html():
+        share_shown = _shares_shown(share, p_share, share_keys)
+        return _html(ctx, dist, share, share_shown, young, streaks, quarters, warnings, counts,
+                     p_grade, p_unset, p_young, p_streak, p_merit, p_unmatched, p_quarter, p_link,
+                     p_single, p_kinds, limit)
+
+    return Section(id="evaluation", title="考核评价", html=html, artefact=ctx.artefact)
+
+
+def _years(young: pd.DataFrame) -> set[str]:
+    return {str(int(y)) for y in young["year"]}
+
+
+def _html(ctx, dist, share, share_shown, young, streaks, quarters, warnings, counts, p_grade,
+          p_unset, p_young, p_streak, p_merit, p_unmatched, p_quarter, p_link, p_single, p_kinds,
+          limit):
+    """The section's HTML from its protected tables."""
+    year, n = ctx.year, ctx.threshold
     over = share_shown[share_shown["over_cap"]]
-    html = render(
+    return render(
         "evaluation.html.j2",
         year=year, as_of=ctx.as_of.isoformat(), threshold=n,
         cap=f"{share['cap'].iloc[0]:.0%}" if len(share) else "",
         young_limit=limit,
         grade_chart=chart_html(charts.evaluation.grade_distribution(dist, small_cell=n, protected=p_grade),
-                               hidden_cells(p_grade, cols=list(ANNUAL))),
-        grade_rows=_grade_rows(p_grade, p_unset),
+                               hidden_cells(p_grade, cols=_grades_of(p_grade))),
+        grade_rows=_grade_rows(p_grade, p_unset), grade_header=_grades_of(p_grade),
+        merged=merge_note(p_grade),
         units=len(share), over=int(share["over_cap"].sum()),
         over_unlisted=share_shown.attrs.get("over_unlisted", 0),
         share_chart=figure_html(charts.evaluation.excellent_share(share_shown, top=TOP_UNITS, small_cell=n))
@@ -113,10 +138,9 @@ def build(ctx: Context) -> Section | None:
                       for k, label in evaluation.WARNING_KINDS.items()],
         warned=p_single.cell("warned", "n"),
     )
-    return Section(id="evaluation", title="考核评价", html=html)
 
 
-def _protect_grades(dist: pd.DataFrame, n: int, log: list) -> tuple[Protected, Protected]:
+def _protect_grades(dist: pd.DataFrame, a: Artefact):
     """Age groups × the four grades with totals (row total = 定等次人数, the 合计 row = all
     ages), and 不定等次 per age group with its total."""
     wide = dist.pivot_table(index=["sort_key", "group_name"], columns="grade", values="persons",
@@ -126,17 +150,27 @@ def _protect_grades(dist: pd.DataFrame, n: int, log: list) -> tuple[Protected, P
     main.columns.name = None
     unset = wide.reindex(columns=["不定等次"], fill_value=0).astype("int64")
     unset.columns.name = None
-    return (protect(main, n, name="年度考核等次分布（按年龄段）", log=log),
-            protect(unset, n, totals="column", name="不定等次（按年龄段）", log=log))
+    # 优秀 of every age group and the totals stay visible; 基本称职 and 不称职 may be shown as one
+    principal = ["totals", *((g, "优秀") for g in main.index)]
+    return (a.table(main, name="年度考核等次分布（按年龄段）", principal=principal, plan=GRADE_PLAN),
+            a.table(unset, totals="column", name="不定等次（按年龄段）", principal="column_totals"))
 
 
-def _grade_rows(p: Protected, unset: Protected) -> list[dict]:
+#: Recoding of the grade tables: the two lowest grades may be shown together.
+GRADE_PLAN = Plan("columns", groups={("基本称职", "不称职"): "基本称职及以下"})
+
+
+def _grades_of(p) -> list[str]:
+    return [c for c in p.values.columns if c != TOTAL]
+
+
+def _grade_rows(p, unset) -> list[dict]:
     shares = p.share("row")
-    return [{"group": k, **{g: p.cell(k, g) for g in ANNUAL}, "不定等次": unset.cell(k, "不定等次"),
+    return [{"group": k, "cells": [p.cell(k, g) for g in _grades_of(p)], "不定等次": unset.cell(k, "不定等次"),
              "graded": p.cell(k, TOTAL), "share": shares.at[k, "优秀"]} for k in p.values.index]
 
 
-def _protect_shares(share: pd.DataFrame, n: int, log: list) -> pd.DataFrame:
+def _protect_shares(share: pd.DataFrame, n: int, a: Artefact):
     """Units × (优秀, 其他等次) with totals; the frame back with shown counts and ``share``
     missing where the excellent count or the graded count is hidden. Beyond
     :data:`ALL_UNITS_UP_TO` units only the listed units keep a row (the rest summed into one),
@@ -156,17 +190,41 @@ def _protect_shares(share: pd.DataFrame, n: int, log: list) -> pd.DataFrame:
     rest = share.drop(index=listed)
     if len(rest):
         table.loc[OTHER_UNITS] = [int(rest["excellent"].sum()), int((rest["graded"] - rest["excellent"]).sum())]
-    p = protect(table, n, name="各单位优秀人数与定等次人数", log=log)
+    # an over-cap unit's counts stay visible when another protection exists (the list names it)
+    over_keys = [k for k, i in zip(keys, listed, strict=True) if bool(share.at[i, "over_cap"])]
+    p = a.table(table, name="各单位优秀人数与定等次人数",
+                principal=["column_totals", *((k, c) for k in over_keys for c in ("优秀", TOTAL))])
+    return p, (listed, keys, rest)
+
+
+def _shares_shown(share: pd.DataFrame, p, got) -> pd.DataFrame:
+    """The share frame back with shown counts, ``share`` missing where hidden (see
+    :func:`_protect_shares`)."""
+    share = share.reset_index(drop=True)
+    listed, keys, rest = got
     hide = [p.is_hidden(k, "优秀") or p.is_hidden(k, TOTAL) for k in keys]
+    cap = float(share["cap"].iloc[0]) if len(share) else 1.0
+    graded = [p.cell(k, TOTAL) if not _cap_pins(share.at[i, "over_cap"], p, k, cap) else "×"
+              for k, i in zip(keys, listed, strict=True)]
     out = share.loc[listed].assign(excellent_shown=[p.cell(k, "优秀") for k in keys],
-                                   graded_shown=[p.cell(k, TOTAL) for k in keys])
+                                   graded_shown=graded)
     out["share"] = out["share"].where([not h for h in hide])
     out.attrs = dict(share.attrs, over_unlisted=int(rest["over_cap"].sum()))
     return out
 
 
-def _protect_merits(merits: pd.DataFrame, unmatched: pd.DataFrame, year: int, n: int,
-                    log: list) -> tuple[Protected, Protected]:
+def _cap_pins(over_cap, p, key, cap: float) -> bool:
+    """Whether printing an over-cap unit's graded count beside its "<t" 优秀 count would pin the
+    latter: "over the cap" says 优秀 > cap × graded, which with the graded count shown may leave
+    one value in 1..t−1 (18 graded, cap 20%: 优秀 > 3.6, so "<5" means 4). Then the graded
+    count is not printed in the list of over-cap units (it is printed nowhere else)."""
+    if not over_cap or p.status.at[key, "优秀"] != "primary" or p.is_hidden(key, TOTAL):
+        return False
+    graded = int(p.values.at[key, TOTAL])
+    return sum(1 for e in range(1, p.threshold) if e > cap * graded) < 2
+
+
+def _protect_merits(merits: pd.DataFrame, unmatched: pd.DataFrame, year: int, a: Artefact):
     years = [str(y) for y in range(year - 4, year + 1)]
     rows = {}
     for y in range(year - 4, year + 1):
@@ -174,20 +232,20 @@ def _protect_merits(merits: pd.DataFrame, unmatched: pd.DataFrame, year: int, n:
         rows[str(y)] = [int((m["status"] == s).sum()) for s in ("已记功", "未记功", "待记功")]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["已记功", "未记功", "待记功"]).loc[years]
     um = pd.DataFrame({"n": [int((unmatched["awarded_on"].dt.year == int(y)).sum()) for y in years]}, index=years)
-    return (protect(table, n, totals="row", name="应记三等功（按年度）", log=log),
-            protect(um, n, totals=False, name="无对应连续优秀的三等功", log=log))
+    return (a.table(table, totals="row", name="应记三等功（按年度）", principal="row_totals"),
+            a.table(um, totals=False, name="无对应连续优秀的三等功"))
 
 
-def _protect_quarters(df: pd.DataFrame, n: int, log: list) -> Protected:
+def _protect_quarters(df: pd.DataFrame, a: Artefact):
     wide = df.pivot_table(index=["year", "quarter"], columns="grade", values="persons", aggfunc="sum",
                           fill_value=0).sort_index()
     wide.index = [f"{y}年Q{q}" for y, q in wide.index]
     wide = wide.reindex(columns=list(QUARTERLY), fill_value=0).astype("int64")
     wide.columns.name = None
-    return protect(wide, n, totals="row", name="平时考核等次（按季度）", log=log)
+    return a.table(wide, totals="row", name="平时考核等次（按季度）", principal="row_totals")
 
 
-def _protect_link(df: pd.DataFrame, n: int, log: list) -> Protected:
+def _protect_link(df: pd.DataFrame, a: Artefact):
     rows = {}
     for k in range(4, -1, -1):
         part = df[df["good_quarters"] == k]
@@ -195,4 +253,4 @@ def _protect_link(df: pd.DataFrame, n: int, log: list) -> Protected:
         exc = int(part.loc[part["grade"] == "优秀", "persons"].sum())
         rows[k] = [exc, tot - exc]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["优秀", "非优秀"])
-    return protect(table, n, totals="row", name="平时考核“好”的季度数与年度优秀", log=log)
+    return a.table(table, totals="row", name="平时考核“好”的季度数与年度优秀", principal="row_totals")

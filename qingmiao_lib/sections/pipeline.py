@@ -11,9 +11,10 @@ import pandas as pd
 from .. import charts, figures, pipeline
 from ..charts._base import hidden_cells
 from ..charts.pipeline import OUTCOMES
-from ..disclosure import TOTAL, Protected, protect, protect_linear
+from ..disclosure import TOTAL, Protected
 from ..labels import young_labels, young_limit
 from ..privacy import mask_name
+from ._protect import Artefact
 from ._render import Context, Section, figure_html, render
 from .structure import chart_html
 
@@ -41,22 +42,15 @@ def build(ctx: Context) -> Section | None:
     span = figures.data_years(ctx.con)
     if span is None:
         return None
-    t, log = ctx.threshold, ctx.log
+    t, a = ctx.threshold, ctx.artefact
     u = {"units": list(ctx.units)} if ctx.units is not None else {}
     counts = pipeline.eligibility_counts(ctx.con, as_of=ctx.as_of, within_months=WITHIN_MONTHS, **u)
     quota = pipeline.quota_usage(ctx.con, as_of=ctx.as_of)
     people = pipeline.eligibility(ctx.con, as_of=ctx.as_of, **u)
-    p_out, p_cond = _protect_eligibility(counts, t, log)
-    p_quota = protect(pd.DataFrame({"holders": quota["holders"].astype("int64").to_numpy()},
-                                   index=[f"q{i}" for i in range(len(quota))]), t, totals=False,
-                      name="职数现有人数", log=log)
-    places = _places(quota, p_quota)
-    quota_rows = [{"unit": r.unit_name, "rank": r.rank, "max": f"{r.max_count:,}",
-                   "holders": p_quota.cell(f"q{i}", "holders"),
-                   "headroom": "—" if p_quota.is_hidden(f"q{i}", "holders") else f"{r.headroom:,}"}
-                  for i, r in enumerate(quota.itertuples())]
-    shown_quota = quota[[not p_quota.is_hidden(f"q{i}", "holders") for i in range(len(quota))]]
-    history = None
+    p_out, p_cond = _protect_eligibility(counts, a)
+    p_quota = a.table(pd.DataFrame({"holders": quota["holders"].astype("int64").to_numpy()},
+                                   index=[f"q{i}" for i in range(len(quota))]), totals=False,
+                      name="职数现有人数")
     if ctx.units is None:
         first = max(span[0], ctx.year - HISTORY_YEARS + 1)
         events = pipeline.promotion_events(ctx.con, first_year=first, last_year=ctx.year, by="age_group")
@@ -64,51 +58,65 @@ def build(ctx: Context) -> Section | None:
         # curves and medians stop where fewer than the report's threshold are at risk
         km = pipeline.time_to_promotion(ctx.con, as_of=ctx.as_of, cohorts=cohorts, min_at_risk=t)
         funnel = pipeline.funnel(ctx.con, as_of=ctx.as_of, cohorts=list(range(span[0], ctx.year - 2)))
-        p_events = _protect_events(events, young_labels(young_limit(ctx.con)), t, log)
-        p_km = _protect_km(km, t, log)
-        p_funnel = _protect_funnel(funnel, t, log)
-        km_shown = km[[not p_km.is_hidden(str(int(c)), "persons") for c in km["cohort"]]]
-        km_shown.attrs = dict(km.attrs)
-        history = {
-            "events_chart": figure_html(charts.pipeline.promotions_per_year(events, protected=p_events)),
-            "events_header": p_events.header,
-            "events": [{"year": k, "cells": list(r)} for k, r in zip(p_events.values.index,
-                                                                     p_events.shown().to_numpy(), strict=True)],
-            "km_chart": figure_html(charts.pipeline.km_curves(km_shown, min_at_risk=t)),
-            "km": _km_rows(km, p_km, t), "km_min_at_risk": km.attrs["min_at_risk"],
-            "funnel_chart": chart_html(charts.pipeline.funnel_chart(funnel, small_cell=t, protected=p_funnel),
-                                       hidden_cells(p_funnel, rows=[TOTAL])),
-            "funnel": p_funnel.rows(),
-        }
+        p_events = _protect_events(events, young_labels(young_limit(ctx.con)), a)
+        p_km = _protect_km(km, a)
+        p_funnel = _protect_funnel(funnel, a)
     eligible = people[people["eligible"]].sort_values(["unit_name", "next_rank"], kind="stable")
-    html = render(
-        "pipeline.html.j2",
-        as_of=ctx.as_of.isoformat(), year=ctx.year, threshold=t, within=WITHIN_MONTHS,
-        unit_report=ctx.units is not None,
-        summary={**{c: p_out.cell(TOTAL, c) for c in _ELIGIBILITY}, "persons": p_out.cell(TOTAL, TOTAL),
-                 "due_within": p_cond.cell(TOTAL, "due_within")},
-        rank_lines=_rank_lines(p_out, places),
-        eligibility_chart=chart_html(charts.pipeline.eligibility_bars(counts, quota=shown_quota, small_cell=t,
-                                                                      protected=p_out),
-                                     hidden_cells(p_out, rows=sorted(set(counts["next_rank"])),
-                                                  cols=[c for c, _, _ in OUTCOMES])),
-        eligibility=_eligibility_rows(p_out, p_cond, places),
-        quota_chart=figure_html(charts.pipeline.quota_bars(shown_quota)) if len(shown_quota) else None,
-        quota=quota_rows,
-        history=history, milestones=KM_MILESTONES,
-        funnel_steps=list(pipeline.FUNNEL_STEPS.values()),
-        eligible_list=[{"name": r.name if ctx.unmasked else mask_name(r.name), "unit": r.unit_name or "",
-                        "rank": r.current_rank, "next": r.next_rank,
-                        "tenure": f"{int(r.tenure_months) // 12}年{int(r.tenure_months) % 12}个月",
-                        "excellent": int(r.excellent_years)}
-                       for r in eligible.head(LIST_CAP).itertuples()],
-        eligible_count=len(eligible), eligible_more=max(0, len(eligible) - LIST_CAP),
-        unmasked=ctx.unmasked,
-    )
-    return Section(id="pipeline", title="选拔使用", html=html)
+
+    def html():
+        places = _places(quota, p_quota)
+        quota_rows = [{"unit": r.unit_name, "rank": r.rank, "max": f"{r.max_count:,}",
+                       "holders": p_quota.cell(f"q{i}", "holders"),
+                       "headroom": "—" if p_quota.is_hidden(f"q{i}", "holders") else f"{r.headroom:,}"}
+                      for i, r in enumerate(quota.itertuples())]
+        shown_quota = quota[[not p_quota.is_hidden(f"q{i}", "holders") for i in range(len(quota))]]
+        return render(
+            "pipeline.html.j2",
+            as_of=ctx.as_of.isoformat(), year=ctx.year, threshold=t, within=WITHIN_MONTHS,
+            unit_report=ctx.units is not None,
+            summary={**{c: p_out.cell(TOTAL, c) for c in _ELIGIBILITY}, "persons": p_out.cell(TOTAL, TOTAL),
+                     "due_within": p_cond.cell(TOTAL, "due_within")},
+            rank_lines=_rank_lines(p_out, places),
+            eligibility_chart=chart_html(charts.pipeline.eligibility_bars(counts, quota=shown_quota, small_cell=t,
+                                                                          protected=p_out),
+                                         hidden_cells(p_out, rows=sorted(set(counts["next_rank"])),
+                                                      cols=[c for c, _, _ in OUTCOMES])),
+            eligibility=_eligibility_rows(p_out, p_cond, places),
+            quota_chart=figure_html(charts.pipeline.quota_bars(shown_quota)) if len(shown_quota) else None,
+            quota=quota_rows,
+            history=None if ctx.units is not None else _history(events, km, funnel, p_events, p_km, p_funnel, t),
+            milestones=KM_MILESTONES,
+            funnel_steps=list(pipeline.FUNNEL_STEPS.values()),
+            eligible_list=[{"name": r.name if ctx.unmasked else mask_name(r.name), "unit": r.unit_name or "",
+                            "rank": r.current_rank, "next": r.next_rank,
+                            "tenure": f"{int(r.tenure_months) // 12}年{int(r.tenure_months) % 12}个月",
+                            "excellent": int(r.excellent_years)}
+                           for r in eligible.head(LIST_CAP).itertuples()],
+            eligible_count=len(eligible), eligible_more=max(0, len(eligible) - LIST_CAP),
+            unmasked=ctx.unmasked,
+        )
+
+    return Section(id="pipeline", title="选拔使用", html=html, artefact=ctx.artefact)
 
 
-def _protect_eligibility(counts: pd.DataFrame, t: int, log: list) -> tuple[Protected, Protected]:
+def _history(events, km, funnel, p_events, p_km, p_funnel, t: int) -> dict:
+    """The jurisdiction's promotions per year, KM curves and funnel, from their protection."""
+    km_shown = km[[not p_km.is_hidden(str(int(c)), "persons") for c in km["cohort"]]]
+    km_shown.attrs = dict(km.attrs)
+    return {
+        "events_chart": figure_html(charts.pipeline.promotions_per_year(events, protected=p_events)),
+        "events_header": p_events.header,
+        "events": [{"year": k, "cells": list(r)} for k, r in zip(p_events.values.index,
+                                                                 p_events.shown().to_numpy(), strict=True)],
+        "km_chart": figure_html(charts.pipeline.km_curves(km_shown, min_at_risk=t)),
+        "km": _km_rows(km, p_km, t), "km_min_at_risk": km.attrs["min_at_risk"],
+        "funnel_chart": chart_html(charts.pipeline.funnel_chart(funnel, small_cell=t, protected=p_funnel),
+                                   hidden_cells(p_funnel, rows=[TOTAL])),
+        "funnel": p_funnel.rows(),
+    }
+
+
+def _protect_eligibility(counts: pd.DataFrame, a: Artefact):
     """Next ranks (and 合计) × (eligible, quota_blocked, qualified = their sum, not_qualified,
     合计 = 有晋升空间的人数 = qualified + not_qualified), protected together; and the failed
     conditions per rank with their 合计 row (a person may fail several: no row total)."""
@@ -125,8 +133,8 @@ def _protect_eligibility(counts: pd.DataFrame, t: int, log: list) -> tuple[Prote
     relations += [((r, TOTAL), [(r, "qualified"), (r, "not_qualified")]) for r in rows]
     relations += [((TOTAL, c), [(r, c) for r in idx]) for c in (*_ELIGIBILITY, TOTAL)]
     cond = pd.DataFrame({c: by_rank[c].astype("int64").to_numpy() for c in _CONDITIONS}, index=idx)
-    return (protect_linear(out, t, relations=relations, name="职级晋升资格（按拟晋升职级）", log=log),
-            protect(cond, t, totals="column", name="未满足的资格条件（按拟晋升职级）", log=log))
+    p_out = a.linear(out, relations=relations, name="职级晋升资格（按拟晋升职级）")
+    return p_out, a.table(cond, totals="column", name="未满足的资格条件（按拟晋升职级）")
 
 
 def _places(quota: pd.DataFrame, p_quota: Protected) -> dict[str, int | None]:
@@ -180,7 +188,7 @@ def _eligibility_rows(p: Protected, cond: Protected, places: dict) -> list[dict]
             for k in p.values.index]
 
 
-def _protect_events(events: pd.DataFrame, groups: tuple[str, str], t: int, log: list) -> Protected:
+def _protect_events(events: pd.DataFrame, groups: tuple[str, str], a: Artefact):
     """Years × (kind · age group, kind total): each kind's total = its two groups (``groups``:
     the young and the older label of the rules' young age limit, as the events name them)."""
     years = list(range(events.attrs["first_year"], events.attrs["last_year"] + 1))
@@ -200,17 +208,17 @@ def _protect_events(events: pd.DataFrame, groups: tuple[str, str], t: int, log: 
         parts = [c for c in cols if c.startswith(f"{label}·")]
         if len(parts) > 1:
             relations += [((k, label), [(k, c) for c in parts]) for k in keys]
-    return protect_linear(table, t, relations=relations, totals=[(k, lb) for k in keys for lb in labels],
-                          name="提拔与晋升人数（按年度）", log=log)
+    return a.linear(table, relations=relations, totals=[(k, lb) for k in keys for lb in labels],
+                    name="提拔与晋升人数（按年度）")
 
 
-def _protect_km(km: pd.DataFrame, t: int, log: list) -> Protected:
+def _protect_km(km: pd.DataFrame, a: Artefact):
     """The entrants of each cohort with a curve (its at-risk count at month 0); a cohort smaller
     than the curves' threshold has no rows and is shown "<N" by :func:`_km_rows`."""
     first = km.groupby("cohort", sort=True)["at_risk"].first()
-    return protect(pd.DataFrame({"persons": first.astype("int64").to_numpy()},
-                                index=[str(int(c)) for c in first.index]), t, totals=False,
-                   name="各录用年份人数（首次晋升分析）", log=log)
+    return a.table(pd.DataFrame({"persons": first.astype("int64").to_numpy()},
+                                index=[str(int(c)) for c in first.index]), totals=False,
+                   name="各录用年份人数（首次晋升分析）")
 
 
 def _km_rows(km: pd.DataFrame, p: Protected, t: int) -> list[dict]:
@@ -242,10 +250,10 @@ def _km_rows(km: pd.DataFrame, p: Protected, t: int) -> list[dict]:
     return rows
 
 
-def _protect_funnel(funnel: pd.DataFrame, t: int, log: list) -> Protected:
+def _protect_funnel(funnel: pd.DataFrame, a: Artefact):
     """Cohorts × steps (nested, not additive across steps) with the 合计 row."""
     wide = funnel.pivot_table(index="cohort", columns="step_no", values="persons", aggfunc="sum",
                               fill_value=0).astype("int64")
     wide.index = [str(int(c)) for c in wide.index]
     wide.index.name = wide.columns.name = None
-    return protect(wide, t, totals="column", name="成长漏斗（按录用年份）", log=log)
+    return a.table(wide, totals="column", name="成长漏斗（按录用年份）", principal="column_totals")

@@ -5,21 +5,24 @@ count table protected (:mod:`qingmiao_lib.disclosure`) and every chart drawn fro
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from markupsafe import Markup
 
 from .. import charts, structure
 from ..charts._base import hidden_cells
 from ..charts.structure import matrix
-from ..disclosure import TOTAL, Protected, protect, protect_linear
+from ..disclosure import TOTAL, Protected
 from ..labels import young_labels, young_limit
+from ._protect import Artefact, merge_note, withheld_or
 from ._render import Context, Section, figure_html, render
 
 
 def build(ctx: Context) -> Section | None:
     """The section for the report's year (all counts on ``ctx.as_of``), of ``ctx.units`` when
     given (the pools' flows are the jurisdiction's and left out of a unit report)."""
-    con, day, t, log = ctx.con, ctx.as_of, ctx.threshold, ctx.log
+    con, day, t = ctx.con, ctx.as_of, ctx.threshold
     f = {} if ctx.units is None else {"units": list(ctx.units)}
     pyr = structure.age_pyramid(con, as_of=day, band_years=5, young_only=True, **f)
     limit = young_limit(con)
@@ -27,54 +30,63 @@ def build(ctx: Context) -> Section | None:
     first = max(ctx.year - 9, _first_year(con, ctx.year))
     history = structure.over_time(con, first_year=first, last_year=ctx.year, by="generation", **f)
     units = structure.unit_comparison(con, as_of=day, **f)
-    towns = structure.unit_comparison(con, as_of=day, unit_kind="乡镇街道", **f)
+    towns = structure.unit_comparison(con, as_of=day, unit_kinds=["乡镇街道"], **f)
     gaps = structure.bench_gaps(con, as_of=day, **f)
 
-    p_pyr = protect(_pyramid_matrix(pyr), t, name="年轻公务员年龄性别结构", log=log)
-    p_kind = protect(matrix(by_kind, "unit_kind", "education"), t, name="年轻公务员按单位类别、学历", log=log)
-    p_hist = protect(matrix(history, "year", "generation"), t, totals="row",
-                     name="近年队伍结构（按出生年代）", log=log)
-    p_units, unit_rows = _units(units, t, log)
-    town_shown = _town_persons(towns, units, p_units)
-    pools = None
+    a = ctx.artefact
+    p_pyr = a.table(_pyramid_matrix(pyr), name="年轻公务员年龄性别结构", principal="totals")
+    p_kind = a.table(matrix(by_kind, "unit_kind", "education"), name="年轻公务员按单位类别、学历",
+                     principal="totals")
+    a.same(p_pyr, p_kind, rows=[TOTAL], cols=[TOTAL])     # the young, counted twice
+    p_hist = a.table(matrix(history, "year", "generation"), totals="row",
+                     name="近年队伍结构（按出生年代）", principal="row_totals")
+    p_units = _protect_units(units, a)
+    p_pool = None
     if ctx.units is None:
         pool_first = _first_pool_year(con, first, ctx.year)
         dyn = structure.pool_dynamics(con, first_year=pool_first, last_year=ctx.year)
         exits = structure.pool_exits(con, first_year=pool_first, last_year=ctx.year)
-        p_pool = _protect_pools(dyn, exits, t, log)
-        pools = {"chart": chart_html(charts.structure.pool_flows(dyn, small_cell=t, protected=p_pool),
-                                       hidden_cells(p_pool, cols=["entries", "exits", "size"])),
-                 "rows": _pool_rows(dyn, p_pool, t)}
-    p_gap = protect(pd.DataFrame({"leaders": gaps["leader_posts"].astype("int64").to_numpy()},
-                                 index=[f"u{i}" for i in range(len(gaps))]), t, totals=False,
-                    name="梯队缺口单位的领导职务人数", log=log)
-    html = render(
-        "structure.html.j2",
-        as_of=day.isoformat(), year=ctx.year, first_year=first, threshold=t, young_limit=limit,
-        unit_report=ctx.units is not None,
-        pyramid_chart=chart_html(charts.pyramid(pyr, small_cell=t, protected=p_pyr), hidden_cells(p_pyr)),
-        pyramid=p_pyr.rows(),
-        kind_chart=chart_html(charts.structure.stacked_bars(
-            by_kind, "unit_kind", "education", small_cell=t, protected=p_kind,
-            title=f"{young_labels(limit)[0]}公务员按单位类别、学历分布（截至 {day.isoformat()}）"), hidden_cells(p_kind)),
-        kind=_cross(p_kind),
-        history_chart=chart_html(charts.structure.over_time(history, "generation", small_cell=t,
-                                                            protected=p_hist), hidden_cells(p_hist)),
-        history=_cross(p_hist),
-        pools=pools,
-        towns_chart=figure_html(charts.structure.unit_heat_table(
-            towns, small_cell=t, persons_shown=town_shown,
-            title=f"乡镇（街道）队伍结构对比（截至 {day.isoformat()}；颜色越深，在各乡镇中越高）"))
-        if len(towns) > 1 else None,
-        units=unit_rows,
-        gaps=[{"unit": r.unit_name, "kind": r.unit_kind, "gap": r.gap,
-               "leaders": p_gap.cell(f"u{i}", "leaders"),
-               "age": "—" if pd.isna(r.leaders_avg_age) or p_gap.is_hidden(f"u{i}", "leaders")
-               else f"{r.leaders_avg_age:.1f}"}
-              for i, r in enumerate(gaps.itertuples())],
-        gap_rank=structure.GAP_RANK,
-    )
-    return Section(id="structure", title="队伍结构", html=html)
+        p_pool = _protect_pools(dyn, exits, a)
+    p_gap = a.table(pd.DataFrame({"leaders": gaps["leader_posts"].astype("int64").to_numpy()},
+                                 index=[f"u{i}" for i in range(len(gaps))]), totals=False,
+                    name="梯队缺口单位的领导职务人数")
+
+    def html():
+        pools = None
+        if p_pool is not None:
+            pools = {"chart": chart_html(charts.structure.pool_flows(dyn, small_cell=t, protected=p_pool),
+                                         hidden_cells(p_pool, cols=["entries", "exits", "size"])),
+                     "rows": _pool_rows(dyn, p_pool, t)}
+        return render(
+            "structure.html.j2",
+            as_of=day.isoformat(), year=ctx.year, first_year=first, threshold=t, young_limit=limit,
+            unit_report=ctx.units is not None,
+            pyramid_chart=withheld_or(p_pyr, lambda: chart_html(
+                charts.pyramid(_long_pyramid(p_pyr), small_cell=t, protected=p_pyr), hidden_cells(p_pyr))),
+            pyramid=p_pyr.rows(), merged=merge_note(p_pyr, p_kind),
+            kind_chart=withheld_or(p_kind, lambda: chart_html(charts.structure.stacked_bars(
+                by_kind, "unit_kind", "education", small_cell=t, protected=p_kind,
+                title=f"{young_labels(limit)[0]}公务员按单位类别、学历分布（截至 {day.isoformat()}）"),
+                hidden_cells(p_kind))),
+            kind=_cross(p_kind),
+            history_chart=withheld_or(p_hist, lambda: chart_html(charts.structure.over_time(
+                history, "generation", small_cell=t, protected=p_hist), hidden_cells(p_hist))),
+            history=_cross(p_hist),
+            pools=pools,
+            towns_chart=figure_html(charts.structure.unit_heat_table(
+                towns, small_cell=t, persons_shown=_town_persons(towns, p_units),
+                title=f"乡镇（街道）队伍结构对比（截至 {day.isoformat()}；颜色越深，在各乡镇中越高）"))
+            if len(towns) > 1 else None,
+            units=_unit_rows(units, p_units),
+            gaps=[{"unit": r.unit_name, "kind": r.unit_kind, "gap": r.gap,
+                   "leaders": p_gap.cell(f"u{i}", "leaders"),
+                   "age": "—" if pd.isna(r.leaders_avg_age) or p_gap.is_hidden(f"u{i}", "leaders")
+                   else f"{r.leaders_avg_age:.1f}"}
+                  for i, r in enumerate(gaps.itertuples())],
+            gap_rank=structure.GAP_RANK,
+        )
+
+    return Section(id="structure", title="队伍结构", html=html, artefact=ctx.artefact)
 
 
 def chart_html(fig, hidden: int) -> Markup:
@@ -94,6 +106,16 @@ def _first_year(con, year: int) -> int:
     return int(got) if got is not None else year
 
 
+def _long_pyramid(p) -> pd.DataFrame:
+    """The pyramid's long frame (band_start, band, gender, persons) from its protected table,
+    whose bands may have been merged by recoding (``25–34岁``)."""
+    inner = p.values.drop(index=TOTAL, columns=TOTAL, errors="ignore")
+    rows = [{"band_start": int(re.match(r"\d+", str(b)).group()) if re.match(r"\d+", str(b)) else 0,
+             "band": b, "gender": g, "persons": int(inner.at[b, g])}
+            for b in inner.index for g in inner.columns]
+    return pd.DataFrame(rows, columns=["band_start", "band", "gender", "persons"])
+
+
 def _pyramid_matrix(df: pd.DataFrame) -> pd.DataFrame:
     bands = df[["band_start", "band"]].drop_duplicates().sort_values("band_start")["band"].tolist()
     wide = (df.pivot_table(index="band", columns="gender", values="persons", aggfunc="sum", fill_value=0)
@@ -107,7 +129,7 @@ def _cross(p: Protected) -> dict:
     return {"header": p.header, "rows": p.rows()}
 
 
-def _protect_pools(dyn: pd.DataFrame, exits: pd.DataFrame, t: int, log: list) -> Protected:
+def _protect_pools(dyn: pd.DataFrame, exits: pd.DataFrame, a: Artefact):
     """Pools × years: start + entries − exits = size, last year's size = this year's start, and
     exits = the sum over exit reasons — all one protected table (index ``"pool|year"``)."""
     reasons = list(dict.fromkeys(exits["exit_reason"]))
@@ -126,8 +148,8 @@ def _protect_pools(dyn: pd.DataFrame, exits: pd.DataFrame, t: int, log: list) ->
         if pool in prev and int(year) == int(prev[pool].split("|")[1]) + 1:
             equations.append([((prev[pool], "size"), 1), ((k, "size_start"), -1)])
         prev[pool] = k
-    return protect_linear(table, t, relations=relations, equations=equations,
-                          totals=[(k, "size") for k in keys], name="人才库进出", log=log)
+    return a.linear(table, relations=relations, equations=equations,
+                    totals=[(k, "size") for k in keys], name="人才库进出")
 
 
 def _pool_rows(dyn: pd.DataFrame, p: Protected, t: int) -> list[dict]:
@@ -151,16 +173,22 @@ def _unit_key(r) -> str:
     return "none" if pd.isna(r.unit_id) else f"u:{r.unit_id}"
 
 
-def _units(df: pd.DataFrame, t: int, log: list) -> tuple[Protected, list[dict]]:
+def _kinds(body: pd.DataFrame) -> list:
+    return [k for k in (*structure.UNIT_KINDS, None)
+            if (body["unit_kind"].isna() if k is None else body["unit_kind"].eq(k)).any()]
+
+
+def _part(body: pd.DataFrame, kind) -> pd.DataFrame:
+    return body[body["unit_kind"].isna()] if kind is None else body[body["unit_kind"] == kind]
+
+
+def _protect_units(df: pd.DataFrame, a: Artefact):
     """Unit headcounts with a subtotal per unit kind and the total, protected together (the
-    towns chart shows the 乡镇街道 subtotal as its total row); rows for the template."""
+    towns chart shows the 乡镇街道 subtotal as its total row)."""
     body = df[~df["is_total"]]
-    kinds = [k for k in (*structure.UNIT_KINDS, None)
-             if (body["unit_kind"].isna() if k is None else body["unit_kind"].eq(k)).any()]
-    index, values, relations, rows = [], [], [], []
-    totals_parts = []
-    for kind in kinds:
-        part = body[body["unit_kind"].isna()] if kind is None else body[body["unit_kind"] == kind]
+    index, values, relations, totals_parts = [], [], [], []
+    for kind in _kinds(body):
+        part = _part(body, kind)
         keys = [_unit_key(r) for r in part.itertuples()]
         index += keys
         values += part["persons"].astype(int).tolist()
@@ -174,19 +202,22 @@ def _units(df: pd.DataFrame, t: int, log: list) -> tuple[Protected, list[dict]]:
     index.append(TOTAL)
     values.append(int(body["persons"].sum()))
     relations.append(((TOTAL, "persons"), [(k, "persons") for k in totals_parts]))
-    p = protect_linear(pd.DataFrame({"persons": values}, index=index), t, relations=relations,
-                       name="各单位人数（按单位类别小计）", log=log)
-    total = df[df["is_total"]].iloc[0]
-    for kind in kinds:
-        part = body[body["unit_kind"].isna()] if kind is None else body[body["unit_kind"] == kind]
-        for r in part.itertuples():
+    return a.linear(pd.DataFrame({"persons": values}, index=index), relations=relations,
+                    name="各单位人数（按单位类别小计）")
+
+
+def _unit_rows(df: pd.DataFrame, p) -> list[dict]:
+    """The unit table's rows for the template, from its protection."""
+    body, rows = df[~df["is_total"]], []
+    for kind in _kinds(body):
+        for r in _part(body, kind).itertuples():
             rows.append(_unit_row(r, p, _unit_key(r)))
         if kind is not None:
             rows.append({"unit": f"{kind}小计", "kind": "", "total": True,
                          "persons": p.cell(f"k:{kind}", "persons"), "age": "", "service": "",
                          "party": "", "young": "", "bachelor": "", "women": ""})
-    rows.append(_unit_row(total, p, TOTAL, is_total=True))
-    return p, rows
+    rows.append(_unit_row(df[df["is_total"]].iloc[0], p, TOTAL, is_total=True))
+    return rows
 
 
 def _unit_row(r, p: Protected, key: str, is_total: bool = False) -> dict:
@@ -203,7 +234,7 @@ def _unit_row(r, p: Protected, key: str, is_total: bool = False) -> dict:
             "bachelor": num(r.share_bachelor_plus, "{:.0%}"), "women": num(r.share_women, "{:.0%}")}
 
 
-def _town_persons(towns: pd.DataFrame, units: pd.DataFrame, p: Protected) -> list[str]:
+def _town_persons(towns: pd.DataFrame, p: Protected) -> list[str]:
     """The towns chart's headcounts as the unit table shows them (its total = the 乡镇街道
     subtotal), so the chart and the table hide the same cells."""
     out = []

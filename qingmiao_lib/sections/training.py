@@ -9,9 +9,10 @@ import pandas as pd
 from .. import training
 from ..charts import training as charts
 from ..charts._base import hidden_cells
-from ..disclosure import TOTAL, Protected, protect, protect_linear
+from ..disclosure import TOTAL, Protected
 from ..labels import young_limit
 from ..privacy import mask_name
+from ._protect import Artefact
 from ._render import Context, Section, figure_html, render
 from .structure import chart_html
 
@@ -24,7 +25,7 @@ HOURS_BIN = 30
 def build(ctx: Context) -> Section | None:
     """Coverage of the four rules, in-service hours, the weekly lecture, mentors and practice,
     and the list of missing required training — of ``ctx.units`` when given."""
-    con, year, t, log = ctx.con, ctx.year, ctx.threshold, ctx.log
+    con, year, t, a = ctx.con, ctx.year, ctx.threshold, ctx.artefact
     u = {"units": list(ctx.units)} if ctx.units is not None else {}
     total = training.coverage_matrix(con, year=year, as_of=ctx.as_of, **u)
     if total.empty:
@@ -49,54 +50,57 @@ def build(ctx: Context) -> Section | None:
     outcomes = training.practice_outcomes(con, as_of=ctx.as_of, **u)
     gaps = training.gap_list(con, year=year, as_of=ctx.as_of, statuses=["missing"], **u)
 
-    p_cov = _protect_coverage(matrix, t, log)
-    p_hours = protect(charts.hours_bins(hours, min_hours=min_hours, bin_hours=HOURS_BIN), t,
-                      name="在职培训学时分布", log=log) if len(hours) else None
-    p_lect = _protect_lectures(lecture_total, t, log)
-    p_ment = _protect_mentors(mentees, load, max_mentees, t, log)
-    p_post, p_young, p_ongo = _protect_practice(practice, t, log)
-    p_share = protect(pd.DataFrame({"有实践经历": share["practised"].astype("int64").to_numpy(),
+    p_cov = _protect_coverage(matrix, a)
+    p_hours = a.table(charts.hours_bins(hours, min_hours=min_hours, bin_hours=HOURS_BIN),
+                      name="在职培训学时分布", principal="totals") if len(hours) else None
+    p_lect = _protect_lectures(lecture_total, a)
+    p_ment = _protect_mentors(mentees, load, max_mentees, a)
+    p_post, p_young, p_ongo = _protect_practice(practice, a)
+    p_share = a.table(pd.DataFrame({"有实践经历": share["practised"].astype("int64").to_numpy(),
                                     "无实践经历": (share["young_active"] - share["practised"]).astype("int64").to_numpy()},
                                    index=share["group_name"].astype(str).tolist()),
-                      t, totals="row", name="年轻公务员实践经历（按单位类别）", log=log)
-    p_out = _protect_outcomes(outcomes, t, log)
+                      totals="row", name="年轻公务员实践经历（按单位类别）", principal="row_totals")
+    p_out = _protect_outcomes(outcomes, a)
 
-    html = render(
-        "training.html.j2",
-        year=year, as_of=ctx.as_of.isoformat(), threshold=t, young_limit=limit,
-        min_hours=f"{min_hours:g}", min_days=f"{rule('training.in_service_min_days'):g}",
-        lecture_threshold=f"{threshold:.0%}", max_mentees=max_mentees, hours_bin=HOURS_BIN,
-        coverage_chart=figure_html(charts.coverage_heat(matrix, small_cell=t, protected=p_cov)),
-        coverage=_coverage_rows(matrix, p_cov),
-        hours_chart=chart_html(charts.hours_histogram(hours, min_hours=min_hours, bin_hours=HOURS_BIN,
-                                                      small_cell=t, protected=p_hours),
-                               hidden_cells(p_hours, cols=["未达标", "达标"]))
-        if p_hours is not None else None,
-        hours=p_hours.rows() if p_hours is not None else [], hours_summary=_hours_summary(hours, p_hours),
-        lecture_chart=figure_html(charts.attendance_heatmap(lectures, threshold=threshold, small_cell=t,
-                                                            young_limit=limit))
-        if len(lectures) else None,
-        lectures=_lecture_rows(lecture_total, p_lect),
-        mentors=_mentor_summary(p_ment),
-        load_chart=chart_html(charts.mentor_load_bars(load, max_mentees=max_mentees, small_cell=t,
-                                                      protected=p_ment),
-                              hidden_cells(p_ment, rows=[k for k in p_ment.values.index if k.isdigit()]))
-        if len(load) else None,
-        load=[{"mentees": int(k), "mentors": p_ment.cell(k, "n"), "over": int(k) > max_mentees}
-              for k in p_ment.values.index if k.isdigit() and p_ment.values.at[k, "n"]],
-        practice_chart=chart_html(charts.practice_bars(practice, small_cell=t, protected=p_post,
-                                                       young_protected=p_young), hidden_cells(p_post))
-        if len(practice) else None,
-        practice=_practice_rows(practice, p_post, p_young, p_ongo),
-        share=[{"group": g, "young": p_share.cell(g, TOTAL), "practised": p_share.cell(g, "有实践经历"),
-                "share": p_share.share("row").at[g, "有实践经历"]} for g in p_share.values.index],
-        outcome_total=_outcome_rows(outcomes[outcomes["entry_cohort"].isna()], p_out),
-        outcomes=_outcome_rows(outcomes[outcomes["entry_cohort"].notna()], p_out),
-        outcome_note=outcomes.attrs["note"], outcome_window=outcomes.attrs["window_years"],
-        gap_list=_gap_list(gaps, ctx.unmasked), gap_more=max(0, len(gaps) - LIST_CAP),
-        gap_count=len(gaps), unmasked=ctx.unmasked,
-    )
-    return Section(id="training", title="教育培训", html=html)
+    def html():
+        return render(
+            "training.html.j2",
+            year=year, as_of=ctx.as_of.isoformat(), threshold=t, young_limit=limit,
+            min_hours=f"{min_hours:g}", min_days=f"{rule('training.in_service_min_days'):g}",
+            lecture_threshold=f"{threshold:.0%}", max_mentees=max_mentees, hours_bin=HOURS_BIN,
+            coverage_chart=figure_html(charts.coverage_heat(matrix, small_cell=t, protected=p_cov)),
+            coverage=_coverage_rows(matrix, p_cov),
+            hours_chart=chart_html(charts.hours_histogram(hours, min_hours=min_hours, bin_hours=HOURS_BIN,
+                                                          small_cell=t, protected=p_hours),
+                                   hidden_cells(p_hours, cols=["未达标", "达标"]))
+            if p_hours is not None else None,
+            hours=p_hours.rows() if p_hours is not None else [], hours_summary=_hours_summary(hours, p_hours),
+            lecture_chart=figure_html(charts.attendance_heatmap(lectures, threshold=threshold, small_cell=t,
+                                                                young_limit=limit))
+            if len(lectures) else None,
+            lectures=_lecture_rows(lecture_total, p_lect),
+            mentors=_mentor_summary(p_ment),
+            load_chart=chart_html(charts.mentor_load_bars(load, max_mentees=max_mentees, small_cell=t,
+                                                          protected=p_ment),
+                                  hidden_cells(p_ment, rows=[k for k in p_ment.values.index if k.isdigit()]))
+            if len(load) else None,
+            load=[{"mentees": int(k), "mentors": p_ment.cell(k, "n"), "over": int(k) > max_mentees}
+                  for k in p_ment.values.index if k.isdigit() and p_ment.values.at[k, "n"]],
+            practice_chart=chart_html(charts.practice_bars(practice, small_cell=t, protected=p_post,
+                                                           young_protected=p_young), hidden_cells(p_post))
+            if len(practice) else None,
+            practice=_practice_rows(practice, p_post, p_young, p_ongo),
+            share=[{"group": g, "young": p_share.cell(g, TOTAL), "practised": p_share.cell(g, "有实践经历"),
+                    "share": p_share.share("row").at[g, "有实践经历"]} for g in p_share.values.index],
+            outcome_total=_outcome_rows(outcomes[outcomes["entry_cohort"].isna()], p_out),
+            outcomes=_outcome_rows(outcomes[outcomes["entry_cohort"].notna()], p_out),
+            outcome_note=outcomes.attrs["note"], outcome_window=outcomes.attrs["window_years"],
+            gap_list=_gap_list(gaps, ctx.unmasked), gap_more=max(0, len(gaps) - LIST_CAP),
+            gap_count=len(gaps), unmasked=ctx.unmasked,
+        )
+
+    return Section(id="training", title="教育培训", html=html, artefact=ctx.artefact)
+
 
 
 _KIND_ORDER = {k: i for i, k in enumerate(training.UNIT_KINDS)}
@@ -112,7 +116,7 @@ def _holds(df: pd.DataFrame, total: str, parts: list[str]) -> bool:
     return bool((df[total] == df[parts].sum(axis=1)).all())
 
 
-def _protect_coverage(df: pd.DataFrame, t: int, log: list) -> Protected:
+def _protect_coverage(df: pd.DataFrame, a: Artefact):
     """Rules × groups: 应训 = 已完成 + 未到期 + 未完成 and 已到期 = 按时完成 + 未完成 per row, and
     per rule and count the 合计 group = the sum of the unit kinds (when the data says so)."""
     d = df.assign(due_covered=df["due"] - df["missing"])
@@ -132,7 +136,7 @@ def _protect_coverage(df: pd.DataFrame, t: int, log: list) -> Protected:
             if int(table.loc[tk, c]) == int(table.loc[pk, c].sum()):
                 relations.append(((tk, c), [(k, c) for k in pk]))
     ok = [r for r in relations if int(table.at[r[0]]) == sum(int(table.at[p]) for p in r[1])]
-    return protect_linear(table, t, relations=ok, name="四类培训覆盖情况", log=log)
+    return a.linear(table, relations=ok, name="四类培训覆盖情况")
 
 
 def _coverage_rows(df: pd.DataFrame, p: Protected) -> list[dict]:
@@ -159,12 +163,12 @@ def _hours_summary(df: pd.DataFrame, p: Protected | None) -> dict:
 _LECT = ("persons", "below", "sessions", "attended", "excused", "absent")
 
 
-def _protect_lectures(df: pd.DataFrame, t: int, log: list) -> Protected:
+def _protect_lectures(df: pd.DataFrame, a: Artefact):
     keys = df["group_name"].astype(str).tolist()
     table = pd.DataFrame({c: df[c].fillna(0).astype("int64").to_numpy() for c in _LECT}, index=keys)
     rel = [((k, "sessions"), [(k, "attended"), (k, "excused"), (k, "absent")]) for k in keys]
     rel = [r for r in rel if int(table.at[r[0]]) == sum(int(table.at[c]) for c in r[1])]
-    return protect_linear(table, t, relations=rel, name="每周一讲出勤（按单位类别）", log=log)
+    return a.linear(table, relations=rel, name="每周一讲出勤（按单位类别）")
 
 
 def _lecture_rows(df: pd.DataFrame, p: Protected) -> list[dict]:
@@ -177,7 +181,7 @@ def _lecture_rows(df: pd.DataFrame, p: Protected) -> list[dict]:
     return out
 
 
-def _protect_mentors(mentees: pd.DataFrame, load: pd.DataFrame, limit: int, t: int, log: list) -> Protected:
+def _protect_mentors(mentees: pd.DataFrame, load: pd.DataFrame, limit: int, a: Artefact):
     """The mentor figures in one table: 入职五年内 = 齐全 + 缺一 + 两缺; 在岗导师 = the sum of the
     load distribution; over the limit = the sum of its rows above the limit."""
     one = int(mentees["missing_roles"].isin(["政治导师", "业务导师"]).sum())
@@ -193,7 +197,7 @@ def _protect_mentors(mentees: pd.DataFrame, load: pd.DataFrame, limit: int, t: i
            (("mentors", "n"), [(str(k), "n") for k in range(1, top + 1)]),
            (("over", "n"), [(str(k), "n") for k in range(limit + 1, top + 1)])]
     rel = [r for r in rel if r[1] and int(table.at[r[0]]) == sum(int(table.at[c]) for c in r[1])]
-    return protect_linear(table, t, relations=rel, name="双导师与带教人数", log=log)
+    return a.linear(table, relations=rel, name="双导师与带教人数")
 
 
 def _mentor_summary(p: Protected) -> list[dict]:
@@ -211,7 +215,7 @@ def _mentor_summary(p: Protected) -> list[dict]:
     return out
 
 
-def _protect_practice(df: pd.DataFrame, t: int, log: list) -> tuple[Protected, Protected, Protected]:
+def _protect_practice(df: pd.DataFrame, a: Artefact):
     """Years × programs of postings, of the young posted and of the ongoing (no totals shown:
     a stacked bar's height is the sum of what is drawn)."""
     years = sorted(df["year"].unique())
@@ -223,9 +227,9 @@ def _protect_practice(df: pd.DataFrame, t: int, log: list) -> tuple[Protected, P
         w.index.name = w.columns.name = None
         return w
 
-    return (protect(wide("postings"), t, totals=False, name="一线实践锻炼选派人次", log=log),
-            protect(wide("young_persons_posted"), t, totals=False, name="一线实践锻炼中的年轻公务员", log=log),
-            protect(wide("ongoing"), t, totals=False, name="一线实践锻炼进行中人次", log=log))
+    return (a.table(wide("postings"), totals=False, name="一线实践锻炼选派人次"),
+            a.table(wide("young_persons_posted"), totals=False, name="一线实践锻炼中的年轻公务员"),
+            a.table(wide("ongoing"), totals=False, name="一线实践锻炼进行中人次"))
 
 
 def _practice_rows(df: pd.DataFrame, post: Protected, young: Protected, ongo: Protected) -> list[dict]:
@@ -236,13 +240,13 @@ def _practice_rows(df: pd.DataFrame, post: Protected, young: Protected, ongo: Pr
             for r in df.itertuples()]
 
 
-def _protect_outcomes(df: pd.DataFrame, t: int, log: list) -> Protected:
+def _protect_outcomes(df: pd.DataFrame, a: Artefact):
     """Entry cohorts × (practised, peer person-times) with the 全部 row as their total."""
     cohorts = df[df["entry_cohort"].notna()]
     table = pd.DataFrame({"practised": cohorts["practised"].fillna(0).astype("int64").to_numpy(),
                           "peers": cohorts["peers"].fillna(0).astype("int64").to_numpy()},
                          index=[str(int(c)) for c in cohorts["entry_cohort"]])
-    p = protect(table, t, totals="column", name="实践锻炼后晋升对照（按录用年份）", log=log)
+    p = a.table(table, totals="column", name="实践锻炼后晋升对照（按录用年份）", principal="column_totals")
     allrow = df[df["entry_cohort"].isna()]
     if len(allrow) and int(allrow["practised"].fillna(0).iloc[0]) != int(table["practised"].sum()):
         raise ValueError("practice_outcomes: the 全部 row is not the sum of the cohorts")

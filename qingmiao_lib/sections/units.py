@@ -43,7 +43,7 @@ from ..charts._base import (
     nice_step,
     placeholder_size,
 )
-from ..disclosure import TOTAL, Protected, protect
+from ..disclosure import TOTAL, Protected
 from ..labels import young_labels, young_limit
 from ._render import Context, Section, render
 
@@ -56,6 +56,10 @@ KIND = "__kind__:"
 #: post on the report's day (ties by unit id). The others are in the batch unit reports. The
 #: selector's size, the page's size and the section's time grow with it, not with the units.
 SELECTOR_UNITS = 60
+#: whether the selector's kind and jurisdiction tables are tied to their units' by sum relations
+#: in the joint protection (exact but slow: minutes at 60 units); without them each unit's tables
+#: are protected on their own, the jurisdiction's linked to the sections' figures
+SUM_RELATIONS = False
 #: the order of the unit kinds in the selector (others after them, by name)
 KIND_ORDER = {"市直机关": 0, "乡镇街道": 1}
 
@@ -468,17 +472,79 @@ def _table(v: _View, corner: str) -> dict:
                      for i, k in enumerate(index)]}
 
 
-def _protect_all(tables: dict[str, UnitTables], names: dict[str, str], ctx: Context) -> dict:
-    """Protect every table (in views); the log gets one entry per table, which the report's
-    appendix sums per chart kind."""
-    out: dict[str, dict[str, _View]] = {}
-    scratch: list = []
-    for uid, t in tables.items():
-        out[uid] = {key: _View.of(protect(getattr(t, key), ctx.threshold, totals=True,
-                                          name=f"分单位查看·{title}·{names[uid]}", log=scratch))
+def _register(g: Gathered, names: dict[str, str], ctx: Context) -> dict[str, dict]:
+    """Register every offered table with the report's artefact, tied to the rest of the report:
+    each kind's table is the sum of its units' (those not offered summed into one unpublished
+    table), the jurisdiction's is the sum of the kinds' where the numbers say so, and the
+    jurisdiction's cells are the same figures as the sections' (:func:`_tie_sections`). The
+    grades take the recoding of the county's grade table (one story: 基本称职及以下 everywhere)."""
+    a = ctx.artefact
+    merges = _grade_merges(a)
+    out: dict[str, dict] = {}
+    for uid, t in g.tables.items():
+        out[uid] = {key: a.table(getattr(t, key), name=f"分单位查看·{title}·{names[uid]}",
+                                 principal="totals" if _reserved(uid) else (),
+                                 merges=merges if key == "grades" else None)
                     for key, title, _ in CHARTS}
-    ctx.log.extend(scratch)
+    if ctx.units is None and SUM_RELATIONS:
+        kind_of = dict(zip(g.listing["unit_id"], g.listing["unit_kind"], strict=True))
+        offered = set(g.units["unit_id"])
+        for kid, kname in g.kinds:
+            kind = kid[len(KIND):]
+            members = [u for u in g.units["unit_id"] if str(kind_of.get(u)) == kind]
+            for key, title, _ in CHARTS:
+                total = getattr(g.tables[kid], key)
+                rest = total - sum((getattr(g.tables[u], key) for u in members), 0 * total)
+                parts = [out[u][key] for u in members]
+                if (rest.to_numpy() < 0).any():       # cannot happen: the kind is its units' sum
+                    continue
+                if rest.to_numpy().any() or len(offered) < len(g.listing):
+                    parts.append(a.table(rest, name=f"分单位查看·{title}·{kname}·未列出的单位",
+                                         merges=merges if key == "grades" else None, published=False))
+                a.sum(out[kid][key], parts)
+        for key, _, _ in CHARTS:
+            kinds_sum = sum((getattr(g.tables[k], key) for k, _ in g.kinds), 0 * getattr(g.tables[ALL], key))
+            if g.kinds and kinds_sum.equals(getattr(g.tables[ALL], key)):
+                a.sum(out[ALL][key], [out[k][key] for k, _ in g.kinds])
+    _tie_sections(a, out[ALL])
     return out
+
+
+def _grade_merges(a) -> list:
+    t = a.problem.tables.get("年度考核等次分布（按年龄段）")
+    return list(t.merges) if t is not None else []
+
+
+def _tie_sections(a, whole: dict) -> None:
+    """The jurisdiction's selector cells are figures the sections publish too: the same cell
+    (where the numbers agree — they do when both come from the same library functions)."""
+    tables = a.problem.tables
+
+    def tie(sel, row, col, table, r, c):
+        if table in tables and a.has(sel, row, col):
+            ids = tables[table].ids
+            if r in ids.index and c in ids.columns:
+                x, y = a.slot(sel, row, col), int(ids.at[r, c])
+                if a.problem._values[x] == a.problem._values[y]:
+                    a.link(x, y)
+
+    sel = whole["grades"]
+    for c in [*(x for x in tables.get("年度考核等次分布（按年龄段）").values.columns
+                if x != TOTAL)] if "年度考核等次分布（按年龄段）" in tables else []:
+        tie(sel, "人数", c, "年度考核等次分布（按年龄段）", TOTAL, c)
+    tie(sel, "人数", "不定等次", "不定等次（按年龄段）", TOTAL, "不定等次")
+    sel = whole["training"]
+    for rule in tables[sel.table_name].values.index:
+        for col, src in (("已训", "covered"), ("待训", "pending"), ("未训", "missing"), (TOTAL, "obligations")):
+            tie(sel, rule, col, "四类培训覆盖情况", f"{rule}|{TOTAL}", src)
+    sel = whole["eligibility"]
+    for rank in tables[sel.table_name].values.index:
+        for col, src in (("符合条件", "eligible"), ("职数受限", "quota_blocked"),
+                         ("未满足条件", "not_qualified"), (TOTAL, TOTAL)):
+            tie(sel, rank, col, "职级晋升资格（按拟晋升职级）", rank, src)
+    sel = whole["pyramid"]
+    for col in ("男", "女", TOTAL):
+        tie(sel, TOTAL, col, "年轻公务员年龄性别结构", TOTAL, col)
 
 
 def _indicators(t: dict[str, _View], young: str) -> list[tuple[str, str]]:
@@ -489,7 +555,7 @@ def _indicators(t: dict[str, _View], young: str) -> list[tuple[str, str]]:
         return "—" if np.isnan(n) or np.isnan(d) or not d else f"{n / d:.0%}"
 
     g = t["grades"]
-    graded = sum(g.value("人数", c) for c in ["优秀", "称职", "基本称职", "不称职"])
+    graded = sum(g.value("人数", c) for c in g.cols if c != "不定等次")
     exc = g.value("人数", "优秀")
     rows = [(f"{young}公务员（人）", t["pyramid"].text(TOTAL, TOTAL))]
     for rule in t["training"].rows:
@@ -522,7 +588,17 @@ def build(ctx: Context, *, max_units: int | None = SELECTOR_UNITS) -> Section | 
         return None
     units = g.units
     names = {ALL: ALL_NAME, **dict(g.kinds), **dict(zip(units["unit_id"], units["unit_name"], strict=True))}
-    views = _protect_all(g.tables, names, ctx)
+    registered = _register(g, names, ctx)
+    _young(ctx)                     # read now: the page renders after the database work
+    title = "分单位查看" if ctx.units is None else "本单位与全辖区对比"
+    return Section(id="units", title=title, html=lambda: _scope_note(g, ctx) + _html(ctx, g, names, registered),
+                   artefact=ctx.artefact)
+
+
+def _html(ctx: Context, g: Gathered, names: dict[str, str], registered: dict) -> Markup:
+    """The selector's HTML once every table of the report is protected."""
+    units = g.units
+    views = {uid: {key: _View.of(p) for key, p in t.items()} for uid, t in registered.items()}
     unit_options = [(uid, names[uid]) for uid in units["unit_id"]]
     options = (unit_options + [(ALL, ALL_NAME)] if ctx.units is not None
                else [(ALL, ALL_NAME), *g.kinds, *unit_options])
@@ -540,14 +616,12 @@ def build(ctx: Context, *, max_units: int | None = SELECTOR_UNITS) -> Section | 
     if ctx.units is not None and options[0][0] != ALL:
         mine, whole = _indicators(views[options[0][0]], _young(ctx)), _indicators(views[ALL], _young(ctx))
         compare = [{"label": a[0], "unit": a[1], "all": b[1]} for a, b in zip(mine, whole, strict=True)]
-    html = render(
+    return render(
         "units.html.j2", options=options, groups=groups, unit_report=compare is not None,
         charts=[title for _, title, _ in CHARTS], tables=tables_html, compare=compare,
         unit_name=options[0][1], threshold=ctx.threshold, as_of=ctx.as_of.isoformat(), year=ctx.year,
         payload=Markup(_json_script(payload)),
     )
-    title = "分单位查看" if ctx.units is None else "本单位与全辖区对比"
-    return Section(id="units", title=title, html=_scope_note(g, ctx) + html)
 
 
 def _json_script(obj) -> str:
