@@ -102,7 +102,9 @@ keyed as (
     cross join params as pr
 ),
 ordered as (
-    select k.*,
+    -- the competition on narrow rows (the wide ones join back at the end): the position in
+    -- order and the places of the quotas that apply
+    select k.person_id, k.next_rank, k.unit_id, k.sort_key,
            row_number() over (partition by k.next_rank order by k.sort_key desc, k.person_id) as position,
            qj.max_count as quota, coalesce(hj.n, 0) as holders,
            case when qj.max_count is not null then greatest(qj.max_count - coalesce(hj.n, 0), 0) end as places,
@@ -126,22 +128,32 @@ unit_stage as (
     left join unit_positions as u using (person_id)
 ),
 blocked as (
-    -- candidates their unit's quota stops (none where no unit quota is set)
-    select next_rank, position from unit_stage where not unit_ok
+    -- candidates their unit's quota stops (none where no unit quota is set), and how many per rank
+    select next_rank, position, count(*) over (partition by next_rank) as n,
+    from unit_stage
+    where not unit_ok
+),
+shifted as (
+    -- a candidate's place among those passing their unit = position − those stopped before it;
+    -- counted only where it can matter: a rank with stopped candidates, within places + stopped
+    select u.person_id,
+           u.position - (select count(*) from blocked as b
+                         where b.next_rank = u.next_rank and b.position < u.position) as admissible_position,
+    from unit_stage as u
+    where u.unit_ok and u.quota is not null
+      and u.position <= u.places + (select max(b.n) from blocked as b where b.next_rank = u.next_rank)
 ),
 decided as (
-    -- a candidate's place among those passing their unit: position − those stopped before it
     select u.*,
            u.unit_ok and case when u.quota is not null
-                              then u.position - (select count(*) from blocked as b
-                                                 where b.next_rank = u.next_rank and b.position < u.position)
-                                   <= u.places
+                              then coalesce(sh.admissible_position, u.position) <= u.places
                               else u.unit_quota is not null end as suggested,
     from unit_stage as u
+    left join shifted as sh using (person_id)
 ),
 ties as (
-    -- equal keys (aggregates over narrow rows, not windows over the wide ones): the first position
-    -- they share, and whether the cut splits them among those passing their unit
+    -- equal keys: the first position they share, and whether the cut splits them among those
+    -- passing their unit
     select next_rank, sort_key, min(position) as first_position,
            coalesce(bool_or(suggested) filter (where unit_ok)
                     and not bool_and(suggested) filter (where unit_ok), false) as split,
@@ -158,13 +170,16 @@ unit_ties as (
     having count(*) > 1
 ),
 final as (
-    select d.* exclude (sort_key),
-           coalesce(t.first_position, d.position) as place_rank,
+    select k.* exclude (sort_key),
+           d.position, coalesce(t.first_position, d.position) as place_rank,
            t.next_rank is not null as shares_place,
+           d.quota, d.holders, d.places, d.unit_quota, d.unit_holders, d.unit_places, d.unit_ok,
+           d.suggested,
            -- a tie at the cut: an equal-key candidate fell on the other side of the same cut
            coalesce(ut.split, false) or coalesce(d.unit_ok and d.quota is not null and t.split, false)
                as tied_at_cut,
-    from decided as d
+    from keyed as k
+    join decided as d using (person_id)
     left join ties as t on t.next_rank = d.next_rank and t.sort_key = d.sort_key
     left join unit_ties as ut on ut.next_rank = d.next_rank and ut.unit_id = d.unit_id
                               and ut.sort_key = d.sort_key
