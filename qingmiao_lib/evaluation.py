@@ -86,16 +86,15 @@ def _year_end(con, year: int) -> dt.date:
     return con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
 
 
-def _slice(con, units, age_group, young, entry_cohort) -> dict:
-    """The slice filters as bound parameters, validated before any SQL runs."""
-    if isinstance(units, str):
-        units = [units]
-    if units is not None:
-        units = [str(u) for u in units]
-    if age_group is not None and age_group not in age_groups(con):
+def _slice(con, units, age_group, young, entry_cohort, cohorts=None) -> dict:
+    """The slice filters as bound parameters (:class:`qingmiao_lib._query.Slice`), validated
+    before any SQL runs; ``entry_cohort`` is the old spelling of ``cohorts``."""
+    cut = _query.Slice.of({"units": units, "age_group": age_group, "young": young, "cohorts": cohorts,
+                           "entry_cohort": entry_cohort}, ("units", "age_group", "young", "cohorts"),
+                          stacklevel=5)
+    if cut.age_group is not None and cut.age_group not in age_groups(con):
         raise ValueError(f"unknown age_group {age_group!r}; one of {age_groups(con)}")
-    return {"units": units, "age_group": age_group, "young": None if young is None else bool(young),
-            "entry_cohort": None if entry_cohort is None else int(entry_cohort)}
+    return {k: v for k, v in cut.params().items() if k in ("units", "age_group", "young", "cohorts")}
 
 
 #: Text columns repeated down a long list (one unit per many persons, a few thousand grade
@@ -104,11 +103,10 @@ _REPEATED = frozenset(("unit_id", "unit_name", "grades"))
 
 
 def _run(con, name: str, params: dict, *, stored: bool = False, **attrs) -> pd.DataFrame:
-    """``sql/evaluation/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`); ENUMs
-    (grades, unit kinds) as categoricals, as ``.df()`` gives them; the quarter masks read from the
-    stored table when ``stored``."""
+    """``sql/evaluation/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`); the quarter
+    masks read from the stored table when ``stored``."""
     with _query.reading(con, "evaluation/quarters", when=stored):
-        df = _query.run(con, f"evaluation/{name}", params, enums="category", repeated=_REPEATED)
+        df = _query.run(con, f"evaluation/{name}", params, repeated=_REPEATED)
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
                     rules_version=rules_version(con))
     return df
@@ -138,17 +136,9 @@ def _quarters_stored(con, origin: int, last_year: int) -> bool:
             and stored_current(con, "quarter_masks", "quarter_stamp"))
 
 
-def _text(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """``df`` with the ENUM (categorical) ``columns`` as text: a query returns a low-cardinality
-    text column as an ENUM because converting the categories is far cheaper than every row."""
-    for c in columns:
-        if isinstance(df[c].dtype, pd.CategoricalDtype):
-            df[c] = df[c].astype(object)
-    return df
-
-
-def _slice_kw(units=None, age_group=None, young=None, entry_cohort=None) -> dict:
-    return {"units": units, "age_group": age_group, "young": young, "entry_cohort": entry_cohort}
+def _slice_kw(units=None, age_group=None, young=None, entry_cohort=None, cohorts=None) -> dict:
+    return {"units": units, "age_group": age_group, "young": young, "entry_cohort": entry_cohort,
+            "cohorts": cohorts}
 
 
 Units = Sequence[str] | None
@@ -158,7 +148,8 @@ Units = Sequence[str] | None
 
 def grade_distribution(con: duckdb.DuckDBPyConnection, *, year: int, by: str = "all", units: Units = None,
                        age_group: str | None = None, young: bool | None = None,
-                       entry_cohort: int | None = None) -> pd.DataFrame:
+                       entry_cohort: int | None = None,
+                       cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """Annual grades of ``year`` by ``by`` (a key of :data:`DIMENSIONS`).
 
     Returns one row per (group, grade), every grade listed: ``group_key``, ``group_name``,
@@ -171,7 +162,7 @@ def grade_distribution(con: duckdb.DuckDBPyConnection, *, year: int, by: str = "
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}; one of {sorted(DIMENSIONS)}")
     return _yearly(con, "grade_distribution", year, extra={"by": by},
-                   **_slice_kw(units, age_group, young, entry_cohort))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 
 
 def excellent_share(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None) -> pd.DataFrame:
@@ -206,7 +197,8 @@ def young_excellent_share(con: duckdb.DuckDBPyConnection, *, year: int,
 
 def grade_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5, units: Units = None,
                   age_group: str | None = None, young: bool | None = None,
-                  entry_cohort: int | None = None) -> pd.DataFrame:
+                  entry_cohort: int | None = None,
+                  cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """Each active person's annual grades for the ``years`` years up to ``year``, one row per
     person: ``person_id``, ``name``, ``unit_id``, ``unit_name`` and one column per year (e.g.
     ``"2023"``; empty = no valid grade). Names are unmasked: mask them for display."""
@@ -214,7 +206,7 @@ def grade_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5, 
     if not 1 <= years <= 30:
         raise ValueError(f"years must be between 1 and 30, got {years}")
     long = _yearly(con, "grade_history", year, first_year=int(year) - years + 1,
-                   **_slice_kw(units, age_group, young, entry_cohort))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
     cols = [str(y) for y in range(int(year) - years + 1, int(year) + 1)]
     wide = (long.assign(year=long["year"].astype(str))
             .pivot(index=["person_id", "name", "unit_id", "unit_name"], columns="year", values="grade")
@@ -240,22 +232,24 @@ def person_history(con: duckdb.DuckDBPyConnection, *, person_id: str, year: int,
 
 def streaks(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
             age_group: str | None = None, young: bool | None = None,
-            entry_cohort: int | None = None) -> pd.DataFrame:
+            entry_cohort: int | None = None,
+            cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """优秀 runs up to ``year`` of the active persons with any 优秀: one row per person with
     ``current_run`` (0 when ``year`` is not 优秀), ``longest_run``, ``blocks`` (三等功 due so far),
     ``last_block_year`` and ``excellent_years``."""
-    return _yearly(con, "streaks", year, **_slice_kw(units, age_group, young, entry_cohort))
+    return _yearly(con, "streaks", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 
 
 def merits(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
            units: Units = None, age_group: str | None = None, young: bool | None = None,
-           entry_cohort: int | None = None) -> pd.DataFrame:
+           entry_cohort: int | None = None,
+           cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """三等功 due for blocks completed in ``first_year`` (default ``year``) … ``year``: one row per
     block with ``block_start``, ``block_end``, ``window_end``, ``awarded_on``, ``recorded`` and
     ``status`` (已记功 / 未记功 / 待记功 while the window is still open at the end of the data:
     31 Dec of meta ``data_to``, else of the latest grade)."""
     return _yearly(con, "merits", year, first_year=year if first_year is None else first_year,
-                   **_slice_kw(units, age_group, young, entry_cohort))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 
 
 def unrecorded_merits(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
@@ -269,39 +263,41 @@ def unrecorded_merits(con: duckdb.DuckDBPyConnection, *, year: int, first_year: 
 
 def unmatched_rewards(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
                       units: Units = None, age_group: str | None = None, young: bool | None = None,
-                      entry_cohort: int | None = None) -> pd.DataFrame:
+                      entry_cohort: int | None = None,
+                      cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """三等功 awarded in ``first_year`` (default ``year``) … ``year`` with no streak behind them:
     one row per reward with ``awarded_on`` and ``reason``."""
     return _yearly(con, "unmatched_rewards", year, first_year=year if first_year is None else first_year,
-                   **_slice_kw(units, age_group, young, entry_cohort))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 
 
 # --------------------------------------------------------------------------- quarterly assessment
 
 def quarterly_distribution(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
                            units: Units = None, age_group: str | None = None,
-                           young: bool | None = None, entry_cohort: int | None = None) -> pd.DataFrame:
+                           young: bool | None = None, entry_cohort: int | None = None,
+                           cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """Quarterly grades per quarter of ``first_year`` (default ``year``) … ``year``: one row per
     (year, quarter, grade) with ``persons``, ``graded`` and ``share``."""
     return _yearly(con, "quarterly_distribution", year, first_year=year if first_year is None else first_year,
-                   **_slice_kw(units, age_group, young, entry_cohort))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 
 
 def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
                     units: Units = None, age_group: str | None = None, young: bool | None = None,
-                    entry_cohort: int | None = None) -> pd.DataFrame:
+                    entry_cohort: int | None = None,
+                    cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """Each active person's quarterly grades from ``first_year`` (default ``year`` − 1) Q1 to
     ``year`` Q4: ``grades`` in order, counts per grade, ``first_grade``, ``last_grade``, ``change``
     (last score − first, 好 4 … 较差 1) and ``declines``."""
     first = int(year) - 1 if first_year is None else int(first_year)
     # quarterly_trend.sql holds a range in 64-bit quarter masks: up to _MASK_YEARS years
     if int(year) - first >= _MASK_YEARS:
-        df = _yearly(con, "quarterly_trend_long", year, first_year=first,
-                     **_slice_kw(units, age_group, young, entry_cohort))
-        return _text(df, "first_grade", "last_grade")
+        return _yearly(con, "quarterly_trend_long", year, first_year=first,
+                       **_slice_kw(units, age_group, young, entry_cohort, cohorts))
     as_of = _year_end(con, year)
     params = {"year": int(year), "first_year": first, "as_of": as_of,
-              **_slice(con, **_slice_kw(units, age_group, young, entry_cohort))}
+              **_slice(con, **_slice_kw(units, age_group, young, entry_cohort, cohorts))}
     try:
         with _query.reading(con, "evaluation/quarters", when=_quarters_stored(con, first, int(year))):
             con.execute(sql.load("evaluation/quarterly_trend_masked"),
@@ -315,7 +311,7 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
     number = persons.column("combo_no").to_numpy()
     people = _query.to_pandas(persons.drop_columns(["combo_no"]), repeated=_REPEATED)
     columns = {name: people[name] for name in people.columns}
-    columns.update({name: pd.Series(combos[name].to_numpy()[number], copy=False) for name in combos.columns})
+    columns.update({name: pd.Series(combos[name].array.take(number), copy=False) for name in combos.columns})
     df = pd.DataFrame(columns, index=pd.RangeIndex(len(number)), copy=False)
     df.attrs.update(year=int(year), as_of=as_of.isoformat(), rules_version=rules_version(con))
     return df
@@ -323,7 +319,8 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
 
 def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
                        units: Units = None, age_group: str | None = None, young: bool | None = None,
-                       entry_cohort: int | None = None) -> pd.DataFrame:
+                       entry_cohort: int | None = None,
+                       cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """Two consecutive quarterly declines completed in ``first_year`` (default ``year``) …
     ``year``: one row per person and quarter of the second decline, with the three ``grades``."""
     first = int(year) if first_year is None else int(first_year)
@@ -333,31 +330,34 @@ def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year:
     else:
         name, stored = "quarterly_declines_long", False
     return _yearly(con, name, year, first_year=first, stored=stored,
-                   **_slice_kw(units, age_group, young, entry_cohort))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 
 
 def quarterly_vs_annual(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
                         age_group: str | None = None, young: bool | None = None,
-                        entry_cohort: int | None = None) -> pd.DataFrame:
+                        entry_cohort: int | None = None,
+                        cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """The 1+N link of ``year``: among persons with four quarterly grades, the annual grade by the
     number of 好 quarters — one row per (``good_quarters``, ``grade``) with ``persons``,
     ``group_persons`` and ``share``."""
-    return _yearly(con, "quarterly_vs_annual", year, **_slice_kw(units, age_group, young, entry_cohort))
+    return _yearly(con, "quarterly_vs_annual", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 
 
 def special_tasks(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
                   age_group: str | None = None, young: bool | None = None,
-                  entry_cohort: int | None = None) -> pd.DataFrame:
+                  entry_cohort: int | None = None,
+                  cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """急难险重 tasks started in ``year`` per person: ``tasks``, ``rated``, ``ratings``
     ('突出×1、良好×2'), ``task_names`` and the year's ``annual_grade``."""
-    return _yearly(con, "special_tasks", year, **_slice_kw(units, age_group, young, entry_cohort))
+    return _yearly(con, "special_tasks", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 
 
 # --------------------------------------------------------------------------- warnings and rewards
 
 def early_warnings(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units: Units = None,
                    age_group: str | None = None, young: bool | None = None,
-                   entry_cohort: int | None = None) -> pd.DataFrame:
+                   entry_cohort: int | None = None,
+                   cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """The 苗头性问题 list on ``as_of`` (SPEC §5), for the persons active that day.
 
     One row per person and ``kind`` (:data:`WARNING_KINDS`) — for 培训逾期 per ``rule``: a
@@ -378,7 +378,7 @@ def early_warnings(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units: Uni
     obligations; empty for the other kinds).
     """
     as_of = pd.Timestamp(as_of).date()
-    params = {"as_of": as_of, **_slice(con, units, age_group, young, entry_cohort)}
+    params = {"as_of": as_of, **_slice(con, units, age_group, young, entry_cohort, cohorts)}
     return _run(con, "warnings", params, as_of=as_of)
 
 
@@ -391,7 +391,7 @@ def warning_counts(warnings: pd.DataFrame, *, by: str = "unit") -> pd.DataFrame:
     w = warnings.fillna({"unit_id": "—", "unit_name": "—"})
     counts = w.groupby([*keys, "kind"])["person_id"].nunique().rename("persons").reset_index()
     groups = w[keys].drop_duplicates() if keys else pd.DataFrame(index=[0])
-    grid = groups.merge(pd.DataFrame({"kind": list(WARNING_KINDS)}), how="cross")
+    grid = groups.merge(pd.DataFrame({"kind": _query.text(list(WARNING_KINDS))}), how="cross")
     out = grid.merge(counts, how="left", on=[*keys, "kind"]).fillna({"persons": 0})
     out["persons"] = out["persons"].astype(int)
     out.attrs = dict(warnings.attrs)
@@ -400,10 +400,11 @@ def warning_counts(warnings: pd.DataFrame, *, by: str = "unit") -> pd.DataFrame:
 
 def rewards_by_kind(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
                     age_group: str | None = None, young: bool | None = None,
-                    entry_cohort: int | None = None) -> pd.DataFrame:
+                    entry_cohort: int | None = None,
+                    cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
     """Rewards awarded in ``year`` by ``kind`` and ``age_group`` (ages on 31 Dec): ``rewards``,
     ``persons``."""
-    return _yearly(con, "rewards", year, **_slice_kw(units, age_group, young, entry_cohort))
+    return _yearly(con, "rewards", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 
 
 def invalid_grades(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import sql
+from . import _query, sql
 from .db import rules_version
 from .errors import QingmiaoError
 from .labels import young_labels, young_limit
@@ -110,15 +110,14 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
         raise QingmiaoError("数据库中没有人员记录（请先运行 qingmiao demo 或 qingmiao import）")
     if not (MIN_YEAR <= year <= MAX_YEAR) or not (span[0] <= year <= span[1]):
         raise QingmiaoError(f"{year}年没有数据：数据库记录的年份为 {span[0]}–{span[1]}")
-    df = con.execute(sql.load("figures/headline"), {"year": year}).df()
+    df = _query.run(con, "figures/headline", {"year": year})
     df["denominator"] = df["denominator"].astype("Int64")
     df["share"] = (df["value"] / df["denominator"].astype("Float64")).where(
         df["code"].isin(WITH_SHARE) & (df["denominator"] > 0)
     )
     names, denominators = labels(con)
-    df.insert(1, "label", df["code"].map(names))
-    df["denominator_label"] = df["code"].map(denominators).astype(object)
-    df["denominator_label"] = df["denominator_label"].where(df["denominator_label"].notna(), None)
+    df.insert(1, "label", _query.text(df["code"].map(names)))
+    df["denominator_label"] = _query.text(df["code"].map(denominators))
     df["article_value"] = df["code"].map(lambda c: ARTICLE[c][0])
     df["article_share"] = df["code"].map(lambda c: ARTICLE[c][1]).astype("Float64")
     as_of = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]

@@ -1,7 +1,7 @@
 """Query results as pandas frames, through Arrow: kept for the modules outside the analysis
-areas (``outlook``); the one implementation is :mod:`qingmiao_lib._query` (its dtype policy,
-:func:`qingmiao_lib._query.to_pandas`). New code runs a named SQL file with
-:func:`qingmiao_lib._query.run`.
+areas (``outlook``), with text as object strings and None as before. The one implementation is
+:mod:`qingmiao_lib._query`; new code runs a named SQL file with :func:`qingmiao_lib._query.run`,
+which gives text as the pandas string dtype (:data:`qingmiao_lib._query.TEXT`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from ._query import _decode, fetch_text, to_pandas  # noqa: F401 (_decode: tests)
+from . import _query
+from ._query import _decode, fetch_text  # noqa: F401 (_decode: tests)
 
 __all__ = ["fetch", "frame", "to_pandas"]
 
@@ -27,4 +28,13 @@ def frame(con: duckdb.DuckDBPyConnection, query: str, params: dict, *,
           enums: Literal["object", "category"] = "object", repeated: Collection[str] = ()) -> pd.DataFrame:
     """:func:`fetch` then :func:`to_pandas`."""
     return to_pandas(fetch(con, query, params), enums=enums, repeated=repeated)
+
+
+def to_pandas(table: pa.Table, *, enums: Literal["object", "category"] = "object",
+              repeated: Collection[str] = ()) -> pd.DataFrame:
+    """An Arrow result as a frame: text as object strings with None, ENUMs as object strings
+    (``enums="object"``) or categoricals (``enums="category"``); otherwise as
+    :func:`qingmiao_lib._query.to_pandas`."""
+    categories = [f.name for f in table.schema if pa.types.is_dictionary(f.type)] if enums == "category" else ()
+    return _query.to_pandas(table, categories=categories, repeated=repeated, text="object")
 

@@ -63,8 +63,7 @@ FUNNEL_STEPS = {
 
 
 def _frame(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
-    """``sql/pipeline/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`): enums as object
-    strings, as ``.df()`` gives text."""
+    """``sql/pipeline/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`)."""
     return _query.run(con, f"pipeline/{name}", params)
 
 
@@ -214,7 +213,7 @@ def quota_usage(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFra
     (negative when over the quota). Empty when no quota is set for the year.
     """
     as_of = _date(as_of)
-    df = con.execute(sql.load("pipeline/quota_usage"), {"as_of": as_of}).df()
+    df = _frame(con, "quota_usage", {"as_of": as_of})
     return _finish(df, con, as_of=as_of, year=as_of.year)
 
 
@@ -253,7 +252,7 @@ def promotion_events(con: duckdb.DuckDBPyConnection, *, first_year: int, last_ye
     if first_year > last_year:
         raise ValueError(f"first_year {first_year} is after last_year {last_year}")
     df = _frame(con, "promotion_events", {"first": first_year, "last": last_year, "by": by})
-    df.insert(2, "kind_label", df["kind"].map(EVENT_KINDS))
+    df.insert(2, "kind_label", _query.text(df["kind"].map(EVENT_KINDS)))
     return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
 
 
@@ -287,8 +286,7 @@ def time_to_promotion(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     t = small_cell_threshold(con) if min_at_risk is None else int(min_at_risk)
     if t < 1:
         raise ValueError(f"min_at_risk must be at least 1, got {t}")
-    table = con.execute(sql.load("pipeline/first_promotion"),
-                        {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)}).df()
+    table = _frame(con, "first_promotion", {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)})
     columns = ["cohort", "months", "survival", "at_risk", "events", "censored", "ci_lower", "ci_upper"]
     if table.empty:
         return _finish(pd.DataFrame(columns=columns), con, as_of=as_of, median_months={},
@@ -375,11 +373,10 @@ def funnel(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     the first step or an empty previous step) and ``share_of_recruited``.
     """
     as_of = _date(as_of)
-    wide = con.execute(sql.load("pipeline/funnel"),
-                       {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)}).df()
+    wide = _frame(con, "funnel", {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)})
     long = wide.melt(id_vars="cohort", value_vars=list(FUNNEL_STEPS), var_name="key", value_name="persons")
     long["step_no"] = long["key"].map({k: i for i, k in enumerate(FUNNEL_STEPS, start=1)})
-    long["step"] = long["key"].map(FUNNEL_STEPS)
+    long["step"] = _query.text(long["key"].map(FUNNEL_STEPS))
     long = long.sort_values(["cohort", "step_no"], ignore_index=True)
     long["persons"] = long["persons"].astype(int)
     prev = long.groupby("cohort")["persons"].shift(1)
@@ -395,9 +392,9 @@ def people(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     """Active persons on ``as_of`` for a profile picker: ``person_id, name`` (masked unless
     ``unmasked``), ``unit_id, unit_name, rank, level, age``; one row per person."""
     as_of = _date(as_of)
-    df = con.execute(sql.load("pipeline/people"), {"as_of": as_of, "units": _units(units)}).df()
+    df = _frame(con, "people", {"as_of": as_of, "units": _units(units)})
     if not unmasked:
-        df["name"] = df["name"].map(mask_name)
+        df["name"] = _query.text(df["name"].map(mask_name))
     return _finish(df, con, as_of=as_of, unmasked=bool(unmasked))
 
 
@@ -417,9 +414,9 @@ def profile(con: duckdb.DuckDBPyConnection, *, person_id: str, as_of: dt.date | 
     if not found:
         raise KeyError(f"人员编号不存在：{person_id}")
     name = found[0][0] if unmasked else mask_name(found[0][0])
-    df = con.execute(sql.load("pipeline/profile"), {"person_id": person_id, "as_of": as_of}).df()
-    who = df["who"].map(lambda n: n if unmasked or pd.isna(n) else mask_name(n))
-    df["detail"] = (who.fillna("") + " " + df["detail"].fillna("")).str.strip()
+    df = _frame(con, "profile", {"person_id": person_id, "as_of": as_of})
+    who = df["who"].map(lambda n: n if unmasked or pd.isna(n) else mask_name(n)).astype(object)
+    df["detail"] = _query.text((who.fillna("") + " " + df["detail"].astype(object).fillna("")).str.strip())
     df["open"] = df["open"].astype(bool)
     df = df.drop(columns=["who", "kind_order"])
     return _finish(df, con, as_of=as_of, person_id=person_id, name=name, unmasked=bool(unmasked))

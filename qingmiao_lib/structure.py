@@ -5,10 +5,12 @@ returns a DataFrame with a stated grain whose ``attrs`` carry ``as_of`` (or the 
 ``rules_version`` and ``young_limit`` (the rules' young age limit, for labels). Everything is
 computed in SQL over the base layer ``person_snapshot``.
 
-Slice filters (all optional, all bound as query parameters): ``units`` (unit ids),
-``unit_kind`` (市直机关/乡镇街道/其他), ``gender``, ``education``, ``entry_cohort`` (entry
-years), ``pool`` (年轻公务员库/两型干部库), ``young`` and ``first_five`` (True/False). A filter
-takes one value or a list of values.
+Slice filters (all optional, all bound as query parameters, spelt as in every area:
+:class:`qingmiao_lib._query.Slice`): ``units`` (unit ids), ``unit_kinds`` (市直机关/乡镇街道/其他),
+``genders``, ``educations``, ``cohorts`` (entry years), ``pool`` (年轻公务员库/两型干部库),
+``young`` and ``first_five`` (True/False). A filter takes one value or a list of values. The old
+spellings ``unit_kind``, ``gender``, ``education`` and ``entry_cohort`` still work, with a
+DeprecationWarning.
 
 >>> import qingmiao_lib as qm
 >>> con = qm.connect("data/qingmiao.duckdb")                                  # doctest: +SKIP
@@ -72,51 +74,39 @@ DIMENSIONS: dict[str, tuple[str, bool]] = {
 GENERATIONS = ("70前", "70后", "80后", "85后", "90后", "95后", "00后")
 #: The ``pool`` dimension's values, in the order its sort key gives.
 POOL_STATUSES = ("两库均在", "年轻公务员库", "两型干部库", "未入库")
-POOLS = ("年轻公务员库", "两型干部库")
-UNIT_KINDS = ("市直机关", "乡镇街道", "其他")
+POOLS = _query.POOLS
+UNIT_KINDS = _query.UNIT_KINDS
 #: The lowest rank that counts as senior in the bench-strength gap list (issue 4).
 GAP_RANK = "四级主任科员"
 
 
 class Slice(TypedDict, total=False):
-    """The slice filters every structure function accepts (see the module docstring)."""
+    """The slice filters every structure function accepts (see the module docstring); the old
+    spellings ``unit_kind``, ``gender``, ``education`` and ``entry_cohort`` are still accepted,
+    with a DeprecationWarning."""
 
     units: str | Sequence[str] | None
+    unit_kinds: str | Sequence[str] | None
+    genders: str | Sequence[str] | None
+    educations: str | Sequence[str] | None
+    cohorts: int | Sequence[int] | None
+    pool: str | None
+    young: bool | None
+    first_five: bool | None
     unit_kind: str | Sequence[str] | None
     gender: str | Sequence[str] | None
     education: str | Sequence[str] | None
     entry_cohort: int | Sequence[int] | None
-    pool: str | None
-    young: bool | None
-    first_five: bool | None
 
 
-def _as_list(value, cast=str) -> list | None:
-    if value is None:
-        return None
-    if isinstance(value, (str, int)):
-        value = [value]
-    return [cast(v) for v in value]
+#: The filters of a structure slice (:class:`qingmiao_lib._query.Slice`).
+SLICE_FILTERS = ("units", "unit_kinds", "genders", "educations", "cohorts", "pool", "young", "first_five")
 
 
-def _slice_params(filters: dict, allowed: Iterable[str] = Slice.__annotations__) -> dict:
-    """The filters as bound parameters (NULL = no filter); unknown names and values refused."""
-    allowed = tuple(allowed)
-    unknown = sorted(set(filters) - set(allowed))
-    if unknown:
-        raise TypeError(f"unknown filter(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
-    kinds = _as_list(filters.get("unit_kind"))
-    if kinds and not set(kinds) <= set(UNIT_KINDS):
-        raise ValueError(f"unit_kind must be among {', '.join(UNIT_KINDS)}, got {kinds}")
-    pool = filters.get("pool")
-    if pool is not None and pool not in POOLS:
-        raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
-    flags = {k: (None if filters.get(k) is None else bool(filters[k])) for k in ("young", "first_five")}
-    return {
-        "units": _as_list(filters.get("units")), "unit_kinds": kinds,
-        "genders": _as_list(filters.get("gender")), "educations": _as_list(filters.get("education")),
-        "cohorts": _as_list(filters.get("entry_cohort"), int), "pool": pool, **flags,
-    }
+def _slice_params(filters: dict, allowed: Iterable[str] = SLICE_FILTERS) -> dict:
+    """The filters as bound parameters (NULL = no filter); unknown names and values refused,
+    old spellings accepted with a DeprecationWarning."""
+    return _query.Slice.of(filters, tuple(allowed)).params()
 
 
 def _dimensions(by: str | Sequence[str]) -> list[str]:
@@ -138,7 +128,8 @@ def _grouped(con, name: str, params: dict, by: list[str], lead: Sequence[str] = 
     labels = [DIMENSIONS[d][0] for d in by]
     keys = [f"sort_{d}" for d in by]
     install_once(con, "structure/dimensions", sql.load("structure/dimensions"))
-    df = con.execute(sql.load(f"structure/{name}"), {**params, "dims": labels + keys or ["all_persons"]}).df()
+    # the sort keys that are ENUMs sort in their order, as categoricals
+    df = _query.run(con, f"structure/{name}", {**params, "dims": labels + keys or ["all_persons"]}, categories=keys)
     if not by and not lead and df.empty:      # no dimension: one row, the slice's headcount (0)
         df = pd.DataFrame({"all_persons": [True], "persons": np.zeros(1, dtype=np.int64)})
     if [*lead, *keys]:
@@ -163,7 +154,7 @@ def headcount(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, by: str | Seque
     dimension (``unit`` gives ``unit_name``; ``pool`` gives ``pool_status``: 年轻公务员库 /
     两型干部库 / 两库均在 / 未入库, so the rows partition the headcount) and ``persons``.
 
-    >>> headcount(con, as_of=dt.date(2023, 12, 31), by=["generation", "gender"], unit_kind="乡镇街道")  # doctest: +SKIP
+    >>> headcount(con, as_of=dt.date(2023, 12, 31), by=["generation", "gender"], unit_kinds="乡镇街道")  # doctest: +SKIP
     """
     by = _dimensions(by)
     params = {"as_of": as_of, **_slice_params(filters)}
@@ -178,12 +169,12 @@ def roster(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: bool = F
     party status and date, work start, entry, post title and level, rank and whole years in it,
     pool memberships. Names are masked (张*明) unless ``unmasked=True``.
 
-    >>> roster(con, as_of=dt.date(2023, 12, 31), unit_kind="乡镇街道")            # doctest: +SKIP
+    >>> roster(con, as_of=dt.date(2023, 12, 31), unit_kinds="乡镇街道")            # doctest: +SKIP
     """
     params = {"as_of": as_of, **_slice_params(filters)}
-    df = con.execute(sql.load("structure/roster"), params).df()
+    df = _query.run(con, "structure/roster", params)
     if not unmasked:
-        df["name"] = df["name"].map(mask_name)
+        df["name"] = _query.text(df["name"].map(mask_name))
     return _finish(df, con, as_of=as_of)
 
 
@@ -195,18 +186,17 @@ def age_pyramid(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, band_years: i
     (a label such as ``"30–34岁"``), ``gender`` and ``persons``. ``band_years`` is the width
     of a band (1 gives single years); ``young_only`` keeps the young only.
 
-    >>> age_pyramid(con, as_of=dt.date(2023, 12, 31), young_only=True, unit_kind="乡镇街道")  # doctest: +SKIP
+    >>> age_pyramid(con, as_of=dt.date(2023, 12, 31), young_only=True, unit_kinds="乡镇街道")  # doctest: +SKIP
     """
     band_years = int(band_years)
     if not 1 <= band_years <= 20:
         raise ValueError(f"band_years must be between 1 and 20, got {band_years}")
     params = {"as_of": as_of, "band_years": band_years, "young_only": bool(young_only),
               **_slice_params(filters)}
-    df = con.execute(sql.load("structure/age_pyramid"), params).df()
-    df.insert(2, "band", [
+    df = _query.run(con, "structure/age_pyramid", params)
+    df.insert(2, "band", _query.text([
         f"{s}岁" if s == e else f"{s}–{e}岁" for s, e in zip(df["band_start"], df["band_end"], strict=True)
-    ])
-    df["gender"] = df["gender"].astype(str)
+    ]))
     return _finish(df, con, as_of=as_of)
 
 
@@ -238,7 +228,7 @@ def over_time(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int
     return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
 
 
-_POOL_FILTERS = ("pool", "gender", "education", "entry_cohort")
+_POOL_FILTERS = ("pool", "genders", "educations", "cohorts")
 
 
 def pool_dynamics(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
@@ -253,7 +243,7 @@ def pool_dynamics(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year:
     ``exits``, ``size``, ``median_months``, ``median_months_exited``.
     """
     params = _pool_params(first_year, last_year, filters)
-    df = con.execute(sql.load("structure/pool_dynamics"), params).df()
+    df = _query.run(con, "structure/pool_dynamics", params)
     df["as_of"] = pd.to_datetime(df["as_of"]).dt.date
     return _finish(df, con, first_year=params["first_year"], last_year=params["last_year"])
 
@@ -263,7 +253,7 @@ def pool_exits(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: in
     """The exits of :func:`pool_dynamics` split by exit reason: one row per (pool, year, reason)
     with an exit: ``pool``, ``year``, ``exit_reason`` (未注明 when none recorded), ``exits``."""
     params = _pool_params(first_year, last_year, filters)
-    df = con.execute(sql.load("structure/pool_exits"), params).df()
+    df = _query.run(con, "structure/pool_exits", params)
     return _finish(df, con, first_year=params["first_year"], last_year=params["last_year"])
 
 
@@ -279,7 +269,7 @@ def _pool_params(first_year: int, last_year: int, filters: dict) -> dict:
 def bench_strength(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                    units: str | Sequence[str] | None = None,
                    unit_kind: str | Sequence[str] | None = None,
-                   gap_rank: str = GAP_RANK) -> pd.DataFrame:
+                   gap_rank: str = GAP_RANK, unit_kinds: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Bench strength (梯队) per unit on ``as_of``: leadership posts held (by level) against the
     unit's young people by level and rank, the leadership's average age, and the gaps.
 
@@ -290,25 +280,27 @@ def bench_strength(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     leadership post or a senior rank), ``reserve_per_post``, ``leaders_avg_age``, ``gap_ke``
     (no young person at 乡科级) and ``gap_rank``.
     """
-    p = _slice_params({"units": units, "unit_kind": unit_kind})
-    df = con.execute(sql.load("structure/bench_strength"), {
+    p = _slice_params({"units": units, "unit_kinds": unit_kinds, "unit_kind": unit_kind})
+    df = _query.run(con, "structure/bench_strength", {
         "as_of": as_of, "units": p["units"], "unit_kinds": p["unit_kinds"], "gap_rank": gap_rank,
-    }).df()
+    })
     return _finish(df, con, as_of=as_of, gap_rank=gap_rank)
 
 
 def bench_gaps(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                units: str | Sequence[str] | None = None,
                unit_kind: str | Sequence[str] | None = None,
-               gap_rank: str = GAP_RANK) -> pd.DataFrame:
+               gap_rank: str = GAP_RANK, unit_kinds: str | Sequence[str] | None = None) -> pd.DataFrame:
     """The units of :func:`bench_strength` with no young person at 乡科级 or none at
     ``gap_rank`` or above: the same columns plus ``gap`` (the gaps in words), one row per unit."""
-    df = bench_strength(con, as_of=as_of, units=units, unit_kind=unit_kind, gap_rank=gap_rank)
+    df = bench_strength(con, as_of=as_of, units=units, unit_kinds=_query.Slice.of(
+        {"unit_kinds": unit_kinds, "unit_kind": unit_kind}, ("unit_kinds",), stacklevel=3).unit_kinds,
+        gap_rank=gap_rank)
     out = df[df["gap_ke"] | df["gap_rank"]].reset_index(drop=True)
-    out["gap"] = [
+    out["gap"] = _query.text([
         "；".join(t for t, on in (("无年轻乡科级干部", k), (f"无年轻的{gap_rank}及以上职级", r)) if on)
         for k, r in zip(out["gap_ke"], out["gap_rank"], strict=True)
-    ]
+    ])
     out.attrs = dict(df.attrs)
     return out
 
@@ -323,9 +315,8 @@ def unit_comparison(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     units are filtered). Shares are fractions 0–1.
     """
     params = {"as_of": as_of, **_slice_params(filters)}
-    df = con.execute(sql.load("structure/unit_comparison"), params).df()
+    df = _query.run(con, "structure/unit_comparison", params)
     filtered = params["units"] is not None or params["unit_kinds"] is not None
-    df["unit_name"] = df["unit_name"].astype(object)
     df.loc[df["is_total"], "unit_name"] = "合计" if filtered else "全辖区"
     df.loc[~df["is_total"] & df["unit_id"].isna(), "unit_name"] = "无在任职务"
     return _finish(df, con, as_of=as_of)

@@ -56,7 +56,7 @@ STATUSES = {"covered": "已完成", "pending": "未到期", "missing": "未完�
 #: Slice dimensions (allowlist) → the value the SQL switches on.
 BY = {"total": "total", "unit": "unit", "unit_kind": "unit_kind", "entry_cohort": "entry_cohort"}
 LECTURE_BY = {"total": "total", "unit": "unit", "unit_kind": "unit_kind"}
-UNIT_KINDS = ("市直机关", "乡镇街道", "其他")
+UNIT_KINDS = _query.UNIT_KINDS
 
 #: :func:`hours_by_person`: its credited-hours column of each kind and of each mode (None = no
 #: mode recorded) → the value in ``trainings``.
@@ -117,18 +117,8 @@ def _as_of(con, year: int, as_of: dt.date | None) -> dt.date:
 
 
 def _slice(units, unit_kinds, cohorts) -> dict:
-    def listed(values, kind):
-        if values is None:
-            return None
-        if isinstance(values, str | int):
-            values = [values]
-        return [kind(v) for v in values]
-
-    kinds = listed(unit_kinds, str)
-    bad = [k for k in kinds or () if k not in UNIT_KINDS]
-    if bad:
-        raise ValueError(f"unknown unit kind {bad[0]!r}; expected one of {UNIT_KINDS}")
-    return {"units": listed(units, str), "unit_kinds": kinds, "cohorts": listed(cohorts, int)}
+    """The slice filters as bound parameters (:class:`qingmiao_lib._query.Slice`)."""
+    return _query.Slice.of({"units": units, "unit_kinds": unit_kinds, "cohorts": cohorts}).params()
 
 
 def _choose(value: str, allowed: dict[str, str], what: str) -> str:
@@ -168,18 +158,18 @@ def _year_ends_stored(con, first_year: int, last_year: int) -> bool:
                        {"first": first_year, "last": last_year}).fetchall()[0][0]
 
 
-#: Text columns handed back as the pandas ``string`` dtype (the rest stay object, as ``.df()``).
-_CATEGORICAL = frozenset(("rule", "status", "unit_kind", "kind", "mode", "topic", "program", "level",
+#: Text columns repeated down a long list: each distinct value is made once.
+_REPEATED = frozenset(("rule", "status", "unit_kind", "kind", "mode", "topic", "program", "level",
                           "group_id", "group_name"))
 
 
 def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | None,
          source: str | None = None, stored: bool = False, derive=None) -> pd.DataFrame:
-    """``sql/training/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`): enums as object
-    strings, the repeated text columns deduplicated, those of :data:`_CATEGORICAL` as the pandas
-    ``string`` dtype; read from the stored variant of ``source`` when ``stored``."""
+    """``sql/training/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`), the repeated
+    text columns (:data:`_REPEATED`) made once per value; read from the stored variant of
+    ``source`` when ``stored``."""
     with _query.reading(con, source or "training/courses", when=stored):
-        df = _query.run(con, f"training/{name}", params, repeated=_CATEGORICAL, strings=_CATEGORICAL,
+        df = _query.run(con, f"training/{name}", params, repeated=_REPEATED,
                         derive=derive)
     attrs = {"rules_version": rules_version(con)}
     if year is not None:
@@ -264,7 +254,7 @@ def coverage_matrix(
               **_slice(units, unit_kinds, cohorts)}
     df = _run(con, "coverage_matrix", params, year=year, as_of=as_of,
               stored=_courses_stored(con, as_of))
-    df.insert(1, "principle", df["rule"].map(RULES).astype("string"))
+    df.insert(1, "principle", _query.text(df["rule"].map(RULES)))
     return df
 
 
@@ -287,7 +277,7 @@ def coverage_trend(
                   "target_ids": _targets(target_ids), **_slice(units, unit_kinds, cohorts)}
         df = _run(con, "coverage_trend", params, year=None, as_of=None,
                   stored=_courses_stored(con, last_day))
-        df.insert(1, "principle", df["rule"].map(RULES).astype("string"))
+        df.insert(1, "principle", _query.text(df["rule"].map(RULES)))
         df.attrs.clear()
         if first_year == last_year:  # as pd.concat of the one year's matrix keeps its attrs
             df.attrs.update(rules_version=rules_version(con), year=first_year,

@@ -233,7 +233,7 @@ def test_ceiling(db):
     person(db, "T1", "二级调研员", "2010-01-01", grades={2022: "优秀"})
     person(db, "T2", "三级调研员", "2020-01-01", grades={2022: "称职"})
     df = check(db.con, "2023-06-30")
-    assert df.loc["T1", "next_rank"] is None
+    assert pd.isna(df.loc["T1", "next_rank"])
     assert (df.loc["T1", "eligible"], df.loc["T1", "reasons"]) == (False, "已达职级上限")
     assert (df.loc["T2", "next_rank"], df.loc["T2", "eligible"]) == ("二级调研员", True)
 
@@ -241,7 +241,7 @@ def test_ceiling(db):
 def test_no_rank_on_probation(db):
     person(db, "N1", entry="2023-03-01")
     row = check(db.con, "2023-06-30").loc["N1"]
-    assert row.current_rank is None and not row.qualified and not row.eligible
+    assert pd.isna(row.current_rank) and not row.qualified and not row.eligible
     assert row.reasons == "尚未定级（试用期内或无职级记录）"
 
 

@@ -257,8 +257,8 @@ def test_in_service_without_units_or_a_post(db, con):
     con.begin()
     got = training.in_service(con, year=2023)
     con.commit()
-    assert got[["person_id", "unit_id", "unit_name"]].values.tolist() == [
-        ["Y", "U1", "测试单位"], ["Z", None, None]]
+    assert got[["person_id", "unit_id", "unit_name"]].fillna("—").values.tolist() == [
+        ["Y", "U1", "测试单位"], ["Z", "—", "—"]]
     assert_same(got, in_service_of_gap_list(con, year=2023))
 
 
@@ -307,16 +307,19 @@ def test_hours_by_person_fallback_unit_and_slices(county, con):
 @pytest.mark.parametrize("values", [
     ["初任培训", None, "在职培训", "初任培训"], [None, None], [], ["甲"] * 5])
 @pytest.mark.parametrize("chunks", [1, 3])
-def test_strings_as_astype_string(values, chunks):
-    want = pd.Series(pd.array(values, dtype=object)).astype("string")
-    arr = pa.chunked_array([pa.array(values, pa.string())] * chunks)
+def test_text_as_astype_of_the_objects(values, chunks):
+    # the one text dtype (_query.TEXT: pandas' str, NaN for NULL), whether the column is plain
+    # text, repeated text or an enum (a dictionary): what astype gives for the object strings
+    want = pd.Series(pd.array(values, dtype=object)).astype(_query.TEXT)
     want = pd.concat([want] * chunks, ignore_index=True) if values else want
-    pd.testing.assert_series_equal(_query._strings(arr), want)
+    plain = pa.chunked_array([pa.array(values, pa.string())] * chunks)
     enum = pa.chunked_array([pa.array(values, pa.string()).dictionary_encode()] * chunks)
-    pd.testing.assert_series_equal(_query._strings(enum), want)
+    for col in (plain, enum):
+        for repeated in (False, True):
+            pd.testing.assert_series_equal(_query._text(col, repeated), want)
 
 
-def test_strings_of_no_chunks():
-    want = pd.Series([], dtype=object).astype("string")
+def test_text_of_no_chunks():
+    want = pd.Series([], dtype=object).astype(_query.TEXT)
     for kind in (pa.string(), pa.dictionary(pa.int32(), pa.string())):
-        pd.testing.assert_series_equal(_query._strings(pa.chunked_array([], type=kind)), want)
+        pd.testing.assert_series_equal(_query._text(pa.chunked_array([], type=kind), False), want)

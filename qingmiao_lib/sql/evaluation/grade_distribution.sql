@@ -5,7 +5,7 @@
 -- group with at least one grade.
 -- Parameters: $year, $as_of (31 Dec of $year), $by (one of the dimensions of
 --   evaluation.DIMENSIONS, allowlisted before this query), slice filters $units (VARCHAR[]),
---   $age_group, $young, $entry_cohort (each NULL = all).
+--   $age_group, $young, $cohorts (each NULL = all).
 -- Columns: group_key, group_name, sort_key, grade, persons, graded (the group's graded persons:
 --   grades of rules assessment.graded, 不定等次 excluded), share (persons / graded; NULL for
 --   grades outside assessment.graded).
@@ -13,7 +13,7 @@ with
 people as (
     select *
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $entry_cohort::integer)
+                    $cohorts::integer[])
 ),
 grades as (
     select

@@ -5,7 +5,7 @@
 -- Grain: one row per completed block whose last year is in [$first_year, $year], of persons in
 --   the slice on $as_of (active or not on that day: a merit is owed to a leaver too).
 -- Parameters: $first_year, $year, $as_of (31 Dec of $year), slice filters $units, $age_group,
---   $young, $entry_cohort.
+--   $young, $cohorts.
 -- Columns: person_id, name, unit_id, block_start, block_end (the year the merit is due),
 --   window_end, awarded_on, recorded, status.
 with
@@ -17,7 +17,7 @@ data_end as (
 people as (
     select person_id, name, unit_id,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $entry_cohort::integer)
+                    $cohorts::integer[])
 ),
 blocks as (
     select * from merit_matches($year::integer)

@@ -27,19 +27,19 @@ graded as (
     from regular_assessments
     where year between origin and last_year
       and want_units::varchar[] is null and want_age_group::varchar is null
-      and want_young::boolean is null and want_cohort::integer is null
+      and want_young::boolean is null and want_cohort::integer[] is null
     union all
     select person_id, year, quarter, grade,
     from regular_assessments
     semi join (
         select person_id,
         from eval_slice(as_of::date, want_units::varchar[], want_age_group::varchar,
-                        want_young::boolean, want_cohort::integer)
+                        want_young::boolean, want_cohort::integer[])
         where active
     ) using (person_id)
     where year between origin and last_year
       and (want_units::varchar[] is not null or want_age_group::varchar is not null
-           or want_young::boolean is not null or want_cohort::integer is not null)
+           or want_young::boolean is not null or want_cohort::integer[] is not null)
 ),
 final as (
     select person_id,
@@ -68,7 +68,7 @@ with
 people as (
     select person_id, name, unit_id, entry_date, exit_date,
     from eval_slice(as_of::date, want_units::varchar[], want_age_group::varchar, want_young::boolean,
-                    want_cohort::integer)
+                    want_cohort::integer[])
     where active
 ),
 bits as (

@@ -13,7 +13,7 @@ with
 people as (
     select person_id, name, unit_id,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $entry_cohort::integer)
+                    $cohorts::integer[])
     where active
 ),
 grades as (

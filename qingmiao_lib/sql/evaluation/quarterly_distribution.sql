@@ -9,7 +9,7 @@ with
 people as (
     select person_id, entry_date, exit_date,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $entry_cohort::integer)
+                    $cohorts::integer[])
 ),
 grades as (
     -- valid grades (as valid_quarter_grades), checked on the slice's own entry and exit dates:

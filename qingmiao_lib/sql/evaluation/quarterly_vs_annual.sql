@@ -10,7 +10,7 @@ with
 people as (
     select person_id,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $entry_cohort::integer)
+                    $cohorts::integer[])
 ),
 quarters as (
     select person_id, count(*) as quarters, count(*) filter (where grade = '好') as good_quarters,

@@ -3,7 +3,7 @@
 -- Table macro eval_slice(as_of, want_units, want_age_group, want_young, want_cohort); grain: one
 -- row per person in persons (active or not: callers filter). want_units is a VARCHAR[] of unit_id
 -- (the person's main unit on as_of), want_age_group a label of eval_age_group, want_young a
--- BOOLEAN, want_cohort an entry year.
+-- BOOLEAN, want_cohort an INTEGER[] of entry years.
 create or replace temp macro eval_slice(as_of, want_units, want_age_group, want_young, want_cohort) as table
 with
 limits as (
@@ -18,4 +18,4 @@ from people
 where (want_units is null or list_contains(want_units, unit_id))
   and (want_age_group is null or age_group = want_age_group)
   and (want_young is null or young = want_young)
-  and (want_cohort is null or entry_cohort = want_cohort);
+  and (want_cohort is null or list_contains(want_cohort, entry_cohort));

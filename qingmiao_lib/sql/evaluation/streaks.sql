@@ -3,7 +3,7 @@
 -- Grain: one row per person of the slice, active on $as_of, with at least one valid 优秀 year
 -- up to $year.
 -- Parameters: $year, $as_of (31 Dec of $year), slice filters $units, $age_group, $young,
---   $entry_cohort (each NULL = all).
+--   $cohorts (each NULL = all).
 -- Columns: person_id, name, unit_id, young, current_run (years in the run ending in $year;
 --   0 when $year is not 优秀), longest_run, blocks (completed blocks, i.e. merits due, up to
 --   $year), last_block_year, excellent_years.
@@ -22,7 +22,7 @@ params as (
 people as (
     select person_id, name, unit_id, young, entry_date, exit_date,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $entry_cohort::integer)
+                    $cohorts::integer[])
     where active
 ),
 masks as (

@@ -10,7 +10,7 @@ with
 people as (
     select person_id, name, unit_id,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $entry_cohort::integer)
+                    $cohorts::integer[])
 )
 select m.person_id, p.name, p.unit_id, m.awarded_on, m.reason,
 from merit_matches($year::integer) as m

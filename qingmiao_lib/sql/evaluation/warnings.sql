@@ -29,7 +29,7 @@ with
 people as (
     select person_id, name, unit_id, entry_date, exit_date,
     from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $entry_cohort::integer)
+                    $cohorts::integer[])
     where active
 ),
 warning_grades as materialized (

@@ -1,0 +1,146 @@
+"""The query layer (qingmiao_lib._query): one slice spelling for every area, one dtype policy.
+
+The stored/live choice of the same layer is tested in tests/test_stored.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import qingmiao_lib as qm
+from qingmiao_lib import _query, evaluation, figures, pipeline, structure, training
+from qingmiao_lib._query import TEXT, Slice
+
+D = dt.date
+
+
+# ---------------------------------------------------------------------------------------------
+# the slice
+
+
+def test_slice_params_one_spelling():
+    # one value or several, lists bound as lists; flags as booleans; nothing given → all None
+    got = Slice.of({"units": "U1", "unit_kinds": ["乡镇街道", "其他"], "cohorts": [2015, "2016"],
+                    "young": 1, "genders": None}).params()
+    assert got == {"units": ["U1"], "unit_kinds": ["乡镇街道", "其他"], "genders": None, "educations": None,
+                   "cohorts": [2015, 2016], "pool": None, "young": True, "first_five": None,
+                   "age_group": None}
+    assert all(v is None for v in Slice.of({}).params().values())
+
+
+def test_old_spellings_are_deprecated_aliases():
+    with pytest.warns(DeprecationWarning, match="unit_kind= is now spelt unit_kinds=") as caught:
+        old = Slice.of({"unit_kind": "乡镇街道", "gender": "女", "education": "本科", "entry_cohort": 2015})
+    assert len(caught) == 4
+    assert old == Slice(unit_kinds=("乡镇街道",), genders=("女",), educations=("本科",), cohorts=(2015,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # an old name left at None says nothing
+        assert Slice.of({"unit_kind": None, "units": ["U1"]}) == Slice(units=("U1",))
+
+
+def test_slice_refusals():
+    with pytest.raises(TypeError, match="unknown filter"):
+        Slice.of({"unit": "U1"})
+    with pytest.raises(TypeError, match="unknown filter"):                # not allowed here
+        Slice.of({"units": "U1"}, ("pool", "genders"))
+    with pytest.raises(TypeError, match="given twice"), pytest.warns(DeprecationWarning):
+        Slice.of({"unit_kinds": "其他", "unit_kind": "其他"})
+    with pytest.raises(ValueError, match="unit_kind must be among"):
+        Slice.of({"unit_kinds": "县直机关"})
+    with pytest.raises(ValueError, match="pool must be one of"):
+        Slice.of({"pool": "后备干部库"})
+
+
+@pytest.fixture(scope="module")
+def county(demo_db):
+    con = qm.connect(demo_db)
+    yield con
+    con.close()
+
+
+def test_old_spellings_answer_as_the_new(county):
+    day = D(2023, 12, 31)
+    pairs = [
+        (lambda **k: structure.headcount(county, as_of=day, by="gender", **k),
+         {"unit_kind": "乡镇街道", "entry_cohort": [2015, 2016]}, {"unit_kinds": "乡镇街道", "cohorts": [2015, 2016]}),
+        (lambda **k: structure.roster(county, as_of=day, **k), {"gender": "女", "education": "本科"},
+         {"genders": "女", "educations": "本科"}),
+        (lambda **k: structure.pool_dynamics(county, first_year=2020, last_year=2023, **k),
+         {"gender": "男"}, {"genders": "男"}),
+        (lambda **k: structure.bench_strength(county, as_of=day, **k), {"unit_kind": "乡镇街道"},
+         {"unit_kinds": "乡镇街道"}),
+        (lambda **k: evaluation.grade_distribution(county, year=2023, by="unit", **k),
+         {"entry_cohort": 2015}, {"cohorts": 2015}),
+        (lambda **k: evaluation.quarterly_trend(county, year=2023, **k), {"entry_cohort": 2015}, {"cohorts": [2015]}),
+    ]
+    for call, old, new in pairs:
+        with pytest.warns(DeprecationWarning):
+            before = call(**old)
+        pd.testing.assert_frame_equal(before, call(**new))
+        assert len(before) > 0, old
+
+
+def test_cohorts_take_several_years_in_evaluation(county):
+    # a list of entry years is the union of its years: counts add up
+    one = [evaluation.grade_distribution(county, year=2023, cohorts=y) for y in (2014, 2015)]
+    both = evaluation.grade_distribution(county, year=2023, cohorts=[2014, 2015])
+    assert both["persons"].tolist() == (one[0]["persons"] + one[1]["persons"]).tolist()
+
+
+# ---------------------------------------------------------------------------------------------
+# one dtype policy
+
+
+def test_text_and_enums_as_the_one_text_dtype():
+    # text with a NULL, an enum (dictionary) with a NULL: both TEXT, NaN where NULL
+    table = pa.table({"t": pa.array(["甲", None, "乙"]),
+                      "e": pa.array(["好", None, "好"]).dictionary_encode(),
+                      "n": pa.array([1, None, 3], pa.int32())})
+    df = _query.to_pandas(table)
+    assert df["t"].dtype == TEXT and df["e"].dtype == TEXT
+    assert df["t"].isna().tolist() == [False, True, False] and df["e"].tolist()[0] == "好"
+    assert np.isnan(df["e"].tolist()[1])
+    assert str(df["n"].dtype) == "Int32"
+    # declared: a categorical, an enum's names in their order (not sorted)
+    enum = pa.DictionaryArray.from_arrays(pa.array([1, 0, None], pa.int8()), pa.array(["较好", "好"]))
+    cat = _query.to_pandas(pa.table({"g": enum}), categories=["g"])["g"]
+    assert list(cat.cat.categories) == ["较好", "好"] and cat.tolist()[:2] == ["好", "较好"]
+    assert cat.isna().tolist() == [False, False, True]
+
+
+def test_every_area_gives_text_as_one_dtype(county):
+    day = D(2023, 12, 31)
+    frames = {
+        "headcount": structure.headcount(county, as_of=day, by=["unit_kind", "gender", "rank"]),
+        "roster": structure.roster(county, as_of=day),
+        "pyramid": structure.age_pyramid(county, as_of=day),
+        "comparison": structure.unit_comparison(county, as_of=day),
+        "gaps": structure.bench_gaps(county, as_of=day),
+        "coverage": training.coverage_matrix(county, year=2023, by="unit"),
+        "gap list": training.gap_list(county, year=2023, statuses=None),
+        "in service": training.in_service(county, year=2023),
+        "lectures": training.lecture_groups(county, year=2023),
+        "grades": evaluation.grade_distribution(county, year=2023, by="unit_kind"),
+        "trend": evaluation.quarterly_trend(county, year=2023),
+        "warnings": evaluation.warning_counts(evaluation.early_warnings(county, as_of=day)),
+        "history": evaluation.grade_history(county, year=2023),
+        "eligibility": pipeline.eligibility(county, as_of=day),
+        "events": pipeline.promotion_events(county, first_year=2020, last_year=2023),
+        "funnel": pipeline.funnel(county, as_of=day),
+        "headline": figures.headline(county, year=2023),
+    }
+    for name, df in frames.items():
+        for col in df.columns:
+            kind = df[col].dtype
+            if kind == object:   # only dates held as date objects (none here)
+                assert all(isinstance(v, dt.date) for v in df[col].dropna()), (name, col)
+            assert not isinstance(kind, pd.CategoricalDtype), (name, col)
+            if pd.api.types.is_string_dtype(kind) and kind != object:
+                assert kind == TEXT, (name, col, kind)
+        assert any(df[c].dtype == TEXT for c in df.columns), name
