@@ -31,6 +31,8 @@ YEARS = 5
 BY = "age_band"
 #: The label of the retirement counts (a row of the per-year table, the column of the per-rank one).
 RETIRED = "法定退休"
+#: The column of the persons meeting the personal conditions (the shortlist's N).
+CANDIDATES = "candidates"
 #: Tables of other sections holding the same figures (linked when present and equal).
 HOLDERS_TABLE = "职数现有人数"
 QUALIFIED_TABLE = "职级晋升资格（按拟晋升职级）"
@@ -64,9 +66,14 @@ def build(ctx: Context) -> Section | None:
     for i, r in enumerate(quota.itertuples()):       # the 选拔使用 section's quota rows
         if pd.isna(r.unit_id):
             _same_figure(a, p_hold, (str(r.rank), "holders"), HOLDERS_TABLE, (f"q{i}", "holders"))
-    p_short = a.table(shortlist_matrix(summary), principal="totals", name="职级晋升择优人数（按拟晋升职级）")
+    p_short = a.table(shortlist_matrix(summary), totals="column", principal="totals",
+                      name="个人条件符合人数（择优，按拟晋升职级）")
     for k in [*summary["rank"].astype(str), TOTAL]:   # N = the 选拔使用 section's 个人条件符合
-        _same_figure(a, p_short, (k, TOTAL), QUALIFIED_TABLE, (k, "qualified"))
+        _same_figure(a, p_short, (k, CANDIDATES), QUALIFIED_TABLE, (k, "qualified"))
+    own = summary[~summary.apply(suggested_by_rule, axis=1)]   # a unit's quota or a tie decides K
+    p_own = a.table(pd.DataFrame({"suggested": own["suggested"].astype("int64").to_numpy()},
+                                 index=own["rank"].astype(str).tolist()), totals=False,
+                    name="建议人选人数（有单位职数的职级）") if len(own) else None
     p_base = None
     if proj is not None:
         p_base = a.table(base_matrix(proj, by=BY), totals="row", principal="totals",
@@ -86,8 +93,8 @@ def build(ctx: Context) -> Section | None:
             year_labels=list(by_year.columns), year_cells=[p_year.cell(RETIRED, c) for c in by_year.columns],
             year_chart=_year_chart(by_year, p_year, day, t), places_rows=rank_rows,
             places_chart=_places_chart(chart_frame, day, t),
-            short_rows=_short_rows(summary, p_short, p_hold),
-            short_total=p_short.cell(TOTAL, TOTAL), priorities=priorities, unit_quotas=unit_quotas,
+            short_rows=_short_rows(summary, p_short, p_hold, p_own, t),
+            short_total=p_short.cell(TOTAL, CANDIDATES), priorities=priorities, unit_quotas=unit_quotas,
             projection=None if proj is None else _projection_view(proj, flows, p_base, t),
             why=why,
             methods=projection.methods_text(bt if _backtest_shown(bt, p_base) else None, k=projection.K),
@@ -124,10 +131,41 @@ def retirement_tables(whole: pd.DataFrame, *, as_of: dt.date) -> tuple[pd.DataFr
 
 
 def shortlist_matrix(summary: pd.DataFrame) -> pd.DataFrame:
-    """Next ranks × (建议人选, 备选): their sum, the table's 合计 column, is 个人条件符合."""
-    return pd.DataFrame({"suggested": summary["suggested"].astype("int64").to_numpy(),
-                         "alternates": summary["alternates"].astype("int64").to_numpy()},
+    """Next ranks × 个人条件符合 (the candidates N). The suggested K and the alternates B are not
+    counts of their own where K = min(N, M) (:func:`suggested_text`): published beside N and
+    M, a hidden B = N − M would be pinned."""
+    return pd.DataFrame({CANDIDATES: summary["candidates"].astype("int64").to_numpy()},
                         index=summary["rank"].astype(str).tolist())
+
+
+def suggested_by_rule(r) -> bool:
+    """Whether the rank's 建议人选 is min(个人条件符合, 职数空缺) (no quota: 0) — the rule when no
+    unit quota narrows it."""
+    if pd.isna(r["quota"]):
+        return int(r["suggested"]) == 0
+    return int(r["suggested"]) == min(int(r["candidates"]), int(r["places"]))
+
+
+def suggested_text(n: int, m: int | None, *, n_text: str, m_shown: bool, threshold: int) -> str:
+    """建议人选 K = min(N, M) as shown beside N (shown as ``n_text``) and M (``m_shown``): N's
+    text when K = N, M when K = M and M is shown, else "—"; a positive K below the threshold
+    "<t" (its value follows from N and M: a reader may work it out, the page does not print it).
+
+    >>> suggested_text(30, 12, n_text="30", m_shown=True, threshold=5)
+    '12'
+    >>> suggested_text(3, 12, n_text="<5", m_shown=True, threshold=5)
+    '<5'
+    >>> suggested_text(30, 3, n_text="30", m_shown=True, threshold=5), suggested_text(30, None, n_text="30", m_shown=True, threshold=5)
+    ('<5', '0')
+    """
+    if m is None:
+        return "0"
+    k = min(n, m)
+    if k == n:
+        return n_text
+    if not m_shown:
+        return DASH
+    return f"<{threshold}" if 0 < k < threshold else f"{k:,}"
 
 
 def p_base_columns(proj: pd.DataFrame, by: str) -> list[str]:
@@ -225,23 +263,29 @@ def _places_chart(frame: pd.DataFrame, day: dt.date, t: int) -> Markup | None:
     return chart_html(fig, hidden) if hidden else figure_html(fig)
 
 
-def _short_rows(summary: pd.DataFrame, p_short, p_hold) -> list[dict]:
-    """Per next rank: 个人条件符合 N · 职数空缺 M · 建议人选 K · 备选 B, and a note."""
+def _short_rows(summary: pd.DataFrame, p_short, p_hold, p_own, t: int) -> list[dict]:
+    """Per next rank: 个人条件符合 N · 职数空缺 M · 建议人选 K, and a note."""
     rows = []
     for r in summary.itertuples():
         k = str(r.rank)
+        m_shown = not (k in p_hold.values.index and p_hold.is_hidden(k, "holders"))
+        n_text = p_short.cell(k, CANDIDATES)
         if pd.isna(r.quota):
-            places, note = "未设职数", "未设职数，只排序不提出建议人选"
-        elif k in p_hold.values.index and p_hold.is_hidden(k, "holders"):
-            places, note = DASH, ""
+            places, note, m = "未设职数", "未设职数，只排序不提出建议人选", None
         else:
-            places = f"{int(r.places):,}"
-            note = "无空缺，暂不能晋升" if int(r.places) == 0 else ""
+            m = int(r.places)
+            places = f"{m:,}" if m_shown else DASH
+            note = "无空缺，暂不能晋升" if m == 0 and m_shown else (
+                "个人条件符合者多于空缺，须择优" if m_shown and not p_short.is_hidden(k, CANDIDATES)
+                and int(r.candidates) > m else "")
+        if p_own is not None and k in p_own.values.index:
+            suggested = p_own.cell(k, "suggested")
+            note = "；".join(x for x in (note, "含按单位核定的职数") if x)
+        else:
+            suggested = suggested_text(int(r.candidates), m, n_text=n_text, m_shown=m_shown, threshold=t)
         if r.tied_at_cut:
             note = "；".join(x for x in (note, "分界处有条件完全相同的并列人选，由党委（党组）研究确定") if x)
-        rows.append({"rank": k, "candidates": p_short.cell(k, TOTAL), "places": places,
-                     "suggested": p_short.cell(k, "suggested"), "alternates": p_short.cell(k, "alternates"),
-                     "note": note})
+        rows.append({"rank": k, "candidates": n_text, "places": places, "suggested": suggested, "note": note})
     return rows
 
 
@@ -307,4 +351,4 @@ def _projection_view(proj, flows, p_base, t: int) -> dict:
 
 
 __all__ = ["BY", "YEARS", "base_matrix", "build", "masked_projection", "period_label", "retirement_tables",
-           "shortlist_matrix", "stock_chart"]
+           "shortlist_matrix", "stock_chart", "suggested_by_rule", "suggested_text"]
