@@ -248,3 +248,36 @@ def test_report_lists_the_section_after_the_pipeline(demo_db):
 
     names = [a.__name__.rsplit(".", 1)[-1] for a in sections.AREAS]
     assert names.index("outlook") == names.index("pipeline") + 1
+
+
+# ------------------------------------------------------------------------------ the notebook's widgets
+
+def test_explorer_updates_in_place_with_years_and_the_recruitment_plan(built):
+    from qingmiao_lib.widgets import Static
+    from qingmiao_lib.widgets import outlook as wo
+
+    box = wo.outlook_explorer(built["con"], as_of=END, years=3)
+    places, cohort = box.figures["places"], box.figures["projection"]
+    assert len(places.data[0].x) == 3 and len(cohort.data[0].x) == 4      # 2023 (observed) + 3 years
+    box.controls["years"].value = 2
+    assert len(places.data[0].x) == 2 and len(cohort.data[0].x) == 3      # the same widgets, redrawn
+    before = sum(sum(t.y) for t in cohort.data)
+    box.controls["average"].value = False                                 # plan: 0 recruits a year
+    box.controls["recruitment"].value = 0
+    assert not box.controls["recruitment"].disabled
+    assert sum(sum(t.y) for t in cohort.data) < before                    # fewer without recruits
+    static = wo.outlook_explorer(built["con"], as_of=END, years=2, recruitment=10, export=True)
+    assert isinstance(static, Static) and static.controls["recruitment"].value == 10
+    assert "录用计划 每年 10 人" in static.caption
+
+
+def test_shortlist_table_has_counts_only(built):
+    from qingmiao_lib.published import Publisher
+    from qingmiao_lib.widgets import outlook as wo
+
+    pub = Publisher(built["con"], export=True, audience="circulation")
+    html = wo.shortlist_table(built["con"], as_of=END, pub=pub).to_html()
+    assert "个人条件符合" in html and "建议人选" in html and "姓名" not in html
+    assert not any(n in html for n in built["names"] if len(n) >= 3)
+    cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", html)
+    assert not [c for c in cells if re.fullmatch(r"[1-4]", c)]             # no small count printed
