@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output file (default reports/qingmiao-YEAR.html); with --by-unit a folder "
                         "(default reports/units-YEAR/); the folder it goes in must exist")
     p.add_argument("--unmasked", action="store_true", help="show names (stamps every page 含个人信息 注意保密)")
+    p.add_argument("--audience", choices=("circulation", "internal"), default="circulation",
+                   help="circulation (default): small counts protected; internal (部内研判): exact counts, "
+                        "names still masked, every page stamped 部内研判 不得外传")
     p.add_argument("--by-unit", action="store_true",
                    help="one report per unit (its slice beside the jurisdiction's figures) and an index page")
     p.add_argument("--units", nargs="+", default=None, metavar="UNIT",
@@ -344,15 +347,18 @@ def _report(args) -> int:
         if args.unmasked:
             print("警告：--unmasked 生成的报告含个人信息（完整姓名），每页标注“含个人信息 注意保密”，注意保密",
                   file=sys.stderr)
+        if args.audience == "internal":
+            print("警告：--audience internal 生成部内研判版：显示确切人数、未作小数保护，每页标注“部内研判 不得外传”",
+                  file=sys.stderr)
         if args.by_unit:
             index = report.write_unit_reports(
                 con, year=args.year, out_dir=args.out, units=chosen, unit_kind=args.unit_kind,
-                unmasked=args.unmasked, rules_file=rules)
+                unmasked=args.unmasked, rules_file=rules, audience=args.audience)
             print(f"单位报告已生成：{index.parent}（目录页 {index}）")
             return 0
         out = args.out or report.default_out(args.year)
         path = report.write_report(con, year=args.year, out=out, unmasked=args.unmasked,
-                                   units=chosen, rules_file=rules)
+                                   units=chosen, rules_file=rules, audience=args.audience)
     finally:
         con.close()
     print(f"报告已生成：{path}")

@@ -174,7 +174,8 @@ def _rank_places(counted: pd.DataFrame, quota: pd.DataFrame, *, as_of: dt.date, 
     covered = set(scopes.loc[scopes["unit_id"].isna(), "rank"])
     extra = (counted[~counted["rank"].isin(covered)][["rank", "rank_step"]].drop_duplicates()
              .assign(unit_id=None, unit_name=JURISDICTION, quota=np.nan, holders=np.nan))
-    scopes = pd.concat([scopes, extra[scopes.columns]], ignore_index=True)
+    if len(extra):          # (an empty frame in concat would decide the dtypes: pandas warns)
+        scopes = pd.concat([scopes, extra[scopes.columns]], ignore_index=True)
     scopes["vacancies"] = scopes["quota"] - scopes["holders"]
     scopes["_scope"] = scopes["unit_id"].fillna("")
     # retirements per scope: the jurisdiction's all units, a unit quota's its own unit

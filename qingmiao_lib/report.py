@@ -47,6 +47,13 @@ from .sections import units as unit_section
 from .sections._render import env, figure_html
 
 UNMASKED_STAMP = "含个人信息 注意保密"
+INTERNAL_STAMP = "部内研判 不得外传"
+
+
+def stamp_of(unmasked: bool, audience: str) -> str:
+    """What every page of a report is stamped with ('' for a protected, masked report)."""
+    return " · ".join(t for t, on in ((INTERNAL_STAMP, audience == "internal"),
+                                      (UNMASKED_STAMP, unmasked)) if on)
 
 
 def default_out(year: int) -> Path:
@@ -238,6 +245,11 @@ def _log_rows(log: list) -> tuple[list[dict], dict]:
     return rows, total
 
 
+def _merged_count(artefact) -> int:
+    """Tables shown with categories merged by recoding."""
+    return sum(1 for e in artefact.log if getattr(e, "merges", None))
+
+
 def _unit_names(con: duckdb.DuckDBPyConnection, cache: dict) -> dict[str, str]:
     key = ("unit-names",)
     if key not in cache:            # once per batch of unit reports, not once per unit
@@ -246,6 +258,7 @@ def _unit_names(con: duckdb.DuckDBPyConnection, cache: dict) -> dict[str, str]:
 
 
 def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool = False,
+                  audience: str = "circulation",
                   units: Sequence[str] | None = None, shared: Shared | None = None,
                   rules_file: str | None = None, cache: dict | None = None,
                   selector_units: int | None = unit_section.SELECTOR_UNITS,
@@ -271,7 +284,7 @@ def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool =
     cache = {} if cache is None else cache
     unit_ids = None if units is None else tuple(str(u) for u in units)
     ctx = sections.Context(con=con, year=s.year, as_of=s.as_of, threshold=s.threshold,
-                           unmasked=unmasked, units=unit_ids, cache=cache)
+                           unmasked=unmasked, units=unit_ids, cache=cache, audience=audience)
     unit_name = None
     if unit_ids:
         names = _unit_names(con, cache)
@@ -298,7 +311,8 @@ def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool =
     title = (f"青苗助跑行动 年度分析报告（{s.year}年）" if not unit_ids
              else f"青苗助跑行动 单位分析报告（{s.year}年）")
     params = [("年度", str(s.year)), ("统计时点", s.as_of.isoformat()),
-              ("小数保护阈值", f"{s.threshold} 人"), ("姓名", "完整显示（--unmasked）" if unmasked else "遮蔽（张*明）"),
+              ("小数保护阈值", f"{s.threshold} 人" if audience == "circulation" else "不适用（部内研判版，--audience internal）"),
+              ("姓名", "完整显示（--unmasked）" if unmasked else "遮蔽（张*明）"),
               ("范围", unit_name or s.jurisdiction), ("规则文件", rules_file or "内置默认规则")]
     if not unit_ids:
         params.append(("分单位查看", "全部单位" if selector_units is None
@@ -306,7 +320,9 @@ def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool =
     html = env().get_template("report.html.j2").render(
         title=title, unit_name=unit_name, s=s, sections=parts, numerals="二三四五六七八九十",
         font=charts.FONT, plotlyjs=None if plotlyjs_src else Markup(get_plotlyjs()),
-        plotlyjs_src=plotlyjs_src, unmasked=unmasked, stamp=UNMASKED_STAMP,
+        plotlyjs_src=plotlyjs_src, unmasked=unmasked, stamp=stamp_of(unmasked, audience),
+        internal=audience == "internal", merged=_merged_count(ctx.artefact),
+        withheld=sum(1 for e in ctx.artefact.log if getattr(e, "withheld", False)),
         log_rows=log_rows, log_total=log_total, params=params, version=__version__,
         generated_at=dt.datetime.now().isoformat(timespec="seconds"),
         build_seconds=f"{time.perf_counter() - started:.1f}",
@@ -325,6 +341,7 @@ def write_report(
     rules_file: str | None = None,
     selector_units: int | None = unit_section.SELECTOR_UNITS,
     timings: dict | None = None,
+    audience: str = "circulation",
 ) -> Path:
     """Write the report of ``year`` to ``out`` (default ``reports/qingmiao-YEAR.html``).
 
@@ -349,7 +366,11 @@ def write_report(
         sums are always offered; every unit has its page in :func:`write_unit_reports`.
     timings
         A dict that receives the seconds spent per part (shared, structure, training,
-        evaluation, pipeline, units, render).
+        evaluation, pipeline, units, protect, sections, render).
+    audience
+        ``"circulation"`` (default: disclosure control on every count) or ``"internal"``
+        (部内研判: exact counts, names still masked unless ``unmasked``; every page stamped
+        "部内研判 不得外传" and the appendix says so).
 
     Returns
     -------
@@ -357,7 +378,7 @@ def write_report(
         The file written.
     """
     html = render_report(con, year=year, unmasked=unmasked, units=units, rules_file=rules_file,
-                         selector_units=selector_units, timings=timings)
+                         selector_units=selector_units, timings=timings, audience=audience)
     return _write(Path(out) if out is not None else default_out(year), html)
 
 
@@ -375,16 +396,17 @@ def _db_file(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def _unit_worker(db: str, rules_file: str | None, shared: Shared, out: Path, unmasked: bool,
-                 inputs: tuple) -> None:
+                 inputs: tuple, audience: str = "circulation") -> None:
     from .db import connect
 
     _WORKER.update(con=connect(db, rules=rules_file), shared=shared, cache={}, out=out,
-                   unmasked=unmasked, rules_file=rules_file, inputs=inputs)
+                   unmasked=unmasked, rules_file=rules_file, inputs=inputs, audience=audience)
 
 
 def _unit_job(uid: str, name: str, kind: str, file: str) -> dict:
     w = _WORKER
     html = render_report(w["con"], year=w["shared"].year, unmasked=w["unmasked"], units=[uid],
+                         audience=w.get("audience", "circulation"),
                          shared=w["shared"], rules_file=w["rules_file"], cache=w["cache"],
                          plotlyjs_src=PLOTLY_FILE)
     path = _write_in(w["out"], file, html, w["inputs"])
@@ -402,6 +424,7 @@ def write_unit_reports(
     unit_kind: str | None = None,
     unmasked: bool = False,
     progress: bool = True,
+    audience: str = "circulation",
     rules_file: str | None = None,
     workers: int | None = None,
 ) -> Path:
@@ -454,7 +477,7 @@ def write_unit_reports(
     entries = []
     if n == 1 or db is None:          # one process (an in-memory database cannot be shared)
         _WORKER.update(con=con, shared=s, cache={}, out=out, unmasked=unmasked, rules_file=rules_file,
-                       inputs=inputs)
+                       inputs=inputs, audience=audience)
         try:
             for job in jobs:
                 entries.append(_unit_job(*job))
@@ -466,7 +489,7 @@ def write_unit_reports(
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"), initializer=_unit_worker,
-                                 initargs=(db, rules_file, s, out, unmasked, inputs)) as pool:
+                                 initargs=(db, rules_file, s, out, unmasked, inputs, audience)) as pool:
             futures = [pool.submit(_unit_job, *job) for job in jobs]
             for f in as_completed(futures):
                 entries.append(f.result())
@@ -475,7 +498,7 @@ def write_unit_reports(
         entries.sort(key=lambda e: order[e["unit_id"]])
     bar.close()
     index = env().get_template("report_index.html.j2").render(
-        s=s, entries=entries, font=charts.FONT, unmasked=unmasked, stamp=UNMASKED_STAMP,
+        s=s, entries=entries, font=charts.FONT, unmasked=unmasked, stamp=stamp_of(unmasked, audience),
         plotly_file=PLOTLY_FILE, version=__version__,
         generated_at=dt.datetime.now().isoformat(timespec="seconds"))
     return _write_in(out, "index.html", index, inputs)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .. import sdc
@@ -65,9 +66,11 @@ class Deferred:
 class Artefact:
     """The count tables of one artefact, protected together (see the module doc)."""
 
-    def __init__(self, threshold: int):
+    def __init__(self, threshold: int, *, exact: bool = False):
         self.problem = sdc.Problem(int(threshold))
         self.threshold = int(threshold)
+        #: the 部内研判 audience: exact counts, nothing recoded or hidden (names stay masked)
+        self.exact = bool(exact)
         self.result: sdc.Result | None = None
         self._names: set[str] = set()
 
@@ -92,6 +95,8 @@ class Artefact:
         protection exists (keywords ``"totals"``, ``"row_totals"``, ``"column_totals"``,
         ``"grand"`` or ``(row, col)`` labels); ``plan``: recode first (:class:`sdc.Plan`)."""
         name = self._name(name)
+        if self.exact:
+            plan = merges = None
         self.problem.add_table(name, frame.fillna(0).astype("int64"), totals=totals,
                                principal=principal, plan=plan, merges=merges, published=published)
         return Deferred(self, name)
@@ -152,6 +157,8 @@ class Artefact:
     # -- protecting -----------------------------------------------------------------------------
     def protect(self, method: str = "optimal", *, time_limit: float = TIME_LIMIT,
                 group_limit: float = GROUP_LIMIT) -> sdc.Result:
+        if self.result is None and self.exact:
+            self.result = _exact(self.problem)
         if self.result is None:
             self.result = self.problem.protect(method, time_limit=time_limit, group_limit=group_limit,
                                                max_exact=MAX_EXACT)
@@ -171,6 +178,28 @@ class Artefact:
         small = {int(cp.rep[i]) for i in range(cp.n)
                  if 0 < cp.values[i] < self.threshold and res.state[i] != sdc.SHOWN}
         return [self.problem.label(s) for s in sorted(hidden & small)]
+
+
+#: the log's reason for a table of the 部内研判 audience
+EXACT_REASON = "部内研判版：显示确切人数，未作小数保护"
+
+
+def _exact(problem: sdc.Problem) -> sdc.Result:
+    """Every published cell shown (the 部内研判 audience), as a :class:`sdc.Result`."""
+    from ..sdc._milp import Stats
+
+    cp = problem.compile()
+    tables, log = {}, []
+    for name, tab in problem.tables.items():
+        if name in problem.unpublished:
+            continue
+        st = tab.ids.map(lambda _: sdc.SHOWN)
+        tables[name] = sdc.SdcProtected(values=tab.values, status=st, threshold=problem.threshold,
+                                        name=name)
+        log.append(sdc.TableLog(table=name, cells=int(tab.values.size), primary=0, complementary=0,
+                                reason=EXACT_REASON))
+    state = np.full(cp.n, sdc.SHOWN, dtype=object)
+    return sdc.Result(problem, state, tables, {}, log, "exact", Stats())
 
 
 def _pairs(spec, a_labels, b_labels) -> list[tuple]:

@@ -15,6 +15,10 @@ from markupsafe import Markup
 from ._protect import Artefact
 
 #: plotly config of every chart in a report: no toolbar (hover, zoom and legend still work).
+#: a report's audiences: for circulation (disclosure control) or 部内研判 (exact counts, names
+#: still masked unless ``--unmasked``; every page stamped, the appendix says so)
+AUDIENCES = ("circulation", "internal")
+
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
@@ -33,10 +37,14 @@ class Context:
     cache: dict = field(default_factory=dict)
     #: every count table of the artefact, protected together before any section renders
     artefact: Artefact | None = None
+    #: who may read it: ``"circulation"`` (protected) or ``"internal"`` (部内研判: exact counts)
+    audience: str = "circulation"
 
     def __post_init__(self):
+        if self.audience not in AUDIENCES:
+            raise ValueError(f"unknown audience {self.audience!r}; choose from {', '.join(AUDIENCES)}")
         if self.artefact is None:
-            object.__setattr__(self, "artefact", Artefact(self.threshold))
+            object.__setattr__(self, "artefact", Artefact(self.threshold, exact=self.audience == "internal"))
 
     @property
     def log(self) -> list:

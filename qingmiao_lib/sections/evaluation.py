@@ -172,17 +172,18 @@ def _grade_rows(p, unset) -> list[dict]:
 
 def _protect_shares(share: pd.DataFrame, n: int, a: Artefact):
     """Units × (优秀, 其他等次) with totals; the frame back with shown counts and ``share``
-    missing where the excellent count or the graded count is hidden. Beyond
-    :data:`ALL_UNITS_UP_TO` units only the listed units keep a row (the rest summed into one),
-    and the frame back holds those units only (``attrs["over_unlisted"]``: over-cap units left
-    out of the list)."""
+    missing where the excellent count or the graded count is hidden. Only the units the
+    section prints keep a row — the over-cap units (the first :data:`LISTED_OVER_CAP` by graded
+    persons beyond :data:`ALL_UNITS_UP_TO` units) and the chart's candidates — the others are
+    summed into one row that is printed nowhere: a count nobody sees needs no protection, and
+    the listed units' cells are not hidden to protect it. The frame back holds the listed units
+    only (``attrs["over_unlisted"]``: over-cap units left out of the list)."""
     share = share.reset_index(drop=True)
-    listed = share.index
-    if len(share) > ALL_UNITS_UP_TO:
-        over = share[share["over_cap"]].sort_values("graded", ascending=False, kind="stable")
-        top = share[share["graded"] >= n].sort_values(["share", "graded"], ascending=[False, False],
-                                                     kind="stable")
-        listed = over.index[:LISTED_OVER_CAP].union(top.index[:2 * TOP_UNITS])
+    over = share[share["over_cap"]].sort_values("graded", ascending=False, kind="stable")
+    top = share[share["graded"] >= n].sort_values(["share", "graded"], ascending=[False, False],
+                                                 kind="stable")
+    cap_rows = over.index[:LISTED_OVER_CAP] if len(share) > ALL_UNITS_UP_TO else over.index
+    listed = cap_rows.union(top.index[:2 * TOP_UNITS])
     keys = [f"u{i}" for i in listed]
     table = pd.DataFrame({"优秀": share.loc[listed, "excellent"].astype("int64").to_numpy(),
                           "其他等次": (share.loc[listed, "graded"] - share.loc[listed, "excellent"])

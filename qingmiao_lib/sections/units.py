@@ -547,21 +547,75 @@ def _tie_sections(a, whole: dict) -> None:
         tie(sel, TOTAL, col, "年轻公务员年龄性别结构", TOTAL, col)
 
 
-def _indicators(t: dict[str, _View], young: str) -> list[tuple[str, str]]:
-    """(indicator, shown value) pairs for the unit–jurisdiction comparison of a unit report."""
-    def rate(v: _View, row: str, num: str, den_cols: list[str]) -> str:
-        n = v.value(row, num)
-        d = sum(v.value(row, c) for c in den_cols)      # NaN when any part is hidden
-        return "—" if np.isnan(n) or np.isnan(d) or not d else f"{n / d:.0%}"
+#: the comparison's rows: the main report's definitions (训练: 已到期中按时完成; 考核: 优秀 ÷ 定等次)
+COVERAGE_LABEL = "{rule}覆盖率（已到期中按时完成）"
+EXCELLENT_LABEL = "优秀比例（优秀 ÷ 定等次）"
 
-    g = t["grades"]
-    graded = sum(g.value("人数", c) for c in g.cols if c != "不定等次")
-    exc = g.value("人数", "优秀")
+
+def _compare_tables(ctx: Context) -> dict:
+    """The counts behind the unit report's comparison, registered with the artefact: per scope
+    (the unit, 全辖区) the four rules' 已到期 and 按时完成 and the year's 优秀 and 定等次 — the
+    figures the training and evaluation sections publish, by the same library functions (the
+    unit's are the same cells as its own sections'; 全辖区's equal the main report's)."""
+    a, con, year, day = ctx.artefact, ctx.con, ctx.year, ctx.as_of
+    key = ("units-compare", year, day)
+    if key not in ctx.cache:
+        ctx.cache[key] = (training.coverage_matrix(con, year=year, as_of=day),
+                          evaluation.grade_distribution(con, year=year, by="all"))
+    scopes = {"all": ctx.cache[key],
+              "unit": (training.coverage_matrix(con, year=year, as_of=day, units=list(ctx.units)),
+                       evaluation.grade_distribution(con, year=year, by="all", units=list(ctx.units)))}
+    out = {}
+    for scope, (cov, grd) in scopes.items():
+        cov = cov[cov["group_name"] == TOTAL] if "group_name" in cov else cov
+        rules = [str(r) for r in cov["rule"]]
+        c = pd.DataFrame({"due": cov["due"].astype("int64").to_numpy(),
+                          "due_covered": (cov["due"] - cov["missing"]).astype("int64").to_numpy()},
+                         index=rules)
+        graded = grd[grd["grade"] != "不定等次"]
+        g = pd.DataFrame({"优秀": [int(graded.loc[graded["grade"] == "优秀", "persons"].sum())],
+                          "定等次": [int(graded["persons"].sum())]}, index=["人数"])
+        name = ALL_NAME if scope == "all" else "本单位"
+        out[scope] = (a.table(c, totals=False, name=f"本单位与全辖区对比·{name}·培训", principal=[(r, x) for r in rules for x in c.columns]),
+                      a.table(g, totals=False, name=f"本单位与全辖区对比·{name}·考核",
+                              principal=[("人数", "优秀"), ("人数", "定等次")]))
+    _tie_unit_sections(a, *out["unit"])
+    return out
+
+
+def _tie_unit_sections(a, cov, grades) -> None:
+    """The unit's comparison cells are its own sections' cells."""
+    tables = a.problem.tables
+    for name, pairs in (("四类培训覆盖情况", [((r, x), (f"{r}|{TOTAL}", x))
+                                          for r in tables[cov.table_name].values.index
+                                          for x in ("due", "due_covered")]),
+                        ("年度考核等次分布（按年龄段）", [(("人数", "优秀"), (TOTAL, "优秀")),
+                                                     (("人数", "定等次"), (TOTAL, TOTAL))])):
+        if name not in tables:
+            continue
+        ids = tables[name].ids
+        mine = cov if name == "四类培训覆盖情况" else grades
+        for (r, c), (r2, c2) in pairs:
+            if r2 in ids.index and c2 in ids.columns:
+                x, y = a.slot(mine, r, c), int(ids.at[r2, c2])
+                if a.problem._values[x] == a.problem._values[y]:
+                    a.link(x, y)
+
+
+def _indicators(t: dict[str, _View], cov, grades, young: str, rules: list) -> list[tuple[str, str]]:
+    """(indicator, shown value) pairs for the unit–jurisdiction comparison of a unit report:
+    the young from the selector's table, coverage and the 优秀 share by the main report's
+    definitions from the comparison's tables, eligibility from the selector's."""
+    def pct(p, r, num, den, digits):
+        if p.is_hidden(r, num) or p.is_hidden(r, den) or not p.values.at[r, den]:
+            return "—"
+        return f"{p.values.at[r, num] / p.values.at[r, den]:.{digits}%}"
+
     rows = [(f"{young}公务员（人）", t["pyramid"].text(TOTAL, TOTAL))]
-    for rule in t["training"].rows:
-        rows.append((f"{rule}覆盖率（已训 ÷ 已训与未训）", rate(t["training"], rule, "已训", ["已训", "未训"])))
-    rows.append(("优秀比例（优秀 ÷ 确定等次）",
-                 "—" if np.isnan(exc) or np.isnan(graded) or not graded else f"{exc / graded:.1%}"))
+    for rule in rules:          # a rule nobody in the scope owes: "—"
+        rows.append((COVERAGE_LABEL.format(rule=rule),
+                     pct(cov, rule, "due_covered", "due", 1) if rule in cov.values.index else "—"))
+    rows.append((EXCELLENT_LABEL, pct(grades, "人数", "优秀", "定等次", 1)))
     rows.append(("符合职级晋升条件（人）", t["eligibility"].text(TOTAL, "符合条件")))
     return rows
 
@@ -589,13 +643,14 @@ def build(ctx: Context, *, max_units: int | None = SELECTOR_UNITS) -> Section | 
     units = g.units
     names = {ALL: ALL_NAME, **dict(g.kinds), **dict(zip(units["unit_id"], units["unit_name"], strict=True))}
     registered = _register(g, names, ctx)
+    compared = _compare_tables(ctx) if ctx.units is not None else None
     _young(ctx)                     # read now: the page renders after the database work
     title = "分单位查看" if ctx.units is None else "本单位与全辖区对比"
-    return Section(id="units", title=title, html=lambda: _scope_note(g, ctx) + _html(ctx, g, names, registered),
+    return Section(id="units", title=title, html=lambda: _scope_note(g, ctx) + _html(ctx, g, names, registered, compared),
                    artefact=ctx.artefact)
 
 
-def _html(ctx: Context, g: Gathered, names: dict[str, str], registered: dict) -> Markup:
+def _html(ctx: Context, g: Gathered, names: dict[str, str], registered: dict, compared) -> Markup:
     """The selector's HTML once every table of the report is protected."""
     units = g.units
     views = {uid: {key: _View.of(p) for key, p in t.items()} for uid, t in registered.items()}
@@ -614,7 +669,9 @@ def _html(ctx: Context, g: Gathered, names: dict[str, str], registered: dict) ->
     payload = {"layout": _base_layout(), "figures": figs, "first": options[0][0]}
     compare = None
     if ctx.units is not None and options[0][0] != ALL:
-        mine, whole = _indicators(views[options[0][0]], _young(ctx)), _indicators(views[ALL], _young(ctx))
+        rules = list(dict.fromkeys([*compared["all"][0].values.index, *compared["unit"][0].values.index]))
+        mine = _indicators(views[options[0][0]], *compared["unit"], _young(ctx), rules)
+        whole = _indicators(views[ALL], *compared["all"], _young(ctx), rules)
         compare = [{"label": a[0], "unit": a[1], "all": b[1]} for a, b in zip(mine, whole, strict=True)]
     return render(
         "units.html.j2", options=options, groups=groups, unit_report=compare is not None,

@@ -1,0 +1,152 @@
+"""The report as one artefact under disclosure control (issue 18): every count table registered,
+protected together, audited together — on the 2023 demo county (the default 2,000-person demo)
+and on unit reports; the 部内研判 audience; one story between unit reports and the main report."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qingmiao_lib as qm
+from qingmiao_lib import report, sdc, sections, synth
+from qingmiao_lib.sections import units as unit_section
+from qingmiao_lib.sections._protect import Artefact
+
+YEAR = 2023
+
+
+@pytest.fixture(scope="module")
+def demo2k(tmp_path_factory):
+    """The README's demo county (default size and seed): the article's figures F1–F9."""
+    path = tmp_path_factory.mktemp("demo2k") / "demo.duckdb"
+    synth.build(path, progress=False)
+    con = qm.connect(path)
+    yield con
+    con.close()
+
+
+def _artefact(con, units=None) -> tuple[sections.Context, list]:
+    """Build a report's sections as ``report.render_report`` does and protect them."""
+    s = report.shared_parts(con, year=YEAR)
+    ctx = sections.Context(con=con, year=YEAR, as_of=s.as_of, threshold=s.threshold,
+                           units=None if units is None else tuple(units))
+    built = [area.build(ctx) for area in sections.AREAS]
+    built.append(unit_section.build(ctx))
+    ctx.artefact.protect()
+    return ctx, [b for b in built if b is not None]
+
+
+def _sensitive_ranges(a: Artefact) -> list[tuple[str, float, float]]:
+    """The attacker's exact integer range of every hidden small count, from the published
+    states of the tables as the sections print them (their status frames), not from the
+    engine's own bookkeeping."""
+    res, problem = a.result, a.problem
+    state = problem.state_from({name: res[name].status for name in res.tables})
+    cp = problem.compile()
+    small = {int(cp.rep[i]) for i in range(cp.n) if 0 < cp.values[i] < a.threshold}
+    return [(problem.label(r.cell), r.lo, r.hi) for r in sdc.audit(problem, state) if r.cell in small]
+
+
+def test_linked_lp_attack_on_the_2023_demo_report_pins_no_hidden_cell(demo2k):
+    ctx, built = _artefact(demo2k)
+    ranges = _sensitive_ranges(ctx.artefact)
+    assert ranges, "the demo report has small counts to protect"
+    pinned = [(label, lo, hi) for label, lo, hi in ranges if np.floor(hi + 1e-6) <= np.ceil(lo - 1e-6)]
+    assert not pinned
+    # nothing is published unprotected, and the log never says so
+    assert ctx.artefact.sensitive_pinned() == []
+    assert not any("无法完全保护" in e.reason for e in ctx.artefact.log)
+    # the same figure has one state wherever it appears: a cell linked between tables is
+    # hidden in all of them or in none
+    res, problem = ctx.artefact.result, ctx.artefact.problem
+    cp = problem.compile()
+    seen: dict[int, set[str]] = {}
+    for name, tab in problem.tables.items():
+        if name in problem.unpublished:
+            continue
+        st = res[name].status
+        for r in tab.ids.index:
+            for c in tab.ids.columns:
+                seen.setdefault(int(cp.canon[tab.ids.at[r, c]]), set()).add(st.at[r, c] or "")
+    assert all(len(v) == 1 for v in seen.values())
+
+
+def test_every_age_band_keeps_its_excellent_count_and_share(demo2k):
+    ctx, built = _artefact(demo2k)
+    p = ctx.artefact.result["年度考核等次分布（按年龄段）"]
+    dist = qm.evaluation.grade_distribution(demo2k, year=YEAR, by="age_group")
+    bands = dist["group_name"].unique().tolist()
+    assert set(bands) <= set(p.values.index)
+    for band in bands:
+        want = int(dist[(dist["group_name"] == band) & (dist["grade"] == "优秀")]["persons"].sum())
+        assert p.cell(band, "优秀") == f"{want:,}"       # shown, and the true count
+        assert p.share("row").at[band, "优秀"] != "—"
+    html = str(next(b for b in built if b.id == "evaluation").html)
+    assert "基本称职及以下" in html or "不称职" in html
+
+
+def test_over_cap_units_are_listed_with_their_share_where_counts_allow(demo2k):
+    ctx, built = _artefact(demo2k)
+    share = qm.evaluation.excellent_share(demo2k, year=YEAR)
+    over = share[share["over_cap"]]
+    html = str(next(b for b in built if b.id == "evaluation").html)
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td>\s*"
+                      r"<td class=\"num\">([^<]*)</td><td class=\"num\">([^<]*)</td></tr>", html)
+    listed = {name: (graded, exc, pct) for name, graded, exc, pct in rows}
+    for r in over.itertuples():
+        assert r.unit_name in listed
+        graded, exc, pct = listed[r.unit_name]
+        rest = int(r.graded - r.excellent)
+        if r.excellent >= 5 and (rest == 0 or rest >= 5):   # the counts allow it: both shown
+            assert exc == f"{int(r.excellent):,}" and pct == f"{r.share:.1%}"
+        elif r.excellent < 5:            # "<5": and the graded count never pins it with the cap
+            assert exc == "&lt;5"
+            if graded not in ("×", "&lt;5"):
+                g = int(graded.replace(",", ""))
+                assert sum(1 for e in range(1, 5) if e / g > float(r.cap)) >= 2
+
+
+def test_unit_report_jurisdiction_column_equals_the_main_report(demo2k):
+    uid = demo2k.execute("select unit_id from posts where end_date is null group by 1 "
+                         "order by count(*) desc, 1 limit 1").fetchall()[0][0]
+    page = report.render_report(demo2k, year=YEAR, units=[uid])
+    main = report.render_report(demo2k, year=YEAR)
+    cmp = page[page.index("与全辖区主要指标"):]
+    cmp = cmp[:cmp.index("</table>")]
+    cells = re.findall(r"<tr><td>(.*?)</td><td class=\"num\">(.*?)</td><td class=\"num\">(.*?)</td></tr>", cmp)
+    got = {label: whole for label, _, whole in cells}
+    cov = qm.training.coverage_matrix(demo2k, year=YEAR, as_of=pd.Timestamp(f"{YEAR}-12-31").date())
+    for r in cov.itertuples():
+        want = f"{r.coverage:.1%}"
+        assert got[unit_section.COVERAGE_LABEL.format(rule=r.rule)] == want
+        assert re.search(rf"{re.escape(str(r.rule))}（[^<]*）</td><td>合计</td>.*?<td class=\"num\">{re.escape(want)}</td>",
+                         main, re.S)
+    head = qm.figures.headline(demo2k, year=YEAR)
+    dist = qm.evaluation.grade_distribution(demo2k, year=YEAR, by="all")
+    graded = dist[dist["grade"] != "不定等次"]["persons"].sum()
+    exc = dist[dist["grade"] == "优秀"]["persons"].sum()
+    assert got[unit_section.EXCELLENT_LABEL] == f"{exc / graded:.1%}"
+    assert f"{exc / graded:.1%}" in main
+    assert len(head)   # the headline table ran on the same database
+    # the unit report's own artefact is audited too
+    ctx, _ = _artefact(demo2k, units=[uid])
+    assert ctx.artefact.sensitive_pinned() == []
+
+
+def test_internal_audience_shows_exact_counts_stamped_and_logged(demo2k, tmp_path):
+    out = report.write_report(demo2k, year=YEAR, out=tmp_path / "internal.html", audience="internal")
+    html = out.read_text(encoding="utf-8")
+    assert html.count("部内研判 不得外传") >= 3            # banner, page stamp, footer
+    assert "部内研判版（--audience internal）" in html
+    assert 'class="num">×</td>' not in html and "基本称职及以下" not in html
+    dist = qm.evaluation.grade_distribution(demo2k, year=YEAR, by="age_group")
+    small = dist[(dist["persons"] > 0) & (dist["persons"] < 5)]
+    assert len(small)                                       # a small count printed as it is
+    masked = report.write_report(demo2k, year=YEAR, out=tmp_path / "c.html").read_text(encoding="utf-8")
+    assert "部内研判" not in masked.split("<footer>")[1]
+    with pytest.raises(ValueError):
+        sections.Context(con=demo2k, year=YEAR, as_of=pd.Timestamp("2023-12-31").date(), threshold=5,
+                         audience="public")
