@@ -156,30 +156,45 @@ def data_checksum(con: duckdb.DuckDBPyConnection) -> str:
 
 # --- the headline table -------------------------------------------------------------------------
 
-def _fmt_value(value, share, denominator) -> str:
+#: The year of the seed article's figures (Gaoping, 2023: ``figures.ARTICLE``): the headline
+#: table's 文章值 column is printed for that year only.
+ARTICLE_YEAR = 2023
+
+
+def _fmt_value(value, share, denominator, label, threshold: int) -> str:
+    """A headline figure as printed: the count ("<5" when small: it is published on its own,
+    with nothing to hide it among), and its share of the named denominator."""
     if pd.isna(value):
         return "—"
+    if 0 < int(value) < threshold:
+        return f"<{threshold}"
     out = f"{int(value):,}"
     if not pd.isna(share):
-        out += f"（{share:.1%}，分母 {int(denominator):,}）"
+        what = label if isinstance(label, str) and label else "占比"
+        out += f"（{what} {share:.1%}，分母 {int(denominator):,}）"
     return out
 
 
-def _headline_rows(head: pd.DataFrame, last: pd.DataFrame | None) -> list[dict]:
+def _headline_rows(head: pd.DataFrame, last: pd.DataFrame | None, threshold: int) -> list[dict]:
     prev = {} if last is None else {r.code: r for r in last.itertuples()}
     rows = []
     for r in head.itertuples():
         p = prev.get(r.code)
         change = "—"
-        if p is not None and p.value:
+        small = any(0 < int(v) < threshold for v in (r.value, getattr(p, "value", 0) or 0)
+                    if not pd.isna(v))
+        if small:
+            change = "—"                 # a change between small counts would give them away
+        elif p is not None and p.value:
             change = f"{(r.value - p.value) / p.value:+.0%}"
         elif p is not None:
             change = "—" if not r.value else "新增"
         article = f"{r.article_value}" + ("" if pd.isna(r.article_share) else f"（{r.article_share:.1%}）")
         rows.append({
             "code": r.code, "label": r.label,
-            "value": _fmt_value(r.value, r.share, r.denominator),
-            "last": "—" if p is None else _fmt_value(p.value, p.share, p.denominator),
+            "value": _fmt_value(r.value, r.share, r.denominator, r.denominator_label, threshold),
+            "last": "—" if p is None else _fmt_value(p.value, p.share, p.denominator, p.denominator_label,
+                                                      threshold),
             "change": change, "article": article,
             "diff_class": "diff-ok" if abs(r.value - r.article_value) <= max(2, 0.15 * r.article_value)
             else "diff-far",
@@ -204,6 +219,7 @@ class Shared:
     checksum: str
     headline: list[dict]
     headline_chart: Markup
+    article: bool
     definitions: list[dict]
     has_last_year: bool
 
@@ -218,12 +234,16 @@ def shared_parts(con: duckdb.DuckDBPyConnection, *, year: int) -> Shared:
     (classification, title), = con.execute(
         "select rule_txt('report.classification'), rule_txt('meta.title')").fetchall()
     defs = [{"group": g, "term": t, "text": x} for g, t, x in definitions.definitions(con)]
+    threshold = small_cell_threshold(con)
     return Shared(
-        year=year, as_of=dt.date.fromisoformat(head.attrs["as_of"]), threshold=small_cell_threshold(con),
+        year=year, as_of=dt.date.fromisoformat(head.attrs["as_of"]), threshold=threshold,
         classification=classification, jurisdiction=info.get("jurisdiction", "本辖区"),
         source=info.get("source", "导入数据"), rules_version=head.attrs["rules_version"],
         rules_title=title or "", checksum=data_checksum(con),
-        headline=_headline_rows(head, last), headline_chart=figure_html(charts.headline_bars(head)),
+        headline=_headline_rows(head, last, threshold),
+        headline_chart=figure_html(charts.headline_bars(head, small_cell=threshold)) if year == ARTICLE_YEAR
+        else Markup(""),
+        article=year == ARTICLE_YEAR,
         definitions=defs, has_last_year=last is not None)
 
 

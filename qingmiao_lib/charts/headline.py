@@ -60,24 +60,28 @@ def pyramid(df: pd.DataFrame, *, title: str | None = None, small_cell: int | Non
     return layout(fig, title or f"年轻公务员年龄性别结构（截至 {as_of}" + (f"，共 {total} 人）" if total else "）"))
 
 
-def headline_bars(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def headline_bars(df: pd.DataFrame, *, title: str | None = None, small_cell: int | None = None) -> go.Figure:
     """This jurisdiction's F1–F9 as a share of the seed article's values, from
-    :func:`qingmiao_lib.figures.headline`: 100% means equal; the band marks ±15%."""
+    :func:`qingmiao_lib.figures.headline`: 100% means equal; the band marks ±15%. With
+    ``small_cell``, a count below it is not drawn (its label says "<5（未显示）")."""
     year = df.attrs.get("year", "")
     names = [f"{c} {SHORT_LABELS.get(c, c)}" for c in df["code"]]
     ratio = (df["value"] / df["article_value"]).astype(float) * 100
+    small = (df["value"] > 0) & (df["value"] < small_cell) if small_cell else df["value"] < 0
+    ratio = ratio.where(~small.to_numpy(dtype=bool))
     fig = go.Figure()
     fig.add_vrect(x0=85, x1=115, fillcolor=COLORS["accent"], opacity=0.08, line_width=0)
     fig.add_vline(x=100, line_color=COLORS["muted"], line_dash="dot")
     fig.add_bar(
         y=names, x=ratio, orientation="h", marker_color=COLORS["accent"],
-        text=[f"{v:,} / {a:,}" for v, a in zip(df["value"], df["article_value"], strict=True)],
+        text=[f"<{small_cell}（未显示）/ {a:,}" if sm else f"{v:,} / {a:,}"
+              for v, a, sm in zip(df["value"], df["article_value"], small, strict=True)],
         textposition="outside", cliponaxis=False,
         customdata=df["label"],
         hovertemplate="%{customdata}<br>本地 / 文章：%{text}（%{x:.0f}%）<extra></extra>",
         showlegend=False,
     )
-    top = max(130.0, float(ratio.max()) + 25 if len(ratio) else 130.0)
+    top = max(130.0, float(ratio.max()) + 25 if ratio.notna().any() else 130.0)
     fig.update_layout(
         xaxis={"title": "本地数值占文章数值的百分比（%）", "range": [0, top], "ticksuffix": "%"},
         yaxis={"autorange": "reversed"}, height=420, margin={"l": 170},
