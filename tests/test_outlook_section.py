@@ -281,3 +281,16 @@ def test_shortlist_table_has_counts_only(built):
     assert not any(n in html for n in built["names"] if len(n) >= 3)
     cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", html)
     assert not [c for c in cells if re.fullmatch(r"[1-4]", c)]             # no small count printed
+
+
+def test_a_database_of_one_person_gets_the_section_without_a_projection(db):
+    # one person, no post, rank or quota: no retirement by rank, no places, no candidate; one
+    # young person is fewer than the threshold: the projection is withheld — said, no error
+    db.add("persons", person_id="P1")
+    ctx = Context(con=db.con, year=2023, as_of=END, threshold=5)
+    section = outlook.build(ctx)
+    ctx.artefact.protect()
+    html = str(section.html)
+    assert "无法按职级统计法定退休和可用职数" in html and "不显示预测" in html and "方法与局限" in html
+    assert "个人条件符合的共 <strong>0</strong> 人。</p>" in html
+    assert "回测：" not in html                       # the backtest's totals would be a count of 1

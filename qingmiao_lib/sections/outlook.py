@@ -70,7 +70,7 @@ def build(ctx: Context) -> Section | None:
                       name="个人条件符合人数（择优，按拟晋升职级）")
     for k in [*summary["rank"].astype(str), TOTAL]:   # N = the 选拔使用 section's 个人条件符合
         _same_figure(a, p_short, (k, CANDIDATES), QUALIFIED_TABLE, (k, "qualified"))
-    own = summary[~summary.apply(suggested_by_rule, axis=1)]   # a unit's quota or a tie decides K
+    own = summary[[not suggested_by_rule(r) for r in summary.to_dict("records")]]   # a unit's quota decides K
     p_own = a.table(pd.DataFrame({"suggested": own["suggested"].astype("int64").to_numpy()},
                                  index=own["rank"].astype(str).tolist()), totals=False,
                     name="建议人选人数（有单位职数的职级）") if len(own) else None
@@ -155,8 +155,10 @@ def suggested_text(n: int, m: int | None, *, n_text: str, m_shown: bool, thresho
     '12'
     >>> suggested_text(3, 12, n_text="<5", m_shown=True, threshold=5)
     '<5'
-    >>> suggested_text(30, 3, n_text="30", m_shown=True, threshold=5), suggested_text(30, None, n_text="30", m_shown=True, threshold=5)
-    ('<5', '0')
+    >>> suggested_text(30, 3, n_text="30", m_shown=True, threshold=5)
+    '<5'
+    >>> suggested_text(30, None, n_text="30", m_shown=True, threshold=5)   # no quota
+    '0'
     """
     if m is None:
         return "0"
@@ -291,7 +293,8 @@ def _short_rows(summary: pd.DataFrame, p_short, p_hold, p_own, t: int) -> list[d
 
 def _backtest_shown(bt, p_base) -> bool:
     """The backtest sentence prints totals of the young: only when the base total is published."""
-    return bt is not None and p_base is not None and not p_base.withheld and not p_base.is_hidden("实际", TOTAL)
+    return (bt is not None and p_base is not None and not p_base.withheld
+            and not p_base.is_hidden("实际", TOTAL))
 
 
 def masked_projection(proj: pd.DataFrame, hidden: list[str], *, by: str = BY) -> pd.DataFrame:
@@ -323,7 +326,8 @@ def _projection_view(proj, flows, p_base, t: int) -> dict:
     a = proj.attrs
     cols = p_base.header[:-1]
     hidden = [c for c in cols if p_base.is_hidden("实际", c)]
-    wide = proj.groupby(["year", BY])["persons"].sum().unstack(fill_value=0.0).reindex(columns=cols, fill_value=0.0)
+    wide = (proj.groupby(["year", BY])["persons"].sum().unstack(fill_value=0.0)
+            .reindex(columns=cols, fill_value=0.0))
     start = int(a["year"])
     rows = [{"year": f"{start}年末（实际）", "cells": [p_base.cell("实际", c) for c in cols],
              "total": p_base.cell("实际", TOTAL)}]
@@ -341,7 +345,8 @@ def _projection_view(proj, flows, p_base, t: int) -> dict:
         {"year": f"{int(f.year)}年", "start": f"{f.start:,.0f}", "retired": f"{f.retired:,.0f}",
          "exited": f"{f.exited:,.0f}", "aged_out": f"{f.aged_out:,.0f}", "recruited": f"{f.recruited:,.0f}",
          "end": f"{f.end:,.0f}"} for f in flows.itertuples()]
-    return {"chart": None if p_base.withheld or total_hidden else chart_html(fig, n) if n else figure_html(fig),
+    chart = None if p_base.withheld or total_hidden else chart_html(fig, n) if n else figure_html(fig)
+    return {"chart": chart,
             "header": cols, "rows": rows, "hidden": hidden, "withheld": p_base.withheld or total_hidden,
             "flows": flow_rows, "young_limit": a["young_limit"], "transition_years": a["transition_years"],
             "recruitment": a["recruitment"], "start": start, "end": start + YEARS,

@@ -5,7 +5,8 @@
 - :func:`outlook_explorer`: years ahead and a recruitment plan (the average intake of the last
   years, or a number per year) updating the places per year, the projected cohort and its yearly
   account in place;
-- :func:`shortlist_table`: 个人条件符合 · 职数空缺 · 建议人选 · 备选 per next rank (counts only).
+- :func:`shortlist_table`: 个人条件符合 · 职数空缺 · 建议人选 per next rank (counts only);
+- :func:`retirement_table`, :func:`methods`: retirements per rank and year; the methods and backtest.
 
 An exported copy for circulation shows what the report shows: counts protected
 (:class:`qingmiao_lib.published.Publisher`), and no projected figure for an age band whose
