@@ -93,7 +93,8 @@ def build(ctx: Context) -> Section | None:
             year_labels=list(by_year.columns), year_cells=[p_year.cell(RETIRED, c) for c in by_year.columns],
             year_chart=_year_chart(by_year, p_year, day, t), places_rows=rank_rows,
             places_chart=_places_chart(chart_frame, day, t),
-            short_rows=_short_rows(summary, p_short, p_hold, p_own, t),
+            short_rows=_short_rows(summary, p_short, p_hold, p_own,
+                                   0 if getattr(ctx, "audience", "") == "internal" else t),   # 部内研判: exact
             short_total=p_short.cell(TOTAL, CANDIDATES), priorities=priorities, unit_quotas=unit_quotas,
             projection=None if proj is None else _projection_view(proj, flows, p_base, t),
             why=why,
