@@ -163,6 +163,32 @@ def _listed(value, kind) -> tuple | None:
 
 
 # --------------------------------------------------------------------------------------------
+# the rules the areas read in Python
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules an analysis reads besides its SQL (for labels, attrs and defaults), typed."""
+
+    version: str                       #: meta.version (attrs["rules_version"])
+    young_limit: int                   #: general.young_age_limit
+    max_mentees: int                   #: mentors.max_mentees
+    outcome_window_years: int | None   #: practice.outcome_window_years (None: not set)
+    streak_block_years: int            #: assessment.streak_block_years
+    small_cell_threshold: int          #: report.small_cell_threshold
+
+
+def rules(con: duckdb.DuckDBPyConnection) -> Rules:
+    """The connection's :class:`Rules`, read in one query (``sql/base/area_rules.sql``) once per
+    analysis call: nothing is kept between calls, since the rules tables of a connection may
+    change (a what-if, a test) and an answer must follow them."""
+    version, young, mentees, window, block, cell = con.execute(sql.load("base/area_rules")).fetchall()[0]
+    return Rules(version=version, young_limit=int(young), max_mentees=int(mentees),
+                 outcome_window_years=None if window is None else int(window),
+                 streak_block_years=int(block), small_cell_threshold=int(cell))
+
+
+# --------------------------------------------------------------------------------------------
 # stored or live
 
 

@@ -40,8 +40,7 @@ import duckdb
 import pandas as pd
 
 from . import _query, sql
-from .db import QUARTER_MASK_YEARS, rules_version, stored_current
-from .labels import young_limit
+from .db import QUARTER_MASK_YEARS, stored_current
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
 COLUMNS: dict[str, str] = {
@@ -108,7 +107,7 @@ def _run(con, name: str, params: dict, *, stored: bool = False, **attrs) -> pd.D
     with _query.reading(con, "evaluation/quarters", when=stored):
         df = _query.run(con, f"evaluation/{name}", params, repeated=_REPEATED)
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
-                    rules_version=rules_version(con))
+                    rules_version=_query.rules(con).version)
     return df
 
 
@@ -192,7 +191,7 @@ def young_excellent_share(con: duckdb.DuckDBPyConnection, *, year: int,
     if first > year:
         raise ValueError("first_year must not be after year")
     return _run(con, "young_excellent", {"first_year": first, "year": year},
-                year=year, first_year=first, as_of=_year_end(con, year), young_limit=young_limit(con))
+                year=year, first_year=first, as_of=_year_end(con, year), young_limit=_query.rules(con).young_limit)
 
 
 def grade_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5, units: Units = None,
@@ -313,7 +312,7 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
     columns = {name: people[name] for name in people.columns}
     columns.update({name: pd.Series(combos[name].array.take(number), copy=False) for name in combos.columns})
     df = pd.DataFrame(columns, index=pd.RangeIndex(len(number)), copy=False)
-    df.attrs.update(year=int(year), as_of=as_of.isoformat(), rules_version=rules_version(con))
+    df.attrs.update(year=int(year), as_of=as_of.isoformat(), rules_version=_query.rules(con).version)
     return df
 
 

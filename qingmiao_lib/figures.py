@@ -11,9 +11,8 @@ import duckdb
 import pandas as pd
 
 from . import _query, sql
-from .db import rules_version
 from .errors import QingmiaoError
-from .labels import young_labels, young_limit
+from .labels import young_labels
 
 #: What each figure counts (Chinese labels for tables, charts and the report), with the rules'
 #: values filled in by :func:`labels`: ``{under}`` the young age limit ("40岁以下"), ``{block}``
@@ -67,8 +66,8 @@ def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
 def labels(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
     """:data:`LABELS` and :data:`DENOMINATORS` with the values of the rules ``con`` loaded:
     F1 says "35岁以下" under a young age limit of 35, F6 the length of an 优秀 block."""
-    block = int(con.execute("select rule_num('assessment.streak_block_years')").fetchall()[0][0])
-    values = {"under": young_labels(young_limit(con))[0], "block": block}
+    r = _query.rules(con)
+    values = {"under": young_labels(r.young_limit)[0], "block": r.streak_block_years}
     return ({k: v.format(**values) for k, v in LABELS.items()},
             {k: v.format(**values) for k, v in DENOMINATORS.items()})
 
@@ -121,8 +120,8 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
     df["article_value"] = df["code"].map(lambda c: ARTICLE[c][0])
     df["article_share"] = df["code"].map(lambda c: ARTICLE[c][1]).astype("Float64")
     as_of = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
-    df.attrs.update(year=year, as_of=as_of.isoformat(), rules_version=rules_version(con),
-                    young_limit=young_limit(con))
+    r = _query.rules(con)
+    df.attrs.update(year=year, as_of=as_of.isoformat(), rules_version=r.version, young_limit=r.young_limit)
     return df
 
 

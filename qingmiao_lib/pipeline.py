@@ -14,8 +14,8 @@ DataFrame with a stated grain whose ``attrs`` carry ``as_of`` (or the years) and
 
 from __future__ import annotations
 
-import datetime as dt
 import contextlib
+import datetime as dt
 from collections.abc import Iterator, Sequence
 
 import duckdb
@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from . import _query, sql
-from .db import rules_version, stored_current
-from .privacy import mask_name, small_cell_threshold
+from .db import stored_current
+from .privacy import mask_name
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
 COLUMNS: dict[str, str] = {
@@ -128,7 +128,7 @@ def _date(value) -> dt.date:
 
 def _finish(df: pd.DataFrame, con, **attrs) -> pd.DataFrame:
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
-                    rules_version=rules_version(con))
+                    rules_version=_query.rules(con).version)
     return df
 
 
@@ -283,7 +283,7 @@ def time_to_promotion(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     "人数不足N人" (the cohort itself is smaller); ``min_at_risk`` holds N.
     """
     as_of = _date(as_of)
-    t = small_cell_threshold(con) if min_at_risk is None else int(min_at_risk)
+    t = _query.rules(con).small_cell_threshold if min_at_risk is None else int(min_at_risk)
     if t < 1:
         raise ValueError(f"min_at_risk must be at least 1, got {t}")
     table = _frame(con, "first_promotion", {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)})

@@ -28,8 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import _query, sql
-from .db import install_once, rules_version
-from .labels import young_limit
+from .db import install_once
 from .privacy import mask_name
 
 #: Chinese names of this module's output columns (merged into ``labels.chinese``).
@@ -141,8 +140,9 @@ def _grouped(con, name: str, params: dict, by: list[str], lead: Sequence[str] = 
 def _finish(df: pd.DataFrame, con, **attrs) -> pd.DataFrame:
     """``attrs``: the dates as ISO text, the rules version and the young age limit (which the
     labels and charts name: "35岁以下")."""
+    r = _query.rules(con)
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
-                    rules_version=rules_version(con), young_limit=young_limit(con))
+                    rules_version=r.version, young_limit=r.young_limit)
     return df
 
 

@@ -47,7 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _query, sql
-from .db import rules_version, stored_current
+from .db import stored_current
 
 #: The four rules, in matrix order, with the principle each one enforces.
 RULES = {"初任培训": "凡进必训", "任职培训": "应训必训", "专门业务培训": "突出重点", "在职培训": "全员覆盖"}
@@ -171,7 +171,7 @@ def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | Non
     with _query.reading(con, source or "training/courses", when=stored):
         df = _query.run(con, f"training/{name}", params, repeated=_REPEATED,
                         derive=derive)
-    attrs = {"rules_version": rules_version(con)}
+    attrs = {"rules_version": _query.rules(con).version}
     if year is not None:
         attrs["year"] = int(year)
     if as_of is not None:
@@ -280,7 +280,7 @@ def coverage_trend(
         df.insert(1, "principle", _query.text(df["rule"].map(RULES)))
         df.attrs.clear()
         if first_year == last_year:  # as pd.concat of the one year's matrix keeps its attrs
-            df.attrs.update(rules_version=rules_version(con), year=first_year,
+            df.attrs.update(rules_version=_query.rules(con).version, year=first_year,
                             as_of=last_day.isoformat())
     else:
         years = []
@@ -289,7 +289,7 @@ def coverage_trend(
                                 target_ids=target_ids)
             years.append(m.assign(year=year).drop(columns=["group_id", "group_name"]))
         df = pd.concat(years, ignore_index=True)
-    df.attrs.update(first_year=first_year, last_year=last_year, rules_version=rules_version(con))
+    df.attrs.update(first_year=first_year, last_year=last_year, rules_version=_query.rules(con).version)
     return df
 
 
@@ -543,7 +543,7 @@ def mentor_load(
     as_of = pd.Timestamp(as_of).date()
     df = _run(con, "mentor_load", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
               year=as_of.year, as_of=as_of)
-    df.attrs["max_mentees"] = int(con.execute("select rule_num('mentors.max_mentees')").fetchall()[0][0])
+    df.attrs["max_mentees"] = _query.rules(con).max_mentees
     return df
 
 
@@ -599,7 +599,7 @@ def practice_outcomes(
     """
     as_of = pd.Timestamp(as_of).date()
     if window_years is None:
-        got = con.execute("select rule_num('practice.outcome_window_years')").fetchall()[0][0]
+        got = _query.rules(con).outcome_window_years
         window_years = 2 if got is None else got
     window_years = int(window_years)
     if not 1 <= window_years <= 10:

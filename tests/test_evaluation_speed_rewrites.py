@@ -14,9 +14,8 @@ import random
 import pandas as pd
 import pytest
 
-from qingmiao_lib import _query
+from qingmiao_lib import _query, sql
 from qingmiao_lib import evaluation as ev
-from qingmiao_lib import sql
 
 D = dt.date.fromisoformat
 GRADES = ["好", "较好", "一般", "较差"]
@@ -150,7 +149,8 @@ def _reference(db, p):
     # the one-query definition, its text (grades too) as the one text dtype the function gives
     ref = db.con.execute(REFERENCE, p).df()
     return ref.astype({c: _query.TEXT for c in ref.columns
-                       if ref[c].dtype == object or isinstance(ref[c].dtype, pd.CategoricalDtype)})
+                       if isinstance(ref[c].dtype, pd.CategoricalDtype | pd.StringDtype)
+                       or pd.api.types.is_object_dtype(ref[c].dtype)})
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -138,9 +138,9 @@ def test_every_area_gives_text_as_one_dtype(county):
     for name, df in frames.items():
         for col in df.columns:
             kind = df[col].dtype
-            if kind == object:   # only dates held as date objects (none here)
+            if pd.api.types.is_object_dtype(kind):   # only dates held as date objects
                 assert all(isinstance(v, dt.date) for v in df[col].dropna()), (name, col)
             assert not isinstance(kind, pd.CategoricalDtype), (name, col)
-            if pd.api.types.is_string_dtype(kind) and kind != object:
+            if pd.api.types.is_string_dtype(kind) and not pd.api.types.is_object_dtype(kind):
                 assert kind == TEXT, (name, col, kind)
         assert any(df[c].dtype == TEXT for c in df.columns), name
