@@ -41,10 +41,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import duckdb
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import _query, sql
 from .db import stored_current
@@ -164,13 +161,12 @@ _REPEATED = frozenset(("rule", "status", "unit_kind", "kind", "mode", "topic", "
 
 
 def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | None,
-         source: str | None = None, stored: bool = False, derive=None) -> pd.DataFrame:
+         source: str | None = None, stored: bool = False) -> pd.DataFrame:
     """``sql/training/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`), the repeated
     text columns (:data:`_REPEATED`) made once per value; read from the stored variant of
     ``source`` when ``stored``."""
     with _query.reading(con, source or "training/courses", when=stored):
-        df = _query.run(con, f"training/{name}", params, repeated=_REPEATED,
-                        derive=derive)
+        df = _query.run(con, f"training/{name}", params, repeated=_REPEATED)
     attrs = {"rules_version": _query.rules(con).version}
     if year is not None:
         attrs["year"] = int(year)
@@ -324,21 +320,6 @@ def gap_list(
                 stored=_courses_stored(con, as_of))
 
 
-def _status_is(status: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
-    """Is each row's status (an enum column: a dictionary) ``name``? Compared on the dictionary's
-    codes, not on a string per row (~35 ms at a million rows on the pandas strings)."""
-    status = status.unify_dictionaries() if status.num_chunks > 1 else status
-    chunks = []
-    for chunk in status.chunks:
-        names = chunk.dictionary.cast(pa.string()).to_pylist()
-        if name in names:
-            code = pa.scalar(names.index(name), chunk.indices.type)
-            chunks.append(pc.fill_null(pc.equal(chunk.indices, code), False))
-        else:
-            chunks.append(pa.array(np.zeros(len(chunk), dtype=bool)))
-    return pa.chunked_array(chunks, pa.bool_())
-
-
 def in_service(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
     units=None, unit_kinds=None, cohorts=None,
@@ -348,63 +329,7 @@ def in_service(
     its columns and order) with ``meets`` third, True when covered."""
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, **_slice(units, unit_kinds, cohorts)}
-    terms = _query.fetch(con, "training/in_service_terms", {"as_of": as_of})
-    return _run(con, "in_service", params, year=year, as_of=as_of,
-                stored=_courses_stored(con, as_of),
-                derive=lambda table: _in_service_rows(table, terms))
-
-
-def _in_service_rows(table: pa.Table, terms: pa.Table) -> pa.Table:
-    """The narrow rows of ``training/in_service.sql`` widened to :func:`gap_list`'s columns,
-    with ``meets`` (covered) third: the constants of ``training/in_service_terms.sql`` repeated,
-    the unit names looked up by unit_id (NULL for a unit gone since), the days overdue or left
-    and the shortfalls from the status (as gap_list computes them)."""
-    n = table.num_rows
-    term = {name: terms[name][0] for name in terms.column_names}
-    status = table["status"]
-    covered = _status_is(status, STATUSES["covered"])
-    unit_id = pc.dictionary_encode(table["unit_id"]).unify_dictionaries().combine_chunks()
-    unit_name = pc.take(term["unit_names"].values,
-                        pc.index_in(unit_id.dictionary, value_set=term["unit_ids"].values))
-    have_days, have_hours = table["have_days"], table["have_hours"]
-
-    def repeat(value: pa.Scalar) -> pa.Array:
-        return pa.repeat(value, n)
-
-    def shortfall(need: pa.Scalar, have: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
-        if not need.is_valid:
-            return pa.nulls(n, pa.float64())
-        return pc.if_else(covered, 0.0, pc.max_element_wise(pc.subtract(need, have), 0.0))
-
-    def on_status(name: str, value: pa.Scalar) -> pa.ChunkedArray:
-        return pc.if_else(_status_is(status, STATUSES[name]), value, pa.scalar(None, value.type))
-
-    columns = {
-        "rule": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)),
-                                               pa.array(["在职培训"])),
-        "status": status,
-        "meets": covered,
-        "person_id": table["person_id"],
-        "name": table["name"],
-        "unit_id": unit_id,
-        "unit_name": pa.DictionaryArray.from_arrays(unit_id.indices, unit_name),
-        "unit_kind": table["unit_kind"],
-        "entry_cohort": table["entry_cohort"],
-        "active": table["active"],
-        "event_date": repeat(term["y0"]),
-        "level": pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int8()), pa.array([], pa.string())),
-        "window_start": repeat(term["y0"]),
-        "due_date": repeat(term["due_date"]),
-        "days_overdue": on_status("missing", term["days_overdue"]),
-        "days_left": on_status("pending", term["days_left"]),
-        "need_days": repeat(term["need_days"]),
-        "need_hours": repeat(term["need_hours"]),
-        "have_days": have_days,
-        "have_hours": have_hours,
-        "shortfall_days": shortfall(term["need_days"], have_days),
-        "shortfall_hours": shortfall(term["need_hours"], have_hours),
-    }
-    return pa.table(columns)
+    return _run(con, "in_service", params, year=year, as_of=as_of, stored=_courses_stored(con, as_of))
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,21 +25,11 @@ final as (
         o.person_id, o.name, o.unit_id, u.name as unit_name, o.unit_kind::unit_kind as unit_kind,
         o.entry_cohort, o.active, o.event_date, o.level::post_level as level,
         o.window_start::date as window_start, o.due_date::date as due_date,
-        case when o.status = '未完成' then date_diff('day', o.due_date, $as_of::date) end
-            as days_overdue,
-        case when o.status = '未到期' then date_diff('day', $as_of::date, o.due_date) end
-            as days_left,
+        training_days_overdue(o.status, o.due_date, $as_of::date) as days_overdue,
+        training_days_left(o.status, o.due_date, $as_of::date) as days_left,
         o.need_days, o.need_hours, o.have_days, o.have_hours,
-        case
-            when o.need_days is null then null
-            when o.status = '已完成' then 0
-            else greatest(o.need_days - o.have_days, 0)
-        end as shortfall_days,
-        case
-            when o.need_hours is null then null
-            when o.status = '已完成' then 0
-            else greatest(o.need_hours - o.have_hours, 0)
-        end as shortfall_hours,
+        training_shortfall(o.status, o.need_days, o.have_days) as shortfall_days,
+        training_shortfall(o.status, o.need_hours, o.have_hours) as shortfall_hours,
     from obligations as o
     left join units as u on u.unit_id = o.unit_id
 )

@@ -1,22 +1,22 @@
 -- training/in_service.sql — 在职培训 per person: the persons who owe it in the year of $as_of,
--- with their credited hours and days and their status; the 在职培训 rows of training/gap_list.sql
--- (every status), in its order, narrowed to what varies from person to person.
+-- with their credited hours and days, their status and what they still owe; the 在职培训 rows of
+-- training/gap_list.sql (every status), its columns in its order, with meets third.
 -- Grain: one row per person active all year (training_in_service_owed, training/obligations.sql)
 --   inside the slice.
 -- Parameters: $as_of (DATE), and the slice filters $units (VARCHAR[]), $unit_kinds (VARCHAR[]),
 --   $cohorts (INTEGER[]) — each NULL for no filter; a person is sliced by training_people's unit.
--- Columns: status (enum 未完成 < 未到期 < 已完成, as gap_list sorts them), person_id, name,
---   unit_id, unit_kind (enum), entry_cohort, active, have_days, have_hours. Ordered by status,
---   unit_id (NULL last), person_id: gap_list's order, whose rule, due date and the rest are the
---   same for every row here.
+-- Columns: rule (在职培训), status (enum 未完成 < 未到期 < 已完成, as gap_list sorts them),
+--   meets (covered), person_id, name, unit_id, unit_name, unit_kind (enum), entry_cohort,
+--   active, event_date (1 January), level (none), window_start, due_date (year_end), days_overdue,
+--   days_left, need_days, need_hours, have_days, have_hours, shortfall_days, shortfall_hours —
+--   by the macros gap_list uses (training/obligations.sql). Ordered by status, unit_id (NULL
+--   last), person_id: gap_list's order, whose rule and due date are the same for every row here.
 -- Method: as training_obligations restricted to 在职培训 — the persons on $as_of
 --   (person_snapshot, the stored table on a stored date), the unit of the latest post started by
 --   $as_of for the few without a main post that day (as training_people), the year's credited
 --   courses summed per person (training_year_courses; on 31 December it reads the stored table
---   training_years while current). The rows are sorted by the unit's place in unit_id order (a number:
---   cheaper to compare than the text). Only the columns that vary are computed:
---   training.in_service adds the constant ones (rule, dates, minimums), the unit names (looked
---   up by unit_id) and what follows from the status (days overdue or left, shortfalls).
+--   training_years while current). The rows are sorted by the unit's place in unit_id order (a
+--   number: cheaper to compare than the text).
 with
 people as (
     select person_id, name, unit_id, unit_kind::varchar as unit_kind, entry_cohort, active
@@ -42,7 +42,7 @@ unit_order as (
     select unit_id, (row_number() over (order by unit_id))::integer as unit_order
     from units
 ),
-final as (
+judged as (
     select
         training_status(
             training_in_service_met(coalesce(y.hours, 0), coalesce(y.days, 0)),
@@ -54,6 +54,26 @@ final as (
     from placed as p
     left join training_year_courses($as_of::date) as y using (person_id)
     left join unit_order as n on n.unit_id = p.unit_id
+),
+terms as (
+    select make_date(year($as_of::date), 1, 1) as y0, year_end(year($as_of::date))::date as due_date,
+           rule_num('training.in_service_min_days') as need_days,
+           rule_num('training.in_service_min_hours') as need_hours,
+),
+final as (
+    select
+        '在职培训'::training_kind as rule, j.status, j.status = '已完成' as meets, j.person_id, j.name,
+        j.unit_id, u.name as unit_name, j.unit_kind, j.entry_cohort, j.active,
+        t.y0 as event_date, null::post_level as level, t.y0 as window_start, t.due_date,
+        training_days_overdue(j.status::varchar, t.due_date, $as_of::date) as days_overdue,
+        training_days_left(j.status::varchar, t.due_date, $as_of::date) as days_left,
+        t.need_days, t.need_hours, j.have_days, j.have_hours,
+        training_shortfall(j.status::varchar, t.need_days, j.have_days) as shortfall_days,
+        training_shortfall(j.status::varchar, t.need_hours, j.have_hours) as shortfall_hours,
+        j.unit_order,
+    from judged as j
+    cross join terms as t
+    left join units as u on u.unit_id = j.unit_id
 )
 select * exclude (unit_order) from final
 order by status, unit_order, person_id;

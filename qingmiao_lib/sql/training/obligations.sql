@@ -53,6 +53,22 @@ create or replace temp macro training_status(met, due_date, as_of) as (
     case when met then '已完成' when due_date > as_of then '未到期' else '未完成' end
 );
 
+-- training_days_overdue(status, due_date, as_of), training_days_left(status, due_date, as_of):
+-- the days an obligation is overdue on as_of (a missing one) or has left (a pending one), NULL
+-- otherwise — the gap list's and the 在职培训 list's columns.
+create or replace temp macro training_days_overdue(status, due_date, as_of) as (
+    case when status = '未完成' then date_diff('day', due_date, as_of) end
+);
+create or replace temp macro training_days_left(status, due_date, as_of) as (
+    case when status = '未到期' then date_diff('day', as_of, due_date) end
+);
+
+-- training_shortfall(status, need, have): what is still owed of a minimum (days or 学时): NULL
+-- when the rule sets no such minimum, 0 when covered, else need − have (never below 0).
+create or replace temp macro training_shortfall(status, need, have) as (
+    case when need is null then null when status = '已完成' then 0 else greatest(need - have, 0) end
+);
+
 -- training_recruit_channels(): the entry channels that make a recruit — the rule list
 -- training.recruit_channels when the rules have one, else 考试录用 and 选调生.
 create or replace temp macro training_recruit_channels() as table
