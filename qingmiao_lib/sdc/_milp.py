@@ -65,10 +65,11 @@ class Setup:
     needs: np.ndarray           # bool per cell: must not be pinned
     clip: float = 1.0
     _groups: list | None = None
+    forced: np.ndarray | None = None      # bool per cell: hidden whatever (never shown again)
 
     @classmethod
     def build(cls, cp: Compiled, t: int, withheld: np.ndarray, spl: float = 1.0,
-              insensitive: np.ndarray | None = None) -> Setup:
+              insensitive: np.ndarray | None = None, forced: np.ndarray | None = None) -> Setup:
         a = cp.values
         small = (a > 0) & (a < t)
         if insensitive is not None:          # cells only in unpublished tables
@@ -77,7 +78,11 @@ class Setup:
         state0[small] = PRIMARY
         state0[withheld] = WITHHELD
         cand = (a >= t) & ~cp.fixed & ~withheld
-        return cls(cp, t, state0, cand, small.copy(), max(1.0, float(spl)))
+        if forced is not None:
+            forced = forced & ~withheld & (a >= t)
+            state0[forced] = COMPLEMENTARY
+            cand &= ~forced
+        return cls(cp, t, state0, cand, small.copy(), max(1.0, float(spl)), forced=forced)
 
     @property
     def groups(self) -> list[tuple[np.ndarray, np.ndarray, Network]]:

@@ -142,6 +142,9 @@ class Problem:
         #: selector does not list, summed): their cells are unknown to the attacker (≥ 0), never
         #: sensitive themselves, and out of the log
         self.unpublished: set[str] = set()
+        #: slots hidden whatever the solver finds (a figure another artefact or an earlier stage
+        #: already published hidden): never candidates, never shown again
+        self.forced: set[int] = set()
 
     # -- building ----------------------------------------------------------------------------
     def _slot(self, table: str, row, col, value: int, principal: bool, fixed: bool) -> int:
@@ -283,10 +286,16 @@ class Problem:
                  for i, (t, r, c) in enumerate(self._where) if self._find(i) == root]
         return " = ".join(names)
 
+    def fix_shown(self, slot: int) -> None:
+        """The slot is printed as it is (elsewhere, or by an earlier stage): never hidden."""
+        if 0 < self._values[slot] < self.threshold:
+            raise ValueError(f"{self.label(slot)}: a small count cannot be printed as it is")
+        self._fixed[slot] = True
+
     def compile(self) -> Compiled:
         """The cells after linking (cached until the problem changes)."""
         linked = sum(i != p for i, p in enumerate(self._parent))
-        key = (len(self._values), len(self._relations), linked)
+        key = (len(self._values), len(self._relations), linked, sum(self._fixed))
         if getattr(self, "_compiled", (None,))[0] == key:
             return self._compiled[1]
         self._compiled = (key, self._compile())

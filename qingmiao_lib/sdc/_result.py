@@ -94,11 +94,14 @@ def protect(problem: Problem, method: str = "optimal", *, spl: float = 1.0,
     cp, t = problem.compile(), problem.threshold
     hidden_only = set(problem.unpublished)
     insensitive = np.array([bool(ts) and ts <= hidden_only for ts in cp.tables_of], dtype=bool)
+    forced = np.zeros(cp.n, bool)
+    if problem.forced:
+        forced[cp.canon[np.array(sorted(problem.forced), dtype=np.int64)]] = True
     withheld: dict[str, str] = {n: "" for n in hidden_only}
     while True:
         wmask = np.array([bool(ts) and ts <= set(withheld) for ts in cp.tables_of],
                          dtype=bool) & ~cp.fixed
-        S = Setup.build(cp, t, wmask, spl, insensitive)
+        S = Setup.build(cp, t, wmask, spl, insensitive, forced)
         bad = unprotectable(S)
         if not bad:
             break

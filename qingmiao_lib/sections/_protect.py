@@ -71,6 +71,8 @@ class Artefact:
         self.threshold = int(threshold)
         #: the 部内研判 audience: exact counts, nothing recoded or hidden (names stay masked)
         self.exact = bool(exact)
+        #: the first slot of the second stage (:meth:`second_stage`), or None
+        self._stage2: int | None = None
         self.result: sdc.Result | None = None
         self._names: set[str] = set()
 
@@ -154,14 +156,40 @@ class Artefact:
         """Every cell of ``total`` is the sum of the same-labelled cells of ``parts``."""
         return self.problem.sum_tables(total.table_name, [p.table_name for p in parts])
 
+    def second_stage(self) -> None:
+        """Tables registered from now on are protected after the others, around them: the
+        first stage's published states are kept (a figure shown stays shown, a hidden one stays
+        hidden) and the second stage hides more of its own cells where the relations between the
+        stages call for it. The unit selector is the second stage of a report: its many small
+        per-unit tables, tied by sums to the kinds and the jurisdiction, never make a section's
+        principal figures disappear."""
+        if self._stage2 is None:
+            self._stage2 = self.problem.n_slots
+
     # -- protecting -----------------------------------------------------------------------------
     def protect(self, method: str = "optimal", *, time_limit: float = TIME_LIMIT,
                 group_limit: float = GROUP_LIMIT) -> sdc.Result:
         if self.result is None and self.exact:
             self.result = _exact(self.problem)
         if self.result is None:
-            self.result = self.problem.protect(method, time_limit=time_limit, group_limit=group_limit,
-                                               max_exact=MAX_EXACT)
+            kw = {"time_limit": time_limit, "group_limit": group_limit, "max_exact": MAX_EXACT}
+            p, boundary = self.problem, self._stage2
+            if boundary is not None and boundary < p.n_slots:
+                late = {n for n, t in p.tables.items() if min(t.slots, default=boundary) >= boundary}
+                saved = set(p.unpublished)
+                p.unpublished |= late                # stage 1: the late tables unknown, not printed
+                try:
+                    first = p.protect(method, **kw)
+                finally:
+                    p.unpublished = saved
+                cp = p.compile()
+                for slot in range(boundary):         # stage 2 around stage 1's states
+                    state = first.state[cp.canon[slot]]
+                    if state == sdc.SHOWN:
+                        p.fix_shown(slot)
+                    elif state == sdc.COMPLEMENTARY:
+                        p.forced.add(slot)
+            self.result = p.protect(method, **kw)
         return self.result
 
     @property

@@ -47,6 +47,8 @@ from ..disclosure import TOTAL, Protected
 from ..labels import young_labels, young_limit
 from ._render import Context, Section, render
 
+#: what a cell of a withheld table shows (the table's note says why)
+WITHHELD_CELL = "—"
 #: the option of the whole jurisdiction in the selector
 ALL = "__all__"
 ALL_NAME = "全辖区"
@@ -59,7 +61,7 @@ SELECTOR_UNITS = 60
 #: whether the selector's kind and jurisdiction tables are tied to their units' by sum relations
 #: in the joint protection (exact but slow: minutes at 60 units); without them each unit's tables
 #: are protected on their own, the jurisdiction's linked to the sections' figures
-SUM_RELATIONS = False
+SUM_RELATIONS = True
 #: the order of the unit kinds in the selector (others after them, by name)
 KIND_ORDER = {"市直机关": 0, "乡镇街道": 1}
 
@@ -280,6 +282,8 @@ class _View:
     @classmethod
     def of(cls, p: Protected) -> _View:
         masked, shown = p.masked(), p.shown()
+        if getattr(p, "withheld", False):      # a table too small to protect: no number at all
+            shown = shown.map(lambda _: WITHHELD_CELL)
         return cls(list(masked.index), list(masked.columns), masked.to_numpy(dtype=float),
                    shown.reindex(index=masked.index, columns=masked.columns).to_numpy(dtype=object))
 
@@ -479,6 +483,7 @@ def _register(g: Gathered, names: dict[str, str], ctx: Context) -> dict[str, dic
     jurisdiction's cells are the same figures as the sections' (:func:`_tie_sections`). The
     grades take the recoding of the county's grade table (one story: 基本称职及以下 everywhere)."""
     a = ctx.artefact
+    a.second_stage()
     merges = _grade_merges(a)
     out: dict[str, dict] = {}
     for uid, t in g.tables.items():
