@@ -555,7 +555,8 @@ def _roster(args) -> int:
     try:
         chosen = unit_names.resolve(con, args.units)
         df = structure.roster(con, as_of=args.as_of, unmasked=args.unmasked, units=chosen,
-                              unit_kind=args.unit_kind, young=True if args.young else None)
+                              unit_kinds=[args.unit_kind] if args.unit_kind else None,
+                              young=True if args.young else None)
     finally:
         con.close()
     if args.unmasked:

@@ -288,7 +288,7 @@ def test_roster_xlsx_of_a_slice(small_db, tmp_path):
     assert all(isinstance(r[4], dt.datetime) for r in body)            # dates as dates
     import qingmiao_lib as qm
     con = qm.connect(small_db)
-    towns = qm.structure.headcount(con, as_of=dt.date(2023, 12, 31), unit_kind="乡镇街道")
+    towns = qm.structure.headcount(con, as_of=dt.date(2023, 12, 31), unit_kinds=["乡镇街道"])
     con.close()
     assert len(body) == int(towns["persons"].sum())                    # the whole slice
 

@@ -117,7 +117,7 @@ PLACEHOLDERS = """() => {
       const cells = Array.from(tr.children);
       if (cells[0].textContent.trim() === '合计') return;
       cells.forEach((td, j) => { const x = td.textContent.trim();
-        if (j > 0 && j !== total && (x.startsWith('<') || x === '×')) n += 1; });
+        if (j > 0 && j !== total && (x.startsWith('<') || x === '×' || x === '—')) n += 1; });
     });
     return n;
   });

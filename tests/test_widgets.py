@@ -33,7 +33,7 @@ def test_cohort_explorer_updates_when_the_unit_kind_changes(demo_db):
     young = qm.structure.headcount(con, as_of=dt.date(2023, 12, 31), young=True)
     assert everyone == int(young["persons"].sum())
     box.controls["unit_kind"].value = "乡镇街道"
-    towns = qm.structure.headcount(con, as_of=dt.date(2023, 12, 31), young=True, unit_kind="乡镇街道")
+    towns = qm.structure.headcount(con, as_of=dt.date(2023, 12, 31), young=True, unit_kinds=["乡镇街道"])
     assert total() == int(towns["persons"].sum()) < everyone     # updated in place
     assert box.figures["pyramid"] is pyramid
     con.close()

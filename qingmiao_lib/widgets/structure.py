@@ -19,7 +19,7 @@ _DIM_CHOICES = [(charts.structure.DIM_LABELS[c], d) for d, (c, *_) in structure.
 
 def _figures(con, *, as_of: dt.date, unit_kind: str, units: list[str], x: str,
              colour: str | None) -> dict[str, go.Figure]:
-    filters = {"units": list(units) or None, "unit_kind": None if unit_kind == "全部" else unit_kind}
+    filters = {"units": list(units) or None, "unit_kinds": None if unit_kind == "全部" else [unit_kind]}
     pyr = structure.age_pyramid(con, as_of=as_of, young_only=True, **filters)
     by = [x] + ([colour] if colour else [])
     bars = structure.headcount(con, as_of=as_of, by=by, **filters)
