@@ -161,21 +161,24 @@ def data_checksum(con: duckdb.DuckDBPyConnection) -> str:
 ARTICLE_YEAR = 2023
 
 
-def _fmt_value(value, share, denominator, label, threshold: int) -> str:
-    """A headline figure as printed: the count ("<5" when small: it is published on its own,
-    with nothing to hide it among), and its share of the named denominator."""
+def _fmt_count(value, threshold: int) -> str:
+    """A headline count as printed: "<5" when small (it is published on its own, with nothing to
+    hide it among; ``threshold`` 0 for the 部内研判 audience)."""
     if pd.isna(value):
         return "—"
-    if 0 < int(value) < threshold:
-        return f"<{threshold}"
-    out = f"{int(value):,}"
-    if not pd.isna(share):
-        what = label if isinstance(label, str) and label else "占比"
-        out += f"（{what} {share:.1%}，分母 {int(denominator):,}）"
-    return out
+    return f"<{threshold}" if 0 < int(value) < threshold else f"{int(value):,}"
+
+
+def _share_text(r, threshold: int) -> str:
+    """"26.8%（分母 441）" — or "—" when the count or its denominator is small."""
+    if pd.isna(r.share) or any(0 < int(v) < threshold for v in (r.value, r.denominator)):
+        return "—"
+    return f"{r.share:.1%}（分母 {int(r.denominator):,}）"
 
 
 def _headline_rows(head: pd.DataFrame, last: pd.DataFrame | None, threshold: int) -> list[dict]:
+    """The headline table's rows: the count this year and last, the change, the article's value;
+    a figure with a share says under its label of what (F2, F5, F6: the denominator named)."""
     prev = {} if last is None else {r.code: r for r in last.itertuples()}
     rows = []
     for r in head.itertuples():
@@ -189,12 +192,17 @@ def _headline_rows(head: pd.DataFrame, last: pd.DataFrame | None, threshold: int
             change = f"{(r.value - p.value) / p.value:+.0%}"
         elif p is not None:
             change = "—" if not r.value else "新增"
+        share = ""
+        if not pd.isna(r.share):
+            label = r.denominator_label if isinstance(r.denominator_label, str) and r.denominator_label else "占比"
+            share = f"{label}：本年 {_share_text(r, threshold)}"
+            if p is not None and not pd.isna(p.share):
+                share += f"，上年 {_share_text(p, threshold)}"
         article = f"{r.article_value}" + ("" if pd.isna(r.article_share) else f"（{r.article_share:.1%}）")
         rows.append({
-            "code": r.code, "label": r.label,
-            "value": _fmt_value(r.value, r.share, r.denominator, r.denominator_label, threshold),
-            "last": "—" if p is None else _fmt_value(p.value, p.share, p.denominator, p.denominator_label,
-                                                      threshold),
+            "code": r.code, "label": r.label, "share": share,
+            "value": _fmt_count(r.value, threshold),
+            "last": "—" if p is None else _fmt_count(p.value, threshold),
             "change": change, "article": article,
             "diff_class": "diff-ok" if abs(r.value - r.article_value) <= max(2, 0.15 * r.article_value)
             else "diff-far",
@@ -224,8 +232,9 @@ class Shared:
     has_last_year: bool
 
 
-def shared_parts(con: duckdb.DuckDBPyConnection, *, year: int) -> Shared:
-    """Headline figures (this year and last), definitions, checksum and the cover's facts."""
+def shared_parts(con: duckdb.DuckDBPyConnection, *, year: int, audience: str = "circulation") -> Shared:
+    """Headline figures (this year and last), definitions, checksum and the cover's facts (the
+    headline's small counts shown exactly for the 部内研判 ``audience`` only)."""
     year = int(year)
     head = figures.headline(con, year=year)
     first, _ = figures.data_years(con)
@@ -240,7 +249,7 @@ def shared_parts(con: duckdb.DuckDBPyConnection, *, year: int) -> Shared:
         classification=classification, jurisdiction=info.get("jurisdiction", "本辖区"),
         source=info.get("source", "导入数据"), rules_version=head.attrs["rules_version"],
         rules_title=title or "", checksum=data_checksum(con),
-        headline=_headline_rows(head, last, threshold),
+        headline=_headline_rows(head, last, threshold if audience == "circulation" else 0),
         headline_chart=figure_html(charts.headline_bars(head, small_cell=threshold)) if year == ARTICLE_YEAR
         else Markup(""),
         article=year == ARTICLE_YEAR,
@@ -299,7 +308,7 @@ def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool =
         spent[name] = spent.get(name, 0.0) + now - clock["t"]
         clock["t"] = now
 
-    s = shared or shared_parts(con, year=year)
+    s = shared or shared_parts(con, year=year, audience=audience)
     lap("shared")
     cache = {} if cache is None else cache
     unit_ids = None if units is None else tuple(str(u) for u in units)
@@ -461,7 +470,7 @@ def write_unit_reports(
     out = Path(out_dir) if out_dir is not None else default_unit_dir(year)
     if out.exists() and not out.is_dir():
         raise QingmiaoError(f"输出目录 {out} 已存在且不是目录")
-    s = shared_parts(con, year=year)
+    s = shared_parts(con, year=year, audience=audience)
     listed = con.execute(
         "select u.unit_id, u.name, u.kind::varchar from units u "
         "where u.unit_id in (select unit_id from posts where start_date <= $d "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -102,7 +103,8 @@ def placeholder_size(top: float, *, share: float = 0.035) -> float:
 
 def hidden_marks(fig: go.Figure, hidden, *, size: float, orientation: str = "v", positions=None,
                  texts=None, signs: dict | None = None, threshold: int = 5, xaxis: str = "x",
-                 width=None, kind: str = "bar", what: str = "人数") -> go.Figure:
+                 width=None, kind: str = "bar", what: str = "人数",
+                 note: str = "（灰色斜线标记为固定大小，不代表人数）") -> go.Figure:
     """Draw each hidden cell of a chart as a visible, labelled placeholder — never drop it.
 
     ``hidden`` is a boolean frame, the chart's categories (index) × its series (columns, named
@@ -111,7 +113,10 @@ def hidden_marks(fig: go.Figure, hidden, *, size: float, orientation: str = "v",
     right after the series' trace, so that in a stacked or relative bar chart the placeholder sits
     in the hidden segment's place in the stack and in a grouped one in its slot (``offsetgroup``).
     Its length is the constant ``size`` (see :func:`placeholder_size`), signed by ``signs``
-    (``{"男": -1}`` for a pyramid's left side), never the value; its hover says so.
+    (``{"男": -1}`` for a pyramid's left side), never the value; its hover says so. ``size`` may
+    be a frame shaped like ``hidden`` (a 100% bar whose total is shown fills the rest of the bar
+    with its hidden cells in equal parts: their sum is published, each part is not), and
+    ``note`` replaces the hover's last line.
 
     ``positions``: the categories' positions on the category axis (default: the index);
     ``texts``: the shown strings ("<5" / "×") of the same frame; ``xaxis``: the subplot (``"x2"``);
@@ -129,7 +134,7 @@ def hidden_marks(fig: go.Figure, hidden, *, size: float, orientation: str = "v",
         cats = [positions[i] for i in at]
         shown = [texts[series].iloc[i] for i in at] if texts is not None else ["未显示"] * len(at)
         hover = [f"{c} · {series}：{s}<br>未显示：{what}少于{threshold}或为防反推而隐去"
-                 "<br>（灰色斜线标记为固定大小，不代表人数）" for c, s in zip(cats, shown, strict=True)]
+                 f"<br>{note}" for c, s in zip(cats, shown, strict=True)]
         owner = next((i for i, t in enumerate(data) if t.name == str(series)
                       and (getattr(t, "xaxis", None) or "x") == xaxis), None)
         common = {"name": HIDDEN_NAME, "meta": HIDDEN_META, "legendgroup": HIDDEN_META, "legendrank": 2000,
@@ -140,7 +145,9 @@ def hidden_marks(fig: go.Figure, hidden, *, size: float, orientation: str = "v",
             trace = go.Scatter(x=cats, y=[0] * len(cats), mode="markers",
                                marker={"symbol": "square-x-open", "size": 11, "color": "#6b7280"}, **common)
         else:
-            length = [signs.get(series, 1) * size] * len(cats)
+            sizes = ([float(size[series].iloc[i]) for i in at] if isinstance(size, pd.DataFrame)
+                     else [size] * len(at))
+            length = [signs.get(series, 1) * z for z in sizes]
             xy = {"x": length, "y": cats} if orientation == "h" else {"x": cats, "y": length}
             cls = go.Funnel if owner is not None and data[owner].type == "funnel" else go.Bar
             extra = {} if cls is go.Funnel else {"orientation": orientation}

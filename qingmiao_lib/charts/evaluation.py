@@ -31,6 +31,31 @@ def _undrawn(protected, rows, grades) -> pd.DataFrame:
     return s.loc[list(rows), list(grades)].apply(lambda col: col | s.loc[list(rows), "合计"])
 
 
+def _rest_of_bar(protected, rows, grades, hid: pd.DataFrame) -> pd.DataFrame:
+    """Each hidden cell's length in a 100% bar: where the row's total is shown, the rest of the
+    bar (its hidden cells' sum, published as total − shown) in equal parts; else the fixed
+    placeholder."""
+    vals = protected.values
+    out = pd.DataFrame(PLACEHOLDER_PCT, index=hid.index, columns=hid.columns, dtype=float)
+    for g in rows:
+        k = int(hid.loc[g].sum())
+        if not k or protected.is_hidden(g, "合计") or not vals.at[g, "合计"]:
+            continue
+        shown = sum(float(vals.at[g, c]) for c in grades if not hid.at[g, c])
+        rest = 100.0 * (1 - shown / float(vals.at[g, "合计"]))
+        if rest > 0:
+            out.loc[g] = rest / k
+    return out
+
+
+def _drawn(protected, g, grades, hid) -> float:
+    """A bar's shown part, in percent (for the axis range)."""
+    vals = protected.values
+    if protected.is_hidden(g, "合计") or not vals.at[g, "合计"]:
+        return 0.0
+    return sum(100.0 * float(vals.at[g, c]) / float(vals.at[g, "合计"]) for c in grades if not hid.at[g, c])
+
+
 def grade_distribution(df: pd.DataFrame, *, title: str | None = None,
                        small_cell: int | None = None, protected=None) -> go.Figure:
     """Annual grades as shares of the graded, one horizontal 100% bar per group, from
@@ -65,9 +90,13 @@ def grade_distribution(df: pd.DataFrame, *, title: str | None = None,
     extra = 0.0
     if protected is not None:
         hid = _undrawn(protected, order, grades)
-        hidden_marks(fig, hid, size=PLACEHOLDER_PCT, orientation="h",
-                     texts=protected.shown().loc[order, list(grades)], threshold=protected.threshold)
-        extra = PLACEHOLDER_PCT * int(hid.sum(axis=1).max()) if len(hid) else 0.0
+        sizes = _rest_of_bar(protected, order, grades, hid)
+        hidden_marks(fig, hid, size=sizes, orientation="h",
+                     texts=protected.shown().loc[order, list(grades)], threshold=protected.threshold,
+                     note="（灰色斜线：本行隐去各格合计所占的部分，平均画出，不代表各格人数）")
+        # a row whose total is hidden draws fixed placeholders past its shown segments
+        extra = max([0.0, *(_drawn(protected, g, grades, hid) + float((sizes.loc[g] * hid.loc[g]).sum()) - 100.0
+                            for g in order)])
     year = df.attrs.get("year", "")
     fig.update_layout(barmode="stack", xaxis={"title": "占定等次人数的百分比（%）", "range": [0, 100 + extra],
                                               "ticksuffix": "%"},

@@ -5,8 +5,6 @@ count table protected (:mod:`qingmiao_lib.disclosure`) and every chart drawn fro
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 from markupsafe import Markup
 
@@ -62,7 +60,7 @@ def build(ctx: Context) -> Section | None:
             as_of=day.isoformat(), year=ctx.year, first_year=first, threshold=t, young_limit=limit,
             unit_report=ctx.units is not None,
             pyramid_chart=withheld_or(p_pyr, lambda: chart_html(
-                charts.pyramid(_long_pyramid(p_pyr), small_cell=t, protected=p_pyr), hidden_cells(p_pyr))),
+                charts.pyramid(pyr, small_cell=t, protected=p_pyr), hidden_cells(p_pyr))),
             pyramid=p_pyr.rows(), merged=merge_note(p_pyr, p_kind),
             kind_chart=withheld_or(p_kind, lambda: chart_html(charts.structure.stacked_bars(
                 by_kind, "unit_kind", "education", small_cell=t, protected=p_kind,
@@ -104,16 +102,6 @@ def _first_pool_year(con, first: int, year: int) -> int:
 def _first_year(con, year: int) -> int:
     got = con.execute("select year(min(entry_date)) from persons").fetchall()[0][0]
     return int(got) if got is not None else year
-
-
-def _long_pyramid(p) -> pd.DataFrame:
-    """The pyramid's long frame (band_start, band, gender, persons) from its protected table,
-    whose bands may have been merged by recoding (``25–34岁``)."""
-    inner = p.values.drop(index=TOTAL, columns=TOTAL, errors="ignore")
-    rows = [{"band_start": int(re.match(r"\d+", str(b)).group()) if re.match(r"\d+", str(b)) else 0,
-             "band": b, "gender": g, "persons": int(inner.at[b, g])}
-            for b in inner.index for g in inner.columns]
-    return pd.DataFrame(rows, columns=["band_start", "band", "gender", "persons"])
 
 
 def _pyramid_matrix(df: pd.DataFrame) -> pd.DataFrame:
