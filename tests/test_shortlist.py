@@ -341,3 +341,27 @@ def test_cli_table_csv_and_what_if(demo_db, tmp_path, capsys):
     # an output onto an input file is a usage error
     assert cli.main(["shortlist", "--db", str(demo_db), "--as-of", "2024-12-31", "--promotions", str(promos),
                      "--out", str(promos)]) == 2
+
+
+def test_shortlist_says_who_retires_within_a_year(demo_db):
+    """Each candidate carries the statutory retirement date of ``outlook`` (the one rule), and the
+    status warns exactly when it falls within 12 months of the as-of date."""
+    import datetime as dt
+
+    import qingmiao_lib as qm
+    from qingmiao_lib import outlook, shortlist
+
+    con = qm.connect(demo_db)
+    try:
+        as_of = dt.date(2023, 12, 31)
+        df = shortlist.shortlist(con, as_of=as_of)
+        ahead = outlook.retirements(con, as_of=as_of, years=1)
+    finally:
+        con.close()
+    assert len(df)
+    soon = set(ahead["person_id"])
+    warned = set(df.loc[df["status"].str.contains("法定退休"), "person_id"])
+    assert warned == soon & set(df["person_id"]) and warned      # the demo has such candidates
+    got = df.set_index("person_id")["retirement_date"]
+    for r in ahead[ahead["person_id"].isin(got.index)].itertuples():
+        assert pd.Timestamp(got[r.person_id]).date() == pd.Timestamp(r.retirement_date).date()

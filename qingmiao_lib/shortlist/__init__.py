@@ -84,7 +84,7 @@ COLUMNS: dict[str, str] = {
     "left_level": "原领导职务层次", "left_on": "退出领导岗位时间", "left_reason": "退出领导岗位",
     "excellent_years": "任职年限内优秀年度数", "excellent_reason": "一贯表现",
     "tenure_months": "任职年限（月）", "tenure_basis": "年限依据", "tenure_reason": "任职年限",
-    "birth_date": "出生年月", "age": "年龄", "age_reason": "年龄情况",
+    "birth_date": "出生年月", "age": "年龄", "age_reason": "年龄情况", "retirement_date": "法定退休日期",
     "quota": "职数", "holders": "现有人数", "places": "职数空缺", "unit_quota": "本单位职数",
     "unit_holders": "本单位现有人数", "unit_places": "本单位职数空缺",
     "rank": "职级", "rank_step": "职级序号", "candidates": "个人条件符合", "alternates": "备选",
@@ -182,11 +182,15 @@ def shortlist(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | Non
         heavy_tasks, heavy_months, heavy_reason, frontline_years, frontline_months,
         frontline_reason, left_leadership, left_level, left_on, left_reason, excellent_years,
         excellent_reason, tenure_months, tenure_basis, tenure_reason, birth_date, age,
-        age_reason``, and the quota figures ``quota, holders, places, unit_quota, unit_holders,
+        age_reason``, ``retirement_date`` (statutory; ``status`` says so when it falls within 12
+        months of ``as_of``), and the quota figures ``quota, holders, places, unit_quota, unit_holders,
         unit_places``. ``attrs``: ``as_of``, ``rules_version``, ``priorities`` (the order used).
     """
     as_of = _date(as_of)
     install_macros(con)
+    from ..outlook import install_macros as retirement_macros
+
+    retirement_macros(con)
     with _sources(con, as_of):
         df = frames.frame(con, sql.load("shortlist/list"), {
             "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank), "units": _units(units)})
