@@ -369,3 +369,23 @@ def test_a_table_sheet_without_key_is_a_ledger_by_name_and_birth(tmp_path, db):
     importer.import_paths(db, [tmp_path / "考核.xlsx"])
     assert q(db, "select person_id, year, grade::varchar from annual_assessments order by 1") == [
         ("P2", 2021, "基本称职"), ("P3", 2021, "优秀")]
+
+
+def test_a_roster_month_keeps_the_known_birth_day(tmp_path, db):
+    # P1 张三 is stored born 1990-05-01 (the base's 1990.05); make it the 17th (as an identity
+    # number would have given), then a roster saying 1990年5月 must not move it back to the 1st;
+    # 1990年6月 (another month) is a correction and is taken (1990-06-01).
+    from openpyxl import Workbook
+
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("update persons set birth_date = date '1990-05-17' where person_id = 'P1'")
+    for given, want in (("1990年5月", "1990-05-17"), ("1990年6月", "1990-06-01")):
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["序号", "人员编号", "姓名", "性别", "出生年月", "学历", "录用时间"])
+        ws.append([1, "P1", "张三", "男", given, "本科", "2015-07-01"])
+        wb.save(tmp_path / "名册.xlsx")
+        importer.import_paths(db, [tmp_path / "名册.xlsx"])
+        assert q(db, "select strftime(birth_date, '%Y-%m-%d') from persons where person_id = 'P1'") == [(want,)]

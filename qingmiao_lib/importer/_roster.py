@@ -26,6 +26,8 @@ Columns (``rules/roster.toml`` gives their spellings):
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -121,6 +123,8 @@ def _persons(con, reading, s, keys: pa.Table, ok: pa.Array) -> pa.Table:
     for c in t.columns:
         if c.name in have and c.name != "person_id":
             cols[c.name] = pc.filter(pa.array(s.data[("persons", c.name)], pa.string()), ok)
+    if "birth_date" in have:
+        cols["birth_date"] = _keep_birth_day(con, rows, ids, cols["birth_date"])
     if "party_join_date" in have and "political_status" not in have:
         # a 入党时间 makes a party member (as in 干部任免审批表 files); otherwise the database's 政治面貌
         cols["political_status"] = pc.if_else(pc.not_equal(cols["party_join_date"], ""), "中共党员",
@@ -129,6 +133,27 @@ def _persons(con, reading, s, keys: pa.Table, ok: pa.Array) -> pa.Table:
         cols["education"] = _education(cols["education"].to_pylist(),
                                        cols["degree"].to_pylist() if "degree" in cols else [""] * len(rows))
     return pa.table({"_row": rows, **cols})
+
+
+_MONTH_ONLY = re.compile(r"^\s*(\d{4})\s*[年.\-/]?\s*(\d{1,2})\s*月?\s*$")
+
+
+def _keep_birth_day(con, rows: pa.Array, ids: pa.Array, births: pa.Array) -> pa.Array:
+    """A roster's 出生年月 gives the month only ("1992年8月", "1992.08", "199208"): where the
+    database already holds a birth date in that month (from an identity number or an LRMX file),
+    it is kept — the roster must not move a person's birthday to the 1st (ages and retirement
+    dates follow it)."""
+    con.register("_ids", pa.table({"_row": rows, "person_id": ids}))
+    stored = fetch(con, "select coalesce(strftime(p.birth_date, '%Y-%m-%d'), '') as b "
+                        "from _ids as r left join main.persons as p using (person_id) order by r._row",
+                   {})["b"].to_pylist()
+    con.unregister("_ids")
+    out = []
+    for given, have in zip(births.to_pylist(), stored, strict=True):
+        m = _MONTH_ONLY.match(given or "")
+        same = m and have and have[:7] == f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+        out.append(have if same else given)
+    return pa.array(out, pa.string())
 
 
 def _titles(reading, s, units, lexicon, unit_col: list, titles: list[str], mask: list[bool]):
