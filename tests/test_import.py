@@ -98,13 +98,14 @@ def test_dates_spaces_and_full_width_characters(tmp_path):
     persons = ("人员编号,姓名,性别,出生年月,学历,录用时间\n"
                "Ｐ１ , 张三 ,男,１９９０．０５,本科,2015年7月1日\n"
                "P2,李四,女,33000,本科,2015-07-01 00:00:00\n"
-               "P3,王五,男,1990/5/1,本科,2015.7\n")
+               "P3,王五,男,1990/5/1,本科,2015.7\n"
+               "P4,赵六,女,199211,本科,201507\n")        # YYYYMM, as rosters write it: the 1st
     db = tmp_path / "db.duckdb"
     importer.import_paths(db, [write(tmp_path / "in", {"人员.csv": persons})])
     with qm.connect(db) as con:
         got = con.execute("select person_id, name, birth_date::varchar, entry_date::varchar from persons order by 1").fetchall()
     assert got == [("P1", "张三", "1990-05-01", "2015-07-01"), ("P2", "李四", "1990-05-07", "2015-07-01"),
-                   ("P3", "王五", "1990-05-01", "2015-07-01")]
+                   ("P3", "王五", "1990-05-01", "2015-07-01"), ("P4", "赵六", "1992-11-01", "2015-07-01")]
 
 
 def test_gb18030_csv(tmp_path):

@@ -3,7 +3,8 @@
 -- Loaded as temporary macros on the import connection.
 
 -- a date in any spelling of SPEC §3: 1990.05 · 1990.5 · 1990年5月 · 1990-05-01 · 1990/5/1 ·
--- 1990年5月1日 · 19900501 · an Excel serial (5 digits) · an ISO date-time; month only = the 1st.
+-- 1990年5月1日 · 19900501 · 199005 (year and month, as rosters write them) · an Excel serial
+-- (5 digits) · an ISO date-time; month only = the 1st.
 create or replace temp macro qm_date_pattern() as (
     '^([0-9]{4})\s*[年./-]\s*([0-9]{1,2})\s*月?\s*(?:[./-]?\s*([0-9]{1,2})\s*[日号]?)?\s*(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$'
 );
@@ -14,6 +15,7 @@ create or replace temp macro qm_date(s) as (
         when regexp_full_match(s, '[0-9]{5}(\.[0-9]+)?')
             then date '1899-12-30' + cast(floor(cast(s as double)) as integer)
         when regexp_full_match(s, '[0-9]{8}') then cast(try_strptime(s, '%Y%m%d') as date)
+        when regexp_full_match(s, '(19|20)[0-9]{2}(0[1-9]|1[0-2])') then cast(try_strptime(s || '01', '%Y%m%d') as date)
         when regexp_full_match(s, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(s as date)
         else cast(try_strptime(
             regexp_extract(s, qm_date_pattern(), 1) || '-' || regexp_extract(s, qm_date_pattern(), 2)
