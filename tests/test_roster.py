@@ -375,9 +375,8 @@ def test_a_roster_month_keeps_the_known_birth_day(tmp_path, db):
     # P1 张三 is stored born 1990-05-01 (the base's 1990.05); make it the 17th (as an identity
     # number would have given), then a roster saying 1990年5月 must not move it back to the 1st;
     # 1990年6月 (another month) is a correction and is taken (1990-06-01).
-    from openpyxl import Workbook
-
     import duckdb
+    from openpyxl import Workbook
 
     with duckdb.connect(str(db)) as con:
         con.execute("update persons set birth_date = date '1990-05-17' where person_id = 'P1'")
