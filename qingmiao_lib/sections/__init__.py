@@ -4,10 +4,10 @@ figures; each builds only from its area's library functions and charts."""
 
 from __future__ import annotations
 
-from . import evaluation, outlook, pipeline, structure, training
+from . import counties, evaluation, outlook, pipeline, structure, training
 from ._render import Context, Section, figure_html, render
 
-AREAS = (structure, training, evaluation, pipeline, outlook)
+AREAS = (counties, structure, training, evaluation, pipeline, outlook)
 
 __all__ = ["AREAS", "Context", "Section", "build_all", "figure_html", "render"]
 
