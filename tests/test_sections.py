@@ -118,3 +118,28 @@ def test_cap_table_of_many_units_keeps_the_listed_units_and_sums_the_rest():
     assert len(out) == sec.LISTED_OVER_CAP and out["over_cap"].all()
     assert out.attrs["over_unlisted"] == 250 - sec.LISTED_OVER_CAP
     assert log[-1].cells == (sec.LISTED_OVER_CAP + 2) * 3  # listed rows, 其他单位 and 合计, × 3 columns
+
+
+def test_the_unit_table_lists_the_largest_units_and_sums_the_others(ctx_args, monkeypatch):
+    """Beyond LISTED_UNITS units the table keeps the largest and one row 其他N个单位 per kind; the
+    kind subtotals and the total are those of every unit (the sums still hold)."""
+    monkeypatch.setattr(structure, "LISTED_UNITS", 5)
+    monkeypatch.setattr(structure, "LISTED_GAPS", 2)
+    import qingmiao_lib as qm
+
+    everything = qm.structure.unit_comparison(ctx_args["con"], as_of=ctx_args["as_of"])
+    body = everything[~everything["is_total"]]
+    assert len(body) > 5
+    html = str(structure.build(Context(**ctx_args)).html)
+    table = html[html.index("查看各单位"):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r"<tr[^>]*><td>([^<]*)</td><td>([^<]*)</td>\s*<td class=\"num\">([^<]*)</td>", table)
+    names = [n for n, _, _ in rows]
+    largest = body.sort_values(["persons", "unit_id"], ascending=[False, True]).head(5)["unit_name"]
+    assert set(largest) <= set(names)
+    others = [(n, k, v) for n, k, v in rows if n.startswith("其他") and n.endswith("个单位")]
+    assert sum(int(n[2:-3].replace(",", "")) for n, _, _ in others) == len(body) - 5
+    for kind, part in body.groupby("unit_kind"):
+        sub = [v for n, k, v in rows if n == f"{kind}小计"]
+        assert sub and sub[0] in (f"{int(part['persons'].sum()):,}", "×")
+    assert "其余" in html and "个见分单位报告" in html

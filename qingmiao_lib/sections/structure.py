@@ -30,6 +30,10 @@ def build(ctx: Context) -> Section | None:
     units = structure.unit_comparison(con, as_of=day, **f)
     towns = structure.unit_comparison(con, as_of=day, unit_kinds=["乡镇街道"], **f)
     gaps = structure.bench_gaps(con, as_of=day, **f)
+    units, unlisted = _listed(units, LISTED_UNITS)
+    towns = _listed_towns(towns, units, LISTED_TOWNS)
+    gaps_more = max(0, len(gaps) - LISTED_GAPS)
+    gaps = gaps.head(LISTED_GAPS)
 
     a = ctx.artefact
     p_pyr = a.table(_pyramid_matrix(pyr), name="年轻公务员年龄性别结构", principal="totals")
@@ -75,7 +79,8 @@ def build(ctx: Context) -> Section | None:
                 towns, small_cell=t, persons_shown=_town_persons(towns, p_units),
                 title=f"乡镇（街道）队伍结构对比（截至 {day.isoformat()}；颜色越深，在各乡镇中越高）"))
             if len(towns) > 1 else None,
-            units=_unit_rows(units, p_units),
+            units=_unit_rows(units, p_units), unlisted=unlisted, gaps_more=gaps_more,
+            listed_towns=LISTED_TOWNS if towns.attrs.get("capped") else None,
             gaps=[{"unit": r.unit_name, "kind": r.unit_kind, "gap": r.gap,
                    "leaders": p_gap.cell(f"u{i}", "leaders"),
                    "age": "—" if pd.isna(r.leaders_avg_age) or p_gap.is_hidden(f"u{i}", "leaders")
@@ -85,6 +90,46 @@ def build(ctx: Context) -> Section | None:
         )
 
     return Section(id="structure", title="队伍结构", html=html, artefact=ctx.artefact)
+
+
+#: A report lists at most this many units one by one in the unit table (the largest by persons;
+#: the others of each kind as one row 其他N个单位), this many towns in the towns chart, and this
+#: many units in the bench-gap list: a page a leader can read, and a report of a 50,000-unit
+#: province that stays a few megabytes (every unit has its own unit report).
+LISTED_UNITS, LISTED_TOWNS, LISTED_GAPS = 200, 60, 200
+OTHERS = "__others__:"
+
+
+def _listed(df: pd.DataFrame, n: int) -> tuple[pd.DataFrame, int]:
+    """The unit comparison with at most ``n`` units of their own (the largest by persons), the
+    rest of each kind summed into one row (``unit_id`` ``__others__:<kind>``, its name 其他N个单位,
+    no averages); the total row kept. Returns the frame and how many units were summed."""
+    body, total = df[~df["is_total"]], df[df["is_total"]]
+    if len(body) <= n:
+        return df, 0
+    keep = body.sort_values(["persons", "unit_id"], ascending=[False, True], kind="stable").head(n).index
+    rest = body.drop(index=keep)
+    rows = []
+    for kind, part in rest.groupby(rest["unit_kind"].astype(object).fillna(""), sort=False):
+        rows.append({"unit_id": OTHERS + str(kind), "unit_name": f"其他{len(part):,}个单位",
+                     "unit_kind": kind or None, "persons": int(part["persons"].sum()), "is_total": False})
+    others = pd.DataFrame(rows).reindex(columns=df.columns)
+    out = pd.concat([body.loc[body.index.isin(keep)], others, total], ignore_index=True)
+    out["is_total"] = out["is_total"].astype(bool)
+    out.attrs = dict(df.attrs)
+    return out, len(rest)
+
+
+def _listed_towns(towns: pd.DataFrame, units: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The towns chart's rows: the towns the unit table lists (at most ``n``, the largest) and
+    the 乡镇街道 total."""
+    body, total = towns[~towns["is_total"]], towns[towns["is_total"]]
+    listed = set(units["unit_id"].dropna())
+    kept = body[body["unit_id"].isin(listed)]
+    kept = kept.sort_values(["persons", "unit_id"], ascending=[False, True], kind="stable").head(n)
+    out = pd.concat([body[body.index.isin(kept.index)], total])
+    out.attrs = dict(towns.attrs, capped=len(kept) < len(body))
+    return out
 
 
 def chart_html(fig, hidden: int) -> Markup:
@@ -158,7 +203,9 @@ def _pool_rows(dyn: pd.DataFrame, p: Protected, t: int) -> list[dict]:
 
 
 def _unit_key(r) -> str:
-    return "none" if pd.isna(r.unit_id) else f"u:{r.unit_id}"
+    if pd.isna(r.unit_id):
+        return "none"
+    return str(r.unit_id) if str(r.unit_id).startswith(OTHERS) else f"u:{r.unit_id}"
 
 
 def _kinds(body: pd.DataFrame) -> list:
