@@ -338,6 +338,8 @@ def _report(args) -> int:
         raise UsageError("--unit-kind 只能与 --by-unit 一起使用")
     if args.out is not None:
         _checked_out(args, args.out)
+        if not args.by_unit:
+            report.check_out(args.out)      # a folder or device named as the page: before any work
     elif not args.by_unit:
         _checked_out(args, report.default_out(args.year), named=False)
     con = connect(args.db, rules=args.rules)

@@ -75,6 +75,12 @@ def _out_path(path: Path) -> Path:
     return path
 
 
+def check_out(path: str | Path) -> Path:
+    """Refuse, before anything is computed, an output path that is a folder or another
+    non-file (:class:`QingmiaoError`); the path to write otherwise."""
+    return _out_path(Path(path))
+
+
 def _write(path: Path, text: str) -> Path:
     """Write ``text`` atomically (a temporary file in the same folder, then a rename): a failed
     run leaves the previous file or none. The folder is created (the CLI refuses a user-named
@@ -533,5 +539,5 @@ def write_unit_reports(
     return _write_in(out, "index.html", index, inputs)
 
 
-__all__ = ["PLOTLY_FILE", "Shared", "data_checksum", "default_out", "default_unit_dir", "render_report",
+__all__ = ["PLOTLY_FILE", "Shared", "check_out", "data_checksum", "default_out", "default_unit_dir", "render_report",
            "shared_parts", "unit_file_names", "write_report", "write_unit_reports"]
