@@ -135,6 +135,23 @@ class Artefact:
         ids = self.problem.tables[table.table_name].ids
         return row in ids.index and col in ids.columns
 
+    def same_figure(self, mine: Deferred, cell: Cell, other: str, other_cell: Cell) -> bool:
+        """Link ``mine``'s ``cell`` with ``other_cell`` of the table named ``other`` (another
+        section's) when that table is registered, both cells exist and they hold the same count
+        — one published state per figure; figures that differ are not the same figure (no
+        relation exists to exploit). Returns whether they were linked."""
+        tables = self.problem.tables
+        if other not in tables:
+            return False
+        theirs = Deferred(self, other)
+        if not (self.has(mine, *cell) and self.has(theirs, *other_cell)):
+            return False
+        x, y = self.slot(mine, *cell), self.slot(theirs, *other_cell)
+        if tables[mine.table_name].values.at[cell] != tables[other].values.at[other_cell]:
+            return False
+        self.link(x, y)
+        return True
+
     def link(self, a: int, b: int) -> None:
         """Slots ``a`` and ``b`` are one figure (one published state wherever it appears)."""
         self.problem.link(a, b)

@@ -21,7 +21,7 @@ from .. import charts, figures, outlook, pipeline, projection, shortlist
 from ..charts._base import hidden_marks, placeholder_size
 from ..disclosure import DASH, TOTAL
 from ..errors import QingmiaoError
-from ._protect import Artefact, Deferred, withheld_or
+from ._protect import withheld_or
 from ._render import Context, Section, figure_html, render
 from .structure import chart_html
 
@@ -65,11 +65,11 @@ def build(ctx: Context) -> Section | None:
                      name="职数现有人数（展望）")
     for i, r in enumerate(quota.itertuples()):       # the 选拔使用 section's quota rows
         if pd.isna(r.unit_id):
-            _same_figure(a, p_hold, (str(r.rank), "holders"), HOLDERS_TABLE, (f"q{i}", "holders"))
+            a.same_figure(p_hold, (str(r.rank), "holders"), HOLDERS_TABLE, (f"q{i}", "holders"))
     p_short = a.table(shortlist_matrix(summary), totals="column", principal="totals",
                       name="个人条件符合人数（择优，按拟晋升职级）")
     for k in [*summary["rank"].astype(str), TOTAL]:   # N = the 选拔使用 section's 个人条件符合
-        _same_figure(a, p_short, (k, CANDIDATES), QUALIFIED_TABLE, (k, "qualified"))
+        a.same_figure(p_short, (k, CANDIDATES), QUALIFIED_TABLE, (k, "qualified"))
     own = summary[[not suggested_by_rule(r) for r in summary.to_dict("records")]]   # a unit's quota decides K
     p_own = a.table(pd.DataFrame({"suggested": own["suggested"].astype("int64").to_numpy()},
                                  index=own["rank"].astype(str).tolist()), totals=False,
@@ -79,7 +79,7 @@ def build(ctx: Context) -> Section | None:
         p_base = a.table(base_matrix(proj, by=BY), totals="row", principal="totals",
                          name="年轻公务员预测基数（按年龄段）")
         for band in [*p_base_columns(proj, BY), TOTAL]:   # the pyramid's row totals
-            _same_figure(a, p_base, ("实际", band), PYRAMID_TABLE, (band, TOTAL))
+            a.same_figure(p_base, ("实际", band), PYRAMID_TABLE, (band, TOTAL))
 
     def html():
         rank_rows, chart_frame = _places_rows(whole, p_rank, p_hold)
@@ -182,20 +182,6 @@ def base_matrix(proj: pd.DataFrame, *, by: str = BY) -> pd.DataFrame:
     start = proj[proj["period"] == 0].groupby(by)["persons"].sum()
     cols = p_base_columns(proj, by)
     return pd.DataFrame([[int(round(start.get(c, 0.0))) for c in cols]], index=["实际"], columns=cols)
-
-
-def _same_figure(a: Artefact, mine: Deferred, cell: tuple, other: str, other_cell: tuple) -> bool:
-    """Link ``mine``'s ``cell`` with ``other_cell`` of another section's table ``other`` when that
-    table is registered, has the cell and holds the same value (one published state per figure)."""
-    if other not in a.problem.tables:
-        return False
-    theirs = Deferred(a, other)
-    if not (a.has(mine, *cell) and a.has(theirs, *other_cell)):
-        return False
-    if a.problem.tables[other].values.at[other_cell] != a.problem.tables[mine.table_name].values.at[cell]:
-        return False
-    a.link(a.slot(mine, *cell), a.slot(theirs, *other_cell))
-    return True
 
 
 def _projection(con, *, year: int):

@@ -58,10 +58,6 @@ KIND = "__kind__:"
 #: post on the report's day (ties by unit id). The others are in the batch unit reports. The
 #: selector's size, the page's size and the section's time grow with it, not with the units.
 SELECTOR_UNITS = 60
-#: whether the selector's kind and jurisdiction tables are tied to their units' by sum relations
-#: in the joint protection (exact but slow: minutes at 60 units); without them each unit's tables
-#: are protected on their own, the jurisdiction's linked to the sections' figures
-SUM_RELATIONS = True
 #: the order of the unit kinds in the selector (others after them, by name)
 KIND_ORDER = {"市直机关": 0, "乡镇街道": 1}
 
@@ -491,7 +487,7 @@ def _register(g: Gathered, names: dict[str, str], ctx: Context) -> dict[str, dic
                                  principal="totals" if _reserved(uid) else (),
                                  merges=merges if key == "grades" else None)
                     for key, title, _ in CHARTS}
-    if ctx.units is None and SUM_RELATIONS:
+    if ctx.units is None:
         kind_of = dict(zip(g.listing["unit_id"], g.listing["unit_kind"], strict=True))
         offered = set(g.units["unit_id"])
         for kid, kname in g.kinds:
@@ -523,33 +519,24 @@ def _grade_merges(a) -> list:
 def _tie_sections(a, whole: dict) -> None:
     """The jurisdiction's selector cells are figures the sections publish too: the same cell
     (where the numbers agree — they do when both come from the same library functions)."""
-    tables = a.problem.tables
-
-    def tie(sel, row, col, table, r, c):
-        if table in tables and a.has(sel, row, col):
-            ids = tables[table].ids
-            if r in ids.index and c in ids.columns:
-                x, y = a.slot(sel, row, col), int(ids.at[r, c])
-                if a.problem._values[x] == a.problem._values[y]:
-                    a.link(x, y)
-
+    grades = "年度考核等次分布（按年龄段）"
     sel = whole["grades"]
-    for c in [*(x for x in tables.get("年度考核等次分布（按年龄段）").values.columns
-                if x != TOTAL)] if "年度考核等次分布（按年龄段）" in tables else []:
-        tie(sel, "人数", c, "年度考核等次分布（按年龄段）", TOTAL, c)
-    tie(sel, "人数", "不定等次", "不定等次（按年龄段）", TOTAL, "不定等次")
+    if grades in a.problem.tables:
+        for c in a.problem.tables[grades].values.columns:
+            if c != TOTAL:
+                a.same_figure(sel, ("人数", c), grades, (TOTAL, c))
+    a.same_figure(sel, ("人数", "不定等次"), "不定等次（按年龄段）", (TOTAL, "不定等次"))
     sel = whole["training"]
-    for rule in tables[sel.table_name].values.index:
+    for rule in a.problem.tables[sel.table_name].values.index:
         for col, src in (("已训", "covered"), ("待训", "pending"), ("未训", "missing"), (TOTAL, "obligations")):
-            tie(sel, rule, col, "四类培训覆盖情况", f"{rule}|{TOTAL}", src)
+            a.same_figure(sel, (rule, col), "四类培训覆盖情况", (f"{rule}|{TOTAL}", src))
     sel = whole["eligibility"]
-    for rank in tables[sel.table_name].values.index:
+    for rank in a.problem.tables[sel.table_name].values.index:
         for col, src in (("符合条件", "eligible"), ("职数受限", "quota_blocked"),
                          ("未满足条件", "not_qualified"), (TOTAL, TOTAL)):
-            tie(sel, rank, col, "职级晋升资格（按拟晋升职级）", rank, src)
-    sel = whole["pyramid"]
+            a.same_figure(sel, (rank, col), "职级晋升资格（按拟晋升职级）", (rank, src))
     for col in ("男", "女", TOTAL):
-        tie(sel, TOTAL, col, "年轻公务员年龄性别结构", TOTAL, col)
+        a.same_figure(whole["pyramid"], (TOTAL, col), "年轻公务员年龄性别结构", (TOTAL, col))
 
 
 #: the comparison's rows: the main report's definitions (训练: 已到期中按时完成; 考核: 优秀 ÷ 定等次)
@@ -590,21 +577,11 @@ def _compare_tables(ctx: Context) -> dict:
 
 def _tie_unit_sections(a, cov, grades) -> None:
     """The unit's comparison cells are its own sections' cells."""
-    tables = a.problem.tables
-    for name, pairs in (("四类培训覆盖情况", [((r, x), (f"{r}|{TOTAL}", x))
-                                          for r in tables[cov.table_name].values.index
-                                          for x in ("due", "due_covered")]),
-                        ("年度考核等次分布（按年龄段）", [(("人数", "优秀"), (TOTAL, "优秀")),
-                                                     (("人数", "定等次"), (TOTAL, TOTAL))])):
-        if name not in tables:
-            continue
-        ids = tables[name].ids
-        mine = cov if name == "四类培训覆盖情况" else grades
-        for (r, c), (r2, c2) in pairs:
-            if r2 in ids.index and c2 in ids.columns:
-                x, y = a.slot(mine, r, c), int(ids.at[r2, c2])
-                if a.problem._values[x] == a.problem._values[y]:
-                    a.link(x, y)
+    for r in a.problem.tables[cov.table_name].values.index:
+        for x in ("due", "due_covered"):
+            a.same_figure(cov, (r, x), "四类培训覆盖情况", (f"{r}|{TOTAL}", x))
+    a.same_figure(grades, ("人数", "优秀"), "年度考核等次分布（按年龄段）", (TOTAL, "优秀"))
+    a.same_figure(grades, ("人数", "定等次"), "年度考核等次分布（按年龄段）", (TOTAL, TOTAL))
 
 
 def _indicators(t: dict[str, _View], cov, grades, young: str, rules: list) -> list[tuple[str, str]]:
