@@ -136,9 +136,8 @@ def sanling(con: duckdb.DuckDBPyConnection, *, min_work_age: int = 16, max_gap_m
             continue
         text = sql.load(f"check/{name}")
         params = _params(text, tunable)
-        df = con.execute(f"select $code as code, $description as description, person_id, lines, detail "
-                         f"from ({text}) order by person_id, lines, detail",
-                         {"code": code, "description": description, **params}).df()
-        frames.append(df)
+        df = con.execute(text, params).df()[["person_id", "lines", "detail"]]
+        frames.append(df.sort_values(["person_id", "lines", "detail"], kind="stable")
+                      .assign(code=code, description=description))
     cols = ["code", "description", "person_id", "lines", "detail"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)

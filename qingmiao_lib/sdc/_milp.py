@@ -30,6 +30,9 @@ The loop, per independent group of linked cells (:func:`_solve_group`):
   outside this pattern: hiding less never helps). No cut left → the pattern is optimal.
 
 Past ``time_limit`` a group falls back to the greedy answer (``Stats.optimal`` False).
+
+The module is over 300 lines: the master problem, the cut separation and the loop share the
+:class:`Setup` of one solve and are read together.
 """
 
 from __future__ import annotations
