@@ -94,7 +94,7 @@ COLUMNS: dict[str, str] = {
     "to_rank": "拟晋升职级", "problem": "问题",
 }
 
-_MACROS = ("heavy", "frontline", "left_leadership", "ranked")
+_MACROS = ("heavy", "frontline", "left_leadership", "pool", "ranked")
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -22,7 +22,7 @@ params as (
 ),
 picked as (
     select r.*, u.name as unit_name, uq.name as quota_unit_name,
-    from shortlist_ranked($as_of::date, $recommended::varchar[]) as r
+    from shortlist_ranked($as_of::date, $recommended::varchar[], for_rank := $rank::varchar) as r
     left join units as u using (unit_id)
     left join units as uq on uq.unit_id = r.unit_id and r.unit_quota is not null
     where ($rank is null or r.next_rank::varchar = $rank)

@@ -13,7 +13,9 @@
 -- `places` of the jurisdiction are suggested (what taking them one by one would give); with no
 -- jurisdiction quota those passing a unit quota are suggested; with no quota at all nobody is.
 -- Grain: one row per candidate (a person appears once: one next rank).
--- Arguments: as_of (DATE), recommended (VARCHAR[] of person_id, NULL = no recommendation list).
+-- Arguments: as_of (DATE), recommended (VARCHAR[] of person_id, NULL = no recommendation list),
+--   for_rank (VARCHAR: only the competition for this next rank, read from its holders and the rank
+--   below's; NULL = every rank — each rank is its own competition, so its rows are the same).
 -- Columns: person_id, name, unit_id, current_rank, next_rank, next_step, tenure_basis,
 --   tenure_months, excellent_years, birth_date, age, heavy_years, heavy_tasks, heavy_months,
 --   frontline_months, frontline_years, by_unit, by_program, left_level, left_on,
@@ -21,7 +23,7 @@
 --   of its equal keys), shares_place (another candidate has equal keys), quota, holders, places, unit_quota, unit_holders, unit_places,
 --   unit_ok (passes its unit quota, true when none), suggested, tied_at_cut (an equal-key
 --   candidate sits on the other side of the cut that decided this one).
-create or replace temp macro shortlist_ranked(as_of, recommended) as table
+create or replace temp macro shortlist_ranked(as_of, recommended, for_rank := null) as table
 with
 params as (
     select coalesce(rule_num('shortlist.older_first'), 1) <> 0 as older_first,
@@ -36,20 +38,20 @@ pick as (
            max(criterion) filter (where pos = 3) as p3,
     from prios
 ),
-elig as (
-    select person_id, name, unit_id, current_rank, next_rank, next_step, qualified, tenure_basis,
-           tenure_months, excellent_years,
-    from eligibility_on(as_of)
+pool as (
+    -- each active person's verdict and measures (shortlist/pool.sql: from the records, or the
+    -- rows stored on a 31 December); with `for_rank`, only its holders and candidates
+    select * from shortlist_pool(as_of, for_rank)
 ),
 holders_all as (
     select current_rank as rank, count(*) as n,
-    from elig
+    from pool
     where current_rank is not null
     group by current_rank
 ),
 holders_unit as (
     select unit_id, current_rank as rank, count(*) as n,
-    from elig
+    from pool
     where current_rank is not null and unit_id is not null
     group by unit_id, current_rank
 ),
@@ -59,26 +61,16 @@ quota as (
     where year = year(as_of::date)
     group by unit_id, rank
 ),
-candidates as (
-    select e.*, p.birth_date, age_on(p.birth_date, as_of::date) as age,
-    from elig as e
-    join persons as p using (person_id)
-    where e.qualified and e.next_rank is not null
-      and (recommended is null or list_contains(recommended::varchar[], e.person_id))
-),
 measured as (
-    select c.*,
-           coalesce(h.heavy_years, 0) as heavy_years, coalesce(h.heavy_tasks, 0) as heavy_tasks,
-           coalesce(h.heavy_months, 0) as heavy_months,
-           coalesce(f.frontline_months, 0) as frontline_months,
-           coalesce(f.frontline_months, 0) // 12 as frontline_years,
-           coalesce(f.by_unit, false) as by_unit, coalesce(f.by_program, false) as by_program,
-           l.left_level, l.left_on, coalesce(l.left_excluded, false) as left_excluded,
-           coalesce(l.person_id is not null and not l.left_excluded, false) as left_leadership,
-    from candidates as c
-    left join shortlist_heavy(as_of::date) as h using (person_id)
-    left join shortlist_frontline(as_of::date) as f using (person_id)
-    left join shortlist_left_leadership(as_of::date) as l using (person_id)
+    select person_id, name, unit_id, current_rank, next_rank, next_step, qualified, tenure_basis,
+           tenure_months, excellent_years, birth_date, age_on(birth_date, as_of::date) as age,
+           heavy_years, heavy_tasks, heavy_months, frontline_months,
+           frontline_months // 12 as frontline_years, by_unit, by_program,
+           left_level, left_on, left_excluded,
+           left_on is not null and not left_excluded as left_leadership,
+    from pool
+    where candidate and (for_rank is null or next_rank::varchar = for_rank)
+      and (recommended is null or list_contains(recommended::varchar[], person_id))
 ),
 keyed as (
     -- the whole order as one BIGINT, larger first: 7 bits per 三优先 (0–127), 6 for the 优秀

@@ -8,7 +8,7 @@
 --   (candidates tied across a cut in the scope).
 with
 ranked as (
-    select * from shortlist_ranked($as_of::date, $recommended::varchar[])
+    select * from shortlist_ranked($as_of::date, $recommended::varchar[], for_rank := $rank::varchar)
     where $rank is null or next_rank::varchar = $rank
 ),
 holders as (
