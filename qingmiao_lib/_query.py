@@ -176,16 +176,22 @@ class Rules:
     outcome_window_years: int | None   #: practice.outcome_window_years (None: not set)
     streak_block_years: int            #: assessment.streak_block_years
     small_cell_threshold: int          #: report.small_cell_threshold
+    in_service_min_hours: float        #: training.in_service_min_hours
+    attendance_threshold: float        #: lecture.attendance_threshold
+    in_service_min_days: float         #: training.in_service_min_days
 
 
 def rules(con: duckdb.DuckDBPyConnection) -> Rules:
     """The connection's :class:`Rules`, read in one query (``sql/base/area_rules.sql``) once per
     analysis call: nothing is kept between calls, since the rules tables of a connection may
     change (a what-if, a test) and an answer must follow them."""
-    version, young, mentees, window, block, cell = con.execute(sql.load("base/area_rules")).fetchall()[0]
+    version, young, mentees, window, block, cell, hours, attendance, days = con.execute(
+        sql.load("base/area_rules")).fetchall()[0]
     return Rules(version=version, young_limit=int(young), max_mentees=int(mentees),
                  outcome_window_years=None if window is None else int(window),
-                 streak_block_years=int(block), small_cell_threshold=int(cell))
+                 streak_block_years=int(block), small_cell_threshold=int(cell),
+                 in_service_min_hours=float(hours), attendance_threshold=float(attendance),
+                 in_service_min_days=float(days))
 
 
 # --------------------------------------------------------------------------------------------

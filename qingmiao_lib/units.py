@@ -26,6 +26,15 @@ from .outputs import UsageError
 
 _UNITS_SQL = "select unit_id, name, kind::varchar as kind, parent_id from units order by unit_id"
 
+_BY_KIND_SQL = "select unit_id, name, kind::varchar from units order by kind, unit_id"
+
+# units with a post held on $d
+_WITH_POSTS_SQL = """
+select u.unit_id, u.name, u.kind::varchar from units u
+where u.unit_id in (select unit_id from posts where start_date <= $d and (end_date is null or end_date > $d))
+order by u.kind, u.unit_id
+"""
+
 # active persons per unit on $as_of, from the base layer's snapshot (the unit of the main post)
 _HEADCOUNT_SQL = """
 select u.unit_id, u.name, u.kind::varchar as kind, u.parent_id, coalesce(h.persons, 0) as persons
@@ -71,6 +80,18 @@ def listing(con: duckdb.DuckDBPyConnection, *, as_of: dt.date | None) -> pd.Data
         df["persons"] = df["persons"].astype("int64")
     df.attrs["as_of"] = None if as_of is None else as_of.isoformat()
     return df
+
+
+def by_kind(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """``(unit_id, name, kind)`` of every unit, ordered by kind (in the rules' order of kinds)
+    and code: a unit picker's options."""
+    return con.execute(_BY_KIND_SQL).fetchall()
+
+
+def with_posts(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> list[tuple[str, str, str]]:
+    """``(unit_id, name, kind)`` of every unit with someone in post on ``as_of`` (any post, not
+    only main posts), ordered by kind and code: the units a batch of unit reports covers."""
+    return con.execute(_WITH_POSTS_SQL, {"d": as_of}).fetchall()
 
 
 def suggestions(units: pd.DataFrame, text: str, *, n: int = 3) -> list[str]:

@@ -52,6 +52,15 @@ class Context:
         table of the artefact before reading it)."""
         return self.artefact.protect().log
 
+    def first_year(self, records: str) -> int | None:
+        """The first year of ``records`` (``"entry"``, ``"pool"`` or ``"practice"``:
+        :func:`qingmiao_lib.provenance.first_years`), read once per batch of reports."""
+        if ("first-years",) not in self.cache:
+            from ..provenance import first_years
+
+            self.cache[("first-years",)] = first_years(self.con)
+        return self.cache[("first-years",)][records]
+
 
 class Section:
     """One numbered section of the report: its anchor id, its Chinese title and its HTML.

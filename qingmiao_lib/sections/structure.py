@@ -25,7 +25,7 @@ def build(ctx: Context) -> Section | None:
     pyr = structure.age_pyramid(con, as_of=day, band_years=5, young_only=True, **f)
     limit = young_limit(con)
     by_kind = structure.headcount(con, as_of=day, by=["unit_kind", "education"], young=True, **f)
-    first = max(ctx.year - 9, _first_year(con, ctx.year))
+    first = max(ctx.year - 9, ctx.first_year("entry") or ctx.year)
     history = structure.over_time(con, first_year=first, last_year=ctx.year, by="generation", **f)
     units = structure.unit_comparison(con, as_of=day, **f)
     towns = structure.unit_comparison(con, as_of=day, unit_kinds=["乡镇街道"], **f)
@@ -45,7 +45,8 @@ def build(ctx: Context) -> Section | None:
     p_units = _protect_units(units, a)
     p_pool = None
     if ctx.units is None:
-        pool_first = _first_pool_year(con, first, ctx.year)
+        got = ctx.first_year("pool")
+        pool_first = first if got is None else min(ctx.year, max(first, got))
         dyn = structure.pool_dynamics(con, first_year=pool_first, last_year=ctx.year)
         exits = structure.pool_exits(con, first_year=pool_first, last_year=ctx.year)
         p_pool = _protect_pools(dyn, exits, a)
@@ -137,16 +138,6 @@ def chart_html(fig, hidden: int) -> Markup:
     hidden (``data-hidden-cells``): the chart draws one "未显示" placeholder for each
     (:func:`qingmiao_lib.charts._base.hidden_marks`), which the browser test checks."""
     return Markup(f'<div class="qm-chart" data-hidden-cells="{int(hidden)}">') + figure_html(fig) + Markup("</div>")
-
-
-def _first_pool_year(con, first: int, year: int) -> int:
-    got = con.execute("select year(min(entered_on)) from pool_members").fetchall()[0][0]
-    return min(year, max(first, int(got))) if got is not None else first
-
-
-def _first_year(con, year: int) -> int:
-    got = con.execute("select year(min(entry_date)) from persons").fetchall()[0][0]
-    return int(got) if got is not None else year
 
 
 def _pyramid_matrix(df: pd.DataFrame) -> pd.DataFrame:

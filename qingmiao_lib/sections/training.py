@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import training
+from .. import _query, training
 from ..charts import training as charts
 from ..charts._base import hidden_cells
 from ..disclosure import TOTAL, Protected
-from ..labels import young_limit
 from ..privacy import mask_name
 from ._protect import Artefact
 from ._render import Context, Section, figure_html, render
@@ -34,17 +33,16 @@ def build(ctx: Context) -> Section | None:
     by_kind = by_kind.sort_values("group_id", key=lambda g: g.map(_KIND_ORDER).fillna(9), kind="stable")
     matrix = pd.concat([total, by_kind], ignore_index=True)
     matrix.attrs = dict(total.attrs)
-    rule = lambda k: float(con.execute("select rule_num(?)", [k]).fetchall()[0][0])  # noqa: E731
-    min_hours, threshold = rule("training.in_service_min_hours"), rule("lecture.attendance_threshold")
-    max_mentees = int(rule("mentors.max_mentees"))
-    limit = young_limit(con)
+    rules = _query.rules(con)
+    min_hours, threshold = rules.in_service_min_hours, rules.attendance_threshold
+    max_mentees, limit = rules.max_mentees, rules.young_limit
 
     hours = training.in_service(con, year=year, as_of=ctx.as_of, **u)
     lectures = training.lecture_groups(con, year=year, as_of=ctx.as_of, by="unit_kind", monthly=True, **u)
     lecture_total = training.lecture_groups(con, year=year, as_of=ctx.as_of, by="unit_kind", **u)
     mentees = training.mentees(con, as_of=ctx.as_of, **u)
     load = training.mentor_load(con, as_of=ctx.as_of, **u)
-    first = max(year - 4, _first_year(con, year))
+    first = max(year - 4, ctx.first_year("practice") or year)
     practice = training.practice_participation(con, first_year=first, last_year=year, **u)
     share = training.practice_share(con, as_of=ctx.as_of, by="unit_kind", **u)
     outcomes = training.practice_outcomes(con, as_of=ctx.as_of, **u)
@@ -66,7 +64,7 @@ def build(ctx: Context) -> Section | None:
         return render(
             "training.html.j2",
             year=year, as_of=ctx.as_of.isoformat(), threshold=t, young_limit=limit,
-            min_hours=f"{min_hours:g}", min_days=f"{rule('training.in_service_min_days'):g}",
+            min_hours=f"{min_hours:g}", min_days=f"{rules.in_service_min_days:g}",
             lecture_threshold=f"{threshold:.0%}", max_mentees=max_mentees, hours_bin=HOURS_BIN,
             coverage_chart=figure_html(charts.coverage_heat(matrix, small_cell=t, protected=p_cov)),
             coverage=_coverage_rows(matrix, p_cov),
@@ -105,11 +103,6 @@ def build(ctx: Context) -> Section | None:
 
 _KIND_ORDER = {k: i for i, k in enumerate(training.UNIT_KINDS)}
 _COV_COLS = ("obligations", "covered", "pending", "missing", "due", "due_covered")
-
-
-def _first_year(con, year: int) -> int:
-    got = con.execute("select min(year(start_date)) from practices").fetchall()[0][0]
-    return int(got) if got is not None else year
 
 
 def _holds(df: pd.DataFrame, total: str, parts: list[str]) -> bool:

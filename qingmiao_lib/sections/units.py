@@ -35,6 +35,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .. import evaluation, pipeline, structure, training
+from .. import units as unit_list
 from ..charts._base import (
     COLORS,
 )
@@ -125,9 +126,8 @@ def _listing(ctx: Context) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]
     key = ("unit-listing", ctx.as_of)
     if key not in ctx.cache:
         con = ctx.con
-        units = con.execute(
-            "select unit_id, name as unit_name, kind::varchar as unit_kind from units order by unit_id"
-        ).df()
+        units = (unit_list.load(con)[["unit_id", "name", "kind"]]
+                 .rename(columns={"name": "unit_name", "kind": "unit_kind"}))
         kind_of_id = dict(zip(units["unit_id"], units["unit_kind"], strict=True))
         kind_of_name = dict(zip(units["unit_name"], units["unit_kind"], strict=True))
         active = structure.headcount(con, as_of=ctx.as_of, by=["unit"])

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .. import charts, structure
+from .. import units as unit_list
 from . import Fixed, Static, publisher, replace, static_caption
 
 _DIM_CHOICES = [(charts.structure.DIM_LABELS[c], d) for d, (c, *_) in structure.DIMENSIONS.items()
@@ -43,7 +44,7 @@ def cohort_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
             "x": Fixed("generation", labels["generation"]), "colour": Fixed("gender", labels["gender"])},
             caption=static_caption({"时点": str(as_of), "单位": "全部", "横轴": labels["generation"],
                                     "分组": labels["gender"]}))
-    units = con.execute("select unit_id, name, kind::varchar from units order by kind, unit_id").fetchall()
+    units = unit_list.by_kind(con)
     date = widgets.DatePicker(value=as_of, description="时点")
     kind = widgets.ToggleButtons(options=["全部", "市直机关", "乡镇街道"], description="单位类别")
     picked = widgets.SelectMultiple(options=[(n, u) for u, n, _ in units], rows=6, description="单位")
