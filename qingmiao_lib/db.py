@@ -562,7 +562,8 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     weekly lecture per person and year (table ``lecture_marks``), each person's courses per year
     (table ``training_years``), annual grades as bit masks (table ``grade_years``) and the
     quarterly grades of the last ``QUARTER_MASK_YEARS`` data years as bit masks (table
-    ``quarter_masks``), each stamped in ``meta``.
+    ``quarter_masks``) and the shortlist's pool on the same year ends as the base layer (table
+    ``shortlist_pool``, :func:`qingmiao_lib.shortlist.store_pool`), each stamped in ``meta``.
 
     Called when the demo is built and inside every import's transaction, after the records are
     written, so the stored copy always matches the records. The years are the database's data
@@ -576,16 +577,23 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     _store(con, "grade_years", "grade_stamp")        # each person's annual grades as bit masks
     first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     con.execute("delete from snapshots")
+    from . import shortlist  # late: the shortlist reads this module's helpers
+
     if first is None:
+        shortlist.store_pool(con, days=[])
         return []
     # each person's quarterly grades of the last 16 data years as bit masks, with the first year
     base = int(last) - QUARTER_MASK_YEARS + 1
     _store(con, "quarter_masks", "quarter_stamp", {"base": base})
     set_meta(con, quarter_masks_base=base)
     years = list(range(max(int(first), int(last) - SNAPSHOT_YEARS + 1), int(last) + 1))
+    days = []
     for year in years:  # one set-based insert per year-end (rules: general.year_end)
         day = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
         con.execute(sql.load("snapshots/store"), {"d": day})
+        days.append(day)
+    # the shortlist's pool on the same year ends (table shortlist_pool), read from the rows above
+    shortlist.store_pool(con, days=days)
     return years
 
 

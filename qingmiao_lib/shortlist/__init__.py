@@ -44,8 +44,9 @@ with reasons (names masked unless ``unmasked``); :func:`what_if` quota use after
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import duckdb
 import pandas as pd
@@ -55,10 +56,11 @@ from ..db import install_once, rules_version
 from ..errors import QingmiaoError
 from ..privacy import mask_name
 from ..rules import RANKS
+from . import _stored
 from ._lists import read_person_list
 
 __all__ = ["COLUMNS", "CRITERIA", "CRITERIA_NAMES", "check_recommendations", "install_macros", "read_person_list",
-           "shortlist", "shortlist_summary", "what_if"]
+           "shortlist", "shortlist_summary", "store_pool", "what_if"]
 
 #: The 三优先 a rules file may list in ``shortlist.priorities``, with their Chinese names.
 CRITERIA_NAMES = {"heavy_tasks": "任务繁重岗位", "frontline": "一线工作", "left_leadership": "因组织需要退出领导岗位"}
@@ -104,13 +106,24 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         install_once(con, f"shortlist_{name}", sql.load(f"shortlist/{name}"))
 
 
-def _sources(con: duckdb.DuckDBPyConnection, as_of: dt.date):
-    """Where ``eligibility_on`` reads from inside the block: the stored snapshot rows and grade
-    masks when they are current, the records otherwise (the eligibility's own switch,
-    :func:`qingmiao_lib.pipeline._eligibility_sources`; the same answers either way)."""
+@contextlib.contextmanager
+def _sources(con: duckdb.DuckDBPyConnection, as_of: dt.date, *, stored: bool | None = None) -> Iterator[None]:
+    """Where the queries inside the block read from (the same answers either way): the pool
+    stored on a 31 December while it is current (:mod:`._stored`; ``stored=False`` forces the
+    records), and for ``eligibility_on`` the stored snapshot rows and grade masks when they are
+    current (the eligibility's own switch, :func:`qingmiao_lib.pipeline._eligibility_sources`)."""
     from ..pipeline import _eligibility_sources
 
-    return _eligibility_sources(con, as_of)
+    with _eligibility_sources(con, as_of), _stored.reading(con, as_of, stored=stored):
+        yield
+
+
+def store_pool(con: duckdb.DuckDBPyConnection, *, days: Sequence[dt.date]) -> None:
+    """Store the shortlist's pool on ``days`` (table ``shortlist_pool``, stamped in ``meta``):
+    called by :func:`qingmiao_lib.db.refresh_snapshots` with the year ends it stores, so the
+    shortlist on those dates reads one stored row per person (:mod:`._stored`)."""
+    install_macros(con)
+    _stored.store(con, days=days)
 
 
 def _date(value) -> dt.date:
