@@ -25,8 +25,10 @@ No connection at import time, no state outside the connection.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import warnings
+import weakref
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
@@ -179,19 +181,68 @@ class Rules:
     in_service_min_hours: float        #: training.in_service_min_hours
     attendance_threshold: float        #: lecture.attendance_threshold
     in_service_min_days: float         #: training.in_service_min_days
+    year_end: tuple[int, int]          #: general.year_end as (month, day): the day a year's figures are taken
 
 
 def rules(con: duckdb.DuckDBPyConnection) -> Rules:
     """The connection's :class:`Rules`, read in one query (``sql/base/area_rules.sql``) once per
-    analysis call: nothing is kept between calls, since the rules tables of a connection may
-    change (a what-if, a test) and an answer must follow them."""
-    version, young, mentees, window, block, cell, hours, attendance, days = con.execute(
+    analysis call — or once per :func:`steady` block: outside one nothing is kept between calls,
+    since the rules tables of a connection may change (a what-if, a test) and an answer must
+    follow them."""
+    return remembered(con, "rules", lambda: _read_rules(con))
+
+
+def year_end(con: duckdb.DuckDBPyConnection, year: int) -> dt.date:
+    """The day ``year``'s figures are taken (``general.year_end``, 31 December by default): the
+    SQL macro ``year_end(y)`` computed from :func:`rules`."""
+    month, day = rules(con).year_end
+    return dt.date(int(year), month, day)
+
+
+def _read_rules(con: duckdb.DuckDBPyConnection) -> Rules:
+    version, young, mentees, window, block, cell, hours, attendance, days, end = con.execute(
         sql.load("base/area_rules")).fetchall()[0]
     return Rules(version=version, young_limit=int(young), max_mentees=int(mentees),
                  outcome_window_years=None if window is None else int(window),
                  streak_block_years=int(block), small_cell_threshold=int(cell),
                  in_service_min_hours=float(hours), attendance_threshold=float(attendance),
-                 in_service_min_days=float(days))
+                 in_service_min_days=float(days),
+                 year_end=tuple(int(x) for x in str(end).split("-")[:2]))
+
+
+# --------------------------------------------------------------------------------------------
+# a steady connection
+
+#: the memo of each connection inside :func:`steady` (nothing is kept outside one)
+_STEADY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@contextlib.contextmanager
+def steady(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """A block in which the connection's rules and records do not change — a report being
+    built, a batch of them: what each analysis call would otherwise look up again (the typed
+    rules, whether a stored table is current) is looked up once and remembered until the block
+    ends. Nested blocks share the outer one's memo. Never use it around a what-if that changes
+    the rules or the records."""
+    if con in _STEADY:
+        yield
+        return
+    _STEADY[con] = {}
+    try:
+        yield
+    finally:
+        _STEADY.pop(con, None)
+
+
+def remembered(con: duckdb.DuckDBPyConnection, key, compute):
+    """``compute()``, remembered under ``key`` for the rest of a :func:`steady` block (computed
+    every time outside one)."""
+    memo = _STEADY.get(con)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 # --------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ import duckdb
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from . import __version__, charts, definitions, figures, provenance, sections
+from . import __version__, _query, charts, definitions, figures, provenance, sections
 from . import units as unit_list
 from .config import REPORTS_DIR
 from .db import meta
@@ -167,7 +167,18 @@ def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool =
     ``selector_units``: how many single units the county report's selector offers (the largest
     by persons in post; None = every unit); the others are in the batch unit reports.
     ``plotlyjs_src``: a relative address of a shared plotly.js (the batch's ``plotly.min.js``)
-    instead of embedding it. ``timings``, when given, receives the seconds spent per part."""
+    instead of embedding it. ``timings``, when given, receives the seconds spent per part.
+
+    The connection is steady while the report is built (:func:`qingmiao_lib._query.steady`):
+    the rules and the stored tables' currency are looked up once, not once per analysis."""
+    with _query.steady(con):
+        return _render(con, year=year, unmasked=unmasked, audience=audience, units=units,
+                       shared=shared, rules_file=rules_file, cache=cache, selector_units=selector_units,
+                       plotlyjs_src=plotlyjs_src, timings=timings)
+
+
+def _render(con, *, year, unmasked, audience, units, shared, rules_file, cache, selector_units,
+            plotlyjs_src, timings) -> str:
     started = time.perf_counter()
     clock = {"t": started}
     spent = timings if timings is not None else {}

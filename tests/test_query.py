@@ -144,3 +144,21 @@ def test_every_area_gives_text_as_one_dtype(county):
             if pd.api.types.is_string_dtype(kind) and not pd.api.types.is_object_dtype(kind):
                 assert kind == TEXT, (name, col, kind)
         assert any(df[c].dtype == TEXT for c in df.columns), name
+
+
+def test_steady_remembers_the_rules_for_its_block_only(con):
+    # default rules: young age 40 (general.young_age_limit), year end 31 December
+    assert _query.rules(con).young_limit == 40
+    assert _query.year_end(con, 2024) == dt.date(2024, 12, 31)
+    with _query.steady(con):
+        first = _query.rules(con)
+        con.execute("update rule_params set num = 35 where name = 'general.young_age_limit'")
+        con.execute("update rule_params set txt = '06-30' where name = 'general.year_end'")
+        assert _query.rules(con) is first and first.young_limit == 40     # remembered in the block
+        with _query.steady(con):                                          # a nested block shares it
+            assert _query.rules(con) is first
+    # after the block, the connection's rules as they are now: 35, 30 June
+    assert _query.rules(con).young_limit == 35
+    assert _query.year_end(con, 2024) == dt.date(2024, 6, 30)
+    # the Python year_end agrees with the SQL macro it stands for
+    assert _query.year_end(con, 2023) == con.execute("select year_end(2023)").fetchall()[0][0]

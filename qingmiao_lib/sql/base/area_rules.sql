@@ -7,7 +7,7 @@
 --   rules set none), streak_block_years (assessment.streak_block_years), small_cell_threshold
 --   (report.small_cell_threshold), in_service_min_hours (training.in_service_min_hours),
 --   attendance_threshold (lecture.attendance_threshold), in_service_min_days
---   (training.in_service_min_days).
+--   (training.in_service_min_days), year_end (general.year_end, 'MM-DD').
 select
     rule_txt('meta.version') as version,
     rule_num('general.young_age_limit') as young_limit,
@@ -17,4 +17,5 @@ select
     rule_num('report.small_cell_threshold') as small_cell_threshold,
     rule_num('training.in_service_min_hours') as in_service_min_hours,
     rule_num('lecture.attendance_threshold') as attendance_threshold,
-    rule_num('training.in_service_min_days') as in_service_min_days;
+    rule_num('training.in_service_min_days') as in_service_min_days,
+    rule_txt('general.year_end') as year_end;
