@@ -24,15 +24,35 @@ PROFILE_KINDS = ("录用", "职务", "职级", "人才库", "培训", "每周一
                  "急难险重", "奖励", "监督管理")
 
 
+#: the units a per-unit eligibility chart draws (those with the most persons); the others are
+#: one bar "其他N个单位" — a chart is read, not scanned: 50,000 bars are neither
+TOP_UNITS = 30
+
+
+def _top_units(wide: pd.DataFrame, cols: list[str], top: int) -> pd.DataFrame:
+    """The ``top`` units of ``wide`` with the most persons (ties by unit code), the others summed
+    into one last row named 其他N个单位."""
+    wide = wide.assign(_n=wide[cols].sum(axis=1)).sort_values(["_n", "unit_id"], ascending=[False, True],
+                                                              kind="stable")
+    if len(wide) <= top + 1:
+        return wide
+    rest = wide.iloc[top:]
+    other = {**{c: int(rest[c].sum()) for c in cols}, "unit_id": None,
+             "unit_name": f"其他{len(rest):,}个单位", "_n": int(rest["_n"].sum())}
+    return pd.concat([wide.iloc[:top], pd.DataFrame([other])], ignore_index=True)
+
+
 def _shown(v, small_cell: int | None) -> str:
     v = int(v)
     return f"<{small_cell}" if small_cell and 0 < v < small_cell else f"{v:,}"
 
 
 def eligibility_bars(df: pd.DataFrame, *, by: str = "next_rank", quota: pd.DataFrame | None = None,
-                     title: str | None = None, small_cell: int | None = None, protected=None) -> go.Figure:
+                     title: str | None = None, small_cell: int | None = None, protected=None,
+                     top_units: int = TOP_UNITS) -> go.Figure:
     """Eligibility outcomes stacked per next rank (``by="next_rank"``) or per unit
-    (``by="unit_name"``), from :func:`qingmiao_lib.pipeline.eligibility_counts`. Per rank, the
+    (``by="unit_name"``: the ``top_units`` units with the most persons, the others as one bar
+    其他N个单位), from :func:`qingmiao_lib.pipeline.eligibility_counts`. Per rank, the
     jurisdiction's quota vacancies (:func:`qingmiao_lib.pipeline.quota_usage`, when given) are
     marked: more qualified persons than vacancies means a choice has to be made. ``protected``:
     a report's protected next-rank × outcome table (``by="next_rank"``): hidden cells are not
@@ -42,8 +62,8 @@ def eligibility_bars(df: pd.DataFrame, *, by: str = "next_rank", quota: pd.DataF
     order = ["next_step"] if by == "next_rank" else ["unit_id"]
     cols = [c for c, _, _ in OUTCOMES]
     wide = df.groupby([*order, by], dropna=False)[cols].sum().reset_index().sort_values(order)
-    if by == "unit_name":   # the units with the most people waiting first
-        wide = wide.assign(_n=wide[cols].sum(axis=1)).sort_values("_n", ascending=False)
+    if by == "unit_name":   # the units with the most people first, at most top_units of them
+        wide = _top_units(wide, cols, top_units)
     fig = go.Figure()
     for col, name, colour in OUTCOMES:
         xs, texts = wide[col].tolist(), [_shown(v, small_cell) for v in wide[col]]
