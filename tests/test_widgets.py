@@ -200,3 +200,24 @@ def test_gap_table_caps_counts_and_masks():
     assert list(t.data.columns) == ["姓名", "单位", "出勤率"]      # an empty column is left out
     assert t.data.iloc[0].tolist() == ["张*0", "河西镇", "50.0%"] and len(t.data) == 50
     assert "<caption>出勤率低于要求：共 60 人，显示前 50 人</caption>" in t.to_html()
+
+
+def test_eligibility_explorer_changing_rank_runs_no_query(demo_db, monkeypatch):
+    from qingmiao_lib import pipeline
+    from qingmiao_lib.widgets import pipeline as wp
+
+    con = qm.connect(demo_db)
+    calls = []
+    real = pipeline.eligibility
+    monkeypatch.setattr(pipeline, "eligibility", lambda *a, **k: calls.append(k) or real(*a, **k))
+    box = wp.eligibility_explorer(con, as_of=dt.date(2023, 12, 31))
+    date, unit, rank, within = box.controls
+    assert len(calls) == 1                      # the first view
+    rank.value = rank.options[1][1]             # another rank: the same rows, filtered
+    assert len(calls) == 1
+    before = list(box.figures[1].data[0].y)
+    within.value = within.value + 1             # another horizon: computed
+    assert len(calls) == 2
+    within.value = within.value - 1             # back to one seen before: remembered
+    assert len(calls) == 2 and list(box.figures[1].data[0].y) == before
+    con.close()

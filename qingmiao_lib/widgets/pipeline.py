@@ -23,16 +23,30 @@ LIST_COLUMNS = ["person_id", "name", "unit_name", "current_rank", "next_rank", "
                 "required_months", "eligible", "reasons", "time_met_on"]
 
 
-def _eligibility(con, *, as_of: dt.date, unit: str | None, rank: str | None, within: int,
-                 unmasked: bool, rows: int) -> tuple[dict[str, go.Figure], object]:
-    """The two figures and the short list (names masked unless asked), its caption counting."""
+def _frames(con, *, as_of: dt.date, unit: str | None, within: int, memo: dict | None = None):
+    """The eligibility counts, quota usage and person rows of one date, unit and horizon — from
+    ``memo`` when the explorer asked for them before (a change of rank only filters them)."""
+    key = (as_of, unit, within)
+    if memo is not None and key in memo:
+        return memo[key]
     picked = [unit] if unit else None
-    counts = pipeline.eligibility_counts(con, as_of=as_of, units=picked, within_months=within)
-    quota = pipeline.quota_usage(con, as_of=as_of)
+    got = (pipeline.eligibility_counts(con, as_of=as_of, units=picked, within_months=within),
+           pipeline.quota_usage(con, as_of=as_of),
+           pipeline.eligibility(con, as_of=as_of, units=picked, within_months=within))
+    if memo is not None:
+        if len(memo) >= 8:                 # the last few views, not every one ever seen
+            memo.pop(next(iter(memo)))
+        memo[key] = got
+    return got
+
+
+def _eligibility(con, *, as_of: dt.date, unit: str | None, rank: str | None, within: int,
+                 unmasked: bool, rows: int, memo: dict | None = None) -> tuple[dict[str, go.Figure], object]:
+    """The two figures and the short list (names masked unless asked), its caption counting."""
+    counts, quota, full = _frames(con, as_of=as_of, unit=unit, within=within, memo=memo)
     of_rank = counts if rank is None else counts[counts["next_rank"] == rank]
     figs = {"by_rank": charts.pipeline.eligibility_bars(counts, quota=quota),
             "by_unit": charts.pipeline.eligibility_bars(of_rank, by="unit_name")}
-    full = pipeline.eligibility(con, as_of=as_of, units=picked, within_months=within)
     due = full[full["due_within"] & ((full["next_rank"] == rank) if rank else True)]
     table = labels.display_table(due[LIST_COLUMNS], "pipeline", max_rows=rows, show_names=unmasked,
                                  caption=f"{within} 个月内满足任职年限", count=True, unit="人")
@@ -68,12 +82,13 @@ def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, with
     within = widgets.IntSlider(value=within_months, min=0, max=24, description="几个月内")
     by_rank, by_unit = go.FigureWidget(), go.FigureWidget()
     table = widgets.Output()
+    memo: dict = {}
 
     def update(_=None) -> None:
         if date.value is None:
             return
         figs, shown = _eligibility(con, as_of=date.value, unit=unit.value, rank=rank.value,
-                                         within=within.value, unmasked=unmasked, rows=rows)
+                                   within=within.value, unmasked=unmasked, rows=rows, memo=memo)
         replace(by_rank, figs["by_rank"])
         replace(by_unit, figs["by_unit"])
         table.clear_output(wait=True)
