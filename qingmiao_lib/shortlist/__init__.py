@@ -51,7 +51,7 @@ from collections.abc import Iterator, Sequence
 import duckdb
 import pandas as pd
 
-from .. import frames, sql
+from .. import frames, outlook, sql
 from ..db import install_once, rules_version
 from ..errors import QingmiaoError
 from ..privacy import mask_name
@@ -101,7 +101,9 @@ _MACROS = ("heavy", "frontline", "left_leadership", "pool", "ranked")
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create the shortlist's table macros (``sql/shortlist/{heavy,frontline,left_leadership,
-    ranked}.sql``) on ``con``, once per connection."""
+    pool,ranked}.sql``) on ``con``, once per connection, with the statutory retirement macros
+    they read (:func:`qingmiao_lib.outlook.install_macros`)."""
+    outlook.install_macros(con)
     for name in _MACROS:
         install_once(con, f"shortlist_{name}", sql.load(f"shortlist/{name}"))
 
@@ -201,9 +203,6 @@ def shortlist(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | Non
     """
     as_of = _date(as_of)
     install_macros(con)
-    from ..outlook import install_macros as retirement_macros
-
-    retirement_macros(con)
     with _sources(con, as_of):
         df = frames.frame(con, sql.load("shortlist/list"), {
             "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank), "units": _units(units)})

@@ -28,16 +28,6 @@ picked as (
     where ($rank is null or r.next_rank::varchar = $rank)
       and ($units is null or list_contains($units::varchar[], r.unit_id))
 ),
--- the statutory retirement date (sql/outlook/retirement.sql; 县处级 by the post held on as_of)
-retire as (
-    select per.person_id,
-           retirement_date(per.birth_date, per.gender, retirement_county_level(
-               (select max(po.level) from posts as po
-                where po.person_id = per.person_id and po.start_date <= $as_of
-                  and (po.end_date is null or po.end_date > $as_of)))) as retirement_date,
-    from persons as per
-    where per.person_id in (select person_id from picked)
-),
 final as (
     select
         p.person_id, p.name, p.unit_id, p.unit_name, p.current_rank::varchar as current_rank,
@@ -52,8 +42,8 @@ final as (
                  || p.places::varchar || '个，由排序在前者使用'
             else '备选：' || p.next_rank::varchar || '未核定职数，仅作排序'
         end || case when p.tied_at_cut then '（与分界处人选排序条件相同，需集体研究）' else '' end
-            || case when rt.retirement_date <= $as_of + interval 12 month
-                    then '（注意：' || strftime(rt.retirement_date, '%Y年%-m月%-d日') || '法定退休）' else '' end
+            || case when p.retirement_date <= $as_of + interval 12 month
+                    then '（注意：' || strftime(p.retirement_date, '%Y年%-m月%-d日') || '法定退休）' else '' end
             as status,
         p.tied_at_cut,
         p.heavy_years, p.heavy_tasks, p.heavy_months,
@@ -87,11 +77,10 @@ final as (
             || years_months(p.tenure_months) as tenure_reason,
         p.birth_date, p.age,
         p.age::varchar || '岁（' || strftime(p.birth_date, '%Y年%-m月') || '出生）' as age_reason,
-        rt.retirement_date,
+        p.retirement_date,
         p.quota, p.holders, p.places, p.unit_quota, p.unit_holders, p.unit_places, p.next_step,
     from picked as p
     cross join params as pr
-    left join retire as rt using (person_id)
 )
 select * from final
 order by next_step, position;

@@ -2,7 +2,7 @@
 -- active on as_of, computed from the records: the eligibility's verdict and tenure
 -- (eligibility_on, the one definition of the personal conditions) and, for the candidates
 -- (qualified, with a next rank), the 三优先 measures (shortlist_heavy, shortlist_frontline,
--- shortlist_left_leadership) and the birth date. The same rows are stored on each 31 December
+-- shortlist_left_leadership), the birth date and the statutory retirement date. The same rows are stored on each 31 December
 -- by refresh_snapshots (table shortlist_pool, snapshots/shortlist_pool_store.sql), read back by
 -- shortlist_pool_stored (shortlist/pool_stored.sql).
 -- shortlist_pool(as_of, for_rank): the pool the shortlist reads — this live one between queries;
@@ -15,7 +15,8 @@
 --   (qualified and a next rank), tenure_basis, tenure_months, excellent_years, then for
 --   candidates only (NULL for the others): birth_date, heavy_years, heavy_tasks, heavy_months,
 --   frontline_months, by_unit, by_program, left_level, left_on (NULL also when no post was
---   left), left_excluded.
+--   left), left_excluded, retirement_date (statutory: outlook's retirement_date, 县处级 by the
+--   highest post held on as_of).
 create or replace temp macro shortlist_pool_live(as_of, for_rank) as table
 with
 elig as (
@@ -36,6 +37,14 @@ frontline as (
 left_posts as (
     select * from shortlist_left_leadership(as_of::date) semi join candidates using (person_id)
 ),
+held as (
+    -- the highest post level held on as_of, for the statutory retirement (县处级: outlook)
+    select po.person_id, max(po.level) as level,
+    from posts as po
+    semi join candidates using (person_id)
+    where po.start_date <= as_of::date and (po.end_date is null or po.end_date > as_of::date)
+    group by po.person_id
+),
 final as (
     select e.person_id, e.name, e.unit_id, e.current_rank, e.next_rank, e.next_step, e.qualified,
            e.candidate, e.tenure_basis, e.tenure_months, e.excellent_years,
@@ -48,11 +57,14 @@ final as (
            case when e.candidate then coalesce(f.by_program, false) end as by_program,
            l.left_level, l.left_on,
            case when e.candidate then coalesce(l.left_excluded, false) end as left_excluded,
+           case when e.candidate then retirement_date(p.birth_date, p.gender, retirement_county_level(hl.level))
+           end as retirement_date,
     from elig as e
     left join persons as p on p.person_id = e.person_id and e.candidate
     left join heavy as h on h.person_id = e.person_id
     left join frontline as f on f.person_id = e.person_id
     left join left_posts as l on l.person_id = e.person_id
+    left join held as hl on hl.person_id = e.person_id
 )
 select * from final;
 

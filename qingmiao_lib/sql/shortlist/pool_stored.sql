@@ -6,7 +6,14 @@
 -- and it holds as_of (qingmiao_lib.shortlist._stored decides).
 -- Grain and columns: those of shortlist_pool_live. Arguments: as_of (DATE), for_rank (VARCHAR or NULL).
 create or replace temp macro shortlist_pool_stored(as_of, for_rank) as table
-select * exclude (snapshot_date)
-from shortlist_pool
-where snapshot_date = as_of::date
-  and (for_rank is null or current_rank::varchar = for_rank or next_rank::varchar = for_rank);
+-- three branches, each with a filter the scan applies itself (the table is stored in rank
+-- order, so one rank's rows skip most row groups): every row, or a rank's holders, or the
+-- holders of the rank below (next_rank = for_rank; never the same person: next = current + 1)
+select * exclude (snapshot_date) from shortlist_pool
+where snapshot_date = as_of::date and for_rank is null
+union all
+select * exclude (snapshot_date) from shortlist_pool
+where snapshot_date = as_of::date and current_rank = for_rank::rank_name
+union all
+select * exclude (snapshot_date) from shortlist_pool
+where snapshot_date = as_of::date and next_rank = for_rank::rank_name;

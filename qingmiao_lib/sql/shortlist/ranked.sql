@@ -19,7 +19,7 @@
 -- Columns: person_id, name, unit_id, current_rank, next_rank, next_step, tenure_basis,
 --   tenure_months, excellent_years, birth_date, age, heavy_years, heavy_tasks, heavy_months,
 --   frontline_months, frontline_years, by_unit, by_program, left_level, left_on,
---   left_excluded, left_leadership, position (1.. in order), place_rank (名次: the first position
+--   left_excluded, left_leadership, retirement_date (statutory), position (1.. in order), place_rank (名次: the first position
 --   of its equal keys), shares_place (another candidate has equal keys), quota, holders, places, unit_quota, unit_holders, unit_places,
 --   unit_ok (passes its unit quota, true when none), suggested, tied_at_cut (an equal-key
 --   candidate sits on the other side of the cut that decided this one).
@@ -67,7 +67,7 @@ measured as (
            heavy_years, heavy_tasks, heavy_months, frontline_months,
            frontline_months // 12 as frontline_years, by_unit, by_program,
            left_level, left_on, left_excluded,
-           left_on is not null and not left_excluded as left_leadership,
+           left_on is not null and not left_excluded as left_leadership, retirement_date,
     from pool
     where candidate and (for_rank is null or next_rank::varchar = for_rank)
       and (recommended is null or list_contains(recommended::varchar[], person_id))

@@ -30,7 +30,8 @@ create or replace table shortlist_pool (
     by_program boolean,
     left_level post_level,
     left_on date,
-    left_excluded boolean
+    left_excluded boolean,
+    retirement_date date
     -- (snapshot_date, person_id) is unique by construction (eligibility_on: one row per
     -- person); no declared key, as for snapshots
 );

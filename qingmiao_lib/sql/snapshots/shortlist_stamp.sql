@@ -11,7 +11,7 @@
 -- stored tables, the importer replaces the records and refreshes in one transaction.
 -- Grain: one row, one column (stamp VARCHAR). Parameters: none.
 select concat_ws('|',
-    'v1',
+    'v2',  -- v2: retirement_date; stored in rank order
     'rules=' || rule_txt('meta.version'),
     'persons=' || (select count(*) || ':' || coalesce(sum(hash(person_id, name, birth_date, entry_date, exit_date)), 0)
                    from persons),
