@@ -23,6 +23,8 @@ COLUMNS = {
     "code": "指标", "label": "说明", "value": "数值", "denominator": "分母", "share": "占比",
     "denominator_label": "占比口径",
     "article_value": "文章值", "article_share": "文章占比",
+    # every area (structure, training, evaluation, pipeline)
+    "year": "年度",
     # structure
     "band_start": "起始年龄", "band_end": "结束年龄", "band": "年龄段", "gender": "性别",
     "persons": "人数",

@@ -98,7 +98,7 @@ SPANS = [(2021, 2024), (2023, 2023), (2022, 2023)]
 
 def year_by_year(con, monkeypatch, **kw) -> pd.DataFrame:
     with monkeypatch.context() as m:
-        m.setattr(training, "_year_ends_stored", lambda *a: False)
+        m.setattr(training.coverage, "_year_ends_stored", lambda *a: False)
         return training.coverage_trend(con, **kw)
 
 
@@ -113,7 +113,7 @@ def test_trend_in_one_pass_equals_year_by_year(county, con, monkeypatch, stored_
     for first, last in SPANS:
         assert training._year_ends_stored(con, first, last)
     if not stored_courses:  # training_years stale: the year's courses summed live
-        monkeypatch.setattr(training, "_training_stored", lambda con: False)
+        monkeypatch.setattr(training._common, "_training_stored", lambda con: False)
     for first, last in SPANS:
         for kw in SLICES:
             want = year_by_year(con, monkeypatch, first_year=first, last_year=last, **kw)

@@ -73,7 +73,7 @@ def answers(con, as_of=None, *, every=True) -> dict[str, pd.DataFrame]:
 
 def live(con, monkeypatch, as_of=None, *, every=True) -> dict[str, pd.DataFrame]:
     with monkeypatch.context() as m:
-        m.setattr(training, "_lecture_stored", lambda con, year: False)
+        m.setattr(training.lectures, "_lecture_stored", lambda con, year: False)
         return answers(con, as_of, every=every)
 
 

@@ -70,7 +70,7 @@ def answers(con) -> dict[str, pd.DataFrame]:
 
 def live(con, monkeypatch) -> dict[str, pd.DataFrame]:
     with monkeypatch.context() as m:
-        m.setattr(training, "_training_stored", lambda con: False)
+        m.setattr(training._common, "_training_stored", lambda con: False)
         return answers(con)
 
 
@@ -162,6 +162,6 @@ def test_trend_in_service_boundaries(boundaries, con, monkeypatch):
     assert got.loc[2022].tolist() == [4, 0, 4]            # B1, B3, B4, B5
     assert got.loc[2023].tolist() == [4, 1, 3]            # B1, B2, B4 (covered), B5
     with monkeypatch.context() as m:                      # the same as year by year
-        m.setattr(training, "_year_ends_stored", lambda con, first, last: False)
+        m.setattr(training.coverage, "_year_ends_stored", lambda con, first, last: False)
         slow = training.coverage_trend(con, first_year=2021, last_year=2023)
     pd.testing.assert_frame_equal(trend, slow)

@@ -1,0 +1,115 @@
+"""Annual grades (年度考核): the distribution by any dimension, each unit's 优秀 share against the
+cap, the young share of all 优秀 (F5), each person's grades over the years, one person's record
+(一表式), and the grades that count nowhere.
+
+- A grade counts only if its person was active at some time in its year (entry_date ≤ 31 Dec and
+  exit_date empty or after 1 Jan); other grades are data errors listed by :func:`invalid_grades`
+  (for ``qingmiao check``) and counted nowhere — streaks included.
+- A grade's unit, age group and young flag are those of 31 December of its year (person_snapshot).
+- Excellent share = 优秀 / graded (rules ``assessment.graded``: 不定等次 excluded) per unit and
+  year; a unit is over the cap only when share > ``assessment.excellent_cap`` (exactly at the cap
+  is within it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from .. import _query
+from ._common import Units, _run, _slice_kw, _year_end, _yearly
+
+#: Dimensions ``grade_distribution`` can group by (allowlist → Chinese name).
+DIMENSIONS = {"unit": "单位", "unit_kind": "单位类别", "age_group": "年龄段", "young": "是否年轻公务员",
+              "entry_cohort": "录用年份", "gender": "性别", "education": "学历", "all": "合计"}
+
+
+def grade_distribution(con: duckdb.DuckDBPyConnection, *, year: int, by: str = "all", units: Units = None,
+                       age_group: str | None = None, young: bool | None = None,
+                       entry_cohort: int | None = None,
+                       cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+    """Annual grades of ``year`` by ``by`` (a key of :data:`DIMENSIONS`).
+
+    Returns one row per (group, grade), every grade listed: ``group_key``, ``group_name``,
+    ``sort_key``, ``grade``, ``persons``, ``graded`` (the group's graded persons, 不定等次
+    excluded) and ``share`` (of graded; empty for 不定等次). Grade counts of the graded grades sum
+    to ``graded`` in every group.
+
+    >>> grade_distribution(con, year=2023, by="age_group")          # doctest: +SKIP
+    """
+    if by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {by!r}; one of {sorted(DIMENSIONS)}")
+    return _yearly(con, "grade_distribution", year, extra={"by": by},
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+
+
+def excellent_share(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None) -> pd.DataFrame:
+    """Each unit's 优秀 share of ``year`` against the cap.
+
+    One row per unit with a graded person: ``unit_id``, ``unit_name``, ``unit_kind``, ``graded``,
+    ``excellent``, ``share``, ``cap`` and ``over_cap`` (share > cap; exactly at it is not over).
+    The cap concerns whole units, so the only filter is ``units``.
+    """
+    return _yearly(con, "excellent_share", year, units=units)
+
+
+def over_cap(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None) -> pd.DataFrame:
+    """The units of :func:`excellent_share` over the cap in ``year`` (same columns)."""
+    df = excellent_share(con, year=year, units=units)
+    out = df[df["over_cap"]].reset_index(drop=True)
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def young_excellent_share(con: duckdb.DuckDBPyConnection, *, year: int,
+                          first_year: int | None = None) -> pd.DataFrame:
+    """The young share of all 优秀 per year, ``first_year`` (default ``year``) to ``year``: the F5
+    basis. One row per year: ``year``, ``excellent``, ``young_excellent``, ``young_share``."""
+    year = int(year)
+    first = year if first_year is None else int(first_year)
+    if first > year:
+        raise ValueError("first_year must not be after year")
+    return _run(con, "young_excellent", {"first_year": first, "year": year},
+                year=year, first_year=first, as_of=_year_end(con, year), young_limit=_query.rules(con).young_limit)
+
+
+def grade_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5, units: Units = None,
+                  age_group: str | None = None, young: bool | None = None,
+                  entry_cohort: int | None = None,
+                  cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+    """Each active person's annual grades for the ``years`` years up to ``year``, one row per
+    person: ``person_id``, ``name``, ``unit_id``, ``unit_name`` and one column per year (e.g.
+    ``"2023"``; empty = no valid grade). Names are unmasked: mask them for display."""
+    years = int(years)
+    if not 1 <= years <= 30:
+        raise ValueError(f"years must be between 1 and 30, got {years}")
+    long = _yearly(con, "grade_history", year, first_year=int(year) - years + 1,
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+    cols = [str(y) for y in range(int(year) - years + 1, int(year) + 1)]
+    wide = (long.assign(year=long["year"].astype(str))
+            .pivot(index=["person_id", "name", "unit_id", "unit_name"], columns="year", values="grade")
+            .reindex(columns=cols).reset_index())
+    wide.columns.name = None
+    wide.attrs = dict(long.attrs)
+    return wide
+
+
+def person_history(con: duckdb.DuckDBPyConnection, *, person_id: str, year: int,
+                   years: int = 5) -> pd.DataFrame:
+    """One person's record for the ``years`` years up to ``year`` (the 一表式 view).
+
+    One row per year: ``year``, ``grade``, ``previous_grade``, ``quarters`` ('好/较好/好/好'),
+    ``unit_id`` (the main unit on 31 Dec of ``year``), ``unit_excellent_share`` (over the persons
+    holding a post in that unit on 31 Dec of each year) and ``jurisdiction_excellent_share``.
+    """
+    return _yearly(con, "person_history", year, first_year=int(year) - int(years) + 1,
+                   extra={"person_id": str(person_id)})
+
+
+def invalid_grades(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Annual grades of years their person was not active (for ``qingmiao check``): one row per
+    such grade with ``person_id``, ``year``, ``grade``, ``entry_date``, ``exit_date``, ``problem``.
+    Every analysis here leaves them out."""
+    return _run(con, "invalid_grades", {})

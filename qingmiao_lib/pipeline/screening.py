@@ -1,0 +1,152 @@
+"""Who may be promoted on a date: rank-promotion eligibility (职级晋升) and why / why not, its
+counts by unit and next rank, quota (职数) headroom, and the leadership-post screening (选拔任用).
+The rules of SPEC §5 "Rank-promotion eligibility" live in one SQL table macro,
+``sql/pipeline/eligibility_on.sql``, read by the list, the counts and the forward view alike;
+:func:`_eligibility_sources` picks where it reads from (the same answers either way).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+import duckdb
+import pandas as pd
+import pyarrow.compute as pc
+
+from .. import _query, sql
+from ..db import stored_current
+from ._common import _date, _finish, _frame, _units
+
+#: The years of the stored grade masks (snapshots/grade_years.sql): 1950 … 2076, enough for an
+#: eligibility on any date up to the end of 2076 (it reads the grades up to year(as_of) − 1).
+_GRADE_MASK_YEARS = range(1951, 2077)
+
+
+def _grades_stored(con: duckdb.DuckDBPyConnection) -> bool:
+    """May the eligibility read each person's annual grades from the stored bit masks (table
+    ``grade_years``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
+    exists and the stamp stored with it still matches ``annual_assessments``
+    (``sql/snapshots/grade_stamp.sql``); otherwise the masks are computed from the grade rows."""
+    return stored_current(con, "grade_years", "grade_stamp")
+
+
+@contextlib.contextmanager
+def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iterator[None]:
+    """Where the queries over ``eligibility_on`` inside the block read from (the same answers
+    either way, :mod:`qingmiao_lib._query`):
+
+    - on a stored date (a ``snapshots`` row for ``as_of``) the plan leaves out the records branch
+      (``eligibility_records``) that reads no rows that day: planning is most of the time at the
+      demo scale;
+    - while the stored grade masks are current (:func:`_grades_stored`) and hold the years, the
+      tenure's assessment years come from the table ``grade_years`` instead of masks computed
+      from every grade row.
+    """
+    stored_date = con.execute(sql.load("pipeline/stored_date"), {"as_of": as_of}).fetchall()[0][0]
+    masks = as_of.year in _GRADE_MASK_YEARS and _grades_stored(con)
+    with (_query.reading(con, "pipeline/records", "none", when=stored_date),
+          _query.reading(con, "pipeline/grades", when=masks)):
+        yield
+
+
+def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                units: str | Sequence[str] | None = None,
+                within_months: int | None = None) -> pd.DataFrame:
+    """Rank-promotion eligibility (职级晋升) of every active person on ``as_of`` (SPEC §5).
+
+    Parameters
+    ----------
+    as_of
+        The date of the check.
+    units
+        Unit ids to keep (by the unit of the person's main current post); quotas and holders are
+        still counted over the jurisdiction or the quota's unit.
+    within_months
+        Adds the forward view: ``due_within`` is True when the time condition is met by
+        ``as_of`` + ``within_months`` months if nothing else changes (``time_met_on``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per active person: ``person_id, name, unit_id, current_rank, next_rank,
+        tenure_months, required_months, qualified, quota_ok, eligible, reasons`` — tenure is
+        counted (uncounted years already taken off), the requirement already cut for 优秀 years;
+        ``qualified`` = the personal conditions, ``quota_ok`` = room in every quota that applies
+        (true when no quota row is set, or when there is no next rank); ``reasons`` joins every
+        failed condition with "；" ("" when eligible). Then ``unit_name``, ``tenure_basis``
+        (职级 / 职务), ``tenure_start``, ``rank_months``, ``post_months``, ``excellent_years``,
+        ``uncounted_years``, ``last_grade``, ``blocking_kind``, ``blocking_until``, ``quota_max``,
+        ``quota_holders``, ``time_met_on``, ``months_to_eligible`` and, with ``within_months``,
+        ``due_within``.
+
+    Examples
+    --------
+    >>> df = eligibility(con, as_of=dt.date(2024, 3, 31))           # doctest: +SKIP
+    >>> df.loc[~df.eligible, ["person_id", "reasons"]].head()          # doctest: +SKIP
+    """
+    as_of = _date(as_of)
+    within = None if within_months is None else int(within_months)
+    if within is not None and not 0 <= within <= 120:
+        raise ValueError(f"within_months must be between 0 and 120, got {within_months}")
+    with _eligibility_sources(con, as_of):
+        table = _query.fetch(con, "pipeline/eligibility", {"as_of": as_of, "units": _units(units), "within": within})
+    if within is None:
+        table = table.drop_columns(["due_within"])
+    reasons = table.schema.get_field_index("reasons")
+    table = table.set_column(reasons, "reasons", pc.fill_null(table.column(reasons), ""))
+    df = _query.to_pandas(table)
+    for col in ("qualified", "quota_ok", "eligible"):
+        df[col] = df[col].astype(bool)
+    if within is not None:
+        df["due_within"] = df["due_within"].astype(bool)
+    return _finish(df, con, as_of=as_of, within_months=within)
+
+
+def eligibility_counts(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                       units: str | Sequence[str] | None = None,
+                       within_months: int | None = None) -> pd.DataFrame:
+    """Eligibility on ``as_of`` counted by unit and next rank (the same rules as :func:`eligibility`).
+
+    Returns one row per (unit, next rank) present: ``unit_id, unit_name, next_rank, next_step,
+    persons, qualified, eligible, quota_blocked`` (qualified, but the quota is full),
+    ``not_qualified``, the failed personal conditions ``short_tenure, grade_failed, blocked`` (a
+    person may fail several) and ``due_within`` (time condition met by ``as_of`` + ``within_months``;
+    0 months when not given). Persons at the ceiling or not yet graded have no next rank and
+    are not counted.
+    """
+    as_of = _date(as_of)
+    with _eligibility_sources(con, as_of):
+        df = _frame(con, "eligibility_counts", {"as_of": as_of, "units": _units(units),
+                                                "within": None if within_months is None else int(within_months)})
+    return _finish(df, con, as_of=as_of, within_months=within_months)
+
+
+def quota_usage(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
+    """Quota (职数) usage on ``as_of`` against the quotas of ``year(as_of)``.
+
+    Returns one row per quota row: ``year, unit_id`` (None = the whole jurisdiction),
+    ``unit_name`` (全辖区 for the jurisdiction), ``rank, rank_step, max_count, holders``
+    (active persons holding the rank on ``as_of``, in the named unit if any) and ``headroom``
+    (negative when over the quota). Empty when no quota is set for the year.
+    """
+    as_of = _date(as_of)
+    df = _frame(con, "quota_usage", {"as_of": as_of})
+    return _finish(df, con, as_of=as_of, year=as_of.year)
+
+
+def leadership_screening(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                         units: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Leadership-post promotion screening (选拔任用) on ``as_of``: the time conditions for the
+    next post level (rules ``[posts]``) and no blocking supervision in effect.
+
+    Returns one row per active person below the top level: ``person_id, name, unit_id,
+    unit_name, current_level, next_level, post_months, required_post_months, work_months,
+    required_work_months, meets, reasons`` ("；"-joined, "" when met). Time conditions only:
+    the vacancy, the democratic recommendation and the inspection are the department's own.
+    """
+    as_of = _date(as_of)
+    df = _frame(con, "leadership_screening", {"as_of": as_of, "units": _units(units)})
+    df["meets"] = df["meets"].astype(bool)
+    return _finish(df, con, as_of=as_of)
