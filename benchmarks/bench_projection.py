@@ -1,7 +1,8 @@
 """Time the cohort projection (``qingmiao_lib.projection``) against the benchmark databases: the
 SQL counting (stocks and transitions over the K years), the numpy projection, the whole
-``project`` and ``backtest`` calls; print a Markdown table of medians and each database's
-backtest error.
+``project`` and ``backtest`` calls; print a Markdown table of median wall and process CPU times
+(all DuckDB threads included: on a shared machine the wall time swells with the load while the
+CPU time barely moves; the load average is printed on stderr) and each database's backtest error.
 
     .venv/bin/python benchmarks/bench_projection.py [DB ...] [--dir /tmp/qmbench]
 
@@ -10,7 +11,12 @@ Target (issue 21 item 4): a projection ≤ 5 s at 1,000,000 persons.
 
 from __future__ import annotations
 
-from _common import databases, median_ms, table
+import os
+import statistics
+import sys
+import time
+
+from _common import databases, table
 
 import qingmiao_lib as qm
 from qingmiao_lib import projection as pj
@@ -39,24 +45,39 @@ def _parts(con):
     return counting, arrays
 
 
+def median_wall_cpu_ms(fn, repeat: int) -> str:
+    """Median wall and process CPU time of ``fn()`` in ms ("wall / cpu"), after one warm-up call."""
+    fn()
+    walls, cpus = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return f"{statistics.median(walls) * 1000:,.0f} / {statistics.median(cpus) * 1000:,.0f}"
+
+
 def main() -> None:
     rows, errors = [], []
     for path in databases(__doc__.splitlines()[0]):
         con = qm.connect(path)
         persons = con.execute("select count(*) from persons").fetchall()[0][0]
         repeat = 5 if persons < 50_000 else 3
+        print(f"{path}: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", file=sys.stderr, flush=True)
         counting, arrays = _parts(con)
+        timed = median_wall_cpu_ms
         row = {"database": f"{path.name} ({persons:,} persons)",
-               "SQL counting (stocks + transitions, K=5)": median_ms(counting, repeat),
-               f"numpy projection ({YEARS} y)": median_ms(arrays, repeat),
-               f"project ({YEARS} y)": median_ms(lambda c=con: pj.project(c, year=YEAR, years=YEARS), repeat),
-               "flows (10 y)": median_ms(lambda c=con: pj.flows(c, year=YEAR, years=YEARS), repeat),
-               "backtest (5 y)": median_ms(lambda c=con: pj.backtest(c, year=YEAR, horizon=5), repeat)}
-        rows.append({k: (f"{v:.0f}" if isinstance(v, float) else v) for k, v in row.items()})
+               "SQL counting (stocks + transitions, K=5)": timed(counting, repeat),
+               f"numpy projection ({YEARS} y)": timed(arrays, repeat),
+               f"project ({YEARS} y)": timed(lambda c=con: pj.project(c, year=YEAR, years=YEARS), repeat),
+               "flows (10 y)": timed(lambda c=con: pj.flows(c, year=YEAR, years=YEARS), repeat),
+               "backtest (5 y)": timed(lambda c=con: pj.backtest(c, year=YEAR, horizon=5), repeat)}
+        print(f"{path}: {row}", file=sys.stderr, flush=True)
+        rows.append(row)
         errors.append(f"- {row['database']}: {pj.backtest_text(pj.backtest(con, year=YEAR, horizon=5))}")
         con.close()
     cols = [c for c in rows[0] if c != "database"]
-    print("Medians in ms.\n")
+    print("Median wall / CPU in ms.\n")
     print(table([{"step": c, **{r["database"]: r[c] for r in rows}} for c in cols],
                 ["step", *(r["database"] for r in rows)]))
     print("\nBacktest (2020 → 2025, the under-40 cohort by age band × rank × level):\n")

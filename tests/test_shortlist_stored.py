@@ -13,13 +13,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from test_shortlist import AS_OF, R4, holder, order, quota, six
 
 import qingmiao_lib as qm
 from qingmiao_lib import db as qdb
 from qingmiao_lib import shortlist as sl
 from qingmiao_lib.shortlist import _stored
-
-from test_shortlist import AS_OF, R4, holder, order, quota, six
 
 
 @pytest.fixture

@@ -32,6 +32,10 @@ What the records can and cannot say — the readings taken here:
 - **Filters**: ``units`` and ``rank`` only choose the rows shown; the order and the verdicts are
   the jurisdiction's. ``recommendations`` (the 一推) narrow the candidates themselves.
 
+**Speed** (issue 21): on a 31 December :func:`qingmiao_lib.db.refresh_snapshots` stored, each
+active person's eligibility verdict and the candidates' measures are read from one stored row
+(table ``shortlist_pool``, :mod:`._stored`); other dates are computed from the records.
+
 For the report (展望 section): :func:`shortlist_summary` gives the headline per rank and scope
 (个人条件符合 N · 职数空缺 M · 建议人选 K · 备选 B) from small frames; :func:`shortlist` the list
 with reasons (names masked unless ``unmasked``); :func:`what_if` quota use after promotions.
@@ -44,9 +48,8 @@ with reasons (names masked unless ``unmasked``); :func:`what_if` quota use after
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
@@ -108,16 +111,8 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         install_once(con, f"shortlist_{name}", sql.load(f"shortlist/{name}"))
 
 
-@contextlib.contextmanager
-def _sources(con: duckdb.DuckDBPyConnection, as_of: dt.date, *, stored: bool | None = None) -> Iterator[None]:
-    """Where the queries inside the block read from (the same answers either way): the pool
-    stored on a 31 December while it is current (:mod:`._stored`; ``stored=False`` forces the
-    records), and for ``eligibility_on`` the stored snapshot rows and grade masks when they are
-    current (the eligibility's own switch, :func:`qingmiao_lib.pipeline._eligibility_sources`)."""
-    from ..pipeline import _eligibility_sources
-
-    with _eligibility_sources(con, as_of), _stored.reading(con, as_of, stored=stored):
-        yield
+#: Where the queries of a ``with`` block read from (:func:`._stored.sources`).
+_sources = _stored.sources
 
 
 def store_pool(con: duckdb.DuckDBPyConnection, *, days: Sequence[dt.date]) -> None:

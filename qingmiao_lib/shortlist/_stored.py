@@ -48,6 +48,18 @@ def current(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
 
 
 @contextlib.contextmanager
+def sources(con: duckdb.DuckDBPyConnection, as_of: dt.date, *, stored: bool | None = None) -> Iterator[None]:
+    """Where the shortlist's queries inside the block read from (the same answers either way):
+    the pool stored on ``as_of`` while it is current (:func:`reading`; ``stored=False`` forces
+    the records), and for ``eligibility_on`` the stored snapshot rows and grade masks when they
+    are current (the eligibility's own switch, :func:`qingmiao_lib.pipeline._eligibility_sources`)."""
+    from ..pipeline import _eligibility_sources
+
+    with _eligibility_sources(con, as_of), reading(con, as_of, stored=stored):
+        yield
+
+
+@contextlib.contextmanager
 def reading(con: duckdb.DuckDBPyConnection, as_of: dt.date, *, stored: bool | None = None) -> Iterator[None]:
     """Run the queries of the block on the stored pool when it may be read on ``as_of``
     (:func:`current`; ``stored=False`` forces the records, for the tests that hold both to the
