@@ -562,8 +562,9 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     weekly lecture per person and year (table ``lecture_marks``), each person's courses per year
     (table ``training_years``), annual grades as bit masks (table ``grade_years``) and the
     quarterly grades of the last ``QUARTER_MASK_YEARS`` data years as bit masks (table
-    ``quarter_masks``) and the shortlist's pool on the same year ends as the base layer (table
-    ``shortlist_pool``, :func:`qingmiao_lib.shortlist.store_pool`), each stamped in ``meta``.
+    ``quarter_masks``) and the shortlist's pool on the latest ``shortlist.POOL_YEARS`` of those
+    year ends (table ``shortlist_pool``, :func:`qingmiao_lib.shortlist.store_pool`), each stamped
+    in ``meta``.
 
     Called when the demo is built and inside every import's transaction, after the records are
     written, so the stored copy always matches the records. The years are the database's data
@@ -592,8 +593,9 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
         day = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
         con.execute(sql.load("snapshots/store"), {"d": day})
         days.append(day)
-    # the shortlist's pool on the same year ends (table shortlist_pool), read from the rows above
-    shortlist.store_pool(con, days=days)
+    # the shortlist's pool on the latest of those year ends (table shortlist_pool), read from the
+    # rows above
+    shortlist.store_pool(con, days=days[-shortlist.POOL_YEARS:])
     return years
 
 

@@ -63,7 +63,7 @@ from . import _stored
 from ._lists import read_person_list
 
 __all__ = ["COLUMNS", "CRITERIA", "CRITERIA_NAMES", "check_recommendations", "install_macros", "read_person_list",
-           "shortlist", "shortlist_summary", "store_pool", "what_if"]
+           "POOL_YEARS", "shortlist", "shortlist_summary", "store_pool", "what_if"]
 
 #: The 三优先 a rules file may list in ``shortlist.priorities``, with their Chinese names.
 CRITERIA_NAMES = {"heavy_tasks": "任务繁重岗位", "frontline": "一线工作", "left_leadership": "因组织需要退出领导岗位"}
@@ -111,13 +111,18 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         install_once(con, f"shortlist_{name}", sql.load(f"shortlist/{name}"))
 
 
+#: How many of the latest year ends the base layer is stored on also hold the shortlist's pool
+#: (the shortlist is asked for the coming promotions; each year end costs ~5 s of CPU at 1M persons).
+POOL_YEARS = 5
+
 #: Where the queries of a ``with`` block read from (:func:`._stored.sources`).
 _sources = _stored.sources
 
 
 def store_pool(con: duckdb.DuckDBPyConnection, *, days: Sequence[dt.date]) -> None:
     """Store the shortlist's pool on ``days`` (table ``shortlist_pool``, stamped in ``meta``):
-    called by :func:`qingmiao_lib.db.refresh_snapshots` with the year ends it stores, so the
+    called by :func:`qingmiao_lib.db.refresh_snapshots` with the latest :data:`POOL_YEARS` year
+    ends it stores, so the
     shortlist on those dates reads one stored row per person (:mod:`._stored`)."""
     install_macros(con)
     _stored.store(con, days=days)
