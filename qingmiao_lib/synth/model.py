@@ -2,166 +2,41 @@
 
 ``State`` holds one array per attribute over every person who ever served; each yearly step
 updates whole cohorts at once. Careers obey the same rules file the analyses read (ladder,
-minimum years, grade effects, ceiling, initial grades) and the quotas written to ``quotas``.
+minimum years, grade effects, ceiling, initial grades) and the quotas written to ``quotas``. The
+state, its codes and the rules' numbers are in :mod:`.state`; the promotion steps in :mod:`.promotion`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
-from .calendar import NEVER, add_months, age, day, first_of_next_month, full_months, year_of, ymd
+from .calendar import NEVER, add_months, age, day, first_of_next_month
 from .params import Params
+from .promotion import Promotions
+from .state import (
+    BASIC,
+    CHANNELS,
+    COMP,
+    DEF,
+    EDUCATIONS,
+    EXC,
+    GRADES,
+    INCOMP,
+    LATERAL,
+    PROMO,
+    RANK_REASONS,
+    UNGRADED,
+    Log,
+    Rules,
+    State,
+)
 
-GRADES = ("", "优秀", "称职", "基本称职", "不称职", "不定等次")  # code 0 = no record
-EXC, COMP, BASIC, INCOMP, UNGRADED = 1, 2, 3, 4, 5
-EDUCATIONS = ("高中", "中专", "大专", "本科", "硕士研究生", "博士研究生")
-CHANNELS = ("考试录用", "选调生", "遴选", "调任", "军转安置", "其他")
-RANK_REASONS = ("定级", "晋升", "平级调整", "降级")
-DEF, PROMO, LATERAL = 0, 1, 2
-
-
-@dataclass
-class Rules:
-    """The numbers the simulation needs from the rules file."""
-
-    required_months: np.ndarray    # by target step (index 1..12)
-    alt_level: np.ndarray          # by target step: leadership level step whose tenure counts, 0 = none
-    ceiling: int
-    initial_step: np.ndarray       # by education code
-    excellent_cut: int
-    uncounted_penalty: int
-    cutoff_month_day: tuple[int, int]
-    young: int
-    probation_months: int
-    cap: float
-    block: int
-    first_leadership_years: int
-    # statutory retirement (rules [retirement]): by schedule, 0 = women's, 1 = men's
-    retire_base: np.ndarray        # original age in months
-    retire_start: np.ndarray       # first birth month with a delay, as year * 12 + month - 1
-    retire_step: int
-    retire_cap: int
-    county_level: np.ndarray       # by level code: does the post level count as 县处级?
-    female_county_as_male: bool
-
-    @classmethod
-    def from_dict(cls, r: dict) -> Rules:
-        from ..rules import EDUCATIONS as EDU
-        from ..rules import LEVELS, RANKS
-        ladder = r["promotion"]["ladder"]
-        req = np.zeros(13, dtype=np.int64)
-        alt = np.zeros(13, dtype=np.int64)
-        for i, row in enumerate(ladder, start=1):
-            req[i] = int(round(float(row["min_years"]) * 12))
-            alt[i] = LEVELS.index(row["alt_level"]) if row.get("alt_level") else 0
-        init = np.array([RANKS.index(r["initial_grade"][e]) + 1 for e in EDU])
-        m, d = (int(x) for x in r["promotion"]["tenure_year_cutoff"].split("-"))
-        ret = r["retirement"]
-
-        def month_index(text: str) -> int:
-            year, month = (int(x) for x in str(text).split("-")[:2])
-            return year * 12 + month - 1
-
-        county = np.array([name in set(ret["county_levels"]) for name in LEVELS])
-        return cls(req, alt, RANKS.index(r["promotion"]["ceiling"]) + 1, init,
-                   int(r["promotion"]["excellent_reduction_months"]),
-                   int(r["promotion"]["uncounted_penalty_months"]), (m, d),
-                   int(r["general"]["young_age_limit"]), int(r["general"]["probation_months"]),
-                   float(r["assessment"]["excellent_cap"]), int(r["assessment"]["streak_block_years"]),
-                   int(r["posts"]["first_leadership_years"]),
-                   np.array([int(ret["female_base_age_years"]) * 12, int(ret["male_base_age_years"]) * 12]),
-                   np.array([month_index(ret["female_start_month"]), month_index(ret["male_start_month"])]),
-                   int(ret["step_months"]), int(ret["max_delay_months"]), county,
-                   bool(ret["female_county_level_as_male"]))
-
-    def retirement_date(self, birth: np.ndarray, female: np.ndarray, level: np.ndarray) -> np.ndarray:
-        """The statutory retirement dates (day numbers) of persons born on ``birth`` holding a
-        post of ``level`` (code) — the rule of ``sql/outlook/retirement.sql``: men, and women at
-        a county level while ``female_county_level_as_male`` is on, follow the men's schedule;
-        delay = ⌊months of birth since the start month / step⌋ + 1, at most the cap, none before
-        the start month; the date is birth + base + delay months, month-end clamped."""
-        male = ~np.asarray(female, dtype=bool) | (self.female_county_as_male & self.county_level[level])
-        schedule = male.astype(np.int64)
-        y, m, _ = ymd(birth)
-        since = y * 12 + m - 1 - self.retire_start[schedule]
-        delay = np.where(since < 0, 0, np.minimum(self.retire_cap, since // self.retire_step + 1))
-        return add_months(birth, self.retire_base[schedule] + delay)
+#: the codes and classes of :mod:`.state`, importable from here as before
+__all__ = ["BASIC", "CHANNELS", "COMP", "DEF", "EDUCATIONS", "EXC", "GRADES", "INCOMP", "LATERAL",
+           "PROMO", "RANK_REASONS", "UNGRADED", "Careers", "Log", "Rules", "State"]
 
 
-def _compact(a) -> np.ndarray:
-    """int → int32 (person numbers, day numbers and codes all fit), float → float32: the logs of a
-    1,000,000-person county hold ~100 million rows, so their width matters."""
-    a = np.asarray(a)
-    if a.dtype.kind in "iu":
-        return a.astype(np.int32, copy=False)
-    if a.dtype.kind == "f":
-        return a.astype(np.float32, copy=False)
-    return a
-
-
-@dataclass
-class Log:
-    """Rows of one output table, collected as column arrays and concatenated at the end."""
-
-    columns: tuple[str, ...]
-    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
-
-    def add(self, *cols) -> None:
-        n = len(cols[0])
-        if n:
-            self.parts.append(tuple(
-                np.broadcast_to(_compact(c), n) if np.ndim(c) == 0 else _compact(c) for c in cols
-            ))
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The columns, concatenated; the parts are released (call once)."""
-        if not self.parts:
-            return {c: np.array([], dtype=np.int32) for c in self.columns}
-        out = {c: np.concatenate([p[i] for p in self.parts]) for i, c in enumerate(self.columns)}
-        self.parts = []
-        return out
-
-
-class State:
-    """Every person who ever served, one array per attribute (index = person number)."""
-
-    def __init__(self, capacity: int, years: range):
-        self.n = 0
-        z32 = lambda: np.zeros(capacity, dtype=np.int32)  # noqa: E731
-        self.birth, self.entry, self.unit = z32(), z32(), z32()
-        self.exit = np.full(capacity, NEVER, dtype=np.int32)
-        self.exit_reason = np.zeros(capacity, dtype=np.int8)
-        self.female = np.zeros(capacity, dtype=bool)
-        self.edu = np.zeros(capacity, dtype=np.int8)
-        self.channel = np.zeros(capacity, dtype=np.int8)
-        self.latent = np.zeros(capacity, dtype=np.float32)
-        self.rank = np.zeros(capacity, dtype=np.int8)          # 0 = not yet graded (probation)
-        self.rank_start = np.full(capacity, NEVER, dtype=np.int32)
-        self.rank_reason = np.zeros(capacity, dtype=np.int8)
-        self.level = np.zeros(capacity, dtype=np.int8)
-        self.post_start = z32()
-        self.title = np.zeros(capacity, dtype=np.int16)
-        self.discipline_until = z32()
-        self.step_down_on = np.full(capacity, NEVER, dtype=np.int32)
-        self.trial_end = z32()
-        self.y0 = years.start
-        self.grades = np.zeros((capacity, len(years)), dtype=np.int8)
-        self.pool_since = np.full((2, capacity), NEVER, dtype=np.int32)
-
-    def active(self, t: int) -> np.ndarray:
-        s = slice(0, self.n)
-        return (self.entry[s] <= t) & (self.exit[s] > t)
-
-    def grade(self, year: int) -> np.ndarray:
-        k = year - self.y0
-        if k < 0 or k >= self.grades.shape[1]:
-            return np.zeros(self.n, dtype=np.int8)
-        return self.grades[: self.n, k]
-
-
-class Careers:
+class Careers(Promotions):
     """The yearly steps: exits, promotions, recruitment, assessment, pools."""
 
     def __init__(self, p: Params, rules: Rules, rng: np.random.Generator, units, logs: dict[str, Log]):
@@ -299,102 +174,6 @@ class Careers:
         self.change_post(go, t, s.unit[go], np.zeros(len(go), np.int8), np.zeros(len(go), np.int16))
         s.step_down_on[go] = t
 
-    # ---------------------------------------------------------------- rank promotion (职级晋升)
-    def eligible(self, t: int, idx: np.ndarray) -> np.ndarray:
-        """SPEC §5 personal conditions for one step up, for persons idx on day t."""
-        s, r = self.s, self.r
-        nxt = s.rank[idx].astype(np.int64) + 1
-        ok = (s.rank[idx] > 0) & (s.rank_start[idx] <= t) & (nxt <= r.ceiling)
-        nxt = np.minimum(nxt, 12)
-        start = s.rank_start[idx].astype(np.int64)
-        tenure = np.where(ok, full_months(np.where(ok, start, t), t), 0)
-        alt = r.alt_level[nxt]
-        use_post = (alt > 0) & (s.level[idx] >= alt)
-        post_tenure = full_months(s.post_start[idx], t)
-        better = use_post & (post_tenure > tenure)
-        tenure = np.where(better, post_tenure, tenure)
-        start = np.where(better, s.post_start[idx], start)
-        sy, sm, sd = ymd(start)
-        cm, cd = r.cutoff_month_day
-        first = sy + ((sm > cm) | ((sm == cm) & (sd > cd)))
-        last = year_of(np.array([t]))[0] - 1
-        years = np.arange(s.y0, s.y0 + s.grades.shape[1])
-        g = s.grades[idx]
-        in_tenure = (years[None, :] >= first[:, None]) & (years[None, :] <= last)
-        exc = ((g == EXC) & in_tenure).sum(1)
-        unc = (((g == BASIC) | (g == INCOMP) | (g == UNGRADED)) & in_tenure).sum(1)
-        need = r.required_months[nxt] - r.excellent_cut * exc
-        have = tenure - r.uncounted_penalty * unc
-        last_grade = s.grade(last)[idx]
-        clean = s.discipline_until[idx] <= t
-        return ok & (have >= need) & ((last_grade == EXC) | (last_grade == COMP)) & clean
-
-    def rank_round(self, t: int, share: float, headcount: int) -> None:
-        s, p, rng = self.s, self.p, self.rng
-        act = np.flatnonzero(s.active(t))
-        elig = act[self.eligible(t, act)]
-        prio = s.latent[elig] + rng.normal(0, 0.6, len(elig)) + 4.0 * (np.abs(s.step_down_on[elig] - t) <= 85)
-        for k in range(self.r.ceiling, 1, -1):
-            cand = elig[s.rank[elig] == k - 1]
-            if not len(cand):
-                continue
-            if self.quota[k] > 0:
-                holders = ((s.rank[act] == k) & (s.rank_start[act] <= t)).sum()
-                room = int(np.floor(self.quota[k] * headcount) - holders)
-                room = int(np.floor(max(room, 0) * share * p.quota_fill + rng.random()))
-                sd = np.abs(s.step_down_on[cand] - t) <= 85
-                room = max(room, min(int(sd.sum()), int(np.floor(self.quota[k] * headcount) - holders)))
-                if room <= 0:
-                    continue
-                pick = cand[np.argsort(-prio[np.searchsorted(elig, cand)])][:room]
-            else:
-                pick = cand[rng.random(len(cand)) < share + 0.2]
-            self.change_rank(pick, t, np.full(len(pick), k), PROMO)
-
-    # ---------------------------------------------------------------- leadership promotion
-    def leadership(self, y: int) -> None:
-        s, p, u, rng = self.s, self.p, self.u, self.rng
-        for level in (4, 3, 2, 1):
-            t0 = day(y, 3, 1)
-            act = np.flatnonzero(s.active(t0) & (s.exit[: s.n] > day(y, 12, 31)))
-            held = np.bincount(s.unit[act][s.level[act] == level], minlength=len(u.seats))
-            vac_units = np.repeat(np.arange(len(u.seats)), np.maximum(u.seats[:, level] - held, 0))
-            if not len(vac_units):
-                continue
-            a = age(s.birth[act], t0)
-            served = full_months(s.post_start[act], t0)
-            work = full_months(s.entry[act], t0)
-            lower = s.level[act] == level - 1
-            if level == 1:
-                cond = lower & (work >= 12 * self.r.first_leadership_years) & (s.rank[act] >= 3) & (a <= 50)
-            elif level in (2, 4):
-                cond = lower & (served >= 24)
-            else:
-                cond = lower & (served >= 36) & (work >= 60)
-            cond &= (s.grade(y - 1)[act] <= COMP) & (s.grade(y - 1)[act] > 0) & (s.discipline_until[act] <= t0)
-            cand = act[cond]
-            if not len(cand):
-                continue
-            score = (s.latent[cand] + rng.normal(0, 0.8, len(cand))
-                     + p.young_leader_bonus * (a[cond] < self.r.young) + 0.2 * (s.rank[cand] - 3))
-            chosen = cand[np.argsort(-score)][: len(vac_units)]
-            units = rng.permutation(vac_units)[: len(chosen)]
-            same = (u.seats[s.unit[chosen], level] > 0) & (rng.random(len(chosen)) < 0.5)
-            units = np.where(same & (level <= 2), s.unit[chosen], units)
-            t = (day(y, 3, 1) + rng.integers(0, 280, len(chosen))).astype(np.int32)
-            self.change_post(chosen, t, units, np.full(len(chosen), level, np.int8),
-                             u.title_code(units, np.full(len(chosen), level), rng))
-            self.logs["appointments"].add(chosen, t, np.full(len(chosen), level))
-
-    def lateral_moves(self, y: int) -> None:
-        s, p, u, rng = self.s, self.p, self.u, self.rng
-        t0 = day(y, 6, 1)
-        act = np.flatnonzero(s.active(t0) & (s.level[: s.n] == 0) & (s.post_start[: s.n] < t0 - 365))
-        go = act[rng.random(len(act)) < p.lateral_move_rate]
-        units = rng.choice(len(u.size_weight), len(go), p=u.size_weight / u.size_weight.sum())
-        t = (t0 + rng.integers(0, 180, len(go))).astype(np.int32)
-        self.change_post(go, t, units, np.zeros(len(go), np.int8), np.zeros(len(go), np.int16))
-
     # ---------------------------------------------------------------- recruitment
     def recruit(self, y: int, headcount: int) -> np.ndarray:
         s, p, rng, r = self.s, self.p, self.rng, self.r
@@ -509,4 +288,3 @@ class Careers:
         s = self.s
         self.logs["pools"].add(idx, np.full(len(idx), k), s.pool_since[k, idx], t, np.full(len(idx), reason))
         s.pool_since[k, idx] = NEVER
-
