@@ -21,6 +21,10 @@ Reading the text:
   organisation text. A match whose remaining text ends with 副 or 常务 is refused. The post's level
   is the highest of its titles' (``（试用期）`` → 无). A title the lexicon does not know is an
   :class:`UnknownTitle` — never a guess.
+
+The module is over 300 lines: the 简历 grammar (lines, notes, entries), the title lexicon and
+the resolution of a post are one parser whose rules this docstring states together; split, that
+one specification would be read in three files.
 """
 
 from __future__ import annotations
