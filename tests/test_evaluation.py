@@ -267,6 +267,20 @@ def test_filters_are_validated_before_sql(con):
     assert ev.age_groups(con) == ["30岁以下", "30–34岁", "35–39岁", "40岁及以上"]
 
 
+def test_age_groups_follow_the_young_limit(db, con):
+    # young limit 35 (general.young_age_limit): the bands are under lim − 10 = 25, 25–29
+    # (lim − 10 … lim − 6), 30–34 (lim − 5 … lim − 1) and 35 and over.
+    # YOUNG born 1995-06-01 is 28 on 2023-12-31 → 25–29岁 (under the limit 40 it was 30岁以下).
+    con.execute("update rule_params set num = 35 where name = 'general.young_age_limit'")
+    assert ev.age_groups(con) == ["25岁以下", "25–29岁", "30–34岁", "35岁及以上"]
+    person(db, "YOUNG", born="1995-06-01")
+    grades(db, "YOUNG", {2023: "优秀"})
+    got = ev.grade_distribution(con, year=2023, age_group="25–29岁")
+    assert got.loc[got["grade"] == "优秀", "persons"].tolist() == [1]
+    with pytest.raises(ValueError):          # a band of the limit 40, not of 35
+        ev.grade_distribution(con, year=2023, age_group="30岁以下")
+
+
 # ---------------------------------------------------------------------------------------------
 # The demo county: reconciliation and agreement with the headline figures.
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from .. import _query
+from .. import _query, sql
 from ..db import QUARTER_MASK_YEARS, stored_current
 
 #: Chinese names of the evaluation analyses' output columns (merged into ``labels.chinese``).
@@ -37,18 +37,16 @@ COLUMNS: dict[str, str] = {
 
 
 def age_groups(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The age-group labels, youngest first (four bands tied to ``general.young_age_limit``)."""
-    return [r[0] for r in con.execute(
-        "select eval_age_group(lim + d, lim) from (select rule_num('general.young_age_limit')::integer as lim),"
-        " unnest([-11, -6, -1, 0]) as t(d)"
-    ).fetchall()]
+    """The age-group labels, youngest first (four bands tied to ``general.young_age_limit``;
+    ``sql/evaluation/age_groups.sql``)."""
+    return [r[0] for r in con.execute(sql.load("evaluation/age_groups")).fetchall()]
 
 
 def _year_end(con, year: int) -> dt.date:
     year = int(year)
     if not 1950 <= year <= 2100:
         raise ValueError(f"year must be between 1950 and 2100, got {year}")
-    return con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
+    return _query.year_end(con, year)
 
 
 def _slice(con, units, age_group, young, entry_cohort, cohorts=None) -> dict:

@@ -59,7 +59,7 @@ def _as_of(con, year: int, as_of: dt.date | None) -> dt.date:
     if not 1950 <= year <= 2100:
         raise ValueError(f"year out of range: {year}")
     if as_of is None:
-        return con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
+        return _query.year_end(con, year)
     as_of = pd.Timestamp(as_of).date()
     if as_of.year != year:
         raise ValueError(f"as_of {as_of} is not in year {year}")
