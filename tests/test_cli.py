@@ -744,3 +744,30 @@ def test_retirements_refuses_the_database_as_out_and_needs_years(small_db):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     proc = run("retirements", "--db", str(small_db), "--as-of", "2025-12-31")
     assert proc.returncode == 2 and "--years" in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# one module per command (qingmiao_lib/commands/)
+
+
+def test_help_lists_the_commands_in_their_order(capsys):
+    # the commands that began in cli.py keep their order (commands.FIRST); the later ones follow
+    # alphabetically: combine, export, project, shortlist
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0
+    listed = re.search(r"\{([a-z,]+)\}", capsys.readouterr().out).group(1).split(",")
+    assert listed == ["demo", "template", "import", "check", "figures", "eligible", "retirements",
+                      "roster", "report", "lab", "units", "combine", "export", "project", "shortlist"]
+
+
+def test_names_that_moved_out_of_cli_still_import_from_it():
+    from qingmiao_lib import cli
+    from qingmiao_lib.commands import eligible, import_, lab, retirements
+
+    assert cli.ELIGIBLE_COLUMNS is eligible.ELIGIBLE_COLUMNS
+    assert cli.RETIREMENT_COLUMNS is retirements.RETIREMENT_COLUMNS
+    assert cli.import_error_lines is import_.import_error_lines and cli.ERROR_WORKBOOK == "导入错误.xlsx"
+    assert cli.lab_command is lab.lab_command
+    with pytest.raises(AttributeError):
+        cli.no_such_name  # noqa: B018
