@@ -21,10 +21,9 @@ params as (
                      where name = 'shortlist.heavy_task_programs'), '') as heavy_programs,
 ),
 picked as (
-    select r.*, u.name as unit_name, uq.name as quota_unit_name,
+    select r.*, u.name as unit_name, case when r.unit_quota is not null then u.name end as quota_unit_name,
     from shortlist_ranked($as_of::date, $recommended::varchar[], for_rank := $rank::varchar) as r
     left join units as u using (unit_id)
-    left join units as uq on uq.unit_id = r.unit_id and r.unit_quota is not null
     where ($rank is null or r.next_rank::varchar = $rank)
       and ($units is null or list_contains($units::varchar[], r.unit_id))
 ),
