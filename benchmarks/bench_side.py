@@ -711,6 +711,8 @@ CASES = [
 
 #: The ratio library ÷ raw SQL the issue allows at 1M, and the fixed cost per call at the demo scale.
 MAX_RATIO, MAX_FIXED_MS = 1.3, 10.0
+#: Databases with fewer persons than this are the demo scale (the fixed cost is measured there).
+DEMO_SCALE = 50_000
 
 
 def _reset_peak() -> bool:
@@ -802,15 +804,17 @@ def run_case(case: Case, con, r: dict, *, repeat: int, pandas_repeat: int, one_u
     return out
 
 
-def run_database(path: Path, *, fixed: bool) -> dict:
-    """Every case on one database; ``fixed``: also the fixed cost per call (the demo scale)."""
+def run_database(path: Path) -> dict:
+    """Every case on one database; at the demo scale (under :data:`DEMO_SCALE` persons) also the
+    fixed cost per call."""
     load_before = os.getloadavg()
     con = qm.connect(path)
     persons = con.execute("select count(*) from persons").fetchall()[0][0]
+    fixed = persons < DEMO_SCALE
     r = rules(con)
     unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc, unit_id limit 1"
                        ).fetchall()[0][0]
-    repeat, pandas_repeat = (15, 15) if persons < 50_000 else (5, 3) if persons < 500_000 else (3, 2)
+    repeat, pandas_repeat = (15, 15) if persons < DEMO_SCALE else (5, 3) if persons < 500_000 else (3, 2)
     started = time.perf_counter()
     cases = {}
     for case in CASES:
@@ -874,10 +878,9 @@ def main() -> None:
     paths = [p for p in (args.db or DEFAULT_DBS) if p.exists()]
     if not paths:
         raise SystemExit("no database found: build one with qingmiao demo --persons N --db FILE")
-    smallest = min(paths, key=lambda p: p.stat().st_size)
     runs = []
     for path in paths:
-        run = run_database(path, fixed=path == smallest)
+        run = run_database(path)
         runs.append(run)
         print(markdown(run) + "\n", flush=True)
     old = json.loads(args.out.read_text())["runs"] if args.append and args.out.exists() else []
