@@ -122,8 +122,8 @@ _sources = _stored.sources
 def store_pool(con: duckdb.DuckDBPyConnection, *, days: Sequence[dt.date]) -> None:
     """Store the shortlist's pool on ``days`` (table ``shortlist_pool``, stamped in ``meta``):
     called by :func:`qingmiao_lib.db.refresh_snapshots` with the latest :data:`POOL_YEARS` year
-    ends it stores, so the
-    shortlist on those dates reads one stored row per person (:mod:`._stored`)."""
+    ends it stores, so the shortlist on those dates reads one stored row per person
+    (:mod:`._stored`)."""
     install_macros(con)
     _stored.store(con, days=days)
 

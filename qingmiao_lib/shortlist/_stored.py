@@ -43,8 +43,7 @@ def current(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
     stamp matches the records and this connection's rules, and it holds ``as_of``."""
     if not stored_current(con, TABLE, STAMP):
         return False
-    return bool(con.execute("select exists (select 1 from shortlist_pool where snapshot_date = ?)",
-                            [as_of]).fetchall()[0][0])
+    return bool(con.execute(sql.load("shortlist/pool_date"), {"as_of": as_of}).fetchall()[0][0])
 
 
 @contextlib.contextmanager
