@@ -79,7 +79,16 @@ def test_a_record_added_after_storing_is_read_from_the_records(county):
     assert order(sl.shortlist(con, as_of=AS_OF)) == ["A", "B", "C", "D", "F", "E"]
 
 
-def test_other_rules_read_the_records(county, tmp_path):
+def test_no_stored_table_reads_the_records(county):
+    """A database refreshed before the table existed (or never refreshed): the records, same list."""
+    con = county.con
+    stored = sl.shortlist(con, as_of=AS_OF, unmasked=True)
+    con.execute("drop table shortlist_pool")
+    assert not _stored.current(con, AS_OF)
+    pd.testing.assert_frame_equal(sl.shortlist(con, as_of=AS_OF, unmasked=True), stored, check_exact=True)
+
+
+def test_other_rules_read_the_records(county):
     con = county.con
     con.execute("update rule_params set txt = txt || '-other' where name = 'meta.version'")
     assert not _stored.current(con, AS_OF)
