@@ -3,8 +3,9 @@
 What the shortlist reads of each active person — the eligibility's verdict and tenure and the
 三优先 measures of the candidates (``shortlist_pool_live``, ``sql/shortlist/pool.sql``) — costs
 a pass over the whole history of every person (posts, grades, tasks, postings, supervision). It
-is stored, like the base layer, on the year ends :func:`qingmiao_lib.db.refresh_snapshots`
-stores (table ``shortlist_pool``, stamped in ``meta``), and the shortlist reads the stored rows
+is stored, like the base layer, on the latest ``POOL_YEARS`` year ends
+:func:`qingmiao_lib.db.refresh_snapshots` stores (table ``shortlist_pool``, stamped in
+``meta``), and the shortlist reads the stored rows
 on such a date while the stamp still matches the records and the rules of the connection
 (``sql/snapshots/shortlist_stamp.sql``); any other date, or a stale table, is computed from the
 records. Two named macros, one switch: ``shortlist_pool`` points at ``shortlist_pool_stored``

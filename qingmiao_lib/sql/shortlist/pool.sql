@@ -2,9 +2,9 @@
 -- active on as_of, computed from the records: the eligibility's verdict and tenure
 -- (eligibility_on, the one definition of the personal conditions) and, for the candidates
 -- (qualified, with a next rank), the 三优先 measures (shortlist_heavy, shortlist_frontline,
--- shortlist_left_leadership), the birth date and the statutory retirement date. The same rows are stored on each 31 December
--- by refresh_snapshots (table shortlist_pool, snapshots/shortlist_pool_store.sql), read back by
--- shortlist_pool_stored (shortlist/pool_stored.sql).
+-- shortlist_left_leadership), the birth date and the statutory retirement date. The same rows
+-- are stored on the latest 31 Decembers by refresh_snapshots (table shortlist_pool,
+-- snapshots/shortlist_pool_store.sql), read back by shortlist_pool_stored (pool_stored.sql).
 -- shortlist_pool(as_of, for_rank): the pool the shortlist reads — this live one between queries;
 -- the shortlist points it at the stored one (shortlist/use_pool_stored.sql) while the stored
 -- table is current and holds as_of, and back (shortlist/use_pool_live.sql).

@@ -1,7 +1,8 @@
 -- snapshots/shortlist_pool.sql — create the table shortlist_pool, empty: what the shortlist
 -- reads of each active person (shortlist_pool_live, shortlist/pool.sql: the eligibility's
--- verdict and tenure, the 三优先 measures of the candidates) stored on 31 December of the years
--- refresh_snapshots stores (one snapshots/shortlist_pool_store.sql per date), so the shortlist
+-- verdict and tenure, the 三优先 measures of the candidates) stored on 31 December of the
+-- latest shortlist.POOL_YEARS years refresh_snapshots stores (one
+-- snapshots/shortlist_pool_store.sql per date), so the shortlist
 -- on such a date reads one row per person instead of computing the eligibility and the measures
 -- over the whole history (issue 21: one rank ≤ 1 s at 1,000,000 persons). Read back by
 -- shortlist_pool_stored (shortlist/pool_stored.sql) while snapshots/shortlist_stamp.sql still
