@@ -193,7 +193,8 @@ def _render(con, *, year, unmasked, audience, units, shared, rules_file, cache, 
     cache = {} if cache is None else cache
     unit_ids = None if units is None else tuple(str(u) for u in units)
     ctx = sections.Context(con=con, year=s.year, as_of=s.as_of, threshold=s.threshold,
-                           unmasked=unmasked, units=unit_ids, cache=cache, audience=audience)
+                           unmasked=unmasked, units=unit_ids, cache=cache, audience=audience,
+                           selector_units=selector_units)
     unit_name = None
     if unit_ids:
         if ("unit-names",) not in cache:            # once per batch of unit reports
@@ -212,6 +213,8 @@ def _render(con, *, year, unmasked, audience, units, shared, rules_file, cache, 
     picker = unit_section.build(ctx, max_units=selector_units)
     lap("units")
     ctx.artefact.protect()          # every table of the report at once, before anything renders
+    if not unit_ids:                # the county report unit reports of this batch follow
+        cache.setdefault(ctx.release_key, ctx.artefact)
     lap("protect")
     if picker is not None:
         parts = [picker, *parts] if unit_ids else [*parts, picker]

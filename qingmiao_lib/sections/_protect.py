@@ -75,6 +75,9 @@ class Artefact:
         self._stage2: int | None = None
         self.result: sdc.Result | None = None
         self._names: set[str] = set()
+        #: a county report's unit selector: each offered unit's tables by unit id (unit reports
+        #: print them in the states the county report publishes)
+        self.selector: dict[str, dict] = {}
 
     # -- registering ----------------------------------------------------------------------------
     def _name(self, name: str) -> str:
@@ -130,6 +133,34 @@ class Artefact:
         """The slot of a registered table's cell (``col`` may be left out for a one-column table)."""
         t = self.problem.tables[table.table_name]
         return t[row] if col is None else t[row, col]
+
+    def deferred(self, name: str) -> Deferred:
+        """The registered table ``name`` (KeyError when there is none)."""
+        if name not in self.problem.tables:
+            raise KeyError(f"没有登记表“{name}”")
+        return Deferred(self, name)
+
+    def follow(self, mine: Deferred, theirs: Deferred, *, rows=None) -> int:
+        """Print ``mine``'s cells in the states another artefact already published them in
+        (``theirs``, protected: the county report's table of the same figures): shown there,
+        shown here; hidden there, hidden here — so that reading both pins nothing the other
+        hides. Cells are matched by row and column label (only ``rows`` when given: the rows of
+        units, not a total that sums other things in each); returns how many were fixed."""
+        res, t = theirs.resolved(), self.problem.tables[mine.table_name]
+        n = 0
+        for r in t.ids.index.intersection(res.status.index):
+            if rows is not None and r not in rows:
+                continue
+            for c in t.ids.columns.intersection(res.status.columns):
+                slot = int(t.ids.at[r, c])
+                if res.status.at[r, c] in ("", None):
+                    if t.values.at[r, c] != res.values.at[r, c]:
+                        raise ValueError(f"{mine.table_name}[{r}, {c}] 与已发布的数值不同")
+                    self.problem.fix_shown(slot)
+                else:
+                    self.problem.forced.add(slot)
+                n += 1
+        return n
 
     def has(self, table: Deferred, row: Hashable, col: Hashable) -> bool:
         ids = self.problem.tables[table.table_name].ids

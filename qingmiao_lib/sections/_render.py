@@ -39,6 +39,9 @@ class Context:
     artefact: Artefact | None = None
     #: who may read it: ``"circulation"`` (protected) or ``"internal"`` (部内研判: exact counts)
     audience: str = "circulation"
+    #: how many units the county report's selector offers (its published states depend on it):
+    #: a unit report prints the jurisdiction's figures as that report publishes them
+    selector_units: int | None = 60
 
     def __post_init__(self):
         if self.audience not in AUDIENCES:
@@ -51,6 +54,28 @@ class Context:
         """The suppression log of every table registered so far (protects them: register every
         table of the artefact before reading it)."""
         return self.artefact.protect().log
+
+    @property
+    def release_key(self) -> tuple:
+        """Where ``cache`` keeps the county report's artefact that unit reports follow."""
+        return ("release", self.year, self.as_of, self.audience, self.selector_units)
+
+    def follow_county(self, table, *, unit_rows: bool = False) -> None:
+        """In a unit report, print ``table``'s cells that the county report prints too
+        (jurisdiction-wide figures; with ``unit_rows`` only its rows of units, ``"u:<unit_id>"``:
+        same name, same labels) in the county report's states (:meth:`Artefact.follow`); nothing
+        in the county report itself."""
+        if self.units is None:
+            return
+        from .units import release
+
+        county = release(self)
+        if table.table_name in county.problem.tables and table.table_name not in county.problem.unpublished:
+            rows = None
+            if unit_rows:
+                rows = {r for r in self.artefact.problem.tables[table.table_name].ids.index
+                        if str(r).startswith("u:")}
+            self.artefact.follow(table, county.deferred(table.table_name), rows=rows)
 
     def first_year(self, records: str) -> int | None:
         """The first year of ``records`` (``"entry"``, ``"pool"`` or ``"practice"``:

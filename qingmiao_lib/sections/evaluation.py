@@ -50,8 +50,15 @@ def build(ctx: Context) -> Section | None:
     warnings = evaluation.early_warnings(con, as_of=ctx.as_of, **u)
     counts = evaluation.warning_counts(warnings)
 
-    p_grade, p_unset = _protect_grades(dist, a)
+    merges = None
+    if ctx.units is not None:        # a unit report recodes as the county report did
+        from .units import release
+
+        county = release(ctx).problem.tables.get("年度考核等次分布（按年龄段）")
+        merges = list(county.merges) if county is not None else None
+    p_grade, p_unset = _protect_grades(dist, a, merges=merges)
     p_share, share_keys = _protect_shares(share, n, a)
+    ctx.follow_county(p_share, unit_rows=True)
     p_young = None
     limit = young_limit(con)
     under, over = young_labels(limit)
@@ -140,9 +147,10 @@ def _html(ctx, dist, share, share_shown, young, streaks, quarters, warnings, cou
     )
 
 
-def _protect_grades(dist: pd.DataFrame, a: Artefact):
+def _protect_grades(dist: pd.DataFrame, a: Artefact, *, merges: list | None = None):
     """Age groups × the four grades with totals (row total = 定等次人数, the 合计 row = all
-    ages), and 不定等次 per age group with its total."""
+    ages), and 不定等次 per age group with its total. ``merges``: the county report's recoding
+    (a unit report's), else :data:`GRADE_PLAN` decides."""
     wide = dist.pivot_table(index=["sort_key", "group_name"], columns="grade", values="persons",
                             aggfunc="sum", fill_value=0).sort_index()
     wide.index = [g for _, g in wide.index]
@@ -152,7 +160,8 @@ def _protect_grades(dist: pd.DataFrame, a: Artefact):
     unset.columns.name = None
     # 优秀 of every age group and the totals stay visible; 基本称职 and 不称职 may be shown as one
     principal = ["totals", *((g, "优秀") for g in main.index)]
-    return (a.table(main, name="年度考核等次分布（按年龄段）", principal=principal, plan=GRADE_PLAN),
+    recode = {"plan": GRADE_PLAN} if merges is None else {"merges": merges}
+    return (a.table(main, name="年度考核等次分布（按年龄段）", principal=principal, **recode),
             a.table(unset, totals="column", name="不定等次（按年龄段）", principal="column_totals"))
 
 
@@ -184,7 +193,7 @@ def _protect_shares(share: pd.DataFrame, n: int, a: Artefact):
                                                  kind="stable")
     cap_rows = over.index[:LISTED_OVER_CAP] if len(share) > ALL_UNITS_UP_TO else over.index
     listed = cap_rows.union(top.index[:2 * TOP_UNITS])
-    keys = [f"u{i}" for i in listed]
+    keys = [f"u:{u}" for u in share.loc[listed, "unit_id"]]
     table = pd.DataFrame({"优秀": share.loc[listed, "excellent"].astype("int64").to_numpy(),
                           "其他等次": (share.loc[listed, "graded"] - share.loc[listed, "excellent"])
                           .astype("int64").to_numpy()}, index=keys)

@@ -51,6 +51,7 @@ def build(ctx: Context) -> Section | None:
     p_quota = a.table(pd.DataFrame({"holders": quota["holders"].astype("int64").to_numpy()},
                                    index=[f"q{i}" for i in range(len(quota))]), totals=False,
                       name="职数现有人数")
+    ctx.follow_county(p_quota)                  # the jurisdiction's quotas, as the county report prints them
     if ctx.units is None:
         first = max(span[0], ctx.year - HISTORY_YEARS + 1)
         events = pipeline.promotion_events(ctx.con, first_year=first, last_year=ctx.year, by="age_group")

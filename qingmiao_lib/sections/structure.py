@@ -51,8 +51,9 @@ def build(ctx: Context) -> Section | None:
         exits = structure.pool_exits(con, first_year=pool_first, last_year=ctx.year)
         p_pool = _protect_pools(dyn, exits, a)
     p_gap = a.table(pd.DataFrame({"leaders": gaps["leader_posts"].astype("int64").to_numpy()},
-                                 index=[f"u{i}" for i in range(len(gaps))]), totals=False,
+                                 index=[f"u:{u}" for u in gaps["unit_id"]]), totals=False,
                     name="梯队缺口单位的领导职务人数")
+    ctx.follow_county(p_gap, unit_rows=True)
 
     def html():
         pools = None
@@ -83,10 +84,10 @@ def build(ctx: Context) -> Section | None:
             units=_unit_rows(units, p_units), unlisted=unlisted, gaps_more=gaps_more,
             listed_towns=LISTED_TOWNS if towns.attrs.get("capped") else None,
             gaps=[{"unit": r.unit_name, "kind": r.unit_kind, "gap": r.gap,
-                   "leaders": p_gap.cell(f"u{i}", "leaders"),
-                   "age": "—" if pd.isna(r.leaders_avg_age) or p_gap.is_hidden(f"u{i}", "leaders")
+                   "leaders": p_gap.cell(f"u:{r.unit_id}", "leaders"),
+                   "age": "—" if pd.isna(r.leaders_avg_age) or p_gap.is_hidden(f"u:{r.unit_id}", "leaders")
                    else f"{r.leaders_avg_age:.1f}"}
-                  for i, r in enumerate(gaps.itertuples())],
+                  for r in gaps.itertuples()],
             gap_rank=structure.GAP_RANK,
         )
 

@@ -292,16 +292,29 @@ def _register(g: Gathered, names: dict[str, str], ctx: Context) -> dict[str, dic
     each kind's table is the sum of its units' (those not offered summed into one unpublished
     table), the jurisdiction's is the sum of the kinds' where the numbers say so, and the
     jurisdiction's cells are the same figures as the sections' (:func:`_tie_sections`). The
-    grades take the recoding of the county's grade table (one story: 基本称职及以下 everywhere)."""
+    grades take the recoding of the county's grade table (one story: 基本称职及以下 everywhere).
+    A unit report's jurisdiction tables are the county report's (:func:`release`), not protected
+    again: the same figures in the same states, recoded alike."""
     a = ctx.artefact
     a.second_stage()
-    merges = _grade_merges(a)
+    main = release(ctx) if ctx.units is not None else None
+    merges = _grade_merges(a if main is None else main)
     out: dict[str, dict] = {}
     for uid, t in g.tables.items():
+        if main is not None and uid == ALL:     # the county report's figures, as it prints them
+            out[uid] = {key: main.deferred(f"分单位查看·{title}·{ALL_NAME}") for key, title, _ in CHARTS}
+            continue
         out[uid] = {key: a.table(getattr(t, key), name=f"分单位查看·{title}·{names[uid]}",
                                  principal="totals" if _reserved(uid) else (),
                                  merges=merges if key == "grades" else None)
                     for key, title, _ in CHARTS}
+    if main is not None:          # a unit report: its units' tables are its sections' figures,
+        for uid in g.units["unit_id"]:      # printed as the county report's selector prints them
+            _tie_sections(a, out[uid])
+            listed = getattr(main, "selector", {}).get(uid)       # by unit id: names may repeat
+            for key, _, _ in CHARTS if listed else ():
+                a.follow(out[uid][key], listed[key])
+        return out
     if ctx.units is None:
         kind_of = dict(zip(g.listing["unit_id"], g.listing["unit_kind"], strict=True))
         offered = set(g.units["unit_id"])
@@ -323,7 +336,55 @@ def _register(g: Gathered, names: dict[str, str], ctx: Context) -> dict[str, dic
             if g.kinds and kinds_sum.equals(getattr(g.tables[ALL], key)):
                 a.sum(out[ALL][key], [out[k][key] for k, _ in g.kinds])
     _tie_sections(a, out[ALL])
+    a.selector = out                # the tables of each offered unit, for its unit report to follow
     return out
+
+
+def release(ctx: Context):
+    """The county report's artefact for ``ctx``'s year and audience, protected — built once per
+    batch of unit reports (``ctx.cache``) exactly as :func:`qingmiao_lib.report.render_report`
+    builds the county report (every section, then the selector of ``ctx.selector_units``
+    units). A unit report prints the jurisdiction's figures from it: one figure, one state and
+    one recoding in the county report and every unit report."""
+    from . import AREAS
+
+    key = ctx.release_key
+    if key not in ctx.cache:
+        main = Context(con=ctx.con, year=ctx.year, as_of=ctx.as_of, threshold=ctx.threshold,
+                       unmasked=ctx.unmasked, cache=ctx.cache, audience=ctx.audience,
+                       selector_units=ctx.selector_units)
+        for area in AREAS:
+            area.build(main)
+        build(main, max_units=ctx.selector_units)
+        main.artefact.protect()
+        ctx.cache[key] = main.artefact
+    return ctx.cache[key]
+
+
+class _Cells:
+    """Cells of a county-report table read under the comparison's labels: ``(row, col)`` →
+    ``cells[(row, col)]`` of ``p`` (``values.at`` and ``is_hidden``, as :func:`_indicators`
+    reads a table)."""
+
+    def __init__(self, p, cells: dict):
+        self._p, self._cells = p, {k: v for k, v in cells.items() if v[0] in p.values.index
+                                   and v[1] in p.values.columns}
+        rows = list(dict.fromkeys(r for r, _ in self._cells))
+        cols = list(dict.fromkeys(c for _, c in self._cells))
+        self.values = pd.DataFrame({c: [p.values.at[self._cells[(r, c)]] if (r, c) in self._cells else 0
+                                        for r in rows] for c in cols}, index=pd.Index(rows, dtype=object))
+
+    def is_hidden(self, row, col) -> bool:
+        return (row, col) not in self._cells or self._p.is_hidden(*self._cells[(row, col)])
+
+
+def _released_comparison(main, rules: list[str]) -> tuple[_Cells, _Cells]:
+    """The jurisdiction's column of the comparison from the county report's tables: each rule's
+    已到期 and 按时完成 from 四类培训覆盖情况, 优秀 and 定等次 from the county grade table."""
+    cov = main.deferred("四类培训覆盖情况")
+    grades = main.deferred("年度考核等次分布（按年龄段）")
+    return (_Cells(cov, {(r, x): (f"{r}|{TOTAL}", x) for r in rules for x in ("due", "due_covered")}),
+            _Cells(grades, {("人数", "优秀"): (TOTAL, "优秀"), ("人数", "定等次"): (TOTAL, TOTAL)}))
 
 
 def _grade_merges(a) -> list:
@@ -369,10 +430,11 @@ def _compare_tables(ctx: Context) -> dict:
     if key not in ctx.cache:
         ctx.cache[key] = (training.coverage_matrix(con, year=year, as_of=day),
                           evaluation.grade_distribution(con, year=year, by="all"))
-    scopes = {"all": ctx.cache[key],
-              "unit": (training.coverage_matrix(con, year=year, as_of=day, units=list(ctx.units)),
+    scopes = {"unit": (training.coverage_matrix(con, year=year, as_of=day, units=list(ctx.units)),
                        evaluation.grade_distribution(con, year=year, by="all", units=list(ctx.units)))}
-    out = {}
+    whole = ctx.cache[key][0]
+    whole = whole[whole["group_name"] == TOTAL] if "group_name" in whole else whole
+    out = {"all": _released_comparison(release(ctx), [str(r) for r in whole["rule"]])}
     for scope, (cov, grd) in scopes.items():
         cov = cov[cov["group_name"] == TOTAL] if "group_name" in cov else cov
         rules = [str(r) for r in cov["rule"]]
