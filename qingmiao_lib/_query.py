@@ -28,7 +28,6 @@ import contextlib
 import datetime as dt
 import re
 import warnings
-import weakref
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
@@ -40,7 +39,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import sql
+from . import _steady, sql
+from ._steady import remembered
+from ._steady import steady as steady  # a steady connection (db.py reads it too)
 from .db import install_once
 
 # --------------------------------------------------------------------------------------------
@@ -210,39 +211,7 @@ def _read_rules(con: duckdb.DuckDBPyConnection) -> Rules:
                  year_end=tuple(int(x) for x in str(end).split("-")[:2]))
 
 
-# --------------------------------------------------------------------------------------------
-# a steady connection
 
-#: the memo of each connection inside :func:`steady` (nothing is kept outside one)
-_STEADY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-@contextlib.contextmanager
-def steady(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """A block in which the connection's rules and records do not change — a report being
-    built, a batch of them: what each analysis call would otherwise look up again (the typed
-    rules, whether a stored table is current) is looked up once and remembered until the block
-    ends. Nested blocks share the outer one's memo. Never use it around a what-if that changes
-    the rules or the records."""
-    if con in _STEADY:
-        yield
-        return
-    _STEADY[con] = {}
-    try:
-        yield
-    finally:
-        _STEADY.pop(con, None)
-
-
-def remembered(con: duckdb.DuckDBPyConnection, key, compute):
-    """``compute()``, remembered under ``key`` for the rest of a :func:`steady` block (computed
-    every time outside one)."""
-    memo = _STEADY.get(con)
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,13 +240,31 @@ def reading(con: duckdb.DuckDBPyConnection, source: str, variant: str = "stored"
     The source's names point at the variant through ``sql/<area>/use_<source>_<variant>.sql``
     for the block and back at the live computation (``use_<source>_live.sql``, the state of
     every connection between queries) after it, whatever happens inside. The caller decides
-    whether the stored table may be read (it exists, its stamp matches, it holds the dates)."""
+    whether the stored table may be read (it exists, its stamp matches, it holds the dates).
+
+    In a :func:`steady` block the names are switched only when a block asks for another
+    variant than the last one (a report runs dozens of blocks on the same source), and put back
+    on the live computation when the steady block ends. Every query of a source's names runs
+    inside a ``reading`` block, so each still reads the variant it asked for."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; one of {', '.join(SOURCES)}")
+    area, family = source.split("/")
+    memo = _steady.memo_of(con)
+    if memo is not None:            # a steady block: switch only when the pointing changes
+        target = variant if when else "live"
+        pointing = memo.setdefault("pointing", {})
+        if pointing.get(source, "live") != target:
+            if target == "stored" and SOURCES[source] is not None:
+                install_once(con, SOURCES[source], sql.load(SOURCES[source]))
+            con.execute(sql.load(f"{area}/use_{family}_{target}"))
+            pointing[source] = target
+            undo = memo.setdefault(_steady.UNDO, {})
+            undo[source] = lambda: con.execute(sql.load(f"{area}/use_{family}_live"))
+        yield
+        return
     if not when or variant == "live":
         yield
         return
-    area, family = source.split("/")
     if variant == "stored" and SOURCES[source] is not None:
         install_once(con, SOURCES[source], sql.load(SOURCES[source]))
     con.execute(sql.load(f"{area}/use_{family}_{variant}"))

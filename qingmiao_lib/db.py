@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import signal
+import weakref
 from importlib import resources
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import duckdb
 
 from . import rules as rules_mod
 from . import sql
+from ._steady import remembered
 from .config import DEFAULT_DB, SCHEMA_VERSION
 from .errors import DatabaseLocked, DatabaseMissing, QingmiaoError, SchemaMismatch
 from .outputs import fsync_dir, pid_alive
@@ -613,26 +615,34 @@ def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bo
     """May an analysis read the derived table ``table`` written by :func:`refresh_snapshots`?
     Only while it exists and the fingerprint stored with it (meta ``<table>_stamp``) is still
     what ``sql/snapshots/<stamp>.sql`` computes from the records and this connection's rules: a
-    database changed after its refresh, or never refreshed, is never answered from a stale copy."""
-    present, stored = con.execute(
-        "select exists (select 1 from duckdb_tables() where database_name = current_database()"
-        " and schema_name = 'main' and table_name = ?), (select value from meta where key = ?)",
-        [table, f"{table}_stamp"]).fetchall()[0]
-    return bool(present and stored
-                and stored == con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0])
+    database changed after its refresh, or never refreshed, is never answered from a stale copy.
+    Inside :func:`qingmiao_lib._steady.steady` (a report being built) the answer is looked up
+    once."""
+    def current() -> bool:
+        present, stored = con.execute(
+            "select exists (select 1 from duckdb_tables() where database_name = current_database()"
+            " and schema_name = 'main' and table_name = ?), (select value from meta where key = ?)",
+            [table, f"{table}_stamp"]).fetchall()[0]
+        return bool(present and stored
+                    and stored == con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0])
+
+    return remembered(con, ("stored-current", table, stamp), current)   # once per steady block
+
+
+#: the names :func:`install_once` ran on each connection (temporary macros live as long as it)
+_INSTALLED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def install_once(con: duckdb.DuckDBPyConnection, name: str, text: str) -> None:
     """Run the macro definitions ``text`` on ``con`` unless ``name`` was installed on it already.
     The twins reading a stored table are created when first used, not at connect: a macro is
-    bound when created, so only once the table exists (the names are kept in a session
-    variable; listing duckdb_functions() is slow)."""
-    if con.execute("select list_contains(coalesce(getvariable('qingmiao_installed'), []::varchar[]), ?)",
-                   [name]).fetchall()[0][0]:
+    bound when created, so only once the table exists (the names are kept per connection object,
+    in Python: no statement to ask; listing duckdb_functions() is slow)."""
+    done = _INSTALLED.setdefault(con, set())
+    if name in done:
         return
     con.execute(text)
-    con.execute("set variable qingmiao_installed = list_append("
-                "coalesce(getvariable('qingmiao_installed'), []::varchar[]), ?)", [name])
+    done.add(name)
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
@@ -650,4 +660,5 @@ def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def rules_version(con: duckdb.DuckDBPyConnection) -> str:
     """The version of the rules loaded on this connection."""
-    return con.execute("select rule_txt('meta.version')").fetchall()[0][0]
+    return remembered(con, ("rules-version",),
+                      lambda: con.execute("select rule_txt('meta.version')").fetchall()[0][0])

@@ -57,7 +57,8 @@ def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     years), else from the earliest entry to the latest dated record of any kind — an entry, exit,
     assessment, rank, post, pool, training or practice.
     """
-    first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
+    first, last = _query.remembered(con, ("data-years",),
+                                    lambda: con.execute(sql.load("figures/data_years")).fetchall()[0])
     if first is None:
         return None
     return int(first), int(last)
@@ -119,7 +120,7 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
     df["denominator_label"] = _query.text(df["code"].map(denominators))
     df["article_value"] = df["code"].map(lambda c: ARTICLE[c][0])
     df["article_share"] = df["code"].map(lambda c: ARTICLE[c][1]).astype("Float64")
-    as_of = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
+    as_of = _query.year_end(con, year)
     r = _query.rules(con)
     df.attrs.update(year=year, as_of=as_of.isoformat(), rules_version=r.version, young_limit=r.young_limit)
     return df

@@ -51,7 +51,9 @@ YOUNG_COLUMNS = {
 def young_limit(con: duckdb.DuckDBPyConnection) -> int:
     """The young age limit of the rules the connection loaded (``general.young_age_limit``): the
     one accessor labels, charts and report sections read it through."""
-    return int(con.execute("select rule_num('general.young_age_limit')").fetchall()[0][0])
+    from ._query import rules
+
+    return rules(con).young_limit
 
 
 def young_labels(limit: int | None) -> tuple[str, str]:

@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import frames, sql
+from . import _steady, frames, sql
 from .db import install_once, rules_version
 
 #: Chinese names of this module's output columns.
@@ -49,7 +49,11 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     county's simulation included — that needs a retirement date calls this first and then uses
     ``retirement_date(birth_date, gender, county_level)``. Every call also sets the session
     variable the macros read the rules from (``sql/outlook/retirement_rules.sql``)."""
-    con.execute(sql.load("outlook/retirement_rules"))  # the rules loaded now, read by the macros
+    def load_rules() -> bool:           # the rules loaded now, read by the macros
+        con.execute(sql.load("outlook/retirement_rules"))
+        return True
+
+    _steady.remembered(con, ("retirement-rules",), load_rules)     # once per steady block
     install_once(con, "outlook_retirement", sql.load("outlook/retirement"))
     install_once(con, "outlook_retirements_ahead", sql.load("outlook/retirements_ahead"))
 

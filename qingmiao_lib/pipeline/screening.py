@@ -44,7 +44,8 @@ def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iter
       tenure's assessment years come from the table ``grade_years`` instead of masks computed
       from every grade row.
     """
-    stored_date = con.execute(sql.load("pipeline/stored_date"), {"as_of": as_of}).fetchall()[0][0]
+    stored_date = _query.remembered(con, ("stored-date", as_of), lambda: con.execute(
+        sql.load("pipeline/stored_date"), {"as_of": as_of}).fetchall()[0][0])
     masks = as_of.year in _GRADE_MASK_YEARS and _grades_stored(con)
     with (_query.reading(con, "pipeline/records", "none", when=stored_date),
           _query.reading(con, "pipeline/grades", when=masks)):

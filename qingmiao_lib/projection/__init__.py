@@ -29,7 +29,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from .. import outlook, sql
+from .. import _query, outlook, sql
 from ..db import install_once, rules_version
 from ..errors import QingmiaoError
 from ..labels import young_limit as rules_young_limit
@@ -108,7 +108,7 @@ def _run(con, *, year: int, years: int, k: int, recruitment, band_years: int, sm
 
 def _finish(df: pd.DataFrame, con, *, year: int, years: int, k: int, tr: tuple[int, int], told: str,
             limit: int, **more) -> pd.DataFrame:
-    df.attrs.update(as_of=con.execute("select year_end(?::integer)", [year]).fetchall()[0][0].isoformat(),
+    df.attrs.update(as_of=_query.year_end(con, year).isoformat(),
                     year=year, years=years, k=k, transition_years=f"{tr[0]}–{tr[1]}", recruitment=told,
                     rules_version=rules_version(con), young_limit=limit, **more)
     return df
