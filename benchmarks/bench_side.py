@@ -9,14 +9,15 @@ Per database (opened read-only) and analysis it prints the median wall and CPU m
 (``time.process_time``: every thread of the process, DuckDB's included) of (a) the library
 call, (b) the raw SQL, (c) pandas over frames read into memory before the clock starts
 (``con.execute(...).df()``: only the computation is timed); the ratio library ÷ raw (wall);
-the peak RSS during each (the process's VmHWM, reset before every call); at the smallest
-database the fixed cost of a library call — the library on one unit minus the raw SQL on the
-same unit (the figures have no slice: the whole database); the load average before and after
-each database. The calls are interleaved (library, raw SQL, library …) so a neighbour's burst
-on the shared machine falls on both alike; pandas runs after them, once its frames are read (so
-the others' peak RSS does not hold those frames; the frames' size is in the JSON). The Markdown table goes to stdout, the
-figures to ``benchmarks/results/bench_side.json`` (``--append`` adds this run's databases to
-the runs already there: the 1M measurement is run more than once).
+the peak RSS during each (the process's VmHWM, reset before every call); at the demo scale
+(under 50,000 persons) the fixed cost of a library call — the library on one unit minus the raw
+SQL on the same unit (the figures have no slice: the whole database); the load average before
+and after each database. Library and raw SQL calls alternate after one warm-up each, so a
+neighbour's burst on the shared machine falls on both alike; pandas runs after them, once its
+frames are read (so their peak RSS does not hold those frames; the frames' size is in the
+JSON). On a loaded machine the CPU figures are the steadier ones. The Markdown table goes to
+stdout, the figures to ``benchmarks/results/bench_side.json`` (``--append`` adds this run's
+databases to the runs already there: the 1M measurement is run more than once).
 
 What the raw SQL and pandas read — the same inputs for all three, so the comparison is of the
 layers, not of the data: the stored base layer (table ``snapshots`` on 31 December 2023, the
