@@ -150,11 +150,6 @@ def _log_rows(log: list) -> tuple[list[dict], dict]:
     return rows, total
 
 
-def _merged_count(artefact) -> int:
-    """Tables shown with categories merged by recoding."""
-    return sum(1 for e in artefact.log if getattr(e, "merges", None))
-
-
 def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool = False,
                   audience: str = "circulation",
                   units: Sequence[str] | None = None, shared: Shared | None = None,
@@ -178,7 +173,18 @@ def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool =
 
 
 def _render(con, *, year, unmasked, audience, units, shared, rules_file, cache, selector_units,
-            plotlyjs_src, timings) -> str:
+            plotlyjs_src, timings, artefact=None) -> str:
+    return _finish(_prepare(con, year=year, unmasked=unmasked, audience=audience, units=units,
+                            shared=shared, cache=cache, selector_units=selector_units,
+                            timings=timings, artefact=artefact),
+                   rules_file=rules_file, plotlyjs_src=plotlyjs_src)
+
+
+def _prepare(con, *, year, unmasked, audience, units, shared, cache, selector_units, timings,
+             artefact=None) -> dict:
+    """Every section of one report built and its tables registered (with ``artefact``, a
+    :class:`~qingmiao_lib.sections._protect.Scoped` part of a batch's, when given), not yet
+    protected: what :func:`_finish` renders."""
     started = time.perf_counter()
     clock = {"t": started}
     spent = timings if timings is not None else {}
@@ -194,7 +200,7 @@ def _render(con, *, year, unmasked, audience, units, shared, rules_file, cache, 
     unit_ids = None if units is None else tuple(str(u) for u in units)
     ctx = sections.Context(con=con, year=s.year, as_of=s.as_of, threshold=s.threshold,
                            unmasked=unmasked, units=unit_ids, cache=cache, audience=audience,
-                           selector_units=selector_units)
+                           selector_units=selector_units, artefact=artefact)
     unit_name = None
     if unit_ids:
         if ("unit-names",) not in cache:            # once per batch of unit reports
@@ -212,12 +218,21 @@ def _render(con, *, year, unmasked, audience, units, shared, rules_file, cache, 
             parts.append(section)
     picker = unit_section.build(ctx, max_units=selector_units)
     lap("units")
-    ctx.artefact.protect()          # every table of the report at once, before anything renders
-    if not unit_ids:                # the county report unit reports of this batch follow
-        cache.setdefault(ctx.release_key, ctx.artefact)
-    lap("protect")
     if picker is not None:
         parts = [picker, *parts] if unit_ids else [*parts, picker]
+    return {"ctx": ctx, "parts": parts, "s": s, "unit_name": unit_name, "started": started,
+            "lap": lap, "unmasked": unmasked, "audience": audience, "selector_units": selector_units}
+
+
+def _finish(b: dict, *, rules_file, plotlyjs_src) -> str:
+    """The page of a report :func:`_prepare` built: its artefact protected (once: a batch's is
+    protected by the first page), then every section rendered."""
+    ctx, parts, s, lap = b["ctx"], b["parts"], b["s"], b["lap"]
+    unmasked, audience, selector_units, unit_ids = b["unmasked"], b["audience"], b["selector_units"], ctx.units
+    ctx.artefact.protect()          # every table of the report at once, before anything renders
+    if not unit_ids:                # the county report unit reports of this batch follow
+        ctx.cache.setdefault(ctx.release_key, ctx.artefact)
+    lap("protect")
     for p in parts:
         p.html                      # noqa: B018 — renders from the protected tables
     lap("sections")
@@ -227,19 +242,20 @@ def _render(con, *, year, unmasked, audience, units, shared, rules_file, cache, 
     params = [("年度", str(s.year)), ("统计时点", s.as_of.isoformat()),
               ("小数保护阈值", f"{s.threshold} 人" if audience == "circulation" else "不适用（部内研判版，--audience internal）"),
               ("姓名", "完整显示（--unmasked）" if unmasked else "遮蔽（张*明）"),
-              ("范围", unit_name or s.jurisdiction), ("规则文件", rules_file or "内置默认规则")]
+              ("范围", b["unit_name"] or s.jurisdiction), ("规则文件", rules_file or "内置默认规则")]
     if not unit_ids:
         params.append(("分单位查看", "全部单位" if selector_units is None
                        else f"在岗人数最多的 {selector_units} 个单位及各单位类别合计"))
+    log = ctx.artefact.log
     html = env().get_template("report.html.j2").render(
-        title=title, unit_name=unit_name, s=s, sections=parts, numerals="二三四五六七八九十",
+        title=title, unit_name=b["unit_name"], s=s, sections=parts, numerals="二三四五六七八九十",
         font=charts.FONT, plotlyjs=None if plotlyjs_src else Markup(get_plotlyjs()),
         plotlyjs_src=plotlyjs_src, unmasked=unmasked, stamp=stamp_of(unmasked, audience),
-        internal=audience == "internal", merged=_merged_count(ctx.artefact),
-        withheld=sum(1 for e in ctx.artefact.log if getattr(e, "withheld", False)),
+        internal=audience == "internal", merged=sum(1 for e in log if getattr(e, "merges", None)),
+        withheld=sum(1 for e in log if getattr(e, "withheld", False)),
         log_rows=log_rows, log_total=log_total, params=params, version=__version__,
         generated_at=dt.datetime.now().isoformat(timespec="seconds"),
-        build_seconds=f"{time.perf_counter() - started:.1f}",
+        build_seconds=f"{time.perf_counter() - b['started']:.1f}",
     )
     lap("render")
     return html

@@ -97,10 +97,44 @@ def _unit_job(uid: str, name: str, kind: str, file: str) -> dict:
                          audience=w.get("audience", "circulation"),
                          shared=w["shared"], rules_file=w["rules_file"], cache=w["cache"],
                          plotlyjs_src=PLOTLY_FILE)
-    path = _write_in(w["out"], file, html, w["inputs"])
+    return _entry(_write_in(w["out"], file, html, w["inputs"]), uid, name, kind, file)
+
+
+def _entry(path: Path, uid: str, name: str, kind: str, file: str) -> dict:
+    """The index page's line of one written page."""
     size = path.stat().st_size
     return {"unit_id": uid, "name": name, "kind": kind, "file": file, "bytes": size,
             "size": f"{size / 1e6:.2f} MB" if size >= 100_000 else f"{size / 1e3:.0f} KB"}
+
+
+def _joint_pages(con, s: Shared, uids: Sequence[str], *, unmasked: bool, rules_file: str | None,
+                 selector_units: int | None = None):
+    """``(unit_id, html)`` of every unit's page, protected as one artefact with the county
+    report (the circulation audience): the county report's states fixed, every unit's tables
+    registered in one :class:`~qingmiao_lib.sections._protect.Artefact` (a
+    :class:`~qingmiao_lib.sections._protect.Scoped` part each), tied to the county tables (a
+    county cell is the sum of its units' and the units without a page), protected once. Reading
+    any pages of the batch with the county report pins nothing (``tests/test_release.py``)."""
+    from .sections import units as unit_section
+    from .sections._protect import Scoped
+    from .sections._release import batch, tie_batch
+
+    selector_units = unit_section.SELECTOR_UNITS if selector_units is None else selector_units
+    cache: dict = {}
+    county = report._prepare(con, year=s.year, unmasked=unmasked, audience="circulation", units=None,
+                             shared=s, cache=cache, selector_units=selector_units, timings=None)
+    county["ctx"].artefact.protect()
+    cache[county["ctx"].release_key] = county["ctx"].artefact
+    base = batch(county["ctx"].artefact, s.threshold)
+    parts = {uid: Scoped(base, f"#{i}") for i, uid in enumerate(uids)}   # a prefix no code can spell
+    built = {uid: report._prepare(con, year=s.year, unmasked=unmasked, audience="circulation", units=[uid],
+                                  shared=s, cache=cache, selector_units=selector_units, timings=None,
+                                  artefact=parts[uid])
+             for uid in uids}
+    tie_batch(base, county["ctx"].artefact, list(parts.values()))
+    base.protect()
+    for uid in uids:
+        yield uid, report._finish(built[uid], rules_file=rules_file, plotlyjs_src=PLOTLY_FILE)
 
 
 def write_unit_reports(
@@ -158,7 +192,14 @@ def write_unit_reports(
     n = max(1, min(int(workers) if workers else (os.cpu_count() or 1), len(jobs), 8))
     bar = tqdm(total=len(jobs), desc="单位报告", unit="个", file=sys.stderr, disable=not progress)
     entries = []
-    if n == 1 or db is None:          # one process (an in-memory database cannot be shared)
+    if audience == "circulation":    # one artefact for the whole batch (see _joint_pages)
+        by_id = {uid: (uid, name, kind, file) for uid, name, kind, file in jobs}
+        for uid, html in _joint_pages(con, s, [j[0] for j in jobs], unmasked=unmasked,
+                                      rules_file=rules_file):
+            _, name, kind, file = by_id[uid]
+            entries.append(_entry(_write_in(out, file, html, inputs), uid, name, kind, file))
+            bar.update()
+    elif n == 1 or db is None:       # one process (an in-memory database cannot be shared)
         _WORKER.update(con=con, shared=s, cache={}, out=out, unmasked=unmasked, rules_file=rules_file,
                        inputs=inputs, audience=audience)
         try:

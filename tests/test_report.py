@@ -277,14 +277,16 @@ def test_batch_writes_hostile_unit_codes_inside_the_folder(db, tmp_path, monkeyp
     replaced, never followed; the index links every page. The pages' content is stubbed here
     (the next test renders real ones)."""
     _hostile_db(db, HOSTILE[:6])
+    from qingmiao_lib import unit_reports
+
     rendered = []
 
-    def fake(con, *, units, **kw):
-        rendered.append(units[0])
-        assert kw["plotlyjs_src"] == report.PLOTLY_FILE
-        return f"<html>{len(rendered)}</html>"
+    def fake(con, s, uids, **kw):       # the batch's pages, protected together: stubbed
+        for uid in uids:
+            rendered.append(uid)
+            yield uid, f"<html>{len(rendered)}</html>"
 
-    monkeypatch.setattr(report, "render_report", fake)
+    monkeypatch.setattr(unit_reports, "_joint_pages", fake)
     root = tmp_path / "deep" / "er"
     out = root / "out"
     out.mkdir(parents=True)

@@ -38,31 +38,98 @@ def joint_problem(county: Artefact, units: Mapping[str, Artefact]) -> tuple[sdc.
     status = {f"county·{n}": s for n, s in _published(county).items()}
     for u, a in units.items():
         status |= {f"{u}·{n}": s for n, s in _published(a).items()}
-    for name, whole in county.problem.tables.items():
-        if name in county.problem.unpublished:
+    tie(joint, county, {u: ({n: t for n, t in a.problem.tables.items() if n not in a.problem.unpublished},
+                            {uid: {k: f"{u}·{d.table_name}" for k, d in t.items()} for uid, t in a.selector.items()})
+                        for u, a in units.items()})
+    return joint, status
+
+
+def tie(joint: sdc.Problem, county: Artefact, units: Mapping[str, tuple[Mapping[str, sdc.Table], dict]]) -> None:
+    """Add to ``joint`` (holding the county report's tables as ``"county·<name>"`` and each unit
+    report's as ``"<part>·<name>"``) what a reader knows between them. ``units``: per part, its
+    published tables by plain name and its selector's tables of its unit (``{unit_id: {chart:
+    joint name}}``).
+
+    - The selector's tables of a unit the county report lists are that unit's: cell by cell.
+    - The county's unpublished rest of a kind's unlisted units is the sum of those units' tables
+      in the parts and an unpublished rest.
+    - Any other county table a part prints too (by name): the same figures linked (a table equal
+      to the county's; its rows ``u:<unit>``), else the county cell is the sum of the parts'
+      cells and an unpublished rest (the units without a report)."""
+    def cells(a: str, b: str) -> None:
+        ta, tb = joint.tables[a], joint.tables[b]
+        for r in ta.ids.index.intersection(tb.ids.index):
+            for c in ta.ids.columns.intersection(tb.ids.columns):
+                if ta.values.at[r, c] == tb.values.at[r, c]:
+                    joint.link(ta[r, c], tb[r, c])
+
+    def summed(total: str, parts: list[str], tag: str) -> None:
+        J = joint.tables[total].values
+        vals = [joint.tables[p].values for p in parts]
+        if not all(set(v.index) <= set(J.index) and set(v.columns) <= set(J.columns) for v in vals):
+            return                          # not one breakdown: no relation to write
+        rest = J - sum((v.reindex(index=J.index, columns=J.columns, fill_value=0) for v in vals), 0 * J)
+        if (rest.to_numpy() < 0).any():
+            return                          # not the same definition: no relation holds
+        joint.add_table(f"rest·{tag}", rest, totals=False, published=False)
+        joint.sum_tables(total, [*parts, f"rest·{tag}"])
+
+    problem = county.problem
+    per_unit = {d.table_name for uid, t in county.selector.items() if not uid.startswith("__") for d in t.values()}
+    unlisted: dict[tuple[str, str], list[str]] = {}
+    for _part, (_, selector) in units.items():
+        for uid, charts in selector.items():
+            mine = county.selector.get(uid)
+            for key, name in charts.items():
+                if mine is not None:
+                    cells(f"county·{mine[key].table_name}", name)
+                elif county.kind_of.get(uid) in county.unlisted:
+                    unlisted.setdefault((county.kind_of[uid], key), []).append(name)
+    for (kind, key), names in unlisted.items():
+        total = county.unlisted[kind][key]
+        if total in problem.tables:
+            summed(f"county·{total}", names, f"{total}")
+    for name, whole in problem.tables.items():
+        if name in problem.unpublished or name in per_unit:
             continue
-        mine = [u for u, a in units.items() if name in a.problem.tables and name not in a.problem.unpublished]
+        mine = [p for p, (tables, _) in units.items() if name in tables]
         if not mine:
             continue
         J = whole.values
         unit_rows = {r for r in J.index if str(r).startswith("u:")}
-        same = all(units[u].problem.tables[name].values.equals(J) for u in mine)
-        if same or unit_rows:
-            for u in mine:
-                t = units[u].problem.tables[name]
-                for r in (J.index if same else [r for r in t.ids.index if r in unit_rows]):
-                    for c in t.ids.columns.intersection(J.columns):
-                        joint.link(joint.tables[f"county·{name}"][r, c], joint.tables[f"{u}·{name}"][r, c])
+        if all(units[p][0][name].values.equals(J) for p in mine) or unit_rows:
+            for p in mine:
+                cells(f"county·{name}", f"{p}·{name}")
             continue
-        parts = [units[u].problem.tables[name].values for u in mine]
-        if not all(set(p.index) <= set(J.index) and set(p.columns) <= set(J.columns) for p in parts):
-            raise ValueError(f"表“{name}”在单位报告中的行列不在全辖区表中：无法写出两者的关系")
-        rest = J - sum((p.reindex(index=J.index, columns=J.columns, fill_value=0) for p in parts), 0 * J)
-        if (rest.to_numpy() < 0).any():
-            raise ValueError(f"表“{name}”的单位之和大于全辖区：两者不是同一口径")
-        joint.add_table(f"rest·{name}", rest, totals=False, published=False)
-        joint.sum_tables(f"county·{name}", [f"{u}·{name}" for u in mine] + [f"rest·{name}"])
-    return joint, status
+        summed(f"county·{name}", [f"{p}·{name}" for p in mine], name)
+
+
+def batch(county: Artefact, threshold: int) -> Artefact:
+    """The artefact a batch of unit reports registers into (each through a
+    :class:`~qingmiao_lib.sections._protect.Scoped` part named by its unit): the county
+    report's tables as ``"county·<name>"``, every cell fixed in the state the county report
+    published it (shown stays shown, hidden stays hidden), so the units' cells are protected
+    around it, together; :func:`tie_batch` adds the relations once every part is registered."""
+    res = county.protect()
+    joint = union({"county": county.problem})
+    cp = county.problem.compile()
+    for slot in range(county.problem.n_slots):
+        if res.state[cp.canon[slot]] == sdc.SHOWN:
+            joint.fix_shown(slot)
+        else:
+            joint.forced.add(slot)
+    return Artefact(threshold, problem=joint)
+
+
+def tie_batch(base: Artefact, county: Artefact, units) -> None:
+    """The relations between the county report and the batch's unit reports (:func:`tie`),
+    once every unit's tables are registered in ``base`` (``units``: their
+    :class:`~qingmiao_lib.sections._protect.Scoped` parts)."""
+    tie(base.problem, county, {
+        part.prefix: ({part.plain(n): t for n, t in base.problem.tables.items()
+                       if n.startswith(part.prefix + "·") and n not in base.problem.unpublished},
+                      {uid: {k: d.table_name for k, d in t.items()} for uid, t in part.selector.items()})
+        for part in units})
 
 
 def pinned_across(county: Artefact, units: Mapping[str, Artefact]) -> list[str]:

@@ -53,7 +53,8 @@ class Context:
     def log(self) -> list:
         """The suppression log of every table registered so far (protects them: register every
         table of the artefact before reading it)."""
-        return self.artefact.protect().log
+        self.artefact.protect()
+        return self.artefact.log
 
     @property
     def release_key(self) -> tuple:
@@ -70,12 +71,13 @@ class Context:
         from .units import release
 
         county = release(self)
-        if table.table_name in county.problem.tables and table.table_name not in county.problem.unpublished:
+        name = getattr(self.artefact, "plain", lambda n: n)(table.table_name)
+        if name in county.problem.tables and name not in county.problem.unpublished:
             rows = None
             if unit_rows:
                 rows = {r for r in self.artefact.problem.tables[table.table_name].ids.index
                         if str(r).startswith("u:")}
-            self.artefact.follow(table, county.deferred(table.table_name), rows=rows)
+            self.artefact.follow(table, county.deferred(name), rows=rows)
 
     def first_year(self, records: str) -> int | None:
         """The first year of ``records`` (``"entry"``, ``"pool"`` or ``"practice"``:

@@ -314,6 +314,7 @@ def _register(g: Gathered, names: dict[str, str], ctx: Context) -> dict[str, dic
             listed = getattr(main, "selector", {}).get(uid)       # by unit id: names may repeat
             for key, _, _ in CHARTS if listed else ():
                 a.follow(out[uid][key], listed[key])
+        a.selector = {uid: out[uid] for uid in g.units["unit_id"]}
         return out
     if ctx.units is None:
         kind_of = dict(zip(g.listing["unit_id"], g.listing["unit_kind"], strict=True))
@@ -337,6 +338,9 @@ def _register(g: Gathered, names: dict[str, str], ctx: Context) -> dict[str, dic
                 a.sum(out[ALL][key], [out[k][key] for k, _ in g.kinds])
     _tie_sections(a, out[ALL])
     a.selector = out                # the tables of each offered unit, for its unit report to follow
+    a.unlisted = {kid[len(KIND):]: {key: f"分单位查看·{title}·{kname}·未列出的单位" for key, title, _ in CHARTS}
+                  for kid, kname in g.kinds}           # by kind: the tables of the units not offered
+    a.kind_of = dict(zip(g.listing["unit_id"], g.listing["unit_kind"].astype(str), strict=True))
     return out
 
 
@@ -397,8 +401,8 @@ def _tie_sections(a, whole: dict) -> None:
     (where the numbers agree — they do when both come from the same library functions)."""
     grades = "年度考核等次分布（按年龄段）"
     sel = whole["grades"]
-    if grades in a.problem.tables:
-        for c in a.problem.tables[grades].values.columns:
+    if a.table_named(grades) is not None:
+        for c in a.table_named(grades).values.columns:
             if c != TOTAL:
                 a.same_figure(sel, ("人数", c), grades, (TOTAL, c))
     a.same_figure(sel, ("人数", "不定等次"), "不定等次（按年龄段）", (TOTAL, "不定等次"))
