@@ -150,3 +150,10 @@ def test_a_batch_of_every_town_is_protected_together_with_the_county_report(demo
     assert small                                          # there are small counts to protect
     assert [base.problem.label(r) for r in sdc.pinned(base.problem, state) if r in small] == []
     con.close()
+
+
+def test_the_release_is_the_county_report_as_written():
+    """A unit report follows the county report built with the selector it is written with: the
+    context's default is the report's (sections.units.SELECTOR_UNITS)."""
+    assert sections.Context.__dataclass_fields__["selector_units"].default == unit_section.SELECTOR_UNITS
+    assert report.render_report.__kwdefaults__["selector_units"] == unit_section.SELECTOR_UNITS
