@@ -167,23 +167,15 @@ def render_report(con: duckdb.DuckDBPyConnection, *, year: int, unmasked: bool =
     The connection is steady while the report is built (:func:`qingmiao_lib._query.steady`):
     the rules and the stored tables' currency are looked up once, not once per analysis."""
     with _query.steady(con):
-        return _render(con, year=year, unmasked=unmasked, audience=audience, units=units,
-                       shared=shared, rules_file=rules_file, cache=cache, selector_units=selector_units,
-                       plotlyjs_src=plotlyjs_src, timings=timings)
-
-
-def _render(con, *, year, unmasked, audience, units, shared, rules_file, cache, selector_units,
-            plotlyjs_src, timings, artefact=None) -> str:
-    return _finish(_prepare(con, year=year, unmasked=unmasked, audience=audience, units=units,
-                            shared=shared, cache=cache, selector_units=selector_units,
-                            timings=timings, artefact=artefact),
-                   rules_file=rules_file, plotlyjs_src=plotlyjs_src)
+        built = _prepare(con, year=year, unmasked=unmasked, audience=audience, units=units,
+                         shared=shared, cache=cache, selector_units=selector_units, timings=timings)
+        return _finish(built, rules_file=rules_file, plotlyjs_src=plotlyjs_src)
 
 
 def _prepare(con, *, year, unmasked, audience, units, shared, cache, selector_units, timings,
              artefact=None) -> dict:
     """Every section of one report built and its tables registered (with ``artefact``, a
-    :class:`~qingmiao_lib.sections._protect.Scoped` part of a batch's, when given), not yet
+    :class:`~qingmiao_lib.sections._release.Scoped` part of a batch's, when given), not yet
     protected: what :func:`_finish` renders."""
     started = time.perf_counter()
     clock = {"t": started}

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 from plotly.offline import get_plotlyjs
 
-from . import __version__, charts, report
+from . import __version__, _query, charts, report
 from . import units as unit_list
 from .errors import QingmiaoError
 from .outputs import atomic_write_text, database_inputs, guard, safe_name
@@ -112,29 +112,29 @@ def _joint_pages(con, s: Shared, uids: Sequence[str], *, unmasked: bool, rules_f
     """``(unit_id, html)`` of every unit's page, protected as one artefact with the county
     report (the circulation audience): the county report's states fixed, every unit's tables
     registered in one :class:`~qingmiao_lib.sections._protect.Artefact` (a
-    :class:`~qingmiao_lib.sections._protect.Scoped` part each), tied to the county tables (a
+    :class:`~qingmiao_lib.sections._release.Scoped` part each), tied to the county tables (a
     county cell is the sum of its units' and the units without a page), protected once. Reading
     any pages of the batch with the county report pins nothing (``tests/test_release.py``)."""
     from .sections import units as unit_section
-    from .sections._protect import Scoped
-    from .sections._release import batch, tie_batch
+    from .sections._release import Scoped, batch, tie_batch
 
-    selector_units = unit_section.SELECTOR_UNITS if selector_units is None else selector_units
-    cache: dict = {}
-    county = report._prepare(con, year=s.year, unmasked=unmasked, audience="circulation", units=None,
-                             shared=s, cache=cache, selector_units=selector_units, timings=None)
-    county["ctx"].artefact.protect()
-    cache[county["ctx"].release_key] = county["ctx"].artefact
-    base = batch(county["ctx"].artefact, s.threshold)
-    parts = {uid: Scoped(base, f"#{i}") for i, uid in enumerate(uids)}   # a prefix no code can spell
-    built = {uid: report._prepare(con, year=s.year, unmasked=unmasked, audience="circulation", units=[uid],
-                                  shared=s, cache=cache, selector_units=selector_units, timings=None,
-                                  artefact=parts[uid])
-             for uid in uids}
-    tie_batch(base, county["ctx"].artefact, list(parts.values()))
-    base.protect()
-    for uid in uids:
-        yield uid, report._finish(built[uid], rules_file=rules_file, plotlyjs_src=PLOTLY_FILE)
+    with _query.steady(con):        # one batch: the rules and stored tables looked up once
+        selector_units = unit_section.SELECTOR_UNITS if selector_units is None else selector_units
+        cache: dict = {}
+        county = report._prepare(con, year=s.year, unmasked=unmasked, audience="circulation", units=None,
+                                 shared=s, cache=cache, selector_units=selector_units, timings=None)
+        county["ctx"].artefact.protect()
+        cache[county["ctx"].release_key] = county["ctx"].artefact
+        base = batch(county["ctx"].artefact, s.threshold)
+        parts = {uid: Scoped(base, f"#{i}") for i, uid in enumerate(uids)}   # a prefix no code can spell
+        built = {uid: report._prepare(con, year=s.year, unmasked=unmasked, audience="circulation", units=[uid],
+                                      shared=s, cache=cache, selector_units=selector_units, timings=None,
+                                      artefact=parts[uid])
+                 for uid in uids}
+        tie_batch(base, county["ctx"].artefact, list(parts.values()))
+        base.protect()
+        for uid in uids:
+            yield uid, report._finish(built[uid], rules_file=rules_file, plotlyjs_src=PLOTLY_FILE)
 
 
 def write_unit_reports(

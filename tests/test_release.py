@@ -117,7 +117,7 @@ def test_a_batch_of_every_town_is_protected_together_with_the_county_report(demo
     give hidden cells away (measured on the 2,000-person demo: 32 pinned for its 16 towns). The
     batch is one artefact: the audit over every printed table of the county report and every
     page pins nothing, and every page is written."""
-    from qingmiao_lib import sdc, unit_reports
+    from qingmiao_lib import sdc
     from qingmiao_lib.sections import _release
 
     con = qm.connect(demo_db)

@@ -19,7 +19,6 @@ pinned to one value.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
@@ -167,6 +166,11 @@ class Artefact:
                 n += 1
         return n
 
+    def plain(self, name: str) -> str:
+        """A registered table's name as its report prints it (a :class:`Scoped` part's without
+        its prefix)."""
+        return name
+
     def table_named(self, name: str):
         """The registered :class:`sdc.Table` ``name``, or None."""
         return self.problem.tables.get(name)
@@ -265,60 +269,6 @@ class Artefact:
         return [self.problem.label(s) for s in sorted(hidden & small)]
 
 
-class Scoped:
-    """One report's part of an :class:`Artefact` shared by a batch of reports: its tables are
-    registered as ``"<prefix>·<name>"`` (names looked up in the part first), its log is its own
-    tables' (names as the report prints them), and the batch is protected in one stage, once
-    (:meth:`second_stage` does nothing: a batch's tables are all late)."""
-
-    def __init__(self, base: Artefact, prefix: str):
-        self.base, self.prefix = base, str(prefix)
-        self.selector: dict[str, dict] = {}
-        self.unlisted: dict[str, dict] = {}
-        self.kind_of: dict[str, str] = {}
-
-    def _full(self, name: str) -> str:
-        return f"{self.prefix}·{name}"
-
-    def plain(self, name: str) -> str:
-        """A registered table's name as its report prints it (the prefix taken off)."""
-        head = self.prefix + "·"
-        return name[len(head):] if name.startswith(head) else name
-
-    def __getattr__(self, attr):        # slot, has, link, same, sum, follow, problem, threshold …
-        return getattr(self.base, attr)
-
-    def table(self, frame, *, name: str, **kw) -> Deferred:
-        return self.base.table(frame, name=self._full(name), **kw)
-
-    def linear(self, table, *, name: str, **kw) -> Deferred:
-        return self.base.linear(table, name=self._full(name), **kw)
-
-    def cell(self, value: int, *, name: str, principal: bool = True) -> int:
-        return self.base.cell(value, name=self._full(name), principal=principal)
-
-    def same_figure(self, mine: Deferred, cell: Cell, other: str, other_cell: Cell) -> bool:
-        return self.base.same_figure(mine, cell, self._full(other), other_cell)
-
-    def deferred(self, name: str) -> Deferred:
-        return self.base.deferred(self._full(name))
-
-    def table_named(self, name: str):
-        return self.base.table_named(self._full(name))
-
-    def second_stage(self) -> None:
-        return None
-
-    @property
-    def log(self) -> list:
-        head = self.prefix + "·"
-        return [dataclasses.replace(e, table=e.table[len(head):]) for e in self.base.log
-                if e.table.startswith(head)]
-
-    def sensitive_pinned(self) -> list[str]:
-        return self.base.sensitive_pinned()
-
-
 #: the log's reason for a table of the 部内研判 audience
 EXACT_REASON = "部内研判版：显示确切人数，未作小数保护"
 
@@ -350,7 +300,7 @@ def _pairs(spec, a_labels, b_labels) -> list[tuple]:
     return [(x, x) for x in spec]
 
 
-__all__ = ["GROUP_LIMIT", "TOTAL", "TIME_LIMIT", "Artefact", "Deferred", "Scoped", "merge_note", "withheld_or"]
+__all__ = ["GROUP_LIMIT", "TOTAL", "TIME_LIMIT", "Artefact", "Deferred", "merge_note", "withheld_or"]
 
 
 def withheld_or(p, draw):

@@ -68,10 +68,10 @@ class Context:
         in the county report itself."""
         if self.units is None:
             return
-        from .units import release
+        from ._release import release
 
         county = release(self)
-        name = getattr(self.artefact, "plain", lambda n: n)(table.table_name)
+        name = self.artefact.plain(table.table_name)
         if name in county.problem.tables and name not in county.problem.unpublished:
             rows = None
             if unit_rows:

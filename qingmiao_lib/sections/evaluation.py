@@ -52,7 +52,7 @@ def build(ctx: Context) -> Section | None:
 
     merges = None
     if ctx.units is not None:        # a unit report recodes as the county report did
-        from .units import release
+        from ._release import release
 
         county = release(ctx).problem.tables.get("年度考核等次分布（按年龄段）")
         merges = list(county.merges) if county is not None else None

@@ -41,6 +41,7 @@ from ..charts._base import (
 )
 from ..disclosure import TOTAL
 from ..labels import young_labels, young_limit
+from ._release import release, released_comparison
 from ._render import Context, Section, render
 from ._unit_specs import WITHHELD_CELL as WITHHELD_CELL  # what a withheld table's cell shows
 from ._unit_specs import (
@@ -344,53 +345,6 @@ def _register(g: Gathered, names: dict[str, str], ctx: Context) -> dict[str, dic
     return out
 
 
-def release(ctx: Context):
-    """The county report's artefact for ``ctx``'s year and audience, protected — built once per
-    batch of unit reports (``ctx.cache``) exactly as :func:`qingmiao_lib.report.render_report`
-    builds the county report (every section, then the selector of ``ctx.selector_units``
-    units). A unit report prints the jurisdiction's figures from it: one figure, one state and
-    one recoding in the county report and every unit report."""
-    from . import AREAS
-
-    key = ctx.release_key
-    if key not in ctx.cache:
-        main = Context(con=ctx.con, year=ctx.year, as_of=ctx.as_of, threshold=ctx.threshold,
-                       unmasked=ctx.unmasked, cache=ctx.cache, audience=ctx.audience,
-                       selector_units=ctx.selector_units)
-        for area in AREAS:
-            area.build(main)
-        build(main, max_units=ctx.selector_units)
-        main.artefact.protect()
-        ctx.cache[key] = main.artefact
-    return ctx.cache[key]
-
-
-class _Cells:
-    """Cells of a county-report table read under the comparison's labels: ``(row, col)`` →
-    ``cells[(row, col)]`` of ``p`` (``values.at`` and ``is_hidden``, as :func:`_indicators`
-    reads a table)."""
-
-    def __init__(self, p, cells: dict):
-        self._p, self._cells = p, {k: v for k, v in cells.items() if v[0] in p.values.index
-                                   and v[1] in p.values.columns}
-        rows = list(dict.fromkeys(r for r, _ in self._cells))
-        cols = list(dict.fromkeys(c for _, c in self._cells))
-        self.values = pd.DataFrame({c: [p.values.at[self._cells[(r, c)]] if (r, c) in self._cells else 0
-                                        for r in rows] for c in cols}, index=pd.Index(rows, dtype=object))
-
-    def is_hidden(self, row, col) -> bool:
-        return (row, col) not in self._cells or self._p.is_hidden(*self._cells[(row, col)])
-
-
-def _released_comparison(main, rules: list[str]) -> tuple[_Cells, _Cells]:
-    """The jurisdiction's column of the comparison from the county report's tables: each rule's
-    已到期 and 按时完成 from 四类培训覆盖情况, 优秀 and 定等次 from the county grade table."""
-    cov = main.deferred("四类培训覆盖情况")
-    grades = main.deferred("年度考核等次分布（按年龄段）")
-    return (_Cells(cov, {(r, x): (f"{r}|{TOTAL}", x) for r in rules for x in ("due", "due_covered")}),
-            _Cells(grades, {("人数", "优秀"): (TOTAL, "优秀"), ("人数", "定等次"): (TOTAL, TOTAL)}))
-
-
 def _grade_merges(a) -> list:
     t = a.problem.tables.get("年度考核等次分布（按年龄段）")
     return list(t.merges) if t is not None else []
@@ -425,33 +379,25 @@ EXCELLENT_LABEL = "优秀比例（优秀 ÷ 定等次）"
 
 
 def _compare_tables(ctx: Context) -> dict:
-    """The counts behind the unit report's comparison, registered with the artefact: per scope
-    (the unit, 全辖区) the four rules' 已到期 and 按时完成 and the year's 优秀 and 定等次 — the
-    figures the training and evaluation sections publish, by the same library functions (the
-    unit's are the same cells as its own sections'; 全辖区's equal the main report's)."""
-    a, con, year, day = ctx.artefact, ctx.con, ctx.year, ctx.as_of
-    key = ("units-compare", year, day)
-    if key not in ctx.cache:
-        ctx.cache[key] = (training.coverage_matrix(con, year=year, as_of=day),
-                          evaluation.grade_distribution(con, year=year, by="all"))
-    scopes = {"unit": (training.coverage_matrix(con, year=year, as_of=day, units=list(ctx.units)),
-                       evaluation.grade_distribution(con, year=year, by="all", units=list(ctx.units)))}
-    whole = ctx.cache[key][0]
-    whole = whole[whole["group_name"] == TOTAL] if "group_name" in whole else whole
-    out = {"all": _released_comparison(release(ctx), [str(r) for r in whole["rule"]])}
-    for scope, (cov, grd) in scopes.items():
-        cov = cov[cov["group_name"] == TOTAL] if "group_name" in cov else cov
-        rules = [str(r) for r in cov["rule"]]
-        c = pd.DataFrame({"due": cov["due"].astype("int64").to_numpy(),
-                          "due_covered": (cov["due"] - cov["missing"]).astype("int64").to_numpy()},
-                         index=rules)
-        graded = grd[grd["grade"] != "不定等次"]
-        g = pd.DataFrame({"优秀": [int(graded.loc[graded["grade"] == "优秀", "persons"].sum())],
-                          "定等次": [int(graded["persons"].sum())]}, index=["人数"])
-        name = ALL_NAME if scope == "all" else "本单位"
-        out[scope] = (a.table(c, totals=False, name=f"本单位与全辖区对比·{name}·培训", principal=[(r, x) for r in rules for x in c.columns]),
-                      a.table(g, totals=False, name=f"本单位与全辖区对比·{name}·考核",
-                              principal=[("人数", "优秀"), ("人数", "定等次")]))
+    """The counts behind the unit report's comparison: the four rules' 已到期 and 按时完成 and the
+    year's 优秀 and 定等次 — the unit's registered with the artefact (the same cells as its own
+    sections'), 全辖区's read from the county report's tables as it prints them."""
+    a, con, year, day, units = ctx.artefact, ctx.con, ctx.year, ctx.as_of, list(ctx.units)
+    cov = training.coverage_matrix(con, year=year, as_of=day, units=units)
+    grd = evaluation.grade_distribution(con, year=year, by="all", units=units)
+    cov = cov[cov["group_name"] == TOTAL] if "group_name" in cov else cov
+    rules = [str(r) for r in cov["rule"]]
+    c = pd.DataFrame({"due": cov["due"].astype("int64").to_numpy(),
+                      "due_covered": (cov["due"] - cov["missing"]).astype("int64").to_numpy()},
+                     index=rules)
+    graded = grd[grd["grade"] != "不定等次"]
+    g = pd.DataFrame({"优秀": [int(graded.loc[graded["grade"] == "优秀", "persons"].sum())],
+                      "定等次": [int(graded["persons"].sum())]}, index=["人数"])
+    out = {"all": released_comparison(release(ctx)),
+           "unit": (a.table(c, totals=False, name="本单位与全辖区对比·本单位·培训",
+                            principal=[(r, x) for r in rules for x in c.columns]),
+                    a.table(g, totals=False, name="本单位与全辖区对比·本单位·考核",
+                            principal=[("人数", "优秀"), ("人数", "定等次")]))}
     _tie_unit_sections(a, *out["unit"])
     return out
 
