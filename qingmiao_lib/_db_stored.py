@@ -1,0 +1,89 @@
+"""The stored copies of the base layer: :func:`refresh_snapshots` writes them (each with the
+fingerprint of its inputs in ``meta``), :func:`stored_current` says whether an analysis may read one.
+
+Split from :mod:`qingmiao_lib.db`, which re-exports every public name here. ``set_meta`` is
+called through :mod:`qingmiao_lib.db` (a test replacing ``db.set_meta`` reaches it here too).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from . import sql
+from ._steady import remembered
+
+#: How many recent year-ends refresh_snapshots stores (the years analyses and reports ask for).
+SNAPSHOT_YEARS = 15
+#: How many recent data years of quarterly grades refresh_snapshots stores as masks (64 bits).
+QUARTER_MASK_YEARS = 16
+
+
+def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Store the base layer on 31 December of each recent data year (table ``snapshots``), the
+    weekly lecture per person and year (table ``lecture_marks``), each person's courses per year
+    (table ``training_years``), annual grades as bit masks (table ``grade_years``) and the
+    quarterly grades of the last ``QUARTER_MASK_YEARS`` data years as bit masks (table
+    ``quarter_masks``) and the shortlist's pool on the latest ``shortlist.POOL_YEARS`` of those
+    year ends (table ``shortlist_pool``, :func:`qingmiao_lib.shortlist.store_pool`), each stamped
+    in ``meta``.
+
+    Called when the demo is built and inside every import's transaction, after the records are
+    written, so the stored copy always matches the records. The years are the database's data
+    span (``meta`` ``data_from``/``data_to``, else the records' own), the last ``SNAPSHOT_YEARS``
+    of it. Returns the years stored.
+    """
+    from . import db, shortlist  # late: db re-exports this module; the shortlist reads db's helpers
+
+    # each derived table with the fingerprint of its inputs in meta ('<table>_stamp'): the
+    # readers use a table only while its stamp still matches (stored_current)
+    _store(con, "lecture_marks", "lecture_stamp")    # the weekly lecture per person and year
+    _store(con, "training_years", "training_stamp")  # each person's courses per year
+    _store(con, "grade_years", "grade_stamp")        # each person's annual grades as bit masks
+    first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
+    con.execute("delete from snapshots")
+    if first is None:
+        shortlist.store_pool(con, days=[])
+        return []
+    # each person's quarterly grades of the last 16 data years as bit masks, with the first year
+    base = int(last) - QUARTER_MASK_YEARS + 1
+    _store(con, "quarter_masks", "quarter_stamp", {"base": base})
+    db.set_meta(con, quarter_masks_base=base)
+    years = list(range(max(int(first), int(last) - SNAPSHOT_YEARS + 1), int(last) + 1))
+    days = []
+    for year in years:  # one set-based insert per year-end (rules: general.year_end)
+        day = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
+        con.execute(sql.load("snapshots/store"), {"d": day})
+        days.append(day)
+    # the shortlist's pool on the latest of those year ends (table shortlist_pool), read from the
+    # rows above
+    shortlist.store_pool(con, days=days[-shortlist.POOL_YEARS:])
+    return years
+
+
+def _store(con: duckdb.DuckDBPyConnection, table: str, stamp: str, params: dict | None = None) -> None:
+    """Write the derived table ``sql/snapshots/<table>.sql`` and record the fingerprint of its
+    inputs (``sql/snapshots/<stamp>.sql``) in meta as ``<table>_stamp``."""
+    from . import db  # late: db re-exports this module
+    if params:
+        con.execute(sql.load(f"snapshots/{table}"), params)
+    else:
+        con.execute(sql.load(f"snapshots/{table}"))
+    db.set_meta(con, **{f"{table}_stamp": con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0]})
+
+
+def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bool:
+    """May an analysis read the derived table ``table`` written by :func:`refresh_snapshots`?
+    Only while it exists and the fingerprint stored with it (meta ``<table>_stamp``) is still
+    what ``sql/snapshots/<stamp>.sql`` computes from the records and this connection's rules: a
+    database changed after its refresh, or never refreshed, is never answered from a stale copy.
+    Inside :func:`qingmiao_lib._steady.steady` (a report being built) the answer is looked up
+    once."""
+    def current() -> bool:
+        present, stored = con.execute(
+            "select exists (select 1 from duckdb_tables() where database_name = current_database()"
+            " and schema_name = 'main' and table_name = ?), (select value from meta where key = ?)",
+            [table, f"{table}_stamp"]).fetchall()[0]
+        return bool(present and stored
+                    and stored == con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0])
+
+    return remembered(con, ("stored-current", table, stamp), current)   # once per steady block
