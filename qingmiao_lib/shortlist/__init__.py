@@ -38,7 +38,8 @@ active person's eligibility verdict and the candidates' measures are read from o
 
 For the report (展望 section): :func:`shortlist_summary` gives the headline per rank and scope
 (个人条件符合 N · 职数空缺 M · 建议人选 K · 备选 B) from small frames; :func:`shortlist` the list
-with reasons (names masked unless ``unmasked``); :func:`what_if` quota use after promotions.
+with reasons (names masked unless ``unmasked``); :func:`what_if` quota use after promotions
+(:mod:`._what_if`; the frames' shared stamp in :mod:`._common`).
 
 >>> import datetime as dt, qingmiao_lib as qm
 >>> con = qm.connect("data/qingmiao.duckdb")                                  # doctest: +SKIP
@@ -55,12 +56,14 @@ import duckdb
 import pandas as pd
 
 from .. import frames, outlook, sql
-from ..db import install_once, rules_version
-from ..errors import QingmiaoError
+from ..db import install_once
 from ..privacy import mask_name
 from ..rules import RANKS
 from . import _stored
+from ._common import _date, _finish
+from ._common import priorities as priorities  # re-exported: shortlist.priorities
 from ._lists import read_person_list
+from ._what_if import what_if
 
 __all__ = ["COLUMNS", "CRITERIA", "CRITERIA_NAMES", "check_recommendations", "install_macros", "read_person_list",
            "POOL_YEARS", "shortlist", "shortlist_summary", "store_pool", "what_if"]
@@ -128,10 +131,6 @@ def store_pool(con: duckdb.DuckDBPyConnection, *, days: Sequence[dt.date]) -> No
     _stored.store(con, days=days)
 
 
-def _date(value) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _rank(rank: str | None) -> str | None:
     if rank is not None and rank not in RANKS:
         raise ValueError(f"rank must be one of {', '.join(RANKS)}, got {rank!r}")
@@ -151,19 +150,6 @@ def _units(units: str | Sequence[str] | None) -> list[str] | None:
     if units is None:
         return None
     return [units] if isinstance(units, str) else [str(u) for u in units]
-
-
-def _finish(df: pd.DataFrame, con, **attrs) -> pd.DataFrame:
-    df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
-                    rules_version=rules_version(con), priorities=priorities(con))
-    return df
-
-
-def priorities(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The 三优先 in the order the rules on ``con`` list them (``shortlist.priorities``)."""
-    rows = con.execute("select value from rule_lists where name = 'shortlist.priorities' "
-                       "order by rowid").fetchall()
-    return [r[0] for r in rows]
 
 
 def shortlist(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | None = None,
@@ -248,60 +234,3 @@ def check_recommendations(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     if not unmasked:
         df["name"] = df["name"].map(lambda n: n if n is None else mask_name(n))
     return _finish(df, con, as_of=as_of)
-
-
-def _promotions(promotions) -> tuple[list[str], list[str | None]]:
-    """(person ids, target ranks or None) of a what-if list: ids, (id, rank) pairs, or a frame
-    with ``person_id`` and optionally ``rank``."""
-    if isinstance(promotions, pd.DataFrame):
-        ids = promotions["person_id"].astype(str).str.strip().tolist()
-        ranks = (promotions["rank"].tolist() if "rank" in promotions.columns else [None] * len(ids))
-    else:
-        pairs = [(p, None) if isinstance(p, str) else tuple(p) for p in promotions]
-        ids, ranks = [str(p[0]).strip() for p in pairs], [p[1] for p in pairs]
-    ranks = [None if r is None or pd.isna(r) or not str(r).strip() else str(r).strip() for r in ranks]
-    return ids, ranks
-
-
-def what_if(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, promotions) -> pd.DataFrame:
-    """Quota use on ``as_of`` after a list of promotions (the shortlist's what-if).
-
-    Parameters
-    ----------
-    promotions
-        Person ids (each promoted one step up the ladder), ``(person_id, rank)`` pairs, or a
-        frame with ``person_id`` and optionally ``rank`` (empty = one step up). Each person moves
-        from their rank on ``as_of`` to the new one in the unit of their main post. The list is
-        not held to the personal conditions (a what-if may try anyone);
-        :func:`check_recommendations` says who on it meets them.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per quota row of ``year(as_of)``, plus a jurisdiction row (``quota`` NA) for a
-        rank promoted into that has no quota: ``year, unit_id`` (None = 全辖区), ``unit_name,
-        rank, rank_step, quota, holders, promoted_in, promoted_out, holders_after,
-        places_before, places_after`` (quota − holders; negative = over), ``over_quota``.
-        ``attrs["promotions"]``: the checked list, one dict per entry (``entry, person_id,
-        unit_id, from_rank, to_rank``).
-
-    Raises
-    ------
-    QingmiaoError
-        When an entry cannot be a promotion (unknown person, not active on ``as_of``, listed
-        twice, no rank, an unknown rank, at the top, or a target not above the current rank),
-        listing every such entry.
-    """
-    as_of = _date(as_of)
-    ids, ranks = _promotions(promotions)
-    checked = frames.frame(con, sql.load("shortlist/promotions"), {"as_of": as_of, "ids": ids, "ranks": ranks})
-    bad = checked[checked["problem"].notna()]
-    if len(bad):
-        listed = "；".join(f"第{e}项 {p}：{why}" for e, p, why in
-                          bad[["entry", "person_id", "problem"]].head(20).itertuples(index=False))
-        more = f"（另有 {len(bad) - 20} 项）" if len(bad) > 20 else ""
-        raise QingmiaoError(f"晋升名单有 {len(bad)} 项不能模拟：{listed}{more}")
-    df = frames.frame(con, sql.load("shortlist/what_if"), {
-        "as_of": as_of, "ids": checked["person_id"].tolist(), "to_ranks": checked["to_rank"].tolist()})
-    df["over_quota"] = df["over_quota"].astype(bool)
-    return _finish(df, con, as_of=as_of, promotions=checked.drop(columns=["problem"]).to_dict("records"))
