@@ -49,7 +49,7 @@ def test_measure_counts_its_calls():
 
 def test_small_run_end_to_end(demo_db, tmp_path, capsys):
     out = tmp_path / "n.json"
-    assert bn.main([str(demo_db), "--only", "F1–F9", "eligibility on", "widget:", "--no-report",
+    assert bn.main([str(demo_db), "--only", "F1–F9", "eligibility on 2023", "widget:", "--no-report",
                     "--out", str(out)]) == 0
     result = json.loads(out.read_text())
     names = [r["name"] for r in result["rows"]]
