@@ -7,7 +7,8 @@ and a reproducibility stamp). A unit report (``units=``) is the units' slice bes
 jurisdiction's figures; the batch of them (``write_unit_reports``) lives in
 :mod:`qingmiao_lib.unit_reports`, the headline table's rows in :mod:`qingmiao_lib.sections._headline`
 and what the cover says of the data (checksum, classification) in :mod:`qingmiao_lib.provenance`:
-the report itself runs no query, it takes frames from the library.
+the report itself runs no query, it takes frames from the library. What a county report and
+its unit reports share (:class:`Shared`, :func:`shared_parts`) is in :mod:`._report_shared`.
 
 Scale: the county report's unit selector offers the jurisdiction, the unit kinds and the
 ``selector_units`` largest units (``sections.units.SELECTOR_UNITS``); every unit has its own page
@@ -25,23 +26,20 @@ import datetime as dt
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from . import __version__, _query, charts, definitions, figures, provenance, sections
+from . import __version__, _query, charts, sections
 from . import units as unit_list
+from ._report_shared import Shared, shared_parts
 from .config import REPORTS_DIR
-from .db import meta
 from .errors import QingmiaoError
 from .outputs import atomic_write_text
-from .privacy import small_cell_threshold
 from .sections import units as unit_section
-from .sections._headline import ARTICLE_YEAR, headline_rows
-from .sections._render import env, figure_html
+from .sections._render import env
 
 UNMASKED_STAMP = "含个人信息 注意保密"
 INTERNAL_STAMP = "部内研判 不得外传"
@@ -85,51 +83,6 @@ def _write(path: Path, text: str) -> Path:
     path = _out_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return atomic_write_text(path, text)
-
-
-# --- what a county report and its unit reports share ---------------------------------------------
-
-@dataclass(frozen=True)
-class Shared:
-    """The parts computed once for a county report and every unit report of the same year."""
-
-    year: int
-    as_of: dt.date
-    threshold: int
-    classification: str
-    jurisdiction: str
-    source: str
-    rules_version: str
-    rules_title: str
-    checksum: str
-    headline: list[dict]
-    headline_chart: Markup
-    article: bool
-    definitions: list[dict]
-    has_last_year: bool
-
-
-def shared_parts(con: duckdb.DuckDBPyConnection, *, year: int, audience: str = "circulation") -> Shared:
-    """Headline figures (this year and last), definitions, checksum and the cover's facts (the
-    headline's small counts shown exactly for the 部内研判 ``audience`` only)."""
-    year = int(year)
-    head = figures.headline(con, year=year)
-    first, _ = figures.data_years(con)
-    last = figures.headline(con, year=year - 1) if first is not None and year - 1 >= first else None
-    info = meta(con)
-    classification, title = provenance.report_labels(con)
-    defs = [{"group": g, "term": t, "text": x} for g, t, x in definitions.definitions(con)]
-    threshold = small_cell_threshold(con)
-    return Shared(
-        year=year, as_of=dt.date.fromisoformat(head.attrs["as_of"]), threshold=threshold,
-        classification=classification, jurisdiction=info.get("jurisdiction", "本辖区"),
-        source=info.get("source", "导入数据"), rules_version=head.attrs["rules_version"],
-        rules_title=title, checksum=provenance.data_checksum(con),
-        headline=headline_rows(head, last, threshold if audience == "circulation" else 0),
-        headline_chart=figure_html(charts.headline_bars(head, small_cell=threshold)) if year == ARTICLE_YEAR
-        else Markup(""),
-        article=year == ARTICLE_YEAR,
-        definitions=defs, has_last_year=last is not None)
 
 
 def _log_rows(log: list) -> tuple[list[dict], dict]:
