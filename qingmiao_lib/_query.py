@@ -61,9 +61,35 @@ def bound(name: str, params: dict) -> dict:
     return {k: v for k, v in params.items() if k in used}
 
 
+#: The names that read the base layer through ``person_snapshot_at`` on the date they are given
+#: (→ the position of that argument): the pointer itself and the evaluation macros over it.
+#: Every query calls them on its ``$as_of`` (tests/test_query.py checks the SQL files).
+AT_AS_OF = {"person_snapshot_at": 0, "eval_slice": 0, "eval_quarter_masks": 2}
+
+
+@cache
+def on_as_of(name: str) -> bool:
+    """Does ``sql/<name>.sql`` read the base layer through ``person_snapshot_at($as_of)``?"""
+    return any(f"{macro}(" in sql.load(name) for macro in AT_AS_OF)
+
+
 def fetch(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
-    """The result of ``sql/<name>.sql`` (values bound from ``params``) as an Arrow table."""
-    return fetch_text(con, sql.load(name), bound(name, params or {}))
+    """The result of ``sql/<name>.sql`` (values bound from ``params``) as an Arrow table. A
+    query reading ``person_snapshot_at($as_of)`` reads it on the one path ``$as_of`` needs: the
+    stored rows on a date the table ``snapshots`` holds (:func:`stored_on`), else the live
+    computation (only that path is planned)."""
+    params = params or {}
+    if on_as_of(name):
+        with reading(con, "base/snapshot", when=stored_on(con, params["as_of"])):
+            return fetch_text(con, sql.load(name), bound(name, params))
+    return fetch_text(con, sql.load(name), bound(name, params))
+
+
+def stored_on(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
+    """Does the table ``snapshots`` hold the base layer on ``day`` (``sql/base/stored_date.sql``)?
+    Looked up once per :func:`steady` block and date."""
+    return remembered(con, ("stored-on", day), lambda: bool(
+        con.execute(sql.load("base/stored_date"), {"as_of": day}).fetchall()[0][0]))
 
 
 def fetch_text(con: duckdb.DuckDBPyConnection, query: str, params: dict | None) -> pa.Table:
@@ -201,17 +227,22 @@ def year_end(con: duckdb.DuckDBPyConnection, year: int) -> dt.date:
 
 
 def _read_rules(con: duckdb.DuckDBPyConnection) -> Rules:
-    version, young, mentees, window, block, cell, hours, attendance, days, end = con.execute(
-        sql.load("base/area_rules")).fetchall()[0]
-    return Rules(version=version, young_limit=int(young), max_mentees=int(mentees),
+    rows = {name: (num, txt) for name, num, txt in con.execute(sql.load("base/area_rules")).fetchall()}
+
+    def num(name: str):
+        return rows.get(name, (None, None))[0]
+
+    window = num("practice.outcome_window_years")
+    end = rows.get("general.year_end", (None, None))[1]
+    return Rules(version=rows.get("meta.version", (None, None))[1],
+                 young_limit=int(num("general.young_age_limit")), max_mentees=int(num("mentors.max_mentees")),
                  outcome_window_years=None if window is None else int(window),
-                 streak_block_years=int(block), small_cell_threshold=int(cell),
-                 in_service_min_hours=float(hours), attendance_threshold=float(attendance),
-                 in_service_min_days=float(days),
+                 streak_block_years=int(num("assessment.streak_block_years")),
+                 small_cell_threshold=int(num("report.small_cell_threshold")),
+                 in_service_min_hours=float(num("training.in_service_min_hours")),
+                 attendance_threshold=float(num("lecture.attendance_threshold")),
+                 in_service_min_days=float(num("training.in_service_min_days")),
                  year_end=tuple(int(x) for x in str(end).split("-")[:2]))
-
-
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,6 +253,7 @@ def _read_rules(con: duckdb.DuckDBPyConnection) -> Rules:
 #: once per connection and only once the table exists (a macro is bound when created), or None
 #: when they are created with the live ones at connect.
 SOURCES: dict[str, str | None] = {
+    "base/snapshot": None,
     "training/courses": "training/training_years",
     "training/lectures": "training/lecture_marks",
     "evaluation/quarters": "evaluation/quarter_masks_stored",

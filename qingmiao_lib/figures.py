@@ -110,7 +110,8 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
         raise QingmiaoError("数据库中没有人员记录（请先运行 qingmiao demo 或 qingmiao import）")
     if not (MIN_YEAR <= year <= MAX_YEAR) or not (span[0] <= year <= span[1]):
         raise QingmiaoError(f"{year}年没有数据：数据库记录的年份为 {span[0]}–{span[1]}")
-    df = _query.run(con, "figures/headline", {"year": year})
+    as_of = _query.year_end(con, year)
+    df = _query.run(con, "figures/headline", {"year": year, "as_of": as_of})
     df["denominator"] = df["denominator"].astype("Int64")
     df["share"] = (df["value"] / df["denominator"].astype("Float64")).where(
         df["code"].isin(WITH_SHARE) & (df["denominator"] > 0)
@@ -120,7 +121,6 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
     df["denominator_label"] = _query.text(df["code"].map(denominators))
     df["article_value"] = df["code"].map(lambda c: ARTICLE[c][0])
     df["article_share"] = df["code"].map(lambda c: ARTICLE[c][1]).astype("Float64")
-    as_of = _query.year_end(con, year)
     r = _query.rules(con)
     df.attrs.update(year=year, as_of=as_of.isoformat(), rules_version=r.version, young_limit=r.young_limit)
     return df

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -162,3 +163,49 @@ def test_steady_remembers_the_rules_for_its_block_only(con):
     assert _query.year_end(con, 2024) == dt.date(2024, 6, 30)
     # the Python year_end agrees with the SQL macro it stands for
     assert _query.year_end(con, 2023) == con.execute("select year_end(2023)").fetchall()[0][0]
+
+
+# ---------------------------------------------------------------------------------------------
+# the base layer on one path
+
+
+def test_every_read_of_the_pointer_is_on_the_querys_as_of():
+    # run() points person_snapshot_at at the path $as_of needs (stored rows or live); that is
+    # right only if every query reads it — directly or through eval_slice / eval_quarter_masks —
+    # on its own $as_of, and the macros pass their own as_of parameter on
+    import re
+    from importlib import resources
+    root = resources.files("qingmiao_lib").joinpath("sql")
+    calls = 0
+    for path in sorted(Path(str(root)).rglob("*.sql")):
+        text = "\n".join(line.split("--")[0] for line in path.read_text("utf-8").splitlines())
+        for match in re.finditer(rf"(macro\s+)?\b({'|'.join(_query.AT_AS_OF)})\(([^()]*)\)", text):
+            if match.group(1):                      # a definition, not a call
+                continue
+            calls += 1
+            day = match.group(3).split(",")[_query.AT_AS_OF[match.group(2)]].strip()
+            assert day in ("$as_of", "$as_of::date", "as_of", "as_of::date"), (path.name, match.group(0))
+            if day.startswith("as_of"):             # a macro's own parameter, inside a macro of the list
+                assert path.stem in ("slice", "quarter_masks"), (path.name, match.group(0))
+    assert calls >= 20
+
+
+def test_the_pointer_reads_the_stored_rows_only_on_a_stored_date(county):
+    # the stored rows of 31 December 2023 changed in place: an analysis on that date reads them
+    # (the stored path), one on 30 December (not stored) computes from the records; between
+    # queries the pointer rests on the live path
+    con = county
+    end, before = D(2023, 12, 31), D(2023, 12, 30)
+    assert _query.stored_on(con, end) and not _query.stored_on(con, before)
+    live = con.execute("select count(*) from person_snapshot_at(?) where active", [end]).fetchall()[0][0]
+    assert structure.headcount(con, as_of=end)["persons"].sum() == live
+    con.execute("create temp table snapshots as select * from main.snapshots")
+    try:
+        con.execute("update temp.snapshots set active = false where snapshot_date = ?", [end])
+        # every row of the date inactive: the stored path counts no one, the live one everyone
+        assert structure.headcount(con, as_of=end)["persons"].sum() == 0
+        assert structure.headcount(con, as_of=before)["persons"].sum() > 0
+        assert con.execute("select count(*) from person_snapshot_at(?) where active",
+                           [end]).fetchall()[0][0] == live
+    finally:
+        con.execute("drop table temp.snapshots")

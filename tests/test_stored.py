@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import qingmiao_lib as qm
-from qingmiao_lib import _query, evaluation, pipeline, sql, structure, training
+from qingmiao_lib import _query, evaluation, figures, pipeline, sql, structure, training
 
 D = dt.date
 
@@ -58,6 +58,13 @@ def answers(con) -> dict[str, pd.DataFrame]:
         out[f"lecture months {as_of}"] = training.lecture_person_months(con, year=y, as_of=as_of, units=[unit])
         out[f"eligibility {as_of}"] = pipeline.eligibility(con, as_of=as_of, within_months=12)
         out[f"eligibility counts {as_of}"] = pipeline.eligibility_counts(con, as_of=as_of)
+        # the base layer (person_snapshot_at): the stored rows of 31 December or the records
+        out[f"headcount {as_of}"] = structure.headcount(con, as_of=as_of, by=["unit_kind", "gender", "pool"])
+        out[f"unit comparison {as_of}"] = structure.unit_comparison(con, as_of=as_of)
+        out[f"quota usage {as_of}"] = pipeline.quota_usage(con, as_of=as_of)
+    out["headline"] = figures.headline(con, year=y)
+    out["excellent share"] = evaluation.excellent_share(con, year=y)
+    out["grade distribution"] = evaluation.grade_distribution(con, year=y, by="unit_kind")
     out["trend"] = training.coverage_trend(con, first_year=2020, last_year=y)
     out["classes"] = training.class_person_times(con, first_year=2018, last_year=y)
     out["quarterly trend"] = evaluation.quarterly_trend(con, year=y, first_year=y - 3)

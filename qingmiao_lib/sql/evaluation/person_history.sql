@@ -14,7 +14,7 @@ years as (
     from range($first_year::bigint - 1, $year::bigint + 1)
 ),
 me as (
-    select person_id, unit_id, from person_snapshot($as_of::date) where person_id = $person_id
+    select person_id, unit_id, from person_snapshot_at($as_of::date) where person_id = $person_id
 ),
 graded as (
     select g.person_id, g.year, g.grade,

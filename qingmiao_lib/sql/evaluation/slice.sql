@@ -1,4 +1,4 @@
--- evaluation/slice.sql — the persons of a slice on a date: person_snapshot(as_of) with the
+-- evaluation/slice.sql — the persons of a slice on a date: person_snapshot_at(as_of) with the
 -- evaluation filters applied (each NULL = no filter) and the age group (eval_age_group) added.
 -- Table macro eval_slice(as_of, want_units, want_age_group, want_young, want_cohort); grain: one
 -- row per person in persons (active or not: callers filter). want_units is a VARCHAR[] of unit_id
@@ -11,7 +11,7 @@ limits as (
 ),
 people as (
     select s.*, eval_age_group(s.age, limits.lim) as age_group,
-    from person_snapshot(as_of) as s, limits
+    from person_snapshot_at(as_of) as s, limits
 )
 select *
 from people

@@ -1,15 +1,16 @@
 -- figures/headline.sql — the nine headline figures F1–F9 of SPEC §5 for one year.
 -- Grain: one row per figure (code 'F1' … 'F9').
--- Parameters: $year (INTEGER). Every date is 31 December of $year (rules: general.year_end)
+-- Parameters: $year (INTEGER), $as_of (DATE: year_end($year), 31 December of $year by the rules'
+--   general.year_end, which the query layer reads persons on). Every date is $as_of
 -- unless the definition says otherwise; "young" is young on that day.
 -- Columns: code, value (persons or, for F3, training records), denominator (F2, F5, F6; else NULL).
 with
 params as (
-    select year_end($year) as d, make_date($year::bigint, 1, 1) as y0
+    select $as_of::date as d, make_date($year::bigint, 1, 1) as y0
 ),
 snap as (
     select s.person_id, s.active, s.young, s.entry_date, s.exit_date
-    from person_snapshot((select d from params)) as s
+    from person_snapshot_at($as_of::date) as s
 ),
 -- persons active at some time in the year: grades of other years are data errors (qingmiao check)
 in_year as (

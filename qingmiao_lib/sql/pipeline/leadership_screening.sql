@@ -24,7 +24,7 @@ snap as (
     -- work_start_date and entry_date are the persons columns, carried by the snapshot
     select s.person_id, s.name, s.unit_id, s.level, s.level_step, s.level_months,
            full_months(coalesce(s.work_start_date, s.entry_date), $as_of::date) as work_months,
-    from person_snapshot($as_of::date) as s
+    from person_snapshot_at($as_of::date) as s
     where s.active and ($units is null or list_contains($units::varchar[], s.unit_id))
 ),
 blocking as (

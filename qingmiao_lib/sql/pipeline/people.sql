@@ -4,7 +4,7 @@
 -- Columns: person_id, name (unmasked: the caller masks), unit_id, unit_name, rank, level, age.
 select s.person_id, s.name, s.unit_id, u.name as unit_name, s.rank::varchar as rank,
        s.level::varchar as level, s.age,
-from person_snapshot($as_of::date) as s
+from person_snapshot_at($as_of::date) as s
 left join units as u on u.unit_id = s.unit_id
 where s.active and ($units is null or list_contains($units::varchar[], s.unit_id))
 order by s.unit_id nulls last, s.person_id;

@@ -7,7 +7,7 @@
 with
 holders as (
     select unit_id, rank, count(*) as n,
-    from person_snapshot($as_of::date)
+    from person_snapshot_at($as_of::date)
     where active and rank is not null
     group by unit_id, rank
 ),

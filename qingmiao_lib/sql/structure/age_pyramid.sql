@@ -7,7 +7,7 @@
 with
 people as (
     select s.age, s.gender
-    from person_snapshot($as_of::date) as s
+    from person_snapshot_at($as_of::date) as s
     where s.active and (s.young or not $young_only)
       and in_slice(s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,
                    s.in_young_pool, s.in_two_type_pool, s.young, s.first_five,

@@ -13,7 +13,7 @@
 with
 people as (
     select s.unit_id, s.young, s.age, s.level::varchar as level, s.level_step, s.rank_step,
-    from person_snapshot($as_of::date) as s
+    from person_snapshot_at($as_of::date) as s
     where s.active and s.unit_id is not null
       and ($units::varchar[] is null or list_contains($units::varchar[], s.unit_id))
       and ($unit_kinds::varchar[] is null

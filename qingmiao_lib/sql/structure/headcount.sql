@@ -10,7 +10,7 @@
 with
 people as (
     select s.*, u.name as unit_name,
-    from person_snapshot($as_of::date) as s
+    from person_snapshot_at($as_of::date) as s
     left join units as u on u.unit_id = s.unit_id
     where s.active
       and in_slice(s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,

@@ -6,7 +6,7 @@
 with
 people as (
     select s.*, p.title
-    from person_snapshot($as_of::date) as s
+    from person_snapshot_at($as_of::date) as s
     left join posts as p
       on p.person_id = s.person_id and p.unit_id = s.unit_id and p.start_date = s.level_start
     where s.active

@@ -17,7 +17,7 @@ people as (
         full_months(p.work_start_date, $as_of::date) // 12 as service_years,
         case when p.party_join_date <= $as_of::date
              then full_months(p.party_join_date, $as_of::date) // 12 end as party_years,
-    from person_snapshot($as_of::date) as s
+    from person_snapshot_at($as_of::date) as s
     join persons as p using (person_id)
     where s.active
       and in_slice(s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,

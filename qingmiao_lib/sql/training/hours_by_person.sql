@@ -20,7 +20,7 @@
 with
 people as not materialized (
     select s.person_id, s.name, s.unit_id, s.unit_kind, s.entry_cohort
-    from person_snapshot($as_of::date) as s
+    from person_snapshot_at($as_of::date) as s
     where s.entry_date <= $as_of::date
 ),
 summed as (

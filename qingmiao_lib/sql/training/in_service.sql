@@ -20,7 +20,7 @@
 with
 people as (
     select person_id, name, unit_id, unit_kind::varchar as unit_kind, entry_cohort, active
-    from person_snapshot($as_of::date)
+    from person_snapshot_at($as_of::date)
     where training_in_service_owed(entry_date, exit_date, make_date(year($as_of::date), 1, 1),
                                    $as_of::date)
 ),

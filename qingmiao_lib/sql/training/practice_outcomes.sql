@@ -31,7 +31,7 @@
 with
 people as (
     select person_id, entry_date, exit_date, entry_cohort
-    from person_snapshot($as_of::date)
+    from person_snapshot_at($as_of::date)
     where entry_date <= $as_of::date
       and $units::varchar[] is null and $unit_kinds::varchar[] is null
       and training_in_slice(null, null, entry_cohort, null, null, $cohorts)
