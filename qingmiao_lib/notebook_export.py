@@ -37,7 +37,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -111,16 +113,20 @@ def _resolve(notebooks: Iterable[str | Path] | None) -> list[Path]:
     return found
 
 
-def _parameters(path: Path, *, db: Path, year: int, audience: str = "circulation") -> dict:
-    """What to inject: db_path, export and audience always, year or as_of as the notebook
-    declares. A notebook without ``export`` or ``audience`` could not protect what it shows."""
+def _parameters(path: Path, *, db: Path, year: int, audience: str = "circulation",
+                release: Path | None = None) -> dict:
+    """What to inject: db_path, export and audience always (and ``release``, the notebook's
+    ledger, for circulation), year or as_of as the notebook declares. A notebook without these
+    could not protect what it shows."""
     import papermill
 
     declared = papermill.inspect_notebook(str(path))
-    for needed in ("export", "audience"):
+    for needed in ("export", "audience", *(("release",) if release is not None else ())):
         if needed not in declared:
             raise NotebookFailed(f"{path.name}: 参数单元格中没有 {needed} 参数（导出模式需要它）")
     params = {"db_path": str(db), "export": True, "audience": audience}
+    if release is not None:
+        params["release"] = str(release)
     if "year" in declared:
         params["year"] = int(year)
     if "as_of" in declared:
@@ -244,11 +250,17 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _export_one(path: Path, *, db: Path, year: int, out_dir: Path, executed_dir: Path | None,
-                timeout: int, audience: str = "circulation") -> tuple[Path, float, list[str]]:
+                timeout: int, audience: str = "circulation", release: Path | None = None,
+                collect: bool = False) -> tuple[Path | None, float, list[str]]:
+    """Run one notebook and write its page; ``collect``: the first run of a circulated export,
+    which only fills the notebook's ``release`` ledger (nothing written)."""
     import nbformat
 
     start = time.perf_counter()
-    nb = _execute(path, _parameters(path, db=db, year=year, audience=audience), timeout=timeout)
+    nb = _execute(path, _parameters(path, db=db, year=year, audience=audience, release=release),
+                  timeout=timeout)
+    if collect:
+        return None, time.perf_counter() - start, []
     warnings = clean(nb)
     if executed_dir is not None:
         executed_dir.mkdir(parents=True, exist_ok=True)
@@ -263,7 +275,7 @@ def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_
                      year: int | None = None, notebooks: Iterable[str | Path] | None = None,
                      jobs: int | None = None, executed_dir: str | Path | None = None,
                      timeout: int = 600, progress: bool = True,
-                     audience: str = "circulation") -> list[Path]:
+                     audience: str = "circulation", release_dir: str | Path | None = None) -> list[Path]:
     """Run every notebook (or those named) in export mode and write ``out_dir/<name>.html``.
 
     Parameters
@@ -286,6 +298,9 @@ def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_
     audience
         ``"circulation"`` (protected, the default), ``"internal"`` (exact counts, names masked,
         stamped 部内研判 不得外传) or ``"unmasked"`` (stamped 含个人信息 注意保密); see above.
+    release_dir
+        Circulation only: keep each notebook's ledger and published states there (by default in
+        a temporary folder, removed afterwards; :mod:`qingmiao_lib._ledger`).
 
     Returns the written paths, in the notebooks' order. Raises ``ValueError`` for a bad year or
     notebook name, :class:`~qingmiao_lib.errors.QingmiaoError` (``DatabaseMissing``,
@@ -313,10 +328,18 @@ def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_
     out_dir = Path(out_dir).resolve()
     executed = Path(executed_dir).resolve() if executed_dir is not None else None
     jobs = max(1, min(jobs or min(2, os.cpu_count() or 1), len(paths)))
+    ledger = None
+    if audience == "circulation":
+        ledger = Path(release_dir).resolve() if release_dir is not None else \
+            Path(tempfile.mkdtemp(prefix="qingmiao-release-"))
+        ledger.mkdir(parents=True, exist_ok=True)
+        for old in ledger.glob("*.pkl"):       # a ledger from an earlier export is not this one's
+            old.unlink()
 
-    def one(path: Path):
+    def one(path: Path, collect: bool = False):
         return _export_one(path, db=db, year=int(year), out_dir=out_dir, executed_dir=executed,
-                           timeout=timeout, audience=audience)
+                           timeout=timeout, audience=audience, collect=collect,
+                           release=None if ledger is None else ledger / path.stem)
 
     # the kernels inherit this process's environment: figures as HTML with plotly.js embedded
     saved = os.environ.get("PLOTLY_RENDERER")
@@ -325,6 +348,9 @@ def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_
     start = time.perf_counter()
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
+            if ledger is not None:      # circulation: protected with the county report, together
+                list(pool.map(lambda p: one(p, collect=True), paths))
+                _protect_together(db, year=int(year), ledger=ledger, paths=paths, progress=progress)
             results = pool.map(one, paths)
             for i, (out, secs, warnings) in enumerate(results, start=1):
                 written.append(out)
@@ -338,9 +364,30 @@ def export_notebooks(db: str | Path = DEFAULT_DB, out_dir: str | Path = DEFAULT_
             os.environ.pop("PLOTLY_RENDERER", None)
         else:
             os.environ["PLOTLY_RENDERER"] = saved
+        if ledger is not None and release_dir is None:
+            shutil.rmtree(ledger, ignore_errors=True)
     if progress:
         print(f"已导出 {len(written)} 个笔记本到 {_shown(out_dir)}（{time.perf_counter() - start:.0f} s）")
     return written
+
+
+def _protect_together(db: Path, *, year: int, ledger: Path, paths: Sequence[Path],
+                      progress: bool) -> None:
+    """Every table the notebooks registered, protected with the county report of ``year``
+    (:func:`qingmiao_lib._ledger.protect_release`)."""
+    from ._ledger import protect_release
+    from .db import connect
+
+    start = time.perf_counter()
+    con = connect(db)
+    try:
+        release = protect_release(con, year=year, ledger_dir=ledger, stems=[p.stem for p in paths])
+    finally:
+        con.close()
+    if progress:
+        n = sum(1 for name in release.problem.tables if name.startswith("笔记本"))
+        print(f"与 {year} 年报告一并保护：{len(paths)} 个笔记本的 {n} 张表（{time.perf_counter() - start:.1f} s）",
+              flush=True)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .disclosure import COMPLEMENTARY, DASH, PRIMARY, protect, protect_linear
+from ._ledger import activate, protect_table
+from .disclosure import COMPLEMENTARY, DASH, PRIMARY
 
 AUDIENCES = ("circulation", "internal", "unmasked")
 #: How :meth:`Publisher.frame` protects a training coverage table (``training.coverage_matrix``
@@ -66,9 +67,11 @@ class Publisher:
     when asked, or an ``unmasked`` export). ``lists``: person lists and profiles shown."""
 
     def __init__(self, con, *, export: bool = False, audience: str = "circulation",
-                 threshold: int | None = None):
+                 threshold: int | None = None, release: str | None = None):
         self.export, self.audience = bool(export), check_audience(audience)
         self.protects = self.export and audience == "circulation"
+        if self.protects:   # ``make export``'s ledger: protected with the report (qingmiao_lib._ledger)
+            activate(release)
         self.lists = not self.protects
         if threshold is None and self.protects:
             from .privacy import small_cell_threshold
@@ -84,24 +87,29 @@ class Publisher:
     def count(self, n) -> str:
         """One count on its own: ``"<5"`` below the threshold when protecting."""
         n = int(n)
-        return f"<{self.threshold}" if self.protects and 0 < n < self.threshold else f"{n:,}"
+        if not self.protects:
+            return f"{n:,}"
+        p = protect_table(pd.DataFrame({"人数": [n]}, index=["n"]), self.threshold, totals=False,
+                          name="单独的人数")
+        return p.shown().iat[0, 0]
 
     def frame(self, df: pd.DataFrame, *, counts: Iterable[str] = (),
               relations: Mapping[str, Iterable[str]] | None = None,
               shares: Mapping[str, Iterable[str]] | None = None, formats: Mapping | None = None,
-              name: str = "") -> pd.DataFrame:
+              name: str = "", same: str | None = None) -> pd.DataFrame:
         """``df`` with its ``counts`` columns protected as one table (shown strings ``"<5"``,
         ``"×"``, ``"1,234"``), each row total ``relations[total] = sum(parts)`` respected, and
         each share column of ``shares`` (share → the count columns it is computed from) ``"—"``
         where one of them is hidden, else formatted (``formats[share]``, default 93.3%).
-        Unchanged unless protecting."""
+        Unchanged unless protecting. ``same``: the county report's table these counts repeat
+        (an export prints them in its states: :mod:`qingmiao_lib._ledger`)."""
         if not self.protects or df.empty:
             return df
         counts = list(counts)
         table = df[counts].fillna(0).astype("int64").reset_index(drop=True)
         rels = [((i, total), [(i, p) for p in parts]) for total, parts in (relations or {}).items()
                 for i in range(len(table))]
-        p = protect_linear(table, self.threshold, relations=rels, name=name)
+        p = protect_table(table, self.threshold, totals=False, relations=rels, name=name, same=same)
         shown, hidden = p.shown(), p.suppressed
         out = df.copy()
         out.attrs = dict(df.attrs)
@@ -116,24 +124,29 @@ class Publisher:
         return out
 
     def crosstab(self, matrix: pd.DataFrame, area: str | None = None, *,
-                 totals: bool | str = True, **display):
+                 totals: bool | str = True, same: str | None = None, **display):
         """A count matrix (rows × columns, no totals) with its 合计 row/column, protected with
         them when protecting — the same form for every audience."""
+        from .disclosure import protect
         from .labels import display_table
 
-        p = protect(matrix.fillna(0).astype("int64"), self.threshold, totals=totals)
-        shown = p.shown() if self.protects else p.values
+        matrix = matrix.fillna(0).astype("int64")
+        if self.protects:
+            shown = protect_table(matrix, self.threshold, totals=totals, name="交叉表", same=same).shown()
+        else:
+            shown = protect(matrix, self.threshold, totals=totals).values
         shown.index.name = matrix.index.name
         return display_table(shown.reset_index(), area, **display)
 
     def table(self, df: pd.DataFrame, area: str | None = None, *, counts: Iterable[str] = (),
-              relations=None, shares=None, **display):
+              relations=None, shares=None, same: str | None = None, **display):
         """:func:`labels.display_table` of :meth:`frame` (names masked unless :meth:`names`)."""
         from .labels import display_table
 
         display["show_names"] = self.names(display.get("show_names", False))
         formats = display.get("formats") or {}
-        shown = self.frame(df, counts=counts, relations=relations, shares=shares, formats=formats)
+        shown = self.frame(df, counts=counts, relations=relations, shares=shares, formats=formats,
+                           name=str(display.get("caption") or ""), same=same)
         if self.protects:   # a shown string ("<5", "—", "93.3%") is not formatted again
             display["formats"] = {k: (lambda v, f=f: v if isinstance(v, str) else
                                       (f(v) if callable(f) else f.format(v))) for k, f in formats.items()}
@@ -146,9 +159,10 @@ class Publisher:
         """What a chart's ``small_cell`` gets: the threshold when protecting, else None."""
         return self.threshold if self.protects else None
 
-    def figure(self, fig: go.Figure) -> go.Figure:
-        """The figure as its audience may see it (:func:`protect_figure` when protecting)."""
-        return protect_figure(fig, self.threshold) if self.protects else fig
+    def figure(self, fig: go.Figure, *, same: str | None = None) -> go.Figure:
+        """The figure as its audience may see it (:func:`protect_figure` when protecting;
+        ``same``: the county report's table its counts repeat)."""
+        return protect_figure(fig, self.threshold, same=same) if self.protects else fig
 
     def headline_figure(self, headline: pd.DataFrame) -> go.Figure:
         """:func:`charts.headline_bars` of F1–F9; protecting, a figure below the threshold is not
@@ -246,7 +260,7 @@ def _scrub_text(text: str, t: int) -> str:
                               else m.group(0), text)
 
 
-def protect_figure(fig: go.Figure, threshold: int) -> go.Figure:
+def protect_figure(fig: go.Figure, threshold: int, *, same: str | None = None) -> go.Figure:
     """A copy of ``fig`` with every plotted count protected as a table would be.
 
     The count traces (bars, lines and funnels whose values or customdata are counts) of one pair
@@ -256,7 +270,8 @@ def protect_figure(fig: go.Figure, threshold: int) -> go.Figure:
     named 未显示 marks its place at zero; a share plotted at a category where a count is hidden
     is removed too. Heat maps lose the cells whose text holds a small count. Small counts left in
     customdata, hover text, titles and annotations are shown ``"<5"``. The title says when
-    something is not shown."""
+    something is not shown. The table's columns are the traces' names (their indices when two
+    share a name); ``same``: the county report's table it repeats (in an export's ledger)."""
     t = int(threshold)
     fig = go.Figure(fig)
     groups: dict[tuple, list[int]] = {}
@@ -275,12 +290,15 @@ def protect_figure(fig: go.Figure, threshold: int) -> go.Figure:
             for c in getattr(fig.data[i], _axes(fig.data[i])[1]):
                 if _key(c) not in rows:
                     rows.append(_key(c))
-        matrix = pd.DataFrame(0, index=rows, columns=members, dtype="int64")
+        names = [fig.data[i].name for i in members]
+        col = dict(zip(members, names, strict=True)) if all(names) and len(set(names)) == len(names) \
+            else {i: i for i in members}
+        matrix = pd.DataFrame(0, index=rows, columns=[col[i] for i in members], dtype="int64")
         for i in members:
             cats = [_key(c) for c in getattr(fig.data[i], _axes(fig.data[i])[1])]
             for k, n in zip(cats, counts[i], strict=True):
-                matrix.at[k, i] += n
-        p = protect(matrix, t, totals=True)
+                matrix.at[k, col[i]] += n
+        p = protect_table(matrix, t, totals=True, name=_title(fig), same=same)
         for i in members:
             tr = fig.data[i]
             val, cat, _, _ = _axes(tr)
@@ -289,7 +307,7 @@ def protect_figure(fig: go.Figure, threshold: int) -> go.Figure:
             cd = list(tr.customdata) if tr.customdata is not None else None
             text = list(tr.text) if isinstance(tr.text, (list, tuple, np.ndarray)) else None
             for j, c in enumerate(cats):
-                st = p.status.at[_key(c), i]
+                st = p.status.at[_key(c), col[i]]
                 if not st:
                     continue
                 label = f"<{t}" if st == PRIMARY else "×"
@@ -327,6 +345,10 @@ def protect_figure(fig: go.Figure, threshold: int) -> go.Figure:
                                      f"“×”为防止由合计反推而隐去；这些数未绘出</sub>",
                           margin_t=max(fig.layout.margin.t or 70, 95))
     return fig
+
+
+def _title(fig: go.Figure) -> str:
+    return re.sub(r"<[^>]+>", " ", fig.layout.title.text or "图表").strip()
 
 
 def _mark(fig: go.Figure, marks) -> None:

@@ -64,13 +64,13 @@ def exported(demo_db, tmp_path_factory) -> dict:
         if not done.exists():
             start = time.perf_counter()
             html = export_notebooks(demo_db, where / "html", year=2023, executed_dir=where / "executed",
-                                    progress=False)
+                                    progress=False, release_dir=where / "release")
             seconds = time.perf_counter() - start
             done.write_text(json.dumps({"seconds": seconds, "db": str(demo_db),
                                         "html": [str(p) for p in html]}), "utf-8")
     info = json.loads(done.read_text("utf-8"))
     print(f"\nexport of {len(info['html'])} notebooks: {info['seconds']:.1f} s")
-    return {"html": {Path(p).stem: Path(p) for p in info["html"]},
+    return {"html": {Path(p).stem: Path(p) for p in info["html"]}, "release": where / "release",
             "executed": {s: where / "executed" / f"{s}.ipynb" for s in NOTEBOOKS},
             "seconds": info["seconds"], "db": Path(info["db"])}
 
@@ -379,3 +379,80 @@ def test_publisher_protects_a_table_with_its_relations():
     assert pub.count(3) == "<5" and pub.count(0) == "0" and pub.count(12) == "12"
     assert not pub.names(True) and not internal.names(True)
     assert Publisher(None, export=True, audience="unmasked").names() is True
+
+
+# ------------------------------------------------------- read together with the county report
+
+
+def test_notebooks_print_the_county_report_figures_in_its_states(exported):
+    """The grade chart of 03 repeats the county report's 年度考核等次分布（按年龄段）: every figure
+    both print has the county's state, and the county's merged 基本称职及以下 is the sum of the
+    chart's two categories (tied, so neither gives the other away)."""
+    from qingmiao_lib import _ledger
+
+    problem, status = _ledger.printed(exported["release"])
+    county = "county·年度考核等次分布（按年龄段）"
+    mine = [n for n in status if n.startswith("笔记本03-") and n.endswith("考核等次分布")]
+    assert county in problem.tables and mine
+    c, cstate, cp = problem.tables[county].values, problem.tables[county], problem.compile()
+    same = 0
+    for name in mine:
+        t = problem.tables[name].values
+        for r in t.index.intersection(c.index):
+            for col in t.columns.intersection(c.columns):
+                if t.at[r, col] == c.at[r, col]:
+                    same += 1
+                    cslot, nslot = cstate[r, col], problem.tables[name][r, col]
+                    assert cp.canon[cslot] == cp.canon[nslot], (name, r, col)
+        assert {"基本称职", "不称职"} <= set(t.columns)              # the chart's own categories
+    assert same >= 8
+
+
+def test_report_unit_reports_and_notebooks_read_together_pin_nothing(exported, demo_db, tmp_path, monkeypatch):
+    """The linked-table attack of issue 18: an LP over every published number of the 2023
+    county report, a batch of unit reports (three towns) and the seven exported notebooks, with
+    every relation a reader knows between them (the same figures are one; a county cell is the
+    sum of its units' and of an unpublished rest; a merged county category is the sum of a
+    notebook's categories), pins no hidden small count."""
+    import qingmiao_lib as qm
+    from qingmiao_lib import _ledger, report
+    from qingmiao_lib import units as unit_list
+    from qingmiao_lib.sdc._union import union
+    from qingmiao_lib.sections import _release
+
+    problem, nb_status = _ledger.printed(exported["release"])
+    con = qm.connect(demo_db)
+    seen = {}
+    real = _release.tie_batch
+
+    def spy(base, county, parts):
+        seen.update(base=base)
+        return real(base, county, parts)
+
+    monkeypatch.setattr(_release, "tie_batch", spy)
+    try:
+        s = report.shared_parts(con, year=2023)
+        towns = [u for u, _, k in unit_list.with_posts(con, as_of=s.as_of) if k == "乡镇街道"][:3]
+        report.write_unit_reports(con, year=2023, out_dir=tmp_path / "towns", units=towns, progress=False)
+    finally:
+        con.close()
+    units = seen["base"]
+    joint = union({"nb": problem, "units": units.problem})
+    # both hold the county report's tables ("county·…"): one county report, the same cells
+    n = 0
+    for name in problem.tables:
+        if name.startswith("county·") and name in units.problem.tables:
+            other = joint.tables[f"units·{name}"]
+            mine = joint.tables[f"nb·{name}"]
+            assert mine.values.equals(other.values)
+            for r in mine.ids.index:
+                for c in mine.ids.columns:
+                    joint.link(int(mine.ids.at[r, c]), int(other.ids.at[r, c]))
+                    n += 1
+    assert n > 1000
+    res = units.result
+    status = {f"nb·{k}": v for k, v in nb_status.items()}
+    status |= {f"units·{k}": res[k].status for k in res.tables if k not in units.problem.unpublished}
+    small = [k for k, v in status.items() if k.startswith("nb·笔记本") and (v == "primary").any().any()]
+    assert small                                               # the notebooks do hide small counts
+    assert _release.pinned_printed(joint, status) == []

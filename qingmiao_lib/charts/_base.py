@@ -56,9 +56,9 @@ def guard(matrix, small_cell: int | None = None, protected=None, *, totals=True)
     import pandas as pd
 
     if protected is None and small_cell:
-        from ..disclosure import protect
+        from .._ledger import protect_table
 
-        protected = protect(matrix, small_cell, totals=totals)
+        protected = protect_table(matrix, small_cell, totals=totals)
     if protected is None:
         return matrix.astype(float), matrix.map(lambda v: f"{int(v):,}")
     rows, cols = list(matrix.index), list(matrix.columns)
@@ -71,9 +71,9 @@ def resolve(matrix, small_cell: int | None = None, protected=None, *, totals=Tru
     """The protection a chart applies: ``protected`` as given, else ``matrix`` protected with
     ``small_cell`` (and ``totals``), else None (notebooks: values as they are)."""
     if protected is None and small_cell:
-        from ..disclosure import protect
+        from .._ledger import protect_table
 
-        protected = protect(matrix, small_cell, totals=totals)
+        protected = protect_table(matrix, small_cell, totals=totals)
     return protected
 
 

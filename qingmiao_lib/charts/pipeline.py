@@ -39,7 +39,8 @@ def _top_units(wide: pd.DataFrame, cols: list[str], top: int) -> pd.DataFrame:
     rest = wide.iloc[top:]
     other = {**{c: int(rest[c].sum()) for c in cols}, "unit_id": None,
              "unit_name": f"其他{len(rest):,}个单位", "_n": int(rest["_n"].sum())}
-    return pd.concat([wide.iloc[:top], pd.DataFrame([other])], ignore_index=True)
+    other = pd.DataFrame([other]).astype({c: wide[c].dtype for c in other if c in wide.columns})
+    return pd.concat([wide.iloc[:top], other], ignore_index=True)
 
 
 def _shown(v, small_cell: int | None) -> str:

@@ -24,7 +24,8 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 from .. import charts, labels, outlook, projection, shortlist
-from ..disclosure import DASH, protect
+from .._ledger import protect_table
+from ..disclosure import DASH
 from ..errors import QingmiaoError
 from ..sections.outlook import (
     BY,
@@ -50,7 +51,7 @@ def thin_bands(proj: pd.DataFrame, pub) -> list[str]:
     if not pub.protects:
         return []
     base = base_matrix(proj, by=BY)
-    p = protect(base, pub.threshold, totals="row")
+    p = protect_table(base, pub.threshold, totals="row", name="预测基数")
     return [c for c in base.columns if p.is_hidden("实际", c)]
 
 
