@@ -207,28 +207,35 @@ def tie_same(problem, entries: dict[str, Sequence[Entry]]) -> int:
 
 
 def _tie(problem, theirs: str, mine: str) -> int:
+    """Tie the notebook table ``mine`` to ``theirs`` cell by cell (labels compared as text: a
+    chart's categories are text, a report's years numbers) and by ``theirs``' merges."""
     ta, tb = problem.tables[theirs], problem.tables[mine]
+    rows, cols = _common(ta.ids.index, tb.ids.index), _common(ta.ids.columns, tb.ids.columns)
     n = 0
-    for r in ta.ids.index.intersection(tb.ids.index):
-        for c in ta.ids.columns.intersection(tb.ids.columns):
-            if ta.values.at[r, c] == tb.values.at[r, c]:
-                problem.link(int(ta.ids.at[r, c]), int(tb.ids.at[r, c]))
+    for ra, rb in rows:
+        for ca, cb in cols:
+            if ta.values.at[ra, ca] == tb.values.at[rb, cb]:
+                problem.link(int(ta.ids.at[ra, ca]), int(tb.ids.at[rb, cb]))
                 n += 1
     for m in ta.merges:        # a merged category is the sum of its parts
         along_rows = m.axis == "index"
-        labels = tb.ids.index if along_rows else tb.ids.columns
-        if not all(p in labels for p in m.parts):
+        labels = {str(x): x for x in (tb.ids.index if along_rows else tb.ids.columns)}
+        if not all(str(p) in labels for p in m.parts):
             continue
-        others = ta.ids.columns.intersection(tb.ids.columns) if along_rows else \
-            ta.ids.index.intersection(tb.ids.index)
-        for o in others:
-            total = (m.label, o) if along_rows else (o, m.label)
-            parts = [(p, o) if along_rows else (o, p) for p in m.parts]
+        for oa, ob in (cols if along_rows else rows):
+            total = (m.label, oa) if along_rows else (oa, m.label)
+            parts = [(labels[str(p)], ob) if along_rows else (ob, labels[str(p)]) for p in m.parts]
             if total not in _cells(ta) or sum(tb.values.at[c] for c in parts) != ta.values.at[total]:
                 continue
             problem.link_sum(int(ta.ids.at[total]), [int(tb.ids.at[c]) for c in parts])
             n += 1
     return n
+
+
+def _common(a, b) -> list[tuple]:
+    """Pairs of labels of ``a`` and ``b`` that read the same."""
+    mine = {str(x): x for x in b}
+    return [(x, mine[str(x)]) for x in a if str(x) in mine]
 
 
 def _cells(t) -> set:
