@@ -19,7 +19,11 @@ removed too. A file that still refers to the web is not written.
   (training gap lists, attendance, eligibility, merits, warnings) and person profiles are
   **withheld**: a one-line note with the list's protected count stands in their place — a masked
   name beside a person number, unit and grade still identifies the person to anyone holding the
-  roster, and a short list is itself a small count.
+  roster, and a short list is itself a small count. The notebooks are protected **together with
+  the county report** of the year and with each other: each runs once to register its tables,
+  they are protected in one problem around the report's published states, and each runs again
+  printing from it (:mod:`qingmiao_lib._ledger`; the ``release`` parameter names a notebook's
+  ledger).
 - ``internal`` (``--audience internal``, 部内研判): exact counts, names masked, lists and
   profiles shown; every page stamped "部内研判 不得外传" at the top.
 - ``unmasked`` (``--unmasked``): no protection, full names; a warning on the console and every
