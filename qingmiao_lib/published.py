@@ -4,8 +4,9 @@ A notebook run live in JupyterLab shows what the analyst asks for. A notebook ex
 (``make export``) leaves the workbench, and shows what its **audience** may see:
 
 ``"circulation"`` (传阅版, the default)
-    The report's rules: every count table and chart goes through
-    :func:`qingmiao_lib.disclosure.protect` — counts below ``report.small_cell_threshold`` show
+    The report's rules: every count table and chart is protected — in ``make export``, together
+    with the county report and the other notebooks (:mod:`qingmiao_lib._ledger`; the notebook
+    passes its ``release`` ledger), elsewhere on its own (:func:`qingmiao_lib.disclosure.protect`) — counts below ``report.small_cell_threshold`` show
     ``"<5"``, complements ``"×"``, shares from a hidden cell ``"—"``; a chart does not plot a
     hidden value (it is left out of the figure's data) and marks its place with a grey ``×``
     named 未显示, and its title says so. Names are masked. **Person-level lists and person
