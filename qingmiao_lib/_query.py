@@ -78,16 +78,37 @@ def fetch(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None)
     query reading ``person_snapshot_at($as_of)`` reads it on the one path ``$as_of`` needs: the
     stored rows on a date the table ``snapshots`` holds (:func:`stored_on`), else the live
     computation (only that path is planned)."""
-    params = params or {}
+    params = bound(name, params or {})
+    memo = _steady.memo_of(con)
+    if memo is None:
+        return _fetch(con, name, params)
+    # in a steady block the same query on the same values and sources gives the same rows: a
+    # report asking twice (the headline figures, quota usage) reads them once
+    key = ("rows", name, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(params.items())),
+           tuple(sorted(kv for kv in memo.get("pointing", {}).items() if kv[0] != "base/snapshot")))
+    if key not in memo:
+        table = _fetch(con, name, params)
+        if table.num_rows > REMEMBERED_ROWS:
+            return table
+        memo[key] = table
+    return memo[key]
+
+
+#: The most rows of a result a steady block keeps for a repeated query (an Arrow table, read-only).
+REMEMBERED_ROWS = 100_000
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pa.Table:
     if on_as_of(name):
         with reading(con, "base/snapshot", when=stored_on(con, params["as_of"])):
-            return fetch_text(con, sql.load(name), bound(name, params))
-    return fetch_text(con, sql.load(name), bound(name, params))
+            return fetch_text(con, sql.load(name), params)
+    return fetch_text(con, sql.load(name), params)
 
 
 def stored_on(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
     """Does the table ``snapshots`` hold the base layer on ``day`` (``sql/base/stored_date.sql``)?
     Looked up once per :func:`steady` block and date."""
+    day = pd.Timestamp(day).date()
     return remembered(con, ("stored-on", day), lambda: bool(
         con.execute(sql.load("base/stored_date"), {"as_of": day}).fetchall()[0][0]))
 

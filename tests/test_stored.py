@@ -62,6 +62,7 @@ def answers(con) -> dict[str, pd.DataFrame]:
         out[f"headcount {as_of}"] = structure.headcount(con, as_of=as_of, by=["unit_kind", "gender", "pool"])
         out[f"unit comparison {as_of}"] = structure.unit_comparison(con, as_of=as_of)
         out[f"quota usage {as_of}"] = pipeline.quota_usage(con, as_of=as_of)
+        out[f"warnings {as_of}"] = evaluation.early_warnings(con, as_of=as_of)
     out["headline"] = figures.headline(con, year=y)
     out["excellent share"] = evaluation.excellent_share(con, year=y)
     out["grade distribution"] = evaluation.grade_distribution(con, year=y, by="unit_kind")

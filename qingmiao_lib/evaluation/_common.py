@@ -7,6 +7,7 @@ may be read (:func:`_quarters_stored`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 
@@ -65,17 +66,19 @@ def _slice(con, units, age_group, young, entry_cohort, cohorts=None) -> dict:
 _REPEATED = frozenset(("unit_id", "unit_name", "grades"))
 
 
-def _run(con, name: str, params: dict, *, stored: bool = False, **attrs) -> pd.DataFrame:
+def _run(con, name: str, params: dict, *, stored: bool | None = None, **attrs) -> pd.DataFrame:
     """``sql/evaluation/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`); the quarter
-    masks read from the stored table when ``stored``."""
-    with _query.reading(con, "evaluation/quarters", when=stored):
+    masks read from the stored table when ``stored``, from the grade rows when False; None: the
+    query reads no quarter masks (their names are left as they point)."""
+    with _query.reading(con, "evaluation/quarters", when=stored) if stored is not None \
+            else contextlib.nullcontext():
         df = _query.run(con, f"evaluation/{name}", params, repeated=_REPEATED)
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
                     rules_version=_query.rules(con).version)
     return df
 
 
-def _yearly(con, name, year, first_year=None, extra=None, stored=False, **filters) -> pd.DataFrame:
+def _yearly(con, name, year, first_year=None, extra=None, stored=None, **filters) -> pd.DataFrame:
     """Run a query taking $year, $as_of (31 Dec of year), $first_year and the slice filters."""
     as_of = _year_end(con, year)
     params = {"year": int(year), "as_of": as_of, **_slice(con, **_slice_kw(**filters)), **(extra or {})}

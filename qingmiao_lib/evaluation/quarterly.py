@@ -84,7 +84,7 @@ def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year:
     if int(year) - first + 1 < _MASK_YEARS:
         name, stored = "quarterly_declines", _quarters_stored(con, first - 1, int(year))
     else:
-        name, stored = "quarterly_declines_long", False
+        name, stored = "quarterly_declines_long", None     # reads no quarter masks
     return _yearly(con, name, year, first_year=first, stored=stored,
                    **_slice_kw(units, age_group, young, entry_cohort, cohorts))
 

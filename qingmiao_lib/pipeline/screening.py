@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pyarrow.compute as pc
 
-from .. import _query, sql
+from .. import _query
 from ..db import stored_current
 from ._common import _date, _finish, _frame, _units
 
@@ -44,8 +44,7 @@ def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iter
       tenure's assessment years come from the table ``grade_years`` instead of masks computed
       from every grade row.
     """
-    stored_date = _query.remembered(con, ("stored-date", as_of), lambda: con.execute(
-        sql.load("pipeline/stored_date"), {"as_of": as_of}).fetchall()[0][0])
+    stored_date = _query.stored_on(con, as_of)
     masks = as_of.year in _GRADE_MASK_YEARS and _grades_stored(con)
     with (_query.reading(con, "pipeline/records", "none", when=stored_date),
           _query.reading(con, "pipeline/grades", when=masks)):

@@ -12,6 +12,7 @@ table ``training_years`` (written by :func:`qingmiao_lib.db.refresh_snapshots`, 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pandas as pd
@@ -97,11 +98,12 @@ _REPEATED = frozenset(("rule", "status", "unit_kind", "kind", "mode", "topic", "
 
 
 def _run(con, name: str, params: dict, *, year: int | None, as_of: dt.date | None,
-         source: str | None = None, stored: bool = False) -> pd.DataFrame:
+         source: str | None = "training/courses", stored: bool = False) -> pd.DataFrame:
     """``sql/training/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`), the repeated
     text columns (:data:`_REPEATED`) made once per value; read from the stored variant of
-    ``source`` when ``stored``."""
-    with _query.reading(con, source or "training/courses", when=stored):
+    ``source`` when ``stored``, from its live computation otherwise. ``source=None``: the query
+    reads no source a stored table stands in for (its names are left as they point)."""
+    with _query.reading(con, source, when=stored) if source else contextlib.nullcontext():
         df = _query.run(con, f"training/{name}", params, repeated=_REPEATED)
     attrs = {"rules_version": _query.rules(con).version}
     if year is not None:

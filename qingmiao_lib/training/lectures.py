@@ -16,7 +16,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from .. import sql
+from .. import _query, sql
 from ..db import stored_current
 from ._common import _as_of, _choose, _keep_attrs, _run, _slice
 
@@ -29,7 +29,8 @@ def _lecture_stored(con, year: int) -> bool:
     year, and the stamp stored with it still matches the records and this connection's rules
     (``sql/snapshots/lecture_stamp.sql``); otherwise the live computation runs — a database
     changed after its refresh, or never refreshed, is never answered from a stale copy."""
-    fits, = con.execute(sql.load("training/lecture_source"), {"year": int(year)}).fetchall()[0]
+    fits, = _query.remembered(con, ("lecture-source", int(year)), lambda: con.execute(
+        sql.load("training/lecture_source"), {"year": int(year)}).fetchall()[0])
     return bool(fits and stored_current(con, "lecture_marks", "lecture_stamp"))
 
 
@@ -37,7 +38,7 @@ def lecture_sessions(con: duckdb.DuckDBPyConnection, *, first_year: int, last_ye
     """Weekly lectures held per year and topic. Grain: one row per (year, topic): ``sessions``,
     ``first_held``, ``last_held``."""
     df = _run(con, "lecture_sessions", {"first_year": int(first_year), "last_year": int(last_year)},
-              year=None, as_of=None)
+              year=None, as_of=None, source=None)
     df.attrs.update(first_year=int(first_year), last_year=int(last_year))
     return df
 

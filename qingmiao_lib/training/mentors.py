@@ -26,7 +26,7 @@ def mentees(
     """
     as_of = pd.Timestamp(as_of).date()
     return _run(con, "mentees", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-                year=as_of.year, as_of=as_of)
+                year=as_of.year, as_of=as_of, source=None)
 
 
 def mentor_load(
@@ -37,6 +37,6 @@ def mentor_load(
     (more than ``mentors.max_mentees``). The slice applies to the mentor's unit."""
     as_of = pd.Timestamp(as_of).date()
     df = _run(con, "mentor_load", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
-              year=as_of.year, as_of=as_of)
+              year=as_of.year, as_of=as_of, source=None)
     df.attrs["max_mentees"] = _query.rules(con).max_mentees
     return df

@@ -32,7 +32,7 @@ def practice_participation(
     as_of = _as_of(con, last_year, None)
     params = {"first_year": int(first_year), "last_year": int(last_year), "as_of": as_of,
               **_slice(units, unit_kinds, cohorts)}
-    df = _run(con, "practice_participation", params, year=None, as_of=as_of)
+    df = _run(con, "practice_participation", params, year=None, as_of=as_of, source=None)
     df.attrs.update(first_year=int(first_year), last_year=int(last_year))
     return df.rename(columns={"young_persons": "young_persons_posted"})
 
@@ -45,7 +45,7 @@ def practice_share(
     row per group of ``by``: ``young_active``, ``practised``, ``practised_this_year``, ``share``."""
     as_of = pd.Timestamp(as_of).date()
     params = {"as_of": as_of, "by": _choose(by, BY, "dimension"), **_slice(units, unit_kinds, cohorts)}
-    return _run(con, "practice_share", params, year=as_of.year, as_of=as_of)
+    return _run(con, "practice_share", params, year=as_of.year, as_of=as_of, source=None)
 
 
 def practice_outcomes(
@@ -72,7 +72,7 @@ def practice_outcomes(
     if not 1 <= window_years <= 10:
         raise ValueError(f"window_years must be between 1 and 10, got {window_years}")
     params = {"as_of": as_of, "window_months": 12 * window_years, **_slice(units, unit_kinds, cohorts)}
-    df = _run(con, "practice_outcomes", params, year=as_of.year, as_of=as_of)
+    df = _run(con, "practice_outcomes", params, year=as_of.year, as_of=as_of, source=None)
     df["entry_cohort"] = df["entry_cohort"].astype("Int64")
     df.attrs.update(window_years=window_years, note=OUTCOME_NOTE)
     return df

@@ -27,8 +27,8 @@ create or replace temp macro covers(s, e, d) as (s <= d and (e is null or e > d)
 create or replace temp macro rule_num(k) as (select num from rule_params where name = k);
 create or replace temp macro rule_txt(k) as (select txt from rule_params where name = k);
 
--- 31 December (rules: general.year_end) of year y.
+-- 31 December (rules: general.year_end, 'MM-DD') of year y. One lookup of the rule: two (a
+-- make_date of its month and day) cost ~3 ms to plan per call, ~7 ms for two calls in a query.
 create or replace temp macro year_end(y) as (
-    make_date(y::bigint, split_part(rule_txt('general.year_end'), '-', 1)::bigint,
-              split_part(rule_txt('general.year_end'), '-', 2)::bigint)
+    (y::bigint::varchar || '-' || rule_txt('general.year_end'))::date
 );
