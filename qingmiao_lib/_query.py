@@ -18,6 +18,12 @@ One way to run a named SQL file and get a frame:
   ``entry_cohort`` still accepted, with a DeprecationWarning), turned into bound parameters by
   :meth:`Slice.params`.
 - :data:`TEXT` is the one dtype of text columns (:func:`to_pandas`).
+- A query reading the base layer through ``person_snapshot_at($as_of)`` (or ``eval_slice`` /
+  ``eval_quarter_masks`` over it) reads it on one path: the stored rows on a date the table
+  ``snapshots`` holds, else the live computation (:func:`fetch`, source ``base/snapshot``).
+
+The slice lives in :mod:`qingmiao_lib._slice` and the dtype policy in
+:mod:`qingmiao_lib._dtypes`; every name of both is re-exported here.
 
 No connection at import time, no state outside the connection.
 """
@@ -28,18 +34,24 @@ import contextlib
 import datetime as dt
 import re
 import warnings
-from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import _steady, sql
+from ._dtypes import TEXT as TEXT  # the one dtype policy, re-exported
+from ._dtypes import _decode as _decode  # noqa: F401 (qingmiao_lib.frames)
+from ._dtypes import _text as _text  # noqa: F401 (tests)
+from ._dtypes import text as text
+from ._dtypes import to_pandas as to_pandas
+from ._slice import ALIASES as ALIASES  # the slice, re-exported
+from ._slice import POOLS as POOLS
+from ._slice import UNIT_KINDS as UNIT_KINDS
+from ._slice import Slice as Slice
 from ._steady import remembered
 from ._steady import steady as steady  # a steady connection (db.py reads it too)
 from .db import install_once
@@ -134,85 +146,6 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None, *
 
 
 # --------------------------------------------------------------------------------------------
-# the slice
-
-
-#: The unit kinds a slice may name (units.kind).
-UNIT_KINDS = ("市直机关", "乡镇街道", "其他")
-#: The talent pools a slice may name.
-POOLS = ("年轻公务员库", "两型干部库")
-#: Old spellings of the slice filters (structure's and evaluation's), accepted with a
-#: DeprecationWarning → the one spelling of every area.
-ALIASES = {"unit_kind": "unit_kinds", "gender": "genders", "education": "educations",
-           "entry_cohort": "cohorts"}
-
-
-@dataclass(frozen=True)
-class Slice:
-    """The slice of persons an analysis counts, one spelling for every area; each filter None =
-    no filter, a list filter takes one value or several. Taken on the analysis's date (the unit
-    of the main post that day …). :meth:`params` gives the bound parameters the SQL files read
-    (``$units``, ``$unit_kinds``, ``$genders``, ``$educations``, ``$cohorts``, ``$pool``,
-    ``$young``, ``$first_five``, ``$age_group``)."""
-
-    units: tuple[str, ...] | None = None
-    unit_kinds: tuple[str, ...] | None = None
-    genders: tuple[str, ...] | None = None
-    educations: tuple[str, ...] | None = None
-    cohorts: tuple[int, ...] | None = None
-    pool: str | None = None
-    young: bool | None = None
-    first_five: bool | None = None
-    age_group: str | None = None
-
-    @classmethod
-    def of(cls, filters: Mapping[str, object], allowed: Collection[str] | None = None, *,
-           stacklevel: int = 4) -> Slice:
-        """The slice of keyword filters: old spellings (:data:`ALIASES`) renamed with a
-        DeprecationWarning, names outside ``allowed`` (default: every field) refused with a
-        TypeError, unit kinds and pools outside :data:`UNIT_KINDS` / :data:`POOLS` with a
-        ValueError. ``stacklevel`` points the warning at the analysis's caller."""
-        names = tuple(f.name for f in fields(cls)) if allowed is None else tuple(allowed)
-        given: dict[str, object] = {}
-        for name, value in filters.items():
-            canonical = ALIASES.get(name, name) if name not in names else name
-            if canonical not in names:
-                raise TypeError(f"unknown filter(s) {name}; allowed: {', '.join(names)}")
-            if value is None:
-                continue
-            if canonical != name:
-                warnings.warn(f"the filter {name}= is now spelt {canonical}=", DeprecationWarning,
-                              stacklevel=stacklevel)
-            if canonical in given:
-                raise TypeError(f"the filter {canonical} is given twice")
-            given[canonical] = value
-        kinds = _listed(given.get("unit_kinds"), str)
-        if kinds and not set(kinds) <= set(UNIT_KINDS):
-            raise ValueError(f"unit_kind must be among {', '.join(UNIT_KINDS)}, got {list(kinds)}")
-        pool = given.get("pool")
-        if pool is not None and pool not in POOLS:
-            raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
-        flags = {k: None if given.get(k) is None else bool(given[k]) for k in ("young", "first_five")}
-        return cls(units=_listed(given.get("units"), str), unit_kinds=kinds,
-                   genders=_listed(given.get("genders"), str), educations=_listed(given.get("educations"), str),
-                   cohorts=_listed(given.get("cohorts"), int), pool=pool, **flags,
-                   age_group=None if given.get("age_group") is None else str(given["age_group"]))
-
-    def params(self) -> dict[str, object]:
-        """The bound parameters: lists (DuckDB lists) or None."""
-        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
-
-
-def _listed(value, kind) -> tuple | None:
-    """One value or several as a tuple of ``kind``; None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, str | int):
-        value = [value]
-    return tuple(kind(v) for v in value)
-
-
-# --------------------------------------------------------------------------------------------
 # the rules the areas read in Python
 
 
@@ -240,10 +173,11 @@ def rules(con: duckdb.DuckDBPyConnection) -> Rules:
     return remembered(con, "rules", lambda: _read_rules(con))
 
 
-def year_end(con: duckdb.DuckDBPyConnection, year: int) -> dt.date:
+def year_end(con: duckdb.DuckDBPyConnection, year: int, *, given: Rules | None = None) -> dt.date:
     """The day ``year``'s figures are taken (``general.year_end``, 31 December by default): the
-    SQL macro ``year_end(y)`` computed from :func:`rules`."""
-    month, day = rules(con).year_end
+    SQL macro ``year_end(y)`` computed from :func:`rules` (or from ``given``, the rules the
+    caller has already read)."""
+    month, day = (given or rules(con)).year_end
     return dt.date(int(year), month, day)
 
 
@@ -325,125 +259,3 @@ def reading(con: duckdb.DuckDBPyConnection, source: str, variant: str = "stored"
         yield
     finally:
         con.execute(sql.load(f"{area}/use_{family}_live"))
-
-
-# --------------------------------------------------------------------------------------------
-# frames: one dtype policy
-
-#: The dtype of every text column the areas return: pandas' string dtype with NaN for a missing
-#: value (``str``, the default text dtype of pandas 3), stored as Python strings — the same dtype
-#: and values under pandas 2.3 and 3.x. A text column is a categorical only where a query's
-#: caller declares it (``categories``).
-TEXT = pd.StringDtype("python", na_value=np.nan)
-
-_NULLABLE_INTS = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-                  pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
-                  pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
-
-
-def to_pandas(table: pa.Table, *, categories: Collection[str] = (), repeated: Collection[str] = (),
-              text: Literal["string", "object"] = "string") -> pd.DataFrame:
-    """An Arrow result as a frame, one policy for every area: text (VARCHAR or ENUM) as
-    :data:`TEXT`, those named in ``categories`` as categoricals (an ENUM's in its order, other
-    text in sorted order); int64, or the nullable Int* when a column holds NULLs; dates as
-    datetime64[us]; HUGEINT/DECIMAL sums as float64. ``text="object"`` gives text as object
-    strings with None instead (what ``.df()`` gave under pandas 2; :mod:`qingmiao_lib.frames`).
-
-    At a million rows a string per row and text column costs ~150 ms a column. Each distinct
-    string of a repeated column (units, ranks, grades, rules) is made once: an ENUM arrives as
-    indices into its names, and ``repeated`` names text columns to deduplicate whatever their
-    first rows look like (others are deduplicated when their first rows repeat). Columns to
-    leave out or fill are best dropped or filled on the Arrow table first.
-    """
-    columns = {}
-    for name, col in zip(table.column_names, table.columns, strict=True):
-        kind = col.type
-        if _is_text(kind):
-            if name in categories:
-                columns[name] = _categorical(col)
-            elif text == "object":
-                columns[name] = _decode(col) if pa.types.is_dictionary(kind) else _objects(col, name in repeated)
-            else:
-                columns[name] = _text(col, name in repeated)
-        elif pa.types.is_integer(kind) and col.null_count:
-            columns[name] = col.to_pandas(types_mapper=_NULLABLE_INTS.get)
-        elif pa.types.is_date(kind):
-            # straight to microseconds: to_pandas then astype goes through milliseconds (3× slower)
-            columns[name] = pc.cast(col, pa.timestamp("us")).to_pandas()
-        elif pa.types.is_decimal(kind):
-            columns[name] = pc.cast(col, pa.float64()).to_pandas()
-        else:
-            columns[name] = col.to_pandas()
-    # no block consolidation (~200 ms at 1M)
-    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
-
-
-def text(values) -> pd.Series:
-    """Values computed in Python (labels mapped from codes …) as a text column of :data:`TEXT`:
-    None and NaN become the missing value."""
-    return pd.Series(values, dtype=object).astype(TEXT) if not isinstance(values, pd.Series) \
-        else values.astype(object).astype(TEXT)
-
-
-def _is_text(kind: pa.DataType) -> bool:
-    """Is an Arrow column of this type text (an enum: text names)?"""
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
-
-
-def _repeats(col: pa.ChunkedArray) -> bool:
-    """Do the first rows of a text column repeat (so deduplicating it pays)?"""
-    head = col.slice(0, 1000).to_pylist()
-    return len(set(head)) < 0.5 * len(head)
-
-
-def _text(col: pa.ChunkedArray, repeated: bool) -> pd.Series:
-    """A text column as :data:`TEXT`: an ENUM or repeated text from each distinct value once,
-    the rows taken from them by index; other text converted as it is."""
-    if pa.types.is_dictionary(col.type) or repeated or _repeats(col):
-        return _by_codes(col, TEXT)
-    if pa.types.is_large_string(col.type) or pa.types.is_string_view(col.type):
-        col = pc.cast(col, pa.string())
-    return pd.Series(TEXT.__from_arrow__(col), copy=False)
-
-
-def _by_codes(col: pa.ChunkedArray, dtype) -> pd.Series:
-    """A text column as ``dtype``: its distinct values made once, the rows taken by index (NULL
-    → the dtype's missing value)."""
-    if not pa.types.is_dictionary(col.type):
-        col = pc.dictionary_encode(col)
-    col = col.unify_dictionaries() if col.num_chunks > 1 else col
-    arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-    names = pd.array(arr.dictionary.cast(pa.string()).to_pylist() + [None], dtype=dtype)
-    codes = arr.indices.fill_null(len(arr.dictionary)).to_numpy(zero_copy_only=False)
-    return pd.Series(names.take(codes), copy=False)
-
-
-def _categorical(col: pa.ChunkedArray) -> pd.Series:
-    """A text column declared categorical: an ENUM with its names in their order, other text with
-    its distinct values sorted."""
-    if pa.types.is_dictionary(col.type):
-        col = col.unify_dictionaries() if col.num_chunks > 1 else col
-        arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-        names = arr.dictionary.cast(pa.string()).to_pylist()
-        codes = pc.cast(arr.indices, pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-        return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=TEXT)), copy=False)
-    values = _text(col, True)
-    return values.astype(pd.CategoricalDtype(sorted(values.dropna().unique())))
-
-
-def _objects(col: pa.ChunkedArray, dedup: bool) -> pd.Series:
-    """A text column as object strings, None for NULL (``text="object"``)."""
-    values = col.to_pandas(deduplicate_objects=dedup or _repeats(col))
-    return pd.Series(np.asarray(values.astype(object).where(values.notna(), None)), dtype=object, copy=False)
-
-
-def _decode(col: pa.ChunkedArray) -> pd.Series:
-    """A dictionary (enum) column as object strings, None for NULL: an index into the names per
-    row, no string made per row."""
-    col = col.unify_dictionaries() if col.num_chunks > 1 else col
-    arr = col.combine_chunks()
-    names = np.asarray(arr.dictionary.to_pylist() + [None], dtype=object)
-    codes = arr.indices.fill_null(len(arr.dictionary)).to_numpy(zero_copy_only=False)
-    return pd.Series(names[codes], dtype=object, copy=False)

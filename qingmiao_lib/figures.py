@@ -64,10 +64,12 @@ def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     return int(first), int(last)
 
 
-def labels(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
-    """:data:`LABELS` and :data:`DENOMINATORS` with the values of the rules ``con`` loaded:
-    F1 says "35岁以下" under a young age limit of 35, F6 the length of an 优秀 block."""
-    r = _query.rules(con)
+def labels(con: duckdb.DuckDBPyConnection, *, given: _query.Rules | None = None
+           ) -> tuple[dict[str, str], dict[str, str]]:
+    """:data:`LABELS` and :data:`DENOMINATORS` with the values of the rules ``con`` loaded (or
+    ``given``, the rules already read): F1 says "35岁以下" under a young age limit of 35, F6 the
+    length of an 优秀 block."""
+    r = given or _query.rules(con)
     values = {"under": young_labels(r.young_limit)[0], "block": r.streak_block_years}
     return ({k: v.format(**values) for k, v in LABELS.items()},
             {k: v.format(**values) for k, v in DENOMINATORS.items()})
@@ -110,18 +112,18 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
         raise QingmiaoError("数据库中没有人员记录（请先运行 qingmiao demo 或 qingmiao import）")
     if not (MIN_YEAR <= year <= MAX_YEAR) or not (span[0] <= year <= span[1]):
         raise QingmiaoError(f"{year}年没有数据：数据库记录的年份为 {span[0]}–{span[1]}")
-    as_of = _query.year_end(con, year)
+    r = _query.rules(con)                      # read once for the date, the labels and attrs
+    as_of = _query.year_end(con, year, given=r)
     df = _query.run(con, "figures/headline", {"year": year, "as_of": as_of})
     df["denominator"] = df["denominator"].astype("Int64")
     df["share"] = (df["value"] / df["denominator"].astype("Float64")).where(
         df["code"].isin(WITH_SHARE) & (df["denominator"] > 0)
     )
-    names, denominators = labels(con)
+    names, denominators = labels(con, given=r)
     df.insert(1, "label", _query.text(df["code"].map(names)))
     df["denominator_label"] = _query.text(df["code"].map(denominators))
     df["article_value"] = df["code"].map(lambda c: ARTICLE[c][0])
     df["article_share"] = df["code"].map(lambda c: ARTICLE[c][1]).astype("Float64")
-    r = _query.rules(con)
     df.attrs.update(year=year, as_of=as_of.isoformat(), rules_version=r.version, young_limit=r.young_limit)
     return df
 

@@ -43,11 +43,11 @@ def age_groups(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(sql.load("evaluation/age_groups")).fetchall()]
 
 
-def _year_end(con, year: int) -> dt.date:
+def _year_end(con, year: int, *, given: _query.Rules | None = None) -> dt.date:
     year = int(year)
     if not 1950 <= year <= 2100:
         raise ValueError(f"year must be between 1950 and 2100, got {year}")
-    return _query.year_end(con, year)
+    return _query.year_end(con, year, given=given)
 
 
 def _slice(con, units, age_group, young, entry_cohort, cohorts=None) -> dict:
@@ -66,7 +66,8 @@ def _slice(con, units, age_group, young, entry_cohort, cohorts=None) -> dict:
 _REPEATED = frozenset(("unit_id", "unit_name", "grades"))
 
 
-def _run(con, name: str, params: dict, *, stored: bool | None = None, **attrs) -> pd.DataFrame:
+def _run(con, name: str, params: dict, *, stored: bool | None = None, given: _query.Rules | None = None,
+         **attrs) -> pd.DataFrame:
     """``sql/evaluation/<name>.sql`` as a frame (:func:`qingmiao_lib._query.run`); the quarter
     masks read from the stored table when ``stored``, from the grade rows when False; None: the
     query reads no quarter masks (their names are left as they point)."""
@@ -74,17 +75,18 @@ def _run(con, name: str, params: dict, *, stored: bool | None = None, **attrs) -
             else contextlib.nullcontext():
         df = _query.run(con, f"evaluation/{name}", params, repeated=_REPEATED)
     df.attrs.update({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in attrs.items()},
-                    rules_version=_query.rules(con).version)
+                    rules_version=(given or _query.rules(con)).version)
     return df
 
 
 def _yearly(con, name, year, first_year=None, extra=None, stored=None, **filters) -> pd.DataFrame:
     """Run a query taking $year, $as_of (31 Dec of year), $first_year and the slice filters."""
-    as_of = _year_end(con, year)
+    given = _query.rules(con)                  # read once for the date and the attrs
+    as_of = _year_end(con, year, given=given)
     params = {"year": int(year), "as_of": as_of, **_slice(con, **_slice_kw(**filters)), **(extra or {})}
     if first_year is not None:
         params["first_year"] = int(first_year)
-    return _run(con, name, params, stored=stored, year=int(year), as_of=as_of)
+    return _run(con, name, params, stored=stored, given=given, year=int(year), as_of=as_of)
 
 
 #: The longest range (years) the quarter-mask queries hold (60 quarters in a 64-bit mask).

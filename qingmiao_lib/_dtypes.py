@@ -1,0 +1,132 @@
+"""The one dtype policy of query results (:func:`to_pandas`): text as :data:`TEXT`, categoricals
+only where a caller declares them, nullable integers where a column holds NULLs — the same under
+pandas 2.3 and 3.x. Split from :mod:`qingmiao_lib._query`, which re-exports every name here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+#: The dtype of every text column the areas return: pandas' string dtype with NaN for a missing
+#: value (``str``, the default text dtype of pandas 3), stored as Python strings — the same dtype
+#: and values under pandas 2.3 and 3.x. A text column is a categorical only where a query's
+#: caller declares it (``categories``).
+TEXT = pd.StringDtype("python", na_value=np.nan)
+
+_NULLABLE_INTS = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+                  pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+                  pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
+
+
+def to_pandas(table: pa.Table, *, categories: Collection[str] = (), repeated: Collection[str] = (),
+              text: Literal["string", "object"] = "string") -> pd.DataFrame:
+    """An Arrow result as a frame, one policy for every area: text (VARCHAR or ENUM) as
+    :data:`TEXT`, those named in ``categories`` as categoricals (an ENUM's in its order, other
+    text in sorted order); int64, or the nullable Int* when a column holds NULLs; dates as
+    datetime64[us]; HUGEINT/DECIMAL sums as float64. ``text="object"`` gives text as object
+    strings with None instead (what ``.df()`` gave under pandas 2; :mod:`qingmiao_lib.frames`).
+
+    At a million rows a string per row and text column costs ~150 ms a column. Each distinct
+    string of a repeated column (units, ranks, grades, rules) is made once: an ENUM arrives as
+    indices into its names, and ``repeated`` names text columns to deduplicate whatever their
+    first rows look like (others are deduplicated when their first rows repeat). Columns to
+    leave out or fill are best dropped or filled on the Arrow table first.
+    """
+    columns = {}
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        kind = col.type
+        if _is_text(kind):
+            if name in categories:
+                columns[name] = _categorical(col)
+            elif text == "object":
+                columns[name] = _decode(col) if pa.types.is_dictionary(kind) else _objects(col, name in repeated)
+            else:
+                columns[name] = _text(col, name in repeated)
+        elif pa.types.is_integer(kind) and col.null_count:
+            columns[name] = col.to_pandas(types_mapper=_NULLABLE_INTS.get)
+        elif pa.types.is_date(kind):
+            # straight to microseconds: to_pandas then astype goes through milliseconds (3× slower)
+            columns[name] = pc.cast(col, pa.timestamp("us")).to_pandas()
+        elif pa.types.is_decimal(kind):
+            columns[name] = pc.cast(col, pa.float64()).to_pandas()
+        else:
+            columns[name] = col.to_pandas()
+    # no block consolidation (~200 ms at 1M)
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
+
+
+def text(values) -> pd.Series:
+    """Values computed in Python (labels mapped from codes …) as a text column of :data:`TEXT`:
+    None and NaN become the missing value."""
+    return pd.Series(values, dtype=object).astype(TEXT) if not isinstance(values, pd.Series) \
+        else values.astype(object).astype(TEXT)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    """Is an Arrow column of this type text (an enum: text names)?"""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+
+
+def _repeats(col: pa.ChunkedArray) -> bool:
+    """Do the first rows of a text column repeat (so deduplicating it pays)?"""
+    head = col.slice(0, 1000).to_pylist()
+    return len(set(head)) < 0.5 * len(head)
+
+
+def _text(col: pa.ChunkedArray, repeated: bool) -> pd.Series:
+    """A text column as :data:`TEXT`: an ENUM or repeated text from each distinct value once,
+    the rows taken from them by index; other text converted as it is."""
+    if pa.types.is_dictionary(col.type) or repeated or _repeats(col):
+        return _by_codes(col, TEXT)
+    if pa.types.is_large_string(col.type) or pa.types.is_string_view(col.type):
+        col = pc.cast(col, pa.string())
+    return pd.Series(TEXT.__from_arrow__(col), copy=False)
+
+
+def _by_codes(col: pa.ChunkedArray, dtype) -> pd.Series:
+    """A text column as ``dtype``: its distinct values made once, the rows taken by index (NULL
+    → the dtype's missing value)."""
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+    col = col.unify_dictionaries() if col.num_chunks > 1 else col
+    arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    names = pd.array(arr.dictionary.cast(pa.string()).to_pylist() + [None], dtype=dtype)
+    codes = arr.indices.fill_null(len(arr.dictionary)).to_numpy(zero_copy_only=False)
+    return pd.Series(names.take(codes), copy=False)
+
+
+def _categorical(col: pa.ChunkedArray) -> pd.Series:
+    """A text column declared categorical: an ENUM with its names in their order, other text with
+    its distinct values sorted."""
+    if pa.types.is_dictionary(col.type):
+        col = col.unify_dictionaries() if col.num_chunks > 1 else col
+        arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+        names = arr.dictionary.cast(pa.string()).to_pylist()
+        codes = pc.cast(arr.indices, pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=TEXT)), copy=False)
+    values = _text(col, True)
+    return values.astype(pd.CategoricalDtype(sorted(values.dropna().unique())))
+
+
+def _objects(col: pa.ChunkedArray, dedup: bool) -> pd.Series:
+    """A text column as object strings, None for NULL (``text="object"``)."""
+    values = col.to_pandas(deduplicate_objects=dedup or _repeats(col))
+    return pd.Series(np.asarray(values.astype(object).where(values.notna(), None)), dtype=object, copy=False)
+
+
+def _decode(col: pa.ChunkedArray) -> pd.Series:
+    """A dictionary (enum) column as object strings, None for NULL: an index into the names per
+    row, no string made per row."""
+    col = col.unify_dictionaries() if col.num_chunks > 1 else col
+    arr = col.combine_chunks()
+    names = np.asarray(arr.dictionary.to_pylist() + [None], dtype=object)
+    codes = arr.indices.fill_null(len(arr.dictionary)).to_numpy(zero_copy_only=False)
+    return pd.Series(names[codes], dtype=object, copy=False)
