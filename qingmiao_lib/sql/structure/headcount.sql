@@ -46,8 +46,9 @@ dims as (
     from people as s
 ),
 counted as (
-    -- unit_key is NULL but for the unit dimension, whose sort key it equals: it splits nothing
-    select columns(lambda c: list_contains($dims::varchar[], c)), unit_key, count(*) as persons,
+    -- unit_key is NULL but for the unit dimension, whose sort key (grouped by) it equals
+    select columns(lambda c: list_contains($dims::varchar[], c)), any_value(unit_key) as unit_key,
+           count(*) as persons,
     from dims
     group by all
 ),
