@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from . import _query, sql
@@ -57,11 +58,21 @@ def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     years), else from the earliest entry to the latest dated record of any kind — an entry, exit,
     assessment, rank, post, pool, training or practice.
     """
-    first, last = _query.remembered(con, ("data-years",),
-                                    lambda: con.execute(sql.load("figures/data_years")).fetchall()[0])
+    first, last = _query.remembered(con, ("data-years",), lambda: _data_years(con))
     if first is None:
         return None
     return int(first), int(last)
+
+
+def _data_years(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None]:
+    """The span the database states (``sql/figures/stated_years.sql``, no record table read)
+    when it states both years, else the records' own (``sql/figures/data_years.sql``)."""
+    first, last, anyone = con.execute(sql.load("figures/stated_years")).fetchall()[0]
+    if not anyone:
+        return None, None
+    if first is not None and last is not None:
+        return first, last
+    return con.execute(sql.load("figures/data_years")).fetchall()[0]
 
 
 def labels(con: duckdb.DuckDBPyConnection, *, given: _query.Rules | None = None
@@ -114,16 +125,21 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
         raise QingmiaoError(f"{year}年没有数据：数据库记录的年份为 {span[0]}–{span[1]}")
     r = _query.rules(con)                      # read once for the date, the labels and attrs
     as_of = _query.year_end(con, year, given=r)
-    df = _query.run(con, "figures/headline", {"year": year, "as_of": as_of})
-    df["denominator"] = df["denominator"].astype("Int64")
-    df["share"] = (df["value"] / df["denominator"].astype("Float64")).where(
-        df["code"].isin(WITH_SHARE) & (df["denominator"] > 0)
-    )
+    rows = _query.fetch(con, "figures/headline", {"year": year, "as_of": as_of}).to_pydict()
     names, denominators = labels(con, given=r)
-    df.insert(1, "label", _query.text(df["code"].map(names)))
-    df["denominator_label"] = _query.text(df["code"].map(denominators))
-    df["article_value"] = df["code"].map(lambda c: ARTICLE[c][0])
-    df["article_share"] = df["code"].map(lambda c: ARTICLE[c][1]).astype("Float64")
+    # nine rows: the columns built as lists, then typed once (a pandas step per column costs more)
+    codes, values, of = rows["code"], rows["value"], rows["denominator"]
+    df = pd.DataFrame({
+        "code": _query.text(codes),
+        "label": _query.text([names.get(c) for c in codes]),
+        "value": np.asarray(values, dtype=np.int64),
+        "denominator": pd.array(of, dtype="Int64"),
+        "share": pd.array([v / d if c in WITH_SHARE and d is not None and d > 0 else None
+                           for c, v, d in zip(codes, values, of, strict=True)], dtype="Float64"),
+        "denominator_label": _query.text([denominators.get(c) for c in codes]),
+        "article_value": np.asarray([ARTICLE[c][0] for c in codes], dtype=np.int64),
+        "article_share": pd.array([ARTICLE[c][1] for c in codes], dtype="Float64"),
+    })
     df.attrs.update(year=year, as_of=as_of.isoformat(), rules_version=r.version, young_limit=r.young_limit)
     return df
 

@@ -660,3 +660,20 @@ def test_early_exit_does_not_hide_later_entries(db, con):
     person(db, "A", entry="2020-07-01")
     _pool(db, "A", entered="2020-07-01")
     assert value(con, "F1", year=2020) == 1
+
+
+def test_data_years_reads_the_stated_span_or_else_the_records(db, con):
+    from qingmiao_lib.figures import data_years
+    # no one: None, whatever meta says
+    con.execute("insert or replace into meta values ('data_from', '2001'), ('data_to', '2002')")
+    assert data_years(con) is None
+    # A entered 2015, a rank record of 2023: the records span 2015–2023 …
+    person(db, "A")
+    db.add("ranks", person_id="A", rank="一级科员", start_date=D("2023-03-01"))
+    # … but the database states 2001–2002 for both years: the stated span, no record read
+    assert data_years(con) == (2001, 2002)
+    # one year not stated: the records' own span for that one (as figures/data_years.sql)
+    con.execute("delete from meta where key = 'data_to'")
+    assert data_years(con) == (2001, 2023)
+    con.execute("delete from meta where key = 'data_from'")
+    assert data_years(con) == (2015, 2023)
