@@ -209,3 +209,32 @@ def test_the_pointer_reads_the_stored_rows_only_on_a_stored_date(county):
                            [end]).fetchall()[0][0] == live
     finally:
         con.execute("drop table temp.snapshots")
+
+
+def test_a_steady_block_reads_a_repeated_query_once(county, monkeypatch):
+    # the same file on the same values inside one steady block: one query, the same rows; on
+    # other values, or outside a block, a query each time
+    calls = []
+    real = _query.fetch_text
+
+    def counting(con, query, params):
+        calls.append(query)
+        return real(con, query, params)
+
+    monkeypatch.setattr(_query, "fetch_text", counting)
+    end = D(2023, 12, 31)
+
+    def reads(*days):
+        before = len(calls)
+        frames = [pipeline.quota_usage(county, as_of=d) for d in days]
+        return len(calls) - before, frames
+
+    with _query.steady(county):
+        n, (a, b) = reads(end, end)
+        assert n == 1
+        pd.testing.assert_frame_equal(a, b)
+        assert a is not b                         # a frame each; the rows kept are read-only
+        n, _ = reads(D(2023, 12, 30))
+        assert n == 1
+    n, _ = reads(end, end)
+    assert n == 2
