@@ -141,18 +141,33 @@ def widget_updates(con, *, year: int) -> dict[str, tuple[str, Callable[[], objec
             "widget: one unit picked (cohort explorer)": ("widget", lambda: setattr(picked, "value", next(units)))}
 
 
-def run_report(db: Path, *, year: int) -> dict:
-    """``qingmiao report`` in a fresh process: its wall seconds, peak RSS MB and page MB."""
+def run_report(db: Path, *, year: int, timeout_s: float | None = None) -> dict:
+    """``qingmiao report`` in a fresh process: its wall seconds, peak RSS MB and page MB; one
+    still running after ``timeout_s`` is stopped and its row says so (its limit is missed)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.html"
         load = os.getloadavg()[0]
         start = time.perf_counter()
+        errors = open(Path(tmp) / "stderr.txt", "w+b")   # a file, not a pipe: polled, never read mid-run
         proc = subprocess.Popen([sys.executable, "-m", "qingmiao_lib.cli", "report", "--db", str(db),
                                  "--year", str(year), "--out", str(out)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
+                                stdout=subprocess.DEVNULL, stderr=errors)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if timeout_s is not None and time.perf_counter() - start > timeout_s:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                errors.close()
+                return {"error": f"stopped after {timeout_s:.0f} s, unfinished", "wall_ms": timeout_s * 1000,
+                        "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000, "peak_mb": usage.ru_maxrss / 1024,
+                        "load": load, "calls": 1}
+            time.sleep(0.2)
         wall = time.perf_counter() - start
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
+        errors.close()
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             return {"error": err.strip().splitlines()[-1:] or [f"exit {proc.returncode}"], "wall_ms": wall * 1000}
@@ -164,7 +179,7 @@ def run_report(db: Path, *, year: int) -> dict:
 def verdict(area: str, r: dict) -> tuple[str, str]:
     """The limit of a row and whether it is met."""
     if "error" in r:
-        return "—", "error"
+        return ("≤ 10 min & ≤ 8 GB", "MISSED") if str(r["error"]).startswith("stopped after") else ("—", "error")
     if area == "report":
         limit, ok = f"≤ {REPORT_S / 60:.0f} min", r["wall_ms"] <= REPORT_S * 1000
     elif area == "widget":
@@ -179,12 +194,18 @@ def markdown(rows: list[dict]) -> str:
     cells = []
     for r in rows:
         limit, met = verdict(r["area"], r)
+        err = str(r.get("error", ""))
+        if err.startswith("not run"):
+            met = "not run"
+        elif err:
+            met = "MISSED" if err.startswith("stopped after") else f"error: {err}"
         cells.append({"area": r["area"], "analysis": r["name"],
-                      "wall ms": "—" if "error" in r else f"{r['wall_ms']:,.0f}",
+                      "wall ms": (f"> {r['wall_ms']:,.0f}" if err.startswith("stopped after") else "—") if err
+                      else f"{r['wall_ms']:,.0f}",
                       "first call ms": f"{r.get('first_ms', r.get('wall_ms', 0)):,.0f}",
                       "CPU ms": f"{r.get('cpu_ms', 0):,.0f}", "peak RSS MB": f"{r.get('peak_mb', 0):,.0f}",
                       "load 1 min": f"{r.get('load', 0):.2f}", "calls": r.get("calls", 0),
-                      "limit": limit, "met": met if "error" not in r else f"error: {r['error']}"})
+                      "limit": limit, "met": met})
     return table(cells, ["area", "analysis", "wall ms", "first call ms", "CPU ms", "peak RSS MB", "load 1 min",
                          "calls", "limit", "met"])
 
@@ -198,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", default=None, help="only the analyses whose name contains one of these")
     ap.add_argument("--no-report", action="store_true", help="leave out the county report")
     ap.add_argument("--no-widget", action="store_true", help="leave out the widget updates")
+    ap.add_argument("--report-only", action="store_true", help="only the county report")
+    ap.add_argument("--report-timeout", type=float, default=None, help="stop the report after this many seconds")
+    ap.add_argument("--deadline", default=None, metavar="HH:MM",
+                    help="start no analysis after this time of day (the rest are listed as not run)")
     ap.add_argument("--out", type=Path, default=None, help="write the figures as JSON here too")
     args = ap.parse_args(argv)
     if not args.db.is_file():
@@ -209,13 +234,17 @@ def main(argv: list[str] | None = None) -> int:
             "db_mb": round(args.db.stat().st_size / 2**20), "cpus": os.cpu_count(),
             "load_before": [round(x, 2) for x in os.getloadavg()], "when": time.strftime("%Y-%m-%d %H:%M")}
     print(f"{args.db}: {persons:,} persons, {units:,} units, load {head['load_before']}", file=sys.stderr, flush=True)
-    todo = cases(con, year=args.year)
-    if not args.no_widget:
-        todo |= widget_updates(con, year=args.year)
+    todo = {} if args.report_only else cases(con, year=args.year)
+    if not args.no_widget and not args.report_only:   # the widget updates right after the headline
+        first = {k: v for k, v in todo.items() if v[0] == "headline"}
+        todo = first | widget_updates(con, year=args.year) | {k: v for k, v in todo.items() if k not in first}
     if args.only:
         todo = {k: v for k, v in todo.items() if any(s in k for s in args.only)}
     rows = []
     for name, (area, fn) in todo.items():
+        if args.deadline and time.strftime("%H:%M") >= args.deadline:
+            rows.append({"area": area, "name": name, "error": f"not run (deadline {args.deadline})"})
+            continue
         try:
             r = measure(fn, once_over_s=args.once_over)
         except Exception as e:   # one analysis failing is a row of the table, not the end of the run
@@ -226,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     head["process_peak_mb"] = round(max([0, *(r.get("peak_mb", 0) for r in rows)]))
     con.close()
     if not args.no_report:
-        r = run_report(args.db, year=args.year)
+        r = run_report(args.db, year=args.year, timeout_s=args.report_timeout)
         rows.append({"area": "report", "name": f"qingmiao report --year {args.year} (own process)", **r})
         print(f"  report {r}", file=sys.stderr, flush=True)
     head["load_after"] = [round(x, 2) for x in os.getloadavg()]

@@ -60,3 +60,18 @@ def test_small_run_end_to_end(demo_db, tmp_path, capsys):
     assert result["persons"] > 300   # ever employed 2012–2025: more than the 300 serving at the start
     table = capsys.readouterr().out
     assert "| area | analysis | wall ms |" in table and "F1–F9 (figures.headline)" in table
+
+
+def test_a_report_stopped_at_its_timeout_misses_its_limit():
+    # stopped unfinished: the limit is missed whatever was measured, and the table says "> N"
+    row = {"area": "report", "name": "r", "error": "stopped after 720 s, unfinished", "wall_ms": 720_000.0,
+           "peak_mb": 10.0}
+    assert bn.verdict("report", row)[1] == "MISSED"
+    assert "| > 720,000 |" in bn.markdown([row]) and "| MISSED |" in bn.markdown([row])
+
+
+def test_past_the_deadline_nothing_more_runs(demo_db, capsys):
+    # a deadline already past ("00:00" ≤ any HH:MM): every analysis is listed as not run
+    assert bn.main([str(demo_db), "--only", "F1–F9", "--no-widget", "--no-report", "--deadline", "00:00"]) == 0
+    out = capsys.readouterr().out
+    assert "| F1–F9 (figures.headline) | — |" in out and "| not run |" in out and "0 of 1 rows" in out
