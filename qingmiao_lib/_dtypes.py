@@ -81,12 +81,18 @@ def _repeats(col: pa.ChunkedArray) -> bool:
     return len(set(head)) < 0.5 * len(head)
 
 
+#: Up to this many rows a text column is converted as it is: making each distinct value once
+#: pays from thousands of rows, and costs ~0.1 ms a column on a short result.
+SHORT = 2_000
+
+
 def _text(col: pa.ChunkedArray, repeated: bool) -> pd.Series:
     """A text column as :data:`TEXT`: an ENUM or repeated text from each distinct value once,
-    the rows taken from them by index; other text converted as it is."""
-    if pa.types.is_dictionary(col.type) or repeated or _repeats(col):
+    the rows taken from them by index; other text (and every short column) converted as it is."""
+    if len(col) > SHORT and (pa.types.is_dictionary(col.type) or repeated or _repeats(col)):
         return _by_codes(col, TEXT)
-    if pa.types.is_large_string(col.type) or pa.types.is_string_view(col.type):
+    if (pa.types.is_dictionary(col.type) or pa.types.is_large_string(col.type)
+            or pa.types.is_string_view(col.type)):
         col = pc.cast(col, pa.string())
     return pd.Series(TEXT.__from_arrow__(col), copy=False)
 

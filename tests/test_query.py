@@ -238,3 +238,18 @@ def test_a_steady_block_reads_a_repeated_query_once(county, monkeypatch):
         assert n == 1
     n, _ = reads(end, end)
     assert n == 2
+
+
+@pytest.mark.parametrize("rows", [3, 3_000])
+def test_text_is_the_same_by_either_path(rows):
+    # a short column is converted as it is, a long repeated one from each distinct value once:
+    # the same values and missing values, one dtype, whichever path, plain or ENUM-like
+    from qingmiao_lib._dtypes import SHORT, _text
+    values = (["甲", None, "乙"] * rows)[:rows]
+    for col in (pa.chunked_array([values]), pa.chunked_array([pa.array(values).dictionary_encode()])):
+        want = pd.Series(values, dtype=object).astype(TEXT)
+        for repeated in (False, True):
+            got = _text(col, repeated)
+            assert got.dtype == TEXT
+            pd.testing.assert_series_equal(got, want, check_names=False)
+    assert 3 < SHORT < 3_000
