@@ -60,17 +60,20 @@ excellent_years as (
     from annual_assessments
     where grade = '优秀' and year <= $year
 ),
-excellent_runs as (
-    select person_id, year,
-           row_number() over (partition by person_id, run_id order by year) as run_position
+runs_to_year as (
+    -- the run that reaches $year, one row per person graded 优秀 for $year: its length is the
+    -- position of $year in it (one 优秀 row per person and year: the table's key), counted by a
+    -- group-by rather than a second window over every 优秀 row
+    select person_id, count(*) as run_position
     from excellent_years
+    group by person_id, run_id
+    having max(year) = $year
 ),
 f6 as (
     select count(*) filter (where young) as value, count(*) as denominator
-    from excellent_runs
+    from runs_to_year
     join in_year using (person_id)
-    where year = $year
-      and run_position % rule_num('assessment.streak_block_years')::integer = 0
+    where run_position % rule_num('assessment.streak_block_years')::integer = 0
 ),
 f7 as (
     -- young persons with a leadership promotion starting in the year (base/leadership_steps.sql:
