@@ -7,6 +7,11 @@
 --   eligibility_on (tenure basis, assessment years, last grade, quota figures), time_met_on,
 --   months_to_eligible, due_within.
 with
+unit_order as (
+    -- the unit's place in unit_id order: an INTEGER sorts a million rows faster than the text
+    select unit_id, name, (row_number() over (order by unit_id))::integer as unit_order,
+    from units
+),
 final as (
     select
         e.person_id, e.name, e.unit_id, e.current_rank, e.next_rank, e.tenure_months,
@@ -16,11 +21,11 @@ final as (
         e.quota_max, e.quota_holders, e.time_met_on, e.months_to_eligible,
         case when $within is not null then coalesce(
             e.time_met_on <= ($as_of::date + to_months($within::integer))::date, false) end as due_within,
-        e.rank_step,
+        e.rank_step, u.unit_order,
     from eligibility_on($as_of::date) as e
-    left join units as u using (unit_id)
+    left join unit_order as u using (unit_id)
     where $units is null or list_contains($units::varchar[], e.unit_id)
 )
-select * exclude (rank_step)
+select * exclude (rank_step, unit_order)
 from final
-order by unit_id nulls last, rank_step desc nulls last, person_id;
+order by unit_order nulls last, rank_step desc nulls last, person_id;
