@@ -97,7 +97,7 @@ class Ledger:
             _entries_file(self.where).write_bytes(pickle.dumps(self.entries))
             return _alone(entry, threshold)
         got = self.states.get(entry.key)
-        if got is None or not _same_values(got[0], values):
+        if got is None or not same_values(got[0], values):
             raise ReleaseChanged(f"{self.where.name}: 第 {entry.seq + 1} 张表（{entry.name or '表'}）"
                                  "两次运行的数字不同——导出期间数据库被修改？请重新导出")
         return got[1]
@@ -135,7 +135,8 @@ def _alone(e: Entry, threshold: int):
     return disclosure.protect(e.values, threshold, totals=e.totals, name=e.name)
 
 
-def _same_values(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+def same_values(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Two count tables with the same labels (read as text) and the same values."""
     return (list(map(str, a.index)) == list(map(str, b.index))
             and list(map(str, a.columns)) == list(map(str, b.columns))
             and (a.to_numpy() == b.to_numpy()).all())

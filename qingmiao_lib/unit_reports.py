@@ -108,16 +108,23 @@ def _entry(path: Path, uid: str, name: str, kind: str, file: str) -> dict:
 
 
 def _joint_pages(con, s: Shared, uids: Sequence[str], *, unmasked: bool, rules_file: str | None,
-                 selector_units: int | None = None):
+                 selector_units: int | None = None, registered: dict | None = None,
+                 released: dict | None = None):
     """``(unit_id, html)`` of every unit's page, protected as one artefact with the county
     report (the circulation audience): the county report's states fixed, every unit's tables
     registered in one :class:`~qingmiao_lib.sections._protect.Artefact` (a
     :class:`~qingmiao_lib.sections._release.Scoped` part each), tied to the county tables (a
     county cell is the sum of its units' and the units without a page), protected once. Reading
-    any pages of the batch with the county report pins nothing (``tests/test_release.py``)."""
+    any pages of the batch with the county report pins nothing (``tests/test_release.py``).
+
+    ``registered``: the pages already in the folder (:mod:`qingmiao_lib._folder_release`), rebuilt
+    beside the new ones with every cell fixed in its printed state; ``released`` receives every
+    page's published tables (the folder's new register)."""
+    from . import _folder_release
     from .sections import units as unit_section
     from .sections._release import Scoped, batch, tie_batch
 
+    registered = registered or {}
     with _query.steady(con):        # one batch: the rules and stored tables looked up once
         selector_units = unit_section.SELECTOR_UNITS if selector_units is None else selector_units
         cache: dict = {}
@@ -126,13 +133,17 @@ def _joint_pages(con, s: Shared, uids: Sequence[str], *, unmasked: bool, rules_f
         county["ctx"].artefact.protect()
         cache[county["ctx"].release_key] = county["ctx"].artefact
         base = batch(county["ctx"].artefact, s.threshold)
-        parts = {uid: Scoped(base, f"#{i}") for i, uid in enumerate(uids)}   # a prefix no code can spell
+        every = [*registered, *(u for u in uids if u not in registered)]
+        parts = {uid: Scoped(base, f"#{i}") for i, uid in enumerate(every)}   # a prefix no code can spell
         built = {uid: report._prepare(con, year=s.year, unmasked=unmasked, audience="circulation", units=[uid],
                                       shared=s, cache=cache, selector_units=selector_units, timings=None,
                                       artefact=parts[uid])
-                 for uid in uids}
+                 for uid in every}
         tie_batch(base, county["ctx"].artefact, list(parts.values()))
+        _folder_release.fix_registered(base, parts, registered)
         base.protect()
+        if released is not None:
+            released.update(_folder_release.published(base, parts))
         for uid in uids:
             yield uid, report._finish(built[uid], rules_file=rules_file, plotlyjs_src=PLOTLY_FILE)
 
@@ -192,13 +203,9 @@ def write_unit_reports(
     n = max(1, min(int(workers) if workers else (os.cpu_count() or 1), len(jobs), 8))
     bar = tqdm(total=len(jobs), desc="单位报告", unit="个", file=sys.stderr, disable=not progress)
     entries = []
-    if audience == "circulation":    # one artefact for the whole batch (see _joint_pages)
-        by_id = {uid: (uid, name, kind, file) for uid, name, kind, file in jobs}
-        for uid, html in _joint_pages(con, s, [j[0] for j in jobs], unmasked=unmasked,
-                                      rules_file=rules_file):
-            _, name, kind, file = by_id[uid]
-            entries.append(_entry(_write_in(out, file, html, inputs), uid, name, kind, file))
-            bar.update()
+    if audience == "circulation":    # one artefact for the whole batch and the folder's pages
+        entries = _circulated(con, s, jobs, out=out, unmasked=unmasked, rules_file=rules_file,
+                              inputs=inputs, bar=bar)
     elif n == 1 or db is None:       # one process (an in-memory database cannot be shared)
         _WORKER.update(con=con, shared=s, cache={}, out=out, unmasked=unmasked, rules_file=rules_file,
                        inputs=inputs, audience=audience)
@@ -226,6 +233,37 @@ def write_unit_reports(
         plotly_file=PLOTLY_FILE, version=__version__,
         generated_at=dt.datetime.now().isoformat(timespec="seconds"))
     return _write_in(out, "index.html", index, inputs)
+
+
+def _circulated(con, s: Shared, jobs, *, out: Path, unmasked: bool, rules_file, inputs, bar) -> list[dict]:
+    """The pages of a batch for circulation, protected with the county report and with the
+    pages already in ``out`` (its register, :mod:`qingmiao_lib._folder_release`); returns the
+    index lines of every page of the folder, registered ones first."""
+    from . import _folder_release as folder
+    from .sections import units as unit_section
+
+    key = folder.key_of(s, unit_section.SELECTOR_UNITS)
+    pages, lines = folder.load(out, key)
+    by_id = {uid: (uid, name, kind, file) for uid, name, kind, file in jobs}
+    released: dict = {}
+    written: dict = {}
+    try:
+        for uid, html in _joint_pages(con, s, list(by_id), unmasked=unmasked, rules_file=rules_file,
+                                      registered=pages, released=released):
+            _, name, kind, file = by_id[uid]
+            written[uid] = _entry(_write_in(out, file, html, inputs), uid, name, kind, file)
+            bar.update()
+    except folder.Stale:              # the register is not what these pages print: start again
+        print(f"警告：{out} 中此前的单位报告与本次重建的不一致，新生成的报告不与它们一并保护",
+              file=sys.stderr)
+        pages, lines = {}, {}
+        for uid, html in _joint_pages(con, s, list(by_id), unmasked=unmasked, rules_file=rules_file,
+                                      released=released):
+            _, name, kind, file = by_id[uid]
+            written[uid] = _entry(_write_in(out, file, html, inputs), uid, name, kind, file)
+            bar.update()
+    folder.save(out, key, released, {**lines, **written})
+    return [*(e for u, e in lines.items() if u not in written), *written.values()]
 
 
 __all__ = ["PLOTLY_FILE", "unit_file_names", "write_unit_reports"]

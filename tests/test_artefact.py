@@ -60,12 +60,12 @@ def test_linked_lp_attack_on_the_2023_demo_report_pins_no_hidden_cell(demo2k):
     assert ctx.artefact.sensitive_pinned() == []
     assert not any("无法完全保护" in e.reason for e in ctx.artefact.log)
     # the same figure has one state wherever it appears: a cell linked between tables is
-    # hidden in all of them or in none
+    # hidden in all of them or in none (a withheld table prints no figure, only its note)
     res, problem = ctx.artefact.result, ctx.artefact.problem
     cp = problem.compile()
     seen: dict[int, set[str]] = {}
     for name, tab in problem.tables.items():
-        if name in problem.unpublished:
+        if name in problem.unpublished or res[name].withheld:
             continue
         st = res[name].status
         for r in tab.ids.index:

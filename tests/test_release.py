@@ -141,9 +141,15 @@ def test_a_batch_of_every_town_is_protected_together_with_the_county_report(demo
     assert len(seen["parts"]) == len(towns)
     # the relations tie every page to the county report: sums with a rest for the town kind
     assert any(n.startswith("rest·") for n in base.problem.unpublished)
-    # the audit from the tables as printed (their status frames), not the engine's own states
-    res = base.result
-    state = base.problem.state_from({n: res[n].status for n in res.tables if n not in base.problem.unpublished})
+    # the audit from the tables as printed (their status frames), not the engine's own states:
+    # the county report's as the county report printed them (the batch never re-withholds them)
+    res, county = base.result, seen["county"]
+    printed = {n: res[n].status for n in res.tables if n not in base.problem.unpublished}
+    for n in county.result.tables:
+        if n not in county.problem.unpublished:
+            assert printed[f"county·{n}"].equals(county.result[n].status), n
+            printed[f"county·{n}"] = county.result[n].status
+    state = base.problem.state_from(printed)
     cp = base.problem.compile()
     small = {int(cp.rep[i]) for i in range(cp.n) if 0 < cp.values[i] < base.threshold
              and state[i] != sdc.SHOWN and cp.tables_of[i] - base.problem.unpublished}

@@ -62,6 +62,12 @@ class Problem:
         #: slots hidden whatever the solver finds (a figure another artefact or an earlier stage
         #: already published hidden): never candidates, never shown again
         self.forced: set[int] = set()
+        #: tables withheld whatever the solver finds (an earlier page withheld them): printed as
+        #: withheld, their cells unknown to the attacker
+        self.withhold: set[str] = set()
+        #: tables another artefact already printed (their cells fixed or forced): never withheld
+        #: now — the page is out — so what cannot be protected withholds a table of this one
+        self.frozen: set[str] = set()
 
     # -- building ----------------------------------------------------------------------------
     def _slot(self, table: str, row, col, value: int, principal: bool, fixed: bool) -> int:

@@ -97,7 +97,8 @@ def protect(problem: Problem, method: str = "optimal", *, spl: float = 1.0,
     forced = np.zeros(cp.n, bool)
     if problem.forced:
         forced[cp.canon[np.array(sorted(problem.forced), dtype=np.int64)]] = True
-    withheld: dict[str, str] = {n: "" for n in hidden_only}
+    withheld: dict[str, str] = {n: "" for n in hidden_only} | {
+        n: WITHHOLD_NOTE for n in problem.withhold if n not in hidden_only}
     while True:
         wmask = np.array([bool(ts) and ts <= set(withheld) for ts in cp.tables_of],
                          dtype=bool) & ~cp.fixed
@@ -105,12 +106,16 @@ def protect(problem: Problem, method: str = "optimal", *, spl: float = 1.0,
         bad = unprotectable(S)
         if not bad:
             break
-        names = {n for c in bad for n in cp.tables_of[c]} - withheld.keys()
-        if not names:        # withheld already: withhold the tables related to it as well
+        names = {n for c in bad for n in cp.tables_of[c]} - withheld.keys() - problem.frozen
+        reached = set(bad)
+        while not names:     # withheld or printed already: withhold the tables related to it
             M = cp.M.tocsr()
-            near = {int(j) for c in bad for r in cp.cell_rels[c]
-                    for j in M.indices[M.indptr[r]:M.indptr[r + 1]]}
-            names = {n for c in near for n in cp.tables_of[c]} - withheld.keys()
+            near = {int(j) for c in reached for r in cp.cell_rels[c]
+                    for j in M.indices[M.indptr[r]:M.indptr[r + 1]]} - reached
+            if not near:
+                break
+            reached |= near
+            names = {n for c in near for n in cp.tables_of[c]} - withheld.keys() - problem.frozen
         if not names:
             raise RuntimeError("cannot protect: " + ", ".join(problem.label(cp.rep[c]) for c in bad))
         for n in sorted(names):

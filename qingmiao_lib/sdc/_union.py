@@ -32,6 +32,8 @@ def union(parts: Mapping[str, Problem]) -> Problem:
         out._relations += [[(base + s, k) for s, k in rel] for rel in p._relations]
         out._single |= {f"{prefix}·{t}" for t in p._single}
         out.unpublished |= {f"{prefix}·{t}" for t in p.unpublished}
+        out.withhold |= {f"{prefix}·{t}" for t in p.withhold}
+        out.frozen |= {f"{prefix}·{t}" for t in p.frozen}
         out.forced |= {base + s for s in p.forced}
         for name, t in p.tables.items():
             new = f"{prefix}·{name}"

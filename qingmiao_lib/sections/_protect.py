@@ -244,7 +244,11 @@ class Artefact:
                 finally:
                     p.unpublished = saved
                 cp = p.compile()
-                for slot in range(boundary):         # stage 2 around stage 1's states
+                # stage 2 around stage 1's states: a stage-1 table is printed as stage 1 left it
+                # (withheld there or not), never withheld by stage 2
+                p.withhold |= set(first.withheld) - saved
+                p.frozen |= {n for n in p.tables if n not in late}
+                for slot in range(boundary):
                     state = first.state[cp.canon[slot]]
                     if state == sdc.SHOWN:
                         p.fix_shown(slot)

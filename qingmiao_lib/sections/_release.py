@@ -125,6 +125,10 @@ def batch(county: Artefact, threshold: int) -> Artefact:
             joint.fix_shown(slot)
         else:
             joint.forced.add(slot)
+    # the county report is out: what it withheld stays withheld (unknown to the reader), the
+    # rest is never withheld here — what cannot be protected around it withholds a page's table
+    joint.withhold |= {f"county·{n}" for n in res.withheld if n not in county.problem.unpublished}
+    joint.frozen |= set(joint.tables)
     return Artefact(threshold, problem=joint)
 
 

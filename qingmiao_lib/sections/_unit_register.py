@@ -68,6 +68,8 @@ def _register(g: Gathered, names: dict[str, str], ctx: Context) -> dict[str, dic
             if g.kinds and kinds_sum.equals(getattr(g.tables[ALL], key)):
                 a.sum(out[ALL][key], [out[k][key] for k, _ in g.kinds])
     _tie_sections(a, out[ALL])
+    for kid, _ in g.kinds:           # a kind's tables are the sections' rows of that kind
+        _tie_kind(a, out[kid], kid[len(KIND):])
     a.selector = out                # the tables of each offered unit, for its unit report to follow
     a.unlisted = {kid[len(KIND):]: {key: f"分单位查看·{title}·{kname}·未列出的单位" for key, title, _ in CHARTS}
                   for kid, kname in g.kinds}           # by kind: the tables of the units not offered
@@ -101,6 +103,17 @@ def _tie_sections(a, whole: dict) -> None:
             a.same_figure(sel, (rank, col), "职级晋升资格（按拟晋升职级）", (rank, src))
     for col in ("男", "女", TOTAL):
         a.same_figure(whole["pyramid"], (TOTAL, col), "年轻公务员年龄性别结构", (TOTAL, col))
+
+
+def _tie_kind(a, kind_tables: dict, kind: str) -> None:
+    """A unit kind's selector cells are figures the sections publish in their rows of that kind:
+    四类培训覆盖情况 ``<rule>|<kind>``, and the kind's young persons in 年轻公务员按单位类别、学历.
+    Without the tie a reader subtracts the listed units from the section's row."""
+    sel = kind_tables["training"]
+    for rule in a.problem.tables[sel.table_name].values.index:
+        for col, src in (("已训", "covered"), ("待训", "pending"), ("未训", "missing"), (TOTAL, "obligations")):
+            a.same_figure(sel, (rule, col), "四类培训覆盖情况", (f"{rule}|{kind}", src))
+    a.same_figure(kind_tables["pyramid"], (TOTAL, TOTAL), "年轻公务员按单位类别、学历", (kind, TOTAL))
 
 
 #: the comparison's rows: the main report's definitions (训练: 已到期中按时完成; 考核: 优秀 ÷ 定等次)
