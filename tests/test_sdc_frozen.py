@@ -5,6 +5,7 @@ batch of every town prints the county report's tables exactly as the county repo
 from __future__ import annotations
 
 import pandas as pd
+
 from qingmiao_lib import sdc
 
 
