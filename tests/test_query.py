@@ -253,3 +253,15 @@ def test_text_is_the_same_by_either_path(rows):
             assert got.dtype == TEXT
             pd.testing.assert_series_equal(got, want, check_names=False)
     assert 3 < SHORT < 3_000
+
+
+def test_a_steady_block_reads_a_query_on_an_unhashable_value_each_time(county, monkeypatch):
+    # a value that cannot be a key (a list of lists) is bound and read each time, not remembered
+    calls = []
+    monkeypatch.setattr(_query, "_fetch", lambda con, name, params: calls.append(params) or pa.table({"x": [1]}))
+    with _query.steady(county):
+        for _ in range(2):
+            _query.fetch(county, "structure/headcount", {"as_of": D(2023, 12, 31), "dims": [["gender"]]})
+        _query.fetch(county, "structure/headcount", {"as_of": D(2023, 12, 31), "dims": ["gender"]})
+        _query.fetch(county, "structure/headcount", {"as_of": D(2023, 12, 31), "dims": ["gender"]})
+    assert len(calls) == 3
