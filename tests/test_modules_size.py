@@ -25,7 +25,7 @@ REASON = re.compile(r"over\s+300\s+lines", re.IGNORECASE)
 
 #: Modules another engineer is splitting under issue 22 item 4 (their owners', not this test's):
 #: expected to fail until they are split or say why not; an xpass says the entry can go.
-PENDING = {"_query.py", "published.py", "notebook_export.py", "sections/_protect.py"}
+PENDING: set[str] = set()
 
 
 def _modules() -> list[str]:

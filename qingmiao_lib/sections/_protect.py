@@ -15,6 +15,10 @@ whole report, never a principal figure when another choice exists; recoding by r
 suppressing (``plan=``); a table that cannot be protected withheld with a one-line note; and an
 audit over every published number of the report (:meth:`Artefact.audit`): no ``"<t"`` cell can be
 pinned to one value.
+
+The module is over 300 lines because :class:`Artefact` is one job — register, tie, protect in
+stages, audit — whose methods the sections call together; splitting it would scatter one
+protocol over several files.
 """
 
 from __future__ import annotations
