@@ -2,19 +2,22 @@
 different times (``qingmiao report --by-unit --units A``, later ``--units B``) are protected
 against each other, not only against the county report.
 
-The folder keeps a register, ``.qingmiao-release.pkl``: the data checksum, rules version, year,
-threshold and selector size the pages were protected under, and every page's published tables
-(values and states) with its line of the index. A later batch into the folder rebuilds the
-registered pages' tables beside its own (one :class:`~qingmiao_lib.sections._release.Scoped`
-part each, tied to the county report and to each other as one batch is), fixes every registered
-cell in the state its page printed it, and protects only the new pages around them; the index
-then lists every page of the folder. A register written under other data or rules no longer
-describes what the pages say about these data: it is set aside, with a warning, and the new
-batch starts a new register (delete the old pages, or write into a new folder).
+Each folder has a register: the data checksum, rules version, year, threshold and selector size
+the pages were protected under, and every page's published tables (values and states) with its
+line of the index. It holds exact counts, so it is kept **beside the database**, never in the
+folder that is sent out: ``<database folder>/.qingmiao-release/<hash of the folder's path>.pkl``
+(no register for an in-memory database). A later batch into the folder rebuilds the registered
+pages' tables beside its own (one :class:`~qingmiao_lib.sections._release.Scoped` part each,
+tied to the county report and to each other as one batch is), fixes every registered cell in the
+state its page printed it, and protects only the new pages around them; the index then lists
+every page of the folder. A register written under other data or rules no longer describes what
+the pages say about these data: it is set aside, with a warning, and the new batch starts a new
+register (delete the old pages, or write into a new folder).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import sys
@@ -24,8 +27,8 @@ from pathlib import Path
 from ._ledger import same_values
 from .sdc._model import WITHHELD
 
-#: the register's file name in a folder of unit reports
-RELEASE_FILE = ".qingmiao-release.pkl"
+#: the folder, beside the database, that keeps the registers of folders of unit reports
+REGISTERS = ".qingmiao-release"
 #: bump when the register's layout changes (an older register is then set aside)
 VERSION = 1
 
@@ -39,12 +42,20 @@ def key_of(s, selector_units: int) -> tuple:
     return (VERSION, s.checksum, s.rules_version, int(s.year), int(s.threshold), int(selector_units))
 
 
-def load(folder: Path, key: tuple) -> tuple[dict, dict]:
-    """``(pages, entries)`` registered in ``folder`` under ``key`` — each page's published
+def register_of(database: str | Path | None, folder: Path) -> Path | None:
+    """Where the register of ``folder`` is kept: beside ``database`` (None: an in-memory
+    database keeps none)."""
+    if database is None:
+        return None
+    digest = hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:20]
+    return Path(database).resolve().parent / REGISTERS / f"{digest}.pkl"
+
+
+def load(path: Path | None, key: tuple, folder: Path) -> tuple[dict, dict]:
+    """``(pages, entries)`` registered at ``path`` under ``key`` — each page's published
     tables ``{unit_id: {table: (values, status)}}`` and index lines ``{unit_id: entry}`` — or
     two empty dicts (no register, or one for other data or rules: set aside with a warning)."""
-    path = Path(folder) / RELEASE_FILE
-    if not path.exists():
+    if path is None or not path.exists():
         return {}, {}
     try:
         got = pickle.loads(path.read_bytes())
@@ -57,13 +68,18 @@ def load(folder: Path, key: tuple) -> tuple[dict, dict]:
     return got["pages"], got["entries"]
 
 
-def save(folder: Path, key: tuple, pages: Mapping, entries: Mapping) -> None:
-    """Write the register atomically (a temporary file in the folder, then a rename)."""
-    path = Path(folder) / RELEASE_FILE
-    tmp = path.with_name(f"{RELEASE_FILE}.{os.getpid()}.part")
+def save(path: Path | None, key: tuple, pages: Mapping, entries: Mapping) -> None:
+    """Write the register atomically (a temporary file beside it, then a rename)."""
+    if path is None:
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
+        path.parent.mkdir(exist_ok=True)
         tmp.write_bytes(pickle.dumps({"key": key, "pages": dict(pages), "entries": dict(entries)}))
         tmp.replace(path)
+    except OSError as e:              # a read-only database folder: the pages stand, unregistered
+        print(f"警告：无法在 {path.parent} 保存单位报告的登记（{e.strerror or e}）："
+              "以后写入同一目录的单位报告不会与这些报告一并保护", file=sys.stderr)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -111,4 +127,4 @@ def published(base, parts: Mapping) -> dict:
             for uid, part in parts.items()}
 
 
-__all__ = ["RELEASE_FILE", "Stale", "fix_registered", "key_of", "load", "published", "save", "tables_of"]
+__all__ = ["REGISTERS", "Stale", "fix_registered", "key_of", "load", "published", "register_of", "save", "tables_of"]

@@ -243,7 +243,8 @@ def _circulated(con, s: Shared, jobs, *, out: Path, unmasked: bool, rules_file, 
     from .sections import units as unit_section
 
     key = folder.key_of(s, unit_section.SELECTOR_UNITS)
-    pages, lines = folder.load(out, key)
+    where = folder.register_of(database_file(con)[0], out)
+    pages, lines = folder.load(where, key, out)
     by_id = {uid: (uid, name, kind, file) for uid, name, kind, file in jobs}
     released: dict = {}
     written: dict = {}
@@ -262,7 +263,7 @@ def _circulated(con, s: Shared, jobs, *, out: Path, unmasked: bool, rules_file, 
             _, name, kind, file = by_id[uid]
             written[uid] = _entry(_write_in(out, file, html, inputs), uid, name, kind, file)
             bar.update()
-    folder.save(out, key, released, {**lines, **written})
+    folder.save(where, key, released, {**lines, **written})
     return [*(e for u, e in lines.items() if u not in written), *written.values()]
 
 

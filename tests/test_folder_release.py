@@ -36,13 +36,14 @@ def two_runs(demo_db, tmp_path_factory):
         s = report.shared_parts(con, year=YEAR)
         towns = [u for u, _, k in unit_list.with_posts(con, as_of=s.as_of) if k == "乡镇街道"][:2]
         report.write_unit_reports(con, year=YEAR, out_dir=out, units=[towns[0]], progress=False)
-        first = pickle.loads((out / _folder_release.RELEASE_FILE).read_bytes())
+        register = _folder_release.register_of(demo_db, out)
+        first = pickle.loads(register.read_bytes())
         page_a = {p.name: p.read_bytes() for p in out.glob("*.html") if p.name != "index.html"}
         report.write_unit_reports(con, year=YEAR, out_dir=out, units=[towns[1]], progress=False)
     finally:
         mp.undo()
         con.close()
-    yield {"out": out, "towns": towns, "first": first, "bases": seen, "page_a": page_a}
+    yield {"out": out, "towns": towns, "first": first, "bases": seen, "page_a": page_a, "register": register}
 
 
 def test_the_second_page_is_protected_around_the_first(two_runs):
@@ -51,7 +52,7 @@ def test_the_second_page_is_protected_around_the_first(two_runs):
     # the second run rebuilt the first town's page beside its own: two parts, one problem
     assert len({n.split("·")[0] for n in base.problem.tables if n.startswith("#")}) == 2
     # … with the first page's cells in the states that page printed
-    registered = pickle.loads((two_runs["out"] / _folder_release.RELEASE_FILE).read_bytes())
+    registered = pickle.loads(two_runs["register"].read_bytes())
     assert set(registered["pages"]) == {a, b}
     for table, (values, status) in two_runs["first"]["pages"][a].items():
         again_values, again_status = registered["pages"][a][table]
@@ -72,15 +73,22 @@ def test_reading_the_county_report_and_every_page_of_the_folder_pins_nothing(two
 
 def test_the_index_lists_every_page_of_the_folder(two_runs):
     index = (two_runs["out"] / "index.html").read_text("utf-8")
-    registered = pickle.loads((two_runs["out"] / _folder_release.RELEASE_FILE).read_bytes())
+    registered = pickle.loads(two_runs["register"].read_bytes())
     assert len(registered["entries"]) == 2
     for entry in registered["entries"].values():
         assert entry["file"] in index
 
 
+def test_the_register_holds_exact_counts_so_it_stays_beside_the_database(two_runs, demo_db):
+    """What is sent out is the folder: the register (exact counts) is not in it."""
+    assert two_runs["register"].parent.parent == demo_db.resolve().parent
+    assert sorted(p.name for p in two_runs["out"].iterdir() if not p.name.endswith(".html")) == ["plotly.min.js"]
+
+
 def test_a_register_of_other_data_is_set_aside(tmp_path, capsys):
-    (tmp_path / _folder_release.RELEASE_FILE).write_bytes(
-        pickle.dumps({"key": ("other",), "pages": {"U1": {}}, "entries": {"U1": {}}}))
-    assert _folder_release.load(tmp_path, ("mine",)) == ({}, {})
+    path = _folder_release.register_of(tmp_path / "db.duckdb", tmp_path / "units")
+    path.parent.mkdir()
+    path.write_bytes(pickle.dumps({"key": ("other",), "pages": {"U1": {}}, "entries": {"U1": {}}}))
+    assert _folder_release.load(path, ("mine",), tmp_path / "units") == ({}, {})
     assert "不与它们一并保护" in capsys.readouterr().err
-    assert _folder_release.load(tmp_path / "nowhere", ("mine",)) == ({}, {})
+    assert _folder_release.load(None, ("mine",), tmp_path / "units") == ({}, {})
