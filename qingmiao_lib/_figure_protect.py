@@ -107,6 +107,7 @@ def protect_figure(fig: go.Figure, threshold: int, *, same: str | None = None) -
             _, _, va, ca = _axes(tr)
             groups.setdefault((va, ca), []).append(i)
     hidden_at: dict[str, set[str]] = {}   # category axis → categories with a hidden count
+    whole = {g: _sums(fig, members) for g, members in groups.items()}   # before hiding
     marks = []
     for (_va, ca), members in groups.items():
         rows: list[str] = []
@@ -159,16 +160,62 @@ def protect_figure(fig: go.Figure, threshold: int, *, same: str | None = None) -
         tr[val] = [v if k else None for v, k in zip(getattr(tr, val), keep, strict=True)]
         if isinstance(tr.text, (list, tuple, np.ndarray)):
             tr.text = [x if k else DASH for x, k in zip(tr.text, keep, strict=True)]
+    filled = False
+    for g, members in groups.items():       # a 100% bar keeps its length: the hidden part grey
+        if _fill_shares(fig, members, whole[g]):  # … which marks the hidden cells: no × as well
+            filled = True
+            traces = [fig.data[i] for i in members]
+            marks = [m for m in marks if not any(m[0] is tr for tr in traces)]
     heat_hidden = _protect_heatmaps(fig, t)
     _scrub_strings(fig, t)
     if marks:
         _mark(fig, marks)
-    if marks or heat_hidden:
+    if marks or heat_hidden or filled:
+        where = "灰色斜线部分" if filled and not marks else "灰色“×”、斜线或空白处" if filled else "灰色“×”或空白处"
         title = fig.layout.title.text or ""
-        fig.update_layout(title_text=f"{title}<br><sub>灰色“×”或空白处为隐去的数：“<{t}”不足{t}人，"
+        fig.update_layout(title_text=f"{title}<br><sub>{where}为隐去的数：“<{t}”不足{t}人，"
                                      f"“×”为防止由合计反推而隐去；这些数未绘出</sub>",
                           margin_t=max(fig.layout.margin.t or 70, 95))
     return fig
+
+
+def _sums(fig: go.Figure, members: list[int]) -> dict[str, float]:
+    """Each category's sum of the plotted values of a group's traces."""
+    out: dict[str, float] = {}
+    for i in members:
+        val, cat, _, _ = _axes(fig.data[i])
+        for c, v in zip(getattr(fig.data[i], cat), _values(fig.data[i], val), strict=True):
+            out[_key(c)] = out.get(_key(c), 0.0) + (0.0 if not np.isfinite(v) else float(v))
+    return out
+
+
+def _fill_shares(fig: go.Figure, members: list[int], whole: dict[str, float]) -> bool:
+    """In a stacked bar chart of shares (each category's bars sum to 100, or to 1), the part a
+    protection took out is drawn as one grey hatched bar named 未显示, so that no bar reads as
+    shorter than it is. Its size is the sum of the hidden parts — the category's total less what
+    is shown, which a reader of the shown parts already knows."""
+    bars = [fig.data[i] for i in members]
+    if not bars or any(b.type != "bar" for b in bars) or fig.layout.barmode not in ("stack", "relative"):
+        return False
+    full = [v for v in whole.values() if v]
+    scale = 100.0 if full and all(abs(v - 100) < 0.5 for v in full) else \
+        1.0 if full and all(abs(v - 1) < 0.005 for v in full) else None
+    if scale is None:
+        return False
+    shown = _sums(fig, members)
+    rest = {c: whole[c] - shown.get(c, 0.0) for c in whole if whole[c] - shown.get(c, 0.0) > scale * 1e-6}
+    if not rest:
+        return False
+    val, _, _, _ = _axes(bars[0])
+    horizontal = val == "x"
+    cats, sizes = list(rest), [rest[c] for c in rest]
+    fig.add_bar(x=sizes if horizontal else cats, y=cats if horizontal else sizes,
+                orientation="h" if horizontal else "v", name=HIDDEN_NAME,
+                xaxis=getattr(bars[0], "xaxis", None) or "x", yaxis=getattr(bars[0], "yaxis", None) or "y",
+                marker={"color": "#eef0f2", "line": {"color": HIDDEN_COLOR, "width": 1},
+                        "pattern": {"shape": "/", "fgcolor": HIDDEN_COLOR, "size": 6}},
+                hovertemplate="%{" + ("y" if horizontal else "x") + "}：未显示的部分（“<5”或“×”）<extra></extra>")
+    return True
 
 
 def _title(fig: go.Figure) -> str:
