@@ -293,3 +293,58 @@ def test_charts(county):
     assert list(fig.data[0].y) == [1, 2, 0] and "88.9%" in fig.layout.title.text
     with pytest.raises(ValueError):
         charts.stock(df, by="unit")
+
+
+# ------------------------------------------------------------------------------ read once per report
+
+def _logged(con) -> list[str]:
+    return [m for (m,) in con.execute("select message from duckdb_logs where type = 'QueryLog'").fetchall()]
+
+
+def _report_like(con, *, young_only: bool = True):
+    # what the outlook section asks for, in its order: the projection, its flows, the backtest
+    kw = {"k": 2, "smoothing": S, "young_only": young_only}
+    return (projection.project(con, year=2024, years=1, **kw), projection.flows(con, year=2024, years=1, **kw),
+            projection.backtest(con, year=2024, horizon=1, **kw),
+            projection.transitions(con, year=2024, **kw))
+
+
+@pytest.mark.parametrize("young_only", [True, False])
+def test_a_report_reads_the_counts_once_and_gets_the_same_frames(county, young_only):
+    # project/flows (k = 2, years = 1) count the stocks of 2023–2024 and the transitions of
+    # 2023–2024; in a steady block they count from 2024 − 1 − 2 + 1 = 2022, the years the backtest
+    # (start 2023: stocks 2022–2024, transitions 2022–2023) reads: so each query runs once
+    apart = _report_like(county, young_only=young_only)
+    county.execute("CALL enable_logging('QueryLog')")
+    with qm._query.steady(county):
+        together = _report_like(county, young_only=young_only)
+    for a, b in zip(apart, together, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+        assert a.attrs == b.attrs
+    logged = _logged(county)
+    for name in ("states", "stocks", "transitions"):
+        assert sum(m.startswith(f"-- projection/{name}.sql") for m in logged) == 1, name
+
+
+def test_outside_a_report_each_call_counts(county):
+    county.execute("CALL enable_logging('QueryLog')")
+    projection.project(county, year=2024, years=1, k=2, smoothing=S)
+    projection.project(county, year=2024, years=1, k=2, smoothing=S)
+    logged = _logged(county)
+    assert sum(m.startswith("-- projection/stocks.sql") for m in logged) == 2
+
+
+def test_counts_cut_from_a_wider_span_are_the_counts_of_those_years(county):
+    from qingmiao_lib.projection import _counts
+
+    projection._setup(county)                      # the macros the queries read
+    # the rows of 2023–2024 taken from a span 2021–2024 counted first: the query's own rows
+    alone = _counts.stocks(county, first=2023, last=2024, years=3, below=1000)
+    moves = _counts.transitions(county, first=2024, last=2024, below=1000)
+    with qm._query.steady(county):
+        _counts.stocks(county, first=2021, last=2024, years=3, below=1000)
+        _counts.transitions(county, first=2021, last=2024, below=1000)
+        pd.testing.assert_frame_equal(_counts.stocks(county, first=2023, last=2024, years=3, below=1000), alone)
+        pd.testing.assert_frame_equal(_counts.transitions(county, first=2024, last=2024, below=1000), moves)
+    # 2023: A, B, C, R, O active (5 persons); 2024: A, B, O, N (4): all ages counted
+    assert alone.groupby("year")["persons"].sum().to_dict() == {2023: 5, 2024: 4}

@@ -33,7 +33,7 @@ from .. import _query, outlook, sql
 from ..db import install_once, rules_version
 from ..errors import QingmiaoError
 from ..labels import young_limit as rules_young_limit
-from . import _frames, _model, _plan
+from . import _counts, _frames, _model, _plan
 from ._text import METHODS, backtest_text, methods_text
 
 __all__ = ["COLUMNS", "DIMENSIONS", "METHODS", "backtest", "backtest_text", "flows", "methods_text",
@@ -67,23 +67,22 @@ def _setup(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     """The macros on ``con``; the state names ``{"rank": {step: name}, "level": {...}}``."""
     outlook.install_macros(con)
     install_once(con, "projection_held", sql.load("projection/held"))
-    names = con.execute(sql.load("projection/states")).df()
+    names = _counts.states(con)
     return {kind: dict(zip(part["step"].astype(int), part["name"], strict=True))
             for kind, part in names.groupby("kind")}
 
 
 def _counted(con, *, first: int, last: int, tr_first: int, tr_last: int, years: int,
-             young_only: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+             young_only: bool, since: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stocks of the years ``first`` … ``last`` (a retirement more than ``years`` ahead as
     :data:`_model.BEYOND`) and the transitions of the years ``tr_first`` … ``tr_last``; ages under
     the young age limit only when ``young_only`` (nobody older joins the cohort, so the rates
-    and the intake of the cohort are counted among its own ages)."""
+    and the intake of the cohort are counted among its own ages). ``since``: in a steady block
+    (a report), count from that year on, for the backtest that follows (:mod:`._counts`)."""
     below = rules_young_limit(con) if young_only else 1000
-    stocks = con.execute(sql.load("projection/stocks"),
-                         {"first": first, "last": last, "years": years, "below": below}).df()
+    stocks = _counts.stocks(con, first=first, last=last, years=years, below=below, since=since)
     stocks["retire_in"] = stocks["retire_in"].fillna(_model.BEYOND).astype("int64")
-    moves = con.execute(sql.load("projection/transitions"),
-                        {"first": tr_first, "last": tr_last, "below": below}).df()
+    moves = _counts.transitions(con, first=tr_first, last=tr_last, below=below, since=since)
     return stocks, moves
 
 
@@ -150,7 +149,8 @@ def project(con: duckdb.DuckDBPyConnection, *, year: int, years: int, k: int = K
     _checked(year, years, k, band_years, smoothing)
     names = _setup(con)
     stocks, moves = _counted(con, first=year - k + 1, last=year, tr_first=year - k + 1, tr_last=year,
-                             years=years, young_only=young_only)
+                             years=years, young_only=young_only,
+                             since=year - years - k + 1)   # and a backtest's years
     run, space, told = _run(con, year=year, years=years, k=k, recruitment=recruitment, band_years=band_years,
                             smoothing=smoothing, stocks=stocks, moves=moves, names=names)
     limit = rules_young_limit(con)
@@ -171,7 +171,8 @@ def flows(con: duckdb.DuckDBPyConnection, *, year: int, years: int, k: int = K, 
     _checked(year, years, k, band_years, smoothing)
     names = _setup(con)
     stocks, moves = _counted(con, first=year - k + 1, last=year, tr_first=year - k + 1, tr_last=year,
-                             years=years, young_only=young_only)
+                             years=years, young_only=young_only,
+                             since=year - years - k + 1)   # and a backtest's years
     run, _, told = _run(con, year=year, years=years, k=k, recruitment=recruitment, band_years=band_years,
                         smoothing=smoothing, stocks=stocks, moves=moves, names=names)
     limit = rules_young_limit(con)
@@ -261,7 +262,7 @@ def transitions(con: duckdb.DuckDBPyConnection, *, year: int, k: int = K, band_y
     _checked(year, 1, k, band_years, smoothing)
     names = _setup(con)
     below = rules_young_limit(con) if young_only else 1000
-    moves = con.execute(sql.load("projection/transitions"), {"first": year - k + 1, "last": year, "below": below}).df()
+    moves = _counts.transitions(con, first=year - k + 1, last=year, below=below)
     space = _model.Space(n_ranks=max(names["rank"]) + 1, n_levels=max(names["level"]) + 1,
                          band_years=band_years, years=1)
     P, observed = _model.rates(moves, space, smoothing=smoothing)
