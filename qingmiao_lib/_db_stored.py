@@ -7,6 +7,8 @@ called through :mod:`qingmiao_lib.db` (a test replacing ``db.set_meta`` reaches 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import duckdb
 
 from . import sql
@@ -77,13 +79,30 @@ def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bo
     what ``sql/snapshots/<stamp>.sql`` computes from the records and this connection's rules: a
     database changed after its refresh, or never refreshed, is never answered from a stale copy.
     Inside :func:`qingmiao_lib._steady.steady` (a report being built) the answer is looked up
-    once."""
+    once, and the tables and stamps of every stored table in one statement
+    (:func:`database_facts`)."""
     def current() -> bool:
-        present, stored = con.execute(
-            "select exists (select 1 from duckdb_tables() where database_name = current_database()"
-            " and schema_name = 'main' and table_name = ?), (select value from meta where key = ?)",
-            [table, f"{table}_stamp"]).fetchall()[0]
-        return bool(present and stored
+        facts = database_facts(con)
+        stored = facts.meta.get(f"{table}_stamp")
+        return bool(table in facts.tables and stored
                     and stored == con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0])
 
     return remembered(con, ("stored-current", table, stamp), current)   # once per steady block
+
+
+class Facts(NamedTuple):
+    """What :func:`database_facts` reads."""
+
+    tables: frozenset[str]      #: the tables of the file (main schema)
+    meta: dict[str, str]        #: every row of ``meta``, by key
+
+
+def database_facts(con: duckdb.DuckDBPyConnection) -> Facts:
+    """The file's tables and its ``meta`` rows, in one statement (``sql/base/database_facts.sql``);
+    read once per :func:`qingmiao_lib._steady.steady` block (every call outside one). The
+    returned dict is the block's own: read it, never change it."""
+    def read() -> Facts:
+        tables, rows = con.execute(sql.load("base/database_facts")).fetchall()[0]
+        return Facts(frozenset(tables), {r["key"]: r["value"] for r in rows})
+
+    return remembered(con, ("database-facts",), read)

@@ -38,6 +38,7 @@ from ._db_state import (  # noqa: F401 - re-exported
 from ._db_stored import (  # noqa: F401 - re-exported
     QUARTER_MASK_YEARS,
     SNAPSHOT_YEARS,
+    database_facts,
     refresh_snapshots,
     stored_current,
 )
@@ -55,7 +56,7 @@ _MACROS = (
     "base/person_pools",
     "base/person_snapshot_live", "base/person_snapshot", "base/leadership_steps",
     # each analysis area's table and scalar macros, in dependency order
-    "structure/in_slice", "structure/series_persons", "structure/series_full",
+    "structure/dimensions", "structure/in_slice", "structure/series_persons", "structure/series_full",
     "structure/series_stored",
     "training/people", "training/in_slice", "training/leadership_steps", "training/year_courses",
     "training/obligations",
@@ -156,6 +157,8 @@ def _open(path, *, read_only: bool, rules, new: bool = False, bulk_load: bool = 
         rules_mod.install(con, loaded)
         for name in _MACROS:
             con.execute(sql.load(name))
+        # the files a module installs when first used (install_once) that are made here already
+        _INSTALLED.setdefault(con, set()).update(_MACROS)
     except BaseException:
         con.close()
         raise

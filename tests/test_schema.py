@@ -436,3 +436,53 @@ def test_new_tables_are_in_the_contract_and_keyed(db):
     db.add("resume_entries", person_id="P1", line_no=1, start_date=D("2015-07-01"), kind="工作", content="某镇科员")
     with pytest.raises(duckdb.Error):
         db.add("resume_entries", person_id="P2", line_no=1, start_date=D("2015-07-01"), kind="工作", content="x")
+
+
+# ---------------------------------------------------------------------------------------------
+# what a connection knows without asking (issue 22: statements per report)
+# ---------------------------------------------------------------------------------------------
+
+def _statements(con) -> list[str]:
+    return [m for (m,) in con.execute("select message from duckdb_logs where type = 'QueryLog'").fetchall() if m]
+
+
+def test_the_macros_made_at_connect_are_not_made_again(con):
+    from qingmiao_lib import sql
+    from qingmiao_lib.db import install_once
+
+    # structure/dimensions is made at connect: its macro answers at once (age 32 → '30–34岁'),
+    # and install_once knows it, so the structure area's first call runs nothing more
+    assert con.execute("select structure_age_band(32)").fetchall() == [("30–34岁",)]
+    con.execute("CALL enable_logging('QueryLog')")
+    install_once(con, "structure/dimensions", sql.load("structure/dimensions"))
+    assert _statements(con) == []
+
+
+def test_database_facts_read_once_in_a_steady_block(db):
+    from qingmiao_lib import _query
+    from qingmiao_lib.db import database_facts, set_meta, stored_current
+
+    # a fresh database: no derived table written, so none may be read; meta holds the schema
+    # version. grade_years written with a stamp that is not the records' → still not current
+    facts = database_facts(db.con)
+    assert "persons" in facts.tables and "grade_years" not in facts.tables
+    assert facts.meta["schema_version"] == str(SCHEMA_VERSION)
+    assert not stored_current(db.con, "grade_years", "grade_stamp")
+    db.con.execute("create table grade_years (person_id varchar)")
+    set_meta(db.con, grade_years_stamp="v1|annual=99")
+    assert not stored_current(db.con, "grade_years", "grade_stamp")
+    # the records' stamp (no annual grades: 'v1|annual=0') → current
+    set_meta(db.con, grade_years_stamp="v1|annual=0")
+    assert stored_current(db.con, "grade_years", "grade_stamp")
+    db.con.execute("CALL enable_logging('QueryLog')")
+    with _query.steady(db.con):
+        # three tables checked: one read of the tables and meta, one stamp each table present
+        # with a stamp (grade_years only); quarter_masks and training_years are absent
+        assert stored_current(db.con, "grade_years", "grade_stamp")
+        assert not stored_current(db.con, "quarter_masks", "quarter_stamp")
+        assert not stored_current(db.con, "training_years", "training_stamp")
+        assert stored_current(db.con, "grade_years", "grade_stamp")
+        assert database_facts(db.con).meta["grade_years_stamp"] == "v1|annual=0"
+    logged = _statements(db.con)
+    assert len(logged) == 2 and logged[0].startswith("-- base/database_facts.sql")
+    assert logged[1].startswith("-- snapshots/grade_stamp.sql")
