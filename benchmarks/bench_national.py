@@ -217,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--once-over", type=float, default=10.0,
                     help="a warm-up call slower than this many seconds is the timing itself")
     ap.add_argument("--only", nargs="+", default=None, help="only the analyses whose name contains one of these")
+    ap.add_argument("--areas", nargs="+", default=None,
+                    help="only these areas (headline, widget, structure, training, …), in this order")
+    ap.add_argument("--skip", nargs="+", default=(), help="leave out the analyses whose name contains one of these")
     ap.add_argument("--no-report", action="store_true", help="leave out the county report")
     ap.add_argument("--no-widget", action="store_true", help="leave out the widget updates")
     ap.add_argument("--report-only", action="store_true", help="only the county report")
@@ -240,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         todo = first | widget_updates(con, year=args.year) | {k: v for k, v in todo.items() if k not in first}
     if args.only:
         todo = {k: v for k, v in todo.items() if any(s in k for s in args.only)}
+    if args.areas:
+        todo = {k: v for a in args.areas for k, v in todo.items() if v[0] == a}
+    todo = {k: v for k, v in todo.items() if not any(s in k for s in args.skip)}
     rows = []
     for name, (area, fn) in todo.items():
         if args.deadline and time.strftime("%H:%M") >= args.deadline:

@@ -75,3 +75,12 @@ def test_past_the_deadline_nothing_more_runs(demo_db, capsys):
     assert bn.main([str(demo_db), "--only", "F1–F9", "--no-widget", "--no-report", "--deadline", "00:00"]) == 0
     out = capsys.readouterr().out
     assert "| F1–F9 (figures.headline) | — |" in out and "| not run |" in out and "0 of 1 rows" in out
+
+
+def test_areas_choose_and_order_and_skip_leaves_out(demo_db, tmp_path):
+    # --areas widget headline: the widget rows first, then the headline's; --skip drops one widget
+    out = tmp_path / "a.json"
+    assert bn.main([str(demo_db), "--areas", "widget", "headline", "--only", "F1–F9", "widget:",
+                    "--skip", "one unit picked", "--no-report", "--out", str(out)]) == 0
+    names = [r["name"] for r in json.loads(out.read_text())["rows"]]
+    assert names == ["widget: unit kind toggled (cohort explorer)", "F1–F9 (figures.headline)"]
