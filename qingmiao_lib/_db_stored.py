@@ -7,12 +7,11 @@ called through :mod:`qingmiao_lib.db` (a test replacing ``db.set_meta`` reaches 
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import duckdb
 
 from . import sql
 from ._steady import remembered
+from .provenance import database_facts
 
 #: How many recent year-ends refresh_snapshots stores (the years analyses and reports ask for).
 SNAPSHOT_YEARS = 15
@@ -80,7 +79,7 @@ def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bo
     database changed after its refresh, or never refreshed, is never answered from a stale copy.
     Inside :func:`qingmiao_lib._steady.steady` (a report being built) the answer is looked up
     once, and the tables and stamps of every stored table in one statement
-    (:func:`database_facts`)."""
+    (:func:`qingmiao_lib.provenance.database_facts`)."""
     def current() -> bool:
         facts = database_facts(con)
         stored = facts.meta.get(f"{table}_stamp")
@@ -89,20 +88,3 @@ def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bo
 
     return remembered(con, ("stored-current", table, stamp), current)   # once per steady block
 
-
-class Facts(NamedTuple):
-    """What :func:`database_facts` reads."""
-
-    tables: frozenset[str]      #: the tables of the file (main schema)
-    meta: dict[str, str]        #: every row of ``meta``, by key
-
-
-def database_facts(con: duckdb.DuckDBPyConnection) -> Facts:
-    """The file's tables and its ``meta`` rows, in one statement (``sql/base/database_facts.sql``);
-    read once per :func:`qingmiao_lib._steady.steady` block (every call outside one). The
-    returned dict is the block's own: read it, never change it."""
-    def read() -> Facts:
-        tables, rows = con.execute(sql.load("base/database_facts")).fetchall()[0]
-        return Facts(frozenset(tables), {r["key"]: r["value"] for r in rows})
-
-    return remembered(con, ("database-facts",), read)

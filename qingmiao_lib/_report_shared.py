@@ -13,9 +13,7 @@ from dataclasses import dataclass
 import duckdb
 from markupsafe import Markup
 
-from . import charts, definitions, figures, provenance
-from .db import meta
-from .privacy import small_cell_threshold
+from . import _query, charts, definitions, figures, provenance
 from .sections._headline import ARTICLE_YEAR, headline_rows
 from .sections._render import figure_html
 
@@ -47,10 +45,10 @@ def shared_parts(con: duckdb.DuckDBPyConnection, *, year: int, audience: str = "
     head = figures.headline(con, year=year)
     first, _ = figures.data_years(con)
     last = figures.headline(con, year=year - 1) if first is not None and year - 1 >= first else None
-    info = meta(con)
+    info = provenance.database_facts(con).meta      # read with the stored tables' checks (one statement)
     classification, title = provenance.report_labels(con)
     defs = [{"group": g, "term": t, "text": x} for g, t, x in definitions.definitions(con)]
-    threshold = small_cell_threshold(con)
+    threshold = _query.rules(con).small_cell_threshold
     return Shared(
         year=year, as_of=dt.date.fromisoformat(head.attrs["as_of"]), threshold=threshold,
         classification=classification, jurisdiction=info.get("jurisdiction", "本辖区"),

@@ -38,11 +38,9 @@ from ._db_state import (  # noqa: F401 - re-exported
 from ._db_stored import (  # noqa: F401 - re-exported
     QUARTER_MASK_YEARS,
     SNAPSHOT_YEARS,
-    database_facts,
     refresh_snapshots,
     stored_current,
 )
-from ._steady import remembered
 from .config import DEFAULT_DB, SCHEMA_VERSION
 from .errors import DatabaseMissing, SchemaMismatch
 
@@ -237,6 +235,8 @@ def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def rules_version(con: duckdb.DuckDBPyConnection) -> str:
-    """The version of the rules loaded on this connection."""
-    return remembered(con, ("rules-version",),
-                      lambda: con.execute("select rule_txt('meta.version')").fetchall()[0][0])
+    """The version of the rules loaded on this connection (``meta.version``): read with the
+    other rules the areas read (:func:`qingmiao_lib._query.rules`, once per steady block)."""
+    from ._query import rules  # late: _query reads this module
+
+    return rules(con).version

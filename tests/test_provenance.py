@@ -1,11 +1,14 @@
-"""provenance.data_checksum: one statement (sql/base/table_checksums.sql) over the import
-contract's tables, the same value as the checksum defined table by table."""
+"""provenance: the data checksum in one statement (sql/base/table_checksums.sql) over the import
+contract's tables, the same value as the checksum defined table by table; the database's facts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from qingmiao_lib import contract, provenance, sql
+
+D = dt.date.fromisoformat
 
 
 def _expected(parts: list[str]) -> str:
@@ -55,3 +58,28 @@ def test_temporary_stand_ins_are_left_out(con):
     con.execute("create temp table resume_entries (x integer)")
     parts = [f"{n}:0:0;" for n in sorted(contract.TABLES) if n != "resume_entries"]
     assert provenance.data_checksum(con) == _expected(parts)
+
+
+def test_database_facts_first_years_and_labels(db):
+    # persons entered 2015-07-01 (the fixture's default) and 2012-03-01 → entry 2012; no pool
+    # members and no practice postings → None; the cover's labels are the rules' values
+    db.add("persons", person_id="P1").add("persons", person_id="P2", entry_date=D("2012-03-01"))
+    facts = provenance.database_facts(db.con)
+    assert facts.first_years == {"entry": 2012, "pool": None, "practice": None}
+    assert provenance.first_years(db.con) == facts.first_years
+    classification, title = provenance.report_labels(db.con)
+    assert (classification, title) == tuple(db.con.execute(
+        "select rule_txt('report.classification'), coalesce(rule_txt('meta.title'), '')").fetchall()[0])
+    assert "persons" in facts.tables and facts.meta["schema_version"]
+
+
+def test_database_facts_read_once_in_a_steady_block(db):
+    from qingmiao_lib import _query
+
+    db.con.execute("CALL enable_logging('QueryLog')")
+    with _query.steady(db.con):
+        provenance.report_labels(db.con)
+        provenance.first_years(db.con)
+        provenance.database_facts(db.con)
+    logged = [m for (m,) in db.con.execute("select message from duckdb_logs where type = 'QueryLog'").fetchall()]
+    assert [m.split("—")[0].strip() for m in logged if m] == ["-- base/database_facts.sql"]

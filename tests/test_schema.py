@@ -460,7 +460,8 @@ def test_the_macros_made_at_connect_are_not_made_again(con):
 
 def test_database_facts_read_once_in_a_steady_block(db):
     from qingmiao_lib import _query
-    from qingmiao_lib.db import database_facts, set_meta, stored_current
+    from qingmiao_lib.db import set_meta, stored_current
+    from qingmiao_lib.provenance import database_facts
 
     # a fresh database: no derived table written, so none may be read; meta holds the schema
     # version. grade_years written with a stamp that is not the records' → still not current

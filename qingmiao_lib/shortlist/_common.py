@@ -8,6 +8,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from .._steady import remembered
 from ..db import rules_version
 
 
@@ -22,7 +23,8 @@ def _finish(df: pd.DataFrame, con, **attrs) -> pd.DataFrame:
 
 
 def priorities(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The 三优先 in the order the rules on ``con`` list them (``shortlist.priorities``)."""
-    rows = con.execute("select value from rule_lists where name = 'shortlist.priorities' "
-                       "order by rowid").fetchall()
+    """The 三优先 in the order the rules on ``con`` list them (``shortlist.priorities``); read once
+    per :func:`qingmiao_lib._steady.steady` block (a report)."""
+    rows = remembered(con, ("shortlist-priorities",), lambda: con.execute(
+        "select value from rule_lists where name = 'shortlist.priorities' order by rowid").fetchall())
     return [r[0] for r in rows]
