@@ -21,7 +21,7 @@ _INT = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+)\s*$")
 #: An integer in running text that counts something (not a decimal, share, date or age).
 _COUNT_IN_TEXT = re.compile(r"(?<![\d.,:\-/年月])(\d{1,3}(?:,\d{3})+|\d+)(?![\d.,%:\-/]|\s*(?:月|年|岁|日|号|季|时|学时|天|个月))")
 #: A count of people or things in a title: "超过上限 3 名", "共 4 人".
-_COUNT_IN_TITLE = re.compile(r"(?<![\d.])(\d+)(\s*)(人|名|个|项)")
+_COUNT_IN_TITLE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\s*)(人|名|个|项)")
 
 
 def _count_of(v) -> int | None:
@@ -271,7 +271,8 @@ def _scrub_strings(fig: go.Figure, t: int) -> None:
                 tr[attr] = _deep_scrub(v, t)
     if fig.layout.title.text:
         fig.layout.title.text = _COUNT_IN_TITLE.sub(
-            lambda m: f"<{t}{m.group(2)}{m.group(3)}" if 0 < int(m.group(1)) < t else m.group(0),
+            lambda m: f"<{t}{m.group(2)}{m.group(3)}" if 0 < int(m.group(1).replace(",", "")) < t
+            else m.group(0),
             fig.layout.title.text)
     for a in fig.layout.annotations or ():
         if a.text:

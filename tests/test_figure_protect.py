@@ -38,3 +38,11 @@ def test_a_chart_of_counts_gets_no_share_fill():
         t.x = [int(c[0]) for c in t.customdata]
     out = protect_figure(fig, 5)
     assert not [t for t in out.data if t.type == "bar" and t.name == HIDDEN_NAME]
+
+
+def test_a_title_count_with_a_thousands_separator_is_read_whole():
+    """"共 1,002 人" is 1,002 persons, not "1," and a small 2; "共 3 人" is small."""
+    for title, want in (("年龄结构（共 1,002 人）", "年龄结构（共 1,002 人）"), ("超过上限 3 名", "超过上限 <5 名")):
+        fig = go.Figure(go.Scatter(x=[1], y=[0.5], mode="markers"))
+        fig.update_layout(title_text=title)
+        assert protect_figure(fig, 5).layout.title.text.split("<br>")[0] == want
