@@ -110,11 +110,7 @@ def fix_registered(base, parts: Mapping, pages: Mapping) -> int:
                 continue
             for r in t.ids.index:
                 for c in t.ids.columns:
-                    slot = int(t.ids.at[r, c])
-                    if status.at[r, c] in ("", None):
-                        base.problem.fix_shown(slot)
-                    else:
-                        base.problem.forced.add(slot)
+                    base.problem.hold(int(t.ids.at[r, c]), status.at[r, c])
                     n += 1
     return n
 

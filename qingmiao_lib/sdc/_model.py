@@ -215,6 +215,14 @@ class Problem:
             raise ValueError(f"{self.label(slot)}: a small count cannot be printed as it is")
         self._fixed[slot] = True
 
+    def hold(self, slot: int, state: str | None) -> None:
+        """Keep the slot in the ``state`` another artefact printed it in: shown stays shown
+        (:meth:`fix_shown`), hidden stays hidden (:attr:`forced`)."""
+        if state in (SHOWN, None):
+            self.fix_shown(slot)
+        else:
+            self.forced.add(slot)
+
     def compile(self) -> Compiled:
         """The cells after linking (cached until the problem changes)."""
         linked = sum(i != p for i, p in enumerate(self._parent))

@@ -160,13 +160,9 @@ class Artefact:
             if rows is not None and r not in rows:
                 continue
             for c in t.ids.columns.intersection(res.status.columns):
-                slot = int(t.ids.at[r, c])
                 if t.values.at[r, c] != res.values.at[r, c]:
                     continue            # not the same figure after all (e.g. two units of one name)
-                if res.status.at[r, c] in ("", None):
-                    self.problem.fix_shown(slot)
-                else:
-                    self.problem.forced.add(slot)
+                self.problem.hold(int(t.ids.at[r, c]), res.status.at[r, c])
                 n += 1
         return n
 

@@ -121,10 +121,7 @@ def batch(county: Artefact, threshold: int) -> Artefact:
     joint = union({"county": county.problem})
     cp = county.problem.compile()
     for slot in range(county.problem.n_slots):
-        if res.state[cp.canon[slot]] == sdc.SHOWN:
-            joint.fix_shown(slot)
-        else:
-            joint.forced.add(slot)
+        joint.hold(slot, res.state[cp.canon[slot]])
     # the county report is out: what it withheld stays withheld (unknown to the reader), the
     # rest is never withheld here — what cannot be protected around it withholds a page's table
     joint.withhold |= {f"county·{n}" for n in res.withheld if n not in county.problem.unpublished}
