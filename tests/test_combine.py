@@ -435,3 +435,27 @@ def test_a_county_without_the_year_is_named(same):
     # both demo counties cover 2012–2025 only
     with qm.connect(same) as con, pytest.raises(QingmiaoError, match=r"县 a（.*）：1990年没有数据"):
         cb.headline_by_county(con, year=1990)
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_each_person_owes_the_weekly_lectures_of_their_own_county(same, counties, stored, monkeypatch):
+    """每周一讲 in a combination: a person owes and attends the sessions of their own county only
+    (the sessions are numbered per county in the stored bit sets), so every person's sessions,
+    attended, excused and absent equal those in their county's own database — read live from
+    lecture_attendance and from the stored lecture_marks."""
+    from qingmiao_lib.training import lectures
+
+    if not stored:       # the live computation: the stored table set aside
+        monkeypatch.setattr(lectures, "_lecture_stored", lambda con, year: False)
+    cols = ["sessions", "attended", "excused", "absent"]
+    with qm.connect(same) as con:
+        assert lectures._lecture_stored(con, 2023) is stored     # the path this case tests
+        both = qm.training.lecture_persons(con, year=2023).set_index("person_id")[cols]
+    assert len(both)
+    for code in ("a", "b"):
+        with own(counties, code) as c:
+            mine = qm.training.lecture_persons(c, year=2023).set_index("person_id")[cols]
+        mine.index = pd.Index([f"{code}:{p}" for p in mine.index], name="person_id")
+        got = both.loc[both.index.str.startswith(f"{code}:")]
+        pd.testing.assert_frame_equal(got.sort_index(), mine.sort_index(), check_dtype=False,
+                                      check_index_type=False)

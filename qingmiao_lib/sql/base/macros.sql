@@ -24,6 +24,11 @@ create or replace temp macro active_on(entry_date, exit_date, d) as (
 create or replace temp macro covers(s, e, d) as (s <= d and (e is null or e > d));
 
 -- rule values by name, e.g. rule_num('general.young_age_limit').
+-- The county of a key: the part before the first colon in a combined (prefecture) database,
+-- '' in a county's own (keys have no colon there; see qingmiao_lib.combine).
+create or replace temp macro county_of(k) as (
+    case when contains(k, ':') then split_part(k, ':', 1) else '' end
+);
 create or replace temp macro rule_num(k) as (select num from rule_params where name = k);
 create or replace temp macro rule_txt(k) as (select txt from rule_params where name = k);
 

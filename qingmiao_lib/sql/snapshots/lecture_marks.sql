@@ -1,8 +1,9 @@
 -- snapshots/lecture_marks.sql — store the weekly lecture (每周一讲) per person and year as bit
 -- sets (table lecture_marks), so the lecture analyses need not scan lecture_attendance (one row
 -- per young person and session: ~100 million rows at 1 million persons).
--- A year's sessions are numbered 0, 1, … in (held_on, lecture_id) order; bit i of a mask is the
--- year's session i. owed = sessions held while the person was active and young ([entry_date,
+-- A year's sessions are numbered 0, 1, … in (held_on, lecture_id) order, per county (a combined
+-- database holds several counties' lectures; a person owes their own county's only); bit i of
+-- a mask is the county's session i of the year. owed = sessions held while the person was active and young ([entry_date,
 -- exit_date) ∩ [birth_date, birth_date + general.young_age_limit years), as
 -- training/lecture_months.sql); attended / excused = the 出席 / 请假 marks on owed sessions
 -- (bits of owed only; a (lecture, person) pair is unique, as the importer and `qingmiao check`
@@ -18,21 +19,21 @@
 create or replace table lecture_marks as
 with
 sessions as (
-    select lecture_id, held_on, year(held_on) as year,
-           (row_number() over (partition by year(held_on) order by held_on, lecture_id) - 1)::integer
-               as bit,
+    select lecture_id, held_on, year(held_on) as year, county_of(lecture_id) as county,
+           (row_number() over (partition by county_of(lecture_id), year(held_on)
+                               order by held_on, lecture_id) - 1)::integer as bit,
     from lectures
 ),
 fits as (
-    select year from sessions group by year having count(*) <= 64
+    select county, year from sessions group by county, year having count(*) <= 64
 ),
 numbered as (
     select s.*, 1::ubigint << s.bit as flag
     from sessions as s
-    semi join fits using (year)
+    semi join fits using (county, year)
 ),
 people as (
-    select person_id, entry_date,
+    select person_id, entry_date, county_of(person_id) as county,
            least(
                coalesce(exit_date, date '9999-12-31'),
                birth_date + to_months((rule_num('general.young_age_limit') * 12)::integer)
@@ -42,7 +43,8 @@ people as (
 owed as (
     select p.person_id, s.year, bit_or(s.flag) as owed
     from people as p
-    join numbered as s on s.held_on >= p.entry_date and s.held_on < p.until
+    join numbered as s
+      on s.county = p.county and s.held_on >= p.entry_date and s.held_on < p.until
     group by p.person_id, s.year
 ),
 marked as (

@@ -7,9 +7,11 @@
 -- content hash of ~100 million rows would cost more than the table saves), so an insert or
 -- delete shows but an UPDATE of a mark's status in place does not — the importer replaces the
 -- records and refreshes in one transaction, and `qingmiao check` rejects duplicate marks.
+-- The leading version names the table's layout: v2 numbers each county's sessions apart (a
+-- table stored by v1 numbered a combination's counties together), so a v1 table is not trusted.
 -- Grain: one row, one column (stamp VARCHAR). Parameters: none.
 select concat_ws('|',
-    'v1',
+    'v2',
     'young=' || rule_num('general.young_age_limit'),
     'lectures=' || (select count(*) || ':' || coalesce(sum(hash(lecture_id, held_on)), 0) from lectures),
     'attendance=' || (select count(*) from lecture_attendance),

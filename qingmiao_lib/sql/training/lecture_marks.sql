@@ -11,15 +11,16 @@
 create or replace temp macro training_lecture_months_stored(as_of) as table
 with
 masks as (
-    select month, bit_or(flag) as mask
+    select county, month, bit_or(flag) as mask
     from (
-        select month(held_on) as month, held_on,
-               1::ubigint << (row_number() over (order by held_on, lecture_id) - 1)::integer as flag
+        select county_of(lecture_id) as county, month(held_on) as month, held_on,
+               1::ubigint << (row_number() over (partition by county_of(lecture_id)
+                                                 order by held_on, lecture_id) - 1)::integer as flag
         from lectures
         where year(held_on) = year(as_of::date)
     )
     where held_on <= as_of::date
-    group by month
+    group by county, month
 ),
 marks as (
     select m.person_id, k.month,
@@ -27,7 +28,7 @@ marks as (
            bit_count(m.attended & k.mask)::bigint as attended,
            bit_count(m.excused & k.mask)::bigint as excused,
     from lecture_marks as m
-    cross join masks as k
+    join masks as k on k.county = county_of(m.person_id)
     where m.year = year(as_of::date) and m.owed & k.mask <> 0
 ),
 snap as (
@@ -60,13 +61,15 @@ join people as p using (person_id);
 create or replace temp macro training_lecture_years_stored(as_of) as table
 with
 mask as (
-    select bit_or(flag) filter (where held_on <= as_of::date) as mask
+    select county, bit_or(flag) filter (where held_on <= as_of::date) as mask
     from (
-        select held_on,
-               1::ubigint << (row_number() over (order by held_on, lecture_id) - 1)::integer as flag
+        select county_of(lecture_id) as county, held_on,
+               1::ubigint << (row_number() over (partition by county_of(lecture_id)
+                                                 order by held_on, lecture_id) - 1)::integer as flag
         from lectures
         where year(held_on) = year(as_of::date)
     )
+    group by county
 ),
 marks as (
     select m.person_id,
@@ -74,7 +77,7 @@ marks as (
            bit_count(m.attended & k.mask)::hugeint as attended,
            bit_count(m.excused & k.mask)::hugeint as excused,
     from lecture_marks as m
-    cross join mask as k
+    join mask as k on k.county = county_of(m.person_id)
     where m.year = year(as_of::date) and m.owed & k.mask <> 0
 ),
 snap as (

@@ -9,13 +9,15 @@
 create or replace temp macro training_lecture_months_live(as_of) as table
 with
 sessions as (
-    select lecture_id, held_on, month(held_on) as month
+    -- a county's lectures are owed by its own persons only (a combined database holds several)
+    select lecture_id, held_on, month(held_on) as month, county_of(lecture_id) as county
     from lectures
     where held_on between make_date(year(as_of::date), 1, 1) and as_of::date
 ),
 people as (
     -- active and young on [entry_date, exit_date) ∩ [birth_date, young_until)
     select person_id, name, unit_id, unit_kind, entry_cohort, entry_date,
+           county_of(person_id) as county,
            least(
                coalesce(exit_date, date '9999-12-31'),
                birth_date + to_months((rule_num('general.young_age_limit') * 12)::integer)
@@ -29,7 +31,8 @@ eligible as (
 owed as (
     select e.person_id, s.month, count(*) as sessions
     from eligible as e
-    join sessions as s on s.held_on >= e.entry_date and s.held_on < e.until
+    join sessions as s
+      on s.county = e.county and s.held_on >= e.entry_date and s.held_on < e.until
     group by e.person_id, s.month
 ),
 marked as (
@@ -39,7 +42,7 @@ marked as (
     from lecture_attendance as a
     join sessions as s using (lecture_id)
     join eligible as e using (person_id)
-    where s.held_on >= e.entry_date and s.held_on < e.until
+    where s.county = e.county and s.held_on >= e.entry_date and s.held_on < e.until
     group by a.person_id, s.month
 ),
 final as (
