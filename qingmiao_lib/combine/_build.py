@@ -213,6 +213,7 @@ def _note(c: dict) -> str:
     return ""
 
 
+#: the columns of counties read from a county's facts (the parameters of combine/insert_county.sql)
 _COUNTY_COLUMNS = ("county", "name", "source_file", "source_created_at", "schema_version", "data_checksum",
                    "table_checksums", "rules_version", "source_rules_version", "rules_json", "rules_file",
                    "rules_toml", "persons", "data_from", "data_to")
@@ -256,9 +257,8 @@ def _copy_county(con: duckdb.DuckDBPyConnection, c: dict, now: dt.datetime) -> N
     except duckdb.Error as e:
         raise QingmiaoError(f"{label} 无法打开，未汇总任何数据：{_first_line(e)}") from None
     try:
-        marks = ", ".join("?" for _ in _COUNTY_COLUMNS)
-        con.execute(f"insert into counties ({', '.join(_COUNTY_COLUMNS)}, combined_at) values ({marks}, ?)",
-                    [*(c[k] for k in _COUNTY_COLUMNS), now])
+        con.execute(sql.load("combine/insert_county"),
+                    {**{k: c[k] for k in _COUNTY_COLUMNS}, "combined_at": now})
         for table in TABLES:
             n = _tables.copy_county(con, table, county=c["county"])
             if n != c["rows"][table]:
