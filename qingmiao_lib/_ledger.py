@@ -115,10 +115,6 @@ def activate(where: str | Path | None) -> Ledger | None:
     return _ACTIVE
 
 
-def active() -> Ledger | None:
-    return _ACTIVE
-
-
 def protect_table(values: pd.DataFrame, threshold: int, *, totals: bool | str = True,
                   relations: Sequence = (), name: str = "", same: str | None = None):
     """A published count table protected: through the active ledger (an export for
@@ -283,5 +279,5 @@ def protect_around(county, *, ledger_dir: Path, stems: Sequence[str]):
     return base
 
 
-__all__ = ["Entry", "Ledger", "ReleaseChanged", "activate", "active", "protect_around", "protect_release",
+__all__ = ["Entry", "Ledger", "ReleaseChanged", "activate", "protect_around", "protect_release",
            "protect_table", "register", "tie_same"]
