@@ -1,10 +1,14 @@
 """Shared fixtures: an empty in-memory Qingmiao database, a helper to fill it with a few
-hand-made rows, and one small simulated demo database per test session."""
+hand-made rows, one small simulated demo database per test session, and the README's demo
+county (default size and seed) built once for the whole run (:func:`demo2k_built`)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,6 +80,55 @@ def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     synth.build(path, persons=300, seed=7, progress=False)
     return path
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` while the with-block runs (no-op where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not Linux/macOS
+        yield
+        return
+    with open(path, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> Path:
+    """``build(folder)`` run once for the whole test run — by the first pytest-xdist worker that
+    asks, the others waiting on a lock — in a folder ``name`` they all share; its path."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / name
+    done = folder / ".built"
+    with file_lock(shared / f"{name}.lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo2k_built(tmp_path_factory) -> Path:
+    """The README's demo county (``qingmiao demo``: default size and seed, the article's
+    figures F1–F9), built once for the run. Never open it: copy it first
+    (:func:`demo2k_copy`), since a module writes beside its database (release registers) and
+    two workers cannot both open one file for writing."""
+    from qingmiao_lib import synth
+
+    return built_once(tmp_path_factory, "demo2k", lambda f: synth.build(f / "demo.duckdb", progress=False)) / "demo.duckdb"
+
+
+def demo2k_copy(built: Path, folder: Path) -> Path:
+    """A copy of the built demo county in ``folder`` (a module's own), to open and write beside."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(built, folder / "demo.duckdb"))
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import duckdb
 import nbformat
 import numpy as np
 import pytest
+from conftest import file_lock
 
 from qingmiao_lib.notebook_export import export_notebooks, main, notebooks_in, stamp
 from qingmiao_lib.published import STAMPS, Publisher, protect_figure
@@ -33,26 +34,6 @@ pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
 
 
-def _lock(path: Path):
-    """An exclusive lock on ``path`` while the with-block runs (no-op where fcntl is missing)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not Linux/macOS
-        from contextlib import nullcontext
-        return nullcontext()
-
-    class Lock:
-        def __enter__(self):
-            self.f = open(path, "w")
-            fcntl.flock(self.f, fcntl.LOCK_EX)
-
-        def __exit__(self, *exc):
-            fcntl.flock(self.f, fcntl.LOCK_UN)
-            self.f.close()
-
-    return Lock()
-
-
 @pytest.fixture(scope="module")
 def exported(demo_db, tmp_path_factory) -> dict:
     """{"html": {stem: path}, "executed": {stem: path}, "seconds": float, "db": path}."""
@@ -60,7 +41,7 @@ def exported(demo_db, tmp_path_factory) -> dict:
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     where = shared / "notebook-export"
     done = where / "done.json"
-    with _lock(shared / "notebook-export.lock"):
+    with file_lock(shared / "notebook-export.lock"):
         if not done.exists():
             start = time.perf_counter()
             html = export_notebooks(demo_db, where / "html", year=2023, executed_dir=where / "executed",

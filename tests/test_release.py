@@ -6,9 +6,10 @@ every published number of all of them, with the relations a reader knows between
 from __future__ import annotations
 
 import pytest
+from conftest import demo2k_copy
 
 import qingmiao_lib as qm
-from qingmiao_lib import report, sections, synth
+from qingmiao_lib import report, sections
 from qingmiao_lib import units as unit_list
 from qingmiao_lib.sections import units as unit_section
 from qingmiao_lib.sections._release import joint_problem, pinned_across
@@ -17,11 +18,10 @@ YEAR = 2023
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(demo2k_built, tmp_path_factory):
     """The default demo county's 2023 county report and three unit reports, built as
     ``report.render_report`` builds them (one cache: one county report behind all)."""
-    path = tmp_path_factory.mktemp("release") / "demo.duckdb"
-    synth.build(path, progress=False)
+    path = demo2k_copy(demo2k_built, tmp_path_factory.mktemp("release"))
     con = qm.connect(path)
     s = report.shared_parts(con, year=YEAR)
     cache: dict = {}
