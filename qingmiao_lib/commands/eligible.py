@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from ..cli import common_options, date_arg, int_between, list_options
+from . import _county
 from ._output import _emit_records, _list_target, _masked, _print_table
 
 NAME = "eligible"
@@ -25,14 +26,14 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--within-months", type=int_between(1, 120), default=None,
                    help="also who meets the time condition within N months (the forward list)")
     list_options(p)
+    _county.add_option(p)
 
 
 def run(args) -> int:
     from .. import export, labels, pipeline
-    from ..db import connect
 
     out, fmt = _list_target(args, "名单.xlsx")
-    con = connect(args.db, rules=args.rules)
+    con = _county.connect(args)
     try:
         df = _masked(args, pipeline.eligibility(con, as_of=args.as_of, within_months=args.within_months))
     finally:
@@ -46,11 +47,11 @@ def run(args) -> int:
     shown = labels.chinese(df[[*ELIGIBLE_COLUMNS, *forward]], "pipeline")
     if fmt == "xlsx":
         path = export.write_xlsx(shown, out, sheet="职级晋升资格",
-                                 title=f"职级晋升资格名单（截至 {args.as_of}）")
+                                 title=f"{_county.heading(args)}职级晋升资格名单（截至 {args.as_of}）")
         print(f"已写入 {path}（{len(shown)} 人，其中符合条件 {int(df['eligible'].sum())} 人）")
         return 0
     yes = shown[df["eligible"].to_numpy()]
-    print(f"职级晋升资格（截至 {args.as_of}）：在职 {len(df)} 人，个人条件符合 {int(df['qualified'].sum())} 人，"
+    print(f"{_county.heading(args)}职级晋升资格（截至 {args.as_of}）：在职 {len(df)} 人，个人条件符合 {int(df['qualified'].sum())} 人，"
           f"其中职数允许 {int(df['eligible'].sum())} 人")
     _print_table(yes if len(yes) else shown.head(0))
     return 0

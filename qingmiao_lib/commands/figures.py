@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 
 from ..cli import common_options
+from . import _county
 from ._output import _pad, _width
 
 NAME = "figures"
@@ -20,13 +21,13 @@ def register(p: argparse.ArgumentParser) -> None:
     common_options(p)
     p.add_argument("--year", type=int, required=True, help="the figures' year (taken on 31 December)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _county.add_option(p)
 
 
 def run(args) -> int:
     from .. import figures
-    from ..db import connect
 
-    con = connect(args.db, rules=args.rules)
+    con = _county.connect(args)
     try:
         if args.format == "json":
             print(json.dumps(figures.headline_json(con, year=args.year), ensure_ascii=False, indent=2))
@@ -37,7 +38,7 @@ def run(args) -> int:
     if args.format == "csv":
         sys.stdout.write(df.to_csv(index=False))
         return 0
-    print(f"青苗助跑行动 核心指标（{args.year}年，截至 {df.attrs['as_of']}，规则版本 {df.attrs['rules_version']}）")
+    print(f"{_county.heading(args)}青苗助跑行动 核心指标（{args.year}年，截至 {df.attrs['as_of']}，规则版本 {df.attrs['rules_version']}）")
     rows = [("指标", "数值", "占比", "分母", "文章值", "说明")]
     for row in df.itertuples():
         article = str(row.article_value)

@@ -17,6 +17,7 @@ import pandas as pd
 from ..cli import common_options, int_between
 from ..errors import QingmiaoError
 from ..outputs import UsageError
+from . import _county
 
 NAME = "project"
 HELP = "project the under-40 cohort by age band, rank and level N years ahead (Markov model), or backtest it"
@@ -41,6 +42,7 @@ def register(p: argparse.ArgumentParser) -> None:
                    help="backtest cells: comma-separated among age_band, rank, level (default all three)")
     p.add_argument("--all", action="store_true", help="the whole workforce instead of the under-40 cohort")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _county.add_option(p)
 
 
 def read_plan(path: Path) -> pd.DataFrame:
@@ -63,7 +65,6 @@ def read_plan(path: Path) -> pd.DataFrame:
 
 def run(args) -> int:
     from .. import export, projection
-    from ..db import connect
 
     by = [d.strip() for d in args.by.split(",") if d.strip()]
     if any(d not in projection.DIMENSIONS for d in by) or not by or len(set(by)) != len(by):
@@ -73,7 +74,7 @@ def run(args) -> int:
     if not args.backtest and args.years is None:
         raise UsageError("请给出 --years（预测年数）")
     plan = read_plan(args.recruit) if args.recruit is not None else None
-    con = connect(args.db, rules=args.rules)
+    con = _county.connect(args)
     try:
         if args.backtest:
             try:
@@ -95,6 +96,8 @@ def run(args) -> int:
         rows = df.round(4)
         sys.stdout.write(export.to_csv(rows) if args.format == "csv" else export.to_json_records(rows) + "\n")
         return 0
+    if args.county_label:
+        print(args.county_label)
     if args.backtest:
         _print_backtest(df)
     else:

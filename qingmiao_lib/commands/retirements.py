@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from ..cli import common_options, date_arg, int_between, list_options
+from . import _county
 from ._output import _emit_records, _list_target, _masked, _print_table
 
 NAME = "retirements"
@@ -25,14 +26,14 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--years", type=int_between(1, 50), required=True,
                    help="how many years ahead, 1–50 (dates after --as-of and up to --as-of + N years)")
     list_options(p)
+    _county.add_option(p)
 
 
 def run(args) -> int:
     from .. import export, outlook
-    from ..db import connect
 
     out, fmt = _list_target(args, "退休名单.xlsx")
-    con = connect(args.db, rules=args.rules)
+    con = _county.connect(args)
     try:
         df = _masked(args, outlook.retirements(con, as_of=args.as_of, years=args.years))
     finally:
@@ -47,10 +48,10 @@ def run(args) -> int:
     shown = shown.rename(columns=outlook.COLUMNS)
     if fmt == "xlsx":
         path = export.write_xlsx(shown, out, sheet="法定退休",
-                                 title=f"法定退休名单（{args.as_of} 后至 {end}）")
+                                 title=f"{_county.heading(args)}法定退休名单（{args.as_of} 后至 {end}）")
         print(f"已写入 {path}（{len(shown)} 人）")
         return 0
-    print(f"法定退休（{args.as_of} 之后至 {end}，{args.years} 年内，规则版本 {df.attrs['rules_version']}）："
+    print(f"{_county.heading(args)}法定退休（{args.as_of} 之后至 {end}，{args.years} 年内，规则版本 {df.attrs['rules_version']}）："
           f"在职人员中 {len(df)} 人")
     table = shown.drop(columns=[outlook.COLUMNS["retirement_age_months"]])
     for col in (outlook.COLUMNS["birth_date"], outlook.COLUMNS["retirement_date"]):

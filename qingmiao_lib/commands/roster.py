@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..cli import common_options, date_arg
+from . import _county
 from ._output import _checked_out, _format, _write_text
 
 NAME = "roster"
@@ -26,16 +27,16 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True,
                    help="the file to write (.xlsx or .csv, matching --format; its folder must exist)")
     p.add_argument("--unmasked", action="store_true", help="full names (default: masked, 张*明)")
+    _county.add_option(p)
 
 
 def run(args) -> int:
     from .. import export, labels, structure
     from .. import units as unit_names
-    from ..db import connect
 
     out = _checked_out(args, args.out)
     fmt = _format(args, ("xlsx", "csv"), None)
-    con = connect(args.db, rules=args.rules)
+    con = _county.connect(args)
     try:
         chosen = unit_names.resolve(con, args.units)
         df = structure.roster(con, as_of=args.as_of, unmasked=args.unmasked, units=chosen,
@@ -49,6 +50,6 @@ def run(args) -> int:
     if fmt == "csv":
         _write_text(out, export.to_csv(shown), "csv")
     else:
-        export.write_xlsx(shown, out, sheet="干部名册", title=f"干部名册（截至 {args.as_of}）")
+        export.write_xlsx(shown, out, sheet="干部名册", title=f"{_county.heading(args)}干部名册（截至 {args.as_of}）")
     print(f"干部名册已写入 {out}（{len(df)} 人，截至 {args.as_of}）")
     return 0

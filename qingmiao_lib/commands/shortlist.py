@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..rules import RANKS
+from . import _county
 
 NAME = "shortlist"
 HELP = "rank-promotion shortlist: candidates ordered by the 三优先, the first places suggested (what-if with --promotions)"
@@ -49,13 +50,13 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--promotions", type=Path, default=None, metavar="FILE",
                    help="what-if: a .csv/.xlsx of promotions (人员编号, optional 拟晋升职级): quota use after them")
     list_options(p)
+    _county.add_option(p)
 
 
 def run(args) -> int:
     from .. import cli, export, labels
     from .. import shortlist as sl
     from .. import units as unit_names
-    from ..db import connect
 
     out = cli._checked_out(args, args.out, extra=[args.recommendations, args.promotions]) \
         if args.out is not None else None
@@ -69,7 +70,7 @@ def run(args) -> int:
         recommended = sl.read_person_list(args.recommendations, what="推荐名单")["person_id"].tolist()
     if args.promotions is not None:
         promotions = sl.read_person_list(args.promotions, what="晋升名单")
-    con = connect(args.db, rules=args.rules)
+    con = _county.connect(args)
     try:
         if promotions is not None:
             return _what_if(con, args, promotions, fmt, out)
@@ -93,7 +94,7 @@ def run(args) -> int:
         return 0
     if fmt == "xlsx":
         path = export.write_xlsx(labels.chinese(rows.rename(columns=sl.COLUMNS)), out, sheet="建议人选",
-                                 title=f"职级晋升建议人选（截至 {args.as_of}）")
+                                 title=f"{_county.heading(args)}职级晋升建议人选（截至 {args.as_of}）")
         print(f"已写入 {path}（{len(rows)} 人，其中建议人选 {int(df['suggested'].sum())} 人）")
         return 0
     _print(cli, df, summary, args)
@@ -111,7 +112,7 @@ def _print(cli, df: pd.DataFrame, summary: pd.DataFrame, args) -> None:
     from .. import shortlist as sl
 
     order = " → ".join(sl.CRITERIA_NAMES[c] for c in df.attrs["priorities"])
-    print(f"职级晋升建议人选（截至 {args.as_of}，规则版本 {df.attrs['rules_version']}）")
+    print(f"{_county.heading(args)}职级晋升建议人选（截至 {args.as_of}，规则版本 {df.attrs['rules_version']}）")
     print(f"排序：{order or '（未设三优先）'} → 一贯表现（优秀年度） → 任职年限 → 年龄")
     if args.recommendations is not None:
         print(f"人选范围：单位推荐名单（一推，{args.recommendations.name}）中个人条件符合的人员")
@@ -145,11 +146,11 @@ def _what_if(con, args, promotions: pd.DataFrame, fmt: str, out) -> int:
         return 0
     shown = rows.rename(columns=sl.COLUMNS)
     if fmt == "xlsx":
-        path = export.write_xlsx(shown, out, sheet="晋升后职数", title=f"晋升后职数使用（截至 {args.as_of}）")
+        path = export.write_xlsx(shown, out, sheet="晋升后职数", title=f"{_county.heading(args)}晋升后职数使用（截至 {args.as_of}）")
         print(f"已写入 {path}（{len(rows)} 行）")
         return 0
     over = rows[rows["over_quota"]]
-    print(f"模拟晋升 {len(promotions)} 人后的职数使用（{args.as_of}，{int(df['year'].iloc[0]) if len(df) else args.as_of.year}年度职数）："
+    print(f"{_county.heading(args)}模拟晋升 {len(promotions)} 人后的职数使用（{args.as_of}，{int(df['year'].iloc[0]) if len(df) else args.as_of.year}年度职数）："
           + (f"{len(over)} 项超职数" if len(over) else "均未超职数"))
     cli._print_table(shown)
     return 0
