@@ -1,6 +1,13 @@
 """The slice of persons every analysis area filters on (:class:`Slice`), one spelling for all
 areas, turned into bound parameters. Split from :mod:`qingmiao_lib._query`, which re-exports
 every name here.
+
+**The county** (issue 23) is a filter like the unit: ``counties`` (county codes) keeps the
+persons whose key carries one of them (SQL ``county_of(person_id)``, ``base/macros.sql``), in the
+same SQL macros as the unit filter. Only a combined database has counties (every key there is
+``CODE:…``); on a county's own database ``county_of`` is '' for everyone, so a county filter
+(and the ``county`` dimension of the areas that group) is refused there with a
+:class:`~qingmiao_lib.errors.QingmiaoError` (:func:`check_counties`) rather than answer nothing.
 """
 
 from __future__ import annotations
@@ -8,6 +15,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
+
+import duckdb
+
+from . import sql
+from ._steady import remembered
+from .errors import QingmiaoError
 
 #: The unit kinds a slice may name (units.kind).
 UNIT_KINDS = ("市直机关", "乡镇街道", "其他")
@@ -24,10 +37,12 @@ class Slice:
     """The slice of persons an analysis counts, one spelling for every area; each filter None =
     no filter, a list filter takes one value or several. Taken on the analysis's date (the unit
     of the main post that day …). :meth:`params` gives the bound parameters the SQL files read
-    (``$units``, ``$unit_kinds``, ``$genders``, ``$educations``, ``$cohorts``, ``$pool``,
-    ``$young``, ``$first_five``, ``$age_group``)."""
+    (``$units``, ``$counties``, ``$unit_kinds``, ``$genders``, ``$educations``, ``$cohorts``,
+    ``$pool``, ``$young``, ``$first_five``, ``$age_group``). ``counties``: county codes of a
+    combined database (a person's county is the code before the colon of their key)."""
 
     units: tuple[str, ...] | None = None
+    counties: tuple[str, ...] | None = None
     unit_kinds: tuple[str, ...] | None = None
     genders: tuple[str, ...] | None = None
     educations: tuple[str, ...] | None = None
@@ -65,7 +80,10 @@ class Slice:
         if pool is not None and pool not in POOLS:
             raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
         flags = {k: None if given.get(k) is None else bool(given[k]) for k in ("young", "first_five")}
-        return cls(units=_listed(given.get("units"), str), unit_kinds=kinds,
+        counties = _listed(given.get("counties"), str)
+        if counties is not None and not all(counties):
+            raise ValueError(f"a county code cannot be empty, got {list(counties)}")
+        return cls(units=_listed(given.get("units"), str), counties=counties, unit_kinds=kinds,
                    genders=_listed(given.get("genders"), str), educations=_listed(given.get("educations"), str),
                    cohorts=_listed(given.get("cohorts"), int), pool=pool, **flags,
                    age_group=None if given.get("age_group") is None else str(given["age_group"]))
@@ -73,6 +91,18 @@ class Slice:
     def params(self) -> dict[str, object]:
         """The bound parameters: lists (DuckDB lists) or None."""
         return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
+
+
+def check_counties(con: duckdb.DuckDBPyConnection, counties=None, *, dimension: bool = False) -> None:
+    """Refuse a county filter (``counties`` not None) or the county dimension (``dimension``) on
+    a database that is not combined (``sql/combine/is_combined.sql``), where every person's
+    county is '' (a QingmiaoError naming the way to one county's figures). Asked once per
+    :func:`~qingmiao_lib._steady.steady` block; nothing is asked without a county."""
+    if counties is None and not dimension:
+        return
+    if not remembered(con, "combined", lambda: bool(con.execute(sql.load("combine/is_combined")).fetchall()[0][0])):
+        what = "按县分组" if dimension and counties is None else "按县筛选"
+        raise QingmiaoError(f"{what}只适用于合并后的数据库（qingmiao combine）；本库是单个县的库，不需要按县筛选")
 
 
 def _listed(value, kind) -> tuple | None:

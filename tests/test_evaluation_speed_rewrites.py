@@ -24,7 +24,8 @@ GRADES = ["好", "较好", "一般", "较差"]
 REFERENCE = """
 with
 masked as (
-    select * from eval_quarter_masks($first_year, $year, $as_of, $units, $age_group, $young, $cohorts)
+    select * from eval_quarter_masks($first_year, $year, $as_of, $units, null, $age_group, $young,
+                                     $cohorts)
 ),
 smeared as (
     -- the lowest set bit of m, and m with its highest set bit smeared down (counted next)
@@ -180,10 +181,10 @@ def test_the_masks_of_a_slice_are_those_of_its_persons_among_all(db):
     # whole jurisdiction whose persons are in the slice (whichever way the macro gets them)
     _generate(db, 4)
     con = db.con
-    everyone = ("select m.* from eval_quarter_masks($o, $y, $as_of, null, null, null, null) as m "
-                "semi join (select person_id from eval_slice($as_of, $u, $a, $yg, $c) where active) "
+    everyone = ("select m.* from eval_quarter_masks($o, $y, $as_of, null, null, null, null, null) as m "
+                "semi join (select person_id from eval_slice($as_of, $u, null, $a, $yg, $c) where active) "
                 "using (person_id) order by person_id")
-    sliced = "select * from eval_quarter_masks($o, $y, $as_of, $u, $a, $yg, $c) order by person_id"
+    sliced = "select * from eval_quarter_masks($o, $y, $as_of, $u, null, $a, $yg, $c) order by person_id"
     group = ev.age_groups(con)[2]
     for o, y in [(2022, 2023), (2009, 2023)]:
         for u, a, yg, c in [(["U2"], None, None, None), (None, group, None, None),

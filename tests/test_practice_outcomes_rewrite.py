@@ -25,7 +25,8 @@ with
 people as (
     select person_id, entry_date, exit_date, entry_cohort
     from training_people($as_of::date)
-    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(person_id, unit_id, unit_kind, entry_cohort, $units, $counties, $unit_kinds,
+                            $cohorts)
 ),
 first_posting as (
     select person_id, min(start_date) as first_start
@@ -111,9 +112,9 @@ order by entry_cohort nulls last;
 """
 
 
-def _params(as_of, window_months, units=None, unit_kinds=None, cohorts=None) -> dict:
+def _params(as_of, window_months, units=None, unit_kinds=None, cohorts=None, counties=None) -> dict:
     return {"as_of": as_of, "window_months": window_months, "units": units,
-            "unit_kinds": unit_kinds, "cohorts": cohorts}
+            "unit_kinds": unit_kinds, "cohorts": cohorts, "counties": counties}
 
 
 def _both(con, **kw) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -29,10 +29,15 @@ def test_slice_params_one_spelling():
     # one value or several, lists bound as lists; flags as booleans; nothing given → all None
     got = Slice.of({"units": "U1", "unit_kinds": ["乡镇街道", "其他"], "cohorts": [2015, "2016"],
                     "young": 1, "genders": None}).params()
-    assert got == {"units": ["U1"], "unit_kinds": ["乡镇街道", "其他"], "genders": None, "educations": None,
-                   "cohorts": [2015, 2016], "pool": None, "young": True, "first_five": None,
-                   "age_group": None}
+    assert got == {"units": ["U1"], "counties": None, "unit_kinds": ["乡镇街道", "其他"], "genders": None,
+                   "educations": None, "cohorts": [2015, 2016], "pool": None, "young": True,
+                   "first_five": None, "age_group": None}
     assert all(v is None for v in Slice.of({}).params().values())
+    # the county: one code or several, bound as a list; an empty code names no county
+    assert Slice.of({"counties": "A"}).params()["counties"] == ["A"]
+    assert Slice.of({"counties": ("A", "B")}).counties == ("A", "B")
+    with pytest.raises(ValueError, match="county code"):
+        Slice.of({"counties": ["A", ""]})
 
 
 def test_old_spellings_are_deprecated_aliases():

@@ -2,8 +2,8 @@
 streaks and the merits they earn, quarterly (平时) assessment, early warnings, rewards.
 
 Every function takes the connection first, then keyword-only ``year`` (or ``as_of``) and the slice
-filters ``units`` (unit_id list), ``age_group`` (a label of :func:`age_groups`), ``young`` and
-``entry_cohort``, all taken on 31 December of ``year`` (or on ``as_of``). Each returns a DataFrame
+filters ``units`` (unit_id list), ``counties`` (county codes of a combined database), ``age_group``
+(a label of :func:`age_groups`), ``young`` and ``entry_cohort``, all taken on 31 December of ``year`` (or on ``as_of``). Each returns a DataFrame
 of stated grain whose ``attrs`` carry ``year``/``as_of`` and ``rules_version``.
 
 The package is divided by question; each module's docstring holds the decisions where SPEC §5 is
@@ -43,6 +43,7 @@ from ._common import _yearly as _yearly
 from .alerts import WARNING_KINDS, early_warnings, warning_counts
 from .excellence import merits, rewards_by_kind, streaks, unmatched_rewards, unrecorded_merits
 from .grades import (
+    COUNTY_DIMENSION,
     DIMENSIONS,
     excellent_share,
     grade_distribution,
@@ -61,7 +62,7 @@ from .quarterly import (
 )
 
 __all__ = [
-    "COLUMNS", "DIMENSIONS", "Units", "WARNING_KINDS", "age_groups", "alerts", "early_warnings",
+    "COLUMNS", "COUNTY_DIMENSION", "DIMENSIONS", "Units", "WARNING_KINDS", "age_groups", "alerts", "early_warnings",
     "excellence", "excellent_share", "grade_distribution", "grade_history", "grades",
     "invalid_grades", "merits", "over_cap", "person_history", "quarterly", "quarterly_declines",
     "quarterly_distribution", "quarterly_trend", "quarterly_vs_annual", "rewards_by_kind",

@@ -1,6 +1,6 @@
 """What every evaluation analysis shares: the Chinese names of their columns (:data:`COLUMNS`),
-the age groups, the slice filters (``units``, ``age_group``, ``young``, ``entry_cohort`` /
-``cohorts``) as bound parameters checked before any SQL runs, :func:`_run` and :func:`_yearly`,
+the age groups, the slice filters (``units``, ``counties`` — county codes of a combined
+database —, ``age_group``, ``young``, ``entry_cohort`` / ``cohorts``) as bound parameters checked before any SQL runs, :func:`_run` and :func:`_yearly`,
 which run ``sql/evaluation/<name>.sql`` and set ``attrs``, and whether the stored quarter masks
 may be read (:func:`_quarters_stored`).
 """
@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, sql
+from .._slice import check_counties
 from ..db import QUARTER_MASK_YEARS, stored_current
 
 #: Chinese names of the evaluation analyses' output columns (merged into ``labels.chinese``).
@@ -50,15 +51,21 @@ def _year_end(con, year: int, *, given: _query.Rules | None = None) -> dt.date:
     return _query.year_end(con, year, given=given)
 
 
-def _slice(con, units, age_group, young, entry_cohort, cohorts=None) -> dict:
+#: The slice filters of the evaluation analyses.
+_FILTERS = ("units", "counties", "age_group", "young", "cohorts")
+
+
+def _slice(con, units, age_group, young, entry_cohort, cohorts=None, counties=None, *,
+           by: str | None = None) -> dict:
     """The slice filters as bound parameters (:class:`qingmiao_lib._query.Slice`), validated
-    before any SQL runs; ``entry_cohort`` is the old spelling of ``cohorts``."""
-    cut = _query.Slice.of({"units": units, "age_group": age_group, "young": young, "cohorts": cohorts,
-                           "entry_cohort": entry_cohort}, ("units", "age_group", "young", "cohorts"),
-                          stacklevel=5)
+    before any SQL runs; ``entry_cohort`` is the old spelling of ``cohorts``. A county filter, or
+    ``by="county"``, only on a combined database (:func:`qingmiao_lib._slice.check_counties`)."""
+    cut = _query.Slice.of({"units": units, "counties": counties, "age_group": age_group, "young": young,
+                           "cohorts": cohorts, "entry_cohort": entry_cohort}, _FILTERS, stacklevel=5)
     if cut.age_group is not None and cut.age_group not in age_groups(con):
         raise ValueError(f"unknown age_group {age_group!r}; one of {age_groups(con)}")
-    return {k: v for k, v in cut.params().items() if k in ("units", "age_group", "young", "cohorts")}
+    check_counties(con, cut.counties, dimension=by == "county")
+    return {k: v for k, v in cut.params().items() if k in _FILTERS}
 
 
 #: Text columns repeated down a long list (one unit per many persons, a few thousand grade
@@ -83,7 +90,8 @@ def _yearly(con, name, year, first_year=None, extra=None, stored=None, **filters
     """Run a query taking $year, $as_of (31 Dec of year), $first_year and the slice filters."""
     given = _query.rules(con)                  # read once for the date and the attrs
     as_of = _year_end(con, year, given=given)
-    params = {"year": int(year), "as_of": as_of, **_slice(con, **_slice_kw(**filters)), **(extra or {})}
+    params = {"year": int(year), "as_of": as_of,
+              **_slice(con, **_slice_kw(**filters), by=(extra or {}).get("by")), **(extra or {})}
     if first_year is not None:
         params["first_year"] = int(first_year)
     return _run(con, name, params, stored=stored, given=given, year=int(year), as_of=as_of)
@@ -104,9 +112,10 @@ def _quarters_stored(con, origin: int, last_year: int) -> bool:
             and stored_current(con, "quarter_masks", "quarter_stamp"))
 
 
-def _slice_kw(units=None, age_group=None, young=None, entry_cohort=None, cohorts=None) -> dict:
+def _slice_kw(units=None, age_group=None, young=None, entry_cohort=None, cohorts=None,
+              counties=None) -> dict:
     return {"units": units, "age_group": age_group, "young": young, "entry_cohort": entry_cohort,
-            "cohorts": cohorts}
+            "cohorts": cohorts, "counties": counties}
 
 
 Units = Sequence[str] | None

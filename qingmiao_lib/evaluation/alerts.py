@@ -23,7 +23,7 @@ WARNING_KINDS = {"年度考核": "年度考核基本称职或不称职", "平时
 def early_warnings(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units: Units = None,
                    age_group: str | None = None, young: bool | None = None,
                    entry_cohort: int | None = None,
-                   cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+                   cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """The 苗头性问题 list on ``as_of`` (SPEC §5), for the persons active that day.
 
     One row per person and ``kind`` (:data:`WARNING_KINDS`) — for 培训逾期 per ``rule``: a
@@ -44,7 +44,7 @@ def early_warnings(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units: Uni
     obligations; empty for the other kinds).
     """
     as_of = pd.Timestamp(as_of).date()
-    params = {"as_of": as_of, **_slice(con, units, age_group, young, entry_cohort, cohorts)}
+    params = {"as_of": as_of, **_slice(con, units, age_group, young, entry_cohort, cohorts, counties)}
     # the 培训逾期 rows read each person's courses (training_obligations): from the stored table
     # on 31 December while it is current, as training.gap_list does
     with _query.reading(con, "training/courses", when=_courses_stored(con, as_of)):

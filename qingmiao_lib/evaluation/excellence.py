@@ -22,23 +22,23 @@ from ._common import Units, _slice_kw, _yearly
 def streaks(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
             age_group: str | None = None, young: bool | None = None,
             entry_cohort: int | None = None,
-            cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+            cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """优秀 runs up to ``year`` of the active persons with any 优秀: one row per person with
     ``current_run`` (0 when ``year`` is not 优秀), ``longest_run``, ``blocks`` (三等功 due so far),
     ``last_block_year`` and ``excellent_years``."""
-    return _yearly(con, "streaks", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+    return _yearly(con, "streaks", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
 
 
 def merits(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
            units: Units = None, age_group: str | None = None, young: bool | None = None,
            entry_cohort: int | None = None,
-           cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+           cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """三等功 due for blocks completed in ``first_year`` (default ``year``) … ``year``: one row per
     block with ``block_start``, ``block_end``, ``window_end``, ``awarded_on``, ``recorded`` and
     ``status`` (已记功 / 未记功 / 待记功 while the window is still open at the end of the data:
     31 Dec of meta ``data_to``, else of the latest grade)."""
     return _yearly(con, "merits", year, first_year=year if first_year is None else first_year,
-                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
 
 
 def unrecorded_merits(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
@@ -53,17 +53,17 @@ def unrecorded_merits(con: duckdb.DuckDBPyConnection, *, year: int, first_year: 
 def unmatched_rewards(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
                       units: Units = None, age_group: str | None = None, young: bool | None = None,
                       entry_cohort: int | None = None,
-                      cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+                      cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """三等功 awarded in ``first_year`` (default ``year``) … ``year`` with no streak behind them:
     one row per reward with ``awarded_on`` and ``reason``."""
     return _yearly(con, "unmatched_rewards", year, first_year=year if first_year is None else first_year,
-                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
 
 
 def rewards_by_kind(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
                     age_group: str | None = None, young: bool | None = None,
                     entry_cohort: int | None = None,
-                    cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+                    cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """Rewards awarded in ``year`` by ``kind`` and ``age_group`` (ages on 31 Dec): ``rewards``,
     ``persons``."""
-    return _yearly(con, "rewards", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+    return _yearly(con, "rewards", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))

@@ -24,13 +24,18 @@ from ._common import Units, _run, _slice_kw, _year_end, _yearly
 #: Dimensions ``grade_distribution`` can group by (allowlist → Chinese name).
 DIMENSIONS = {"unit": "单位", "unit_kind": "单位类别", "age_group": "年龄段", "young": "是否年轻公务员",
               "entry_cohort": "录用年份", "gender": "性别", "education": "学历", "all": "合计"}
+#: The county dimension (issue 23): a combined database's only, so kept out of
+#: :data:`DIMENSIONS` (which every database offers) and accepted by ``by`` beside them (refused on
+#: a county's own database).
+COUNTY_DIMENSION = {"county": "县"}
 
 
 def grade_distribution(con: duckdb.DuckDBPyConnection, *, year: int, by: str = "all", units: Units = None,
                        age_group: str | None = None, young: bool | None = None,
                        entry_cohort: int | None = None,
-                       cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
-    """Annual grades of ``year`` by ``by`` (a key of :data:`DIMENSIONS`).
+                       cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
+    """Annual grades of ``year`` by ``by`` (a key of :data:`DIMENSIONS`, or ``county`` on a
+    combined database: ``group_key`` is the county code).
 
     Returns one row per (group, grade), every grade listed: ``group_key``, ``group_name``,
     ``sort_key``, ``grade``, ``persons``, ``graded`` (the group's graded persons, 不定等次
@@ -39,25 +44,28 @@ def grade_distribution(con: duckdb.DuckDBPyConnection, *, year: int, by: str = "
 
     >>> grade_distribution(con, year=2023, by="age_group")          # doctest: +SKIP
     """
-    if by not in DIMENSIONS:
-        raise ValueError(f"unknown dimension {by!r}; one of {sorted(DIMENSIONS)}")
+    if by not in DIMENSIONS and by not in COUNTY_DIMENSION:
+        raise ValueError(f"unknown dimension {by!r}; one of {sorted({**DIMENSIONS, **COUNTY_DIMENSION})}")
     return _yearly(con, "grade_distribution", year, extra={"by": by},
-                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
 
 
-def excellent_share(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None) -> pd.DataFrame:
+def excellent_share(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
+                    counties: Units = None) -> pd.DataFrame:
     """Each unit's 优秀 share of ``year`` against the cap.
 
     One row per unit with a graded person: ``unit_id``, ``unit_name``, ``unit_kind``, ``graded``,
     ``excellent``, ``share``, ``cap`` and ``over_cap`` (share > cap; exactly at it is not over).
-    The cap concerns whole units, so the only filter is ``units``.
+    The cap concerns whole units, so the only filters are ``units`` and ``counties`` (whole
+    counties of a combined database).
     """
-    return _yearly(con, "excellent_share", year, units=units)
+    return _yearly(con, "excellent_share", year, units=units, counties=counties)
 
 
-def over_cap(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None) -> pd.DataFrame:
+def over_cap(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
+             counties: Units = None) -> pd.DataFrame:
     """The units of :func:`excellent_share` over the cap in ``year`` (same columns)."""
-    df = excellent_share(con, year=year, units=units)
+    df = excellent_share(con, year=year, units=units, counties=counties)
     out = df[df["over_cap"]].reset_index(drop=True)
     out.attrs = dict(df.attrs)
     return out
@@ -78,7 +86,7 @@ def young_excellent_share(con: duckdb.DuckDBPyConnection, *, year: int,
 def grade_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5, units: Units = None,
                   age_group: str | None = None, young: bool | None = None,
                   entry_cohort: int | None = None,
-                  cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+                  cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """Each active person's annual grades for the ``years`` years up to ``year``, one row per
     person: ``person_id``, ``name``, ``unit_id``, ``unit_name`` and one column per year (e.g.
     ``"2023"``; empty = no valid grade). Names are unmasked: mask them for display."""
@@ -86,7 +94,7 @@ def grade_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5, 
     if not 1 <= years <= 30:
         raise ValueError(f"years must be between 1 and 30, got {years}")
     long = _yearly(con, "grade_history", year, first_year=int(year) - years + 1,
-                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
     cols = [str(y) for y in range(int(year) - years + 1, int(year) + 1)]
     wide = (long.assign(year=long["year"].astype(str))
             .pivot(index=["person_id", "name", "unit_id", "unit_name"], columns="year", values="grade")

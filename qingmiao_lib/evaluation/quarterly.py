@@ -32,17 +32,17 @@ from ._common import (
 def quarterly_distribution(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
                            units: Units = None, age_group: str | None = None,
                            young: bool | None = None, entry_cohort: int | None = None,
-                           cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+                           cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """Quarterly grades per quarter of ``first_year`` (default ``year``) … ``year``: one row per
     (year, quarter, grade) with ``persons``, ``graded`` and ``share``."""
     return _yearly(con, "quarterly_distribution", year, first_year=year if first_year is None else first_year,
-                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
 
 
 def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
                     units: Units = None, age_group: str | None = None, young: bool | None = None,
                     entry_cohort: int | None = None,
-                    cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+                    cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """Each active person's quarterly grades from ``first_year`` (default ``year`` − 1) Q1 to
     ``year`` Q4: ``grades`` in order, counts per grade, ``first_grade``, ``last_grade``, ``change``
     (last score − first, 好 4 … 较差 1) and ``declines``."""
@@ -50,10 +50,10 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
     # quarterly_trend.sql holds a range in 64-bit quarter masks: up to _MASK_YEARS years
     if int(year) - first >= _MASK_YEARS:
         return _yearly(con, "quarterly_trend_long", year, first_year=first,
-                       **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+                       **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
     as_of = _year_end(con, year)
     params = {"year": int(year), "first_year": first, "as_of": as_of,
-              **_slice(con, **_slice_kw(units, age_group, young, entry_cohort, cohorts))}
+              **_slice(con, **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))}
     try:
         with _query.reading(con, "evaluation/quarters", when=_quarters_stored(con, first, int(year))):
             con.execute(sql.load("evaluation/quarterly_trend_masked"),
@@ -76,7 +76,7 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
 def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
                        units: Units = None, age_group: str | None = None, young: bool | None = None,
                        entry_cohort: int | None = None,
-                       cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+                       cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """Two consecutive quarterly declines completed in ``first_year`` (default ``year``) …
     ``year``: one row per person and quarter of the second decline, with the three ``grades``."""
     first = int(year) if first_year is None else int(first_year)
@@ -86,23 +86,23 @@ def quarterly_declines(con: duckdb.DuckDBPyConnection, *, year: int, first_year:
     else:
         name, stored = "quarterly_declines_long", None     # reads no quarter masks
     return _yearly(con, name, year, first_year=first, stored=stored,
-                   **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+                   **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
 
 
 def quarterly_vs_annual(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
                         age_group: str | None = None, young: bool | None = None,
                         entry_cohort: int | None = None,
-                        cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+                        cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """The 1+N link of ``year``: among persons with four quarterly grades, the annual grade by the
     number of 好 quarters — one row per (``good_quarters``, ``grade``) with ``persons``,
     ``group_persons`` and ``share``."""
-    return _yearly(con, "quarterly_vs_annual", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+    return _yearly(con, "quarterly_vs_annual", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
 
 
 def special_tasks(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
                   age_group: str | None = None, young: bool | None = None,
                   entry_cohort: int | None = None,
-                  cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+                  cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """急难险重 tasks started in ``year`` per person: ``tasks``, ``rated``, ``ratings``
     ('突出×1、良好×2'), ``task_names`` and the year's ``annual_grade``."""
-    return _yearly(con, "special_tasks", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts))
+    return _yearly(con, "special_tasks", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, sql
+from .._slice import check_counties
 
 #: Chinese names of the pipeline analyses' output columns (merged into ``labels.chinese``).
 COLUMNS: dict[str, str] = {
@@ -46,6 +47,24 @@ def _units(units: str | Sequence[str] | None) -> list[str] | None:
     if units is None:
         return None
     return [units] if isinstance(units, str) else [str(u) for u in units]
+
+
+def _counties(con, counties: str | Sequence[str] | None) -> list[str] | None:
+    """The county filter as a bound list (None = all), refused on a database that is not
+    combined (:func:`qingmiao_lib._slice.check_counties`)."""
+    codes = _query.Slice.of({"counties": counties}, ("counties",)).params()["counties"]
+    check_counties(con, codes)
+    return codes
+
+
+def _county_quotas(con, as_of: dt.date, codes: list[str] | None) -> list[dict] | None:
+    """The jurisdiction quotas of the counties ``codes`` in ``year(as_of)`` (a combined
+    database's table ``county_quotas``, ``sql/pipeline/county_quotas.sql``), bound for
+    ``eligibility_on``'s per-county judgement; None without a county filter (no query)."""
+    if codes is None:
+        return None
+    rows = con.execute(sql.load("pipeline/county_quotas"), {"as_of": as_of, "counties": codes}).fetchall()
+    return [{"county": c, "rank": r, "max_count": m} for c, r, m in rows]
 
 
 def _cohorts(cohorts: int | Sequence[int] | None) -> list[int] | None:

@@ -12,15 +12,16 @@ import pandas as pd
 
 from .. import _query, sql
 from ..privacy import mask_name
-from ._common import _date, _finish, _frame, _units
+from ._common import _counties, _date, _finish, _frame, _units
 
 
 def people(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-           units: str | Sequence[str] | None = None, unmasked: bool = False) -> pd.DataFrame:
+           units: str | Sequence[str] | None = None, unmasked: bool = False,
+           counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Active persons on ``as_of`` for a profile picker: ``person_id, name`` (masked unless
     ``unmasked``), ``unit_id, unit_name, rank, level, age``; one row per person."""
     as_of = _date(as_of)
-    df = _frame(con, "people", {"as_of": as_of, "units": _units(units)})
+    df = _frame(con, "people", {"as_of": as_of, "units": _units(units), "counties": _counties(con, counties)})
     if not unmasked:
         df["name"] = _query.text(df["name"].map(mask_name))
     return _finish(df, con, as_of=as_of, unmasked=bool(unmasked))

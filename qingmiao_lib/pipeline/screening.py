@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from .. import _query
 from ..db import stored_current
-from ._common import _date, _finish, _frame, _units
+from ._common import _counties, _county_quotas, _date, _finish, _frame, _units
 
 #: The years of the stored grade masks (snapshots/grade_years.sql): 1950 … 2076, enough for an
 #: eligibility on any date up to the end of 2076 (it reads the grades up to year(as_of) − 1).
@@ -53,7 +53,8 @@ def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iter
 
 def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                 units: str | Sequence[str] | None = None,
-                within_months: int | None = None) -> pd.DataFrame:
+                within_months: int | None = None,
+                counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Rank-promotion eligibility (职级晋升) of every active person on ``as_of`` (SPEC §5).
 
     Parameters
@@ -63,6 +64,12 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     units
         Unit ids to keep (by the unit of the person's main current post); quotas and holders are
         still counted over the jurisdiction or the quota's unit.
+    counties
+        County codes to keep (a combined database's: the county of the person's key). Each
+        person kept is judged as their county's own database would judge them: against their
+        county's jurisdiction quota (table ``county_quotas``) with its holders counted in that
+        county (without ``counties`` a combined database is one jurisdiction, with no
+        jurisdiction quota). Refused on a county's own database.
     within_months
         Adds the forward view: ``due_within`` is True when the time condition is met by
         ``as_of`` + ``within_months`` months if nothing else changes (``time_met_on``).
@@ -91,7 +98,10 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     if within is not None and not 0 <= within <= 120:
         raise ValueError(f"within_months must be between 0 and 120, got {within_months}")
     with _eligibility_sources(con, as_of):
-        table = _query.fetch(con, "pipeline/eligibility", {"as_of": as_of, "units": _units(units), "within": within})
+        codes = _counties(con, counties)
+        table = _query.fetch(con, "pipeline/eligibility", {
+            "as_of": as_of, "units": _units(units), "counties": codes,
+            "county_quotas": _county_quotas(con, as_of, codes), "within": within})
     if within is None:
         table = table.drop_columns(["due_within"])
     reasons = table.schema.get_field_index("reasons")
@@ -106,7 +116,8 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
 
 def eligibility_counts(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                        units: str | Sequence[str] | None = None,
-                       within_months: int | None = None) -> pd.DataFrame:
+                       within_months: int | None = None,
+                       counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Eligibility on ``as_of`` counted by unit and next rank (the same rules as :func:`eligibility`).
 
     Returns one row per (unit, next rank) present: ``unit_id, unit_name, next_rank, next_step,
@@ -118,7 +129,9 @@ def eligibility_counts(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     """
     as_of = _date(as_of)
     with _eligibility_sources(con, as_of):
-        df = _frame(con, "eligibility_counts", {"as_of": as_of, "units": _units(units),
+        codes = _counties(con, counties)
+        df = _frame(con, "eligibility_counts", {"as_of": as_of, "units": _units(units), "counties": codes,
+                                                "county_quotas": _county_quotas(con, as_of, codes),
                                                 "within": None if within_months is None else int(within_months)})
     return _finish(df, con, as_of=as_of, within_months=within_months)
 
@@ -137,7 +150,8 @@ def quota_usage(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFra
 
 
 def leadership_screening(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-                         units: str | Sequence[str] | None = None) -> pd.DataFrame:
+                         units: str | Sequence[str] | None = None,
+                         counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Leadership-post promotion screening (选拔任用) on ``as_of``: the time conditions for the
     next post level (rules ``[posts]``) and no blocking supervision in effect.
 
@@ -147,6 +161,7 @@ def leadership_screening(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     the vacancy, the democratic recommendation and the inspection are the department's own.
     """
     as_of = _date(as_of)
-    df = _frame(con, "leadership_screening", {"as_of": as_of, "units": _units(units)})
+    df = _frame(con, "leadership_screening", {"as_of": as_of, "units": _units(units),
+                                              "counties": _counties(con, counties)})
     df["meets"] = df["meets"].astype(bool)
     return _finish(df, con, as_of=as_of)

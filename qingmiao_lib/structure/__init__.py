@@ -8,7 +8,9 @@ computed in SQL over the base layer ``person_snapshot``.
 Slice filters (all optional, all bound as query parameters, spelt as in every area:
 :class:`qingmiao_lib._query.Slice`): ``units`` (unit ids), ``unit_kinds`` (市直机关/乡镇街道/其他),
 ``genders``, ``educations``, ``cohorts`` (entry years), ``pool`` (年轻公务员库/两型干部库),
-``young`` and ``first_five`` (True/False). A filter takes one value or a list of values. The old
+``young`` and ``first_five`` (True/False), ``counties`` (county codes of a combined database;
+grouping by county: ``by="county"``, :data:`COUNTY_DIMENSION`; both refused on a county's own
+database). A filter takes one value or a list of values. The old
 spellings ``unit_kind``, ``gender``, ``education`` and ``entry_cohort`` still work, with a
 DeprecationWarning.
 
@@ -36,6 +38,7 @@ from . import _common as _common
 from . import cohort, pools, units
 from ._common import (
     COLUMNS,
+    COUNTY_DIMENSION,
     DIMENSIONS,
     GENERATIONS,
     POOL_STATUSES,
@@ -55,7 +58,7 @@ from .pools import pool_dynamics, pool_exits
 from .units import GAP_RANK, bench_gaps, bench_strength, unit_comparison
 
 __all__ = [
-    "COLUMNS", "DIMENSIONS", "GAP_RANK", "GENERATIONS", "POOLS", "POOL_STATUSES", "SLICE_FILTERS",
+    "COLUMNS", "COUNTY_DIMENSION", "DIMENSIONS", "GAP_RANK", "GENERATIONS", "POOLS", "POOL_STATUSES", "SLICE_FILTERS",
     "Slice", "UNIT_KINDS", "age_pyramid", "bench_gaps", "bench_strength", "cohort", "headcount",
     "over_time", "pool_dynamics", "pool_exits", "pools", "roster", "unit_comparison", "units",
 ]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _query, sql
+from .._slice import check_counties
 from ..db import install_once
 
 #: Chinese names of the structure analyses' output columns (merged into ``labels.chinese``).
@@ -30,7 +31,7 @@ COLUMNS: dict[str, str] = {
     "leaders_avg_age": "领导班子平均年龄", "gap_ke": "缺年轻乡科级", "gap_rank": "缺年轻四级主任科员及以上",
     "gap": "缺口", "is_total": "合计行", "avg_age": "平均年龄", "avg_service_years": "平均工龄",
     "avg_party_years": "平均党龄", "share_young": "年轻公务员占比", "share_bachelor_plus": "本科及以上占比",
-    "share_women": "女性占比", "pool_status": "人才库",
+    "share_women": "女性占比", "pool_status": "人才库", "county": "县",
 }
 
 #: The allowlist of dimensions: public name → (output column, needs post/rank/pool history). Each
@@ -54,6 +55,14 @@ DIMENSIONS: dict[str, tuple[str, bool]] = {
     "first_five": ("first_five", False),
 }
 
+#: The county dimension (issue 23; its label and sort key ``county_of(person_id)`` are columns of
+#: the same dims CTEs): a combined database's only, so it is kept out of :data:`DIMENSIONS`, the
+#: dimensions every database offers (widgets and charts list them), and accepted by ``by`` beside
+#: them — refused on a county's own database (:func:`_slice_params`).
+COUNTY_DIMENSION: dict[str, tuple[str, bool]] = {"county": ("county", False)}
+#: Every name ``by`` accepts.
+BY: dict[str, tuple[str, bool]] = {**DIMENSIONS, **COUNTY_DIMENSION}
+
 #: The birth-year generations of the ``generation`` dimension, oldest first.
 GENERATIONS = ("70前", "70后", "80后", "85后", "90后", "95后", "00后")
 #: The ``pool`` dimension's values, in the order its sort key gives.
@@ -68,6 +77,7 @@ class Slice(TypedDict, total=False):
     with a DeprecationWarning."""
 
     units: str | Sequence[str] | None
+    counties: str | Sequence[str] | None
     unit_kinds: str | Sequence[str] | None
     genders: str | Sequence[str] | None
     educations: str | Sequence[str] | None
@@ -82,21 +92,25 @@ class Slice(TypedDict, total=False):
 
 
 #: The filters of a structure slice (:class:`qingmiao_lib._query.Slice`).
-SLICE_FILTERS = ("units", "unit_kinds", "genders", "educations", "cohorts", "pool", "young", "first_five")
+SLICE_FILTERS = ("units", "counties", "unit_kinds", "genders", "educations", "cohorts", "pool", "young", "first_five")
 
 
-def _slice_params(filters: dict, allowed: Iterable[str] = SLICE_FILTERS) -> dict:
+def _slice_params(con, filters: dict, allowed: Iterable[str] = SLICE_FILTERS, *,
+                  by: Sequence[str] = ()) -> dict:
     """The filters as bound parameters (NULL = no filter); unknown names and values refused,
-    old spellings accepted with a DeprecationWarning."""
-    return _query.Slice.of(filters, tuple(allowed)).params()
+    old spellings accepted with a DeprecationWarning; a county filter or the ``county``
+    dimension (in ``by``) refused on a database that is not combined (:func:`check_counties`)."""
+    params = _query.Slice.of(filters, tuple(allowed)).params()
+    check_counties(con, params.get("counties"), dimension="county" in by)
+    return params
 
 
 def _dimensions(by: str | Sequence[str]) -> list[str]:
     """The chosen dimensions, checked against the allowlist before any SQL is built."""
     by = [by] if isinstance(by, str) else list(by)
-    bad = [d for d in by if d not in DIMENSIONS]
+    bad = [d for d in by if d not in BY]
     if bad:
-        raise ValueError(f"unknown dimension(s) {', '.join(map(str, bad))}; allowed: {', '.join(DIMENSIONS)}")
+        raise ValueError(f"unknown dimension(s) {', '.join(map(str, bad))}; allowed: {', '.join(BY)}")
     if len(set(by)) != len(by):
         raise ValueError(f"a dimension is repeated in {by}")
     return by
@@ -107,7 +121,7 @@ def _grouped(con, name: str, params: dict, by: list[str], lead: Sequence[str] = 
     :func:`_dimensions`): the dims CTE's columns of their labels and sort keys are bound as
     ``$dims``; the rows are ordered by ``lead`` then the sort keys in the order of ``by``, which
     are then dropped."""
-    labels = [DIMENSIONS[d][0] for d in by]
+    labels = [BY[d][0] for d in by]
     keys = [f"sort_{d}" for d in by]
     install_once(con, "structure/dimensions", sql.load("structure/dimensions"))
     # the sort keys that are ENUMs sort in their order, as categoricals

@@ -13,21 +13,23 @@ import pandas as pd
 
 from .. import _query, sql
 from ..privacy import mask_name
-from ._common import DIMENSIONS, Slice, _dimensions, _finish, _grouped, _slice_params
+from ._common import BY, Slice, _dimensions, _finish, _grouped, _slice_params
 
 
 def headcount(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, by: str | Sequence[str] = (),
               **filters: Unpack[Slice]) -> pd.DataFrame:
-    """Active persons on ``as_of`` by any combination of the dimensions in :data:`DIMENSIONS`.
+    """Active persons on ``as_of`` by any combination of the dimensions in :data:`DIMENSIONS`
+    (and ``county``, on a combined database).
 
     Returns one row per combination present (one row when ``by`` is empty): one column per
     dimension (``unit`` gives ``unit_name``; ``pool`` gives ``pool_status``: 年轻公务员库 /
-    两型干部库 / 两库均在 / 未入库, so the rows partition the headcount) and ``persons``.
+    两型干部库 / 两库均在 / 未入库, so the rows partition the headcount; ``county`` gives the county
+    code of a combined database) and ``persons``.
 
     >>> headcount(con, as_of=dt.date(2023, 12, 31), by=["generation", "gender"], unit_kinds="乡镇街道")  # doctest: +SKIP
     """
     by = _dimensions(by)
-    params = {"as_of": as_of, **_slice_params(filters)}
+    params = {"as_of": as_of, **_slice_params(con, filters, by=by)}
     df = _grouped(con, "headcount", params, by)
     return _finish(df, con, as_of=as_of, by=by)
 
@@ -41,7 +43,7 @@ def roster(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: bool = F
 
     >>> roster(con, as_of=dt.date(2023, 12, 31), unit_kinds="乡镇街道")            # doctest: +SKIP
     """
-    params = {"as_of": as_of, **_slice_params(filters)}
+    params = {"as_of": as_of, **_slice_params(con, filters)}
     df = _query.run(con, "structure/roster", params)
     if not unmasked:
         df["name"] = _query.text(df["name"].map(mask_name))
@@ -62,7 +64,7 @@ def age_pyramid(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, band_years: i
     if not 1 <= band_years <= 20:
         raise ValueError(f"band_years must be between 1 and 20, got {band_years}")
     params = {"as_of": as_of, "band_years": band_years, "young_only": bool(young_only),
-              **_slice_params(filters)}
+              **_slice_params(con, filters)}
     df = _query.run(con, "structure/age_pyramid", params)
     df.insert(2, "band", _query.text([
         f"{s}岁" if s == e else f"{s}–{e}岁" for s, e in zip(df["band_start"], df["band_end"], strict=True)
@@ -84,8 +86,8 @@ def over_time(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int
     first_year, last_year = int(first_year), int(last_year)
     if not 0 <= last_year - first_year <= 60:
         raise ValueError(f"a range of 1 to 61 years is needed, got {first_year}–{last_year}")
-    params = {"first_year": first_year, "last_year": last_year, **_slice_params(filters)}
-    history = any(DIMENSIONS[d][1] for d in by) or any(
+    params = {"first_year": first_year, "last_year": last_year, **_slice_params(con, filters, by=by)}
+    history = any(BY[d][1] for d in by) or any(
         params[k] is not None for k in ("units", "unit_kinds", "pool"))
     stored = con.execute(sql.load("structure/stored_years"),
                          {"first_year": first_year, "last_year": last_year}).fetchall()[0][0]

@@ -1,6 +1,7 @@
 """Training coverage (SPEC §1 item 2, §5 "Training"): the four rules, hours, the weekly lecture,
 dual mentors and frontline practice. One function per question: connection first, keyword-only
-``year``/``as_of`` and slice filters, a DataFrame with a stated grain; ``attrs`` carries
+``year``/``as_of`` and slice filters (``units``, ``unit_kinds``, ``cohorts``, ``counties``: county
+codes of a combined database), a DataFrame with a stated grain; ``attrs`` carries
 ``as_of``, ``year`` and ``rules_version``. The definitions live in the SQL files
 (``sql/training/*.sql``, whose headers are the reference).
 

@@ -18,6 +18,7 @@ import datetime as dt
 import pandas as pd
 
 from .. import _query
+from .._slice import check_counties
 from ..db import stored_current
 
 #: Slice dimensions (allowlist) → the value the SQL switches on.
@@ -67,9 +68,13 @@ def _as_of(con, year: int, as_of: dt.date | None) -> dt.date:
     return as_of
 
 
-def _slice(units, unit_kinds, cohorts) -> dict:
-    """The slice filters as bound parameters (:class:`qingmiao_lib._query.Slice`)."""
-    return _query.Slice.of({"units": units, "unit_kinds": unit_kinds, "cohorts": cohorts}).params()
+def _slice(con, units, unit_kinds, cohorts, counties=None) -> dict:
+    """The slice filters as bound parameters (:class:`qingmiao_lib._query.Slice`); a county
+    filter only on a combined database (:func:`qingmiao_lib._slice.check_counties`)."""
+    params = _query.Slice.of({"units": units, "unit_kinds": unit_kinds, "cohorts": cohorts,
+                              "counties": counties}).params()
+    check_counties(con, params["counties"])
+    return params
 
 
 def _choose(value: str, allowed: dict[str, str], what: str) -> str:

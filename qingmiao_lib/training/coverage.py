@@ -80,7 +80,7 @@ def _targets(target_ids: Iterable[str] | None) -> list[str] | None:
 
 def coverage_matrix(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
-    by: str = "total", units=None, unit_kinds=None, cohorts=None, target_ids=None,
+    by: str = "total", units=None, unit_kinds=None, cohorts=None, counties=None, target_ids=None,
 ) -> pd.DataFrame:
     """The four training rules as a coverage matrix for ``year``, taken on ``as_of``.
 
@@ -93,9 +93,10 @@ def coverage_matrix(
         it must lie in ``year``).
     by
         ``"total"`` (one group 合计), ``"unit"``, ``"unit_kind"`` or ``"entry_cohort"``.
-    units, unit_kinds, cohorts
-        Slice filters (lists; None = all): unit ids, unit kinds, entry years. A person is placed in
-        their unit on ``as_of`` (or their last unit, when they have left).
+    units, unit_kinds, cohorts, counties
+        Slice filters (lists; None = all): unit ids, unit kinds, entry years, county codes (a
+        combined database's: the county of the person's key). A person is placed in their unit on
+        ``as_of`` (or their last unit, when they have left).
     target_ids
         The 专门业务培训 target group (person ids); None leaves that row out.
 
@@ -113,7 +114,7 @@ def coverage_matrix(
     """
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, "by": _choose(by, BY, "dimension"), "target_ids": _targets(target_ids),
-              **_slice(units, unit_kinds, cohorts)}
+              **_slice(con, units, unit_kinds, cohorts, counties)}
     df = _run(con, "coverage_matrix", params, year=year, as_of=as_of,
               stored=_courses_stored(con, as_of))
     df.insert(1, "principle", _query.text(df["rule"].map(RULES)))
@@ -122,7 +123,7 @@ def coverage_matrix(
 
 def coverage_trend(
     con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
-    units=None, unit_kinds=None, cohorts=None, target_ids=None,
+    units=None, unit_kinds=None, cohorts=None, counties=None, target_ids=None,
 ) -> pd.DataFrame:
     """:func:`coverage_matrix` (by total) for each year from ``first_year`` to ``last_year``, each
     on 31 December. Grain: one row per (year, rule); columns as the matrix plus ``year``.
@@ -136,7 +137,7 @@ def coverage_trend(
     elif _year_ends_stored(con, first_year, last_year):
         last_day = _as_of(con, last_year, None)
         params = {"first_year": first_year, "last_year": last_year,
-                  "target_ids": _targets(target_ids), **_slice(units, unit_kinds, cohorts)}
+                  "target_ids": _targets(target_ids), **_slice(con, units, unit_kinds, cohorts, counties)}
         df = _run(con, "coverage_trend", params, year=None, as_of=None,
                   stored=_courses_stored(con, last_day))
         df.insert(1, "principle", _query.text(df["rule"].map(RULES)))
@@ -147,7 +148,7 @@ def coverage_trend(
     else:
         years = []
         for year in range(first_year, last_year + 1):
-            m = coverage_matrix(con, year=year, units=units, unit_kinds=unit_kinds, cohorts=cohorts,
+            m = coverage_matrix(con, year=year, units=units, unit_kinds=unit_kinds, cohorts=cohorts, counties=counties,
                                 target_ids=target_ids)
             years.append(m.assign(year=year).drop(columns=["group_id", "group_name"]))
         df = pd.concat(years, ignore_index=True)
@@ -157,7 +158,7 @@ def coverage_trend(
 
 def gap_list(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
-    rules=None, statuses=("missing", "pending"), units=None, unit_kinds=None, cohorts=None,
+    rules=None, statuses=("missing", "pending"), units=None, unit_kinds=None, cohorts=None, counties=None,
     target_ids=None,
 ) -> pd.DataFrame:
     """The people behind the coverage matrix: who owes what, by when — the list sent to units.
@@ -181,18 +182,18 @@ def gap_list(
     """
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, "target_ids": _targets(target_ids), "rules": _rules(rules),
-              "statuses": _statuses(statuses), **_slice(units, unit_kinds, cohorts)}
+              "statuses": _statuses(statuses), **_slice(con, units, unit_kinds, cohorts, counties)}
     return _run(con, "gap_list", params, year=year, as_of=as_of,
                 stored=_courses_stored(con, as_of))
 
 
 def in_service(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
-    units=None, unit_kinds=None, cohorts=None,
+    units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """在职培训 per person: everyone active all ``year``, their credited hours and days and the
     shortfall. Grain: one row per person — the 在职培训 rows of :func:`gap_list` (every status,
     its columns and order) with ``meets`` third, True when covered."""
     as_of = _as_of(con, year, as_of)
-    params = {"as_of": as_of, **_slice(units, unit_kinds, cohorts)}
+    params = {"as_of": as_of, **_slice(con, units, unit_kinds, cohorts, counties)}
     return _run(con, "in_service", params, year=year, as_of=as_of, stored=_courses_stored(con, as_of))

@@ -23,7 +23,7 @@ HOURS_BY_MODE = {"full_time_hours": "脱产", "online_hours": "网络", "other_m
 
 def hours_by_person(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
-    units=None, unit_kinds=None, cohorts=None,
+    units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """Training hours per person in ``year`` (courses starting 1 January – ``as_of``), by kind
     and by mode: the 学时 table, one line per person.
@@ -36,32 +36,32 @@ def hours_by_person(
     (which also has the two crossed).
     """
     as_of = _as_of(con, year, as_of)
-    return _run(con, "hours_by_person", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
+    return _run(con, "hours_by_person", {"as_of": as_of, **_slice(con, units, unit_kinds, cohorts, counties)},
                 year=year, as_of=as_of, stored=_courses_stored(con, as_of))
 
 
 def hours_totals(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
-    units=None, unit_kinds=None, cohorts=None,
+    units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """Training totals of ``year`` by kind and mode. Grain: one row per (kind, mode):
     ``class`` (a class, not 网络), ``courses``, ``persons``, ``failed``, ``hours``,
     ``credited_hours``, ``hours_per_person``."""
     as_of = _as_of(con, year, as_of)
-    return _run(con, "hours_totals", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
+    return _run(con, "hours_totals", {"as_of": as_of, **_slice(con, units, unit_kinds, cohorts, counties)},
                 year=year, as_of=as_of)
 
 
 def class_person_times(
     con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
-    units=None, unit_kinds=None, cohorts=None,
+    units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """Class person-times (培训人次, F3's basis) per year; the slice is taken on 31 December of
     ``last_year``. Grain: one row per year:
     ``person_times``, ``persons``, ``young_person_times`` (= F3 without a slice),
     ``young_persons``, ``hours``."""
     params = {"first_year": int(first_year), "last_year": int(last_year),
-              "as_of": _as_of(con, last_year, None), **_slice(units, unit_kinds, cohorts)}
+              "as_of": _as_of(con, last_year, None), **_slice(con, units, unit_kinds, cohorts, counties)}
     df = _run(con, "class_person_times", params, year=None, as_of=None,
               stored=_common._training_stored(con))
     df.attrs.update(first_year=int(first_year), last_year=int(last_year))

@@ -45,7 +45,7 @@ def lecture_sessions(con: duckdb.DuckDBPyConnection, *, first_year: int, last_ye
 
 def lecture_persons(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
-    below_only: bool = False, units=None, unit_kinds=None, cohorts=None,
+    below_only: bool = False, units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """Weekly-lecture attendance per person in ``year`` up to ``as_of``.
 
@@ -55,14 +55,14 @@ def lecture_persons(
     ``below`` (rate under ``lecture.attendance_threshold``). ``below_only`` keeps the flagged.
     """
     as_of = _as_of(con, year, as_of)
-    df = _run(con, "lecture_persons", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
+    df = _run(con, "lecture_persons", {"as_of": as_of, **_slice(con, units, unit_kinds, cohorts, counties)},
               year=year, as_of=as_of, source="training/lectures", stored=_lecture_stored(con, as_of.year))
     return df[df["below"]].reset_index(drop=True).pipe(_keep_attrs, df) if below_only else df
 
 
 def lecture_groups(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
-    by: str = "unit", monthly: bool = False, units=None, unit_kinds=None, cohorts=None,
+    by: str = "unit", monthly: bool = False, units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """Weekly-lecture attendance per unit (``by="unit"``), unit kind or in total, for the year or
     per month (``monthly``). Grain: one row per group (and month): ``persons``, ``sessions``
@@ -70,18 +70,18 @@ def lecture_groups(
     ``below`` (persons of the group under the threshold for the year)."""
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, "by": _choose(by, LECTURE_BY, "dimension"), "monthly": bool(monthly),
-              **_slice(units, unit_kinds, cohorts)}
+              **_slice(con, units, unit_kinds, cohorts, counties)}
     return _run(con, "lecture_groups", params, year=year, as_of=as_of,
                 source="training/lectures", stored=_lecture_stored(con, as_of.year))
 
 
 def lecture_person_months(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
-    units=None, unit_kinds=None, cohorts=None,
+    units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """The person × month attendance matrix of ``year`` (long form). Grain: one row per
     (person, month) owing a session: ``sessions``, ``attended``, ``excused``, ``absent``, ``rate``.
     Names are unmasked: mask them before showing."""
     as_of = _as_of(con, year, as_of)
-    return _run(con, "lecture_person_months", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
+    return _run(con, "lecture_person_months", {"as_of": as_of, **_slice(con, units, unit_kinds, cohorts, counties)},
                 year=year, as_of=as_of, source="training/lectures", stored=_lecture_stored(con, as_of.year))

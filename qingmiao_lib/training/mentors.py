@@ -14,7 +14,7 @@ from ._common import _run, _slice
 
 
 def mentees(
-    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units=None, unit_kinds=None, cohorts=None,
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """Dual-mentor coverage of the first-five-years cohort on ``as_of``.
 
@@ -25,18 +25,18 @@ def mentees(
     (active mentor now in another unit).
     """
     as_of = pd.Timestamp(as_of).date()
-    return _run(con, "mentees", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
+    return _run(con, "mentees", {"as_of": as_of, **_slice(con, units, unit_kinds, cohorts, counties)},
                 year=as_of.year, as_of=as_of, source=None)
 
 
 def mentor_load(
-    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units=None, unit_kinds=None, cohorts=None,
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """Mentor load on ``as_of``: active mentees per active mentor. Grain: one row per mentor
     with a mentee: ``mentees``, ``political_mentees``, ``business_mentees``, ``over_limit``
     (more than ``mentors.max_mentees``). The slice applies to the mentor's unit."""
     as_of = pd.Timestamp(as_of).date()
-    df = _run(con, "mentor_load", {"as_of": as_of, **_slice(units, unit_kinds, cohorts)},
+    df = _run(con, "mentor_load", {"as_of": as_of, **_slice(con, units, unit_kinds, cohorts, counties)},
               year=as_of.year, as_of=as_of, source=None)
     df.attrs["max_mentees"] = _query.rules(con).max_mentees
     return df

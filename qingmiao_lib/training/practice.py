@@ -20,7 +20,7 @@ OUTCOME_NOTE = ("对照比较，并非因果结论：实践锻炼人选偏向表
 
 def practice_participation(
     con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
-    units=None, unit_kinds=None, cohorts=None,
+    units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """Frontline postings by start year and program, with their duration.
 
@@ -31,7 +31,7 @@ def practice_participation(
     """
     as_of = _as_of(con, last_year, None)
     params = {"first_year": int(first_year), "last_year": int(last_year), "as_of": as_of,
-              **_slice(units, unit_kinds, cohorts)}
+              **_slice(con, units, unit_kinds, cohorts, counties)}
     df = _run(con, "practice_participation", params, year=None, as_of=as_of, source=None)
     df.attrs.update(first_year=int(first_year), last_year=int(last_year))
     return df.rename(columns={"young_persons": "young_persons_posted"})
@@ -39,18 +39,18 @@ def practice_participation(
 
 def practice_share(
     con: duckdb.DuckDBPyConnection, *, as_of: dt.date, by: str = "total",
-    units=None, unit_kinds=None, cohorts=None,
+    units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """The share of the active young who have had a frontline posting by ``as_of``. Grain: one
     row per group of ``by``: ``young_active``, ``practised``, ``practised_this_year``, ``share``."""
     as_of = pd.Timestamp(as_of).date()
-    params = {"as_of": as_of, "by": _choose(by, BY, "dimension"), **_slice(units, unit_kinds, cohorts)}
+    params = {"as_of": as_of, "by": _choose(by, BY, "dimension"), **_slice(con, units, unit_kinds, cohorts, counties)}
     return _run(con, "practice_share", params, year=as_of.year, as_of=as_of, source=None)
 
 
 def practice_outcomes(
     con: duckdb.DuckDBPyConnection, *, as_of: dt.date, window_years: int | None = None,
-    units=None, unit_kinds=None, cohorts=None,
+    units=None, unit_kinds=None, cohorts=None, counties=None,
 ) -> pd.DataFrame:
     """Promotion within ``window_years`` after a first posting, against same-cohort peers
     without one — a comparison, not a causal claim (``attrs["note"]``).
@@ -71,7 +71,7 @@ def practice_outcomes(
     window_years = int(window_years)
     if not 1 <= window_years <= 10:
         raise ValueError(f"window_years must be between 1 and 10, got {window_years}")
-    params = {"as_of": as_of, "window_months": 12 * window_years, **_slice(units, unit_kinds, cohorts)}
+    params = {"as_of": as_of, "window_months": 12 * window_years, **_slice(con, units, unit_kinds, cohorts, counties)}
     df = _run(con, "practice_outcomes", params, year=as_of.year, as_of=as_of, source=None)
     df["entry_cohort"] = df["entry_cohort"].astype("Int64")
     df.attrs.update(window_years=window_years, note=OUTCOME_NOTE)

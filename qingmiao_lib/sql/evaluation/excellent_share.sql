@@ -4,12 +4,12 @@
 -- is the person's main unit on 31 December of its year; grades of years the person was not
 -- active are left out. Persons with no unit that day are grouped under unit_id NULL.
 -- Grain: one row per unit with at least one graded person.
--- Parameters: $year, $as_of (31 Dec of $year), $units (VARCHAR[] or NULL = all units).
+-- Parameters: $year, $as_of (31 Dec of $year), $units, $counties (VARCHAR[] or NULL = all).
 -- Columns: unit_id, unit_name, unit_kind, graded, excellent, share, cap, over_cap.
 with
 people as (
     select person_id, unit_id, unit_kind,
-    from eval_slice($as_of::date, $units::varchar[], null, null, null)
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], null, null, null)
 ),
 graded as (
     select p.unit_id, p.unit_kind, g.grade,

@@ -4,16 +4,17 @@
 -- Grain: one row per (group, grade), every grade of annual_grade listed (zero-filled) for each
 -- group with at least one grade.
 -- Parameters: $year, $as_of (31 Dec of $year), $by (one of the dimensions of
---   evaluation.DIMENSIONS, allowlisted before this query), slice filters $units (VARCHAR[]),
---   $age_group, $young, $cohorts (each NULL = all).
+--   evaluation.DIMENSIONS, allowlisted before this query; 'county': county_of(person_id), a
+--   combined database's), slice filters $units, $counties (VARCHAR[]), $age_group, $young,
+--   $cohorts (each NULL = all).
 -- Columns: group_key, group_name, sort_key, grade, persons, graded (the group's graded persons:
 --   grades of rules assessment.graded, 不定等次 excluded), share (persons / graded; NULL for
 --   grades outside assessment.graded).
 with
 people as (
     select *
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
 ),
 grades as (
     select
@@ -25,6 +26,7 @@ grades as (
             when 'entry_cohort' then p.entry_cohort::varchar
             when 'gender' then p.gender::varchar
             when 'education' then p.education::varchar
+            when 'county' then county_of(p.person_id)
             else '合计'
         end as group_key,
         case $by

@@ -7,8 +7,8 @@
 with
 people as (
     select person_id, name, unit_id,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
     where active
 )
 select p.person_id, p.name, p.unit_id, u.name as unit_name, g.year::integer as year,

@@ -4,8 +4,8 @@
 -- recorded), 待记功 (window still open on the last day of the data, $data_to).
 -- Grain: one row per completed block whose last year is in [$first_year, $year], of persons in
 --   the slice on $as_of (active or not on that day: a merit is owed to a leaver too).
--- Parameters: $first_year, $year, $as_of (31 Dec of $year), slice filters $units, $age_group,
---   $young, $cohorts.
+-- Parameters: $first_year, $year, $as_of (31 Dec of $year), slice filters $units, $counties,
+--   $age_group, $young, $cohorts.
 -- Columns: person_id, name, unit_id, block_start, block_end (the year the merit is due),
 --   window_end, awarded_on, recorded, status.
 with
@@ -16,8 +16,8 @@ data_end as (
 ),
 people as (
     select person_id, name, unit_id,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
 ),
 blocks as (
     select * from merit_matches($year::integer)

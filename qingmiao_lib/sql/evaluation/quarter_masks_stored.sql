@@ -1,6 +1,6 @@
 -- evaluation/quarter_masks_stored.sql — eval_quarter_bits_stored(origin, last_year, as_of,
--- want_units, want_age_group, want_young, want_cohort): eval_quarter_bits_live (evaluation/
--- quarter_masks.sql) read from the stored masks (table quarter_masks, snapshots/
+-- want_units, want_counties, want_age_group, want_young, want_cohort): eval_quarter_bits_live
+-- (evaluation/quarter_masks.sql) read from the stored masks (table quarter_masks, snapshots/
 -- quarter_masks.sql) instead of grouping every quarter row. Installed by the query layer once the
 -- table exists (a macro is bound when created); evaluation/use_quarters_stored.sql points
 -- eval_quarter_bits at it while the stamp matches and [origin, last_year] lies in the stored 16
@@ -12,7 +12,8 @@
 -- The slice arguments are not read: eval_quarter_masks joins the masks with the slice's persons.
 -- Grain and columns: those of eval_quarter_bits_live (person_id, b0, b1, b2, b3).
 create or replace temp macro eval_quarter_bits_stored(origin, last_year, as_of, want_units,
-                                                       want_age_group, want_young, want_cohort) as table
+                                                       want_counties, want_age_group, want_young,
+                                                       want_cohort) as table
 select person_id, b0, b1, b2, b3,
 from (
     select m.person_id,

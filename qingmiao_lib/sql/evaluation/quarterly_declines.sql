@@ -15,7 +15,8 @@
 -- ends at bit i when i, i − 1 and i − 2 are in the masks of three grades, each worse.
 with
 masked as (
-    select * from eval_quarter_masks($first_year - 1, $year, $as_of, $units, $age_group, $young, $cohorts)
+    select * from eval_quarter_masks($first_year - 1, $year, $as_of, $units, $counties, $age_group,
+                                     $young, $cohorts)
 ),
 chains as (
     -- bit i set: quarters i − 2, i − 1, i each worse than the one before; from $first_year Q1

@@ -12,8 +12,8 @@
 with
 people as (
     select person_id, name, unit_id,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
     where active
 ),
 grades as (

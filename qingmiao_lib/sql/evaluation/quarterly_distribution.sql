@@ -8,8 +8,8 @@
 with
 people as (
     select person_id, entry_date, exit_date,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
 ),
 grades as (
     -- valid grades (as valid_quarter_grades), checked on the slice's own entry and exit dates:

@@ -9,8 +9,8 @@
 with
 people as (
     select person_id,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
 ),
 quarters as (
     select person_id, count(*) as quarters, count(*) filter (where grade = '好') as good_quarters,

@@ -6,8 +6,8 @@
 with
 people as (
     select person_id, age, age_group,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
 )
 select w.kind::varchar as kind, p.age_group, min(p.age) as age_from, count(*) as rewards,
        count(distinct w.person_id) as persons,

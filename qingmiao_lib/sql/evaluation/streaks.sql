@@ -2,8 +2,8 @@
 -- the blocks completed (三等功 due; runs as in excellent_runs, the F6 definition).
 -- Grain: one row per person of the slice, active on $as_of, with at least one valid 优秀 year
 -- up to $year.
--- Parameters: $year, $as_of (31 Dec of $year), slice filters $units, $age_group, $young,
---   $cohorts (each NULL = all).
+-- Parameters: $year, $as_of (31 Dec of $year), slice filters $units, $counties,
+--   $age_group, $young, $cohorts (each NULL = all).
 -- Columns: person_id, name, unit_id, young, current_run (years in the run ending in $year;
 --   0 when $year is not 优秀), longest_run, blocks (completed blocks, i.e. merits due, up to
 --   $year), last_block_year, excellent_years.
@@ -21,8 +21,8 @@ params as (
 ),
 people as (
     select person_id, name, unit_id, young, entry_date, exit_date,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
     where active
 ),
 masks as (

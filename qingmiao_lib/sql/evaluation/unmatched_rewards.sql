@@ -9,8 +9,8 @@
 with
 people as (
     select person_id, name, unit_id,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
 )
 select m.person_id, p.name, p.unit_id, m.awarded_on, m.reason,
 from merit_matches($year::integer) as m

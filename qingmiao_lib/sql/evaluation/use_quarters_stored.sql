@@ -2,7 +2,7 @@
 -- (eval_quarter_bits_stored, evaluation/quarter_masks_stored.sql): the query layer
 -- (qingmiao_lib._query.reading) runs it before a query whose range the stored masks hold while
 -- their stamp matches (evaluation.py decides), and evaluation/use_quarters_live.sql after it.
-create or replace temp macro eval_quarter_bits(origin, last_year, as_of, want_units, want_age_group,
-                                                want_young, want_cohort) as table
-    select * from eval_quarter_bits_stored(origin, last_year, as_of, want_units, want_age_group,
-                                           want_young, want_cohort);
+create or replace temp macro eval_quarter_bits(origin, last_year, as_of, want_units, want_counties,
+                                                want_age_group, want_young, want_cohort) as table
+    select * from eval_quarter_bits_stored(origin, last_year, as_of, want_units, want_counties,
+                                           want_age_group, want_young, want_cohort);

@@ -28,8 +28,8 @@
 with
 people as (
     select person_id, name, unit_id, entry_date, exit_date,
-    from eval_slice($as_of::date, $units::varchar[], $age_group::varchar, $young::boolean,
-                    $cohorts::integer[])
+    from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], $age_group::varchar,
+                    $young::boolean, $cohorts::integer[])
     where active
 ),
 warning_grades as materialized (

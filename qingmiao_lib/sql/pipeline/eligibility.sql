@@ -1,8 +1,11 @@
 -- pipeline/eligibility.sql — the rank-promotion eligibility list on a date (SPEC §5), optionally
 -- with the forward view (who meets the time condition within N months if nothing else changes).
 -- Grain: one row per person active on $as_of (in $units when given).
--- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all), $within (INTEGER months,
---   NULL = no forward view).
+-- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all), $counties
+--   (VARCHAR[] of county codes, county_of(person_id): a combined database's; NULL = all;
+--   given, each person is judged as their county's own database would: eligibility_on per_county),
+--   $county_quotas (the county_quotas rows of year($as_of) of those counties; NULL without),
+--   $within (INTEGER months, NULL = no forward view).
 -- Columns: the contract columns person_id … reasons, then unit_name and the working columns of
 --   eligibility_on (tenure basis, assessment years, last grade, quota figures), time_met_on,
 --   months_to_eligible, due_within.
@@ -22,9 +25,11 @@ final as (
         case when $within is not null then coalesce(
             e.time_met_on <= ($as_of::date + to_months($within::integer))::date, false) end as due_within,
         e.rank_step, u.unit_order,
-    from eligibility_on($as_of::date) as e
+    from eligibility_on($as_of::date, per_county := $counties::varchar[] is not null,
+                        county_quotas := $county_quotas) as e
     left join unit_order as u using (unit_id)
-    where $units is null or list_contains($units::varchar[], e.unit_id)
+    where ($units is null or list_contains($units::varchar[], e.unit_id))
+      and ($counties::varchar[] is null or list_contains($counties::varchar[], county_of(e.person_id)))
 )
 select * exclude (rank_step, unit_order)
 from final

@@ -1,8 +1,11 @@
 -- pipeline/eligibility_counts.sql — eligibility on a date counted by unit and next rank.
 -- Grain: one row per (unit, next rank) with at least one active person who has a next rank
 -- (persons at the ceiling or not yet graded have none and are left out).
--- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all), $within (INTEGER months
---   for due_within, NULL = 0: already met).
+-- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all), $counties
+--   (VARCHAR[] of county codes, county_of(person_id): a combined database's; NULL = all;
+--   given, each person is judged as their county's own database would: eligibility_on per_county),
+--   $county_quotas (the county_quotas rows of year($as_of) of those counties; NULL without),
+--   $within (INTEGER months for due_within, NULL = 0: already met).
 -- Columns: unit_id, unit_name, next_rank, next_step, persons, qualified, eligible, quota_blocked
 --   (qualified but the quota is full), not_qualified; the failed conditions (a person may fail
 --   several): short_tenure, grade_failed (last year's grade missing or not allowed), blocked
@@ -23,9 +26,11 @@ counted as (
         count(*) filter (where e.blocking_kind is not null) as blocked,
         count(*) filter (where e.time_met_on <= ($as_of::date + to_months(coalesce($within, 0)::integer))::date)
             as due_within,
-    from eligibility_on($as_of::date) as e
+    from eligibility_on($as_of::date, per_county := $counties::varchar[] is not null,
+                        county_quotas := $county_quotas) as e
     where e.next_rank is not null
       and ($units is null or list_contains($units::varchar[], e.unit_id))
+      and ($counties::varchar[] is null or list_contains($counties::varchar[], county_of(e.person_id)))
     group by e.unit_id, e.next_step     -- the next rank is the ladder's rank at next_step
 ),
 final as (

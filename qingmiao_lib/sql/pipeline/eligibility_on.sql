@@ -3,7 +3,12 @@
 -- from the rules tables (promotion.*, rule_ranks, rule_levels). A table macro, loaded by
 -- qingmiao_lib.pipeline, so the list, the counts and the forward view read one definition.
 -- Grain: one row per person active on as_of (exited persons never appear).
--- Arguments: as_of (DATE).
+-- Arguments: as_of (DATE); per_county (BOOLEAN, default false) and county_quotas (a list of
+--   STRUCT(county, rank, max_count), default none): per_county judges each person of a combined
+--   database as their county's own database would — the jurisdiction quota is their county's
+--   (county_quotas: the rows of the table county_quotas for the year, bound by the caller, since
+--   a county's own database has no such table) and its holders are counted in their county
+--   (county_of(person_id), base/macros.sql). Without it, the jurisdiction is the whole database.
 -- Columns: person_id, name, unit_id, rank_step, current_rank, next_rank, next_step,
 --   rank_months (full months in the current ranks row), post_months (the longest current post at
 --   the next rank's alt_level or above; NULL when the ladder allows none), tenure_basis
@@ -63,7 +68,7 @@ group by person_id;
 create or replace temp macro eligibility_grade_masks(base) as table
     select * from eligibility_grade_masks_live(base);
 
-create or replace temp macro eligibility_on(as_of) as table
+create or replace temp macro eligibility_on(as_of, per_county := false, county_quotas := null) as table
 with
 params as (
     select
@@ -201,12 +206,21 @@ quota as (
     where year = year(as_of::date)
     group by unit_id, rank
 ),
+county_quota as (
+    -- per_county: each county's quotas over its jurisdiction (none otherwise)
+    select q.county, q.rank::rank_name as rank, min(q.max_count) as max_count,
+    from (select unnest(county_quotas::struct(county varchar, rank varchar, max_count bigint)[],
+                        recursive := true)) as q
+    where per_county
+    group by q.county, q.rank
+),
 holders as (
-    -- holders of each rank on d over the whole jurisdiction
-    select rank, count(*) as holders,
+    -- holders of each rank on d over the whole jurisdiction (per_county: over each county)
+    select case when per_county then county_of(person_id) else '' end as county, rank,
+           count(*) as holders,
     from snap
     where rank is not null
-    group by rank
+    group by all
 ),
 unit_holders as (
     -- holders of each rank on d per unit (of the main current post), counted only for the
@@ -234,7 +248,8 @@ checked as (
            pr.last_year, y.last_grade as last_grade,
            coalesce(lk.last_ok, false) as grade_ok,
            b.blocking_kind, b.blocking_until,
-           qj.max_count as quota_max, coalesce(hj.holders, 0) as quota_holders,
+           case when per_county then qc.max_count else qj.max_count end as quota_max,
+           coalesce(hj.holders, 0) as quota_holders,
            qu.max_count as unit_quota_max, coalesce(hu.holders, 0) as unit_quota_holders,
            pr.excellent_cut, pr.uncounted_penalty,
     from tenure as t
@@ -243,7 +258,10 @@ checked as (
     left join grade_kinds as lk on lk.grade = y.last_grade
     left join blocking as b on b.person_id = t.person_id
     left join quota as qj on qj.unit_id is null and qj.rank = t.next_rank
-    left join holders as hj on hj.rank = t.next_rank
+    left join county_quota as qc on qc.county = county_of(t.person_id) and qc.rank = t.next_rank
+    left join holders as hj
+      on hj.county = case when per_county then county_of(t.person_id) else '' end
+     and hj.rank = t.next_rank
     left join quota as qu on qu.unit_id = t.unit_id and qu.rank = t.next_rank
     left join unit_holders as hu on hu.unit_id = t.unit_id and hu.rank = t.next_rank
 ),

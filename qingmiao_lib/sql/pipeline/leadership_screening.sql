@@ -8,7 +8,8 @@
 -- Work years run from work_start_date (参加工作时间), else entry_date; years in post from the
 -- start of the current main post (person_snapshot).
 -- Grain: one row per person active on $as_of below the top post level (in $units when given).
--- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all).
+-- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all), $counties
+--   (VARCHAR[] of county codes, county_of(person_id): a combined database's; NULL = all).
 -- Columns: person_id, name, unit_id, unit_name, current_level, next_level, post_months,
 --   required_post_months, work_months, required_work_months, meets, reasons. current_level and
 --   next_level stay post_level enums: Arrow hands them over as small dictionaries, not one string
@@ -26,6 +27,7 @@ snap as (
            full_months(coalesce(s.work_start_date, s.entry_date), $as_of::date) as work_months,
     from person_snapshot_at($as_of::date) as s
     where s.active and ($units is null or list_contains($units::varchar[], s.unit_id))
+      and ($counties::varchar[] is null or list_contains($counties::varchar[], county_of(s.person_id)))
 ),
 blocking as (
     select person_id, arg_max(kind::varchar, effective_until) as blocking_kind,

@@ -1,10 +1,12 @@
 -- pipeline/people.sql — the persons a profile can be drawn for: active on $as_of, in $units.
 -- Grain: one row per person active on $as_of (in $units when given).
--- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all).
+-- Parameters: $as_of (DATE), $units (VARCHAR[] of unit_id, NULL = all), $counties
+--   (VARCHAR[] of county codes, county_of(person_id): a combined database's; NULL = all).
 -- Columns: person_id, name (unmasked: the caller masks), unit_id, unit_name, rank, level, age.
 select s.person_id, s.name, s.unit_id, u.name as unit_name, s.rank::varchar as rank,
        s.level::varchar as level, s.age,
 from person_snapshot_at($as_of::date) as s
 left join units as u on u.unit_id = s.unit_id
 where s.active and ($units is null or list_contains($units::varchar[], s.unit_id))
+  and ($counties::varchar[] is null or list_contains($counties::varchar[], county_of(s.person_id)))
 order by s.unit_id nulls last, s.person_id;

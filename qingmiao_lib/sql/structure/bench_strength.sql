@@ -3,7 +3,8 @@
 -- average age of its leadership. A person counts in the unit of their main post
 -- (person_snapshot: highest level, then latest).
 -- Grain: one row per unit with at least one active person in post (in the slice).
--- Parameters: $as_of (DATE); $units, $unit_kinds (VARCHAR[], NULL = all); $gap_rank (VARCHAR:
+-- Parameters: $as_of (DATE); $units, $unit_kinds (VARCHAR[], NULL = all); $counties (VARCHAR[]
+--   of county codes, county_of(person_id), NULL = all); $gap_rank (VARCHAR:
 --   the lowest rank that counts as senior for the gap list, e.g. 四级主任科员).
 -- Columns: unit_id, unit_name, unit_kind, persons, young, leader_posts (persons holding a
 --   leadership post), ke_deputy_posts, ke_chief_posts, county_posts (县处级), young_ke_deputy,
@@ -16,6 +17,8 @@ people as (
     from person_snapshot_at($as_of::date) as s
     where s.active and s.unit_id is not null
       and ($units::varchar[] is null or list_contains($units::varchar[], s.unit_id))
+      and ($counties::varchar[] is null
+           or list_contains($counties::varchar[], county_of(s.person_id)))
       and ($unit_kinds::varchar[] is null
            or list_contains($unit_kinds::varchar[], s.unit_kind::varchar))
 ),

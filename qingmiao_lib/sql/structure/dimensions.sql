@@ -2,6 +2,7 @@
 -- (qingmiao_lib.structure.DIMENSIONS): each label and its sort key, defined once here and listed
 -- as columns in the dims CTE of structure/headcount.sql and structure/over_time.sql, which keep
 -- the chosen ones by name (a bound list: COLUMNS(lambda c: list_contains($dims, c))).
+-- (The county dimension is county_of(person_id), base/macros.sql: a combined database's.)
 -- Installed by qingmiao_lib.structure once per connection.
 
 -- structure_age_band_start(age): the first year of a person's five-year age band (30 for 30–34).

@@ -1,8 +1,8 @@
 -- structure/headcount.sql — active persons on a date by a combination of dimensions.
 -- Grain: one row per combination of the chosen dimensions with at least one person (one row in
 --   all when no dimension is chosen).
--- Parameters: $as_of (DATE) and the slice filters of in_slice ($units, $unit_kinds, $genders,
---   $educations, $cohorts, $pool, $young, $first_five; NULL = no filter).
+-- Parameters: $as_of (DATE) and the slice filters of in_slice ($units, $counties, $unit_kinds,
+--   $genders, $educations, $cohorts, $pool, $young, $first_five; NULL = no filter).
 --   $dims (VARCHAR[]): the columns of the dims CTE to group by — the chosen dimensions' labels
 --   and sort keys (qingmiao_lib.structure.DIMENSIONS), or all_persons for none; the unit's label
 --   unit_name is looked up after counting, for the units counted (a join per person cost ~40 ms
@@ -14,11 +14,11 @@ people as (
     select s.*,
     from person_snapshot_at($as_of::date) as s
     where s.active
-      and in_slice(s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,
+      and in_slice(s.person_id, s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,
                    s.in_young_pool, s.in_two_type_pool, s.young, s.first_five,
-                   $units::varchar[], $unit_kinds::varchar[], $genders::varchar[],
-                   $educations::varchar[], $cohorts::integer[], $pool::varchar,
-                   $young::boolean, $first_five::boolean)
+                   $units::varchar[], $counties::varchar[], $unit_kinds::varchar[],
+                   $genders::varchar[], $educations::varchar[], $cohorts::integer[],
+                   $pool::varchar, $young::boolean, $first_five::boolean)
 ),
 dims as (
     -- every dimension's label and sort key (structure/dimensions.sql); the chosen ones are kept
@@ -40,6 +40,7 @@ dims as (
         s.level::varchar as level, s.level_step as sort_level,
         structure_pool_status(s.in_young_pool, s.in_two_type_pool) as pool_status,
         structure_pool_order(s.in_young_pool, s.in_two_type_pool) as sort_pool,
+        county_of(s.person_id) as county, county_of(s.person_id) as sort_county,
         s.young as young, not s.young as sort_young,
         s.first_five as first_five, not s.first_five as sort_first_five,
         true as all_persons,

@@ -2,7 +2,8 @@
 -- combination of dimensions, in one query.
 -- Grain: one row per (year, combination of the chosen dimensions) with at least one person.
 -- Parameters: $first_year, $last_year (INTEGER) and the slice filters of in_slice ($units,
---   $unit_kinds, $genders, $educations, $cohorts, $pool, $young, $first_five; NULL = none).
+--   $counties, $unit_kinds, $genders, $educations, $cohorts, $pool, $young, $first_five;
+--   NULL = none).
 -- Source: structure_series (structure/series_full.sql), which the query layer points at
 --   series_persons or series_stored when they give the same rows faster.
 --   $dims (VARCHAR[]): the columns of the dims CTE to group by, as in structure/headcount.sql.
@@ -13,11 +14,11 @@ people as (
     select s.*, u.name as unit_name,
     from structure_series($first_year::integer, $last_year::integer) as s
     left join units as u on u.unit_id = s.unit_id
-    where in_slice(s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,
+    where in_slice(s.person_id, s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,
                    s.in_young_pool, s.in_two_type_pool, s.young, s.first_five,
-                   $units::varchar[], $unit_kinds::varchar[], $genders::varchar[],
-                   $educations::varchar[], $cohorts::integer[], $pool::varchar,
-                   $young::boolean, $first_five::boolean)
+                   $units::varchar[], $counties::varchar[], $unit_kinds::varchar[],
+                   $genders::varchar[], $educations::varchar[], $cohorts::integer[],
+                   $pool::varchar, $young::boolean, $first_five::boolean)
 ),
 dims as (
     -- every dimension's label and sort key (structure/dimensions.sql); the chosen ones are kept
@@ -37,6 +38,7 @@ dims as (
         s.level::varchar as level, s.level_step as sort_level,
         structure_pool_status(s.in_young_pool, s.in_two_type_pool) as pool_status,
         structure_pool_order(s.in_young_pool, s.in_two_type_pool) as sort_pool,
+        county_of(s.person_id) as county, county_of(s.person_id) as sort_county,
         s.young as young, not s.young as sort_young,
         s.first_five as first_five, not s.first_five as sort_first_five,
         true as all_persons,

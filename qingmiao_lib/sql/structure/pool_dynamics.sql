@@ -4,7 +4,8 @@
 -- size = size_start + entries - exits holds exactly on every row.
 -- Grain: one row per (pool, year) of the range, zeros included.
 -- Parameters: $first_year, $last_year (INTEGER); $pool (VARCHAR, NULL = both pools);
---   $genders, $educations (VARCHAR[]), $cohorts (INTEGER[] of entry years): NULL = no filter.
+--   $genders, $educations (VARCHAR[]), $cohorts (INTEGER[] of entry years), $counties
+--   (VARCHAR[] of county codes, county_of(person_id)): NULL = no filter.
 -- Columns: pool, year, as_of (31 Dec of year), size_start (members on 31 Dec of the year before),
 --   entries, exits, size (members on as_of), median_months (median full months in the pool of
 --   the members on as_of), median_months_exited (of the spells that ended in the year).
@@ -29,6 +30,8 @@ spells as (
       and ($educations::varchar[] is null
            or list_contains($educations::varchar[], p.education::varchar))
       and ($cohorts::integer[] is null or list_contains($cohorts::integer[], year(p.entry_date)))
+      and ($counties::varchar[] is null
+           or list_contains($counties::varchar[], county_of(p.person_id)))
 ),
 final as (
     select

@@ -3,7 +3,8 @@
 -- Y-1 and on or before 31 December of Y (as in pool_dynamics.sql, whose exits these split).
 -- Grain: one row per (pool, year, exit reason) with at least one exit.
 -- Parameters: $first_year, $last_year (INTEGER); $pool (VARCHAR, NULL = both pools);
---   $genders, $educations (VARCHAR[]), $cohorts (INTEGER[] of entry years): NULL = no filter.
+--   $genders, $educations (VARCHAR[]), $cohorts (INTEGER[] of entry years), $counties
+--   (VARCHAR[] of county codes, county_of(person_id)): NULL = no filter.
 -- Columns: pool, year, exit_reason ('未注明' when the record gives none), exits.
 with
 years as (
@@ -20,6 +21,8 @@ spells as (
       and ($educations::varchar[] is null
            or list_contains($educations::varchar[], p.education::varchar))
       and ($cohorts::integer[] is null or list_contains($cohorts::integer[], year(p.entry_date)))
+      and ($counties::varchar[] is null
+           or list_contains($counties::varchar[], county_of(p.person_id)))
 ),
 final as (
     select s.pool, y.year, s.exit_reason, count(*) as exits,

@@ -10,11 +10,11 @@ people as (
     left join posts as p
       on p.person_id = s.person_id and p.unit_id = s.unit_id and p.start_date = s.level_start
     where s.active
-      and in_slice(s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,
+      and in_slice(s.person_id, s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,
                    s.in_young_pool, s.in_two_type_pool, s.young, s.first_five,
-                   $units::varchar[], $unit_kinds::varchar[], $genders::varchar[],
-                   $educations::varchar[], $cohorts::integer[], $pool::varchar,
-                   $young::boolean, $first_five::boolean)
+                   $units::varchar[], $counties::varchar[], $unit_kinds::varchar[],
+                   $genders::varchar[], $educations::varchar[], $cohorts::integer[],
+                   $pool::varchar, $young::boolean, $first_five::boolean)
 ),
 final as (
     select

@@ -6,8 +6,8 @@
 -- persons without the date. A person counts in the unit of their main post.
 -- Grain: one row per unit with at least one active person in the slice (persons without a post:
 --   one row with unit_id NULL), then one total row (is_total).
--- Parameters: $as_of (DATE) and the slice filters of in_slice ($units, $unit_kinds, $genders,
---   $educations, $cohorts, $pool, $young, $first_five; NULL = no filter).
+-- Parameters: $as_of (DATE) and the slice filters of in_slice ($units, $counties, $unit_kinds,
+--   $genders, $educations, $cohorts, $pool, $young, $first_five; NULL = no filter).
 -- Columns: is_total, unit_id, unit_name, unit_kind, persons, avg_age, avg_service_years,
 --   avg_party_years, share_young, share_bachelor_plus, share_women (shares 0–1).
 with
@@ -20,11 +20,11 @@ people as (
     from person_snapshot_at($as_of::date) as s
     join persons as p using (person_id)
     where s.active
-      and in_slice(s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,
+      and in_slice(s.person_id, s.unit_id, s.unit_kind, s.gender, s.education, s.entry_cohort,
                    s.in_young_pool, s.in_two_type_pool, s.young, s.first_five,
-                   $units::varchar[], $unit_kinds::varchar[], $genders::varchar[],
-                   $educations::varchar[], $cohorts::integer[], $pool::varchar,
-                   $young::boolean, $first_five::boolean)
+                   $units::varchar[], $counties::varchar[], $unit_kinds::varchar[],
+                   $genders::varchar[], $educations::varchar[], $cohorts::integer[],
+                   $pool::varchar, $young::boolean, $first_five::boolean)
 ),
 final as (
     select

@@ -1,7 +1,8 @@
 -- training/class_person_times.sql — class person-times (培训人次) per year: the basis of F3.
 -- Grain: one row per year from $first_year to $last_year.
 -- Parameters: $first_year, $last_year (INTEGER), $as_of (DATE: 31 December of $last_year, the
---   day the slice is taken on), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
+--   day the slice is taken on), and the slice filters $units, $counties, $unit_kinds, $cohorts
+--   (NULL = none).
 -- Columns: year, person_times (class records starting in the year: mode not in
 --   training.non_class_modes, passed or not, as F3), persons (distinct), young_person_times (of
 --   persons young on 31 December of the year — F3 itself), young_persons, hours (of the classes).
@@ -15,7 +16,8 @@ years as (
 people as (
     select person_id, birth_date
     from training_people($as_of::date)
-    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 classes as (
     select s.year, s.person_id, s.class_courses, s.class_hours, p.birth_date

@@ -3,14 +3,16 @@
 --   chosen by $by ('total' → one group '合计').
 -- Parameters: $as_of (DATE), $target_ids (VARCHAR[] or NULL), $by ('total' | 'unit' |
 --   'unit_kind' | 'entry_cohort'; checked against an allowlist in Python), and the slice filters
---   $units (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — each NULL for no filter.
+--   $units, $counties (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — each NULL for
+--   no filter.
 -- Columns: rule, group_id, group_name, obligations (= covered + pending + missing), covered,
 --   due (due date on or before as_of), pending, missing, coverage ((due − missing) / due).
 with
 obligations as (
     select o.*
     from training_obligations($as_of::date, $target_ids::varchar[]) as o
-    where training_in_slice(o.unit_id, o.unit_kind, o.entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(o.person_id, o.unit_id, o.unit_kind, o.entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 grouped as (
     select

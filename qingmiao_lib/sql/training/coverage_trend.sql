@@ -2,7 +2,8 @@
 -- $by = 'total') on 31 December (year_end) of each year of a span, from one pass over the span.
 -- Grain: one row per (year, rule) with at least one obligation.
 -- Parameters: $first_year, $last_year (INTEGER), $target_ids (VARCHAR[] or NULL), and the slice
---   filters $units (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — NULL = no filter.
+--   filters $units, $counties (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — NULL =
+--   no filter.
 -- Columns: rule, obligations (= covered + pending + missing), covered, due (due date on or before
 --   the year's year_end), pending, missing, coverage ((due − missing) / due), year.
 -- Method: training_obligations_years (training/obligations.sql), which reads each year's persons
@@ -15,7 +16,8 @@ obligations as (
         $first_year::integer, $last_year::integer, $target_ids::varchar[],
         placed := $units::varchar[] is not null or $unit_kinds::varchar[] is not null,
         units := $units::varchar[], unit_kinds := $unit_kinds::varchar[]) as o
-    where training_in_slice(o.unit_id, o.unit_kind, o.entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(o.person_id, o.unit_id, o.unit_kind, o.entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 counted as (
     select

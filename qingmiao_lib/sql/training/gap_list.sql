@@ -4,7 +4,7 @@
 -- Parameters: $as_of (DATE), $target_ids (VARCHAR[] or NULL), $rules (VARCHAR[] of 初任培训 …;
 --   NULL = all; handed to training_obligations, which then computes only those rules),
 --   $statuses (VARCHAR[] of 已完成/未到期/未完成; NULL = all), and the slice filters $units
---   (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — NULL = no filter.
+--   $counties (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — NULL = no filter.
 -- Columns: rule, status, person_id, name, unit_id, unit_name, unit_kind, entry_cohort, active,
 --   event_date, level, window_start, due_date, days_overdue (missing), days_left (pending),
 --   need_days, need_hours, have_days, have_hours, shortfall_days, shortfall_hours (0 when covered;
@@ -16,7 +16,8 @@ with
 obligations as (
     select o.*
     from training_obligations($as_of::date, $target_ids::varchar[], rules := $rules::varchar[]) as o
-    where training_in_slice(o.unit_id, o.unit_kind, o.entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(o.person_id, o.unit_id, o.unit_kind, o.entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
             and ($statuses::varchar[] is null or list_contains($statuses::varchar[], o.status))
 ),
 final as (

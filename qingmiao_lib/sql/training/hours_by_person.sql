@@ -2,8 +2,9 @@
 -- 学时 table an organisation department keeps, one line per person.
 -- Grain: one row per person with a course (passed or not) starting from 1 January of the year of
 --   $as_of to $as_of.
--- Parameters: $as_of (DATE), and the slice filters $units (VARCHAR[]), $unit_kinds (VARCHAR[]),
---   $cohorts (INTEGER[]) — each NULL for no filter; a person is sliced by training_people's unit.
+-- Parameters: $as_of (DATE), and the slice filters $units, $counties (VARCHAR[]), $unit_kinds
+--   (VARCHAR[]), $cohorts (INTEGER[]) — each NULL for no filter; a person is sliced by
+--   training_people's unit.
 -- Columns: person_id, name, unit_id, unit_kind, entry_cohort, courses, failed (courses not
 --   passed), hours (all courses), credited_hours (passed courses: 不合格 counts nowhere), the
 --   credited hours by kind — initial_hours (初任培训), appointment_hours (任职培训),
@@ -49,8 +50,9 @@ final as (
     from summed as c
     join people as p using (person_id)
     left join last_unit as lu on p.unit_id is null and lu.person_id = p.person_id
-    where training_in_slice(coalesce(p.unit_id, lu.unit_id), coalesce(p.unit_kind, lu.unit_kind),
-                            p.entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(p.person_id, coalesce(p.unit_id, lu.unit_id),
+                            coalesce(p.unit_kind, lu.unit_kind),
+                            p.entry_cohort, $units, $counties, $unit_kinds, $cohorts)
 )
 select * from final
 order by person_id;

@@ -1,14 +1,16 @@
 -- training/hours_totals.sql — training totals of a year by kind and mode (the whole slice).
 -- Grain: one row per (kind, mode) with a course starting from 1 January of the year of $as_of to
 --   $as_of.
--- Parameters: $as_of (DATE), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
+-- Parameters: $as_of (DATE), and the slice filters $units, $counties, $unit_kinds, $cohorts
+--   (NULL = none).
 -- Columns: kind, mode ('未填' when empty), class (mode not in training.non_class_modes), courses,
 --   persons, failed, hours, credited_hours, hours_per_person (credited_hours / persons).
 with
 people as (
     select person_id
     from training_people($as_of::date)
-    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 courses as (
     select t.person_id, t.kind::varchar as kind, coalesce(t.mode::varchar, '未填') as mode,

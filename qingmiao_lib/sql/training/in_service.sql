@@ -3,8 +3,9 @@
 -- training/gap_list.sql (every status), its columns in its order, with meets third.
 -- Grain: one row per person active all year (training_in_service_owed, training/obligations.sql)
 --   inside the slice.
--- Parameters: $as_of (DATE), and the slice filters $units (VARCHAR[]), $unit_kinds (VARCHAR[]),
---   $cohorts (INTEGER[]) — each NULL for no filter; a person is sliced by training_people's unit.
+-- Parameters: $as_of (DATE), and the slice filters $units, $counties (VARCHAR[]), $unit_kinds
+--   (VARCHAR[]), $cohorts (INTEGER[]) — each NULL for no filter; a person is sliced by
+--   training_people's unit.
 -- Columns: rule (在职培训), status (enum 未完成 < 未到期 < 已完成, as gap_list sorts them),
 --   meets (covered), person_id, name, unit_id, unit_name, unit_kind (enum), entry_cohort,
 --   active, event_date (1 January), level (none), window_start, due_date (year_end), days_overdue,
@@ -34,8 +35,9 @@ placed as (
            coalesce(p.unit_kind, lu.unit_kind) as unit_kind, p.entry_cohort, p.active
     from people as p
     left join last_unit as lu on p.unit_id is null and lu.person_id = p.person_id
-    where training_in_slice(coalesce(p.unit_id, lu.unit_id), coalesce(p.unit_kind, lu.unit_kind),
-                            p.entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(p.person_id, coalesce(p.unit_id, lu.unit_id),
+                            coalesce(p.unit_kind, lu.unit_kind),
+                            p.entry_cohort, $units, $counties, $unit_kinds, $cohorts)
 ),
 unit_order as (
     -- INTEGER: a BIGINT key made the sort ~0.1 s slower at a million rows

@@ -1,7 +1,8 @@
 -- training/lecture_groups.sql — weekly-lecture attendance per unit (or unit kind) and month.
 -- Grain: one row per (group, month) — or per group when $monthly is false — with sessions owed.
 -- Parameters: $as_of (DATE), $by ('unit' | 'unit_kind' | 'total'; allowlisted in Python),
---   $monthly (BOOLEAN), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
+--   $monthly (BOOLEAN), and the slice filters $units, $counties, $unit_kinds, $cohorts
+--   (NULL = none).
 -- Source: training_lecture_years / training_lecture_months (training/lecture_months.sql), which
 --   the query layer points at the stored marks (training/lecture_marks.sql) while current.
 -- Columns: group_id, group_name, month (NULL when not monthly), persons, sessions (person-
@@ -16,7 +17,8 @@ years as (
                else '合计'
            end as group_id,
     from training_lecture_years($as_of::date)
-    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 months as (
     select *,
@@ -27,7 +29,8 @@ months as (
            end as group_id,
     from training_lecture_months($as_of::date)
     where $monthly::boolean
-      and training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+      and training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 below as (
     select group_id,

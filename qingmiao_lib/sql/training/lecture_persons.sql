@@ -1,6 +1,7 @@
 -- training/lecture_persons.sql — weekly-lecture attendance per person for the year of $as_of.
 -- Grain: one row per person with at least one session held while active and young.
--- Parameters: $as_of (DATE), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
+-- Parameters: $as_of (DATE), and the slice filters $units, $counties, $unit_kinds, $cohorts
+--   (NULL = none).
 -- Source: training_lecture_years (training/lecture_months.sql), which the query layer points at
 --   training_lecture_years_stored (training/lecture_marks.sql) while the stored marks are current.
 -- Columns: person_id, name, unit_id, unit_name, unit_kind, entry_cohort, sessions, attended,
@@ -10,7 +11,8 @@ with
 persons as (
     select *
     from training_lecture_years($as_of::date)
-    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 final as (
     select

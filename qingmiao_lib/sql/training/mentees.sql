@@ -1,6 +1,7 @@
 -- training/mentees.sql — dual-mentor (双导师) coverage of the first-five-years cohort on a date.
 -- Grain: one row per person in the first-five-years cohort on $as_of (SPEC §5).
--- Parameters: $as_of (DATE), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
+-- Parameters: $as_of (DATE), and the slice filters $units, $counties, $unit_kinds, $cohorts
+--   (NULL = none).
 -- Columns: person_id, name, unit_id, unit_name, unit_kind, entry_cohort, entry_date,
 --   political, business (a mentorship of that role open on $as_of whose mentor is active that
 --   day), covered (both), missing_roles ('政治导师' / '业务导师' / '政治导师、业务导师'; NULL when
@@ -15,7 +16,8 @@ cohort as (
     select person_id, name, unit_id, unit_kind, entry_cohort, entry_date
     from people
     where first_five
-      and training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+      and training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 open_mentorships as (
     select m.person_id, m.role::varchar as role,

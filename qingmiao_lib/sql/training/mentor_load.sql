@@ -1,8 +1,8 @@
 -- training/mentor_load.sql — mentor load (导师带教人数) on a date.
 -- Grain: one row per mentor active on $as_of with at least one active mentee in a mentorship open
 --   that day.
--- Parameters: $as_of (DATE), and the slice filters $units, $unit_kinds, $cohorts (NULL = none;
---   applied to the mentor; only active persons' units are read: training_people with
+-- Parameters: $as_of (DATE), and the slice filters $units, $counties, $unit_kinds, $cohorts
+--   (NULL = none; applied to the mentor; only active persons' units are read: training_people with
 --   departed := false).
 -- Columns: mentor_id, name, unit_id, unit_name, unit_kind, mentees (distinct active mentees),
 --   political_mentees (as 政治导师), business_mentees (as 业务导师), over_limit (mentees >
@@ -34,7 +34,8 @@ final as (
     from load as l
     join people as p on p.person_id = l.mentor_id and p.active
     left join units as u on u.unit_id = p.unit_id
-    where training_in_slice(p.unit_id, p.unit_kind, p.entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(p.person_id, p.unit_id, p.unit_kind, p.entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 )
 select * from final
 order by mentees desc, unit_id, mentor_id;

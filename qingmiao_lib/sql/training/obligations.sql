@@ -263,7 +263,8 @@ people as not materialized (
       -- a unit slice: only its persons that year, and those with no unit that day (placed by
       -- their latest post below); the caller's final filter decides
       and (s.unit_id is null
-           or training_in_slice(s.unit_id, s.unit_kind, s.entry_cohort, units, unit_kinds, null))
+           or training_in_slice(s.person_id, s.unit_id, s.unit_kind, s.entry_cohort,
+                                units, null, unit_kinds, null))
     union all
     select y.year, y.y0, y.d, s.person_id, s.entry_date, s.exit_date, s.entry_cohort,
            active_on(s.entry_date, s.exit_date, y.d) as active,

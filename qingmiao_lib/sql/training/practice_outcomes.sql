@@ -3,8 +3,8 @@
 -- causal claim: postings go preferentially to strong performers.
 -- Grain: one row per entry cohort with at least one practised person whose window is complete,
 --   plus one row entry_cohort = NULL for all cohorts together.
--- Parameters: $as_of (DATE), $window_months (INTEGER), and the slice filters $units, $unit_kinds,
---   $cohorts (NULL = none).
+-- Parameters: $as_of (DATE), $window_months (INTEGER), and the slice filters $units, $counties,
+--   $unit_kinds, $cohorts (NULL = none).
 -- Definitions: promotion = a rank promotion (ranks.reason 晋升) or a leadership appointment
 --   (training/leadership_steps.sql). Practised person: first posting started on t with
 --   t + window ≤ $as_of; promoted when a promotion starts in (t, t + window]. Strata = (entry
@@ -34,12 +34,13 @@ people as (
     from person_snapshot_at($as_of::date)
     where entry_date <= $as_of::date
       and $units::varchar[] is null and $unit_kinds::varchar[] is null
-      and training_in_slice(null, null, entry_cohort, null, null, $cohorts)
+      and training_in_slice(person_id, null, null, entry_cohort, null, $counties, null, $cohorts)
     union all
     select person_id, entry_date, exit_date, entry_cohort
     from training_people($as_of::date)
     where ($units::varchar[] is not null or $unit_kinds::varchar[] is not null)
-      and training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+      and training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 first_posting as (
     select person_id, min(start_date) as first_start

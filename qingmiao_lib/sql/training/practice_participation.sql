@@ -3,7 +3,7 @@
 -- Grain: one row per (year the posting started, program) from $first_year to $last_year, with
 --   at least one posting.
 -- Parameters: $first_year, $last_year (INTEGER), $as_of (DATE: the end of the period; durations
---   and the slice are taken on it), and the slice filters $units, $unit_kinds, $cohorts.
+--   and the slice are taken on it), and the slice filters $units, $counties, $unit_kinds, $cohorts.
 -- Columns: year, program, postings, persons, young_persons (young on 31 December of the year,
 --   as F4), ended (end_date ≤ $as_of), ongoing, median_posting_months and mean_posting_months (full months from
 --   start to end of the ended postings).
@@ -11,7 +11,8 @@ with
 people as (
     select person_id, birth_date
     from training_people($as_of::date)
-    where training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+    where training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 postings as (
     select

@@ -1,7 +1,7 @@
 -- training/practice_share.sql — the share of the young who have had a frontline posting.
 -- Grain: one row per group of $by ('total' → one group '合计') with at least one young person.
 -- Parameters: $as_of (DATE), $by ('total' | 'unit' | 'unit_kind' | 'entry_cohort'; allowlisted in
---   Python), and the slice filters $units, $unit_kinds, $cohorts (NULL = none).
+--   Python), and the slice filters $units, $counties, $unit_kinds, $cohorts (NULL = none).
 -- Columns: group_id, group_name, young_active (active and young on $as_of), practised (of them, with a
 --   posting started on or before $as_of), practised_this_year (started in the year of $as_of),
 --   share (practised / young).
@@ -16,7 +16,8 @@ young as (
            end as group_id,
     from training_people($as_of::date)
     where active and young
-      and training_in_slice(unit_id, unit_kind, entry_cohort, $units, $unit_kinds, $cohorts)
+      and training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            $units, $counties, $unit_kinds, $cohorts)
 ),
 posted as (
     select person_id,
