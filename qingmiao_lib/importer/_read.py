@@ -39,11 +39,18 @@ from ._report import visible
 
 #: Limits, each an error naming the file when exceeded (module constants: tests lower them;
 #: ``_xlsx`` reads its own here, at the time of use).
-MAX_CSV_BYTES = 1_500_000_000
+#:
+#: An import holds all its rows in memory at once (read here, then staged and validated in
+#: DuckDB), so its peak memory grows with the rows and bytes of all its files together, not of
+#: each one: ``MAX_ROWS`` and ``MAX_CSV_BYTES`` are limits of one import, its files and sheets
+#: counted together, chosen so that the peak stays under 4 GB (benchmarks/bench_import.py
+#: measures it; results in benchmarks/results/bench_import.json). More data is imported in
+#: several imports (records of the same key replace the earlier ones).
+MAX_CSV_BYTES = 500_000_000             # one CSV file, or the CSV files of one import together
 MAX_XLSX_BYTES = 200_000_000
 MAX_XLSX_UNCOMPRESSED = 1_500_000_000   # sum of the parts inside the zip
 MAX_XLSX_PART_RATIO = 200               # a part more compressed than this (and large) is a bomb
-MAX_ROWS = 20_000_000                   # per file or sheet
+MAX_ROWS = 2_500_000                    # rows of one import: all its files and sheets together
 MAX_XLSX_ROWS = 1_048_576               # Excel's own limit
 MAX_SHEETS = 50
 MAX_FILES = 500
@@ -119,7 +126,12 @@ def read_all(paths) -> Reading:
     lrmx = [(f, e) for f, e in files if f.suffix.lower() in LRMX_SUFFIXES and f.is_file()]
     if len(files) - len(lrmx) > MAX_FILES:
         raise LimitExceeded(f"一次最多导入 {MAX_FILES} 个文件（收到 {len(files) - len(lrmx)} 个）")
+    over = None  # the file whose rows took the import over MAX_ROWS
     for path, explicit in files:
+        if over is not None and path.suffix.lower() in (".csv", ".xlsx"):
+            r.error(path, None, "超出限制", f"未读取：本次导入的行数已超过上限 {MAX_ROWS:,} 行"
+                                         f"（读到「{visible(over.name)}」时），请分几次导入")
+            continue
         if not path.exists():
             r.error(path, None, "文件不存在", f"文件不存在：{visible(str(path))}")
             continue
@@ -131,6 +143,7 @@ def read_all(paths) -> Reading:
             if suffix in LRMX_SUFFIXES:
                 r.lrmx.append((path, explicit))  # read by the caller, against the database
                 continue
+            before = _rows_held(r)
             if suffix == ".csv":
                 _read_csv(r, path, explicit)
             elif suffix == ".xlsx":
@@ -138,9 +151,37 @@ def read_all(paths) -> Reading:
                 read_xlsx(r, path)
             elif explicit:
                 r.error(path, None, "文件类型不支持", "只能导入 .csv 或 .xlsx 文件（.xls 请先另存为 .xlsx）")
+            if _over_rows(r, path, before):
+                over = path
         except OSError as e:  # unreadable (permissions), vanished while read, a disk error
             r.error(path, None, "文件无法读取", f"文件无法读取：{visible(e.strerror or type(e).__name__)}")
     return r
+
+
+def _rows_held(r: Reading) -> int:
+    return (sum(s.data.num_rows for s in r.sources if s.data is not None)
+            + sum(len(p.rows) for p in r.people))
+
+
+def _over_rows(r: Reading, path: Path, before: int) -> bool:
+    """An error naming ``path`` when the rows read so far exceed ``MAX_ROWS``; the rows read are
+    then let go (the import fails: nothing is staged, the memory is freed) and no more files read."""
+    held = _rows_held(r)
+    if held <= MAX_ROWS:
+        return False
+    if before:
+        reason = (f"此文件有 {held - before:,} 行，与本次导入的其他文件合计 {held:,} 行，超过一次导入的上限"
+                  f" {MAX_ROWS:,} 行：请分几次导入")
+    else:
+        reason = f"文件有 {held:,} 行，超过一次导入的上限 {MAX_ROWS:,} 行：请拆分成几个较小的文件，分几次导入"
+    r.error(path, None, "超出限制", reason)
+    r.sources.clear()
+    r.people.clear()
+    return True
+
+
+def _csv_bytes(r: Reading) -> int:
+    return sum(f["bytes"] for f in r.files if f["name"].lower().endswith(".csv"))
 
 
 def _digest(r: Reading, path: Path, data: bytes) -> None:
@@ -298,7 +339,12 @@ def _read_csv(r: Reading, path: Path, explicit: bool) -> None:
         return
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
-        r.error(path, None, "超出限制", f"文件有 {size / 1e6:.0f} MB，超过 CSV 文件上限 {MAX_CSV_BYTES / 1e6:.0f} MB")
+        r.error(path, None, "超出限制", f"文件有 {size / 1e6:.0f} MB，超过 CSV 文件上限 {MAX_CSV_BYTES / 1e6:.0f} MB"
+                                     "：请拆分成几个较小的文件，分几次导入")
+        return
+    if (held := _csv_bytes(r)) + size > MAX_CSV_BYTES:
+        r.error(path, None, "超出限制", f"此文件有 {size / 1e6:.0f} MB，与本次导入的其他 CSV 文件合计"
+                                     f" {(held + size) / 1e6:.0f} MB，超过一次导入的上限 {MAX_CSV_BYTES / 1e6:.0f} MB：请分几次导入")
         return
     raw = path.read_bytes()
     _digest(r, path, raw)
@@ -342,9 +388,6 @@ def _read_csv(r: Reading, path: Path, explicit: bool) -> None:
     if len(bad) > 100:
         r.error(path, None, "列数不符", f"另有 {len(bad) - 100} 行的列数与表头不符")
     n = t.num_rows
-    if n > MAX_ROWS:
-        r.error(path, None, "超出限制", f"文件有 {n} 行，超过上限 {MAX_ROWS} 行")
-        return
     first = idx + 2  # the record after the header, 1-based
     if bad:
         skipped = {b.number for b in bad}
