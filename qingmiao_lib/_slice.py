@@ -96,13 +96,15 @@ class Slice:
 def check_counties(con: duckdb.DuckDBPyConnection, counties=None, *, dimension: bool = False) -> None:
     """Refuse a county filter (``counties`` not None) or the county dimension (``dimension``) on
     a database that is not combined (``sql/combine/is_combined.sql``), where every person's
-    county is '' (a QingmiaoError naming the way to one county's figures). Asked once per
-    :func:`~qingmiao_lib._steady.steady` block; nothing is asked without a county."""
+    county is '' (a one-line QingmiaoError: that database's records are its county's already).
+    Asked once per :func:`~qingmiao_lib._steady.steady` block; nothing is asked without a county."""
     if counties is None and not dimension:
         return
-    if not remembered(con, "combined", lambda: bool(con.execute(sql.load("combine/is_combined")).fetchall()[0][0])):
+    combined = remembered(con, ("slice", "combined"),
+                          lambda: bool(con.execute(sql.load("combine/is_combined")).fetchall()[0][0]))
+    if not combined:
         what = "按县分组" if dimension and counties is None else "按县筛选"
-        raise QingmiaoError(f"{what}只适用于合并后的数据库（qingmiao combine）；本库是单个县的库，不需要按县筛选")
+        raise QingmiaoError(f"{what}只适用于合并后的数据库（qingmiao combine）；本库是一个县自己的库，全部记录即本县")
 
 
 def _listed(value, kind) -> tuple | None:

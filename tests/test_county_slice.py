@@ -73,13 +73,27 @@ ANALYSES = {
     "coverage_matrix": lambda c, **k: training.coverage_matrix(c, year=YEAR, by="unit", **k),
     "gap_list": lambda c, **k: training.gap_list(c, year=YEAR, **k),
     "mentor_load": lambda c, **k: training.mentor_load(c, as_of=AS_OF, **k),
+    "coverage_trend": lambda c, **k: training.coverage_trend(c, first_year=2021, last_year=YEAR, **k),
+    "hours_totals": lambda c, **k: training.hours_totals(c, year=YEAR, **k),
+    "lecture_groups": lambda c, **k: training.lecture_groups(c, year=YEAR, by="unit_kind", **k),
+    "practice_share": lambda c, **k: training.practice_share(c, as_of=AS_OF, by="entry_cohort", **k),
+    "practice_outcomes": lambda c, **k: training.practice_outcomes(c, as_of=AS_OF, **k),
+    "in_service": lambda c, **k: training.in_service(c, year=YEAR, **k),
+    "class_person_times": lambda c, **k: training.class_person_times(c, first_year=2021, last_year=YEAR,
+                                                                     **k),
     "grade_distribution": lambda c, **k: evaluation.grade_distribution(c, year=YEAR, by="age_group", **k),
     "excellent_share": lambda c, **k: evaluation.excellent_share(c, year=YEAR, **k),
     "quarterly_trend": lambda c, **k: evaluation.quarterly_trend(c, year=YEAR, **k),
     "streaks": lambda c, **k: evaluation.streaks(c, year=YEAR, **k),
+    "merits": lambda c, **k: evaluation.merits(c, year=YEAR, first_year=2012, **k),
+    "quarterly_declines": lambda c, **k: evaluation.quarterly_declines(c, year=YEAR, first_year=2016,
+                                                                       **k),
+    "quarterly_distribution": lambda c, **k: evaluation.quarterly_distribution(c, year=YEAR, **k),
+    "early_warnings": lambda c, **k: evaluation.early_warnings(c, as_of=AS_OF, **k),
     "eligibility": lambda c, **k: pipeline.eligibility(c, as_of=AS_OF, within_months=12, **k),
     "eligibility_counts": lambda c, **k: pipeline.eligibility_counts(c, as_of=AS_OF, **k),
     "leadership_screening": lambda c, **k: pipeline.leadership_screening(c, as_of=AS_OF, **k),
+    "people": lambda c, **k: pipeline.people(c, as_of=AS_OF, **k),
 }
 
 
@@ -156,6 +170,18 @@ def test_grade_distribution_by_county_is_each_countys_own(con, own):
         assert mine["graded"].tolist() == alone["graded"].tolist()
 
 
+def test_coverage_and_lectures_by_county_are_each_countys_total(con, own):
+    for analysis in (lambda c, **k: training.coverage_matrix(c, year=YEAR, **k),
+                     lambda c, **k: training.lecture_groups(c, year=YEAR, **k),
+                     lambda c, **k: training.practice_share(c, as_of=AS_OF, **k)):
+        by = analysis(con, by="county")
+        assert sorted(set(by["group_id"])) == ["a", "b"]
+        for code in ("a", "b"):
+            alone = analysis(own[code], by="total")
+            mine = by[by["group_id"] == code].drop(columns=["group_id", "group_name"])
+            _same(mine, alone.drop(columns=["group_id", "group_name"]))
+
+
 # ------------------------------------------------------------------------------ a county's own
 
 def test_a_countys_own_database_refuses_the_county(demo_db):
@@ -164,6 +190,7 @@ def test_a_countys_own_database_refuses_the_county(demo_db):
         for call in (lambda: structure.headcount(c, as_of=AS_OF, counties="a"),
                      lambda: structure.headcount(c, as_of=AS_OF, by="county"),
                      lambda: training.coverage_matrix(c, year=YEAR, counties=["a"]),
+                     lambda: training.coverage_matrix(c, year=YEAR, by="county"),
                      lambda: evaluation.grade_distribution(c, year=YEAR, by="county"),
                      lambda: evaluation.excellent_share(c, year=YEAR, counties="a"),
                      lambda: pipeline.eligibility(c, as_of=AS_OF, counties="a")):

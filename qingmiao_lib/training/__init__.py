@@ -33,7 +33,7 @@ from __future__ import annotations
 from . import _common as _common
 from . import coverage, hours, lectures, mentors, practice
 from ._common import _REPEATED as _REPEATED
-from ._common import BY, COLUMNS, UNIT_KINDS
+from ._common import BY, COLUMNS, COUNTY_BY, UNIT_KINDS
 from ._common import _as_of as _as_of
 from ._common import _choose as _choose
 from ._common import _courses_stored as _courses_stored
@@ -59,8 +59,8 @@ from .mentors import mentees, mentor_load
 from .practice import OUTCOME_NOTE, practice_outcomes, practice_participation, practice_share
 
 __all__ = [
-    "BY", "COLUMNS", "HOURS_BY_KIND", "HOURS_BY_MODE", "LECTURE_BY", "OUTCOME_NOTE", "RULES",
-    "STATUSES", "UNIT_KINDS", "class_person_times", "coverage", "coverage_matrix",
+    "BY", "COLUMNS", "COUNTY_BY", "HOURS_BY_KIND", "HOURS_BY_MODE", "LECTURE_BY", "OUTCOME_NOTE",
+    "RULES", "STATUSES", "UNIT_KINDS", "class_person_times", "coverage", "coverage_matrix",
     "coverage_trend", "gap_list", "hours", "hours_by_person", "hours_totals", "in_service",
     "lecture_groups", "lecture_person_months", "lecture_persons", "lecture_sessions", "lectures",
     "mentees", "mentor_load", "mentors", "practice", "practice_outcomes",

@@ -23,6 +23,9 @@ from ..db import stored_current
 
 #: Slice dimensions (allowlist) → the value the SQL switches on.
 BY = {"total": "total", "unit": "unit", "unit_kind": "unit_kind", "entry_cohort": "entry_cohort"}
+#: The county dimension (issue 23): a combined database's only, so kept out of :data:`BY` (the
+#: dimensions every database offers) and accepted beside them; refused on a county's own database.
+COUNTY_BY = {"county": "county"}
 UNIT_KINDS = _query.UNIT_KINDS
 
 #: Chinese names of the training analyses' output columns (merged into ``labels.chinese``).
@@ -68,12 +71,13 @@ def _as_of(con, year: int, as_of: dt.date | None) -> dt.date:
     return as_of
 
 
-def _slice(con, units, unit_kinds, cohorts, counties=None) -> dict:
+def _slice(con, units, unit_kinds, cohorts, counties=None, *, by: str | None = None) -> dict:
     """The slice filters as bound parameters (:class:`qingmiao_lib._query.Slice`); a county
-    filter only on a combined database (:func:`qingmiao_lib._slice.check_counties`)."""
+    filter, or ``by="county"``, only on a combined database
+    (:func:`qingmiao_lib._slice.check_counties`)."""
     params = _query.Slice.of({"units": units, "unit_kinds": unit_kinds, "cohorts": cohorts,
                               "counties": counties}).params()
-    check_counties(con, params["counties"])
+    check_counties(con, params["counties"], dimension=by == "county")
     return params
 
 

@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, sql
-from ._common import BY, _as_of, _choose, _courses_stored, _run, _slice
+from ._common import BY, COUNTY_BY, _as_of, _choose, _courses_stored, _run, _slice
 
 #: The four rules, in matrix order, with the principle each one enforces.
 RULES = {"初任培训": "凡进必训", "任职培训": "应训必训", "专门业务培训": "突出重点", "在职培训": "全员覆盖"}
@@ -92,7 +92,8 @@ def coverage_matrix(
         The reporting year and the day the status is taken on (default 31 December of ``year``;
         it must lie in ``year``).
     by
-        ``"total"`` (one group 合计), ``"unit"``, ``"unit_kind"`` or ``"entry_cohort"``.
+        ``"total"`` (one group 合计), ``"unit"``, ``"unit_kind"`` or ``"entry_cohort"``; on a
+        combined database also ``"county"`` (the county code).
     units, unit_kinds, cohorts, counties
         Slice filters (lists; None = all): unit ids, unit kinds, entry years, county codes (a
         combined database's: the county of the person's key). A person is placed in their unit on
@@ -113,8 +114,8 @@ def coverage_matrix(
     >>> coverage_matrix(con, year=2023, by="unit_kind")                # doctest: +SKIP
     """
     as_of = _as_of(con, year, as_of)
-    params = {"as_of": as_of, "by": _choose(by, BY, "dimension"), "target_ids": _targets(target_ids),
-              **_slice(con, units, unit_kinds, cohorts, counties)}
+    params = {"as_of": as_of, "by": _choose(by, {**BY, **COUNTY_BY}, "dimension"),
+              "target_ids": _targets(target_ids), **_slice(con, units, unit_kinds, cohorts, counties, by=by)}
     df = _run(con, "coverage_matrix", params, year=year, as_of=as_of,
               stored=_courses_stored(con, as_of))
     df.insert(1, "principle", _query.text(df["rule"].map(RULES)))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import _query, sql
 from ..db import stored_current
-from ._common import _as_of, _choose, _keep_attrs, _run, _slice
+from ._common import COUNTY_BY, _as_of, _choose, _keep_attrs, _run, _slice
 
 LECTURE_BY = {"total": "total", "unit": "unit", "unit_kind": "unit_kind"}
 
@@ -69,8 +69,8 @@ def lecture_groups(
     (person-sessions owed), ``attended``, ``excused``, ``absent``, ``rate``, ``excused_rate``,
     ``below`` (persons of the group under the threshold for the year)."""
     as_of = _as_of(con, year, as_of)
-    params = {"as_of": as_of, "by": _choose(by, LECTURE_BY, "dimension"), "monthly": bool(monthly),
-              **_slice(con, units, unit_kinds, cohorts, counties)}
+    params = {"as_of": as_of, "by": _choose(by, {**LECTURE_BY, **COUNTY_BY}, "dimension"),
+              "monthly": bool(monthly), **_slice(con, units, unit_kinds, cohorts, counties, by=by)}
     return _run(con, "lecture_groups", params, year=year, as_of=as_of,
                 source="training/lectures", stored=_lecture_stored(con, as_of.year))
 

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query
-from ._common import BY, _as_of, _choose, _run, _slice
+from ._common import BY, COUNTY_BY, _as_of, _choose, _run, _slice
 
 #: A comparison, not a causal claim (attrs["note"] of :func:`practice_outcomes`).
 OUTCOME_NOTE = ("对照比较，并非因果结论：实践锻炼人选偏向表现突出者，两组晋升比例的差异"
@@ -44,7 +44,8 @@ def practice_share(
     """The share of the active young who have had a frontline posting by ``as_of``. Grain: one
     row per group of ``by``: ``young_active``, ``practised``, ``practised_this_year``, ``share``."""
     as_of = pd.Timestamp(as_of).date()
-    params = {"as_of": as_of, "by": _choose(by, BY, "dimension"), **_slice(con, units, unit_kinds, cohorts, counties)}
+    params = {"as_of": as_of, "by": _choose(by, {**BY, **COUNTY_BY}, "dimension"),
+              **_slice(con, units, unit_kinds, cohorts, counties, by=by)}
     return _run(con, "practice_share", params, year=as_of.year, as_of=as_of, source=None)
 
 

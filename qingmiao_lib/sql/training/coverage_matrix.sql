@@ -2,7 +2,8 @@
 -- Grain: one row per (rule, group) with at least one obligation; group is the slice dimension
 --   chosen by $by ('total' → one group '合计').
 -- Parameters: $as_of (DATE), $target_ids (VARCHAR[] or NULL), $by ('total' | 'unit' |
---   'unit_kind' | 'entry_cohort'; checked against an allowlist in Python), and the slice filters
+--   'unit_kind' | 'entry_cohort' | 'county' — county_of(person_id), a combined database's;
+--   checked against an allowlist in Python), and the slice filters
 --   $units, $counties (VARCHAR[]), $unit_kinds (VARCHAR[]), $cohorts (INTEGER[]) — each NULL for
 --   no filter.
 -- Columns: rule, group_id, group_name, obligations (= covered + pending + missing), covered,
@@ -21,6 +22,7 @@ grouped as (
             when 'unit' then coalesce(unit_id, '')
             when 'unit_kind' then coalesce(unit_kind::varchar, '')
             when 'entry_cohort' then entry_cohort::varchar
+            when 'county' then county_of(person_id)
             else '合计'
         end as group_id,
         status,

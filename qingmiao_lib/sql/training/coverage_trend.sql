@@ -14,7 +14,9 @@ obligations as (
     select o.*
     from training_obligations_years(
         $first_year::integer, $last_year::integer, $target_ids::varchar[],
-        placed := $units::varchar[] is not null or $unit_kinds::varchar[] is not null,
+        -- a county slice places too: the unplaced 在职培训 rows are counts without a person
+        placed := $units::varchar[] is not null or $unit_kinds::varchar[] is not null
+                  or $counties::varchar[] is not null,
         units := $units::varchar[], unit_kinds := $unit_kinds::varchar[]) as o
     where training_in_slice(o.person_id, o.unit_id, o.unit_kind, o.entry_cohort,
                             $units, $counties, $unit_kinds, $cohorts)

@@ -1,6 +1,7 @@
 -- training/lecture_groups.sql — weekly-lecture attendance per unit (or unit kind) and month.
 -- Grain: one row per (group, month) — or per group when $monthly is false — with sessions owed.
--- Parameters: $as_of (DATE), $by ('unit' | 'unit_kind' | 'total'; allowlisted in Python),
+-- Parameters: $as_of (DATE), $by ('unit' | 'unit_kind' | 'total' | 'county': county_of(person_id),
+--   a combined database's; allowlisted in Python),
 --   $monthly (BOOLEAN), and the slice filters $units, $counties, $unit_kinds, $cohorts
 --   (NULL = none).
 -- Source: training_lecture_years / training_lecture_months (training/lecture_months.sql), which
@@ -14,6 +15,7 @@ years as (
            case $by::varchar
                when 'unit' then coalesce(unit_id, '')
                when 'unit_kind' then coalesce(unit_kind, '')
+               when 'county' then county_of(person_id)
                else '合计'
            end as group_id,
     from training_lecture_years($as_of::date)
@@ -25,6 +27,7 @@ months as (
            case $by::varchar
                when 'unit' then coalesce(unit_id, '')
                when 'unit_kind' then coalesce(unit_kind, '')
+               when 'county' then county_of(person_id)
                else '合计'
            end as group_id,
     from training_lecture_months($as_of::date)

@@ -1,7 +1,7 @@
 -- training/practice_share.sql — the share of the young who have had a frontline posting.
 -- Grain: one row per group of $by ('total' → one group '合计') with at least one young person.
--- Parameters: $as_of (DATE), $by ('total' | 'unit' | 'unit_kind' | 'entry_cohort'; allowlisted in
---   Python), and the slice filters $units, $counties, $unit_kinds, $cohorts (NULL = none).
+-- Parameters: $as_of (DATE), $by ('total' | 'unit' | 'unit_kind' | 'entry_cohort' | 'county':
+--   county_of(person_id), a combined database's; allowlisted in Python), and the slice filters $units, $counties, $unit_kinds, $cohorts (NULL = none).
 -- Columns: group_id, group_name, young_active (active and young on $as_of), practised (of them, with a
 --   posting started on or before $as_of), practised_this_year (started in the year of $as_of),
 --   share (practised / young).
@@ -12,6 +12,7 @@ young as (
                when 'unit' then coalesce(unit_id, '')
                when 'unit_kind' then coalesce(unit_kind, '')
                when 'entry_cohort' then entry_cohort::varchar
+               when 'county' then county_of(person_id)
                else '合计'
            end as group_id,
     from training_people($as_of::date)
