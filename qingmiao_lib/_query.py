@@ -13,8 +13,8 @@ One way to run a named SQL file and get a frame:
   ``sql/training/use_courses_stored.sql``, and back by ``sql/training/use_courses_live.sql``.
   No SQL text is ever edited: the SQL a reader opens is the SQL that runs.
 - :class:`Slice` is the slice of persons every area filters on, one spelling for all areas
-  (``units``, ``unit_kinds``, ``genders``, ``educations``, ``cohorts``, ``pool``, ``young``,
-  ``first_five``, ``age_group``; the old ``unit_kind``, ``gender``, ``education`` and
+  (``units``, ``counties``, ``unit_kinds``, ``genders``, ``educations``, ``cohorts``, ``pool``,
+  ``young``, ``first_five``, ``age_group``; the old ``unit_kind``, ``gender``, ``education`` and
   ``entry_cohort`` still accepted, with a DeprecationWarning), turned into bound parameters by
   :meth:`Slice.params`.
 - :data:`TEXT` is the one dtype of text columns (:func:`to_pandas`).

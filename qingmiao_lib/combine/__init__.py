@@ -36,16 +36,21 @@ are then what its own database gives. Counties with different rules are refused 
 ``allow_different_rules`` (meta ``rules_differ`` records it); prefecture-wide analyses on the
 combined connection itself are then under one rule set, which a report must say.
 
-**The county as a slice and a dimension.** As a slice: ``county_connection(con, code)`` — any
-analysis, notebook function or report writer taking a connection answers for that county alone
-(its keys stay prefixed). As a dimension: ``by_county(con, analysis, **args)`` stacks an
-analysis's rows per county with ``county`` and ``county_name`` first. Neither touches the analysis
-modules. Each county's records are copied into memory for this (about a second per few thousand
-persons; at a million persons per county, open that county's own database instead).
+**The county as a slice and a dimension.** In place, under the connection's rules: every
+analysis taking slice filters takes ``counties=[code, …]`` (``Slice.counties``, applied in SQL as
+``county_of(person_id)`` beside the unit filter), and the areas that group take ``by="county"``
+(see :mod:`qingmiao_lib._slice`); nothing is copied, so this is the way at a province's scale.
+Under each county's own rules: ``county_connection(con, code)`` — any analysis, notebook function
+or report writer taking a connection answers for that county alone (its keys stay prefixed), and
+``by_county(con, analysis, **args)`` stacks an analysis's rows per county with ``county`` and
+``county_name`` first; each county's records are copied into memory for this (about a second per
+few thousand persons; at a million persons per county, open that county's own database instead).
+The two agree where the counties' rules are the connection's (``tests/test_county_slice.py``).
 
 **Quotas on the combined connection.** Eligibility read directly on the combined database counts
-unit quotas correctly but sees no jurisdiction quota (they are per county): ask
-:func:`eligibility_by_county`.
+unit quotas correctly but sees no jurisdiction quota (they are per county) — unless asked with
+``counties=``: each person is then judged against their own county's jurisdiction quota
+(``county_quotas``) and holders, as :func:`eligibility_by_county` does.
 
 **All or nothing.** Every source is opened and read through (a damaged block fails there), its
 schema version checked, before anything is written; the new file is built under a temporary
