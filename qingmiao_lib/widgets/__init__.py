@@ -18,7 +18,9 @@ import plotly.graph_objects as go
 def replace(fw: go.FigureWidget, fig: go.Figure) -> None:
     """Show ``fig`` in ``fw`` in place: traces and layout updated inside one batch_update (when
     the trace types differ — e.g. a person whose record has no one-day events — the traces are
-    replaced first)."""
+    replaced first). The layout is updated key by key — the keys ``fig`` lacks removed — but its
+    template, the same for every chart, is left as it is: assigning a whole layout validates and
+    copies the template twice, ~45 ms of a widget update's ~60 ms here."""
     if [t.type for t in fw.data[: len(fig.data)]] != [t.type for t in fig.data[: len(fw.data)]]:
         fw.data = []
     n = len(fig.data)
@@ -26,10 +28,16 @@ def replace(fw: go.FigureWidget, fig: go.Figure) -> None:
         fw.data = fw.data[:n]
     if len(fw.data) < n:
         fw.add_traces(fig.data[len(fw.data):])
+    layout = fig.layout.to_plotly_json()
+    template = layout.pop("template", None)
+    stale = {k: None for k in fw.layout.to_plotly_json() if k not in layout and k != "template"}
     with fw.batch_update():
         for old, new in zip(fw.data, fig.data, strict=True):
             old.update(new.to_plotly_json(), overwrite=True)
-        fw.layout = fig.layout
+        if template is not None and fw.layout.template != fig.layout.template:
+            fw.layout.template = fig.layout.template
+        fw.layout.update(stale)
+        fw.layout.update(layout, overwrite=True)
 
 
 class Fixed:

@@ -14,6 +14,7 @@ from .. import evaluation, labels
 from ..charts import evaluation as ch
 from ..privacy import mask_name
 from . import Fixed, Static, publisher, replace, static_caption
+from ._units import UnitPicker
 
 ALL = "全部"
 
@@ -49,7 +50,7 @@ def dashboard(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int],
             "year": Fixed(year), "units": Fixed((), ALL), "age_group": Fixed(ALL)},
             caption=static_caption({"年度": str(year), "单位": ALL, "年龄段": ALL}))
     pick_year = widgets.Dropdown(options=years, value=year, description="年度")
-    units = widgets.SelectMultiple(options=_unit_options(con, year), rows=6, description="单位")
+    units = UnitPicker(_unit_options(con, year))
     age = widgets.Dropdown(options=[ALL, *evaluation.age_groups(con)], value=ALL, description="年龄段")
     figs = {k: go.FigureWidget() for k in ("grades", "share", "quarters", "streaks")}
 

@@ -10,9 +10,10 @@ import duckdb
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from .. import charts, structure
+from .. import _steady, charts, structure
 from .. import units as unit_list
 from . import Fixed, Static, publisher, replace, static_caption
+from ._units import UnitPicker
 
 _DIM_CHOICES = [(charts.structure.DIM_LABELS[c], d) for d, (c, *_) in structure.DIMENSIONS.items()
                 if d != "unit"]
@@ -21,9 +22,10 @@ _DIM_CHOICES = [(charts.structure.DIM_LABELS[c], d) for d, (c, *_) in structure.
 def _figures(con, *, as_of: dt.date, unit_kind: str, units: list[str], x: str,
              colour: str | None) -> dict[str, go.Figure]:
     filters = {"units": list(units) or None, "unit_kinds": None if unit_kind == "全部" else [unit_kind]}
-    pyr = structure.age_pyramid(con, as_of=as_of, young_only=True, **filters)
     by = [x] + ([colour] if colour else [])
-    bars = structure.headcount(con, as_of=as_of, by=by, **filters)
+    with _steady.steady(con):      # the two queries read the rules and the stored layer once
+        pyr = structure.age_pyramid(con, as_of=as_of, young_only=True, **filters)
+        bars = structure.headcount(con, as_of=as_of, by=by, **filters)
     col = structure.DIMENSIONS[x][0]
     ccol = structure.DIMENSIONS[colour][0] if colour else None
     return {"pyramid": charts.pyramid(pyr), "bars": charts.structure.stacked_bars(bars, col, ccol)}
@@ -47,16 +49,24 @@ def cohort_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     units = unit_list.by_kind(con)
     date = widgets.DatePicker(value=as_of, description="时点")
     kind = widgets.ToggleButtons(options=["全部", "市直机关", "乡镇街道"], description="单位类别")
-    picked = widgets.SelectMultiple(options=[(n, u) for u, n, _ in units], rows=6, description="单位")
+    picked = UnitPicker([(n, u) for u, n, _ in units], kinds={u: k for u, _, k in units})
     x = widgets.Dropdown(options=_DIM_CHOICES, value="generation", description="横轴")
     colour = widgets.Dropdown(options=[("（不分组）", None), *_DIM_CHOICES], value="gender", description="分组")
     pyramid_fw, bars_fw = go.FigureWidget(), go.FigureWidget()
 
+    busy = []                      # one update per change of the user's, not one per control it moves
+
     def on_kind(_=None) -> None:
-        chosen = [(n, u) for u, n, k in units if kind.value == "全部" or k == kind.value]
-        picked.options = chosen
+        busy.append(True)
+        try:
+            picked.limit_to_kind(None if kind.value == "全部" else kind.value)
+        finally:
+            busy.pop()
+        update()
 
     def update(_=None) -> None:
+        if busy:
+            return
         if colour.value == x.value:
             colour.value = None
             return
@@ -66,9 +76,8 @@ def cohort_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
         replace(bars_fw, figs["bars"])
 
     kind.observe(on_kind, names="value")
-    for w in (date, kind, picked, x, colour):
+    for w in (date, picked, x, colour):
         w.observe(update, names="value")
-    on_kind()
     update()
     box = widgets.VBox([widgets.HBox([date, kind]), widgets.HBox([picked, widgets.VBox([x, colour])]),
                         pyramid_fw, bars_fw])

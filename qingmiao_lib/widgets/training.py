@@ -14,6 +14,7 @@ from IPython.display import display
 from .. import labels, training
 from ..charts import training as charts
 from . import Fixed, Static, publisher, replace, static_caption
+from ._units import UnitPicker
 
 #: Gap-list columns shown to the analyst, in order.
 GAP_COLUMNS = ["rule", "status", "name", "unit_name", "entry_cohort", "level", "due_date",
@@ -78,7 +79,7 @@ def coverage_explorer(con: duckdb.DuckDBPyConnection, *, year: int, years: list[
     cohorts = training.coverage_matrix(con, year=year, by="entry_cohort", target_ids=target_ids)
     unit_options = sorted(set(zip(units["group_name"], units["group_id"], strict=True)))
     year_w = widgets.Dropdown(options=years or [year], value=year, description="年度")
-    units_w = widgets.SelectMultiple(options=unit_options, rows=6, description="单位")
+    units_w = UnitPicker(unit_options)
     cohort_w = widgets.SelectMultiple(options=sorted({int(c) for c in cohorts["group_id"]}),
                                       rows=6, description="录用年份")
     rule_w = widgets.Dropdown(options=[("全部", None), *[(f"{r}（{p}）", r) for r, p in training.RULES.items()]],
