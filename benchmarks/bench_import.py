@@ -1,18 +1,25 @@
-"""Import throughput and memory: training rows from CSV validated and loaded (target ≤ 60 s for
-1,000,000 rows; peak memory ≤ 4 GB whatever the file size, issue 22).
+"""Import throughput and memory: rows from CSV (or XLSX) validated and loaded (target ≤ 60 s for
+1,000,000 training rows; peak memory ≤ 4 GB whatever the files, issue 22).
 
-usage: python benchmarks/bench_import.py [--rows 1000000 2000000 5000000] [--repeat 1]
-       [--source /tmp/qmbench/demo-2000.duckdb] [--no-reimport]
+usage: python benchmarks/bench_import.py [--rows 1000000 2000000 ...] [--repeat 1]
+       [--table trainings|persons] [--pad N] [--xlsx] [--no-reimport] [--append]
+       [--source /tmp/qmbench/demo-2000.duckdb] [--tmp DIR]
 
-The trainings refer to the persons of a demo database; its units and persons are exported next
-to the generated trainings.csv, and the folder is imported into a new, empty database each time
-(so every run validates and writes all three tables). A second import of the same folder into
-the filled database (every row unchanged) is timed too. Each import runs in a child process of
-its own, so that its peak resident memory (``VmHWM`` of /proc/self/status) is the import's and
-no other's; the child also notes the peak reached once the files are read (``read_all``), which
-tells the reading's share from the validation's and the writing's. Sizes run one after another;
-the load average of the machine is noted beside each (the timings are only comparable on a quiet
-machine). Results go to stdout and benchmarks/results/bench_import.json.
+The generated file is ``trainings.csv`` (trainings of the source demo database's persons; with
+``--pad N``, N more characters in every 培训主题: wider rows) or ``persons.csv`` (the source's
+persons over and over, 人员编号 suffixed: the widest table); the source's units and persons are
+exported next to it, and the folder is imported into a new, empty database (every run validates
+and writes every table), then once more into the filled database (every row unchanged). With
+``--xlsx`` the generated table is written as workbooks of one sheet each instead.
+
+Each import runs in a child process of its own, so that its peak resident memory (``VmHWM`` of
+/proc/self/status) is the import's and no other's; the child also notes the peak reached once
+the files are read (``read_all``), which tells the reading's share from the validation's and the
+writing's. Sizes run one after another; the load average of the machine is noted beside each
+(the timings are only comparable on a quiet machine), and so are the importer's limits in force
+(``_read.MAX_CSV_BYTES``, ``_read.MAX_ROWS``): a file over them is refused, which is recorded.
+Results go to stdout and benchmarks/results/bench_import.json (``--append`` keeps its other
+results: other sizes, tables, widths, formats or limits).
 """
 
 from __future__ import annotations

@@ -63,6 +63,14 @@ def test_one_file_over_the_rows_limit_is_named_and_the_rest_left_unread(tmp_path
     }
 
 
+def test_a_file_over_the_rows_limit_alone_is_told_to_be_split_after_others(tmp_path, monkeypatch):
+    monkeypatch.setattr(_read, "MAX_ROWS", 2)
+    d = folder(tmp_path)
+    # units.csv (2 rows, at the limit) read first, then persons.csv: 3 rows, over it by itself
+    e = refused(tmp_path / "db.duckdb", [d / "units.csv", d / "persons.csv"])
+    assert reasons(e) == {"persons.csv": "文件有 3 行，超过一次导入的上限 2 行：请拆分成几个较小的文件，分几次导入"}
+
+
 def test_rows_of_all_files_count_together(tmp_path, monkeypatch):
     monkeypatch.setattr(_read, "MAX_ROWS", 6)  # persons 3 + trainings 2 = 5, + units 2 = 7
     e = refused(tmp_path / "db.duckdb", [folder(tmp_path)])
