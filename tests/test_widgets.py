@@ -6,6 +6,8 @@ import datetime as dt
 import json
 
 import plotly.graph_objects as go
+import pytest
+import traitlets
 
 import qingmiao_lib as qm
 from qingmiao_lib.widgets import replace
@@ -19,6 +21,13 @@ def test_replace_updates_in_place_and_handles_other_trace_types():
     assert fw is same and len(fw.data) == 2 and list(fw.data[0].y) == [9]
     replace(fw, go.Figure(go.Scatter(x=[0], y=[1])))
     assert [t.type for t in fw.data] == ["scatter"]
+    # the layout is the new figure's: its keys set, keys the new figure lacks gone, template kept
+    replace(fw, go.Figure(go.Bar(x=[1], y=[2]), layout={"title": {"text": "甲"}, "barmode": "stack",
+                                                         "annotations": [{"text": "注", "x": 0, "y": 0}]}))
+    replace(fw, go.Figure(go.Bar(x=[1], y=[2]), layout={"title": {"text": "乙"}}))
+    lay = fw.layout.to_plotly_json()
+    assert lay["title"]["text"] == "乙" and not lay.get("annotations") and "barmode" not in lay
+    assert fw.layout.template.layout.plot_bgcolor == "white"      # the workbench's plotly_white
 
 
 def test_cohort_explorer_updates_when_the_unit_kind_changes(demo_db):
@@ -221,3 +230,33 @@ def test_eligibility_explorer_changing_rank_runs_no_query(demo_db, monkeypatch):
     within.value = within.value - 1             # back to one seen before: remembered
     assert len(calls) == 2 and list(box.figures[1].data[0].y) == before
     con.close()
+
+
+# ------------------------------------------------------------------------------ the unit picker
+
+def test_unit_picker_lists_at_most_its_cap_finds_the_rest_and_changes_only_with_the_choice():
+    from qingmiao_lib.widgets._units import MAX_LISTED, UnitPicker
+
+    n = MAX_LISTED + 50
+    options = [(f"单位{i:03d}", f"U{i:03d}") for i in range(n)]
+    kinds = {u: ("乡镇街道" if i % 2 else "市直机关") for i, (_, u) in enumerate(options)}
+    p = UnitPicker(options, kinds=kinds)
+    seen = []
+    p.observe(lambda c: seen.append(c["new"]), names="value")
+    assert len(p.listed) == MAX_LISTED and "另有 50 个单位未列出" in p.note.value
+    p.search.value = "单位24"                     # U240 … U249 lie beyond the cap: found by searching
+    assert [u for _, u in p.listed] == [f"U24{i}" for i in range(10)] and p.note.value == ""
+    assert seen == []                              # narrowing the list is no change of choice
+    p.select.value = ("U245",)
+    p.search.value = "单位00"                      # the picked unit stays listed, first
+    assert [u for _, u in p.listed][:2] == ["U245", "U000"] and p.value == ("U245",)
+    p.value = ("U245", "U001")                     # set from code: listed and selected
+    assert p.select.value == ("U245", "U001")
+    p.limit_to_kind("乡镇街道")                    # U001 and U245 are both towns (odd)
+    assert p.value == ("U245", "U001")
+    p.limit_to_kind("市直机关")                    # both dropped: one change
+    assert p.value == () and seen == [("U245",), ("U245", "U001"), ()]
+    p.search.value = ""
+    assert {kinds[u] for _, u in p.listed} == {"市直机关"} and len(p.listed) == n // 2
+    with pytest.raises(traitlets.TraitError, match="unknown unit"):
+        p.value = ("X9",)

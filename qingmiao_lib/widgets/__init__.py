@@ -30,13 +30,14 @@ def replace(fw: go.FigureWidget, fig: go.Figure) -> None:
         fw.add_traces(fig.data[len(fw.data):])
     layout = fig.layout.to_plotly_json()
     template = layout.pop("template", None)
-    stale = {k: None for k in fw.layout.to_plotly_json() if k not in layout and k != "template"}
+    stale = [k for k in fw.layout.to_plotly_json() if k not in layout and k != "template"]
     with fw.batch_update():
         for old, new in zip(fw.data, fig.data, strict=True):
             old.update(new.to_plotly_json(), overwrite=True)
         if template is not None and fw.layout.template != fig.layout.template:
             fw.layout.template = fig.layout.template
-        fw.layout.update(stale)
+        for key in stale:                 # update() leaves an array (annotations …) as it was
+            fw.layout[key] = None
         fw.layout.update(layout, overwrite=True)
 
 
