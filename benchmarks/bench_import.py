@@ -200,7 +200,7 @@ def bench(tmp: Path, source: Path, rows: int, repeat: int, reimport: bool, pad: 
     folder.rmdir()
     from qingmiao_lib.importer import _read
 
-    limits = {k: getattr(_read, k) for k in ("MAX_CSV_BYTES", "MAX_ROWS") if hasattr(_read, k)}
+    limits = {k: getattr(_read, k) for k in ("MAX_CSV_BYTES", "MAX_ROWS", "MAX_XLSX_UNCOMPRESSED") if hasattr(_read, k)}
     res = dict(table=table, rows=rows, pad=pad, format="xlsx" if xlsx else "csv", csv_mb=round(size / 1e6),
                **({"unzipped_mb": round(unzipped / 1e6)} if unzipped else {}), limits=limits, ok=all(r["ok"] for r in fresh),
                median_new_s=round(statistics.median(r["wall_s"] for r in fresh), 2),
