@@ -36,7 +36,7 @@ demo: $(STAMP) ## create .venv, build the demo county database and its $(YEAR) r
 	@echo "单位报告 per unit: .venv/bin/qingmiao report --year $(YEAR) --by-unit"
 
 test: $(STAMP) ## create/update .venv and run the whole test suite
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadscope -q
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ against $(DB) (PORT=8890 NO_BROWSER=1 to choose)
 	$(BIN)/qingmiao lab --db $(DB) $(if $(PORT),--port $(PORT)) $(if $(NO_BROWSER),--no-browser)
