@@ -131,6 +131,31 @@ def demo2k_copy(built: Path, folder: Path) -> Path:
     return Path(shutil.copyfile(built, folder / "demo.duckdb"))
 
 
+#: The seeds of the two simulated counties a prefecture's tests combine (:func:`two_counties_built`).
+COUNTY_SEEDS = (5, 6)
+
+
+@pytest.fixture(scope="session")
+def two_counties_built(tmp_path_factory) -> tuple[Path, Path]:
+    """Two simulated counties of 300 persons (seeds :data:`COUNTY_SEEDS`), built once for the
+    run: the prefecture's tests combine copies of them (:func:`county_copies`)."""
+    from qingmiao_lib import synth
+
+    def build(folder: Path) -> None:
+        for i, seed in enumerate(COUNTY_SEEDS):
+            synth.build(folder / f"county{i}.duckdb", persons=300, seed=seed, progress=False)
+
+    folder = built_once(tmp_path_factory, "two-counties", build)
+    return folder / "county0.duckdb", folder / "county1.duckdb"
+
+
+def county_copies(built: tuple[Path, Path], folder: Path, names: tuple[str, str] = ("a", "b")) -> dict[str, Path]:
+    """Copies of the two built counties in ``folder``, as ``<name>.duckdb`` (the file name is a
+    county's code when combined): ``{name: path}``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return {name: Path(shutil.copyfile(src, folder / f"{name}.duckdb")) for name, src in zip(names, built, strict=True)}
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium driven by Playwright, for the page tests (``-m browser``).

@@ -26,20 +26,22 @@ def demo2k(demo2k_built, tmp_path_factory):
     con.close()
 
 
-def _artefact(con) -> tuple[sections.Context, list]:
-    """Build the county report's sections as ``report.render_report`` does and protect them."""
-    s = report.shared_parts(con, year=YEAR)
-    ctx = sections.Context(con=con, year=YEAR, as_of=s.as_of, threshold=s.threshold)
-    built = [area.build(ctx) for area in sections.AREAS]
-    built.append(unit_section.build(ctx))
-    ctx.artefact.protect()
-    return ctx, [b for b in built if b is not None]
-
-
 @pytest.fixture(scope="module")
-def county2k(demo2k):
-    """The 2023 county report's sections, built and protected once for the tests that read it."""
-    return _artefact(demo2k)
+def county(demo2k) -> dict:
+    """The 2023 county report as ``qingmiao report`` writes it (the circulated audience): its
+    page and its protected artefact, kept in the report's cache, which also serves the unit
+    pages rendered after it (as a batch of unit reports reuses the county report's)."""
+    cache: dict = {}
+    html = report.render_report(demo2k, year=YEAR, cache=cache)
+    artefact = next(v for v in cache.values() if isinstance(v, Artefact))
+    return {"html": html, "artefact": artefact, "cache": cache}
+
+
+def _section(html: str, anchor: str) -> str:
+    """The HTML of the report's section ``anchor`` (up to the next section)."""
+    start = html.index(f'id="{anchor}"')
+    end = html.find('<section', start)
+    return html[start:] if end < 0 else html[start:end]
 
 
 def _pinned_small(a: Artefact) -> tuple[int, list[str]]:
@@ -57,17 +59,17 @@ def _pinned_small(a: Artefact) -> tuple[int, list[str]]:
     return len(hidden_small), [problem.label(c) for c in sdc.pinned(problem, state) if c in small]
 
 
-def test_linked_lp_attack_on_the_2023_demo_report_pins_no_hidden_cell(county2k):
-    ctx, built = county2k
-    hidden, pinned = _pinned_small(ctx.artefact)
+def test_linked_lp_attack_on_the_2023_demo_report_pins_no_hidden_cell(county):
+    artefact = county["artefact"]
+    hidden, pinned = _pinned_small(artefact)
     assert hidden, "the demo report has small counts to protect"
     assert not pinned
     # nothing is published unprotected, and the log never says so
-    assert ctx.artefact.sensitive_pinned() == []
-    assert not any("无法完全保护" in e.reason for e in ctx.artefact.log)
+    assert artefact.sensitive_pinned() == []
+    assert not any("无法完全保护" in e.reason for e in artefact.log)
     # the same figure has one state wherever it appears: a cell linked between tables is
     # hidden in all of them or in none (a withheld table prints no figure, only its note)
-    res, problem = ctx.artefact.result, ctx.artefact.problem
+    res, problem = artefact.result, artefact.problem
     cp = problem.compile()
     seen: dict[int, set[str]] = {}
     for name, tab in problem.tables.items():
@@ -80,9 +82,8 @@ def test_linked_lp_attack_on_the_2023_demo_report_pins_no_hidden_cell(county2k):
     assert all(len(v) == 1 for v in seen.values())
 
 
-def test_every_age_band_keeps_its_excellent_count_and_share(demo2k, county2k):
-    ctx, built = county2k
-    p = ctx.artefact.result["年度考核等次分布（按年龄段）"]
+def test_every_age_band_keeps_its_excellent_count_and_share(demo2k, county):
+    p = county["artefact"].result["年度考核等次分布（按年龄段）"]
     dist = qm.evaluation.grade_distribution(demo2k, year=YEAR, by="age_group")
     bands = dist["group_name"].unique().tolist()
     assert set(bands) <= set(p.values.index)
@@ -90,15 +91,14 @@ def test_every_age_band_keeps_its_excellent_count_and_share(demo2k, county2k):
         want = int(dist[(dist["group_name"] == band) & (dist["grade"] == "优秀")]["persons"].sum())
         assert p.cell(band, "优秀") == f"{want:,}"       # shown, and the true count
         assert p.share("row").at[band, "优秀"] != "—"
-    html = str(next(b for b in built if b.id == "evaluation").html)
+    html = _section(county["html"], "evaluation")
     assert "基本称职及以下" in html or "不称职" in html
 
 
-def test_over_cap_units_are_listed_with_their_share_where_counts_allow(demo2k, county2k):
-    ctx, built = county2k
+def test_over_cap_units_are_listed_with_their_share_where_counts_allow(demo2k, county):
     share = qm.evaluation.excellent_share(demo2k, year=YEAR)
     over = share[share["over_cap"]]
-    html = str(next(b for b in built if b.id == "evaluation").html)
+    html = _section(county["html"], "evaluation")
     rows = re.findall(r"<tr><td>([^<]*)</td><td>[^<]*</td><td class=\"num\">([^<]*)</td>\s*"
                       r"<td class=\"num\">([^<]*)</td><td class=\"num\">([^<]*)</td></tr>", html)
     listed = {name: (graded, exc, pct) for name, graded, exc, pct in rows}
@@ -115,17 +115,11 @@ def test_over_cap_units_are_listed_with_their_share_where_counts_allow(demo2k, c
                 assert sum(1 for e in range(1, 5) if e / g > float(r.cap)) >= 2
 
 
-@pytest.fixture(scope="module")
-def county_html(demo2k) -> str:
-    """The 2023 county report as ``qingmiao report`` writes it (the circulated audience)."""
-    return report.render_report(demo2k, year=YEAR)
-
-
-def test_unit_report_jurisdiction_column_equals_the_main_report(demo2k, county_html):
+def test_unit_report_jurisdiction_column_equals_the_main_report(demo2k, county):
     uid = demo2k.execute("select unit_id from posts where end_date is null group by 1 "
                          "order by count(*) desc, 1 limit 1").fetchall()[0][0]
-    page = report.render_report(demo2k, year=YEAR, units=[uid])
-    main = county_html
+    page = report.render_report(demo2k, year=YEAR, units=[uid], cache=county["cache"])
+    main = county["html"]
     cmp = page[page.index("与全辖区主要指标"):]
     cmp = cmp[:cmp.index("</table>")]
     cells = re.findall(r"<tr><td>(.*?)</td><td class=\"num\">(.*?)</td><td class=\"num\">(.*?)</td></tr>", cmp)
@@ -146,7 +140,7 @@ def test_unit_report_jurisdiction_column_equals_the_main_report(demo2k, county_h
     # (a unit report's artefact, read with the county report's, is audited in test_release.py)
 
 
-def test_internal_audience_shows_exact_counts_stamped_and_logged(demo2k, county_html, tmp_path):
+def test_internal_audience_shows_exact_counts_stamped_and_logged(demo2k, county, tmp_path):
     out = report.write_report(demo2k, year=YEAR, out=tmp_path / "internal.html", audience="internal")
     html = out.read_text(encoding="utf-8")
     assert html.count("部内研判 不得外传") >= 3            # banner, page stamp, footer
@@ -155,7 +149,7 @@ def test_internal_audience_shows_exact_counts_stamped_and_logged(demo2k, county_
     dist = qm.evaluation.grade_distribution(demo2k, year=YEAR, by="age_group")
     small = dist[(dist["persons"] > 0) & (dist["persons"] < 5)]
     assert len(small)                                       # a small count printed as it is
-    masked = county_html
+    masked = county["html"]
     assert "部内研判" not in masked.split("<footer>")[1]
     with pytest.raises(ValueError):
         sections.Context(con=demo2k, year=YEAR, as_of=pd.Timestamp("2023-12-31").date(), threshold=5,

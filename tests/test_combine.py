@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from conftest import county_copies
 
 import qingmiao_lib as qm
 from qingmiao_lib import combine as cb
@@ -35,15 +36,11 @@ B_RULES = '[general]\nyoung_age_limit = 35\n\n[promotion]\nceiling = "四级调�
 # ------------------------------------------------------------------------------ fixtures
 
 @pytest.fixture(scope="module")
-def counties(tmp_path_factory) -> dict[str, Path]:
+def counties(two_counties_built, tmp_path_factory) -> dict[str, Path]:
     """Two simulated counties of 300 persons, different seeds, and B's own rules file."""
-    from qingmiao_lib import synth
-
     folder = tmp_path_factory.mktemp("counties")
     (folder / "b_rules.toml").write_text(B_RULES, "utf-8")
-    for code, seed in (("a", 1), ("b", 2)):
-        synth.build(folder / f"{code}.duckdb", persons=300, seed=seed, progress=False)
-    return {"a": folder / "a.duckdb", "b": folder / "b.duckdb", "b_rules": folder / "b_rules.toml"}
+    return {**county_copies(two_counties_built, folder), "b_rules": folder / "b_rules.toml"}
 
 
 @pytest.fixture(scope="module")

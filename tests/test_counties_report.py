@@ -6,20 +6,19 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import county_copies
 
 import qingmiao_lib as qm
-from qingmiao_lib import combine, report, synth
+from qingmiao_lib import combine, report
 
 YEAR = 2023
 
 
 @pytest.fixture(scope="module")
-def prefecture(tmp_path_factory):
+def prefecture(two_counties_built, tmp_path_factory):
     folder = tmp_path_factory.mktemp("pref")
-    for code, seed in (("a", 3), ("b", 4)):
-        synth.build(folder / f"{code}.duckdb", persons=300, seed=seed, progress=False)
     out = folder / "prefecture.duckdb"
-    combine.combine(out, [folder / "a.duckdb", folder / "b.duckdb"])
+    combine.combine(out, list(county_copies(two_counties_built, folder).values()))
     return out
 
 

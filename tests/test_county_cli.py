@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import county_copies
 
-from qingmiao_lib import commands, synth
+from qingmiao_lib import commands
 from qingmiao_lib.cli import build_parser, main
 
 YEAR = 2023
@@ -22,12 +23,11 @@ ANALYSES = ("report", "figures", "eligible", "retirements", "shortlist", "units"
 
 
 @pytest.fixture(scope="module")
-def prefecture(tmp_path_factory) -> dict[str, Path]:
+def prefecture(two_counties_built, tmp_path_factory) -> dict[str, Path]:
     """Two demo counties of 300 persons (seeds 5 and 6), B with its own rules, combined at the
     command line as A (甲县) and B (乙县)."""
     folder = tmp_path_factory.mktemp("county_cli")
-    for code, seed in (("A", 5), ("B", 6)):
-        synth.build(folder / f"{code}.duckdb", persons=300, seed=seed, progress=False)
+    county_copies(two_counties_built, folder, ("A", "B"))
     (folder / "b.toml").write_text(B_RULES, "utf-8")
     out = folder / "P.duckdb"
     assert main(["combine", "--out", str(out), f"A={folder / 'A.duckdb'}", f"B={folder / 'B.duckdb'}",

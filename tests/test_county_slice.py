@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import county_copies
 
 import qingmiao_lib as qm
 from qingmiao_lib import combine, evaluation, pipeline, structure, training
@@ -23,15 +24,11 @@ YEAR = 2023
 # ------------------------------------------------------------------------------ fixtures
 
 @pytest.fixture(scope="module")
-def prefecture(tmp_path_factory) -> Path:
+def prefecture(two_counties_built, tmp_path_factory) -> Path:
     """Two simulated counties of 300 persons, same (default) rules, different seeds, combined."""
-    from qingmiao_lib import synth
-
     folder = tmp_path_factory.mktemp("county_slice")
-    for code, seed in (("a", 5), ("b", 6)):
-        synth.build(folder / f"{code}.duckdb", persons=300, seed=seed, progress=False)
     out = folder / "prefecture.duckdb"
-    combine.combine(out, [folder / "a.duckdb", folder / "b.duckdb"])
+    combine.combine(out, list(county_copies(two_counties_built, folder).values()))
     return out
 
 

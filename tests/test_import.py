@@ -403,7 +403,7 @@ def base_db(tmp_path_factory) -> tuple[Path, dict]:
     return db, checksums(db)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damages=st.lists(damage(), min_size=1, max_size=3))
 def test_random_damage_imports_or_changes_nothing(tmp_path_factory, base_db, damages):
     tmp = tmp_path_factory.mktemp("damage")

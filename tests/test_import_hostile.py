@@ -511,7 +511,7 @@ def test_corrected_error_workbook_stores_no_apostrophe(tmp_path, db):
 
 # --- fuzzing -------------------------------------------------------------------------------------
 
-FUZZ = int(os.environ.get("QM_FUZZ_EXAMPLES", "30"))   # QM_FUZZ_EXAMPLES=500 for a long hunt
+FUZZ = int(os.environ.get("QM_FUZZ_EXAMPLES", "20"))   # QM_FUZZ_EXAMPLES=500 for a long hunt
 OUTCOMES: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
 FUZZ_SETTINGS = settings(max_examples=FUZZ, deadline=None, database=None,
                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,

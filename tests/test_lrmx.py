@@ -688,7 +688,7 @@ def test_an_ambiguous_database_match_is_an_error(tmp_path):
     assert _persons(db) == [("A1", "王芳"), ("A2", "王芳")]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(region=st.integers(110000, 659999), born=st.dates(dt.date(1960, 1, 1), dt.date(1995, 12, 31)),
        seq=st.integers(0, 999), photo=st.binary(min_size=24, max_size=200),
        family=st.lists(_FAMILY, min_size=1, max_size=3))
