@@ -26,10 +26,18 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 
+#: The environment variable capping DuckDB's threads per connection (default: DuckDB's own, one
+#: per core) — for a machine shared with other work, or several processes side by side (the
+#: test suite's workers).
+THREADS_ENV = "QINGMIAO_THREADS"
+
+
 def _duck(path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     """A plain DuckDB connection, its failures turned into one-line Qingmiao errors."""
+    threads = os.environ.get(THREADS_ENV, "").strip()
+    config = {"threads": int(threads)} if threads.isdigit() and int(threads) > 0 else {}
     try:
-        return duckdb.connect(str(path), read_only=read_only and str(path) != ":memory:")
+        return duckdb.connect(str(path), read_only=read_only and str(path) != ":memory:", config=config)
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
             raise DatabaseLocked(

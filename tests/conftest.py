@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import qingmiao_lib as qm
+# two test workers share the machine's cores: one DuckDB thread each (the CLI's subprocesses inherit it)
+os.environ.setdefault("QINGMIAO_THREADS", "1")
+
+import qingmiao_lib as qm  # noqa: E402
 
 D = dt.date.fromisoformat
 
