@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ import duckdb
 import nbformat
 import numpy as np
 import pytest
-from conftest import file_lock
+from conftest import built_once
 
 from qingmiao_lib.notebook_export import export_notebooks, main, notebooks_in, stamp
 from qingmiao_lib.published import STAMPS, Publisher, protect_figure
@@ -36,20 +35,18 @@ REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"
 
 @pytest.fixture(scope="module")
 def exported(demo_db, tmp_path_factory) -> dict:
-    """{"html": {stem: path}, "executed": {stem: path}, "seconds": float, "db": path}."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    where = shared / "notebook-export"
-    done = where / "done.json"
-    with file_lock(shared / "notebook-export.lock"):
-        if not done.exists():
-            start = time.perf_counter()
-            html = export_notebooks(demo_db, where / "html", year=2023, executed_dir=where / "executed",
-                                    progress=False, release_dir=where / "release")
-            seconds = time.perf_counter() - start
-            done.write_text(json.dumps({"seconds": seconds, "db": str(demo_db),
-                                        "html": [str(p) for p in html]}), "utf-8")
-    info = json.loads(done.read_text("utf-8"))
+    """{"html": {stem: path}, "executed": {stem: path}, "seconds": float, "db": path}: the seven
+    notebooks exported once for the run (the first worker to ask exports, the others read it)."""
+
+    def export(where: Path) -> None:
+        start = time.perf_counter()
+        html = export_notebooks(demo_db, where / "html", year=2023, executed_dir=where / "executed",
+                                progress=False, release_dir=where / "release")
+        (where / "done.json").write_text(json.dumps({"seconds": time.perf_counter() - start, "db": str(demo_db),
+                                                     "html": [str(p) for p in html]}), "utf-8")
+
+    where = built_once(tmp_path_factory, "notebook-export", export)
+    info = json.loads((where / "done.json").read_text("utf-8"))
     print(f"\nexport of {len(info['html'])} notebooks: {info['seconds']:.1f} s")
     return {"html": {Path(p).stem: Path(p) for p in info["html"]}, "release": where / "release",
             "executed": {s: where / "executed" / f"{s}.ipynb" for s in NOTEBOOKS},
