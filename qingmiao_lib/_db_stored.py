@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from . import sql
+from ._macros import ensure
 from ._steady import remembered
 from .provenance import database_facts
 
@@ -53,6 +54,7 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     days = []
     for year in years:  # one set-based insert per year-end (rules: general.year_end)
         day = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
+        ensure(con, sql.load("snapshots/store"))
         con.execute(sql.load("snapshots/store"), {"d": day})
         days.append(day)
     # the shortlist's pool on the latest of those year ends (table shortlist_pool), read from the
@@ -65,6 +67,7 @@ def _store(con: duckdb.DuckDBPyConnection, table: str, stamp: str, params: dict 
     """Write the derived table ``sql/snapshots/<table>.sql`` and record the fingerprint of its
     inputs (``sql/snapshots/<stamp>.sql``) in meta as ``<table>_stamp``."""
     from . import db  # late: db re-exports this module
+    ensure(con, sql.load(f"snapshots/{table}"))  # the area macros it calls (grade_years: eligibility's)
     if params:
         con.execute(sql.load(f"snapshots/{table}"), params)
     else:

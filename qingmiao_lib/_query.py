@@ -48,6 +48,7 @@ from ._dtypes import _decode as _decode  # noqa: F401 (qingmiao_lib.frames)
 from ._dtypes import _text as _text  # noqa: F401 (tests)
 from ._dtypes import text as text
 from ._dtypes import to_pandas as to_pandas
+from ._macros import ensure
 from ._slice import ALIASES as ALIASES  # the slice, re-exported
 from ._slice import POOLS as POOLS
 from ._slice import UNIT_KINDS as UNIT_KINDS
@@ -133,6 +134,7 @@ def fetch_text(con: duckdb.DuckDBPyConnection, query: str, params: dict | None) 
     """The result of ``query`` as an Arrow table (for :mod:`qingmiao_lib.frames`' callers)."""
     # execute, not con.sql: a relation binds the query twice (~13 ms a call at the demo scale);
     # the extra copy DuckDB warns about costs ~40 ms at a million rows
+    ensure(con, query)  # the area macros it calls, created on first use
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
         return con.execute(query, params or {}).to_arrow_table()
@@ -245,6 +247,7 @@ def reading(con: duckdb.DuckDBPyConnection, source: str, variant: str = "stored"
         target = variant if when else "live"
         pointing = memo.setdefault("pointing", {})
         if pointing.get(source, "live") != target:
+            _pointers(con, area, family, target)
             if target == "stored" and SOURCES[source] is not None:
                 install_once(con, SOURCES[source], sql.load(SOURCES[source]))
             con.execute(sql.load(f"{area}/use_{family}_{target}"))
@@ -256,6 +259,7 @@ def reading(con: duckdb.DuckDBPyConnection, source: str, variant: str = "stored"
     if not when or variant == "live":
         yield
         return
+    _pointers(con, area, family, variant)
     if variant == "stored" and SOURCES[source] is not None:
         install_once(con, SOURCES[source], sql.load(SOURCES[source]))
     con.execute(sql.load(f"{area}/use_{family}_{variant}"))
@@ -263,3 +267,12 @@ def reading(con: duckdb.DuckDBPyConnection, source: str, variant: str = "stored"
         yield
     finally:
         con.execute(sql.load(f"{area}/use_{family}_live"))
+
+
+def _pointers(con: duckdb.DuckDBPyConnection, area: str, family: str, variant: str) -> None:
+    """Create the area macros a source's pointers, its live computation and ``variant`` live in
+    before the pointers are switched (:mod:`qingmiao_lib._macros`): created later, by a query's
+    first call, they would point the names back at the live computation inside a block reading
+    another variant."""
+    ensure(con, sql.load(f"{area}/use_{family}_live"))
+    ensure(con, sql.load(f"{area}/use_{family}_{variant}"))

@@ -10,7 +10,6 @@ life cycle — new files under a temporary name, leftovers, locks, crash points 
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from pathlib import Path
 
 import duckdb
@@ -41,6 +40,10 @@ from ._db_stored import (  # noqa: F401 - re-exported
     refresh_snapshots,
     stored_current,
 )
+from ._macros import CORE
+from ._macros import INSTALLED as _INSTALLED  # noqa: F401 - the names installed per connection
+from ._macros import install_all as install_all  # re-exported: SQL of one's own calling area macros
+from ._macros import install_once as install_once  # re-exported
 from .config import DEFAULT_DB, SCHEMA_VERSION
 from .errors import DatabaseMissing, SchemaMismatch
 
@@ -48,20 +51,6 @@ TABLES = (
     "units", "persons", "posts", "ranks", "pool_members", "trainings", "lectures",
     "lecture_attendance", "mentorships", "practices", "annual_assessments",
     "regular_assessments", "special_tasks", "rewards", "supervision", "quotas",
-)
-_MACROS = (
-    "base/macros", "base/records_span", "base/person_core", "base/person_rank", "base/person_post",
-    "base/person_pools",
-    "base/person_snapshot_live", "base/person_snapshot", "base/leadership_steps",
-    # each analysis area's table and scalar macros, in dependency order
-    "structure/dimensions", "structure/in_slice", "structure/series_persons", "structure/series_full",
-    "structure/series_stored",
-    "training/people", "training/in_slice", "training/leadership_steps", "training/year_courses",
-    "training/obligations",
-    "training/lecture_months",
-    "evaluation/valid_grades", "evaluation/valid_quarter_grades", "evaluation/excellent_runs",
-    "evaluation/age_group", "evaluation/slice", "evaluation/quarter_masks", "evaluation/merit_matches",
-    "pipeline/years_months", "pipeline/eligibility_on",
 )
 
 
@@ -101,8 +90,11 @@ def connect(
     Returns
     -------
     duckdb.DuckDBPyConnection
-        With the temporary tables ``rule_*`` and the macros ``person_snapshot(as_of)``,
-        ``age_on``, ``full_months`` … ready.
+        With the temporary tables ``rule_*`` and the base layer's macros ``person_snapshot(as_of)``,
+        ``age_on``, ``full_months`` … ready. An analysis area's macros (``training_obligations``,
+        ``eval_slice`` …) are created when a library query first calls one
+        (:mod:`qingmiao_lib._macros`); SQL of one's own that calls them runs after
+        :func:`install_all`.
 
     Raises
     ------
@@ -153,10 +145,9 @@ def _open(path, *, read_only: bool, rules, new: bool = False, bulk_load: bool = 
             return con
         loaded = rules_mod.load(rules)
         rules_mod.install(con, loaded)
-        for name in _MACROS:
+        # the base layer's macros now; each area's when a query first calls one (_macros.ensure)
+        for name in CORE:
             con.execute(sql.load(name))
-        # the files a module installs when first used (install_once) that are made here already
-        _INSTALLED.setdefault(con, set()).update(_MACROS)
     except BaseException:
         con.close()
         raise
@@ -203,22 +194,6 @@ def create_schema(con: duckdb.DuckDBPyConnection, *, constraints: bool = True) -
 def add_constraints(con: duckdb.DuckDBPyConnection) -> None:
     """Add the deferred primary keys (see ``sql/constraints.sql``)."""
     con.execute(sql.load("constraints"))
-
-
-#: the names :func:`install_once` ran on each connection (temporary macros live as long as it)
-_INSTALLED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def install_once(con: duckdb.DuckDBPyConnection, name: str, text: str) -> None:
-    """Run the macro definitions ``text`` on ``con`` unless ``name`` was installed on it already.
-    The twins reading a stored table are created when first used, not at connect: a macro is
-    bound when created, so only once the table exists (the names are kept per connection object,
-    in Python: no statement to ask; listing duckdb_functions() is slow)."""
-    done = _INSTALLED.setdefault(con, set())
-    if name in done:
-        return
-    con.execute(text)
-    done.add(name)
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:

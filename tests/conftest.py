@@ -1,6 +1,7 @@
 """Shared fixtures: an empty in-memory Qingmiao database, a helper to fill it with a few
-hand-made rows, one small simulated demo database per test session, and the README's demo
-county (default size and seed) built once for the whole run (:func:`demo2k_built`)."""
+hand-made rows, one small simulated demo database (copied per worker) and the reports the
+report tests read of it, and the README's demo county (default size and seed) — each built
+once for the whole run (:func:`built_once`)."""
 
 from __future__ import annotations
 
@@ -76,13 +77,101 @@ def db(con) -> Fixture:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    """A small simulated county (300 persons), built once per test session."""
+def demo_built(tmp_path_factory) -> Path:
+    """The small simulated county (300 persons, seed 7), built once for the run. Never open it:
+    each worker reads its own copy (:func:`demo_db`), and the shared reports below are built
+    from it."""
     from qingmiao_lib import synth
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    synth.build(path, persons=300, seed=7, progress=False)
-    return path
+    return built_once(tmp_path_factory, "demo300",
+                      lambda f: synth.build(f / "demo.duckdb", persons=300, seed=7, progress=False)) / "demo.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_built, tmp_path_factory) -> Path:
+    """A small simulated county (300 persons): this worker's copy of :func:`demo_built`, so a
+    test may write beside it (a register of unit reports) or open it while another worker does."""
+    return own_copy(demo_built, tmp_path_factory.mktemp("demo"))
+
+
+def own_copy(built: Path, folder: Path) -> Path:
+    """A copy of a built demo database in ``folder`` (a module's own), to open and write beside."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(built, folder / built.name))
+
+
+#: The year of the small county's reports built once for the run (:func:`demo_county_report`).
+REPORT_YEAR = 2023
+
+
+@pytest.fixture(scope="session")
+def demo_county_report(demo_built, tmp_path_factory) -> Path:
+    """The small county's 2023 report as ``qingmiao report`` writes it, built once for the run
+    (read it, never write beside it)."""
+    from qingmiao_lib import report
+
+    def build(folder: Path) -> None:
+        con = qm.connect(demo_built)
+        try:
+            report.write_report(con, year=REPORT_YEAR, out=folder / "county.html")
+        finally:
+            con.close()
+
+    return built_once(tmp_path_factory, "demo300-report", build) / "county.html"
+
+
+@pytest.fixture(scope="session")
+def demo_unmasked_report(demo_built, tmp_path_factory) -> Path:
+    """The small county's 2023 report with full names (``--unmasked``), built once for the run."""
+    from qingmiao_lib import report
+
+    def build(folder: Path) -> None:
+        con = qm.connect(demo_built)
+        try:
+            report.write_report(con, year=REPORT_YEAR, out=folder / "county-unmasked.html", unmasked=True)
+        finally:
+            con.close()
+
+    return built_once(tmp_path_factory, "demo300-unmasked", build) / "county-unmasked.html"
+
+
+@pytest.fixture(scope="session")
+def demo_towns(demo_built, tmp_path_factory) -> dict:
+    """The small county's 2023 unit reports of every town (``qingmiao report --by-unit
+    --unit-kind 乡镇街道``), written once for the run into a folder of their own, from a copy of
+    the database (the batch registers its pages beside the database). What the batch's joint
+    protection was given is kept too, for test_release's audit: ``{"index": index.html,
+    "joint": {"problem", "result", "threshold", "parts"} of the batch's artefact,
+    "county": {"result", "unpublished"} of the county report's}`` (spied on ``tie_batch``)."""
+    import pickle
+
+    from qingmiao_lib import report
+    from qingmiao_lib.sections import _release
+
+    def build(folder: Path) -> None:
+        seen = {}
+        real = _release.tie_batch
+
+        def spy(base, county, parts):
+            seen.update(base=base, county=county, parts=parts)
+            return real(base, county, parts)
+
+        con = qm.connect(own_copy(demo_built, folder / "db"))
+        try:
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(_release, "tie_batch", spy)
+                report.write_unit_reports(con, year=REPORT_YEAR, out_dir=folder / "towns",
+                                          unit_kind="乡镇街道", progress=False)
+        finally:
+            con.close()
+        base, county = seen["base"], seen["county"]
+        (folder / "joint.pkl").write_bytes(pickle.dumps({
+            "joint": {"problem": base.problem, "result": base.result, "threshold": base.threshold,
+                      "parts": len(seen["parts"])},
+            "county": {"result": county.result, "unpublished": county.problem.unpublished}}))
+
+    folder = built_once(tmp_path_factory, "demo300-towns", build)
+    return {"index": folder / "towns" / "index.html", **pickle.loads((folder / "joint.pkl").read_bytes())}
 
 
 @contextlib.contextmanager
@@ -128,10 +217,8 @@ def demo2k_built(tmp_path_factory) -> Path:
     return built_once(tmp_path_factory, "demo2k", lambda f: synth.build(f / "demo.duckdb", progress=False)) / "demo.duckdb"
 
 
-def demo2k_copy(built: Path, folder: Path) -> Path:
-    """A copy of the built demo county in ``folder`` (a module's own), to open and write beside."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copyfile(built, folder / "demo.duckdb"))
+#: A copy of the built demo county in a module's own folder, to open and write beside.
+demo2k_copy = own_copy
 
 
 #: The seeds of the two simulated counties a prefecture's tests combine (:func:`two_counties_built`).

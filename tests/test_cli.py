@@ -1,13 +1,23 @@
 """The ``qingmiao`` command line end to end on a small demo county, and its manners:
-one line and exit 1 for a data problem, exit 2 for a usage problem, never a traceback."""
+one line and exit 1 for a data problem, exit 2 for a usage problem, never a traceback.
+
+Most commands run inside the test process (:func:`run`): a new Python process per command spent
+most of this file's time importing. The real entry, ``python -m qingmiao_lib.cli``, still builds
+the demo county and answers a failing and an empty command (:func:`run_process`)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +25,72 @@ import pytest
 from qingmiao_lib.cli import main
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run_process(*args: str) -> subprocess.CompletedProcess:
+    """``qingmiao ARGS`` as the user runs it: a new Python process."""
     return subprocess.run([sys.executable, "-m", "qingmiao_lib.cli", *args],
                           capture_output=True, text=True, timeout=300)
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """``qingmiao ARGS`` inside this process, answered as :func:`run_process` answers.
+
+    What a process would print lands in ``stdout``/``stderr`` — Python's streams and the file
+    descriptors under them (a C library printing past Python), UTF-8 as in a child, and the
+    warnings a plain interpreter shows. argparse's exit becomes the return code. Any other
+    exception escaping ``main`` is not caught: the test fails with it, as a traceback should.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        with _written_to(out, err), warnings.catch_warnings(record=True) as caught:
+            _plain_warning_filters()
+            try:
+                code = main(list(args))
+            except SystemExit as e:  # argparse: a usage error (2), --help or --version (0)
+                code = 0 if e.code is None else e.code
+                if not isinstance(code, int):  # a message: Python prints it and exits 1
+                    print(code, file=sys.stderr)
+                    code = 1
+            for w in caught:
+                sys.stderr.write(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line))
+        return subprocess.CompletedProcess(["qingmiao", *args], code, _text(out), _text(err))
+
+
+@contextlib.contextmanager
+def _written_to(out: io.BufferedRandom, err: io.BufferedRandom) -> Iterator[None]:
+    """Standard output and error, Python's and the descriptors 1 and 2 under them, sent to
+    ``out`` and ``err`` for the time of the block, then put back."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_streams, saved_fds = (sys.stdout, sys.stderr), (os.dup(1), os.dup(2))
+    try:
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        # as in a child writing to a pipe: UTF-8, strict on stdout, backslashes on stderr
+        sys.stdout = io.TextIOWrapper(open(1, "wb", closefd=False), encoding="utf-8")
+        sys.stderr = io.TextIOWrapper(open(2, "wb", closefd=False), encoding="utf-8",
+                                      errors="backslashreplace", line_buffering=True)
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(ValueError):  # closed by the command
+                stream.flush()
+        sys.stdout, sys.stderr = saved_streams
+        for fd, saved in zip((1, 2), saved_fds, strict=True):
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
+def _plain_warning_filters() -> None:
+    """The warning filters of a plain ``python -m`` (pytest's own would hide some)."""
+    warnings.resetwarnings()
+    for category in (ResourceWarning, ImportWarning, PendingDeprecationWarning, DeprecationWarning):
+        warnings.filterwarnings("ignore", category=category)
+    warnings.filterwarnings("default", category=DeprecationWarning, module=r"qingmiao_lib\.cli\Z")
+
+
+def _text(file: io.BufferedRandom) -> str:
+    """The bytes written to ``file`` as ``subprocess.run(text=True)`` decodes them."""
+    file.seek(0)
+    return file.read().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def one_line_error(proc: subprocess.CompletedProcess) -> str:
@@ -30,7 +103,7 @@ def one_line_error(proc: subprocess.CompletedProcess) -> str:
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "county.duckdb"
-    proc = run("demo", "--db", str(path), "--persons", "300", "--seed", "11", "--quiet")
+    proc = run_process("demo", "--db", str(path), "--persons", "300", "--seed", "11", "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert path.exists() and str(path) in proc.stdout
     return path
@@ -81,7 +154,7 @@ def test_report_end_to_end(small_db, tmp_path):
 
 
 def test_year_out_of_range_is_one_line_exit_1(small_db):
-    proc = run("figures", "--db", str(small_db), "--year", "1900")
+    proc = run_process("figures", "--db", str(small_db), "--year", "1900")
     assert proc.returncode == 1
     assert "1900" in one_line_error(proc)
 
@@ -188,7 +261,7 @@ def test_years_outside_the_simulated_span_are_refused(small_db):
 
 
 def test_no_arguments_prints_the_commands():
-    proc = run()
+    proc = run_process()  # main() reads sys.argv here: the real entry
     assert proc.returncode == 2
     assert "demo" in proc.stderr and "figures" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -372,7 +445,7 @@ def test_a_missing_output_folder_is_a_usage_error_and_is_not_created(small_db, t
     assert not out.parent.exists()
 
 
-def test_import_default_error_workbook_is_never_inside_the_imported_folder(tmp_path):
+def test_import_default_error_workbook_is_never_inside_the_imported_folder(tmp_path, monkeypatch):
     import shutil
 
     root = Path(__file__).resolve().parents[1]
@@ -382,9 +455,8 @@ def test_import_default_error_workbook_is_never_inside_the_imported_folder(tmp_p
     persons.write_text(persons.read_text("utf-8-sig").replace(",男,", ",未\x1b知,", 1), encoding="utf-8")
     before = sha256(persons)
     # the database inside the imported folder: "beside the database" would be inside it too
-    proc = subprocess.run([sys.executable, "-m", "qingmiao_lib.cli", "import", "incoming",
-                           "--db", "incoming/new.duckdb"], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=300)
+    monkeypatch.chdir(tmp_path)
+    proc = run("import", "incoming", "--db", "incoming/new.duckdb")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert not (folder / "导入错误.xlsx").exists() and (tmp_path / "导入错误.xlsx").exists()
     assert "导入错误.xlsx" in proc.stderr.strip().splitlines()[-1]

@@ -288,6 +288,7 @@ def test_age_groups_follow_the_young_limit(db, con):
 @pytest.fixture(scope="module")
 def demo(demo_db):
     c = qm.connect(demo_db)
+    qm.db.install_all(c)  # the tests call the area macros in SQL of their own
     yield c
     c.close()
 

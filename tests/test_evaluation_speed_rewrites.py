@@ -14,10 +14,20 @@ import random
 import pandas as pd
 import pytest
 
+import qingmiao_lib as qm
 from qingmiao_lib import _query, sql
 from qingmiao_lib import evaluation as ev
 
 D = dt.date.fromisoformat
+
+
+@pytest.fixture
+def con(con):
+    """The empty database with every area macro made: this module calls them in its own SQL."""
+    qm.db.install_all(con)
+    return con
+
+
 GRADES = ["好", "较好", "一般", "较差"]
 
 #: The definition before the rewrite: every column computed per person.

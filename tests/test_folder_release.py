@@ -8,6 +8,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from conftest import own_copy
 
 import qingmiao_lib as qm
 from qingmiao_lib import _folder_release, report
@@ -15,6 +16,12 @@ from qingmiao_lib import units as unit_list
 from qingmiao_lib.sections import _release
 
 YEAR = 2023
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_built, tmp_path_factory):
+    """This module's own copy of the small county: the folder's register is written beside it."""
+    return own_copy(demo_built, tmp_path_factory.mktemp("folder-db"))
 
 
 @pytest.fixture(scope="module")

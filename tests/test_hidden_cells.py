@@ -9,8 +9,7 @@ import math
 import pandas as pd
 import pytest
 
-import qingmiao_lib as qm
-from qingmiao_lib import charts, report
+from qingmiao_lib import charts
 from qingmiao_lib.charts._base import HIDDEN_META, hidden_points
 from qingmiao_lib.disclosure import COMPLEMENTARY, PRIMARY, TOTAL, Protected
 
@@ -141,10 +140,8 @@ CHECK = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd
 
 
 @pytest.mark.browser
-def test_no_chart_drops_a_hidden_segment_silently(demo_db, browser, tmp_path):
-    con = qm.connect(demo_db)
-    path = report.write_report(con, year=2023, out=tmp_path / "county.html")
-    con.close()
+def test_no_chart_drops_a_hidden_segment_silently(demo_county_report, browser):
+    path = demo_county_report         # the 2023 report, written once for the run (conftest)
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.goto(path.resolve().as_uri(), wait_until="load")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 5", timeout=60_000)

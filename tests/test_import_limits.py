@@ -44,7 +44,7 @@ def reasons(e: ImportFailed, *, only: bool = True) -> dict[str, str]:
     if only:
         assert set(e.errors["kind"]) == {"超出限制"}, e.errors
     rows = e.errors[e.errors["kind"] == "超出限制"]
-    return {Path(f).name: r for f, r in zip(rows["file"], rows["reason"])}
+    return {Path(f).name: r for f, r in zip(rows["file"], rows["reason"], strict=True)}
 
 
 def test_rows_at_the_limit_are_imported(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ import random
 import pandas as pd
 import pytest
 
+import qingmiao_lib as qm
 from qingmiao_lib import sql, training
 
 D = dt.date.fromisoformat
@@ -118,6 +119,7 @@ def _params(as_of, window_months, units=None, unit_kinds=None, cohorts=None, cou
 
 
 def _both(con, **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
+    qm.db.install_all(con)  # both run as SQL of the test's own
     p = _params(**kw)
     new = con.execute(sql.load("training/practice_outcomes"), p).df()
     ref = con.execute(REFERENCE, p).df()

@@ -111,51 +111,44 @@ def test_the_joint_audit_finds_a_leak_and_following_the_county_closes_it():
     assert pinned_across(c, {"X": followed}) == []
 
 
-def test_a_batch_of_every_town_is_protected_together_with_the_county_report(demo_db, tmp_path, monkeypatch):
+def test_a_batch_of_every_town_is_protected_together_with_the_county_report(demo_db, demo_towns):
     """Every unit of a kind has a page: the county's rest of that kind is zero, so each county
     cell of the kind is the sum of the pages' cells — protected one by one, the pages would
     give hidden cells away (measured on the 2,000-person demo: 32 pinned for its 16 towns). The
     batch is one artefact: the audit over every printed table of the county report and every
-    page pins nothing, and every page is written."""
+    page pins nothing, and every page is written. The batch (``write_unit_reports(unit_kind=
+    "乡镇街道")`` on the 300-person county) is written once for the run, with what its joint
+    protection was given (spied on ``tie_batch``): conftest.demo_towns."""
     from qingmiao_lib import sdc
-    from qingmiao_lib.sections import _release
 
     con = qm.connect(demo_db)
-    seen = {}
-    real = _release.tie_batch
-
-    def spy(base, county, parts):
-        seen.update(base=base, county=county, parts=parts)
-        return real(base, county, parts)
-
-    monkeypatch.setattr(_release, "tie_batch", spy)
     s = report.shared_parts(con, year=YEAR)
     towns = [u for u, _, k in unit_list.with_posts(con, as_of=s.as_of) if k == "乡镇街道"]
+    con.close()
     assert len(towns) >= 2
-    index = report.write_unit_reports(con, year=YEAR, out_dir=tmp_path / "towns", unit_kind="乡镇街道",
-                                      progress=False)
+    index = demo_towns["index"]
     pages = [p for p in index.parent.glob("*.html") if p.name != "index.html"]
     assert len(pages) == len(towns)
     assert all("与全辖区主要指标" in p.read_text(encoding="utf-8") for p in pages)
-    base = seen["base"]
-    assert len(seen["parts"]) == len(towns)
+    base, county = demo_towns["joint"], demo_towns["county"]
+    problem = base["problem"]
+    assert base["parts"] == len(towns)
     # the relations tie every page to the county report: sums with a rest for the town kind
-    assert any(n.startswith("rest·") for n in base.problem.unpublished)
+    assert any(n.startswith("rest·") for n in problem.unpublished)
     # the audit from the tables as printed (their status frames), not the engine's own states:
     # the county report's as the county report printed them (the batch never re-withholds them)
-    res, county = base.result, seen["county"]
-    printed = {n: res[n].status for n in res.tables if n not in base.problem.unpublished}
-    for n in county.result.tables:
-        if n not in county.problem.unpublished:
-            assert printed[f"county·{n}"].equals(county.result[n].status), n
-            printed[f"county·{n}"] = county.result[n].status
-    state = base.problem.state_from(printed)
-    cp = base.problem.compile()
-    small = {int(cp.rep[i]) for i in range(cp.n) if 0 < cp.values[i] < base.threshold
-             and state[i] != sdc.SHOWN and cp.tables_of[i] - base.problem.unpublished}
+    res = base["result"]
+    printed = {n: res[n].status for n in res.tables if n not in problem.unpublished}
+    for n in county["result"].tables:
+        if n not in county["unpublished"]:
+            assert printed[f"county·{n}"].equals(county["result"][n].status), n
+            printed[f"county·{n}"] = county["result"][n].status
+    state = problem.state_from(printed)
+    cp = problem.compile()
+    small = {int(cp.rep[i]) for i in range(cp.n) if 0 < cp.values[i] < base["threshold"]
+             and state[i] != sdc.SHOWN and cp.tables_of[i] - problem.unpublished}
     assert small                                          # there are small counts to protect
-    assert [base.problem.label(r) for r in sdc.pinned(base.problem, state) if r in small] == []
-    con.close()
+    assert [problem.label(r) for r in sdc.pinned(problem, state) if r in small] == []
 
 
 def test_the_release_is_the_county_report_as_written():

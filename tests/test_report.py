@@ -9,12 +9,11 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from plotly.offline import get_plotlyjs
+from test_cli import run  # qingmiao inside this process, answered as a child process would
 
 import qingmiao_lib as qm
 from qingmiao_lib import report, sections
@@ -23,11 +22,9 @@ from qingmiao_lib.sections import units as unit_section
 
 
 @pytest.fixture(scope="module")
-def county(demo_db, tmp_path_factory):
-    con = qm.connect(demo_db)
-    out = report.write_report(con, year=2023, out=tmp_path_factory.mktemp("rep") / "county.html")
-    con.close()
-    return out.read_text(encoding="utf-8")
+def county(demo_county_report):
+    """The 2023 county report's HTML (``qingmiao report``), written once for the run (conftest)."""
+    return demo_county_report.read_text(encoding="utf-8")
 
 
 def _unit_payload(html: str) -> dict:
@@ -196,16 +193,16 @@ def test_checksum_follows_the_records(demo_db, tmp_path):
     con.close()
 
 
-def test_unmasked_is_stamped(county, demo_db, tmp_path):
-    con = qm.connect(demo_db)
-    unmasked = report.render_report(con, year=2023, unmasked=True)
-    con.close()
+def test_unmasked_is_stamped(county, demo_unmasked_report):
+    unmasked = demo_unmasked_report.read_text(encoding="utf-8")     # --unmasked, written once for the run
     assert report.UNMASKED_STAMP not in county
     assert unmasked.count(report.UNMASKED_STAMP) >= 3       # banner, print stamp, footer
     assert 'class="page-stamp"' in unmasked and "position: fixed" in unmasked
 
 
 def test_unit_report_is_the_units_slice(demo_db):
+    """``qingmiao report --units U`` on its own: without a batch's cache, the unit report builds
+    the county report's protection it follows itself (the only test of that path)."""
     con = qm.connect(demo_db)
     uid, name = con.execute(
         "select p.unit_id, u.name from posts p join units u using (unit_id) where p.end_date is null "
@@ -219,15 +216,15 @@ def test_unit_report_is_the_units_slice(demo_db):
     assert html.index('id="units"') < html.index('id="structure"')
 
 
-def test_batch_writes_one_report_per_unit_and_an_index(demo_db, tmp_path):
+def test_batch_writes_one_report_per_unit_and_an_index(demo_db, demo_towns):
     con = qm.connect(demo_db)
     towns = [u for (u,) in con.execute(
         "select unit_id from units where kind = '乡镇街道' and unit_id in "
         "(select unit_id from posts where end_date is null) order by unit_id").fetchall()]
-    index = report.write_unit_reports(con, year=2023, out_dir=tmp_path / "towns", unit_kind="乡镇街道",
-                                      progress=False)
     con.close()
-    folder = tmp_path / "towns"
+    # write_unit_reports(unit_kind="乡镇街道") into a folder of its own, once for the run (conftest)
+    index = demo_towns["index"]
+    folder = index.parent
     files = sorted(p.name for p in folder.glob("*.html") if p.name != "index.html")
     assert [f.split("-")[0] for f in files] == towns
     text = index.read_text(encoding="utf-8")
@@ -341,11 +338,6 @@ def test_batch_refuses_to_overwrite_its_database(tmp_path, demo_db):
         report.write_unit_reports(con, year=2023, out_dir=out, units=[uid], progress=False)
     con.close()
     assert db.read_bytes() == before
-
-
-def run(*argv):
-    return subprocess.run([sys.executable, "-m", "qingmiao_lib.cli", *argv],
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.parametrize("argv, code, needle", [

@@ -24,20 +24,35 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "reports" / "test-artifacts
 pytestmark = pytest.mark.browser
 
 
+# The pages, each written once for the run (conftest) and asked for only by the tests that open
+# it, so another worker can build the rest meanwhile.
+
+@pytest.fixture(scope="module")
+def county(demo_county_report) -> Path:
+    """The 2023 county report (``qingmiao report``)."""
+    return demo_county_report
 
 
 @pytest.fixture(scope="module")
-def pages(demo_db, tmp_path_factory):
-    """The county report (masked and unmasked) and the batch of township reports."""
-    out = tmp_path_factory.mktemp("reports")
+def unmasked(demo_unmasked_report) -> Path:
+    """The 2023 county report with full names (``--unmasked``)."""
+    return demo_unmasked_report
+
+
+@pytest.fixture(scope="module")
+def index(demo_towns) -> Path:
+    """The index page of the batch of township reports (``--by-unit --unit-kind 乡镇街道``)."""
+    return demo_towns["index"]
+
+
+@pytest.fixture(scope="module")
+def names(demo_db) -> list[str]:
+    """Every full name in the database."""
     con = qm.connect(demo_db)
-    county = report.write_report(con, year=2023, out=out / "county.html")
-    unmasked = report.write_report(con, year=2023, out=out / "county-unmasked.html", unmasked=True)
-    index = report.write_unit_reports(con, year=2023, out_dir=out / "towns", unit_kind="乡镇街道",
-                                      progress=False)
-    names = [n for (n,) in con.execute("select distinct name from persons").fetchall()]
-    con.close()
-    return {"county": county, "unmasked": unmasked, "index": index, "names": names}
+    try:
+        return [n for (n,) in con.execute("select distinct name from persons").fetchall()]
+    finally:
+        con.close()
 
 
 class Opened:
@@ -87,11 +102,11 @@ def _expected_charts(html: str) -> int:
     return html.count('class="plotly-graph-div"') + len(re.findall(r'class="unit-chart"', html))
 
 
-def test_county_report_offline(browser, pages):
-    html = pages["county"].read_text(encoding="utf-8")
+def test_county_report_offline(browser, county):
+    html = county.read_text(encoding="utf-8")
     expected = _expected_charts(html)
     assert expected >= 10
-    p = Opened(browser, pages["county"])
+    p = Opened(browser, county)
     assert p.charts(expected) == expected
     assert p.remote == [] and p.errors == []
     text = p.page.inner_text("body")
@@ -125,13 +140,13 @@ PLACEHOLDERS = """() => {
 }"""
 
 
-def test_unit_selector_changes_the_charts(browser, pages, demo_db):
+def test_unit_selector_changes_the_charts(browser, county, demo_db):
     con = qm.connect(demo_db)
     uid, name = con.execute(
         "select p.unit_id, u.name from posts p join units u using (unit_id) where p.end_date is null "
         "and u.kind = '乡镇街道' group by all order by count(*) desc limit 1").fetchall()[0]
     con.close()
-    p = Opened(browser, pages["county"])
+    p = Opened(browser, county)
     p.charts(4)
     first = p.page.locator("#unit-chart-0 .gtitle").text_content()
     assert first.startswith("全辖区")
@@ -157,15 +172,15 @@ def test_unit_selector_changes_the_charts(browser, pages, demo_db):
     p.close()
 
 
-def test_no_full_name_on_the_masked_page(browser, pages):
-    unmasked = Opened(browser, pages["unmasked"])
-    unmasked_text = unmasked.all_text()
+def test_no_full_name_on_the_masked_page(browser, county, unmasked, names):
+    u = Opened(browser, unmasked)
+    unmasked_text = u.all_text()
     assert report.UNMASKED_STAMP in unmasked_text
-    unmasked.close()
+    u.close()
     # the names the unmasked report shows are exactly the ones masking must hide
-    listed = [n for n in pages["names"] if len(n) >= 2 and n in unmasked_text]
+    listed = [n for n in names if len(n) >= 2 and n in unmasked_text]
     assert listed, "the unmasked report lists no names: the masking test would prove nothing"
-    p = Opened(browser, pages["county"])
+    p = Opened(browser, county)
     text = p.all_text()
     assert [n for n in listed if n in text] == []
     assert "*" in text                      # the lists are there, masked (张*明)
@@ -173,12 +188,12 @@ def test_no_full_name_on_the_masked_page(browser, pages):
     p.close()
 
 
-def test_batch_index_and_a_unit_report_offline(browser, pages):
-    idx = Opened(browser, pages["index"])
+def test_batch_index_and_a_unit_report_offline(browser, index):
+    idx = Opened(browser, index)
     links = idx.page.locator("a[href$='.html']")
     assert links.count() >= 1
     idx.shot("report-towns-index")
-    target = pages["index"].parent / links.first.get_attribute("href")
+    target = index.parent / links.first.get_attribute("href")
     idx.close()
     html = target.read_text(encoding="utf-8")
     assert target.stat().st_size <= 1_000_000 and f'<script src="{report.PLOTLY_FILE}">' in html
@@ -189,7 +204,7 @@ def test_batch_index_and_a_unit_report_offline(browser, pages):
     assert p.page.locator(".js-plotly-plot .trace.bars").count() >= 4
     assert p.remote == [] and p.errors == []
     # plotly.js came from the folder's one shared file, read from disk
-    shared = (pages["index"].parent / report.PLOTLY_FILE).resolve().as_uri()
+    shared = (index.parent / report.PLOTLY_FILE).resolve().as_uri()
     assert shared in p.requests
     assert p.page.locator("#plotly-missing").is_hidden()
     assert "与全辖区主要指标" in p.page.inner_text("body")
@@ -197,10 +212,10 @@ def test_batch_index_and_a_unit_report_offline(browser, pages):
     p.close()
 
 
-def test_unit_report_copied_without_its_folder_says_so(browser, pages, tmp_path):
+def test_unit_report_copied_without_its_folder_says_so(browser, index, tmp_path):
     """A page sent on its own (without plotly.min.js): a notice asks for the folder; the tables
     are still there and nothing raises an error."""
-    page = next(p for p in pages["index"].parent.glob("*.html") if p.name != "index.html")
+    page = next(p for p in index.parent.glob("*.html") if p.name != "index.html")
     alone = tmp_path / page.name
     shutil.copy(page, alone)
     p = Opened(browser, alone)
@@ -214,8 +229,8 @@ def test_unit_report_copied_without_its_folder_says_so(browser, pages, tmp_path)
     p.close()
 
 
-def test_print_layout_opens_tables_and_breaks_sections(browser, pages):
-    p = Opened(browser, pages["county"])
+def test_print_layout_opens_tables_and_breaks_sections(browser, county):
+    p = Opened(browser, county)
     p.charts(4)
     p.page.emulate_media(media="print")
     assert p.page.evaluate(

@@ -446,16 +446,69 @@ def _statements(con) -> list[str]:
     return [m for (m,) in con.execute("select message from duckdb_logs where type = 'QueryLog'").fetchall() if m]
 
 
-def test_the_macros_made_at_connect_are_not_made_again(con):
-    from qingmiao_lib import sql
+def _made(con) -> set[str]:
+    return {n for (n,) in con.execute("select function_name from duckdb_functions() where macro_definition is not null "
+                                      "and schema_name = 'main' and database_name = 'temp'").fetchall()}
+
+
+def test_connect_makes_the_base_macros_and_a_query_the_areas_it_calls_once(con):
+    from qingmiao_lib import _macros, sql, structure
     from qingmiao_lib.db import install_once
 
-    # structure/dimensions is made at connect: its macro answers at once (age 32 → '30–34岁'),
-    # and install_once knows it, so the structure area's first call runs nothing more
+    # at connect: the base layer's macros (a user's own SQL calls them), no analysis area's
+    made = _made(con)
+    assert {"age_on", "rule_num", "person_snapshot", "person_snapshot_at"} <= made
+    assert not made & {"structure_age_band", "in_slice", "training_obligations", "eval_slice", "eligibility_on"}
+    # a headcount creates the structure macros it calls (dimensions and the slice), no other area's
+    structure.headcount(con, as_of=date(2023, 12, 31), by=["age_band"])
+    made = _made(con)
+    assert {"structure_age_band", "in_slice"} <= made
+    assert not made & {"training_obligations", "eval_slice", "eligibility_on"}
     assert con.execute("select structure_age_band(32)").fetchall() == [("30–34岁",)]
+    # made once: the next call, and install_once of the same file, run nothing more
     con.execute("CALL enable_logging('QueryLog')")
+    _macros.ensure(con, sql.load("structure/headcount"))
     install_once(con, "structure/dimensions", sql.load("structure/dimensions"))
     assert _statements(con) == []
+
+
+def test_macros_made_in_a_rolled_back_transaction_are_made_again(con):
+    from qingmiao_lib import structure
+
+    # a what-if inside a transaction (as tests/test_pipeline.py does): the macros a query makes
+    # there are rolled back with it; the next query, in a new transaction or none, makes them again
+    day = date(2023, 12, 31)
+    for _ in range(2):
+        con.execute("begin")
+        assert structure.headcount(con, as_of=day)["persons"].sum() == 0
+        con.execute("rollback")
+        assert "structure_age_band" not in _made(con)
+    assert structure.headcount(con, as_of=day, by=["age_band"])["persons"].sum() == 0
+    assert "structure_age_band" in _made(con)
+    # made inside a committed transaction they stay, and are not made again
+    con.execute("begin")
+    structure.headcount(con, as_of=day, by=["generation"])
+    con.execute("commit")
+    con.execute("CALL enable_logging('QueryLog')")
+    structure.headcount(con, as_of=day, by=["generation"])
+    assert not any(m.startswith("-- structure/dimensions.sql") for m in _statements(con))
+
+
+def test_an_area_file_needs_what_its_macros_call_in_creation_order():
+    from qingmiao_lib import _macros, sql
+
+    # gap_list calls training_obligations (training/obligations), which calls training_people
+    # (training/people); people comes first since obligations is bound against it
+    needs = _macros.needs(sql.load("training/gap_list"))
+    assert needs.index("training/people") < needs.index("training/obligations")
+    assert "training/lecture_months" not in needs and not any(n.startswith("evaluation/") for n in needs)
+    # every area file can be made on a fresh connection from its needs alone
+    import qingmiao_lib as qm
+    for name in _macros.AREAS:
+        c = qm.connect(":memory:", create=True)
+        _macros.ensure(c, sql.load(name))
+        c.execute(sql.load(name))
+        c.close()
 
 
 def test_database_facts_read_once_in_a_steady_block(db):

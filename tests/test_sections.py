@@ -143,3 +143,16 @@ def test_the_unit_table_lists_the_largest_units_and_sums_the_others(ctx_args, mo
         sub = [v for n, k, v in rows if n == f"{kind}小计"]
         assert sub and sub[0] in (f"{int(part['persons'].sum()):,}", "×")
     assert "其余" in html and "个见分单位报告" in html
+
+
+def test_a_protected_artefact_survives_a_pickle_round_trip():
+    # a report's cache is kept between runs and workers as a pickle: a Deferred table rebuilt
+    # from one must read as the protected table it stands for (it recursed in __getattr__)
+    import pickle
+
+    a = Artefact(3)
+    t = a.table(pd.DataFrame({"男": [5, 2], "女": [4, 6]}, index=["甲", "乙"]), name="性别")
+    a.protect()
+    back = pickle.loads(pickle.dumps({"artefact": a, "table": t}))
+    assert back["table"].shown().equals(t.shown()) and back["table"].table_name == "性别"
+    assert back["table"].resolved() is back["artefact"].result["性别"]

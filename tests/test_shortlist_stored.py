@@ -96,6 +96,7 @@ def test_other_rules_read_the_records(county):
 
 def test_refresh_stores_the_pool_on_the_latest_snapshot_dates(demo_db):
     con = qm.connect(demo_db)
+    qm.db.install_all(con)  # eligibility_on called in the test's own SQL
     try:
         stored = con.execute("select distinct snapshot_date from shortlist_pool order by 1").fetchall()
         snaps = con.execute("select distinct snapshot_date from snapshots order by 1").fetchall()

@@ -385,6 +385,7 @@ def test_series_from_the_stored_base_layer_equals_the_derived_one(demo_db):
     import qingmiao_lib as qm
 
     con = qm.connect(demo_db)
+    qm.db.install_all(con)  # the series macros called in the test's own SQL
     q = "select * from {}(2016, 2025) order by year, person_id"
     stored = con.execute(q.format("series_stored")).df()
     derived = con.execute(q.format("series_full")).df()

@@ -403,6 +403,7 @@ def test_training_people_can_leave_the_departed_unplaced(db, con):
            entry_channel="考试录用")
     db.add("posts", person_id="C", unit_id="U2", level="无", start_date=D("2015-07-01"),
            end_date=D("2022-01-01"))
+    qm.db.install_all(con)  # training_people called in the test's own SQL
     query = "select person_id, unit_id, unit_kind from training_people(?::date{}) order by 1"
     assert con.execute(query.format(""), [END]).fetchall() == [
         ("A", "U1", "市直机关"), ("B", "U1", "市直机关"), ("C", "U2", "乡镇街道")]

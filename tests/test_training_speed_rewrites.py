@@ -39,6 +39,13 @@ from qingmiao_lib import _query, training
 D = dt.date.fromisoformat
 
 
+@pytest.fixture
+def con(con):
+    """The empty database with every area macro made: this module calls them in its own SQL."""
+    qm.db.install_all(con)
+    return con
+
+
 def person(db, pid, *, entry="2015-07-01", exit=None, channel="遴选", unit="U1", level="无",
            end=None):
     db.add("persons", person_id=pid, entry_date=D(entry), exit_date=D(exit) if exit else None,

@@ -228,6 +228,7 @@ def test_training_rules_follow_the_rules_file(fx, tmp_path):
 @pytest.fixture(scope="module")
 def demo(demo_db):
     con = qm.connect(demo_db)
+    qm.db.install_all(con)  # training_obligations called in the test's own SQL
     yield con
     con.close()
 

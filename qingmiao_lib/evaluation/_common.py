@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, sql
+from .._macros import ensure
 from .._slice import check_counties
 from ..db import QUARTER_MASK_YEARS, stored_current
 
@@ -41,6 +42,7 @@ COLUMNS: dict[str, str] = {
 def age_groups(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The age-group labels, youngest first (four bands tied to ``general.young_age_limit``;
     ``sql/evaluation/age_groups.sql``)."""
+    ensure(con, sql.load("evaluation/age_groups"))
     return [r[0] for r in con.execute(sql.load("evaluation/age_groups")).fetchall()]
 
 

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, sql
+from .._macros import ensure
 from ._common import (
     _MASK_YEARS,
     _REPEATED,
@@ -56,6 +57,7 @@ def quarterly_trend(con: duckdb.DuckDBPyConnection, *, year: int, first_year: in
               **_slice(con, **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))}
     try:
         with _query.reading(con, "evaluation/quarters", when=_quarters_stored(con, first, int(year))):
+            ensure(con, sql.load("evaluation/quarterly_trend_masked"))
             con.execute(sql.load("evaluation/quarterly_trend_masked"),
                         _query.bound("evaluation/quarterly_trend_masked", params))
         con.execute(sql.load("evaluation/quarterly_trend_combos"))

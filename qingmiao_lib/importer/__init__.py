@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..contract import ORDER
-from ..db import IncompleteDatabase, NewDatabase, connect, crash_point, replace_file
+from ..db import IncompleteDatabase, NewDatabase, _open, connect, crash_point, replace_file
 from ..errors import QingmiaoError
 from . import _people, _read, _report, _validate, _write
 from ._export import export_tables, table_checksums
@@ -237,7 +237,7 @@ def import_paths(db_path, paths, *, replace: bool = False, rules=None,
             if copy is not None and not ok:
                 for leftover in (copy, Path(str(copy) + ".wal")):
                     leftover.unlink(missing_ok=True)
-    with connect(db_path) as con:
+    with _open(db_path, read_only=True, rules=None, ready=False) as con:  # meta only: no rules, no macros
         span = con.execute("select try_cast(value as integer) from meta where key in ('data_from', 'data_to') "
                            "order by key").fetchall()
     warnings = pd.DataFrame(reading.warnings, columns=["file", "sheet", "message"])

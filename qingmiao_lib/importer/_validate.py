@@ -18,7 +18,9 @@ except the planned ends listed in ``future_allowed`` (up to ``max_years_ahead``)
 its quarter); 职数 years up to ``max_years_ahead`` ahead.
 
 Identifiers in the generated SQL come only from the contract (an allowlist); values are bound.
-The checks across rows and tables (duplicates, references, overlaps, unit cycles) are
+The module is over 300 lines because every per-cell check of a table is gathered into one pass
+over its rows (``_Checks``: one statement, the large macros bound once), and the checks and
+their messages stay together here. The checks across rows and tables (duplicates, references, overlaps, unit cycles) are
 :mod:`._validate_tables`; their names are importable from here too.
 """
 
@@ -121,26 +123,56 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
                 "value varchar, kind varchar, reason varchar)")
 
 
-class _Batch:
-    """Error queries gathered and run as one ``insert … union all …`` (one statement per table
-    instead of several per column)."""
+class _Checks:
+    """The cell checks of one staged table, run as one pass over ``stg_<table>``: each check is a
+    ``case when <problem> then struct_pack(col, value, kind, reason) end``, the cases of a row
+    are one list, and its non-null entries become rows of ``import_errors``. Rows with no problem
+    at all (nearly every row) are passed over before any list is built.
 
-    def __init__(self):
-        self.parts: list[str] = []
+    Why not one select per check, in a ``union all``: DuckDB spends far longer *binding* such a
+    statement than reading a small table, above all expanding the character macros
+    (``qm_char_name(qm_bad_char(…))`` expands ``qm_bad_char`` in every branch of the name), and that
+    was most of the time of a small import. Here a macro that several checks of a column use is
+    a ``derive``-d column, bound and computed once."""
+
+    def __init__(self, table: str):
+        self.table = table
+        self.cases: list[str] = []
         self.params: list = []
+        self.derived: list[str] = []
+        self.derived_params: list = []
+        self.wheres: list[str] = []
+        self.where_params: list = []
+
+    def derive(self, name: str, expr: str, params=()) -> str:
+        """A value of each row computed once, for the checks to use by the returned name."""
+        self.derived.append(f"{expr} as {_q(name)}")
+        self.derived_params += params
+        return _q(name)
+
+    def add(self, where: str, where_params=(), *, col: str, value: str, kind: str, reason: str = "",
+            reason_sql: str = "", reason_params=()) -> None:
+        """A problem of ``col`` in the rows where ``where`` holds. ``value`` is an SQL expression;
+        ``col``, ``kind`` and ``reason`` are bound, or the reason is ``reason_sql`` with its own
+        parameters."""
+        self.cases.append(f"case when {where} then struct_pack(col := ?::varchar, value := ({value})::varchar, "
+                          f"kind := ?::varchar, reason := ({reason_sql or '?'})::varchar) end")
+        self.params += [*where_params, col, kind, *(reason_params if reason_sql else [reason])]
+        self.wheres.append(f"({where})")
+        self.where_params += where_params
 
     def run(self, con) -> None:
-        if self.parts:
-            con.execute("insert into import_errors " + " union all ".join(f"({p})" for p in self.parts),
-                        self.params)
+        if self.cases:
+            derived = "".join(f", {d}" for d in self.derived)
+            con.execute("insert into import_errors select _src, _row, e.col, e.value, e.kind, e.reason "
+                        f"from (select _src, _row, unnest([{', '.join(self.cases)}]) as e "
+                        f"from (select *{derived} from stg_{self.table}) where {' or '.join(self.wheres)}) "
+                        "where e is not null",
+                        [*self.params, *self.derived_params, *self.where_params])  # in the order of the text
 
 
 def _add(con, select: str, params=()) -> None:
-    if isinstance(con, _Batch):
-        con.parts.append(select)
-        con.params.extend(params)
-    else:
-        con.execute(f"insert into import_errors {select}", list(params))
+    con.execute(f"insert into import_errors {select}", list(params))
 
 
 def import_date() -> dt.date:
@@ -169,100 +201,99 @@ _SUSPECT = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]"
 _ESCAPED = r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"
 
 
-def _check_cell_text(con, table: str, c: Column) -> str:
+def _check_cell_text(checks: _Checks, c: Column) -> str:
     """Length, control and invisible characters, escapes. Text is checked where ``stage``
     flagged the row; a parsed value only where it did not parse (a tab that still reads as a
     date is gone with the parsing). Returns the condition under which a cell is not refused for
     its characters or length (its type is then checked)."""
-    stg, r, v = f"stg_{table}", _q(c.name + "__raw"), _q(c.name)
+    r, v = _q(c.name + "__raw"), _q(c.name)
     value = f"qm_mask({r})" if c.type == "id_number" else r
     ml = bool(c.multiline)
-    _add(con, f"select _src, _row, ?, left({value}, 40) || '…', '单元格过长', ? || length({r}) || ? "
-              f"from {stg} where length({r}) > ?",
-         [c.name, f"「{c.zh}」有 ", f" 个字符，超过单元格上限 {MAX_CELL_CHARS}（Excel 一个单元格的上限）", MAX_CELL_CHARS])
+    checks.add(f"length({r}) > ?", [MAX_CELL_CHARS], col=c.name, value=f"left({value}, 40) || '…'",
+               kind="单元格过长", reason_sql=f"? || length({r}) || ?",
+               reason_params=[f"「{c.zh}」有 ", f" 个字符，超过单元格上限 {MAX_CELL_CHARS}（Excel 一个单元格的上限）"])
     if c.type == "text":
         where = "_suspect"
     elif c.type == "id_number":
         where = f"{v} is not null and qm_id_problem({v}) is not null"
     else:
         where = f"{r} <> '' and {v} is null"
-    _add(con, f"select _src, _row, ?, {value}, '含控制字符', '「' || ? || '」含 ' || qm_char_name(qm_bad_char({r}, ?)) "
-              f"|| '：文本中不能有控制字符或不可见字符，请删除' from {stg} where {where} and qm_bad_char({r}, ?) is not null",
-         [c.name, c.zh, ml, ml])
+    bad = checks.derive(c.name + "__bad", f"case when {where} then qm_bad_char({r}, ?) end", [ml])
+    checks.add(f"{bad} is not null", col=c.name, value=value, kind="含控制字符",
+               reason_sql=f"'「' || ? || '」含 ' || qm_char_name({bad}) || '：文本中不能有控制字符或不可见字符，请删除'",
+               reason_params=[c.zh])
     if c.type == "text":
-        _add(con, f"select _src, _row, ?, {r}, '含控制字符', ? || regexp_extract({r}, ?) || ? "
-                  f"from {stg} where _suspect and regexp_matches({r}, ?)",
-             [c.name, f"「{c.zh}」含转义写法「", _ESCAPED, "」（错误清单显示控制字符的形式）：请改为正确的文字",
-              _ESCAPED])
-    return f"length({r}) <= {int(MAX_CELL_CHARS)} and qm_bad_char({r}, false) is null"
+        checks.add(f"_suspect and regexp_matches({r}, ?)", [_ESCAPED], col=c.name, value=r, kind="含控制字符",
+                   reason_sql=f"? || regexp_extract({r}, ?) || ?",
+                   reason_params=[f"「{c.zh}」含转义写法「", _ESCAPED, "」（错误清单显示控制字符的形式）：请改为正确的文字"])
+    # the type checks below look only at rows where ``where`` holds, so ``bad`` is the character
+    # they need to know of (unless the column allows line breaks, which a typed value may not hold)
+    bad_char = f"qm_bad_char({r}, false)" if ml else bad
+    return f"length({r}) <= {int(MAX_CELL_CHARS)} and {bad_char} is null"
 
 
-def _check_dates(con, table: str, c: Column, b: dict) -> None:
-    stg, r, v = f"stg_{table}", _q(c.name + "__raw"), _q(c.name)
-    name = f"{table}.{c.name}"
+def _check_dates(checks: _Checks, c: Column, b: dict) -> None:
+    r, v = _q(c.name + "__raw"), _q(c.name)
+    name = f"{checks.table}.{c.name}"
     key, lower = ("earliest_birth_date", b["birth"]) if name == "persons.birth_date" else \
         ("earliest_record_date", b["record"])
-    _add(con, f"select _src, _row, ?, {r}, '日期超出范围', ? from {stg} where {v} < ?",
-         [c.name, f"「{c.zh}」不应早于 {lower}（规则 import.{key}）", lower])
+    checks.add(f"{v} < ?", [lower], col=c.name, value=r, kind="日期超出范围",
+               reason=f"「{c.zh}」不应早于 {lower}（规则 import.{key}）")
     if name in b["future"]:
         upper, why = b["latest"], f"「{c.zh}」不应晚于 {b['latest']}（导入日期后 {b['ahead']} 年，规则 import.max_years_ahead）"
     else:
         upper, why = b["today"], f"「{c.zh}」不应晚于导入日期 {b['today']}"
-    _add(con, f"select _src, _row, ?, {r}, '日期超出范围', ? from {stg} where {v} > ?", [c.name, why, upper])
+    checks.add(f"{v} > ?", [upper], col=c.name, value=r, kind="日期超出范围", reason=why)
 
 
-def _check_years(con, table: str, b: dict) -> None:
+def _check_years(checks: _Checks, b: dict) -> None:
     """Assessment years not after the import's year (a quarter not after its quarter), 职数 years
     not more than ``max_years_ahead`` ahead, none before the earliest record year."""
-    stg, first = f"stg_{table}", b["record"].year
+    table, first = checks.table, b["record"].year
     last = b["today"].year + (b["ahead"] if table == "quotas" else 0)
-    _add(con, f"select _src, _row, 'year', year__raw, '数值超出范围', ? from {stg} where year not between ? and ?",
-         [f"「年度」应在 {first}–{last} 之间" + ("" if table == "quotas" else "（不晚于导入年份）"), first, last])
+    checks.add("year not between ? and ?", [first, last], col="year", value="year__raw", kind="数值超出范围",
+               reason=f"「年度」应在 {first}–{last} 之间" + ("" if table == "quotas" else "（不晚于导入年份）"))
     if table == "regular_assessments":
         quarter = (b["today"].month - 1) // 3 + 1
-        _add(con, f"select _src, _row, 'quarter', quarter__raw, '数值超出范围', ? from {stg} "
-                  "where year = ? and quarter > ?",
-             [f"{b['today'].year} 年第 {quarter} 季度之后的平时考核不应已有结果（导入日期 {b['today']}）",
-              b["today"].year, quarter])
+        checks.add("year = ? and quarter > ?", [b["today"].year, quarter], col="quarter", value="quarter__raw",
+                   kind="数值超出范围",
+                   reason=f"{b['today'].year} 年第 {quarter} 季度之后的平时考核不应已有结果（导入日期 {b['today']}）")
 
 
 def check_columns(con, table: str) -> None:
     """Characters and length, required values, readable values, allowed values, plausible dates
     and years, identity numbers."""
-    stg = f"stg_{table}"
     b = _bounds(con)
-    batch = _Batch()  # run as one statement
+    checks = _Checks(table)  # run as one pass over stg_<table>
     for c in TABLES[table].columns:
         r, v = _q(c.name + "__raw"), _q(c.name)
         value = f"qm_mask({r})" if c.type == "id_number" else r
-        clean = _check_cell_text(batch, table, c)
+        clean = _check_cell_text(checks, c)
         if c.required:
-            _add(batch, f"select _src, _row, ?, null, '必填项为空', ? from {stg} where {r} = ''",
-                 [c.name, f"必填项「{c.zh}」为空"])
+            checks.add(f"{r} = ''", col=c.name, value="null", kind="必填项为空", reason=f"必填项「{c.zh}」为空")
         if c.type == "enum":
-            _add(batch, f"select _src, _row, ?, {r}, '不在允许值中', ? from {stg} "
-                        f"where {r} <> '' and {v} is null and {clean}",
-                 [c.name, f"「{c.zh}」只能是：{'、'.join(c.vocab)}"])
+            checks.add(f"{r} <> '' and {v} is null and {clean}", col=c.name, value=r, kind="不在允许值中",
+                       reason=f"「{c.zh}」只能是：{'、'.join(c.vocab)}")
         elif c.type in _UNREADABLE:
             kind, reason = _UNREADABLE[c.type]
-            _add(batch, f"select _src, _row, ?, {r}, ?, ? from {stg} where {r} <> '' and {v} is null and {clean}",
-                 [c.name, kind, f"「{c.zh}」{reason}"])
+            checks.add(f"{r} <> '' and {v} is null and {clean}", col=c.name, value=r, kind=kind,
+                       reason=f"「{c.zh}」{reason}")
         if c.type == "date":
-            _check_dates(batch, table, c, b)
+            _check_dates(checks, c, b)
         if c.type == "id_number":
-            _add(batch, f"select _src, _row, ?, {value}, '身份证号无效', qm_id_problem({v}) from {stg} "
-                        f"where {v} is not null and {clean} and qm_id_problem({v}) is not null", [c.name])
+            problem = checks.derive(c.name + "__problem", f"qm_id_problem({v})")
+            checks.add(f"{v} is not null and {clean} and {problem} is not null", col=c.name, value=value,
+                       kind="身份证号无效", reason_sql=problem)
     if "year" in {c.name for c in TABLES[table].columns}:
-        _check_years(batch, table, b)
+        _check_years(checks, b)
     for rule_table, condition, col, kind, reason in ROW_RULES:
         if rule_table == table:
-            _add(batch, f"select _src, _row, ?, cast({_q(col)} as varchar), ?, ? from {stg} where {condition}",
-                 [col, kind, reason])
+            checks.add(condition, col=col, value=_q(col), kind=kind, reason=reason)
     if table == "persons":
-        _add(batch, f"select _src, _row, 'entry_date', entry_date__raw, '年龄不符', ? from {stg} "
-                    "where entry_date > birth_date and entry_date < birth_date + to_years(?::integer)",
-             [f"录用时未满 {b['age']} 周岁（规则 import.min_entry_age）", b["age"]])
-    batch.run(con)
+        checks.add("entry_date > birth_date and entry_date < birth_date + to_years(?::integer)", [b["age"]],
+                   col="entry_date", value="entry_date__raw", kind="年龄不符",
+                   reason=f"录用时未满 {b['age']} 周岁（规则 import.min_entry_age）")
+    checks.run(con)
     if table == "persons":
         _add(con, sql.load("importer/identity"))
 

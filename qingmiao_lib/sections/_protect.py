@@ -61,6 +61,10 @@ class Deferred:
         return res[self._name]
 
     def __getattr__(self, attr):
+        # a special name or a slot not set yet (pickle and copy build the object empty, then ask
+        # for __setstate__ before the slots are filled) is not the protected table's
+        if attr.startswith("__") or attr in Deferred.__slots__:
+            raise AttributeError(attr)
         return getattr(self.resolved(), attr)
 
     def __repr__(self) -> str:
