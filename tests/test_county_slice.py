@@ -61,6 +61,8 @@ def _same(sliced: pd.DataFrame, alone: pd.DataFrame) -> None:
 # Every analysis taking a slice: (connection, filters) → frame.
 ANALYSES = {
     "headcount": lambda c, **k: structure.headcount(c, as_of=AS_OF, by=["gender", "unit_kind"], **k),
+    "funnel": lambda c, **k: pipeline.funnel(c, as_of=AS_OF, **k),
+    "time_to_promotion": lambda c, **k: pipeline.time_to_promotion(c, as_of=AS_OF, min_at_risk=1, **k),
     "age_pyramid": lambda c, **k: structure.age_pyramid(c, as_of=AS_OF, **k),
     "roster": lambda c, **k: structure.roster(c, as_of=AS_OF, **k),
     "unit_comparison": lambda c, **k: structure.unit_comparison(c, as_of=AS_OF, **k),

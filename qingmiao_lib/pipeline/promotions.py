@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query
-from ._common import _date, _default_cohorts, _finish, _frame
+from ._common import _counties, _date, _default_cohorts, _finish, _frame
 
 #: Promotion kinds of :func:`promotion_events` and their Chinese names.
 EVENT_KINDS = {"leadership": "提拔领导职务", "rank": "职级晋升", "step_down": "退出领导岗位并晋升职级"}
@@ -53,17 +53,21 @@ def promotion_events(con: duckdb.DuckDBPyConnection, *, first_year: int, last_ye
 
 
 def funnel(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-           cohorts: int | Sequence[int] | None = None) -> pd.DataFrame:
+           cohorts: int | Sequence[int] | None = None,
+           counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """The pipeline funnel per entry cohort on ``as_of`` (steps in :data:`FUNNEL_STEPS`).
 
-    ``cohorts`` (entry years) defaults to those from the first year of the records on.
+    ``cohorts`` (entry years) defaults to those from the first year of the records on (on a
+    combined database, of all its counties' records). ``counties`` (codes, on a combined
+    database) keeps the persons of those counties.
     Steps are nested: each counts the persons who also passed every earlier step, so the
     counts never increase along a cohort. Returns one row per (cohort, step): ``cohort,
     step_no, step`` (Chinese), ``persons``, ``conversion`` (persons / previous step; NaN for
     the first step or an empty previous step) and ``share_of_recruited``.
     """
     as_of = _date(as_of)
-    wide = _frame(con, "funnel", {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)})
+    wide = _frame(con, "funnel", {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts),
+                                  "counties": _counties(con, counties)})
     long = wide.melt(id_vars="cohort", value_vars=list(FUNNEL_STEPS), var_name="key", value_name="persons")
     long["step_no"] = long["key"].map({k: i for i, k in enumerate(FUNNEL_STEPS, start=1)})
     long["step"] = _query.text(long["key"].map(FUNNEL_STEPS))

@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 
 from .. import _query
-from ._common import _date, _default_cohorts, _finish, _frame
+from ._common import _counties, _date, _default_cohorts, _finish, _frame
 
 
 def time_to_promotion(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                       cohorts: int | Sequence[int] | None = None,
-                      min_at_risk: int | None = None) -> pd.DataFrame:
+                      min_at_risk: int | None = None,
+                      counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Time from entry to the first rank promotion, by entry cohort: Kaplan–Meier curves that
     stop where fewer than ``min_at_risk`` persons are at risk.
 
@@ -26,7 +27,9 @@ def time_to_promotion(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     ``as_of``; everyone else is censored at exit or ``as_of`` (kept in the risk set until then).
     The event table (at risk, promoted, censored per month) is counted in SQL; the estimate and
     its bounds are those of ``lifelines.KaplanMeierFitter`` (:func:`_kaplan_meier`), over the
-    whole table. ``cohorts`` (entry years) defaults to those from the first year of the records on.
+    whole table. ``cohorts`` (entry years) defaults to those from the first year of the records on
+    (on a combined database, of all its counties' records); ``counties`` (codes, on a combined
+    database) keeps the persons of those counties.
 
     ``min_at_risk`` defaults to the rules' small-cell threshold (``report.small_cell_threshold``,
     5): rows with fewer persons at risk are left out of the curve (at risk only falls with the
@@ -46,7 +49,8 @@ def time_to_promotion(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     t = _query.rules(con).small_cell_threshold if min_at_risk is None else int(min_at_risk)
     if t < 1:
         raise ValueError(f"min_at_risk must be at least 1, got {t}")
-    table = _frame(con, "first_promotion", {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts)})
+    table = _frame(con, "first_promotion", {"as_of": as_of, "cohorts": _default_cohorts(con, as_of, cohorts),
+                                            "counties": _counties(con, counties)})
     columns = ["cohort", "months", "survival", "at_risk", "events", "censored", "ci_lower", "ci_upper"]
     if table.empty:
         return _finish(pd.DataFrame(columns=columns), con, as_of=as_of, median_months={},

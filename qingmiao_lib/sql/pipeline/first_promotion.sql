@@ -6,7 +6,9 @@
 -- — where the whole cohort enters; at risk in a month = the cohort − those promoted or censored
 -- in earlier months (a person censored in a month is still at risk in it).
 -- Grain: one row per (entry cohort, month of the table).
--- Parameters: $as_of (DATE), $cohorts (INTEGER[] of entry years, NULL = all who entered by $as_of).
+-- Parameters: $as_of (DATE), $cohorts (INTEGER[] of entry years, NULL = all who entered by $as_of),
+--   $counties (VARCHAR[] of county codes on a combined database: the persons whose keys are
+--   those counties'; NULL = all).
 -- Columns: cohort, months (full months from entry), at_risk, events (promoted), censored.
 with
 entrants as (
@@ -14,6 +16,7 @@ entrants as (
     from persons
     where entry_date <= $as_of::date
       and ($cohorts is null or list_contains($cohorts::integer[], year(entry_date)))
+      and ($counties is null or list_contains($counties::varchar[], county_of(person_id)))
 ),
 first_promotion as (
     select e.person_id, min(r.start_date) as promoted_on,

@@ -4,7 +4,9 @@
 -- post's level). Every step is reached by $as_of (ever, not only currently) and the steps are
 -- nested: each counts the persons who also passed every earlier step, so they never increase.
 -- Grain: one row per entry cohort.
--- Parameters: $as_of (DATE), $cohorts (INTEGER[] of entry years, NULL = all who entered by $as_of).
+-- Parameters: $as_of (DATE), $cohorts (INTEGER[] of entry years, NULL = all who entered by $as_of),
+--   $counties (VARCHAR[] of county codes on a combined database: the persons whose keys are
+--   those counties'; NULL = all).
 -- Columns: cohort, recruited, trained, young_pool, two_type_pool, practised, excellent,
 --   rank_promoted, leader_promoted.
 with
@@ -13,6 +15,7 @@ entrants as (
     from persons
     where entry_date <= $as_of::date
       and ($cohorts is null or list_contains($cohorts::integer[], year(entry_date)))
+      and ($counties is null or list_contains($counties::varchar[], county_of(person_id)))
 ),
 trained as (
     select distinct person_id from trainings
