@@ -122,6 +122,7 @@ def build(
         bar.update()
 
     db.crash_point("demo:simulated")
+    del acts  # it holds the state too: write_all drops it once loaded (Careers.release)
     # built under a temporary name and moved onto path only when complete: a run killed at any
     # moment leaves no file, or the previous one (db.NewDatabase)
     new = db.NewDatabase(path, replace="any" if force else "missing", rules=rules, bulk_load=True)

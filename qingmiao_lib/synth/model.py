@@ -45,6 +45,12 @@ class Careers(Promotions):
         self.s = State(cap, range(p.start_year - p.warmup_years, p.end_year + 1))
         self.quota = np.zeros(13, dtype=np.float64)
 
+    def release(self) -> None:
+        """Drop the simulation's state and logs once they are written (``write.write_all``): the
+        careers cannot be stepped or written again after this."""
+        self.logs.clear()
+        self.s = None
+
     # ---------------------------------------------------------------- posts and ranks
     def change_post(self, idx: np.ndarray, t: np.ndarray, unit: np.ndarray, level: np.ndarray,
                     title: np.ndarray) -> None:

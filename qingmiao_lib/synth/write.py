@@ -62,6 +62,8 @@ LOAD_ORDER = (
     "units", "persons", "posts", "ranks", "pool_members", "trainings", "mentorships", "practices",
     "annual_assessments", "regular_assessments", "special_tasks", "rewards", "supervision", "quotas",
 )
+#: Up to this many persons a build's DuckDB memory is held to 1.5 GB (above it, 3 GB).
+SMALL_BUILD = 1_000_000
 #: Progress-bar steps of ``write_all``: preparing, one per table, lectures, keys.
 WRITE_STEPS = 1 + len(LOAD_ORDER) + 2
 
@@ -69,7 +71,27 @@ WRITE_STEPS = 1 + len(LOAD_ORDER) + 2
 def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     """Load every table from the simulation's logs. The caller builds into a temporary file and
     renames it when this returns, so a failed build leaves nothing behind; each table is committed
-    on its own so DuckDB can flush and free memory between them."""
+    on its own so DuckDB can flush and free memory between them. The simulation's arrays are
+    dropped once the tables are loaded (:meth:`Careers.release`): the weekly lectures and the
+    stored layer, the build's longest steps, are made in DuckDB from the tables, and the arrays
+    (about 2 GB at a million persons) would only add to their peak."""
+    p = c.p
+    frames = _frames(c, units)
+    bar.update()
+    c.release()
+    _load(con, frames, small=p.persons <= SMALL_BUILD, bar=bar)
+    con.execute(sql.load("synth/lectures"), {"first": p.lecture_from, "last": p.end_year})
+    con.execute(sql.load("synth/lecture_attendance"), {"seed": seed})
+    db.set_meta(con, data_from=p.start_year, data_to=p.end_year)
+    db.refresh_snapshots(con)
+    bar.update()
+    db.add_constraints(con)
+    bar.update()
+
+
+def _frames(c: Careers, units) -> dict:
+    """Each table's rows from the simulation's logs and state, as the frames
+    ``sql/synth/load/<table>.sql`` read (``_<name>``)."""
     s, rng = c.s, c.rng
     n = s.n
     idx = np.arange(n)
@@ -83,7 +105,8 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     for k in range(2):
         m = s.pool_since[k, :n] < NEVER
         c.logs["pools"].add(idx[m], k, s.pool_since[k, :n][m], exit_[m], 0)
-    frames = {name: pd.DataFrame(c.logs[name].arrays()) for name in _EDITED}
+    # each log is given up as soon as its frame holds its rows (the peak of a large build)
+    frames = {name: pd.DataFrame(c.logs.pop(name).arrays()) for name in _EDITED}
     frames["posts"] = frames["posts"][frames["posts"]["end"] > frames["posts"]["start"]]
     frames["ranks"] = frames["ranks"][frames["ranks"]["end"] > frames["ranks"]["start"]]
     for name, col in (("posts", "end"), ("ranks", "end"), ("pools", "exited"), ("practices", "end"),
@@ -98,9 +121,9 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
         frames["mentors"] = m[(m["end"].isna()) | (m["end"] > m["start"])]
     else:
         m["end"] = pd.array([], dtype="Int64")
-    for name, log in c.logs.items():
+    for name in list(c.logs):
         if name not in _EDITED:
-            arrays = log.arrays()
+            arrays = c.logs.pop(name).arrays()
             if name in _IN_SERVICE:
                 keep = _in_service(c, arrays["pid"], arrays[_IN_SERVICE[name]])
                 arrays = {k: v[keep] for k, v in arrays.items()}
@@ -120,30 +143,35 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
                                  "grade": g[who, col]})
     for name, vocab in _VOCAB.items():
         frames[name] = pd.DataFrame({"code": np.arange(len(vocab)), "value": list(vocab)})
+    return frames
+
+
+def _load(con, frames: dict, *, small: bool, bar) -> None:
+    """Load the tables from ``frames`` (:func:`_frames`), parents first, each frame given up
+    once the last table reading it is loaded."""
     for name, frame in frames.items():
         con.register(f"_{name}", frame)
-    bar.update()
-    # DuckDB's own memory on the build connection: it spills beyond this, so a national-scale
-    # build stays within 8 GiB together with the simulation's arrays.
-    con.execute("set memory_limit = '3GB'")
+    # the last table of LOAD_ORDER whose SQL reads each frame (read from the files, not changed)
+    last = {name: max((i for i, t in enumerate(LOAD_ORDER) if f"_{name}" in sql.load(f"synth/load/{t}")), default=-1)
+            for name in frames}
+    # DuckDB's own memory on the build connection: it spills beyond this, so a build stays
+    # within its budget together with the simulation's arrays (about 2.2 GB at a million
+    # persons): ≤ 4 GB up to a million persons (issue 22), ≤ 8 GiB at the national scale.
+    if small:
+        con.execute("set memory_limit = '1536MB'")
+    else:
+        con.execute("set memory_limit = '3GB'")
     con.execute("set preserve_insertion_order = false")
     con.execute(sql.load("synth/load/_macros"))
-    for table in LOAD_ORDER:  # each table autocommitted on its own
+    for i, table in enumerate(LOAD_ORDER):  # each table autocommitted on its own
         if table == "persons":
             _load_persons(con)
         else:
             con.execute(sql.load(f"synth/load/{table}"))
+        for name in [n for n in frames if last[n] <= i]:
+            con.unregister(f"_{name}")
+            del frames[name]
         bar.update()
-    for name in frames:
-        con.unregister(f"_{name}")
-    frames.clear()
-    con.execute(sql.load("synth/lectures"), {"first": c.p.lecture_from, "last": c.p.end_year})
-    con.execute(sql.load("synth/lecture_attendance"), {"seed": seed})
-    db.set_meta(con, data_from=c.p.start_year, data_to=c.p.end_year)
-    db.refresh_snapshots(con)
-    bar.update()
-    db.add_constraints(con)
-    bar.update()
 
 
 def _load_persons(con) -> None:
