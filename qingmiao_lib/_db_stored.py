@@ -52,9 +52,9 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     db.set_meta(con, quarter_masks_base=base)
     years = list(range(max(int(first), int(last) - SNAPSHOT_YEARS + 1), int(last) + 1))
     days = []
+    ensure(con, sql.load("snapshots/store"))
     for year in years:  # one set-based insert per year-end (rules: general.year_end)
         day = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
-        ensure(con, sql.load("snapshots/store"))
         con.execute(sql.load("snapshots/store"), {"d": day})
         days.append(day)
     # the shortlist's pool on the latest of those year ends (table shortlist_pool), read from the

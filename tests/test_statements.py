@@ -24,16 +24,22 @@ def _logged(con) -> list[str]:
 
 
 @cache
-def _area_files() -> dict[str, tuple[str, ...]]:
-    """Each file of the analysis areas' macros (qingmiao_lib._macros.AREAS) → its statements as
-    the query log writes them."""
-    from qingmiao_lib import _macros, sql
+def _statements_of(name: str) -> tuple[str, ...]:
+    """The statements of ``sql/<name>.sql`` as the query log writes them."""
+    from qingmiao_lib import sql
 
     con = duckdb.connect()
-    files = {name: tuple(" ".join(str(st.query).split()) for st in con.extract_statements(sql.load(name)))
-             for name in _macros.AREAS}
-    con.close()
-    return files
+    try:
+        return tuple(" ".join(str(st.query).split()) for st in con.extract_statements(sql.load(name)))
+    finally:
+        con.close()
+
+
+def _area_files() -> dict[str, tuple[str, ...]]:
+    """Each file of the analysis areas' macros (qingmiao_lib._macros.AREAS) → its statements."""
+    from qingmiao_lib import _macros
+
+    return {name: _statements_of(name) for name in _macros.AREAS}
 
 
 def _split(logged: list[str]) -> tuple[list[str], list[str]]:
@@ -43,15 +49,13 @@ def _split(logged: list[str]) -> tuple[list[str], list[str]]:
     (its header comment with it) was logged; its statements are then taken off once each, so a
     pointer switched back later (use_<source>_live.sql, word for word its first definition)
     still counts."""
-    from qingmiao_lib import sql
-
     logged_once = collections.Counter(logged)
     made = [name for name, sts in _area_files().items() if logged_once[sts[0]]]
     definitions = collections.Counter(st for name in made for st in _area_files()[name])
     rest = logged_once - definitions
     # made with them: the transaction id read before and after (is a transaction open?)
-    for st in duckdb.connect().extract_statements(sql.load("base/transaction_id")):
-        rest.pop(" ".join(str(st.query).split()), None)
+    for st in _statements_of("base/transaction_id"):
+        rest.pop(st, None)
     ran = []
     for m in logged:
         if rest[m] > 0:

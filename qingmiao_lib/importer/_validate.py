@@ -20,8 +20,8 @@ its quarter); 职数 years up to ``max_years_ahead`` ahead.
 Identifiers in the generated SQL come only from the contract (an allowlist); values are bound.
 The module is over 300 lines because every per-cell check of a table is gathered into one pass
 over its rows (``_Checks``: one statement, the large macros bound once), and the checks and
-their messages stay together here. The checks across rows and tables (duplicates, references, overlaps, unit cycles) are
-:mod:`._validate_tables`; their names are importable from here too.
+their messages stay together here. The checks across rows and tables (duplicates, references,
+overlaps, unit cycles) are :mod:`._validate_tables`; their names are importable from here too.
 """
 
 from __future__ import annotations

@@ -71,10 +71,11 @@ WRITE_STEPS = 1 + len(LOAD_ORDER) + 2
 def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     """Load every table from the simulation's logs. The caller builds into a temporary file and
     renames it when this returns, so a failed build leaves nothing behind; each table is committed
-    on its own so DuckDB can flush and free memory between them. The simulation's arrays are
-    dropped once the tables are loaded (:meth:`Careers.release`): the weekly lectures and the
-    stored layer, the build's longest steps, are made in DuckDB from the tables, and the arrays
-    (about 2 GB at a million persons) would only add to their peak."""
+    on its own so DuckDB can flush and free memory between them. The simulation's state and logs
+    are dropped as soon as the frames hold their rows (:meth:`Careers.release`), and each frame
+    once the last table reading it is loaded: the loads, the weekly lectures and the stored
+    layer run in DuckDB, and the arrays (about 2 GB at a million persons) would only add to
+    their peak."""
     p = c.p
     frames = _frames(c, units)
     bar.update()
