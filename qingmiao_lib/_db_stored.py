@@ -11,7 +11,7 @@ import duckdb
 
 from . import sql
 from ._macros import ensure
-from ._steady import remembered
+from ._steady import is_read_only, remembered, settled
 from .provenance import database_facts
 
 #: How many recent year-ends refresh_snapshots stores (the years analyses and reports ask for).
@@ -82,12 +82,26 @@ def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bo
     database changed after its refresh, or never refreshed, is never answered from a stale copy.
     Inside :func:`qingmiao_lib._steady.steady` (a report being built) the answer is looked up
     once, and the tables and stamps of every stored table in one statement
-    (:func:`qingmiao_lib.provenance.database_facts`)."""
+    (:func:`qingmiao_lib.provenance.database_facts`). On a read-only connection the tables and
+    stamps, which cannot change while it is open, are read once for as long as it lives; the
+    stamp of the records and rules is computed every call, since the rules may change."""
     def current() -> bool:
-        facts = database_facts(con)
-        stored = facts.meta.get(f"{table}_stamp")
-        return bool(table in facts.tables and stored
+        tables, meta = _tables_and_meta(con)
+        stored = meta.get(f"{table}_stamp")
+        return bool(table in tables and stored
                     and stored == con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0])
 
     return remembered(con, ("stored-current", table, stamp), current)   # once per steady block
 
+
+
+def _tables_and_meta(con: duckdb.DuckDBPyConnection) -> tuple[frozenset[str], dict[str, str]]:
+    """The file's tables and meta rows: on a read-only connection read once while it lives
+    (``sql/base/stored_tables.sql``), else from the facts a report reads anyway."""
+    if is_read_only(con):
+        def read():
+            tables, rows = con.execute(sql.load("base/stored_tables")).fetchall()[0]
+            return frozenset(tables), {r["key"]: r["value"] for r in rows}
+        return settled(con, ("stored-tables",), read)
+    facts = database_facts(con)
+    return facts.tables, facts.meta

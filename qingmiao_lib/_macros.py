@@ -26,7 +26,7 @@ from functools import cache
 
 import duckdb
 
-from . import sql
+from . import _steady, sql
 
 #: The base layer's macros, created at connect (in this order: each may call the earlier ones).
 CORE = (
@@ -96,10 +96,25 @@ def ensure(con: duckdb.DuckDBPyConnection, text: str) -> None:
 
 def install_all(con: duckdb.DuckDBPyConnection) -> None:
     """Create every area macro on ``con`` now (for SQL of one's own that calls them, e.g.
-    ``training_obligations(…)``, outside the library's queries)."""
+    ``training_obligations(…)``, outside the library's queries), and point the names the
+    library's queries switch to a stored table (:func:`qingmiao_lib._query.reading`) back at
+    their live computation, which answers on any date: call it again before such SQL if a
+    library analysis ran in between."""
     _settle(con)
     done = INSTALLED.setdefault(con, set())
     _create(con, [(name, sql.load(name)) for name in AREAS if name not in done])
+    rest(con)
+
+
+def rest(con: duckdb.DuckDBPyConnection) -> None:
+    """Point every source's names that the library's queries switched to another variant
+    (:func:`qingmiao_lib._query.reading`) back at their live computation."""
+    pointing = _steady.pointing(con)
+    for source, variant in list(pointing.items()):
+        if variant != "live":
+            area, family = source.split("/")
+            con.execute(sql.load(f"{area}/use_{family}_live"))
+        del pointing[source]
 
 
 def install_once(con: duckdb.DuckDBPyConnection, name: str, text: str) -> None:
@@ -128,11 +143,12 @@ def _create(con: duckdb.DuckDBPyConnection, files: list[tuple[str, str]]) -> Non
     if not files:
         return
     done = INSTALLED.setdefault(con, set())
-    before = _transaction(con)
+    before = transaction(con)
     for name, text in files:
         con.execute(text)
         done.add(name)
-    if _transaction(con) == before:
+    _made_again(con, files)
+    if transaction(con) == before:
         pending = _PENDING.get(con)
         if pending is None or pending[0] != before:
             pending = _PENDING[con] = [before, set()]
@@ -145,11 +161,31 @@ def _settle(con: duckdb.DuckDBPyConnection) -> None:
     (``create or replace``: the same either way). One statement, and only while some are
     pending."""
     pending = _PENDING.get(con)
-    if pending is None or _transaction(con) == pending[0]:
+    if pending is None or transaction(con) == pending[0]:
         return
     del _PENDING[con]
     INSTALLED.get(con, set()).difference_update(pending[1])
 
 
-def _transaction(con: duckdb.DuckDBPyConnection) -> int:
+def transaction(con: duckdb.DuckDBPyConnection) -> int:
+    """The id of ``con``'s current transaction (``sql/base/transaction_id.sql``): a new one for
+    each statement outside an explicit transaction, the same inside one."""
     return con.execute(sql.load("base/transaction_id")).fetchall()[0][0]
+
+
+@cache
+def _pointer_names(source: str) -> frozenset[str]:
+    """The names ``source``'s pointers define (``sql/<area>/use_<family>_live.sql``)."""
+    area, family = source.split("/")
+    return frozenset(n.lower() for n in _DEFINED.findall(sql.load(f"{area}/use_{family}_live")))
+
+
+def _made_again(con: duckdb.DuckDBPyConnection, files: list[tuple[str, str]]) -> None:
+    """A file that defines a source's pointers (an area file defines them at rest, on the live
+    computation) resets where :func:`qingmiao_lib._steady.pointing` says they point."""
+    pointing = _steady.pointing(con)
+    if not pointing:
+        return
+    made = {n.lower() for _, text in files for n in _DEFINED.findall(text)}
+    for source in [s for s in pointing if _pointer_names(s) & made]:
+        del pointing[source]

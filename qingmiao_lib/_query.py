@@ -48,12 +48,12 @@ from ._dtypes import _decode as _decode  # noqa: F401 (qingmiao_lib.frames)
 from ._dtypes import _text as _text  # noqa: F401 (tests)
 from ._dtypes import text as text
 from ._dtypes import to_pandas as to_pandas
-from ._macros import ensure
+from ._macros import ensure, transaction
 from ._slice import ALIASES as ALIASES  # the slice, re-exported
 from ._slice import POOLS as POOLS
 from ._slice import UNIT_KINDS as UNIT_KINDS
 from ._slice import Slice as Slice
-from ._steady import remembered
+from ._steady import remembered, settled
 from ._steady import steady as steady  # a steady connection (db.py reads it too)
 from .db import install_once
 
@@ -98,7 +98,7 @@ def fetch(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None)
     # in a steady block the same query on the same values and sources gives the same rows: a
     # report asking twice (the headline figures, quota usage) reads them once
     key = ("rows", name, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(params.items())),
-           tuple(sorted(kv for kv in memo.get("pointing", {}).items() if kv[0] != "base/snapshot")))
+           tuple(sorted(kv for kv in _steady.pointing(con).items() if kv[0] != "base/snapshot" and kv[1] != "live")))
     try:
         hash(key)
     except TypeError:                           # a value that cannot be a key: read it each time
@@ -124,9 +124,10 @@ def _fetch(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pa.Table:
 
 def stored_on(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
     """Does the table ``snapshots`` hold the base layer on ``day`` (``sql/base/stored_date.sql``)?
-    Looked up once per :func:`steady` block and date."""
+    Looked up once per :func:`steady` block and date, or once per date for as long as a
+    read-only connection lives (:func:`qingmiao_lib._steady.settled`)."""
     day = pd.Timestamp(day).date()
-    return remembered(con, ("stored-on", day), lambda: bool(
+    return settled(con, ("stored-on", day), lambda: bool(
         con.execute(sql.load("base/stored_date"), {"as_of": day}).fetchall()[0][0]))
 
 
@@ -230,49 +231,50 @@ def reading(con: duckdb.DuckDBPyConnection, source: str, variant: str = "stored"
     """Run the queries of the ``with`` block on ``variant`` of ``source`` (a key of
     :data:`SOURCES`) when ``when``, else on its live computation.
 
-    The source's names point at the variant through ``sql/<area>/use_<source>_<variant>.sql``
-    for the block and back at the live computation (``use_<source>_live.sql``, the state of
-    every connection between queries) after it, whatever happens inside. The caller decides
-    whether the stored table may be read (it exists, its stamp matches, it holds the dates).
+    The source's names are pointed at the variant by ``sql/<area>/use_<source>_<variant>.sql``
+    (at the live computation by ``use_<source>_live.sql``). The caller decides whether the
+    stored table may be read (it exists, its stamp matches, it holds the dates).
 
-    In a :func:`steady` block the names are switched only when a block asks for another
-    variant than the last one (a report runs dozens of blocks on the same source), and put back
-    on the live computation when the steady block ends. Every query of a source's names runs
-    inside a ``reading`` block, so each still reads the variant it asked for."""
+    Where the names point is kept between queries (:func:`qingmiao_lib._steady.pointing`): they
+    are switched only when a block asks for another variant than the last one — a notebook asking
+    the same analysis again, or a report running dozens of blocks on one source, pays no switch
+    (each costs ~1–4 ms of binding). Every query of a source's names runs inside a ``reading``
+    block, so each still reads the variant it asked for. SQL of one's own that calls an area's
+    macros runs after :func:`qingmiao_lib.db.install_all`, which points them all back at the
+    live computation.
+
+    A switch made inside an explicit transaction is undone after the block (the transaction
+    id is the same before and after it: ``sql/base/transaction_id.sql``): DuckDB would roll it
+    back with the transaction, and the names would then point elsewhere than recorded."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; one of {', '.join(SOURCES)}")
-    area, family = source.split("/")
-    memo = _steady.memo_of(con)
-    if memo is not None:            # a steady block: switch only when the pointing changes
-        target = variant if when else "live"
-        pointing = memo.setdefault("pointing", {})
-        if pointing.get(source, "live") != target:
-            _pointers(con, area, family, target)
-            if target == "stored" and SOURCES[source] is not None:
-                install_once(con, SOURCES[source], sql.load(SOURCES[source]))
-            con.execute(sql.load(f"{area}/use_{family}_{target}"))
-            pointing[source] = target
-            undo = memo.setdefault(_steady.UNDO, {})
-            undo[source] = lambda: con.execute(sql.load(f"{area}/use_{family}_live"))
+    target = variant if when else "live"
+    pointing = _steady.pointing(con)
+    was = pointing.get(source, "live")
+    if was == target:
         yield
         return
-    if not when or variant == "live":
+    before = transaction(con)
+    _point(con, source, target)
+    if transaction(con) != before:          # committed on its own: it stands
+        pointing[source] = target
         yield
         return
-    _pointers(con, area, family, variant)
-    if variant == "stored" and SOURCES[source] is not None:
-        install_once(con, SOURCES[source], sql.load(SOURCES[source]))
-    con.execute(sql.load(f"{area}/use_{family}_{variant}"))
     try:
         yield
     finally:
-        con.execute(sql.load(f"{area}/use_{family}_live"))
+        with contextlib.suppress(duckdb.TransactionException):  # an aborted one rolls it back
+            _point(con, source, was)
 
 
-def _pointers(con: duckdb.DuckDBPyConnection, area: str, family: str, variant: str) -> None:
-    """Create the area macros a source's pointers, its live computation and ``variant`` live in
-    before the pointers are switched (:mod:`qingmiao_lib._macros`): created later, by a query's
-    first call, they would point the names back at the live computation inside a block reading
-    another variant."""
+def _point(con: duckdb.DuckDBPyConnection, source: str, variant: str) -> None:
+    """Point ``source``'s names at ``variant``, creating first the area macros its pointers,
+    its live computation and ``variant`` live in (:mod:`qingmiao_lib._macros`): created later,
+    by a query's first call, they would point the names back at the live computation inside a
+    block reading another variant."""
+    area, family = source.split("/")
     ensure(con, sql.load(f"{area}/use_{family}_live"))
     ensure(con, sql.load(f"{area}/use_{family}_{variant}"))
+    if variant == "stored" and SOURCES[source] is not None:
+        install_once(con, SOURCES[source], sql.load(SOURCES[source]))
+    con.execute(sql.load(f"{area}/use_{family}_{variant}"))

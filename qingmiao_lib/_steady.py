@@ -1,6 +1,15 @@
-"""A steady connection: a block in which a connection's rules and records do not change (a
-report being built), so that what every analysis call would look up again — the typed rules,
-whether a stored table is current — is looked up once (:func:`steady`, :func:`remembered`).
+"""What a connection's analysis calls need not look up again.
+
+- A steady block: a block in which a connection's rules and records do not change (a report
+  being built), so that what every analysis call would look up again — the typed rules, whether
+  a stored table is current — is looked up once (:func:`steady`, :func:`remembered`).
+- A read-only connection: its file's tables cannot change while it is open (DuckDB lets no
+  process write a file that another holds open), so what depends on them alone — which dates the
+  table ``snapshots`` holds, the tables and ``meta`` rows of the file — is looked up once for
+  as long as the connection lives (:func:`settled`). Never what depends on the rules: they are
+  the connection's own temporary tables, which a what-if may change.
+- Where each stored-or-live source's names point (:func:`pointing`), kept between queries.
+
 Kept apart from :mod:`qingmiao_lib._query` so that :mod:`qingmiao_lib.db` can read it too."""
 
 from __future__ import annotations
@@ -11,10 +20,12 @@ from collections.abc import Iterator
 
 import duckdb
 
-#: the memo key of what to run when the block ends (by name: put back what it changed)
-UNDO = "undo"
 #: the memo of each connection inside :func:`steady` (nothing is kept outside one)
 _STEADY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: the memo of each connection opened read-only (:func:`read_only`), kept as long as it lives
+_SETTLED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: per connection: the variant each source's names point at (:func:`pointing`)
+_POINTING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @contextlib.contextmanager
@@ -27,13 +38,11 @@ def steady(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     if con in _STEADY:
         yield
         return
-    _STEADY[con] = memo = {}
+    _STEADY[con] = {}
     try:
         yield
     finally:
         _STEADY.pop(con, None)
-        for undo in memo.get(UNDO, {}).values():    # what the block left pointing elsewhere
-            undo()
 
 
 def memo_of(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -50,3 +59,34 @@ def remembered(con: duckdb.DuckDBPyConnection, key, compute):
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def read_only(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark ``con`` as opened read-only (:func:`qingmiao_lib.db.connect` does): what
+    :func:`settled` computes on it is kept for as long as it lives."""
+    _SETTLED[con] = {}
+
+
+def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    """Was ``con`` marked as opened read-only (:func:`read_only`)?"""
+    return con in _SETTLED
+
+
+def settled(con: duckdb.DuckDBPyConnection, key, compute):
+    """``compute()`` — which must depend on the file's tables alone, never on the rules — kept
+    for as long as ``con`` lives when it was opened read-only (its tables cannot change), else
+    as :func:`remembered` (once per steady block)."""
+    memo = _SETTLED.get(con)
+    if memo is None:
+        return remembered(con, key, compute)
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def pointing(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Where each source of :data:`qingmiao_lib._query.SOURCES` that was switched on ``con``
+    points now (source → variant; a source not in it points at its live computation). Read and
+    changed by :func:`qingmiao_lib._query.reading` only, and by
+    :mod:`qingmiao_lib._macros` when it makes a pointer again or puts them all at rest."""
+    return _POINTING.setdefault(con, {})

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from . import rules as rules_mod
-from . import sql
+from . import _steady, sql
 from ._db_files import (  # noqa: F401 - re-exported: db.<name> as before the split
     CRASH_ENV,
     NewDatabase,
@@ -151,6 +151,8 @@ def _open(path, *, read_only: bool, rules, new: bool = False, bulk_load: bool = 
     except BaseException:
         con.close()
         raise
+    if read_only and path != ":memory:":
+        _steady.read_only(con)      # its tables cannot change while open: looked up once
     return con
 
 

@@ -254,7 +254,7 @@ def test_text_is_the_same_by_either_path(rows):
     for col in (pa.chunked_array([values]), pa.chunked_array([pa.array(values).dictionary_encode()])):
         want = pd.Series(values, dtype=object).astype(TEXT)
         for repeated in (False, True):
-            got = _text(col, repeated)
+            got = pd.Series(_text(col, repeated))
             assert got.dtype == TEXT
             pd.testing.assert_series_equal(got, want, check_names=False)
     assert 3 < SHORT < 3_000

@@ -5,8 +5,10 @@ quarter_masks, grade_years) stands in for a live computation only through named 
 analyses call a plain name (``training_year_courses`` …) that points at ``<name>_live`` and, for
 one query inside ``_query.reading``, at ``<name>_stored`` (``sql/<area>/use_<source>_<variant>.sql``).
 These tests check, on the simulated county, that every analysis reading a source answers the same
-with the source forced live, that the stored variant was really read, and that every name rests
-on its live computation between queries — whatever happened inside.
+with the source forced live, that the stored variant was really read, that the names point where
+the query layer records them pointing (they are switched only when a query asks for another
+variant), that a switch inside an explicit transaction is undone, and that ``install_all`` puts
+every name back on its live computation.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pandas as pd
 import pytest
 
 import qingmiao_lib as qm
-from qingmiao_lib import _query, evaluation, figures, pipeline, sql, structure, training
+from qingmiao_lib import _macros, _query, _steady, evaluation, figures, pipeline, sql, structure, training
 
 D = dt.date
 
@@ -99,6 +101,7 @@ def test_stored_and_live_give_the_same_answers(county, monkeypatch):
     assert {("structure/series", "stored"), ("structure/series", "persons"),
             ("pipeline/records", "none")} <= set(read)
     monkeypatch.setattr(_query, "reading", live)
+    _macros.rest(county)            # the names point where the last query left them: now live
     computed = answers(county)
     assert stored.keys() == computed.keys()
     for key in stored:
@@ -106,26 +109,62 @@ def test_stored_and_live_give_the_same_answers(county, monkeypatch):
         assert stored[key].attrs == computed[key].attrs, key
 
 
-def test_every_name_rests_on_its_live_computation(county):
+def test_the_names_point_where_they_are_recorded_and_rest_on_live(county):
     # the live files define nothing the connection does not already have …
+    _macros.rest(county)
     before = macros(county)
     for source in _query.SOURCES:
         area, family = source.split("/")
         county.execute(sql.load(f"{area}/use_{family}_live"))
     assert macros(county) == before
-    # … and every analysis leaves the names as it found them
+    # … the analyses leave some names on a stored variant, exactly as recorded …
     answers(county)
-    assert macros(county) == before
+    pointing = dict(_steady.pointing(county))
+    assert any(v != "live" for v in pointing.values())
+    now = macros(county)
+    for source, variant in pointing.items():
+        area, family = source.split("/")
+        county.execute(sql.load(f"{area}/use_{family}_{variant}"))
+    assert macros(county) == now
+    # … and install_all puts every one back on its live computation
+    qm.db.install_all(county)
+    assert macros(county) == before and _steady.pointing(county) == {}
+
+
+def _variant(source: str) -> str:
+    return {"pipeline/records": "none", "structure/series": "stored"}.get(source, "stored")
 
 
 @pytest.mark.parametrize("source", _query.SOURCES)
-def test_a_failing_query_still_points_back_at_live(county, source):
+def test_a_switch_stands_until_a_query_asks_for_another_variant(county, source):
+    _macros.rest(county)
     before = macros(county)
-    variant = {"pipeline/records": "none", "structure/series": "stored"}.get(source, "stored")
-    with pytest.raises(RuntimeError), _query.reading(county, source, variant):
+    with pytest.raises(RuntimeError), _query.reading(county, source, _variant(source)):
         assert macros(county) != before               # pointed elsewhere inside
         raise RuntimeError("query failed")
-    assert macros(county) == before
+    assert _steady.pointing(county)[source] == _variant(source)
+    inside = macros(county)
+    assert inside != before                           # it stands: the next query pays no switch
+    with _query.reading(county, source, _variant(source)):
+        assert macros(county) == inside
+    with _query.reading(county, source, when=False):  # a query asking for the live one
+        assert macros(county) == before
+    assert macros(county) == before and _steady.pointing(county)[source] == "live"
+
+
+@pytest.mark.parametrize("end", ["rollback", "commit"])
+@pytest.mark.parametrize("source", _query.SOURCES)
+def test_a_switch_inside_a_transaction_is_undone(county, source, end):
+    # DuckDB rolls a macro back with its transaction: a switch made inside one is undone after
+    # its block, so that where the names point never differs from what is recorded
+    _macros.rest(county)
+    before = macros(county)
+    county.execute("begin")
+    with _query.reading(county, source, _variant(source)):
+        assert macros(county) != before
+    assert macros(county) == before and source not in _steady.pointing(county)
+    county.execute(end)
+    assert macros(county) == before and source not in _steady.pointing(county)
 
 
 def test_unknown_source_is_refused(county):
