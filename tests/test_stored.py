@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 
 import pandas as pd
 import pytest
@@ -170,3 +171,36 @@ def test_a_switch_inside_a_transaction_is_undone(county, source, end):
 def test_unknown_source_is_refused(county):
     with pytest.raises(ValueError, match="unknown source"), _query.reading(county, "training/nothing"):
         pass
+
+
+def test_a_read_only_connection_looks_up_its_tables_once_and_its_rules_every_call(demo_db, tmp_path):
+    # its file cannot change while it is open: the stored dates, tables and meta are looked up
+    # once; the rules are its own temporary tables, which a what-if may change: the stamp of the
+    # records and rules is computed on every call
+    con = qm.connect(demo_db)
+    try:
+        assert _steady.is_read_only(con)
+        year_end = D(2023, 12, 31)
+        assert _query.stored_on(con, year_end) and not _query.stored_on(con, D(2023, 6, 30))
+        assert qm.db.stored_current(con, "training_years", "training_stamp")
+        kept = _steady._SETTLED[con]
+        assert {("stored-on", year_end), ("stored-on", D(2023, 6, 30)), ("stored-tables",)} <= set(kept)
+        covered = training.in_service(con, year=2023)["meets"].sum()
+        con.execute("begin")
+        con.execute("update rule_params set num = 1000 where name = 'training.in_service_min_hours'")
+        con.execute("update rule_params set num = 1000 where name = 'training.in_service_min_days'")
+        assert training.in_service(con, year=2023)["meets"].sum() == 0 < covered     # followed
+        con.execute("update rule_params set num = 4 where name = 'training.hours_per_day'")
+        assert not qm.db.stored_current(con, "training_years", "training_stamp")   # stamp: every call
+        con.execute("rollback")
+        assert qm.db.stored_current(con, "training_years", "training_stamp")
+        assert training.in_service(con, year=2023)["meets"].sum() == covered
+    finally:
+        con.close()
+    shutil.copy(demo_db, tmp_path / "writable.duckdb")        # (the module's county holds demo_db)
+    writable = qm.connect(tmp_path / "writable.duckdb", read_only=False)
+    try:
+        assert not _steady.is_read_only(writable)
+        assert _query.stored_on(writable, D(2023, 12, 31)) and writable not in _steady._SETTLED
+    finally:
+        writable.close()
