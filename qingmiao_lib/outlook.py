@@ -24,6 +24,8 @@ import pandas as pd
 
 from . import _steady, frames, sql
 from .db import install_once, rules_version
+from .pipeline import quota_usage
+from .pipeline._common import _counties
 
 #: Chinese names of this module's output columns.
 COLUMNS: dict[str, str] = {
@@ -85,7 +87,8 @@ def age_text(months: int) -> str:
 
 
 def retirements(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: int,
-                units: str | Sequence[str] | None = None) -> pd.DataFrame:
+                units: str | Sequence[str] | None = None,
+                counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Statutory retirements ahead (SPEC §9): every person active on ``as_of`` whose statutory
     retirement date falls after ``as_of`` and no later than ``as_of`` + ``years`` years.
 
@@ -97,6 +100,9 @@ def retirements(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: int,
         How many years ahead, 1–50 (the end is ``as_of`` + ``years`` years, month-end clamped).
     units
         Unit ids to keep (the unit of the person's main post on ``as_of``).
+    counties
+        County codes to keep (a combined database's: the county of the person's key); refused
+        on a county's own database.
 
     Returns
     -------
@@ -113,14 +119,15 @@ def retirements(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: int,
     """
     as_of, years = _date(as_of), _years(years)
     chosen = None if units is None else ([units] if isinstance(units, str) else [str(u) for u in units])
+    codes = _counties(con, counties)
     install_macros(con)
     df = frames.frame(con, sql.load("outlook/retirements"),
-                      {"as_of": as_of, "years": years, "units": chosen})
+                      {"as_of": as_of, "years": years, "units": chosen, "counties": codes})
     return _finish(df, con, as_of=as_of, years=years)
 
 
 def places(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: int,
-           by: str = "rank") -> pd.DataFrame:
+           by: str = "rank", counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Places that open in each of the next ``years`` years (SPEC §9 *Places*): statutory
     retirements, and by rank today's quota vacancies (quota − holders, from
     :func:`qingmiao_lib.pipeline.quota_usage` for ``year(as_of)``). Year ``k`` runs from
@@ -140,6 +147,10 @@ def places(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: int,
         today's vacancies).
         ``"unit_level"``: one row per year, unit and post level of the retiring persons' main
         posts with at least one retirement (posts opened by retirement; no post quotas exist).
+    counties
+        County codes of a combined database: the retirements of those counties' persons, and
+        with ``by="rank"`` the county's quotas as its own database has them (one county only, as
+        :func:`qingmiao_lib.pipeline.quota_usage`). Refused on a county's own database.
 
     Returns
     -------
@@ -152,15 +163,14 @@ def places(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: int,
     if by not in PLACES_BY:
         raise ValueError(f"by must be one of {', '.join(PLACES_BY)}, got {by!r}")
     as_of, years = _date(as_of), _years(years)
+    codes = _counties(con, counties)
     install_macros(con)
-    params = {"as_of": as_of, "years": years}
+    params = {"as_of": as_of, "years": years, "counties": codes}
     if by == "unit_level":
         df = frames.frame(con, sql.load("outlook/places_unit_level"), params)
         return _finish(df, con, as_of=as_of, years=years, by=by)
-    from .pipeline import quota_usage
-
+    quota = quota_usage(con, as_of=as_of, counties=codes)      # first: it refuses several counties
     counted = frames.frame(con, sql.load("outlook/retirements_by_rank"), params)
-    quota = quota_usage(con, as_of=as_of)
     df = _rank_places(counted, quota, as_of=as_of, years=years)
     return _finish(df, con, as_of=as_of, years=years, by=by)
 

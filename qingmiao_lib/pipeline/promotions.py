@@ -30,14 +30,17 @@ FUNNEL_STEPS = {
 
 
 def promotion_events(con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
-                     by: str = "age_group") -> pd.DataFrame:
+                     by: str = "age_group",
+                     counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Promotions per year from ``first_year`` to ``last_year``, by a grouping.
 
     ``by`` is one of :data:`EVENT_GROUPS`: ``age_group`` (the rules' young age limit: 40岁以下 / 40岁及以上 by default, on 31 December),
     ``unit`` (of the new post; for rank promotions the main post held that day),
     ``entry_cohort`` or ``all``. Kinds (:data:`EVENT_KINDS`): ``leadership`` (F7 basis),
     ``rank`` (F9 basis), ``step_down`` (F8 basis). F7 and F9 of a year are the 40岁以下 rows of
-    ``leadership`` and ``rank``, F8 the 40岁及以上 row of ``step_down``.
+    ``leadership`` and ``rank``, F8 the 40岁及以上 row of ``step_down``. ``counties`` (codes, on a
+    combined database) keeps the promotions of those counties' persons; refused on a county's
+    own database.
 
     Returns one row per (year, kind, group) with an event: ``year, kind, kind_label, grp,
     persons`` (distinct persons) and ``events``.
@@ -47,7 +50,8 @@ def promotion_events(con: duckdb.DuckDBPyConnection, *, first_year: int, last_ye
     first_year, last_year = int(first_year), int(last_year)
     if first_year > last_year:
         raise ValueError(f"first_year {first_year} is after last_year {last_year}")
-    df = _frame(con, "promotion_events", {"first": first_year, "last": last_year, "by": by})
+    df = _frame(con, "promotion_events", {"first": first_year, "last": last_year, "by": by,
+                                          "counties": _counties(con, counties)})
     df.insert(2, "kind_label", _query.text(df["kind"].map(EVENT_KINDS)))
     return _finish(df, con, first_year=first_year, last_year=last_year, by=by)
 

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from .. import _query
 from ..db import stored_current
+from ..errors import QingmiaoError
 from ._common import _counties, _county_quotas, _date, _finish, _frame, _units
 
 #: The years of the stored grade masks (snapshots/grade_years.sql): 1950 … 2076, enough for an
@@ -136,8 +137,15 @@ def eligibility_counts(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     return _finish(df, con, as_of=as_of, within_months=within_months)
 
 
-def quota_usage(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
+def quota_usage(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Quota (职数) usage on ``as_of`` against the quotas of ``year(as_of)``.
+
+    ``counties`` (one county code of a combined database; refused on a county's own database)
+    gives that county's quotas as its own database does: its units' quotas, and its quotas
+    over its whole jurisdiction (table ``county_quotas``) against the holders in the county.
+    One county only: each county's jurisdiction row would be unit_id None and 全辖区 alike, so
+    rows of several could not be told apart (ask county by county).
 
     Returns one row per quota row: ``year, unit_id`` (None = the whole jurisdiction),
     ``unit_name`` (全辖区 for the jurisdiction), ``rank, rank_step, max_count, holders``
@@ -145,7 +153,11 @@ def quota_usage(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFra
     (negative when over the quota). Empty when no quota is set for the year.
     """
     as_of = _date(as_of)
-    df = _frame(con, "quota_usage", {"as_of": as_of})
+    codes = _counties(con, counties)
+    if codes is not None and len(codes) > 1:
+        raise QingmiaoError(f"职数按各县辖区核定，一次只能看一个县的职数使用（给了 {'、'.join(codes)}）：请逐县查看")
+    df = _frame(con, "quota_usage", {"as_of": as_of, "counties": codes,
+                                     "county_quotas": _county_quotas(con, as_of, codes)})
     return _finish(df, con, as_of=as_of, year=as_of.year)
 
 

@@ -2,12 +2,14 @@
 -- retirement, per year ahead, unit and post level of the retiring holder's main post on as_of.
 -- Grain: one row per (period, unit, level) with at least one retirement; persons without a post
 --   on as_of form the row unit_id NULL, level NULL.
--- Parameters: $as_of (DATE), $years (INTEGER ≥ 1).
+-- Parameters: $as_of (DATE), $years (INTEGER ≥ 1), $counties (VARCHAR[] of county codes on a
+--   combined database: the retirements of those counties' persons; NULL = all).
 -- Columns: period, period_start, period_end, unit_id, unit_name, level, level_step, retirements.
 with
 counted as (
     select period, unit_id, unit_name, level, count(*)::bigint as retirements,
     from retirements_ahead($as_of::date, $years::integer)
+    where $counties::varchar[] is null or list_contains($counties::varchar[], county_of(person_id))
     group by period, unit_id, unit_name, level
 ),
 final as (

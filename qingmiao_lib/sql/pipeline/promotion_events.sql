@@ -2,12 +2,14 @@
 -- headline figures (SPEC §5): leadership promotions (F7: a post whose level is above the
 -- person's preceding post), rank promotions (F9: ranks.reason 晋升) and step-downs with a rank
 -- promotion (F8: a 晋升 within step_down_window_days of the end of a leadership post, with no
--- leadership post starting after that end by 31 December). Counted over all persons: F7 and F9
--- are the young rows ('40岁以下' under the default rules: the label names the rules'
--- general.young_age_limit), F8 the older rows ('40岁及以上') of the age_group grouping.
+-- leadership post starting after that end by 31 December). Counted over all persons (those of
+-- $counties when given): F7 and F9 are the young rows ('40岁以下' under the default rules: the
+-- label names the rules' general.young_age_limit), F8 the older rows ('40岁及以上') of the
+-- age_group grouping.
 -- Grain: one row per (year, kind, group) with at least one event.
 -- Parameters: $first, $last (INTEGER years), $by (VARCHAR: 'age_group' | 'unit' |
---   'entry_cohort' | 'all'; checked by the caller).
+--   'entry_cohort' | 'all'; checked by the caller), $counties (VARCHAR[] of county codes on a
+--   combined database: the promotions of the persons whose keys are those counties'; NULL = all).
 -- Columns: year, kind ('leadership' | 'rank' | 'step_down'), grp, persons (distinct persons with
 --   such an event starting in the year), events; ordered by year, kind and the group's key.
 with
@@ -15,13 +17,15 @@ leadership as (
     -- base/leadership_steps.sql: a post above the level of the person's preceding post
     select person_id, start_date as on_date, unit_id,
     from leadership_steps(make_date($first::integer, 1, 1), make_date($last::integer, 12, 31))
+    where $counties::varchar[] is null or list_contains($counties::varchar[], county_of(person_id))
 ),
 rank_promotions as (
     -- numbered (ev) so the unit lookup groups by one integer; (person_id, on_date) is unique
-    -- (the key of ranks)
+    -- (the key of ranks). A step-down is one of these, so the county filter here keeps its too.
     select row_number() over () as ev, person_id, start_date as on_date,
     from ranks
     where reason = '晋升' and year(start_date) between $first and $last
+      and ($counties::varchar[] is null or list_contains($counties::varchar[], county_of(person_id)))
 ),
 ended_posts as (
     -- leadership posts that ended within the window around a rank promotion
