@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import rules as rules_mod
 from . import _steady, sql
+from . import rules as rules_mod
 from ._db_files import (  # noqa: F401 - re-exported: db.<name> as before the split
     CRASH_ENV,
     NewDatabase,

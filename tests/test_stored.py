@@ -21,7 +21,17 @@ import pandas as pd
 import pytest
 
 import qingmiao_lib as qm
-from qingmiao_lib import _macros, _query, _steady, evaluation, figures, pipeline, sql, structure, training
+from qingmiao_lib import (
+    _macros,
+    _query,
+    _steady,
+    evaluation,
+    figures,
+    pipeline,
+    sql,
+    structure,
+    training,
+)
 
 D = dt.date
 
