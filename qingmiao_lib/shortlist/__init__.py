@@ -31,6 +31,15 @@ What the records can and cannot say — the readings taken here:
   against every quota gives. No quota set for a rank: the candidates are ordered, none suggested.
 - **Filters**: ``units`` and ``rank`` only choose the rows shown; the order and the verdicts are
   the jurisdiction's. ``recommendations`` (the 一推) narrow the candidates themselves.
+- **A county of a combined database** (``counties=``, issue 23): the jurisdiction is that county,
+  as its own database has it — only its persons compete and hold ranks, its units' quotas apply,
+  and its quotas over its whole jurisdiction come from the table ``county_quotas`` (a combined
+  database keeps none in ``quotas``, so without a county nobody is suggested against a
+  jurisdiction quota). One county at a time: each county's quotas are its own, so each is a
+  competition of its own, and stacked rows of several could not say whose 全辖区 row or
+  position they are (:func:`._common._county` refuses several in one line). The stored pool
+  serves a county too: a person's row in it never depends on the jurisdiction (the personal
+  conditions read no quota), and the county is taken from it by ``county_of(person_id)``.
 
 **Speed** (issue 21): on a 31 December :func:`qingmiao_lib.db.refresh_snapshots` stored, each
 active person's eligibility verdict and the candidates' measures are read from one stored row
@@ -60,7 +69,7 @@ from ..db import install_once
 from ..privacy import mask_name
 from ..rules import RANKS
 from . import _stored
-from ._common import _date, _finish
+from ._common import _county, _date, _finish
 from ._common import priorities as priorities  # re-exported: shortlist.priorities
 from ._lists import read_person_list
 from ._what_if import what_if
@@ -154,7 +163,8 @@ def _units(units: str | Sequence[str] | None) -> list[str] | None:
 
 def shortlist(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | None = None,
               units: str | Sequence[str] | None = None,
-              recommendations: Sequence[str] | None = None, unmasked: bool = False) -> pd.DataFrame:
+              recommendations: Sequence[str] | None = None, unmasked: bool = False,
+              counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """The shortlist for rank promotion on ``as_of``, in order, with a Chinese reason per criterion.
 
     Parameters
@@ -172,6 +182,11 @@ def shortlist(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | Non
         is not one.
     unmasked
         Full names (default masked, 张*明).
+    counties
+        One county code of a combined database (refused on a county's own database, and for
+        several: one county at a time): that county's competition, as its own database gives it —
+        its candidates, places against its units' and its jurisdiction quotas (``county_quotas``)
+        and its holders, order and reasons.
 
     Returns
     -------
@@ -191,7 +206,8 @@ def shortlist(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | Non
     install_macros(con)
     with _sources(con, as_of):
         df = frames.frame(con, sql.load("shortlist/list"), {
-            "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank), "units": _units(units)})
+            "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank), "units": _units(units),
+            **_county(con, counties, as_of)})
     df = df.drop(columns=["next_step"])
     for col in ("suggested", "tied_at_cut", "left_leadership"):
         df[col] = df[col].astype(bool)
@@ -202,7 +218,8 @@ def shortlist(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | Non
 
 
 def shortlist_summary(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | None = None,
-                      recommendations: Sequence[str] | None = None) -> pd.DataFrame:
+                      recommendations: Sequence[str] | None = None,
+                      counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """The shortlist's headline per next rank and quota scope: 个人条件符合 N · 职数空缺 M ·
     建议人选 K · 备选 B (the same ordering and verdicts as :func:`shortlist`).
 
@@ -211,26 +228,32 @@ def shortlist_summary(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: s
     ``rank, rank_step, unit_id, unit_name, quota`` (NA: none set), ``holders, places`` (M; NA
     when no quota), ``candidates`` (N), ``suggested`` (K), ``alternates`` (B = N − K),
     ``tied_at_cut`` (candidates in a tie across a cut). Counts of persons: a report showing it
-    to a wide audience applies its small-cell rule.
+    to a wide audience applies its small-cell rule. ``counties``: one county of a combined
+    database, its headline as its own database gives it (as in :func:`shortlist`).
     """
     as_of = _date(as_of)
     install_macros(con)
     with _sources(con, as_of):
         df = frames.frame(con, sql.load("shortlist/summary"), {
-            "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank)})
+            "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank),
+            **_county(con, counties, as_of)})
     return _finish(df, con, as_of=as_of, rank=rank)
 
 
 def check_recommendations(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-                          recommendations: Sequence[str], unmasked: bool = False) -> pd.DataFrame:
+                          recommendations: Sequence[str], unmasked: bool = False,
+                          counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """The recommended persons (一推) who cannot be candidates on ``as_of``, and why: one row per
     such listed id, in the order given: ``entry, person_id, name`` (masked unless ``unmasked``),
     ``unit_id, current_rank, next_rank, reasons`` (人员编号不存在, 该日不在职, or the
-    eligibility's failed conditions). Empty when every listed person is a candidate."""
+    eligibility's failed conditions). Empty when every listed person is a candidate.
+    ``counties``: one county of a combined database, answered as its own database would (a
+    person of another county is 人员编号不存在; a full quota is that county's)."""
     as_of = _date(as_of)
+    install_macros(con)     # the pool's switch (_stored.reading) points back at shortlist_pool_live
     with _sources(con, as_of):
         df = frames.frame(con, sql.load("shortlist/recommendations"),
-                          {"as_of": as_of, "ids": _ids(recommendations) or []})
+                          {"as_of": as_of, "ids": _ids(recommendations) or [], **_county(con, counties, as_of)})
     if not unmasked:
         df["name"] = df["name"].map(lambda n: n if n is None else mask_name(n))
     return _finish(df, con, as_of=as_of)

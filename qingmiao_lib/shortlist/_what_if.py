@@ -4,13 +4,14 @@ checks the list, ``sql/shortlist/what_if.sql`` counts the quotas after it)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
 
 from .. import frames, sql
 from ..errors import QingmiaoError
-from ._common import _date, _finish
+from ._common import _county, _date, _finish
 
 
 def _promotions(promotions) -> tuple[list[str], list[str | None]]:
@@ -26,7 +27,8 @@ def _promotions(promotions) -> tuple[list[str], list[str | None]]:
     return ids, ranks
 
 
-def what_if(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, promotions) -> pd.DataFrame:
+def what_if(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, promotions,
+            counties: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Quota use on ``as_of`` after a list of promotions (the shortlist's what-if).
 
     Parameters
@@ -37,6 +39,11 @@ def what_if(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, promotions) -> pd
         from their rank on ``as_of`` to the new one in the unit of their main post. The list is
         not held to the personal conditions (a what-if may try anyone);
         :func:`check_recommendations` says who on it meets them.
+    counties
+        One county code of a combined database (refused on a county's own database, and for
+        several: each county's quotas are its own): that county's quota rows, its jurisdiction
+        quotas (``county_quotas``) included, against its holders, as its own database gives
+        them; a person of another county on the list is 人员编号不存在 there.
 
     Returns
     -------
@@ -56,8 +63,10 @@ def what_if(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, promotions) -> pd
         listing every such entry.
     """
     as_of = _date(as_of)
+    county = _county(con, counties, as_of)
     ids, ranks = _promotions(promotions)
-    checked = frames.frame(con, sql.load("shortlist/promotions"), {"as_of": as_of, "ids": ids, "ranks": ranks})
+    checked = frames.frame(con, sql.load("shortlist/promotions"),
+                           {"as_of": as_of, "ids": ids, "ranks": ranks, "county": county["county"]})
     bad = checked[checked["problem"].notna()]
     if len(bad):
         listed = "；".join(f"第{e}项 {p}：{why}" for e, p, why in
@@ -65,6 +74,6 @@ def what_if(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, promotions) -> pd
         more = f"（另有 {len(bad) - 20} 项）" if len(bad) > 20 else ""
         raise QingmiaoError(f"晋升名单有 {len(bad)} 项不能模拟：{listed}{more}")
     df = frames.frame(con, sql.load("shortlist/what_if"), {
-        "as_of": as_of, "ids": checked["person_id"].tolist(), "to_ranks": checked["to_rank"].tolist()})
+        "as_of": as_of, "ids": checked["person_id"].tolist(), "to_ranks": checked["to_rank"].tolist(), **county})
     df["over_quota"] = df["over_quota"].astype(bool)
     return _finish(df, con, as_of=as_of, promotions=checked.drop(columns=["problem"]).to_dict("records"))

@@ -3,7 +3,10 @@
 -- so a unit's rows keep their place and verdict in the jurisdiction's competition).
 -- Grain: one row per candidate, ordered by next rank then position.
 -- Parameters: $as_of (DATE), $recommended (VARCHAR[] of person_id, NULL = no 一推 list),
---   $rank (VARCHAR next rank, NULL = all), $units (VARCHAR[] of unit_id, NULL = all).
+--   $rank (VARCHAR next rank, NULL = all), $units (VARCHAR[] of unit_id, NULL = all), $county
+--   (VARCHAR county code of a combined database: that county's competition, as its own database
+--   runs it; NULL = the whole database), $county_quotas (that county's rows of the table
+--   county_quotas for year($as_of), a list of STRUCT(county, rank, max_count); NULL without).
 -- Columns: person_id, name, unit_id, unit_name, current_rank, next_rank, position, place_rank,
 --   place_text ('第3名' / '并列第3名'), suggested, status (建议人选 / 备选 and why), tied_at_cut,
 --   heavy_years, heavy_tasks, heavy_months, heavy_reason, frontline_years, frontline_months,
@@ -22,7 +25,8 @@ params as (
 ),
 picked as (
     select r.*, u.name as unit_name, case when r.unit_quota is not null then u.name end as quota_unit_name,
-    from shortlist_ranked($as_of::date, $recommended::varchar[], for_rank := $rank::varchar) as r
+    from shortlist_ranked($as_of::date, $recommended::varchar[], for_rank := $rank::varchar,
+                          for_county := $county::varchar, county_quotas := $county_quotas) as r
     left join units as u using (unit_id)
     where ($rank is null or r.next_rank::varchar = $rank)
       and ($units is null or list_contains($units::varchar[], r.unit_id))

@@ -3,7 +3,8 @@
 -- the ladder, and the target above the current rank.
 -- Grain: one row per listed entry (in the order given).
 -- Parameters: $as_of (DATE), $ids (VARCHAR[] person_id), $ranks (VARCHAR[] target rank or NULL,
---   as long as $ids).
+--   as long as $ids), $county (VARCHAR county code of a combined database | NULL: with it a
+--   person of another county is unknown, 人员编号不存在, as in that county's own database).
 -- Columns: entry (1..), person_id, unit_id (of the main post on $as_of), from_rank, to_rank,
 --   problem (NULL when the entry is sound, else why not, in Chinese).
 with
@@ -16,8 +17,10 @@ known as (
            p.person_id is not null as exists_,
            count(*) over (partition by l.person_id) as times,
     from listed as l
-    left join persons as p using (person_id)
-    left join person_snapshot($as_of::date) as s on s.person_id = l.person_id
+    left join persons as p
+      on p.person_id = l.person_id and ($county::varchar is null or county_of(p.person_id) = $county::varchar)
+    left join person_snapshot($as_of::date) as s
+      on s.person_id = l.person_id and ($county::varchar is null or county_of(s.person_id) = $county::varchar)
 ),
 final as (
     select k.entry, k.person_id, k.unit_id, k.from_rank::varchar as from_rank,

@@ -13,9 +13,16 @@
 -- `places` of the jurisdiction are suggested (what taking them one by one would give); with no
 -- jurisdiction quota those passing a unit quota are suggested; with no quota at all nobody is.
 -- Grain: one row per candidate (a person appears once: one next rank).
+-- A county of a combined database (for_county) is a jurisdiction of its own, as its own database
+-- is: its persons only compete and hold, its units' quotas apply, and its quotas over its whole
+-- jurisdiction come from county_quotas (bound by the caller as a list: a county's own database
+-- has no such table; the combined database keeps no jurisdiction row in quotas).
 -- Arguments: as_of (DATE), recommended (VARCHAR[] of person_id, NULL = no recommendation list),
 --   for_rank (VARCHAR: only the competition for this next rank, read from its holders and the rank
---   below's; NULL = every rank — each rank is its own competition, so its rows are the same).
+--   below's; NULL = every rank — each rank is its own competition, so its rows are the same),
+--   for_county (VARCHAR county code, county_of(person_id), of a combined database; NULL = the
+--   whole database as one jurisdiction), county_quotas (the table county_quotas' rows of
+--   year(as_of) as a list of STRUCT(county, rank, max_count); read only with for_county).
 -- Columns: person_id, name, unit_id, current_rank, next_rank, next_step, tenure_basis,
 --   tenure_months, excellent_years, birth_date, age, heavy_years, heavy_tasks, heavy_months,
 --   frontline_months, frontline_years, by_unit, by_program, left_level, left_on,
@@ -23,7 +30,8 @@
 --   of its equal keys), shares_place (another candidate has equal keys), quota, holders, places, unit_quota, unit_holders, unit_places,
 --   unit_ok (passes its unit quota, true when none), suggested, tied_at_cut (an equal-key
 --   candidate sits on the other side of the cut that decided this one).
-create or replace temp macro shortlist_ranked(as_of, recommended, for_rank := null) as table
+create or replace temp macro shortlist_ranked(as_of, recommended, for_rank := null, for_county := null,
+                                                county_quotas := null) as table
 with
 params as (
     select coalesce(rule_num('shortlist.older_first'), 1) <> 0 as older_first,
@@ -40,8 +48,10 @@ pick as (
 ),
 pool as (
     -- each active person's verdict and measures (shortlist/pool.sql: from the records, or the
-    -- rows stored on a 31 December); with `for_rank`, only its holders and candidates
+    -- rows stored on a 31 December: a person's row does not depend on the jurisdiction); with
+    -- `for_rank`, only its holders and candidates; with `for_county`, only that county's
     select * from shortlist_pool(as_of, for_rank)
+    where for_county is null or county_of(person_id) = for_county
 ),
 holders_all as (
     select current_rank as rank, count(*) as n,
@@ -56,10 +66,17 @@ holders_unit as (
     group by unit_id, current_rank
 ),
 quota as (
+    -- the quotas of the year (with `for_county`: its units'), then its jurisdiction quotas
     select unit_id, rank, min(max_count) as max_count,
     from quotas
-    where year = year(as_of::date)
+    where year = year(as_of::date) and (for_county is null or county_of(unit_id) = for_county)
     group by unit_id, rank
+    union all
+    select null::varchar as unit_id, q.rank::rank_name as rank, min(q.max_count)::integer as max_count,
+    from (select unnest(county_quotas::struct(county varchar, rank varchar, max_count bigint)[],
+                        recursive := true)) as q
+    where q.county = for_county
+    group by q.rank
 ),
 measured as (
     select person_id, name, unit_id, current_rank, next_rank, next_step, qualified, tenure_basis,

@@ -3,7 +3,10 @@
 -- Grain: one row per quota row of year($as_of), plus a jurisdiction row (quota NULL) for each
 -- rank promoted into that has none.
 -- Parameters: $as_of (DATE), $ids (VARCHAR[] person_id), $to_ranks (VARCHAR[] new rank), both
---   checked first (shortlist/promotions.sql).
+--   checked first (shortlist/promotions.sql), $county (VARCHAR county code of a combined
+--   database | NULL) and $county_quotas (that county's rows of the table county_quotas for
+--   year($as_of), a list of STRUCT(county, rank, max_count) | NULL): with $county the quotas and
+--   holders are that county's, its jurisdiction quotas included, as its own database has them.
 -- Columns: year, unit_id (NULL = jurisdiction), unit_name, rank, rank_step, quota, holders
 --   (on $as_of), promoted_in, promoted_out, holders_after, places_before, places_after
 --   (quota − holders, negative when over), over_quota (holders_after > quota).
@@ -17,14 +20,22 @@ holders as (
     select rank, case when grouping(unit_id) = 0 then unit_id end as unit_id, count(*) as n,
     from person_snapshot($as_of::date)
     where active and rank is not null
+      and ($county::varchar is null or county_of(person_id) = $county::varchar)
     group by grouping sets ((rank), (rank, unit_id))
     having grouping(unit_id) = 1 or unit_id is not null
 ),
 quota as (
+    -- the quotas of the year (with $county: its units'), then its jurisdiction quotas
     select unit_id, rank, min(max_count) as max_count,
     from quotas
-    where year = year($as_of::date)
+    where year = year($as_of::date) and ($county::varchar is null or county_of(unit_id) = $county::varchar)
     group by unit_id, rank
+    union all
+    select null::varchar as unit_id, q.rank::rank_name as rank, min(q.max_count)::integer as max_count,
+    from (select unnest($county_quotas::struct(county varchar, rank varchar, max_count bigint)[],
+                        recursive := true)) as q
+    where q.county = $county::varchar
+    group by q.rank
 ),
 scopes as (
     select unit_id, rank, max_count from quota
