@@ -13,7 +13,7 @@ import pytest
 from conftest import county_copies
 
 import qingmiao_lib as qm
-from qingmiao_lib import combine, evaluation, pipeline, structure, training
+from qingmiao_lib import combine, evaluation, figures, pipeline, structure, training
 from qingmiao_lib.errors import QingmiaoError
 
 D = dt.date.fromisoformat
@@ -93,6 +93,7 @@ ANALYSES = {
     "eligibility_counts": lambda c, **k: pipeline.eligibility_counts(c, as_of=AS_OF, **k),
     "leadership_screening": lambda c, **k: pipeline.leadership_screening(c, as_of=AS_OF, **k),
     "people": lambda c, **k: pipeline.people(c, as_of=AS_OF, **k),
+    "headline": lambda c, **k: figures.headline(c, year=YEAR, **k),
 }
 
 
@@ -119,7 +120,7 @@ def test_the_eligibility_of_a_county_is_judged_against_its_own_jurisdiction_quot
 
 
 def test_every_county_together_is_the_whole_database(con):
-    for name in ("headcount", "roster", "grade_distribution", "gap_list"):
+    for name in ("headcount", "roster", "grade_distribution", "gap_list", "headline"):
         _same(ANALYSES[name](con, counties=["a", "b"]), ANALYSES[name](con))
 
 
@@ -192,7 +193,8 @@ def test_a_countys_own_database_refuses_the_county(demo_db):
                      lambda: training.coverage_matrix(c, year=YEAR, by="county"),
                      lambda: evaluation.grade_distribution(c, year=YEAR, by="county"),
                      lambda: evaluation.excellent_share(c, year=YEAR, counties="a"),
-                     lambda: pipeline.eligibility(c, as_of=AS_OF, counties="a")):
+                     lambda: pipeline.eligibility(c, as_of=AS_OF, counties="a"),
+                     lambda: figures.headline(c, year=YEAR, counties="a")):
             with pytest.raises(QingmiaoError, match="合并"):
                 call()
         assert structure.headcount(c, as_of=AS_OF)["persons"].item() > 0   # without: as before

@@ -337,6 +337,33 @@ def test_f6_share_of_all_merits(fx, con):
     assert (f22.loc["F6", "value"], f22.loc["F6", "denominator"]) == (1, 1)
 
 
+def test_f6_runs_from_the_first_year_and_in_the_last_stored_year(fx, con):
+    # F5 and F6 read each person's 优秀 years as bits: from the records, or from the stored
+    # masks (table grade_years, bits 1950 … 2076) once refreshed; the same answers either way.
+    # L74, L73, L72: old, 优秀 every year from 1950, 1951, 1952 to 2023 → runs of 74, 73, 72
+    # years; only 72 is a multiple of 3 → F6 2023 (0, 1), F5 2023 (0, 3).
+    # Y: young, 优秀 2073–2075 → F6 2075 (1, 1) (2075: the last year the stored masks answer)
+    for pid, first in (("L74", 1950), ("L73", 1951), ("L72", 1952)):
+        person(fx, pid, "1930-01-01", entry="1950-01-01")
+        for year in range(first, 2024):
+            fx.add("annual_assessments", person_id=pid, year=year, grade="优秀")
+    person(fx, "Y", "2040-01-01", entry="2060-07-01")
+    for year in (2073, 2074, 2075):
+        fx.add("annual_assessments", person_id="Y", year=year, grade="优秀")
+
+    def answers():
+        f, g = figs(con), figs(con, 2075)
+        return ((f.loc["F5", "value"], f.loc["F5", "denominator"]),
+                (f.loc["F6", "value"], f.loc["F6", "denominator"]),
+                (g.loc["F6", "value"], g.loc["F6", "denominator"]))
+
+    expected = ((0, 3), (0, 1), (1, 1))
+    assert answers() == expected
+    qm.db.refresh_snapshots(con)
+    assert qm.db.stored_current(con, "grade_years", "grade_stamp")
+    assert answers() == expected
+
+
 # ---------------------------------------------------------------------------------------------
 # F7: young persons with a post starting in 2023 at a level above the level of their preceding
 # post (the latest post starting before it)
