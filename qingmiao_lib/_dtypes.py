@@ -14,10 +14,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 #: The dtype of every text column the areas return: pandas' string dtype with NaN for a missing
-#: value (``str``, the default text dtype of pandas 3), stored as Python strings — the same dtype
-#: and values under pandas 2.3 and 3.x. A text column is a categorical only where a query's
-#: caller declares it (``categories``).
-TEXT = pd.StringDtype("python", na_value=np.nan)
+#: value, its strings kept in Arrow (``str``, the default text dtype of pandas 3 with pyarrow
+#: installed) — the same dtype and values under pandas 2.3 and 3.x. A query's text arrives as
+#: Arrow strings and stays so: no Python string is made per row (at a million rows the 在职培训
+#: list's text took ~480 ms as Python strings, ~65 ms as Arrow's). A text column is a categorical
+#: only where a query's caller declares it (``categories``).
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 _NULLABLE_INTS = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
                   pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
@@ -32,11 +34,12 @@ def to_pandas(table: pa.Table, *, categories: Collection[str] = (), repeated: Co
     datetime64[us]; HUGEINT/DECIMAL sums as float64. ``text="object"`` gives text as object
     strings with None instead (what ``.df()`` gave under pandas 2; :mod:`qingmiao_lib.frames`).
 
-    At a million rows a string per row and text column costs ~150 ms a column. Each distinct
-    string of a repeated column (units, ranks, grades, rules) is made once: an ENUM arrives as
-    indices into its names, and ``repeated`` names text columns to deduplicate whatever their
-    first rows look like (others are deduplicated when their first rows repeat). Columns to
-    leave out or fill are best dropped or filled on the Arrow table first.
+    Text stays in Arrow (:data:`TEXT`). As object strings (``text="object"``), where a Python
+    string per row costs ~150 ms a column at a million rows, each distinct string of a repeated
+    column (units, ranks, grades, rules) is made once: ``repeated`` names the text columns to
+    deduplicate whatever their first rows look like (others are deduplicated when their first
+    rows repeat). Columns to leave out or fill are best dropped or filled on the Arrow table
+    first.
     """
     columns = {}
     for name, col in zip(table.column_names, table.columns, strict=True):
@@ -86,33 +89,12 @@ def _repeats(col: pa.ChunkedArray) -> bool:
     return len(set(head)) < 0.5 * len(head)
 
 
-#: Up to this many rows a text column is converted as it is: making each distinct value once
-#: pays from thousands of rows, and costs ~0.1 ms a column on a short result.
-SHORT = 2_000
-
-
-def _text(col: pa.ChunkedArray, repeated: bool) -> pd.api.extensions.ExtensionArray:
-    """A text column as an array of :data:`TEXT`: an ENUM or repeated text from each distinct
-    value once, the rows taken from them by index; other text (and every short column) converted
-    as it is."""
-    if len(col) > SHORT and (pa.types.is_dictionary(col.type) or repeated or _repeats(col)):
-        return _by_codes(col, TEXT)
-    if (pa.types.is_dictionary(col.type) or pa.types.is_large_string(col.type)
-            or pa.types.is_string_view(col.type)):
-        col = pc.cast(col, pa.string())
+def _text(col: pa.ChunkedArray, repeated: bool = False) -> pd.api.extensions.ExtensionArray:
+    """A text column as an array of :data:`TEXT`, over Arrow's own strings (an ENUM cast to its
+    names in Arrow first). ``repeated`` matters only for object strings (:func:`_objects`)."""
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        col = pc.cast(col, pa.large_string())
     return TEXT.__from_arrow__(col)
-
-
-def _by_codes(col: pa.ChunkedArray, dtype) -> pd.api.extensions.ExtensionArray:
-    """A text column as an array of ``dtype``: its distinct values made once, the rows taken by
-    index (NULL → the dtype's missing value)."""
-    if not pa.types.is_dictionary(col.type):
-        col = pc.dictionary_encode(col)
-    col = col.unify_dictionaries() if col.num_chunks > 1 else col
-    arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-    names = pd.array(arr.dictionary.cast(pa.string()).to_pylist() + [None], dtype=dtype)
-    codes = arr.indices.fill_null(len(arr.dictionary)).to_numpy(zero_copy_only=False)
-    return names.take(codes)
 
 
 def _categorical(col: pa.ChunkedArray) -> pd.Categorical:
