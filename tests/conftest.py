@@ -246,6 +246,32 @@ def county_copies(built: tuple[Path, Path], folder: Path, names: tuple[str, str]
     return {name: Path(shutil.copyfile(src, folder / f"{name}.duckdb")) for name, src in zip(names, built, strict=True)}
 
 
+@pytest.fixture(scope="module")
+def prefecture_con(two_counties_built, tmp_path_factory, request):
+    """The two 300-person counties combined as codes ``a`` and ``b`` (same default rules,
+    different seeds), opened read-only: one combined file per test module."""
+    from qingmiao_lib import combine
+
+    folder = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    out = folder / "prefecture.duckdb"
+    combine.combine(out, list(county_copies(two_counties_built, folder).values()))
+    c = qm.connect(out, read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def county_own(prefecture_con):
+    """Each county of :func:`prefecture_con` alone (``combine.county_connection``): its own
+    records under its own (recorded) rules, ``{code: connection}``."""
+    from qingmiao_lib import combine
+
+    out = {code: combine.county_connection(prefecture_con, code) for code in ("a", "b")}
+    yield out
+    for c in out.values():
+        c.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium driven by Playwright, for the page tests (``-m browser``).

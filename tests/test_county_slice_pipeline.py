@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import Fixture, county_copies
+from conftest import Fixture
 
 import qingmiao_lib as qm
 from qingmiao_lib import combine, outlook, pipeline
@@ -24,28 +24,15 @@ AS_OF = D("2023-12-31")
 # ------------------------------------------------------------------------------ fixtures
 
 @pytest.fixture(scope="module")
-def prefecture(two_counties_built, tmp_path_factory) -> Path:
-    """Two simulated counties of 300 persons, same (default) rules, different seeds, combined."""
-    folder = tmp_path_factory.mktemp("county_slice_pipeline")
-    out = folder / "prefecture.duckdb"
-    combine.combine(out, list(county_copies(two_counties_built, folder).values()))
-    return out
+def con(prefecture_con):
+    """The two counties combined (conftest)."""
+    return prefecture_con
 
 
 @pytest.fixture(scope="module")
-def con(prefecture):
-    c = qm.connect(prefecture, read_only=True)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def own(con):
+def own(county_own):
     """Each county's records alone, under its own (recorded) rules."""
-    out = {code: combine.county_connection(con, code) for code in ("a", "b")}
-    yield out
-    for c in out.values():
-        c.close()
+    return county_own
 
 
 def _same(sliced: pd.DataFrame, alone: pd.DataFrame) -> None:
