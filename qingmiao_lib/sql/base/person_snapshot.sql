@@ -11,7 +11,7 @@
 -- analysis areas run on one date $as_of reads person_snapshot_at($as_of::date) instead, which
 -- the query layer (qingmiao_lib._query.run, through base/use_snapshot_<variant>.sql) points at
 -- the one path that date needs, so only that path is planned (planning both costs ~8 ms a
--- query); it rests on the live path between queries.
+-- query); it is on the live path on a fresh connection, else where the last query left it.
 -- Grain: one row per person in persons (active or not; filter on `active`).
 -- Parameters: as_of (DATE).
 -- Columns: person_id, name, gender, education, political_status, entry_channel, birth_date,
@@ -37,7 +37,7 @@ from person_snapshot_live(
     as_of, enabled := not exists (select 1 from snapshots where snapshot_date = as_of)
 );
 
--- person_snapshot_at(as_of): person_snapshot on a query's $as_of through one path; at rest the
--- live one (base/use_snapshot_live.sql).
+-- person_snapshot_at(as_of): person_snapshot on a query's $as_of through one path; on a fresh
+-- connection the live one (base/use_snapshot_live.sql).
 create or replace temp macro person_snapshot_at(as_of) as table
 select * from person_snapshot_live(as_of);

@@ -1,7 +1,7 @@
--- training/use_lectures_live.sql — point the weekly-lecture sources at the live computation
--- from lecture_attendance (training/lecture_months.sql): the state of every connection between
--- queries. Run by the query layer (qingmiao_lib._query.reading) after a query that read the
--- stored bit sets.
+-- training/use_lectures_live.sql — point the weekly-lecture sources at the live computation from
+-- lecture_attendance (training/lecture_months.sql): the state of a fresh connection and after
+-- qingmiao_lib.db.install_all. Run by the query layer (qingmiao_lib._query.reading) when a query
+-- asks for the live computation and the names point elsewhere.
 create or replace temp macro training_lecture_months(as_of) as table
     select * from training_lecture_months_live(as_of);
 create or replace temp macro training_lecture_years(as_of) as table
