@@ -11,7 +11,7 @@ import duckdb
 
 from . import sql
 from ._macros import ensure
-from ._steady import is_read_only, remembered, settled
+from ._steady import remembered, settled
 from .provenance import database_facts
 
 #: How many recent year-ends refresh_snapshots stores (the years analyses and reports ask for).
@@ -94,14 +94,11 @@ def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bo
     return remembered(con, ("stored-current", table, stamp), current)   # once per steady block
 
 
-
 def _tables_and_meta(con: duckdb.DuckDBPyConnection) -> tuple[frozenset[str], dict[str, str]]:
-    """The file's tables and meta rows: on a read-only connection read once while it lives
-    (``sql/base/stored_tables.sql``), else from the facts a report reads anyway."""
-    if is_read_only(con):
-        def read():
-            tables, rows = con.execute(sql.load("base/stored_tables")).fetchall()[0]
-            return frozenset(tables), {r["key"]: r["value"] for r in rows}
-        return settled(con, ("stored-tables",), read)
-    facts = database_facts(con)
-    return facts.tables, facts.meta
+    """The file's tables and meta rows (of :func:`qingmiao_lib.provenance.database_facts`): on a
+    read-only connection read once while it lives, else once per steady block."""
+    def read():
+        facts = database_facts(con)
+        return facts.tables, facts.meta
+
+    return settled(con, ("stored-tables",), read)
