@@ -50,7 +50,7 @@ def to_pandas(table: pa.Table, *, categories: Collection[str] = (), repeated: Co
             elif text == "object":
                 columns[name] = _decode(col) if pa.types.is_dictionary(kind) else _objects(col, name in repeated)
             else:
-                columns[name] = _text(col, name in repeated)
+                columns[name] = _text(col)
         elif col.null_count == 0 and (pa.types.is_integer(kind) or pa.types.is_floating(kind)
                                       or pa.types.is_boolean(kind)):
             # numbers without a NULL: the numpy array itself (a Series per column costs ~0.1 ms)
@@ -89,9 +89,9 @@ def _repeats(col: pa.ChunkedArray) -> bool:
     return len(set(head)) < 0.5 * len(head)
 
 
-def _text(col: pa.ChunkedArray, repeated: bool = False) -> pd.api.extensions.ExtensionArray:
+def _text(col: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
     """A text column as an array of :data:`TEXT`, over Arrow's own strings (an ENUM cast to its
-    names in Arrow first). ``repeated`` matters only for object strings (:func:`_objects`)."""
+    names in Arrow first)."""
     if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
         col = pc.cast(col, pa.large_string())
     return TEXT.__from_arrow__(col)
@@ -106,7 +106,7 @@ def _categorical(col: pa.ChunkedArray) -> pd.Categorical:
         names = arr.dictionary.cast(pa.string()).to_pylist()
         codes = pc.cast(arr.indices, pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
         return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=TEXT))
-    values = pd.Series(_text(col, True), copy=False)
+    values = pd.Series(_text(col), copy=False)
     return values.astype(pd.CategoricalDtype(sorted(values.dropna().unique()))).array
 
 

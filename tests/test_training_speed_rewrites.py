@@ -322,11 +322,10 @@ def test_text_as_astype_of_the_objects(values, chunks):
     plain = pa.chunked_array([pa.array(values, pa.string())] * chunks)
     enum = pa.chunked_array([pa.array(values, pa.string()).dictionary_encode()] * chunks)
     for col in (plain, enum):
-        for repeated in (False, True):
-            pd.testing.assert_series_equal(pd.Series(_query._text(col, repeated)), want)
+        pd.testing.assert_series_equal(pd.Series(_query._text(col)), want)
 
 
 def test_text_of_no_chunks():
     want = pd.Series([], dtype=object).astype(_query.TEXT)
     for kind in (pa.string(), pa.dictionary(pa.int32(), pa.string())):
-        pd.testing.assert_series_equal(pd.Series(_query._text(pa.chunked_array([], type=kind), False)), want)
+        pd.testing.assert_series_equal(pd.Series(_query._text(pa.chunked_array([], type=kind))), want)
