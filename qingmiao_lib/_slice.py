@@ -107,6 +107,15 @@ def check_counties(con: duckdb.DuckDBPyConnection, counties=None, *, dimension: 
         raise QingmiaoError(f"{what}只适用于合并后的数据库（qingmiao combine）；本库是一个县自己的库，全部记录即本县")
 
 
+def county_codes(con: duckdb.DuckDBPyConnection, counties) -> list[str] | None:
+    """The county filter alone (one code or several) as its bound list (None = all), refused on
+    a database that is not combined (:func:`check_counties`): for the analyses whose only slice
+    is the county (the pipeline, the figures, the outlook, the shortlist)."""
+    codes = Slice.of({"counties": counties}, ("counties",)).params()["counties"]
+    check_counties(con, codes)
+    return codes
+
+
 def _listed(value, kind) -> tuple | None:
     """One value or several as a tuple of ``kind``; None stays None."""
     if value is None:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _query, sql
-from ._slice import check_counties
+from ._slice import county_codes
 from .db import stored_current
 from .errors import QingmiaoError
 from .labels import young_labels
@@ -138,8 +138,7 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int,
         raise QingmiaoError("数据库中没有人员记录（请先运行 qingmiao demo 或 qingmiao import）")
     if not (MIN_YEAR <= year <= MAX_YEAR) or not (span[0] <= year <= span[1]):
         raise QingmiaoError(f"{year}年没有数据：数据库记录的年份为 {span[0]}–{span[1]}")
-    slice_ = _query.Slice.of({"counties": counties}, ("counties",)).params()["counties"]
-    check_counties(con, slice_)
+    codes = county_codes(con, counties)
     r = _query.rules(con)                      # read once for the date, the labels and attrs
     as_of = _query.year_end(con, year, given=r)
     # while the stored tables are current (their stamps match the records and rules), F3 reads
@@ -151,7 +150,7 @@ def headline(con: duckdb.DuckDBPyConnection, *, year: int,
     with (_query.reading(con, "training/courses", when=courses),
           _query.reading(con, "pipeline/grades", when=masks)):
         rows = _query.fetch(con, "figures/headline",
-                            {"year": year, "as_of": as_of, "counties": slice_}).to_pydict()
+                            {"year": year, "as_of": as_of, "counties": codes}).to_pydict()
     names, denominators = labels(con, given=r)
     # nine rows: the columns built as lists, then typed once (a pandas step per column costs more)
     codes, values, of = rows["code"], rows["value"], rows["denominator"]

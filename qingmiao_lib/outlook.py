@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from . import _steady, frames, sql
+from ._slice import county_codes
 from .db import install_once, rules_version
 from .pipeline import quota_usage
-from .pipeline._common import _counties
 
 #: Chinese names of this module's output columns.
 COLUMNS: dict[str, str] = {
@@ -119,7 +119,7 @@ def retirements(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: int,
     """
     as_of, years = _date(as_of), _years(years)
     chosen = None if units is None else ([units] if isinstance(units, str) else [str(u) for u in units])
-    codes = _counties(con, counties)
+    codes = county_codes(con, counties)
     install_macros(con)
     df = frames.frame(con, sql.load("outlook/retirements"),
                       {"as_of": as_of, "years": years, "units": chosen, "counties": codes})
@@ -163,7 +163,7 @@ def places(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: int,
     if by not in PLACES_BY:
         raise ValueError(f"by must be one of {', '.join(PLACES_BY)}, got {by!r}")
     as_of, years = _date(as_of), _years(years)
-    codes = _counties(con, counties)
+    codes = county_codes(con, counties)
     install_macros(con)
     params = {"as_of": as_of, "years": years, "counties": codes}
     if by == "unit_level":

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, sql
-from .._slice import check_counties
+from .._slice import county_codes as _counties  # noqa: F401 - the pipeline's modules read it here
 
 #: Chinese names of the pipeline analyses' output columns (merged into ``labels.chinese``).
 COLUMNS: dict[str, str] = {
@@ -47,14 +47,6 @@ def _units(units: str | Sequence[str] | None) -> list[str] | None:
     if units is None:
         return None
     return [units] if isinstance(units, str) else [str(u) for u in units]
-
-
-def _counties(con, counties: str | Sequence[str] | None) -> list[str] | None:
-    """The county filter as a bound list (None = all), refused on a database that is not
-    combined (:func:`qingmiao_lib._slice.check_counties`)."""
-    codes = _query.Slice.of({"counties": counties}, ("counties",)).params()["counties"]
-    check_counties(con, codes)
-    return codes
 
 
 def _county_quotas(con, as_of: dt.date, codes: list[str] | None) -> list[dict] | None:

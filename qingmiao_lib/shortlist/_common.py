@@ -10,10 +10,11 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from .._slice import county_codes
 from .._steady import remembered
 from ..db import rules_version
 from ..errors import QingmiaoError
-from ..pipeline._common import _counties, _county_quotas
+from ..pipeline._common import _county_quotas
 
 
 def _date(value) -> dt.date:
@@ -29,7 +30,7 @@ def _county(con: duckdb.DuckDBPyConnection, counties: str | Sequence[str] | None
     county's own (its jurisdiction quotas against its holders), so each county is a competition
     of its own, and rows of several would not say which jurisdiction row (全辖区) or which
     position is whose — ask county by county, as ``quota_usage`` does."""
-    codes = _counties(con, counties)
+    codes = county_codes(con, counties)
     if codes is None:
         return {"county": None, "county_quotas": None}
     if len(codes) != 1:
