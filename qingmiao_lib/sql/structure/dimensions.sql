@@ -1,7 +1,8 @@
 -- structure/dimensions.sql — the dimensions structure.headcount and structure.over_time group by
--- (qingmiao_lib.structure.DIMENSIONS): each label and its sort key, defined once here and listed
--- as columns in the dims CTE of structure/headcount.sql and structure/over_time.sql, which keep
--- the chosen ones by name (a bound list: COLUMNS(lambda c: list_contains($dims, c))).
+-- (qingmiao_lib.structure.DIMENSIONS): each one's sort key and the label named from it, defined
+-- once here. structure/headcount.sql and structure/over_time.sql list every key in their keys
+-- CTE, group by the chosen ones (a bound list: COLUMNS(lambda c: list_contains($dims, c))) and
+-- name each group after counting.
 -- (The county dimension is county_of(person_id), base/macros.sql: a combined database's.)
 -- Installed by qingmiao_lib.structure once per connection.
 
@@ -22,22 +23,20 @@ create or replace temp macro structure_generation_year(birth_date) as (
          else 1900 end
 );
 
--- structure_generation(birth_date): the generation's label ('00后', '95后' … '70后', '70前').
-create or replace temp macro structure_generation(birth_date) as (
-    case when structure_generation_year(birth_date) = 1900 then '70前'
-         else right(structure_generation_year(birth_date)::varchar, 2) || '后' end
+-- structure_generation_label(first_year): a generation's label from its first birth year
+-- (structure_generation_year): '00后', '95后' … '70后', '70前'.
+create or replace temp macro structure_generation_label(first_year) as (
+    case when first_year = 1900 then '70前' else right(first_year::varchar, 2) || '后' end
 );
 
--- structure_pool_status(in_young_pool, in_two_type_pool): the pools a person is in, as one
--- value ('两库均在', '年轻公务员库', '两型干部库', '未入库': the rows partition the headcount).
-create or replace temp macro structure_pool_status(in_young_pool, in_two_type_pool) as (
-    case when in_young_pool and in_two_type_pool then '两库均在'
-         when in_young_pool then '年轻公务员库' when in_two_type_pool then '两型干部库'
-         else '未入库' end
-);
-
--- structure_pool_order(in_young_pool, in_two_type_pool): the sort key of the pool status, in
--- the order of structure_pool_status's values above.
+-- structure_pool_order(in_young_pool, in_two_type_pool): the pools a person is in, as one
+-- value 0 … 3 (the rows partition the headcount), the sort key of the pool status.
 create or replace temp macro structure_pool_order(in_young_pool, in_two_type_pool) as (
     2 * (not in_young_pool)::int + (not in_two_type_pool)::int
+);
+
+-- structure_pool_label(pool_order): the pool status of structure_pool_order's value
+-- ('两库均在', '年轻公务员库', '两型干部库', '未入库'; qingmiao_lib.structure.POOL_STATUSES).
+create or replace temp macro structure_pool_label(pool_order) as (
+    ['两库均在', '年轻公务员库', '两型干部库', '未入库'][pool_order + 1]
 );

@@ -3,10 +3,12 @@
 --   all when no dimension is chosen).
 -- Parameters: $as_of (DATE) and the slice filters of in_slice ($units, $counties, $unit_kinds,
 --   $genders, $educations, $cohorts, $pool, $young, $first_five; NULL = no filter).
---   $dims (VARCHAR[]): the columns of the dims CTE to group by — the chosen dimensions' labels
---   and sort keys (qingmiao_lib.structure.DIMENSIONS), or all_persons for none; the unit's label
---   unit_name is looked up after counting, for the units counted (a join per person cost ~40 ms
---   at a million persons, even when no unit was asked for).
+--   $dims (VARCHAR[]): the chosen dimensions' labels and sort keys
+--   (qingmiao_lib.structure.DIMENSIONS), or all_persons for none.
+-- The persons are grouped by the chosen dimensions' keys only (ENUMs, integers, the unit's id:
+--   hashing a million rows on a label string, or carrying the unit along, took most of the time),
+--   and each group is named after counting (structure/dimensions.sql), the unit by a lookup of
+--   the units counted.
 -- Columns: those of $dims, persons; qingmiao_lib.structure orders the rows by the sort keys and
 --   drops them.
 with
@@ -20,43 +22,63 @@ people as (
                    $genders::varchar[], $educations::varchar[], $cohorts::integer[],
                    $pool::varchar, $young::boolean, $first_five::boolean)
 ),
-dims as (
-    -- every dimension's label and sort key (structure/dimensions.sql); the chosen ones are kept
-    select 
-        structure_age_band(s.age) as age_band, structure_age_band_start(s.age) as sort_age_band,
-        structure_generation(s.birth_date) as generation,
+keys as (
+    -- every dimension's key: its sort key, and for rank and level the value beside its step
+    select
+        structure_age_band_start(s.age) as sort_age_band,
         structure_generation_year(s.birth_date) as sort_generation,
-        s.gender::varchar as gender, s.gender as sort_gender,
-        s.education::varchar as education, s.education as sort_education,
-        coalesce(s.political_status, '未填写') as political_status,
+        s.gender as sort_gender,
+        s.education as sort_education,
         coalesce(s.political_status, '未填写') as sort_political_status,
-        coalesce(s.entry_channel::varchar, '未填写') as entry_channel, s.entry_channel as sort_entry_channel,
-        s.entry_cohort as entry_year, s.entry_cohort as sort_entry_year,
-        -- the unit's name is looked up after counting (below), for the units counted only
-        case when list_contains($dims::varchar[], 'unit_name') then s.unit_id end as unit_key,
+        s.entry_channel as sort_entry_channel,
+        s.entry_cohort as sort_entry_year,
         s.unit_id as sort_unit,
-        coalesce(s.unit_kind::varchar, '无在任职务') as unit_kind, s.unit_kind as sort_unit_kind,
-        coalesce(s.rank::varchar, '未定职级') as rank, s.rank_step as sort_rank,
-        s.level::varchar as level, s.level_step as sort_level,
-        structure_pool_status(s.in_young_pool, s.in_two_type_pool) as pool_status,
+        s.unit_kind as sort_unit_kind,
+        s.rank_step as sort_rank, s.rank as rank_key,
+        s.level_step as sort_level, s.level as level_key,
         structure_pool_order(s.in_young_pool, s.in_two_type_pool) as sort_pool,
-        county_of(s.person_id) as county, county_of(s.person_id) as sort_county,
-        s.young as young, not s.young as sort_young,
-        s.first_five as first_five, not s.first_five as sort_first_five,
-        true as all_persons,
+        county_of(s.person_id) as sort_county,
+        not s.young as sort_young,
+        not s.first_five as sort_first_five,
+        true as all_persons,                 -- the one key when no dimension is chosen
     from people as s
 ),
 counted as (
-    -- unit_key is NULL but for the unit dimension, whose sort key (grouped by) it equals
-    select columns(lambda c: list_contains($dims::varchar[], c)), any_value(unit_key) as unit_key,
+    -- the chosen keys (rank_key and level_key with the rank and level dimensions)
+    select columns(lambda c: list_contains($dims::varchar[], c)
+                             or (c in ('rank_key', 'level_key')
+                                 and list_contains($dims::varchar[], split_part(c, '_', 1)))),
            count(*) as persons,
-    from dims
+    from keys
     group by all
 ),
+every_key as (
+    -- the keys not chosen as NULL columns (a union by name with no rows of keys), so that each
+    -- dimension is named once below whichever are chosen
+    select * from counted
+    union all by name
+    select * from keys where false
+),
 named as (
-    select c.*, coalesce(u.name, '无在任职务') as unit_name,
-    from counted as c
-    left join units as u on u.unit_id = c.unit_key
+    select k.*,
+        structure_age_band(k.sort_age_band) as age_band,
+        structure_generation_label(k.sort_generation) as generation,
+        k.sort_gender::varchar as gender,
+        k.sort_education::varchar as education,
+        k.sort_political_status as political_status,
+        coalesce(k.sort_entry_channel::varchar, '未填写') as entry_channel,
+        k.sort_entry_year as entry_year,
+        coalesce(u.name, '无在任职务') as unit_name,
+        coalesce(k.sort_unit_kind::varchar, '无在任职务') as unit_kind,
+        coalesce(k.rank_key::varchar, '未定职级') as rank,
+        k.level_key::varchar as level,
+        structure_pool_label(k.sort_pool) as pool_status,
+        k.sort_county as county,
+        not k.sort_young as young,
+        not k.sort_first_five as first_five,
+    from every_key as k
+    -- left out of the plan unless the unit is chosen
+    left join units as u on list_contains($dims::varchar[], 'sort_unit') and u.unit_id = k.sort_unit
 ),
 final as (
     select columns(lambda c: list_contains($dims::varchar[] || ['persons'], c)),
