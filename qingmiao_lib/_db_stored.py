@@ -7,6 +7,9 @@ called through :mod:`qingmiao_lib.db` (a test replacing ``db.set_meta`` reaches 
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 import duckdb
 
 from . import sql
@@ -83,15 +86,27 @@ def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bo
     Inside :func:`qingmiao_lib._steady.steady` (a report being built) the answer is looked up
     once, and the tables and stamps of every stored table in one statement
     (:func:`qingmiao_lib.provenance.database_facts`). On a read-only connection the tables and
-    stamps, which cannot change while it is open, are read once for as long as it lives; the
-    stamp of the records and rules is computed every call, since the rules may change."""
+    stamps, which cannot change while it is open, are read once for as long as it lives, and so
+    is the answer for a table whose inputs are records alone (its stamp reads no rule:
+    :func:`reads_rules`); for one whose inputs include rules it is computed every call, since the
+    rules may change."""
     def current() -> bool:
         tables, meta = _tables_and_meta(con)
         stored = meta.get(f"{table}_stamp")
         return bool(table in tables and stored
                     and stored == con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0])
 
-    return remembered(con, ("stored-current", table, stamp), current)   # once per steady block
+    # a stamp that reads no rule fingerprints the file alone: on a read-only connection it is
+    # computed once; one reading a rule, every call (or once per steady block)
+    keep = remembered if reads_rules(stamp) else settled
+    return keep(con, ("stored-current", table, stamp), current)
+
+
+@cache
+def reads_rules(stamp: str) -> bool:
+    """Does ``sql/snapshots/<stamp>.sql`` read the connection's rules (a ``rule_…`` macro or
+    table)? Read from its text, which is never changed."""
+    return re.search(r"\brule_\w+", sql.load(f"snapshots/{stamp}")) is not None
 
 
 def _tables_and_meta(con: duckdb.DuckDBPyConnection) -> tuple[frozenset[str], dict[str, str]]:

@@ -67,7 +67,8 @@ def data_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     years), else from the earliest entry to the latest dated record of any kind — an entry, exit,
     assessment, rank, post, pool, training or practice.
     """
-    first, last = _query.remembered(con, ("data-years",), lambda: _data_years(con))
+    # the file alone: looked up once while a read-only connection lives
+    first, last = _query.settled(con, ("data-years",), lambda: _data_years(con))
     if first is None:
         return None
     return int(first), int(last)

@@ -22,6 +22,7 @@ import pytest
 
 import qingmiao_lib as qm
 from qingmiao_lib import (
+    _db_stored,
     _macros,
     _query,
     _steady,
@@ -178,6 +179,15 @@ def test_a_switch_inside_a_transaction_is_undone(county, source, end):
     assert macros(county) == before and source not in _steady.pointing(county)
 
 
+def test_which_stamps_read_the_rules():
+    # read from each stamp's SQL: those of the tables computed under rules (the training hours
+    # per day and class modes, the young age limit, the rules' version) against records alone
+    reads = {stamp: _db_stored.reads_rules(stamp) for stamp in
+             ("training_stamp", "lecture_stamp", "shortlist_stamp", "grade_stamp", "quarter_stamp")}
+    assert reads == {"training_stamp": True, "lecture_stamp": True, "shortlist_stamp": True,
+                     "grade_stamp": False, "quarter_stamp": False}
+
+
 def test_unknown_source_is_refused(county):
     with pytest.raises(ValueError, match="unknown source"), _query.reading(county, "training/nothing"):
         pass
@@ -205,6 +215,11 @@ def test_a_read_only_connection_looks_up_its_tables_once_and_its_rules_every_cal
         con.execute("rollback")
         assert qm.db.stored_current(con, "training_years", "training_stamp")
         assert training.in_service(con, year=2023)["meets"].sum() == covered
+        # a table computed from records alone: its answer is kept with the file's facts, the
+        # one whose stamp reads the rules is not
+        assert qm.db.stored_current(con, "grade_years", "grade_stamp")
+        assert ("stored-current", "grade_years", "grade_stamp") in kept
+        assert ("stored-current", "training_years", "training_stamp") not in kept
     finally:
         con.close()
     shutil.copy(demo_db, tmp_path / "writable.duckdb")        # (the module's county holds demo_db)
