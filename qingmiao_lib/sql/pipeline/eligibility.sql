@@ -25,11 +25,10 @@ final as (
         case when $within is not null then coalesce(
             e.time_met_on <= ($as_of::date + to_months($within::integer))::date, false) end as due_within,
         e.rank_step, u.unit_order,
-    from eligibility_on($as_of::date, per_county := $counties::varchar[] is not null,
+    from eligibility_on($as_of::date, units := $units::varchar[], counties := $counties::varchar[],
+                        per_county := $counties::varchar[] is not null,
                         county_quotas := $county_quotas) as e
     left join unit_order as u using (unit_id)
-    where ($units is null or list_contains($units::varchar[], e.unit_id))
-      and ($counties::varchar[] is null or list_contains($counties::varchar[], county_of(e.person_id)))
 )
 select * exclude (rank_step, unit_order)
 from final

@@ -26,11 +26,10 @@ counted as (
         count(*) filter (where e.blocking_kind is not null) as blocked,
         count(*) filter (where e.time_met_on <= ($as_of::date + to_months(coalesce($within, 0)::integer))::date)
             as due_within,
-    from eligibility_on($as_of::date, per_county := $counties::varchar[] is not null,
+    from eligibility_on($as_of::date, units := $units::varchar[], counties := $counties::varchar[],
+                        per_county := $counties::varchar[] is not null,
                         county_quotas := $county_quotas) as e
     where e.next_rank is not null
-      and ($units is null or list_contains($units::varchar[], e.unit_id))
-      and ($counties::varchar[] is null or list_contains($counties::varchar[], county_of(e.person_id)))
     group by e.unit_id, e.next_step     -- the next rank is the ladder's rank at next_step
 ),
 final as (

@@ -3,8 +3,12 @@
 -- from the rules tables (promotion.*, rule_ranks, rule_levels). A table macro, loaded by
 -- qingmiao_lib.pipeline, so the list, the counts and the forward view read one definition.
 -- Grain: one row per person active on as_of (exited persons never appear).
--- Arguments: as_of (DATE); per_county (BOOLEAN, default false) and county_quotas (a list of
---   STRUCT(county, rank, max_count), default none): per_county judges each person of a combined
+-- Arguments: as_of (DATE); units and counties (VARCHAR[] of unit ids and county codes, default
+--   NULL: everyone): the persons whose rows are wanted — by the unit of their main current post,
+--   and by county_of(person_id) (base/macros.sql) — while the holders of each rank are still
+--   counted over the whole jurisdiction (or their county), so a unit's rows are the rows it has
+--   in the whole list, computed for its persons only; per_county (BOOLEAN, default false) and
+--   county_quotas (a list of STRUCT(county, rank, max_count), default none): per_county judges each person of a combined
 --   database as their county's own database would — the jurisdiction quota is their county's
 --   (county_quotas: the rows of the table county_quotas for the year, bound by the caller, since
 --   a county's own database has no such table) and its holders are counted in their county
@@ -68,7 +72,8 @@ group by person_id;
 create or replace temp macro eligibility_grade_masks(base) as table
     select * from eligibility_grade_masks_live(base);
 
-create or replace temp macro eligibility_on(as_of, per_county := false, county_quotas := null) as table
+create or replace temp macro eligibility_on(as_of, units := null, counties := null, per_county := false,
+                                            county_quotas := null) as table
 with
 params as (
     select
@@ -91,6 +96,13 @@ snap as (
     union all
     select * from eligibility_records(as_of)
 ),
+kept as (
+    -- the persons whose rows are wanted (units, counties); the holders below count all of snap
+    select *
+    from snap
+    where (units is null or list_contains(units::varchar[], unit_id))
+      and (counties is null or list_contains(counties::varchar[], county_of(person_id)))
+),
 ladder as (
     -- one step up, within the ceiling; alt_step: the post level whose tenure may count instead
     select cur.rank, nxt.rank as next_rank, nxt.step as next_step,
@@ -103,7 +115,7 @@ ladder as (
 post_tenure as (
     -- the longest-held current post at the alt level or higher (earliest start)
     select s.person_id, min(p.start_date) as post_start,
-    from snap as s
+    from kept as s
     join ladder as l on l.rank = s.rank
     join posts as p on p.person_id = s.person_id and covers(p.start_date, p.end_date, as_of)
     join rule_levels as rl on rl.level = p.level
@@ -116,7 +128,7 @@ post_months as (
     -- computed several times over
     select s.*, l.next_rank, l.next_step, l.base_required, l.alt_level, pt.post_start,
            full_months(pt.post_start, as_of) as post_months,
-    from snap as s
+    from kept as s
     left join ladder as l on l.rank = s.rank
     left join post_tenure as pt using (person_id)
 ),
