@@ -6,7 +6,14 @@ Reports show aggregates only. A count below the rules' ``report.small_cell_thres
 
 from __future__ import annotations
 
+import sys
+
 import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ._dtypes import TEXT
 
 
 def small_cell_threshold(con: duckdb.DuckDBPyConnection) -> int:
@@ -28,3 +35,24 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+#: The characters ``str.strip()`` removes (every character for which ``str.isspace()``), so that
+#: :func:`mask_names` trims exactly as :func:`mask_name` does.
+_WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+
+
+def mask_names(names: pd.Series) -> pd.Series:
+    """:func:`mask_name` of every name of a column at once, in Arrow (no Python string per row:
+    a list of 660,000 candidates took ~1.2 s name by name). A missing name stays missing. The
+    result is text of the one dtype policy (:data:`qingmiao_lib._query.TEXT`), same index."""
+    arr = pa.array(names.astype(TEXT), type=pa.large_string())
+    s = pc.utf8_trim(arr, characters=_WHITESPACE)
+    n = pc.utf8_length(s)
+    star, empty = pa.scalar("*", pa.large_string()), pa.scalar("", pa.large_string())
+    first, last = pc.utf8_slice_codeunits(s, 0, 1), pc.utf8_slice_codeunits(s, -1)
+    # two characters: the first and one star; more: the first, a star for each inner one, the last
+    stars = pc.binary_repeat(pc.if_else(pc.is_valid(s), star, None), pc.max_element_wise(pc.subtract(n, 2), 1))
+    tail = pc.if_else(pc.equal(n, 2), empty, last)
+    masked = pc.if_else(pc.less_equal(n, 1), s, pc.binary_join_element_wise(first, stars, tail, empty))
+    return pd.Series(TEXT.__from_arrow__(masked), index=names.index, name=names.name, copy=False)

@@ -112,7 +112,7 @@ def _masked(args, df: pd.DataFrame) -> pd.DataFrame:
     if args.unmasked:
         print("警告：--unmasked 输出含完整姓名，注意保密", file=sys.stderr)
         return df
-    return df.assign(name=df["name"].map(privacy.mask_name))
+    return df.assign(name=privacy.mask_names(df["name"]))
 
 
 def _emit_records(rows: pd.DataFrame, fmt: str, out: Path | None) -> None:

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, sql
-from ..privacy import mask_name
+from ..privacy import mask_name, mask_names
 from ._common import _counties, _date, _finish, _frame, _units
 
 
@@ -23,7 +23,7 @@ def people(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     as_of = _date(as_of)
     df = _frame(con, "people", {"as_of": as_of, "units": _units(units), "counties": _counties(con, counties)})
     if not unmasked:
-        df["name"] = _query.text(df["name"].map(mask_name))
+        df["name"] = mask_names(df["name"])
     return _finish(df, con, as_of=as_of, unmasked=bool(unmasked))
 
 

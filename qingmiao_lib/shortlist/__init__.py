@@ -64,9 +64,9 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from .. import frames, outlook, sql
+from .. import _query, outlook, sql
 from ..db import install_once
-from ..privacy import mask_name
+from ..privacy import mask_names
 from ..rules import RANKS
 from . import _stored
 from ._common import _county, _date, _finish
@@ -205,14 +205,14 @@ def shortlist(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: str | Non
     as_of = _date(as_of)
     install_macros(con)
     with _sources(con, as_of):
-        df = frames.frame(con, sql.load("shortlist/list"), {
+        df = _query.run(con, "shortlist/list", {
             "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank), "units": _units(units),
             **_county(con, counties, as_of)})
     df = df.drop(columns=["next_step"])
     for col in ("suggested", "tied_at_cut", "left_leadership"):
         df[col] = df[col].astype(bool)
     if not unmasked:
-        df["name"] = df["name"].map(mask_name)
+        df["name"] = mask_names(df["name"])
     return _finish(df, con, as_of=as_of, rank=rank, unmasked=bool(unmasked),
                    recommendations=None if recommendations is None else len(_ids(recommendations)))
 
@@ -234,7 +234,7 @@ def shortlist_summary(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, rank: s
     as_of = _date(as_of)
     install_macros(con)
     with _sources(con, as_of):
-        df = frames.frame(con, sql.load("shortlist/summary"), {
+        df = _query.run(con, "shortlist/summary", {
             "as_of": as_of, "recommended": _ids(recommendations), "rank": _rank(rank),
             **_county(con, counties, as_of)})
     return _finish(df, con, as_of=as_of, rank=rank)
@@ -252,8 +252,8 @@ def check_recommendations(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     as_of = _date(as_of)
     install_macros(con)     # the pool's switch (_stored.reading) points back at shortlist_pool_live
     with _sources(con, as_of):
-        df = frames.frame(con, sql.load("shortlist/recommendations"),
-                          {"as_of": as_of, "ids": _ids(recommendations) or [], **_county(con, counties, as_of)})
+        df = _query.run(con, "shortlist/recommendations",
+                        {"as_of": as_of, "ids": _ids(recommendations) or [], **_county(con, counties, as_of)})
     if not unmasked:
-        df["name"] = df["name"].map(lambda n: n if n is None else mask_name(n))
+        df["name"] = mask_names(df["name"])
     return _finish(df, con, as_of=as_of)

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, sql
-from ..privacy import mask_name
+from ..privacy import mask_names
 from ._common import BY, Slice, _dimensions, _finish, _grouped, _slice_params
 
 
@@ -46,7 +46,7 @@ def roster(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: bool = F
     params = {"as_of": as_of, **_slice_params(con, filters)}
     df = _query.run(con, "structure/roster", params)
     if not unmasked:
-        df["name"] = _query.text(df["name"].map(mask_name))
+        df["name"] = mask_names(df["name"])
     return _finish(df, con, as_of=as_of)
 
 
