@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 import traitlets
@@ -260,3 +261,58 @@ def test_unit_picker_lists_at_most_its_cap_finds_the_rest_and_changes_only_with_
     assert {kinds[u] for _, u in p.listed} == {"市直机关"} and len(p.listed) == n // 2
     with pytest.raises(traitlets.TraitError, match="unknown unit"):
         p.value = ("X9",)
+
+
+def test_the_profile_picker_lists_the_first_matches_of_what_was_typed(demo_db):
+    # a picker lists what a person can read: at most PICKER_ROWS persons, those matching the
+    # search box (person id, unit name; names only when shown), the first of them drawn
+    from qingmiao_lib import pipeline
+    from qingmiao_lib.widgets import pipeline as wp
+
+    con = qm.connect(demo_db)
+    day = dt.date(2023, 12, 31)
+    everyone = pipeline.people(con, as_of=day, unmasked=True)
+    assert len(everyone) > wp.PICKER_ROWS
+    box = wp.profile_picker(con, as_of=day)
+    search, choose = box.controls
+    assert [p for _, p in choose.options] == everyone["person_id"].head(wp.PICKER_ROWS).tolist()
+    unit_name = everyone["unit_name"].dropna().iloc[-1]
+    search.value = unit_name
+    in_unit = everyone[everyone["unit_name"].str.contains(unit_name, regex=False, na=False)]
+    assert [p for _, p in choose.options] == in_unit["person_id"].head(wp.PICKER_ROWS).tolist()
+    assert choose.value == in_unit["person_id"].iloc[0]
+    assert box.figures[0].layout.title.text and "*" in choose.label        # masked, and drawn
+    someone = everyone.iloc[7]
+    search.value = someone["name"]                  # masked: a name finds nobody, nothing changes
+    assert choose.value == in_unit["person_id"].iloc[0]
+    shown = wp.profile_picker(con, as_of=day, unmasked=True)
+    shown.controls[0].value = someone["name"]
+    assert someone["person_id"] in [p for _, p in shown.controls[1].options]
+    shown.controls[0].value = someone["person_id"]
+    assert shown.controls[1].value == someone["person_id"]
+    con.close()
+
+
+def test_the_eligibility_explorer_selects_a_unit_from_the_jurisdictions_rows(demo_db, monkeypatch):
+    # a unit's view is a selection of the whole jurisdiction's rows, which are what the library
+    # answers for that unit; so a change of unit asks the database nothing
+    from qingmiao_lib import pipeline
+    from qingmiao_lib.widgets import pipeline as wp
+
+    con = qm.connect(demo_db)
+    day = dt.date(2023, 12, 31)
+    counts, _, due = wp._frames(con, as_of=day, within=6)
+    unit = counts["unit_id"].dropna().iloc[-1]
+    asked = pipeline.eligibility_counts(con, as_of=day, units=[unit], within_months=6)
+    pd.testing.assert_frame_equal(counts[counts["unit_id"] == unit].reset_index(drop=True), asked)
+    listed = pipeline.eligibility(con, as_of=day, units=[unit], within_months=6)
+    pd.testing.assert_frame_equal(due[due["unit_id"] == unit].reset_index(drop=True),   # (a column
+                                  listed[listed["due_within"]].reset_index(drop=True),  # with a NULL
+                                  check_dtype=False)                                     # elsewhere: Int64)
+    box = wp.eligibility_explorer(con, as_of=day)
+    for name in ("eligibility", "eligibility_counts", "quota_usage"):
+        monkeypatch.setattr(pipeline, name, lambda *a, **k: pytest.fail("asked the database"))
+    box.controls[1].value = unit
+    units_drawn = {y for trace in box.figures[1].data for y in trace.y}     # (horizontal bars)
+    assert units_drawn == set(asked["unit_name"])
+    con.close()

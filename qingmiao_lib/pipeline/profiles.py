@@ -17,11 +17,20 @@ from ._common import _counties, _date, _finish, _frame, _units
 
 def people(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
            units: str | Sequence[str] | None = None, unmasked: bool = False,
-           counties: str | Sequence[str] | None = None) -> pd.DataFrame:
+           counties: str | Sequence[str] | None = None, match: str | None = None,
+           limit: int | None = None) -> pd.DataFrame:
     """Active persons on ``as_of`` for a profile picker: ``person_id, name`` (masked unless
-    ``unmasked``), ``unit_id, unit_name, rank, level, age``; one row per person."""
+    ``unmasked``), ``unit_id, unit_name, rank, level, age``; one row per person, by unit and
+    person id. ``match``: only those whose person id begins with it or whose unit's name holds
+    it — or, ``unmasked``, whose name holds it (a masked list is never searched by name);
+    ``limit``: the first so many."""
     as_of = _date(as_of)
-    df = _frame(con, "people", {"as_of": as_of, "units": _units(units), "counties": _counties(con, counties)})
+    match = (match or "").strip() or None
+    if limit is not None and int(limit) < 0:
+        raise ValueError(f"limit must be 0 or more, got {limit}")
+    df = _frame(con, "people", {"as_of": as_of, "units": _units(units), "counties": _counties(con, counties),
+                                "match": match, "names": bool(unmasked),
+                                "limit": None if limit is None else int(limit)})
     if not unmasked:
         df["name"] = mask_names(df["name"])
     return _finish(df, con, as_of=as_of, unmasked=bool(unmasked))

@@ -3,7 +3,8 @@
 
 - ``eligibility_explorer``: as-of date, unit, next rank and within-months controls updating the
   eligibility bars (by rank and by unit) and a short list with masked names;
-- ``profile_picker``: a person picker (masked names by default) updating the timeline chart.
+- ``profile_picker``: a search box and a person picker (the first 50 matches; masked names by
+  default) updating the timeline chart.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from IPython.display import display
 
-from .. import charts, labels, pipeline
+from .. import _query, charts, labels, pipeline
 from . import Fixed, Static, publisher, replace, static_caption
 
 #: Columns of the short list shown under the eligibility explorer.
@@ -23,19 +24,28 @@ LIST_COLUMNS = ["person_id", "name", "unit_name", "current_rank", "next_rank", "
                 "required_months", "eligible", "reasons", "time_met_on"]
 
 
-def _frames(con, *, as_of: dt.date, unit: str | None, within: int, memo: dict | None = None):
-    """The eligibility counts, quota usage and person rows of one date, unit and horizon — from
-    ``memo`` when the explorer asked for them before (a change of rank only filters them)."""
-    key = (as_of, unit, within)
+#: How many views (date and horizon) the explorer keeps, the least recently shown dropped first.
+VIEWS_KEPT = 8
+
+
+def _frames(con, *, as_of: dt.date, within: int, memo: dict | None = None):
+    """The whole jurisdiction's eligibility counts (by unit and next rank), quota usage and the
+    persons due within ``within`` months on ``as_of`` — from ``memo`` when the explorer showed
+    them lately. A unit's or a rank's view is a selection of these rows: the eligibility of a
+    unit's persons is the rows they have in the whole list (the holders of a rank are counted
+    over the jurisdiction either way), so a change of unit or rank asks the database nothing."""
+    key = (as_of, within)
     if memo is not None and key in memo:
+        memo[key] = memo.pop(key)            # the most recently shown last
         return memo[key]
-    picked = [unit] if unit else None
-    got = (pipeline.eligibility_counts(con, as_of=as_of, units=picked, within_months=within),
-           pipeline.quota_usage(con, as_of=as_of),
-           pipeline.eligibility(con, as_of=as_of, units=picked, within_months=within))
+    with _query.steady(con):                 # one view: the rules and stored tables looked up once
+        full = pipeline.eligibility(con, as_of=as_of, within_months=within)
+        got = (pipeline.eligibility_counts(con, as_of=as_of, within_months=within),
+               pipeline.quota_usage(con, as_of=as_of),
+               full[full["due_within"]].reset_index(drop=True))   # the list shows these only
     if memo is not None:
-        if len(memo) >= 8:                 # the last few views, not every one ever seen
-            memo.pop(next(iter(memo)))
+        if len(memo) >= VIEWS_KEPT:
+            memo.pop(next(iter(memo)))       # the least recently shown
         memo[key] = got
     return got
 
@@ -43,11 +53,14 @@ def _frames(con, *, as_of: dt.date, unit: str | None, within: int, memo: dict | 
 def _eligibility(con, *, as_of: dt.date, unit: str | None, rank: str | None, within: int,
                  unmasked: bool, rows: int, memo: dict | None = None) -> tuple[dict[str, go.Figure], object]:
     """The two figures and the short list (names masked unless asked), its caption counting."""
-    counts, quota, full = _frames(con, as_of=as_of, unit=unit, within=within, memo=memo)
+    counts, quota, due = _frames(con, as_of=as_of, within=within, memo=memo)
+    if unit:
+        counts, due = counts[counts["unit_id"] == unit], due[due["unit_id"] == unit]
     of_rank = counts if rank is None else counts[counts["next_rank"] == rank]
     figs = {"by_rank": charts.pipeline.eligibility_bars(counts, quota=quota),
             "by_unit": charts.pipeline.eligibility_bars(of_rank, by="unit_name")}
-    due = full[full["due_within"] & ((full["next_rank"] == rank) if rank else True)]
+    if rank:
+        due = due[due["next_rank"] == rank]
     table = labels.display_table(due[LIST_COLUMNS], "pipeline", max_rows=rows, show_names=unmasked,
                                  caption=f"{within} 个月内满足任职年限", count=True, unit="人")
     return figs, table
@@ -73,7 +86,8 @@ def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, with
             Fixed(as_of), Fixed(None, "全部单位"), Fixed(None, "全部职级"), Fixed(within_months)),
             caption=static_caption({"时点": str(as_of), "单位": "全部单位", "拟晋升职级": "全部职级",
                                     "几个月内": str(within_months)}))
-    start = pipeline.eligibility_counts(con, as_of=as_of)
+    memo: dict = {}
+    start = _frames(con, as_of=as_of, within=within_months, memo=memo)[0]   # the first view's counts
     units = start[["unit_id", "unit_name"]].drop_duplicates().dropna().values.tolist()
     ranks = start[["next_step", "next_rank"]].drop_duplicates().sort_values("next_step")["next_rank"].tolist()
     date = widgets.DatePicker(value=as_of, description="时点")
@@ -82,7 +96,6 @@ def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, with
     within = widgets.IntSlider(value=within_months, min=0, max=24, description="几个月内")
     by_rank, by_unit = go.FigureWidget(), go.FigureWidget()
     table = widgets.Output()
-    memo: dict = {}
 
     def update(_=None) -> None:
         if date.value is None:
@@ -103,6 +116,13 @@ def eligibility_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, with
     return box
 
 
+#: The most persons the profile picker lists at once: the first of those matching what was typed
+#: into its search box (a list of a million names would take the notebook ~13 s and 5 GB to build).
+PICKER_ROWS = 50
+#: The search box's hint: names are searched only when shown.
+SEARCH_HINT = {False: "输入人员编号或单位名称", True: "输入人员编号、姓名或单位名称"}
+
+
 def _person_label(person_id: str, name: str, unit_name: str | None) -> str:
     return f"{name}（{person_id}，{unit_name or '无在任职务'}）"
 
@@ -120,8 +140,10 @@ def profile_picker(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: 
             return Static([pub.persons(None, None, what="个人成长档案")],
                           controls=(Fixed(None, "无"), Fixed(None, "无")))
         unmasked = pub.names()
-        people = pipeline.people(con, as_of=as_of, unmasked=unmasked)
-        rows = people[people["person_id"] == person_id] if person_id else people.head(1)
+        # the one person shown: found by id (the id's prefix matches few), else the first listed
+        people = pipeline.people(con, as_of=as_of, unmasked=unmasked, match=person_id,
+                                 limit=None if person_id else 1)
+        rows = people[people["person_id"] == person_id] if person_id else people
         if rows.empty and person_id is None:
             return Static(caption=static_caption({"人员": "无"}), controls=(Fixed(None), Fixed(None)))
         if rows.empty:   # not active on as_of: still the person asked for
@@ -135,25 +157,33 @@ def profile_picker(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, unmasked: 
         chosen = person_id or rows["person_id"].iloc[0]
         return Static([fig], figures=(fig,), controls=(Fixed(label), Fixed(chosen, label)),
                       caption=static_caption({"人员": label}))
-    people = pipeline.people(con, as_of=as_of, unmasked=unmasked)
-    options = [(_person_label(p, n, u), p)
-               for p, n, u in people[["person_id", "name", "unit_name"]].itertuples(index=False)]
-    picker = widgets.Combobox(placeholder="输入人员编号或姓名", ensure_option=False, description="人员")
-    choose = widgets.Dropdown(options=options, value=person_id or (options[0][1] if options else None),
-                              description="选择")
-    picker.options = [label for label, _ in options]
-    by_label = dict(options)
+    picker = widgets.Combobox(placeholder=SEARCH_HINT[unmasked], ensure_option=False, description="查找",
+                              continuous_update=False)
+    choose = widgets.Dropdown(description="选择")
     fw = go.FigureWidget()
 
+    def listed(match: str | None) -> list[tuple[str, str]]:
+        found = pipeline.people(con, as_of=as_of, unmasked=unmasked, match=match, limit=PICKER_ROWS)
+        return [(_person_label(p, n, u), p)
+                for p, n, u in found[["person_id", "name", "unit_name"]].itertuples(index=False)]
+
     def on_text(change) -> None:
-        if change["new"] in by_label:
-            choose.value = by_label[change["new"]]
+        # the persons matching what was typed (at most PICKER_ROWS), the first of them chosen
+        options = listed(change["new"])
+        if options:
+            choose.options = options
+            choose.value = options[0][1]
 
     def update(_=None) -> None:
         if choose.value:
             df = pipeline.profile(con, person_id=choose.value, as_of=as_of, unmasked=unmasked)
             replace(fw, charts.pipeline.person_timeline(df))
 
+    options = listed(person_id)
+    if person_id and person_id not in {p for _, p in options}:   # not active on as_of: still the one asked for
+        options = [(person_id, person_id), *options]
+    choose.options = options
+    choose.value = person_id or (options[0][1] if options else None)
     picker.observe(on_text, names="value")
     choose.observe(update, names="value")
     update()
