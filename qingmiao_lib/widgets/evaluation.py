@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from IPython.display import display
 
-from .. import evaluation, labels
+from .. import _steady, evaluation, labels
 from ..charts import evaluation as ch
 from ..privacy import mask_name
 from . import Fixed, Static, publisher, replace, static_caption
@@ -27,13 +27,14 @@ def _unit_options(con, year: int) -> list[tuple[str, str]]:
 
 def _dashboard_figures(con, *, year: int, units: list[str], age_group: str) -> dict[str, go.Figure]:
     filters = {"units": list(units) or None, "age_group": None if age_group == ALL else age_group}
-    return {
-        "grades": ch.grade_distribution(evaluation.grade_distribution(con, year=year, by="unit_kind", **filters)),
-        "share": ch.excellent_share(evaluation.excellent_share(con, year=year, units=filters["units"]), top=20),
-        "quarters": ch.quarterly_trend(
-            evaluation.quarterly_distribution(con, year=year, first_year=year - 2, **filters)),
-        "streaks": ch.streak_histogram(evaluation.streaks(con, year=year, **filters)),
-    }
+    with _steady.steady(con):      # one update: the rules and stored tables looked up once
+        return {
+            "grades": ch.grade_distribution(evaluation.grade_distribution(con, year=year, by="unit_kind", **filters)),
+            "share": ch.excellent_share(evaluation.excellent_share(con, year=year, units=filters["units"]), top=20),
+            "quarters": ch.quarterly_trend(
+                evaluation.quarterly_distribution(con, year=year, first_year=year - 2, **filters)),
+            "streaks": ch.streak_histogram(evaluation.streaks(con, year=year, **filters)),
+        }
 
 
 def dashboard(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int],

@@ -10,7 +10,7 @@ import duckdb
 import ipywidgets as widgets
 from IPython.display import display
 
-from .. import charts, figures, structure
+from .. import _steady, charts, figures, structure
 from . import Fixed, Static
 
 
@@ -26,7 +26,7 @@ def year_picker(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int],
 
     def show(chosen: int) -> None:
         out.clear_output(wait=True)
-        with out:
+        with out, _steady.steady(con):   # one update: the rules and stored tables looked up once
             pyr = structure.age_pyramid(con, as_of=dt.date(chosen, 12, 31), band_years=1, young_only=True)
             display(charts.headline_bars(figures.headline(con, year=chosen)))
             display(charts.pyramid(pyr))

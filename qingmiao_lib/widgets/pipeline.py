@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from IPython.display import display
 
-from .. import _query, charts, labels, pipeline
+from .. import _steady, charts, labels, pipeline
 from . import Fixed, Static, publisher, replace, static_caption
 
 #: Columns of the short list shown under the eligibility explorer.
@@ -38,7 +38,7 @@ def _frames(con, *, as_of: dt.date, within: int, memo: dict | None = None):
     if memo is not None and key in memo:
         memo[key] = memo.pop(key)            # the most recently shown last
         return memo[key]
-    with _query.steady(con):                 # one view: the rules and stored tables looked up once
+    with _steady.steady(con):                # one view: the rules and stored tables looked up once
         full = pipeline.eligibility(con, as_of=as_of, within_months=within)
         got = (pipeline.eligibility_counts(con, as_of=as_of, within_months=within),
                pipeline.quota_usage(con, as_of=as_of),

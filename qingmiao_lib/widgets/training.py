@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
-from .. import labels, training
+from .. import _steady, labels, training
 from ..charts import training as charts
 from . import Fixed, Static, publisher, replace, static_caption
 from ._units import UnitPicker
@@ -103,10 +103,11 @@ def coverage_explorer(con: duckdb.DuckDBPyConnection, *, year: int, years: list[
             display(table)
 
     def update(_=None) -> None:
-        fig = _coverage_figure(con, year=year_w.value, filters=filters())
-        if fig is not None:
-            replace(heat, fig)
-        show_gaps()
+        with _steady.steady(con):      # one update: the rules and stored tables looked up once
+            fig = _coverage_figure(con, year=year_w.value, filters=filters())
+            if fig is not None:
+                replace(heat, fig)
+            show_gaps()
 
     def on_click(trace, points, _state) -> None:
         if not points.point_inds:
