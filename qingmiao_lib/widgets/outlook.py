@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
-from .. import _steady, charts, labels, outlook, projection, shortlist
+from .. import charts, labels, outlook, projection, shortlist
 from .._ledger import protect_table
 from ..disclosure import DASH
 from ..errors import QingmiaoError
@@ -100,9 +100,8 @@ def outlook_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: i
 
     def update(_=None) -> None:
         plan.disabled = average.value
-        with _steady.steady(con):      # one update: the transitions and stocks counted once
-            figs, shown = _views(con, as_of=as_of, years=ahead.value,
-                                 recruitment=None if average.value else plan.value, pub=pub)
+        figs, shown = _views(con, as_of=as_of, years=ahead.value,
+                             recruitment=None if average.value else plan.value, pub=pub)
         replace(places_fw, figs["places"])
         replace(projection_fw, figs["projection"])
         table.clear_output(wait=True)
