@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pyarrow as pa
+
 from .. import db, sql
 from .frames import Frames
 from .model import Careers
@@ -13,8 +15,29 @@ LOAD_ORDER = (
     "units", "persons", "posts", "ranks", "pool_members", "trainings", "mentorships", "practices",
     "annual_assessments", "regular_assessments", "special_tasks", "rewards", "supervision", "quotas",
 )
-#: Up to this many persons a build's DuckDB memory is held to 1.5 GB (above it, 3 GB).
+#: Up to this many persons a build's DuckDB memory is held to 1.5 GB (above it, 3 GB while
+#: loading and 8 GB for the deferred key, once the simulation's state is gone).
 SMALL_BUILD = 1_000_000
+#: Above SMALL_BUILD, a table is loaded from its own frame this many rows per statement, each
+#: statement its own transaction followed by a checkpoint. DuckDB keeps index entries (its ART)
+#: in memory, where its memory limit cannot spill them, until a checkpoint writes them to the
+#: file: a transaction's new entries, and every index node a commit changed. 19 million posts in
+#: one statement outgrew the 3 GB limit at 8 million persons (issue 23); so did, in parts in
+#: log order, the commit of special tasks, each part's keys changing nodes all over the index.
+CHUNK_ROWS = 4_000_000
+#: The tables with a primary key while loading whose frame is not already in person order: their
+#: frames are put in person order first, so that each part's keys (person_id first) extend the
+#: index at one end instead of changing it throughout. (annual_assessments' frame is made person
+#: by person; trainings and regular_assessments have no key while loading.)
+_SORTED = {"posts", "ranks", "pool_members", "mentorships", "practices", "special_tasks", "rewards",
+           "supervision"}
+#: The frame each table's rows come from (the others its SQL reads are code lists and units).
+_OWN_FRAME = {
+    "posts": "posts", "ranks": "ranks", "pool_members": "pools", "trainings": "trainings",
+    "mentorships": "mentors", "practices": "practices", "annual_assessments": "annual",
+    "regular_assessments": "quarterly", "special_tasks": "tasks", "rewards": "rewards",
+    "supervision": "supervision",
+}
 #: Progress-bar steps of ``write_all``: preparing, one per table, lectures, keys.
 WRITE_STEPS = 1 + len(LOAD_ORDER) + 2
 
@@ -36,6 +59,11 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     db.set_meta(con, data_from=p.start_year, data_to=p.end_year)
     db.refresh_snapshots(con)
     bar.update()
+    if p.persons > SMALL_BUILD:
+        # the simulation's state is gone: the deferred key's index over every quarterly grade
+        # (~190 million at 8 million persons) may take DuckDB more memory (24 million keys took
+        # over 0.38 GB and under 0.75 GB; scaled to 8 million persons, over 3 GB)
+        con.execute("set memory_limit = '8GB'")
     db.add_constraints(con)
     bar.update()
 
@@ -54,23 +82,52 @@ def _load(con, frames: Frames, *, small: bool, bar) -> None:
     # DuckDB's own memory on the build connection: it spills beyond this, so a build stays
     # within its budget together with the simulation's logs not yet loaded (about 1.5 GB at a
     # million persons, fewer as the tables are loaded): ≤ 4 GB up to a million persons
-    # (issue 22), ≤ 8 GiB at the national scale.
+    # (issue 22). At 8 million persons the simulation alone holds ~13 GB when loading starts
+    # (the build's peak was 16.8 GB, issue 23).
     if small:
         con.execute("set memory_limit = '1536MB'")
     else:
         con.execute("set memory_limit = '3GB'")
     con.execute("set preserve_insertion_order = false")
     con.execute(sql.load("synth/load/_macros"))
+    held = {}  # the frames registered, each given up after its last reader
     for i, table in enumerate(LOAD_ORDER):  # each table autocommitted on its own
         for name in [n for n, used in readers.items() if used and used[0] == i]:
-            con.register(f"_{name}", frames.make(name))
+            held[name] = frames.make(name)
+            con.register(f"_{name}", held[name])
+        own = _OWN_FRAME.get(table)
         if table == "persons":
             _load_persons(con)
-        else:
+        elif small or own is None:
             con.execute(texts[i])
+        else:
+            if table in _SORTED:
+                held[own] = _in_person_order(held[own])
+            _load_in_parts(con, texts[i], own, held[own])
         for name in [n for n, used in readers.items() if used and used[-1] == i]:
             con.unregister(f"_{name}")
+            del held[name]
         bar.update()
+
+
+def _in_person_order(frame):
+    """The frame's rows in person number order (the same rows)."""
+    if isinstance(frame, pa.Table):
+        return frame.sort_by("pid")
+    return frame.sort_values("pid", kind="stable")
+
+
+def _load_in_parts(con, text: str, name: str, frame) -> None:
+    """Run a table's insert over its frame ``_<name>`` CHUNK_ROWS rows at a time, each part
+    committed and checkpointed on its own (the rows are loaded row by row: the parts make the
+    same rows)."""
+    for start in range(0, len(frame), CHUNK_ROWS):
+        part = (frame.slice(start, CHUNK_ROWS) if isinstance(frame, pa.Table)
+                else frame.iloc[start: start + CHUNK_ROWS])
+        con.register(f"_{name}", part)
+        con.execute(text)
+        con.execute("checkpoint")
+    con.register(f"_{name}", frame)
 
 
 def _load_persons(con) -> None:
