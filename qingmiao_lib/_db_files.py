@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import _config
 from ._db_state import database_state
 from .errors import DatabaseLocked, QingmiaoError, SchemaMismatch
 from .outputs import fsync_dir, pid_alive
@@ -26,35 +27,9 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 
-#: The environment variable capping DuckDB's threads per connection (default: DuckDB's own, one
-#: per core) — for a machine shared with other work, or several processes side by side (the
-#: test suite's workers).
-THREADS_ENV = "QINGMIAO_THREADS"
-#: The environment variable capping DuckDB's memory per connection, in DuckDB's own spelling
-#: (``6GB``, ``512MB``; default: DuckDB's own, 80% of the machine's memory). DuckDB keeps the
-#: file's blocks it has read in that memory and spills beyond it to a temporary folder beside
-#: the file, so a cap holds a process at national scale to a budget (issue 23: 8 GB).
-MEMORY_ENV = "QINGMIAO_MEMORY"
-_MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)", re.IGNORECASE)
-
-
-def _config() -> dict:
-    """DuckDB's configuration from the environment (:data:`THREADS_ENV`, :data:`MEMORY_ENV`)."""
-    config = {}
-    threads = os.environ.get(THREADS_ENV, "").strip()
-    if threads.isdigit() and int(threads) > 0:
-        config["threads"] = int(threads)
-    memory = os.environ.get(MEMORY_ENV, "").strip()
-    if memory:
-        if not _MEMORY.fullmatch(memory):
-            raise QingmiaoError(f"环境变量 {MEMORY_ENV}={memory!r} 无法识别：应写作 6GB、512MB 之类")
-        config["memory_limit"] = memory
-    return config
-
-
 def _duck(path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     """A plain DuckDB connection, its failures turned into one-line Qingmiao errors."""
-    config = _config()
+    config = _config.from_environment()
     try:
         return duckdb.connect(str(path), read_only=read_only and str(path) != ":memory:", config=config)
     except duckdb.IOException as e:
