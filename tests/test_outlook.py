@@ -21,7 +21,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from qingmiao_lib import outlook
+from qingmiao_lib import frames, outlook, sql
 
 D = dt.date.fromisoformat
 
@@ -242,10 +242,9 @@ def test_bad_years_are_refused(db):
 
 # ------------------------------------------------------------------------------ places
 
-def test_places_by_rank(db):
+def _places_county(db) -> None:
     db.add("units", unit_id="U2", name="中溪镇", kind="乡镇街道")
-    as_of = D("2025-12-31")
-    # holders of 一级主任科员 on as_of: R1, R2 (U1), R3 (U2); quota 4 over the jurisdiction
+    # holders of 一级主任科员 on 2025-12-31: R1, R2 (U1), R3 (U2); quota 4 over the jurisdiction
     # → vacancies 4 − 3 = 1. Quota of 2 for 一级主任科员 in U2 → vacancies 2 − 1 = 1.
     # R1 born 1965-12-31 → 2026-03-31 (year 1); R3 born 1967-01-15 → 24 → +7 → 60y7m
     # → 2027-08-15 (year 2); R2 young, not retiring.
@@ -261,7 +260,11 @@ def test_places_by_rank(db):
     db.add("quotas", year=2025, rank="一级主任科员", max_count=4)
     db.add("quotas", year=2025, unit_id="U2", rank="一级主任科员", max_count=2)
     db.add("quotas", year=2025, rank="四级调研员", max_count=1)
-    df = outlook.places(db.con, as_of=as_of, years=3)
+
+
+def test_places_by_rank(db):
+    _places_county(db)
+    df = outlook.places(db.con, as_of=D("2025-12-31"), years=3)
     rows = {(r.period, r.unit_name, r.rank): r for r in df.itertuples()}
     # jurisdiction 一级主任科员: year 1: max(0, 1 + 1) = 2 places; year 2: max(0, 1 + 2) = 3 → +1;
     # year 3: 3 → 0
@@ -280,6 +283,26 @@ def test_places_by_rank(db):
     assert pd.isna(n[0].quota) and [r.places for r in n] == [0, 0, 1]
     assert df.groupby("period").size().tolist() == [4, 4, 4]
     assert df.loc[df["period"] == 1, "period_end"].iloc[0] == pd.Timestamp("2026-12-31")
+
+
+def test_places_counted_once_for_three_years_are_those_of_each_horizon(db):
+    # the notebook's slider: counted for 3 years, the places of 1 and 2 years are those asked for
+    # 1 and 2 years — 二级主任科员, without a quota, retires only in year 3: no row before
+    _places_county(db)
+    as_of = D("2025-12-31")
+    counts = outlook.RankCounts.read(db.con, as_of=as_of, years=3)
+    for years in (1, 2, 3):
+        alone = outlook.places(db.con, as_of=as_of, years=years)
+        pd.testing.assert_frame_equal(counts.places(years), alone, check_exact=True)
+        assert counts.places(years).attrs == alone.attrs
+    assert "二级主任科员" not in set(counts.places(2)["rank"]) and "二级主任科员" in set(counts.places(3)["rank"])
+    # U1 names no quota: its rows are summed into the jurisdiction's, with the same places as
+    # from the rows per unit the query gives
+    per_unit = frames.frame(db.con, sql.load("outlook/retirements_by_rank"),
+                            {"as_of": as_of, "years": 3, "counties": None})
+    assert set(per_unit["unit_id"]) == {"U1", "U2"} and set(counts.counted["unit_id"].dropna()) == {"U2"}
+    pd.testing.assert_frame_equal(outlook._rank_places(per_unit, counts.quota, as_of=as_of, years=3),
+                                  counts.places(3), check_exact=True)
 
 
 def test_places_by_unit_and_level(db):

@@ -13,7 +13,10 @@ SQL; the projection is numpy (a few hundred states). Stocks are expected values 
 
 Every function takes the connection first, then keyword-only arguments, and returns a DataFrame
 whose ``attrs`` carry ``as_of`` (the start year end), ``years``, ``k``, ``transition_years``,
-``recruitment`` (a description), ``rules_version`` and ``young_limit``.
+``recruitment`` (a description), ``rules_version`` and ``young_limit``. :func:`counts` reads
+once what :func:`project` and :func:`flows` read from the database, for every horizon up to a
+longest one, and runs the model on it for any plan and horizon without asking again (a
+notebook's controls: ``_counted``).
 
 >>> import qingmiao_lib as qm                                                  # doctest: +SKIP
 >>> con = qm.connect("data/qingmiao.duckdb")                                   # doctest: +SKIP
@@ -31,13 +34,12 @@ import pandas as pd
 
 from .. import _query, outlook, sql
 from ..db import install_once, rules_version
-from ..errors import QingmiaoError
 from ..labels import young_limit as rules_young_limit
-from . import _counts, _frames, _model, _plan
+from . import _counted, _counts, _frames, _model, _plan
 from ._text import METHODS, backtest_text, methods_text
 
-__all__ = ["COLUMNS", "DIMENSIONS", "METHODS", "backtest", "backtest_text", "flows", "methods_text",
-           "project", "transitions"]
+__all__ = ["COLUMNS", "DIMENSIONS", "METHODS", "backtest", "backtest_text", "counts", "flows",
+           "methods_text", "project", "transitions"]
 
 #: Chinese names of this module's output columns.
 COLUMNS: dict[str, str] = {
@@ -70,47 +72,6 @@ def _setup(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     names = _counts.states(con)
     return {kind: dict(zip(part["step"].astype(int), part["name"], strict=True))
             for kind, part in names.groupby("kind")}
-
-
-def _counted(con, *, first: int, last: int, tr_first: int, tr_last: int, years: int,
-             young_only: bool, since: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The stocks of the years ``first`` … ``last`` (a retirement more than ``years`` ahead as
-    :data:`_model.BEYOND`) and the transitions of the years ``tr_first`` … ``tr_last``; ages under
-    the young age limit only when ``young_only`` (nobody older joins the cohort, so the rates
-    and the intake of the cohort are counted among its own ages). ``since``: in a steady block
-    (a report), count from that year on, for the backtest that follows (:mod:`._counts`)."""
-    below = rules_young_limit(con) if young_only else 1000
-    stocks = _counts.stocks(con, first=first, last=last, years=years, below=below, since=since)
-    stocks["retire_in"] = stocks["retire_in"].fillna(_model.BEYOND).astype("int64")
-    moves = _counts.transitions(con, first=tr_first, last=tr_last, below=below, since=since)
-    return stocks, moves
-
-
-def _run(con, *, year: int, years: int, k: int, recruitment, band_years: int, smoothing: float,
-         stocks: pd.DataFrame, moves: pd.DataFrame, names: dict) -> tuple[_model.Run, _model.Space, str]:
-    start = stocks[stocks["year"] == year]
-    if not len(start):
-        raise QingmiaoError(f"{year}年末没有在职人员，无法预测（请检查年度或先导入数据）")
-    if not len(moves):
-        raise QingmiaoError(f"{year - k + 1}–{year}年没有可观察的人员变动，无法估计转移率")
-    space = _model.Space(n_ranks=max(names["rank"]) + 1, n_levels=max(names["level"]) + 1,
-                         band_years=band_years, years=years)
-    P, _ = _model.rates(moves, space, smoothing=smoothing)
-    intake = stocks[stocks["entered"] & stocks["year"].between(year - k + 1, year)]
-    steps = {kind: {v: s for s, v in part.items()} for kind, part in names.items()}
-    if isinstance(recruitment, _Observed):
-        plan, told = recruitment.rows, "实际录用（回测）"
-    else:
-        plan, told = _plan.rows(recruitment, intake, k=k, start_year=year, years=years, steps=steps)
-    return _model.project(_model.stock_array(start, space), P, plan, space), space, told
-
-
-def _finish(df: pd.DataFrame, con, *, year: int, years: int, k: int, tr: tuple[int, int], told: str,
-            limit: int, **more) -> pd.DataFrame:
-    df.attrs.update(as_of=_query.year_end(con, year).isoformat(),
-                    year=year, years=years, k=k, transition_years=f"{tr[0]}–{tr[1]}", recruitment=told,
-                    rules_version=rules_version(con), young_limit=limit, **more)
-    return df
 
 
 def project(con: duckdb.DuckDBPyConnection, *, year: int, years: int, k: int = K, recruitment=None,
@@ -147,18 +108,8 @@ def project(con: duckdb.DuckDBPyConnection, *, year: int, years: int, k: int = K
         rank, rank_step, level, level_step, persons`` (expected persons, fractional).
     """
     _checked(year, years, k, band_years, smoothing)
-    names = _setup(con)
-    stocks, moves = _counted(con, first=year - k + 1, last=year, tr_first=year - k + 1, tr_last=year,
-                             years=years, young_only=young_only,
-                             since=year - years - k + 1)   # and a backtest's years
-    run, space, told = _run(con, year=year, years=years, k=k, recruitment=recruitment, band_years=band_years,
-                            smoothing=smoothing, stocks=stocks, moves=moves, names=names)
-    limit = rules_young_limit(con)
-    df = _frames.cells(run.stocks, space, names, limit=limit if young_only else None)
-    df.insert(0, "year", df["period"] + year)
-    df.insert(2, "projected", df["period"] > 0)
-    return _finish(df, con, year=year, years=years, k=k, tr=(year - k + 1, year), told=told, limit=limit,
-                   young_only=young_only, band_years=band_years, smoothing=smoothing)
+    return _read(con, year=year, years=years, k=k, young_only=young_only, shorter=False).project(
+        years=years, recruitment=recruitment, band_years=band_years, smoothing=smoothing)
 
 
 def flows(con: duckdb.DuckDBPyConnection, *, year: int, years: int, k: int = K, recruitment=None,
@@ -169,17 +120,23 @@ def flows(con: duckdb.DuckDBPyConnection, *, year: int, years: int, k: int = K, 
     ``recruited`` (joining the cohort), ``end``; start − retired − exited − aged_out + recruited
     = end."""
     _checked(year, years, k, band_years, smoothing)
-    names = _setup(con)
-    stocks, moves = _counted(con, first=year - k + 1, last=year, tr_first=year - k + 1, tr_last=year,
-                             years=years, young_only=young_only,
-                             since=year - years - k + 1)   # and a backtest's years
-    run, _, told = _run(con, year=year, years=years, k=k, recruitment=recruitment, band_years=band_years,
-                        smoothing=smoothing, stocks=stocks, moves=moves, names=names)
-    limit = rules_young_limit(con)
-    df = _frames.flows(run, limit=limit if young_only else None)
-    df.insert(0, "year", df["period"] + year)
-    return _finish(df, con, year=year, years=years, k=k, tr=(year - k + 1, year), told=told, limit=limit,
-                   young_only=young_only)
+    return _read(con, year=year, years=years, k=k, young_only=young_only, shorter=False).flows(
+        years=years, recruitment=recruitment, band_years=band_years, smoothing=smoothing)
+
+
+def counts(con: duckdb.DuckDBPyConnection, *, year: int, years: int, k: int = K,
+           young_only: bool = True) -> _counted.Counts:
+    """What :func:`project` and :func:`flows` from the year end of ``year`` read from the database,
+    counted once for every horizon up to ``years`` (arguments as :func:`project`): its
+    ``project(years=…, recruitment=…, band_years=…, smoothing=…)`` and ``flows(…)`` give what
+    those functions give, without asking the database again (a notebook's controls)."""
+    _checked(year, years, k, BAND_YEARS, SMOOTHING)
+    return _read(con, year=year, years=years, k=k, young_only=young_only, shorter=True)
+
+
+def _read(con, *, year: int, years: int, k: int, young_only: bool, shorter: bool) -> _counted.Counts:
+    return _counted.Counts.read(con, names=_setup(con), year=year, years=years, k=k, young_only=young_only,
+                                shorter=shorter, since=year - years - k + 1)   # and a backtest's years
 
 
 def backtest(con: duckdb.DuckDBPyConnection, *, year: int, horizon: int = 5, k: int = K,
@@ -216,15 +173,15 @@ def backtest(con: duckdb.DuckDBPyConnection, *, year: int, horizon: int = 5, k: 
     start = year - horizon
     _checked(start, horizon, k, band_years, smoothing)
     names = _setup(con)
-    stocks, moves = _counted(con, first=start - k + 1, last=year, tr_first=start - k + 1, tr_last=start,
-                             years=horizon, young_only=young_only)
+    stocks, moves = _counted.counted(con, first=start - k + 1, last=year, tr_first=start - k + 1,
+                                     tr_last=start, years=horizon, young_only=young_only)
     plan = None
     if recruitment == "observed":
         came = stocks[stocks["entered"] & (stocks["year"] > start)]
         plan_rows = came.assign(period=came["year"] - start)[_plan.ROWS].reset_index(drop=True)
-        plan = _Observed(plan_rows)
-    run, space, told = _run(con, year=start, years=horizon, k=k, recruitment=plan, band_years=band_years,
-                            smoothing=smoothing, stocks=stocks, moves=moves, names=names)
+        plan = _counted.Observed(plan_rows)
+    run, space, told = _counted.run(year=start, years=horizon, k=k, recruitment=plan, band_years=band_years,
+                                    smoothing=smoothing, stocks=stocks, moves=moves, names=names)
     limit = rules_young_limit(con)
     cut = limit if young_only else None
     projected = _frames.cells(run.stocks, space, names, limit=cut)
@@ -235,19 +192,12 @@ def backtest(con: duckdb.DuckDBPyConnection, *, year: int, horizon: int = 5, k: 
     total = out[out["is_total"]].iloc[0]
     obs = float(total["observed"])
     base_abs = (out.loc[~out["is_total"], "baseline"] - out.loc[~out["is_total"], "observed"]).abs().sum()
-    return _finish(out, con, year=start, years=horizon, k=k, tr=(start - k + 1, start), told=told, limit=limit,
-                   start_year=start, target_year=year, horizon=horizon, by=by, young_only=young_only,
-                   projected_total=float(total["projected"]), observed_total=obs,
-                   abs_error_sum=float(total["abs_error"]),
-                   wape=float(total["abs_error"]) / obs if obs else float("nan"),
-                   baseline_wape=float(base_abs) / obs if obs else float("nan"))
-
-
-class _Observed:
-    """The intake that came, as plan rows (a backtest's ``recruitment="observed"``)."""
-
-    def __init__(self, rows: pd.DataFrame) -> None:
-        self.rows = rows
+    return _counted.finish(
+        out, as_of=_query.year_end(con, start), rules=rules_version(con), year=start, years=horizon, k=k,
+        tr=(start - k + 1, start), told=told, limit=limit, start_year=start, target_year=year, horizon=horizon,
+        by=by, young_only=young_only, projected_total=float(total["projected"]), observed_total=obs,
+        abs_error_sum=float(total["abs_error"]), wape=float(total["abs_error"]) / obs if obs else float("nan"),
+        baseline_wape=float(base_abs) / obs if obs else float("nan"))
 
 
 def transitions(con: duckdb.DuckDBPyConnection, *, year: int, k: int = K, band_years: int = BAND_YEARS,
@@ -268,4 +218,5 @@ def transitions(con: duckdb.DuckDBPyConnection, *, year: int, k: int = K, band_y
     P, observed = _model.rates(moves, space, smoothing=smoothing)
     df = _frames.rates_frame(P, observed, space, names)
     limit = rules_young_limit(con)
-    return _finish(df, con, year=year, years=0, k=k, tr=(year - k + 1, year), told="", limit=limit)
+    return _counted.finish(df, as_of=_query.year_end(con, year), rules=rules_version(con), year=year, years=0,
+                           k=k, tr=(year - k + 1, year), told="", limit=limit)

@@ -4,7 +4,9 @@
 
 - :func:`outlook_explorer`: years ahead and a recruitment plan (the average intake of the last
   years, or a number per year) updating the places per year, the projected cohort and its yearly
-  account in place;
+  account in place. It counts once, for the longest horizon the slider offers, and a moved
+  control redoes only the arithmetic (``outlook.RankCounts``, ``projection.counts``: the same
+  frames as the analyses give for the new values, without asking the database);
 - :func:`shortlist_table`: 个人条件符合 · 职数空缺 · 建议人选 per next rank (counts only);
 - :func:`retirement_table`, :func:`methods`: retirements per rank and year; the methods and backtest.
 
@@ -55,12 +57,26 @@ def thin_bands(proj: pd.DataFrame, pub) -> list[str]:
     return [c for c in base.columns if p.is_hidden("实际", c)]
 
 
-def _views(con, *, as_of: dt.date, years: int, recruitment: int | None, pub) -> tuple[dict, object]:
-    """The figures (places per year, projected cohort) and the yearly account, as ``pub`` shows
-    them."""
-    places = outlook.places(con, as_of=as_of, years=years)
-    proj = projection.project(con, year=as_of.year, years=years, recruitment=recruitment)
-    flows = projection.flows(con, year=as_of.year, years=years, recruitment=recruitment)
+class _Counted:
+    """What the explorer's views read from the database for ``as_of``, read once for up to
+    ``years`` ahead (the places' counts and the projection's): moving a control redoes only the
+    arithmetic, and gives what ``outlook.places``, ``projection.project`` and ``projection.flows``
+    give for the new values."""
+
+    def __init__(self, con, *, as_of: dt.date, years: int) -> None:
+        self.places_counts = outlook.RankCounts.read(con, as_of=as_of, years=years)
+        self.projection_counts = projection.counts(con, year=as_of.year, years=years)
+
+    def frames(self, *, years: int, recruitment: int | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """(places, projected cohort, its yearly account) for ``years`` ahead and the plan."""
+        model = {"years": years, "recruitment": recruitment, "band_years": projection.BAND_YEARS,
+                 "smoothing": projection.SMOOTHING}
+        return (self.places_counts.places(years), *self.projection_counts.frames(**model))
+
+
+def _views(places: pd.DataFrame, proj: pd.DataFrame, flows: pd.DataFrame, *, pub) -> tuple[dict, object]:
+    """The figures (places per year, projected cohort) and the yearly account of the frames of
+    :meth:`_Counted.frames`, as ``pub`` shows them."""
     hidden = thin_bands(proj, pub)
     fig, _ = stock_chart(proj, hidden, by=BY, t=pub.threshold)
     figs = {"places": pub.figure(charts.outlook.places(places)), "projection": fig}
@@ -85,12 +101,14 @@ def outlook_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: i
     plan_label = "近5年平均" if recruitment is None else f"每年 {int(recruitment)} 人"
     if export:
         pub = publisher(con, export=True, audience=audience)
-        figs, table = _views(con, as_of=as_of, years=years, recruitment=recruitment, pub=pub)
+        counted = _Counted(con, as_of=as_of, years=years)
+        figs, table = _views(*counted.frames(years=years, recruitment=recruitment), pub=pub)
         return Static([*figs.values(), table], figures=figs, controls={
             "years": Fixed(years), "average": Fixed(recruitment is None, plan_label),
             "recruitment": Fixed(recruitment, plan_label)},
             caption=static_caption({"时点": str(as_of), "预测年数": str(years), "录用计划": plan_label}))
     pub = publisher(con, export=False)
+    counted = _Counted(con, as_of=as_of, years=MAX_YEARS)    # once: a control asks the database nothing
     ahead = widgets.IntSlider(value=years, min=1, max=MAX_YEARS, description="预测年数")
     average = widgets.Checkbox(value=recruitment is None, description="按近5年平均录用")
     plan = widgets.BoundedIntText(value=0 if recruitment is None else int(recruitment), min=0, max=100_000,
@@ -100,8 +118,8 @@ def outlook_explorer(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, years: i
 
     def update(_=None) -> None:
         plan.disabled = average.value
-        figs, shown = _views(con, as_of=as_of, years=ahead.value,
-                             recruitment=None if average.value else plan.value, pub=pub)
+        chosen = counted.frames(years=ahead.value, recruitment=None if average.value else plan.value)
+        figs, shown = _views(*chosen, pub=pub)
         replace(places_fw, figs["places"])
         replace(projection_fw, figs["projection"])
         table.clear_output(wait=True)

@@ -12,8 +12,10 @@
 -- Parameters: first_year, last_year (INTEGER); within (INTEGER ≥ 0: the retirement date is
 --   computed only where it can fall within `within` years of the year end, i.e. age + within ≥
 --   the lowest statutory age of the rules (no delay lowers it); elsewhere it is NULL, "later":
---   the date costs ~1 s per 5 million rows, and most rows are far from it); below (INTEGER: ages
---   below it only — the young age limit for the under-40 cohort, which nobody older can join).
+--   the date costs ~1 s per 5 million rows, and most rows are far from it; projection/lowest_age.sql
+--   gives the same lowest age, so that the rows of a shorter horizon follow from a longer one's);
+--   below (INTEGER: ages below it only — the young age limit for the under-40 cohort, which
+--   nobody older can join).
 -- Columns: year, person_id, day (year_end(year)), prev_day (year_end(year − 1)), next_day
 --   (year_end(year + 1)), age, rank_step (0 = no rank yet, 未定职级), level_step (无 = 0),
 --   entry_date, retirement_date (NULL: more than `within` years ahead).
