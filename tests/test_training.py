@@ -266,6 +266,45 @@ def test_matrix_by_entry_cohort_reconciles(recruits, con):
     assert (sliced["obligations"], sliced["pending"]) == (1, 1)
 
 
+def test_matrix_by_several_dimensions_is_the_calls_concatenated(demo_db):
+    # one query for several dimensions (the obligations computed once) gives the rows of each
+    # dimension's own call, one after the other, in the order named
+    con = qm.connect(demo_db)
+    gaps = training.gap_list(con, year=2023, statuses=None)
+    targets = gaps["person_id"].drop_duplicates().head(40).tolist()
+    for by, kw in [(["total", "unit_kind"], {}),
+                   (["unit_kind", "total"], {"cohorts": [2019, 2020, 2021]}),
+                   (["entry_cohort", "unit", "total", "unit_kind"], {"target_ids": targets}),
+                   (["total", "total"], {})]:
+        one = training.coverage_matrix(con, year=2023, by=by, **kw)
+        each = [training.coverage_matrix(con, year=2023, by=b, **kw) for b in by]
+        pd.testing.assert_frame_equal(one, pd.concat(each, ignore_index=True))
+        assert one.attrs == each[0].attrs
+    with pytest.raises(ValueError):
+        training.coverage_matrix(con, year=2023, by=["total", "name"])
+    with pytest.raises(ValueError):
+        training.coverage_matrix(con, year=2023, by=[])
+    con.close()
+
+
+def test_gap_list_per_cell_keeps_each_cells_first_rows(demo_db):
+    # per_cell: the first rows of each (rule, unit kind, status) in the list's order, so the
+    # first rows of any choice of rules, kinds and status are among them, in order
+    con = qm.connect(demo_db)
+    full = training.gap_list(con, year=2023, statuses=None)
+    heads = training.gap_list(con, year=2023, statuses=None, per_cell=3)
+    cells = ["rule", "unit_kind", "status"]
+    expected = full.groupby(cells, dropna=False, sort=False, observed=True).head(3).reset_index(drop=True)
+    pd.testing.assert_frame_equal(heads, expected)
+    assert len(heads) < len(full)
+    in_service = full[(full["rule"] == "在职培训") & (full["status"] == "未完成")].head(3)
+    picked = heads[(heads["rule"] == "在职培训") & (heads["status"] == "未完成")].head(3)
+    pd.testing.assert_frame_equal(picked.reset_index(drop=True), in_service.reset_index(drop=True))
+    with pytest.raises(ValueError):
+        training.gap_list(con, year=2023, per_cell=0)
+    con.close()
+
+
 def test_unknown_choices_are_refused_before_sql(con):
     with pytest.raises(ValueError):
         training.coverage_matrix(con, year=2023, by="name; drop table persons")

@@ -25,7 +25,7 @@ The definitions live in the SQL files (``sql/training/obligations.sql`` and the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -80,7 +80,8 @@ def _targets(target_ids: Iterable[str] | None) -> list[str] | None:
 
 def coverage_matrix(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
-    by: str = "total", units=None, unit_kinds=None, cohorts=None, counties=None, target_ids=None,
+    by: str | Sequence[str] = "total", units=None, unit_kinds=None, cohorts=None, counties=None,
+    target_ids=None,
 ) -> pd.DataFrame:
     """The four training rules as a coverage matrix for ``year``, taken on ``as_of``.
 
@@ -93,7 +94,9 @@ def coverage_matrix(
         it must lie in ``year``).
     by
         ``"total"`` (one group 合计), ``"unit"``, ``"unit_kind"`` or ``"entry_cohort"``; on a
-        combined database also ``"county"`` (the county code).
+        combined database also ``"county"`` (the county code). A list of them gives the rows of
+        each in turn, as that many calls concatenated, from one query: the obligations, the
+        costly part, are computed once (``["total", "unit_kind"]`` is the notebook's heat table).
     units, unit_kinds, cohorts, counties
         Slice filters (lists; None = all): unit ids, unit kinds, entry years, county codes (a
         combined database's: the county of the person's key). A person is placed in their unit on
@@ -114,8 +117,11 @@ def coverage_matrix(
     >>> coverage_matrix(con, year=2023, by="unit_kind")                # doctest: +SKIP
     """
     as_of = _as_of(con, year, as_of)
-    params = {"as_of": as_of, "by": _choose(by, {**BY, **COUNTY_BY}, "dimension"),
-              "target_ids": _targets(target_ids), **_slice(con, units, unit_kinds, cohorts, counties, by=by)}
+    dims = [_choose(b, {**BY, **COUNTY_BY}, "dimension") for b in ([by] if isinstance(by, str) else by)]
+    if not dims:
+        raise ValueError("by names no dimension")
+    params = {"as_of": as_of, "by": dims, "target_ids": _targets(target_ids),
+              **_slice(con, units, unit_kinds, cohorts, counties, by="county" if "county" in dims else None)}
     df = _run(con, "coverage_matrix", params, year=year, as_of=as_of,
               stored=_courses_stored(con, as_of))
     df.insert(1, "principle", _query.text(df["rule"].map(RULES)))
@@ -160,12 +166,16 @@ def coverage_trend(
 def gap_list(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
     rules=None, statuses=("missing", "pending"), units=None, unit_kinds=None, cohorts=None, counties=None,
-    target_ids=None,
+    target_ids=None, per_cell: int | None = None,
 ) -> pd.DataFrame:
     """The people behind the coverage matrix: who owes what, by when — the list sent to units.
 
     Parameters as :func:`coverage_matrix`, plus ``rules`` (e.g. ``["初任培训"]``; None = all) and
     ``statuses`` (``"missing"``/``"pending"``/``"covered"`` or 未完成/未到期/已完成; None = all).
+    ``per_cell`` keeps only the first ``per_cell`` rows of each cell — (rule, unit kind, status) —
+    in the list's order: the first rows of any choice of rules, unit kinds and status are then
+    among them (selected in order, the first N of a choice are its list's first N for N ≤
+    ``per_cell``), so a viewer can fetch them once for every choice it offers.
 
     Returns
     -------
@@ -182,8 +192,11 @@ def gap_list(
     >>> gap_list(con, year=2023, rules=["初任培训"], statuses=["missing"])   # doctest: +SKIP
     """
     as_of = _as_of(con, year, as_of)
+    if per_cell is not None and int(per_cell) < 1:
+        raise ValueError(f"per_cell must be 1 or more, not {per_cell!r}")
     params = {"as_of": as_of, "target_ids": _targets(target_ids), "rules": _rules(rules),
-              "statuses": _statuses(statuses), **_slice(con, units, unit_kinds, cohorts, counties)}
+              "statuses": _statuses(statuses), "per_cell": None if per_cell is None else int(per_cell),
+              **_slice(con, units, unit_kinds, cohorts, counties)}
     return _run(con, "gap_list", params, year=year, as_of=as_of,
                 stored=_courses_stored(con, as_of))
 

@@ -22,24 +22,75 @@ GAP_COLUMNS = ["rule", "status", "name", "unit_name", "entry_cohort", "level", "
 
 
 def gap_table(gaps: pd.DataFrame, *, columns: list[str] | None = None, limit: int = 50,
-              caption: str | None = None, unit: str = "项", show_names: bool = False):
+              caption: str | None = None, unit: str = "项", show_names: bool = False,
+              total: int | None = None):
     """A person list (a gap list by default columns) for display (:func:`labels.display_table`):
-    the first ``limit`` rows, names masked, Chinese headers, a caption with the count."""
+    the first ``limit`` rows, names masked, Chinese headers, a caption with the count. ``total``:
+    the length of the whole list when ``gaps`` holds only its first rows (the caption counts it
+    as if the whole list had been given)."""
     shown = gaps[[c for c in columns or GAP_COLUMNS if c in gaps.columns]]
     empty = [c for c in shown.columns if shown[c].head(limit).isna().all()]   # e.g. 职务层次 of 初任培训
+    count = True
+    if total is not None and total > len(shown.head(limit)):
+        # display_table's own words for a list it cuts, the count taken from total
+        shown, count = shown.head(limit), False
+        caption = "：".join(t for t in (caption, f"共 {total:,} {unit}，显示前 {len(shown):,} {unit}") if t)
     return labels.display_table(shown.drop(columns=empty), "training", max_rows=limit, caption=caption,
-                                count=True, unit=unit, show_names=show_names)
+                                count=count, unit=unit, show_names=show_names)
 
 
 _STATUSES = [("未完成", "missing"), ("未到期", "pending"), ("已完成", "covered")]
+#: The rows the gap list shows under the heat table (the rest are counted in its caption).
+GAP_ROWS = 50
+#: How many views (year, units, cohorts) the explorer keeps, the least recently shown dropped first.
+VIEWS_KEPT = 8
+
+
+def _matrix(con, *, year: int, filters: dict) -> pd.DataFrame:
+    """The heat table's matrix: the 合计 column and one per unit kind, from one query."""
+    return training.coverage_matrix(con, year=year, by=["total", "unit_kind"], **filters)
 
 
 def _coverage_figure(con, *, year: int, filters: dict) -> go.Figure | None:
-    total = training.coverage_matrix(con, year=year, **filters)
-    kinds = training.coverage_matrix(con, year=year, by="unit_kind", **filters)
-    matrix = pd.concat([total, kinds], ignore_index=True)
-    matrix.attrs = dict(total.attrs)
+    matrix = _matrix(con, year=year, filters=filters)
     return None if matrix.empty else charts.coverage_heat(matrix)
+
+
+def _view(con, *, year: int, filters: dict, memo: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The heat table's matrix and the first :data:`GAP_ROWS` gap-list rows of each of its cells
+    (rule, unit kind, status) for ``year`` and the slice — from ``memo`` when the explorer showed
+    them lately. The gap list of any rule, unit kind and status the explorer offers starts with
+    rows of these (``training.gap_list``'s ``per_cell``), and the matrix counts it, so a change
+    of rule, unit kind or status asks the database nothing. The explorer's ``target_ids`` do not
+    change, so they are not part of the key."""
+    key = (int(year), tuple(filters["units"] or ()), tuple(filters["cohorts"] or ()))
+    if memo is not None and key in memo:
+        memo[key] = memo.pop(key)            # the most recently shown last
+        return memo[key]
+    with _steady.steady(con):                # one view: the rules and stored tables looked up once
+        got = (_matrix(con, year=year, filters=filters),
+               training.gap_list(con, year=year, statuses=None, per_cell=GAP_ROWS, **filters))
+    if memo is not None:
+        if len(memo) >= VIEWS_KEPT:
+            memo.pop(next(iter(memo)))       # the least recently shown
+        memo[key] = got
+    return got
+
+
+def _listed(matrix: pd.DataFrame, heads: pd.DataFrame, *, year: int, rule: tuple[str, str | None],
+            kind: tuple[str, str | None], status: tuple[str, str]):
+    """The gap list of a choice (each (label, value); value None = all), masked, as :func:`_gaps`
+    shows it: its first rows selected from ``heads`` (in the list's order already), its length
+    the matrix's count of that status over the chosen rules and kinds (合计 for every kind)."""
+    rules = list(training.RULES) if rule[1] is None else [rule[1]]
+    keep = heads["rule"].isin(rules) & heads["status"].isin([training.STATUSES[status[1]]])
+    if kind[1] is not None:
+        keep &= heads["unit_kind"].isin([kind[1]])
+    picked = heads[keep]
+    cells = matrix[matrix["rule"].isin(rules) & (matrix["group_id"] == (kind[1] or "合计"))]
+    return gap_table(picked.head(GAP_ROWS).reset_index(drop=True), limit=GAP_ROWS,
+                     total=int(cells[status[1]].sum()),
+                     caption=f"{year}年 · {rule[0]} · {kind[0]} · {status[0]}")
 
 
 def _gaps(con, *, year: int, rule: tuple[str, str | None], kind: tuple[str, str | None],
@@ -89,25 +140,25 @@ def coverage_explorer(con: duckdb.DuckDBPyConnection, *, year: int, years: list[
     status_w = widgets.Dropdown(options=_STATUSES, description="状态")
     heat = go.FigureWidget()
     gaps = widgets.Output()
+    memo: dict = {}
 
     def filters() -> dict:
         return {"units": list(units_w.value) or None, "cohorts": list(cohort_w.value) or None,
                 "target_ids": target_ids}
 
     def show_gaps(_=None) -> None:
-        table = _gaps(con, year=year_w.value, rule=(rule_w.label, rule_w.value),
-                            kind=(kind_w.label, kind_w.value), status=(status_w.label, status_w.value),
-                            filters=filters())
+        matrix, heads = _view(con, year=year_w.value, filters=filters(), memo=memo)
+        table = _listed(matrix, heads, year=year_w.value, rule=(rule_w.label, rule_w.value),
+                        kind=(kind_w.label, kind_w.value), status=(status_w.label, status_w.value))
         gaps.clear_output(wait=True)
         with gaps:
             display(table)
 
     def update(_=None) -> None:
-        with _steady.steady(con):      # one update: the rules and stored tables looked up once
-            fig = _coverage_figure(con, year=year_w.value, filters=filters())
-            if fig is not None:
-                replace(heat, fig)
-            show_gaps()
+        matrix, _ = _view(con, year=year_w.value, filters=filters(), memo=memo)
+        if not matrix.empty:
+            replace(heat, charts.coverage_heat(matrix))
+        show_gaps()
 
     def on_click(trace, points, _state) -> None:
         if not points.point_inds:
