@@ -31,6 +31,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, sql
+from .._steady import one_call
 from ._common import BY, COUNTY_BY, _as_of, _choose, _courses_stored, _run, _slice
 
 #: The four rules, in matrix order, with the principle each one enforces.
@@ -78,6 +79,7 @@ def _targets(target_ids: Iterable[str] | None) -> list[str] | None:
     return None if target_ids is None else [str(t) for t in target_ids]
 
 
+@one_call
 def coverage_matrix(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
     by: str | Sequence[str] = "total", units=None, unit_kinds=None, cohorts=None, counties=None,
@@ -128,6 +130,7 @@ def coverage_matrix(
     return df
 
 
+@one_call
 def coverage_trend(
     con: duckdb.DuckDBPyConnection, *, first_year: int, last_year: int,
     units=None, unit_kinds=None, cohorts=None, counties=None, target_ids=None,
@@ -163,6 +166,7 @@ def coverage_trend(
     return df
 
 
+@one_call
 def gap_list(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
     rules=None, statuses=("missing", "pending"), units=None, unit_kinds=None, cohorts=None, counties=None,
@@ -201,6 +205,7 @@ def gap_list(
                 stored=_courses_stored(con, as_of))
 
 
+@one_call
 def in_service(
     con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
     units=None, unit_kinds=None, cohorts=None, counties=None,
