@@ -87,9 +87,10 @@ def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def settled(con: duckdb.DuckDBPyConnection, key, compute):
-    """``compute()`` — which must depend on the file's tables alone, never on the rules — kept
-    for as long as ``con`` lives when it was opened read-only (its tables cannot change), else
-    as :func:`remembered` (once per steady block)."""
+    """``compute()`` — which must depend on the file's tables alone, or on rules whose values
+    are part of ``key`` (a what-if changing them then misses the memo) — kept for as long as
+    ``con`` lives when it was opened read-only (its tables cannot change), else as
+    :func:`remembered` (once per steady block)."""
     memo = _SETTLED.get(con)
     if memo is None:
         return remembered(con, key, compute)

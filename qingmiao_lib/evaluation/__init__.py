@@ -51,6 +51,7 @@ from .grades import (
     invalid_grades,
     over_cap,
     person_history,
+    prepare_person_history,
     young_excellent_share,
 )
 from .quarterly import (
@@ -64,7 +65,8 @@ from .quarterly import (
 __all__ = [
     "COLUMNS", "COUNTY_DIMENSION", "DIMENSIONS", "Units", "WARNING_KINDS", "age_groups", "alerts", "early_warnings",
     "excellence", "excellent_share", "grade_distribution", "grade_history", "grades",
-    "invalid_grades", "merits", "over_cap", "person_history", "quarterly", "quarterly_declines",
+    "invalid_grades", "merits", "over_cap", "person_history", "prepare_person_history", "quarterly",
+    "quarterly_declines",
     "quarterly_distribution", "quarterly_trend", "quarterly_vs_annual", "rewards_by_kind",
     "special_tasks", "streaks", "unmatched_rewards", "unrecorded_merits", "warning_counts",
     "young_excellent_share",

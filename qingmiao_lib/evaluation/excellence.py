@@ -29,6 +29,13 @@ def streaks(con: duckdb.DuckDBPyConnection, *, year: int, units: Units = None,
     return _yearly(con, "streaks", year, **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
 
 
+def _person_age_groups(con: duckdb.DuckDBPyConnection, *, year: int) -> pd.DataFrame:
+    """The age group of each person active on 31 December of ``year`` (``person_id``,
+    ``age_group``): the evaluation dashboard selects a year's :func:`streaks` of every active
+    person by it instead of asking for an age group's (``sql/evaluation/person_age_groups.sql``)."""
+    return _yearly(con, "person_age_groups", year)
+
+
 def merits(con: duckdb.DuckDBPyConnection, *, year: int, first_year: int | None = None,
            units: Units = None, age_group: str | None = None, young: bool | None = None,
            entry_cohort: int | None = None,

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from .. import _query
-from ._common import Units, _run, _slice_kw, _year_end, _yearly
+from .. import _query, _steady
+from ._common import _MASK_YEARS, Units, _quarters_stored, _run, _slice_kw, _year_end, _yearly
 
 #: Dimensions ``grade_distribution`` can group by (allowlist → Chinese name).
 DIMENSIONS = {"unit": "单位", "unit_kind": "单位类别", "age_group": "年龄段", "young": "是否年轻公务员",
@@ -111,9 +111,65 @@ def person_history(con: duckdb.DuckDBPyConnection, *, person_id: str, year: int,
     One row per year: ``year``, ``grade``, ``previous_grade``, ``quarters`` ('好/较好/好/好'),
     ``unit_id`` (the main unit on 31 Dec of ``year``), ``unit_excellent_share`` (over the persons
     holding a post in that unit on 31 Dec of each year) and ``jurisdiction_excellent_share``.
+
+    The two shares are the same for every person of a unit, and each reads every grade row of
+    the years: they are computed for all units at once and kept (:func:`_shares`), so that a
+    person picked next costs only the reading of that person's own rows.
     """
-    return _yearly(con, "person_history", year, first_year=int(year) - int(years) + 1,
-                   extra={"person_id": str(person_id)})
+    year = int(year)
+    first = year - int(years) + 1
+    given = _query.rules(con)
+    as_of = _year_end(con, year, given=given)
+    found = _query.fetch(con, "evaluation/person_unit", {"person_id": str(person_id), "as_of": as_of})
+    unit_id = found.column("unit_id")[0].as_py() if found.num_rows else None
+    jurisdiction, unit_shares = _shares(con, first, year, unit_id)
+    params = {"person_id": str(person_id), "first_year": first, "year": year, "as_of": as_of,
+              "unit_id": unit_id, "unit_shares": unit_shares.get(unit_id, [None] * (year - first + 1)),
+              "jurisdiction": jurisdiction}
+    # the quarterly grades of first − 1 … year from the person's row of quarter masks (up to
+    # _MASK_YEARS years), else from the rows
+    if 0 <= year - (first - 1) < _MASK_YEARS:
+        name, stored = "person_history", _quarters_stored(con, first - 1, year)
+    else:
+        name, stored = "person_history_long", None
+    return _run(con, name, params, stored=stored, given=given, year=year, as_of=as_of)
+
+
+def prepare_person_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5) -> None:
+    """Compute now the shares :func:`person_history` compares every person with for ``year`` and
+    ``years`` (every unit's and the jurisdiction's), on a connection that keeps them (read-only,
+    or inside a steady block): a picker of persons calls it when built, so that the first person
+    picked costs what every other does."""
+    if _steady.is_read_only(con) or _steady.memo_of(con) is not None:
+        _shares(con, int(year) - int(years) + 1, int(year), None)
+
+
+def _shares(con, first: int, year: int, unit_id: str | None) -> tuple[list, dict[str, list]]:
+    """The 优秀 shares :func:`person_history` compares a person with, for each year ``first`` …
+    ``year`` in order (None: no graded grade that year): the jurisdiction's, and each unit's
+    (unit_id → list; ``sql/evaluation/unit_shares.sql``).
+
+    On a read-only connection they are kept for as long as it lives, every unit's at once (its
+    records cannot change; the rules they read — graded grades, the year end — are part of the
+    key, so a what-if changing them computes them again), and inside a steady block until it
+    ends; otherwise the jurisdiction's and ``unit_id``'s alone are computed on every call."""
+    def compute(units: list[str] | None) -> tuple[list, dict[str, list]]:
+        n = year - first + 1
+        rows = _query.fetch(con, "evaluation/jurisdiction_share", {"first_year": first, "year": year})
+        jurisdiction = [None] * n
+        for y, share in zip(rows.column("year").to_pylist(), rows.column("share").to_pylist(), strict=True):
+            jurisdiction[y - first] = share
+        rows = _query.fetch(con, "evaluation/unit_shares", {"first_year": first, "year": year, "units": units})
+        by_unit: dict[str, list] = {}
+        for u, y, share in zip(rows.column("unit_id").to_pylist(), rows.column("year").to_pylist(),
+                               rows.column("share").to_pylist(), strict=True):
+            by_unit.setdefault(u, [None] * n)[y - first] = share
+        return jurisdiction, by_unit
+
+    if not (_steady.is_read_only(con) or _steady.memo_of(con) is not None):
+        return compute([] if unit_id is None else [unit_id])
+    rules = _query.fetch(con, "evaluation/share_rules").column("rules")[0].as_py()
+    return _steady.settled(con, ("evaluation/shares", first, year, rules), lambda: compute(None))
 
 
 def invalid_grades(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

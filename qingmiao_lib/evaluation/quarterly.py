@@ -36,7 +36,14 @@ def quarterly_distribution(con: duckdb.DuckDBPyConnection, *, year: int, first_y
                            cohorts: int | Sequence[int] | None = None, counties: Units = None) -> pd.DataFrame:
     """Quarterly grades per quarter of ``first_year`` (default ``year``) … ``year``: one row per
     (year, quarter, grade) with ``persons``, ``graded`` and ``share``."""
-    return _yearly(con, "quarterly_distribution", year, first_year=year if first_year is None else first_year,
+    first = int(year) if first_year is None else int(first_year)
+    # quarterly_distribution.sql counts a range held in 64-bit quarter masks (up to _MASK_YEARS
+    # years; one per distinct combination, not every quarter row); the rows beyond
+    if 0 <= int(year) - first < _MASK_YEARS:
+        name, stored = "quarterly_distribution", _quarters_stored(con, first, int(year))
+    else:
+        name, stored = "quarterly_distribution_long", None     # reads no quarter masks
+    return _yearly(con, name, year, first_year=first, stored=stored,
                    **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
 
 

@@ -8,28 +8,41 @@
 -- Columns: unit_id, unit_name, unit_kind, graded, excellent, share, cap, over_cap.
 with
 people as (
-    select person_id, unit_id, unit_kind,
+    select person_id, unit_id, unit_kind, entry_date, exit_date,
     from eval_slice($as_of::date, $units::varchar[], $counties::varchar[], null, null, null)
 ),
 graded as (
+    -- valid grades (as valid_annual_grades), checked on the slice's own entry and exit dates:
+    -- one join instead of two
     select p.unit_id, p.unit_kind, g.grade,
-    from valid_annual_grades() as g
+    from annual_assessments as g
     join people as p using (person_id)
     where g.year = $year
+      and p.entry_date <= make_date(g.year, 12, 31)
+      and (p.exit_date is null or p.exit_date > make_date(g.year, 1, 1))
       and g.grade::varchar in (select value from rule_lists where name = 'assessment.graded')
+),
+per_unit as (
+    -- counted per unit first, the names joined to the one row of each unit after
+    select
+        unit_id,
+        any_value(unit_kind)::varchar as unit_kind,
+        count(*) as graded,
+        count(*) filter (where grade = '优秀') as excellent,
+    from graded
+    group by unit_id
 ),
 final as (
     select
         g.unit_id,
-        any_value(u.name) as unit_name,
-        any_value(g.unit_kind)::varchar as unit_kind,
-        count(*) as graded,
-        count(*) filter (where g.grade = '优秀') as excellent,
-        count(*) filter (where g.grade = '优秀') / count(*) as share,
+        u.name as unit_name,
+        g.unit_kind,
+        g.graded,
+        g.excellent,
+        g.excellent / g.graded as share,
         rule_num('assessment.excellent_cap') as cap,
-    from graded as g
+    from per_unit as g
     left join units as u using (unit_id)
-    group by g.unit_id
 )
 select *, share > cap as over_cap,
 from final

@@ -36,9 +36,13 @@ grades as (
             else 0
         end as sort_value,
         g.grade,
-    from valid_annual_grades() as g
+    from annual_assessments as g
     join people as p using (person_id)
     where g.year = $year
+      -- valid grades (as valid_annual_grades), checked on the slice's own entry and exit dates:
+      -- one join instead of two
+      and p.entry_date <= make_date(g.year, 12, 31)
+      and (p.exit_date is null or p.exit_date > make_date(g.year, 1, 1))
 ),
 groups as (
     select group_key, min(sort_value) as sort_key, from grades group by group_key

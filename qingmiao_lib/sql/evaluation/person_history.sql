@@ -1,67 +1,67 @@
 -- evaluation/person_history.sql — one person's record year by year (the 一表式 view): the annual
 -- grade, last year's grade, the four quarterly grades, and the 优秀 share of the person's unit
 -- and of the whole jurisdiction that year.
--- "The unit" is the person's main unit on $as_of (person_snapshot); its share in each year is
--- over the persons holding a post in that unit on 31 December of that year. Shares count graded
--- persons only (rules assessment.graded; 不定等次 excluded) and valid grades only.
+-- "The unit" is the person's main unit on $as_of (person_unit.sql); its share in each year is
+-- over the persons holding a post in that unit on 31 December of that year (unit_shares.sql).
+-- The two shares, the same for every person of a unit and each a scan of every grade row, come
+-- bound: evaluation.person_history computes them once per range and rules
+-- (jurisdiction_share.sql, unit_shares.sql). This query reads the person's own rows only, each
+-- filter written where its table is read (DuckDB looks up no index for them), the quarterly
+-- grades as the person's row of quarter masks: [$first_year − 1, $year] spans at most
+-- evaluation._MASK_YEARS years (person_history_long.sql beyond).
 -- Grain: one row per year in [$first_year, $year].
--- Parameters: $person_id, $first_year, $year, $as_of (31 Dec of $year).
+-- Parameters: $person_id, $first_year, $year, $as_of (31 Dec of $year), $unit_id (the person's
+--   main unit on 31 Dec of $year, NULL for none), $unit_shares and $jurisdiction (DOUBLE[]: the
+--   unit's and the jurisdiction's share of each year $first_year … $year in order, NULL for a
+--   year without a graded grade).
 -- Columns: year, grade, previous_grade, quarters (e.g. '好/较好/好/好'; '—' for a missing
 --   quarter), unit_id, unit_excellent_share, jurisdiction_excellent_share.
 with
 years as (
-    select range::integer as year, year_end(range::integer) as d,
+    select range::integer as year,
     from range($first_year::bigint - 1, $year::bigint + 1)
 ),
-me as (
-    select person_id, unit_id, from person_snapshot_at($as_of::date) where person_id = $person_id
-),
-graded as (
-    select g.person_id, g.year, g.grade,
-    from valid_annual_grades() as g
-    where g.year between $first_year and $year
-      and g.grade::varchar in (select value from rule_lists where name = 'assessment.graded')
-),
-jurisdiction as (
-    select year, count(*) filter (where grade = '优秀') / count(*) as share,
-    from graded group by year
-),
-unit_members as (
-    select distinct y.year, p.person_id,
-    from years as y
-    join posts as p on covers(p.start_date, p.end_date, y.d)
-    where p.unit_id = (select unit_id from me)
-),
-unit_share as (
-    select year, count(*) filter (where g.grade = '优秀') / count(*) as share,
-    from graded as g join unit_members using (year, person_id)
-    group by year
+mine as (
+    select year, grade, from valid_annual_grades() where person_id = $person_id
 ),
 own as (
     select y.year, g.grade::varchar as grade,
            lag(g.grade::varchar) over (order by y.year) as previous_grade,
     from years as y
-    left join valid_annual_grades() as g on g.year = y.year and g.person_id = $person_id
+    left join mine as g on g.year = y.year
+),
+bits as (
+    -- the person's quarter masks of [$first_year − 1, $year] (eval_quarter_bits,
+    -- evaluation/quarter_masks.sql: a row of the stored masks while current, else grouped from
+    -- the person's rows): bit i = quarter i counted from ($first_year − 1) Q1
+    select b0, b1, b2, b3,
+    from eval_quarter_bits($first_year - 1, $year, $as_of, null, null, null, null, null)
+    where person_id = $person_id
 ),
 quarters as (
     select year,
-           string_agg(coalesce(grade::varchar, '—'), '/' order by quarter) as quarters,
+           string_agg(coalesce(grade, '—'), '/' order by quarter) as quarters,
     from (
-        select y.year, q.quarter, r.grade,
-        from years as y
-        cross join (select unnest([1, 2, 3, 4]) as quarter) as q
-        left join regular_assessments as r
-            on r.person_id = $person_id and r.year = y.year and r.quarter = q.quarter
+        select c.year, c.quarter,
+               case when (b.b0 >> c.i) & 1::ubigint = 1 then '好'
+                    when (b.b1 >> c.i) & 1::ubigint = 1 then '较好'
+                    when (b.b2 >> c.i) & 1::ubigint = 1 then '一般'
+                    when (b.b3 >> c.i) & 1::ubigint = 1 then '较差' end as grade,
+        from (
+            select y.year, q.quarter, ((y.year - $first_year + 1) * 4 + q.quarter - 1)::ubigint as i,
+            from years as y
+            cross join (select unnest([1, 2, 3, 4]) as quarter) as q
+        ) as c
+        left join bits as b on true
     )
     group by year
 )
 select o.year, o.grade, o.previous_grade,
        case when q.quarters = '—/—/—/—' then null else q.quarters end as quarters,
-       (select unit_id from me) as unit_id,
-       us.share as unit_excellent_share, j.share as jurisdiction_excellent_share,
+       $unit_id::varchar as unit_id,
+       ($unit_shares::double[])[o.year - $first_year + 1] as unit_excellent_share,
+       ($jurisdiction::double[])[o.year - $first_year + 1] as jurisdiction_excellent_share,
 from own as o
 left join quarters as q using (year)
-left join unit_share as us using (year)
-left join jurisdiction as j using (year)
 where o.year between $first_year and $year
 order by o.year;
