@@ -112,14 +112,23 @@ ladder as (
     left join rule_levels as alt on alt.level = nxt.alt_level
     where nxt.step <= (select step from rule_ranks where rank::varchar = rule_txt('promotion.ceiling'))
 ),
+lead_posts as materialized (
+    -- the current posts at a level some next rank's alt_level reaches: the few leadership posts
+    -- (~250,000 of a million current posts), found before they meet the persons — joined first,
+    -- every current post would be matched with its person and most then dropped
+    select p.person_id, p.start_date, rl.step,
+    from posts as p
+    join rule_levels as rl on rl.level = p.level
+    where covers(p.start_date, p.end_date, as_of)
+      and rl.step >= (select min(alt_step) from ladder)
+),
 post_tenure as (
     -- the longest-held current post at the alt level or higher (earliest start)
     select s.person_id, min(p.start_date) as post_start,
     from kept as s
     join ladder as l on l.rank = s.rank
-    join posts as p on p.person_id = s.person_id and covers(p.start_date, p.end_date, as_of)
-    join rule_levels as rl on rl.level = p.level
-    where rl.step >= l.alt_step
+    join lead_posts as p on p.person_id = s.person_id
+    where p.step >= l.alt_step
     group by s.person_id
 ),
 post_months as (
@@ -168,39 +177,42 @@ grade_classes as (
            bool_or(uncounted and grade = '不定等次') as u4,
     from grade_kinds
 ),
+graded as (
+    -- each person's grade masks beside the tenure (a left join: one pass over the persons, not a
+    -- join of the persons with the masks and then of the result back with the persons).
+    -- years: the bits first_year − base .. year(as_of) − 1 − base (none when the tenure's first
+    -- assessment year is year(as_of)); NULL without a next rank (no tenure is counted) or without
+    -- masks. The masks start at base: the 126 years before year(d) from the records, 1950 from
+    -- the stored table; every year a tenure can count lies in them.
+    select t.*, g.m0, g.m1, g.m2, g.m3, g.m4,
+           year(as_of::date) - 1 - g.base as last_bit,
+           case when t.next_rank is null then null
+                when t.first_year > year(as_of::date) - 1 then 0::hugeint
+                else ((1::hugeint << (year(as_of::date) - g.base)::integer) - 1::hugeint)
+                     & ~((1::hugeint << (greatest(t.first_year, g.base) - g.base)::integer) - 1::hugeint)
+           end as years,
+    from tenure as t
+    left join eligibility_grade_masks(year(as_of::date) - 126) as g using (person_id)
+),
 tenure_years as (
     -- the assessment years of the tenure (first_year .. year(d) − 1, with a grade) and the grade
-    -- of year(d) − 1, read from each person's grade masks (one row per person: no join of every
-    -- grade row with the tenures). The masks start at base: the 126 years before year(d) from
-    -- the records, 1950 from the stored table; every year a tenure can count lies in them.
-    -- A person with a grade only after year(d) − 1 gets a row of zeros and no last grade where
-    -- a join of the grade rows would give none: both read as zeros and NULL after the left join
-    -- in checked.
-    select y.person_id,
+    -- of year(d) − 1, read from the masks: NULL (read as zeros and no last grade in checked) for
+    -- a person without a next rank or without masks. A person with a grade only after
+    -- year(d) − 1 gets zeros and no last grade, as a join of the grade rows would give.
+    select y.* exclude (m0, m1, m2, m3, m4, last_bit, years),
            bit_count((y.m0 | y.m1 | y.m2 | y.m3 | y.m4) & y.years)::bigint as counted_years,
            bit_count(y.m0 & y.years)::bigint as excellent_years,
            bit_count((case when c.u0 then y.m0 else 0::hugeint end | case when c.u1 then y.m1 else 0::hugeint end
                       | case when c.u2 then y.m2 else 0::hugeint end | case when c.u3 then y.m3 else 0::hugeint end
                       | case when c.u4 then y.m4 else 0::hugeint end) & y.years)::bigint as uncounted_years,
-           case when (y.m0 >> y.last_bit) & 1::hugeint = 1 then '优秀'
+           case when y.years is null then null
+                when (y.m0 >> y.last_bit) & 1::hugeint = 1 then '优秀'
                 when (y.m1 >> y.last_bit) & 1::hugeint = 1 then '称职'
                 when (y.m2 >> y.last_bit) & 1::hugeint = 1 then '基本称职'
                 when (y.m3 >> y.last_bit) & 1::hugeint = 1 then '不称职'
                 when (y.m4 >> y.last_bit) & 1::hugeint = 1 then '不定等次'
            end::annual_grade as last_grade,
-    from (
-        -- years: the bits first_year − base .. year(as_of) − 1 − base (none when the tenure's
-        -- first assessment year is year(as_of))
-        select t.person_id, g.m0, g.m1, g.m2, g.m3, g.m4,
-               year(as_of::date) - 1 - g.base as last_bit,
-               case when t.first_year > year(as_of::date) - 1 then 0::hugeint
-                    else ((1::hugeint << (year(as_of::date) - g.base)::integer) - 1::hugeint)
-                         & ~((1::hugeint << (greatest(t.first_year, g.base) - g.base)::integer) - 1::hugeint)
-               end as years,
-        from tenure as t
-        join eligibility_grade_masks(year(as_of::date) - 126) as g using (person_id)
-        where t.next_rank is not null
-    ) as y
+    from graded as y
     cross join grade_classes as c
 ),
 blocking as (
@@ -249,25 +261,24 @@ checked as (
            case when t.alt_level is not null then coalesce(t.post_months, 0) end as post_months,
            case when t.rank is null then null when t.by_post then '职务' else '职级' end as tenure_basis,
            t.tenure_start, t.alt_level::varchar as alt_level,
-           coalesce(y.counted_years, 0) as counted_years,
-           coalesce(y.excellent_years, 0) as excellent_years,
-           coalesce(y.uncounted_years, 0) as uncounted_years,
+           coalesce(t.counted_years, 0) as counted_years,
+           coalesce(t.excellent_years, 0) as excellent_years,
+           coalesce(t.uncounted_years, 0) as uncounted_years,
            case when t.next_rank is null then t.raw_months
-                else t.raw_months - pr.uncounted_penalty * coalesce(y.uncounted_years, 0) end as tenure_months,
+                else t.raw_months - pr.uncounted_penalty * coalesce(t.uncounted_years, 0) end as tenure_months,
            t.raw_months,
            case when t.next_rank is not null
-                then t.base_required - pr.excellent_cut * coalesce(y.excellent_years, 0) end as required_months,
-           pr.last_year, y.last_grade as last_grade,
+                then t.base_required - pr.excellent_cut * coalesce(t.excellent_years, 0) end as required_months,
+           pr.last_year, t.last_grade as last_grade,
            coalesce(lk.last_ok, false) as grade_ok,
            b.blocking_kind, b.blocking_until,
            case when per_county then qc.max_count else qj.max_count end as quota_max,
            coalesce(hj.holders, 0) as quota_holders,
            qu.max_count as unit_quota_max, coalesce(hu.holders, 0) as unit_quota_holders,
            pr.excellent_cut, pr.uncounted_penalty,
-    from tenure as t
+    from tenure_years as t
     cross join params as pr
-    left join tenure_years as y using (person_id)
-    left join grade_kinds as lk on lk.grade = y.last_grade
+    left join grade_kinds as lk on lk.grade = t.last_grade
     left join blocking as b on b.person_id = t.person_id
     left join quota as qj on qj.unit_id is null and qj.rank = t.next_rank
     left join county_quota as qc on qc.county = county_of(t.person_id) and qc.rank = t.next_rank
