@@ -25,8 +25,8 @@ YEAR = 2023
 
 def calls(con: duckdb.DuckDBPyConnection) -> dict:
     """One representative call of every public function (the report's and notebook's calls)."""
-    pid = con.execute("select person_id from annual_assessments where year = ? limit 1", [YEAR]).fetchall()[0][0]
-    unit = con.execute("select unit_id from posts where end_date is null limit 1").fetchall()[0][0]
+    pid = con.execute("select min(person_id) from annual_assessments where year = ?", [YEAR]).fetchall()[0][0]
+    unit = con.execute("select min(unit_id) from posts where end_date is null").fetchall()[0][0]
     as_of = dt.date(YEAR, 12, 31)
     return {
         "grade_distribution": lambda: ev.grade_distribution(con, year=YEAR, by="unit"),

@@ -101,8 +101,8 @@ def cases(con, *, year: int) -> dict[str, tuple[str, Callable[[], object]]]:
     from qingmiao_lib import outlook, shortlist
     from qingmiao_lib import projection as pj
 
-    unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc limit 1").fetchall()[0][0]
-    person = con.execute("select person_id from ranks where end_date is null limit 1").fetchall()[0][0]
+    unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc, unit_id limit 1").fetchall()[0][0]
+    person = con.execute("select min(person_id) from ranks where end_date is null").fetchall()[0][0]
     rules = bench_side.rules(con)
     out: dict[str, tuple[str, Callable[[], object]]] = {}
     for case in bench_side.CASES:   # the headline analyses, F1–F9 and eligibility among them

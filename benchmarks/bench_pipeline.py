@@ -75,8 +75,8 @@ def main() -> None:
     for path in paths:
         con = qm.connect(path)
         persons = con.execute("select count(*) from persons").fetchall()[0][0]
-        unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc limit 1").fetchall()[0][0]
-        person = con.execute("select person_id from ranks where end_date is null limit 1").fetchall()[0][0]
+        unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc, unit_id limit 1").fetchall()[0][0]
+        person = con.execute("select min(person_id) from ranks where end_date is null").fetchall()[0][0]
         col, cpu_col = f"{persons:,} persons (ms)", f"{persons:,} CPU (ms)"
         print(f"{path}: annual grades {'stored' if p._grades_stored(con) else 'live'}",
               file=sys.stderr, flush=True)

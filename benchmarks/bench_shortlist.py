@@ -82,7 +82,7 @@ def main() -> None:
     for path in paths:
         con = qm.connect(path)
         persons = con.execute("select count(*) from persons").fetchall()[0][0]
-        unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc limit 1").fetchall()[0][0]
+        unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc, unit_id limit 1").fetchall()[0][0]
         ranked = sl.shortlist_summary(con, as_of=AS_OF)
         rank = ranked.sort_values("candidates").iloc[len(ranked) // 2]["rank"]
         promoted_all = sl.shortlist(con, as_of=AS_OF, rank=rank)["person_id"]

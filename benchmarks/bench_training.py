@@ -71,7 +71,7 @@ def main() -> None:
     for path in paths:
         con = qm.connect(path)
         persons = con.execute("select count(*) from persons").fetchall()[0][0]
-        unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc limit 1").fetchall()[0][0]
+        unit = con.execute("select unit_id from posts group by unit_id order by count(*) desc, unit_id limit 1").fetchall()[0][0]
         col = f"{persons:,} persons (ms)"
         print(f"{path}: weekly lecture {'stored' if t._lecture_stored(con, YEAR) else 'live'},"
               f" courses per year {'stored' if t._training_stored(con) else 'live'}",

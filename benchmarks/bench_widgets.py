@@ -103,7 +103,7 @@ def explorers(con, k: int) -> dict[str, tuple[Callable, Callable]]:
     from qingmiao_lib.widgets import headline, outlook, pipeline, structure, training
 
     first, last = qm.figures.data_years(con)
-    big = [r[0] for r in con.execute("select unit_id from posts group by unit_id order by count(*) desc "
+    big = [r[0] for r in con.execute("select unit_id from posts group by unit_id order by count(*) desc, unit_id "
                                      "limit 5").fetchall()]
     # a mid-year date (no stored snapshot: the live path) and year ends (stored)
     dates = [dt.date(YEAR, 6, 30), dt.date(YEAR - 1, 12, 31), dt.date(YEAR - 2, 12, 31), dt.date(YEAR - 3, 6, 30)]
