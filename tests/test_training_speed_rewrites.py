@@ -9,6 +9,8 @@
   moves at the same level, demotions).
 - gap_list passes its rules into training_obligations, which then skips the other rules' work:
   each rule alone gives the rows of that rule in the full list.
+- coverage_matrix and gap_list pass their slice into training_obligations, which then computes
+  only the slice's persons: the rows of the whole jurisdiction inside the slice.
 - hours_by_person looks up the unit fallback (latest post) only for persons with a course.
 - in_service reads its own narrow query (training/in_service.sql) and adds the columns that are
   the same for every row: the 在职培训 rows of gap_list, every column, value and dtype.
@@ -219,6 +221,32 @@ def test_each_rule_alone_is_its_part_of_the_gap_list(county, con, as_of):
         # (an integer column is the nullable Int64 where the rows hold a NULL, in either frame)
         pd.testing.assert_frame_equal(alone, part, check_exact=True, check_dtype=False)
     assert training.gap_list(con, year=2023, statuses=None, rules=[]).empty
+
+
+@pytest.mark.parametrize("as_of", ["2023-12-31", "2023-06-30", "2022-12-31", "2024-12-31"])
+def test_sliced_obligations_are_the_slice_of_the_whole(county, con, as_of):
+    # handed the slice, training_obligations computes only its persons: the rows of the whole
+    # jurisdiction inside it, a person without a main post sliced by the unit of their last post
+    # (S2; D1, who left after being covered, so the 初任培训 row stays)
+    person(county, "D1", entry="2023-01-01", exit="2023-08-31", channel="考试录用", unit="U3")
+    course(county, "D1", "初任培训", "2023-02-01", "2023-02-20")
+    params = {"as_of": D(as_of), "targets": TARGETS}
+    slice_ = ("units := $units::varchar[], unit_kinds := $unit_kinds::varchar[], "
+              "cohorts := $cohorts::integer[]")
+    seen = set()
+    for kw in [k for k in SLICES if set(k) - {"target_ids"}] + [{"units": ["U2"], "cohorts": [2015]}]:
+        params.update(units=kw.get("units"), unit_kinds=kw.get("unit_kinds"), cohorts=kw.get("cohorts"))
+        whole = con.execute(
+            "select * from training_obligations($as_of, $targets::varchar[]) as o "
+            "where training_in_slice(o.person_id, o.unit_id, o.unit_kind, o.entry_cohort, $units::varchar[], "
+            "null::varchar[], $unit_kinds::varchar[], $cohorts::integer[]) order by all", params).df()
+        sliced = con.execute(
+            f"select * from training_obligations($as_of, $targets::varchar[], {slice_}) order by all",
+            params).df()
+        pd.testing.assert_frame_equal(sliced, whole, check_exact=True)
+        seen |= set(sliced["person_id"])
+    if as_of == "2023-12-31":
+        assert {"S2", "D1"} <= seen
 
 
 def test_in_service_places_a_person_without_a_post_in_the_last_unit(county, con):

@@ -12,10 +12,11 @@
 --   due (due date on or before as_of), pending, missing, coverage ((due − missing) / due).
 with
 obligations as (
+    -- the slice's obligations: the macro computes only its persons' (their unit is found there)
     select o.*
-    from training_obligations($as_of::date, $target_ids::varchar[]) as o
-    where training_in_slice(o.person_id, o.unit_id, o.unit_kind, o.entry_cohort,
-                            $units, $counties, $unit_kinds, $cohorts)
+    from training_obligations($as_of::date, $target_ids::varchar[], units := $units::varchar[],
+                              counties := $counties::varchar[], unit_kinds := $unit_kinds::varchar[],
+                              cohorts := $cohorts::integer[]) as o
 ),
 dimensions as (
     -- the dimensions named, each with its place in $by (the two lists unnest side by side)

@@ -17,11 +17,12 @@
 --   leave as DATE (a month added to a date is a TIMESTAMP; as a sort key it costs twice a DATE).
 with
 obligations as not materialized (
+    -- the slice's obligations: the macro computes only its persons' (their unit is found there)
     select o.*
-    from training_obligations($as_of::date, $target_ids::varchar[], rules := $rules::varchar[]) as o
-    where training_in_slice(o.person_id, o.unit_id, o.unit_kind, o.entry_cohort,
-                            $units, $counties, $unit_kinds, $cohorts)
-            and ($statuses::varchar[] is null or list_contains($statuses::varchar[], o.status))
+    from training_obligations($as_of::date, $target_ids::varchar[], rules := $rules::varchar[],
+                              units := $units::varchar[], counties := $counties::varchar[],
+                              unit_kinds := $unit_kinds::varchar[], cohorts := $cohorts::integer[]) as o
+    where $statuses::varchar[] is null or list_contains($statuses::varchar[], o.status)
 ),
 heads as (
     -- with $per_cell: the first $per_cell rows of each cell (rule, unit kind, status) in the

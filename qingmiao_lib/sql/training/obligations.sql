@@ -1,12 +1,16 @@
--- training/obligations.sql — training_obligations(as_of, target_ids, rules := NULL): every
--- training obligation of the four rules (SPEC §5 "Training") that is live in the year of as_of,
--- with its status.
+-- training/obligations.sql — training_obligations(as_of, target_ids, rules := NULL, units := NULL,
+-- counties := NULL, unit_kinds := NULL, cohorts := NULL): every training obligation of the four
+-- rules (SPEC §5 "Training") that is live in the year of as_of, with its status.
 -- Grain: one row per obligation — (初任培训, recruit), (任职培训, leadership appointment),
 --   (专门业务培训, person of the target group), (在职培训, person active all year).
 -- Parameters: as_of (DATE; its calendar year Y is the reporting year), target_ids (VARCHAR[] of
 --   person_id: the analyst's 专门业务培训 target group; NULL = none named, no such rows), rules
 --   (VARCHAR[] of rule names, NULL = all: a rule left out is not computed at all — its inputs are
---   filtered to nothing in their scans — so a caller wanting one rule skips the others' work).
+--   filtered to nothing in their scans — so a caller wanting one rule skips the others' work),
+--   units, counties, unit_kinds (VARCHAR[]), cohorts (INTEGER[]): the slice (training/in_slice.sql,
+--   each NULL = no filter) — only the obligations of the persons inside it, by the unit they are
+--   placed in below: the rows of the whole jurisdiction that training_in_slice keeps, with the
+--   per-person work (in-service credit, the unit lookup) done for the slice's persons only.
 -- Columns: rule, person_id, name, unit_id, unit_kind, entry_cohort, active, event_date (entry,
 --   appointment start, or 1 January of Y), level (appointments), window_start, due_date,
 --   need_days, need_hours, have_days, have_hours, status ('已完成' covered | '未到期' pending |
@@ -77,15 +81,31 @@ create or replace temp macro training_recruit_channels() as table
     select unnest(['考试录用', '选调生'])
     where not exists (select 1 from rule_lists where name = 'training.recruit_channels');
 
-create or replace temp macro training_obligations(as_of, target_ids, rules := null) as table
+create or replace temp macro training_obligations(as_of, target_ids, rules := null, units := null,
+                                                  counties := null, unit_kinds := null,
+                                                  cohorts := null) as table
 with
-people as (
-    -- training_people(as_of) without its unit fallback, which is applied at the end (final) to
-    -- the few obligations of persons without a unit that day rather than to every departed person
+snapshot as materialized (
+    -- the persons on as_of (person_snapshot); read by initial, and by snap with the slice
     select person_id, name, entry_channel, entry_date, exit_date, entry_cohort, active, unit_id,
            unit_kind::varchar as unit_kind,
     from person_snapshot(as_of::date)
     where entry_date <= as_of::date
+),
+snap as not materialized (
+    -- those who may fall in the slice: with a unit that day inside it, or without one (placed
+    -- below by their latest post, then sliced); read by appointment, unplaced and people
+    select *
+    from snapshot
+    where training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                            null, counties, null, cohorts)
+      and (unit_id is null
+           or training_in_slice(person_id, unit_id, unit_kind, entry_cohort,
+                                units, null, unit_kinds, null))
+      -- with units named, one without a unit that day needs a post in one of them ever
+      and (units::varchar[] is null or unit_id is not null
+           or person_id in (select person_id from posts
+                            where list_contains(units::varchar[], unit_id)))
 ),
 credited as (
     -- only what the dated rules below read, filtered in the scan (the table holds every year's
@@ -110,7 +130,11 @@ initial as (
         p.entry_date as window_start,
         p.entry_date + to_months(rule_num('training.initial_deadline_months')::integer) as due_date,
         rule_num('training.initial_min_days') as need_days, null::double as need_hours,
-    from people as p
+    -- from the whole snapshot, sliced where events meets people: a consumer of snapshot that
+    -- reads it unfiltered keeps DuckDB from pushing the slice filter into the CTE — pushed
+    -- there, it reached person_snapshot's live branch, which then read every person even on a
+    -- stored date (~0.5 s at a million)
+    from snapshot as p
     where p.entry_channel::varchar in (select value from recruit_channels)
       and (rules::varchar[] is null or list_contains(rules::varchar[], '初任培训'))
       -- due in Y or later (the final filter), checked early
@@ -144,6 +168,10 @@ appointment as (
             else as_of::date + 1
         end
     )
+    -- of the persons who may be in the slice (the others' rows would meet no person in events):
+    -- DuckDB carries the persons into the post scans of the step lookup, so a slice reads few
+    -- posts, and even the whole jurisdiction matches ~70,000 post pairs there, not ~500,000
+    where person_id in (select person_id from snap)
 ),
 appointment_done as (
     select a.*,
@@ -153,6 +181,42 @@ appointment_done as (
       on c.person_id = a.person_id and c.kind = '任职培训'
      and c.start_date between a.window_start and a.due_date
     group by all
+),
+dated as (
+    -- the dated obligations (few)
+    select *, have_days >= need_days as met from initial_done
+    union all by name
+    select *, have_days >= need_days as met from appointment_done
+),
+unplaced as (
+    -- the persons without a unit that day (mostly the departed) who may have an obligation: a
+    -- dated one, or 在职培训 / 专门业务培训 (active persons): the few the unit lookup is for
+    select s.*
+    from snap as s
+    where s.unit_id is null
+      and (s.active
+           or training_in_service_owed(s.entry_date, s.exit_date, make_date(year(as_of::date), 1, 1),
+                                       as_of::date)
+           or s.person_id in (select person_id from dated))
+),
+last_unit as (
+    -- as training_people: without a main post on as_of, the unit of the latest post started by then
+    select * from training_last_unit(as_of::date, (select list(person_id) from unplaced))
+),
+people as not materialized (
+    -- the persons of the slice, each in a unit: that of the day, else the latest post's, the
+    -- slice applied to the latter here (to the former in snap). Not materialized: each reader
+    -- rescans snap (cheap) rather than all of it being copied once more
+    select person_id, name, entry_date, exit_date, entry_cohort, active, unit_id, unit_kind,
+    from snap
+    where unit_id is not null
+    union all
+    select u.person_id, u.name, u.entry_date, u.exit_date, u.entry_cohort, u.active,
+           lu.unit_id, lu.unit_kind::varchar as unit_kind,
+    from unplaced as u
+    left join last_unit as lu using (person_id)
+    where training_in_slice(u.person_id, lu.unit_id, lu.unit_kind, u.entry_cohort,
+                            units, counties, unit_kinds, cohorts)
 ),
 year_courses as (
     -- credited courses of any kind starting from 1 January Y to as_of, per person
@@ -188,43 +252,30 @@ specialised as (
       and (rules::varchar[] is null or list_contains(rules::varchar[], '专门业务培训'))
 ),
 events as (
-    -- the dated obligations (few), with their person's columns
+    -- the dated obligations with their person's columns
     select o.*, p.name, p.unit_id, p.unit_kind, p.entry_cohort, p.active, p.exit_date,
-    from (
-        select *, have_days >= need_days as met from initial_done
-        union all by name
-        select *, have_days >= need_days as met from appointment_done
-    ) as o
+    from dated as o
     join people as p using (person_id)
-),
-all_obligations as (
-    select * from events
-    union all by name
-    select *, training_in_service_met(have_hours, have_days) as met from in_service
-    union all by name
-    select *, have_days > 0 as met from specialised
 ),
 kept as (
     select o.*
-    from all_obligations as o
+    from (
+        select * from events
+        union all by name
+        select *, training_in_service_met(have_hours, have_days) as met from in_service
+        union all by name
+        select *, have_days > 0 as met from specialised
+    ) as o
     where o.due_date >= make_date(year(as_of::date), 1, 1)
       and (o.met or o.exit_date is null or o.exit_date > o.due_date or o.exit_date > as_of::date)
 ),
-last_unit as (
-    -- as training_people: without a main post on as_of, the unit of the latest post started by then
-    select * from training_last_unit(
-        as_of::date, (select list(distinct person_id) from kept where unit_id is null)
-    )
-),
 final as (
     select
-        o.rule, o.person_id, o.name, coalesce(o.unit_id, lu.unit_id) as unit_id,
-        coalesce(o.unit_kind, lu.unit_kind) as unit_kind, o.entry_cohort, o.active,
+        o.rule, o.person_id, o.name, o.unit_id, o.unit_kind, o.entry_cohort, o.active,
         o.event_date, o.level, o.window_start, o.due_date,
         o.need_days, o.need_hours, o.have_days, o.have_hours,
         training_status(o.met, o.due_date, as_of::date) as status,
     from kept as o
-    left join last_unit as lu on o.unit_id is null and lu.person_id = o.person_id
 )
 select * from final;
 
