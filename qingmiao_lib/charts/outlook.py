@@ -40,5 +40,11 @@ def places(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
             hovertemplate="%{x} " + str(name) + "：%{y} 个（其中法定退休 %{customdata} 人）<extra></extra>"
             if extra != value else "%{x} " + str(name) + "：%{y} 人<extra></extra>",
         )
-    fig.update_layout(barmode="stack", yaxis_title="个" if value == "places" else "人", xaxis_title="")
-    return layout(fig, title or default)
+    fig.update_layout(barmode="stack", yaxis_title="职数（个）" if value == "places" else "人数", xaxis_title="")
+    fig = layout(fig, title or default)
+    if len(fig.data) > 5:
+        # one entry per rank (up to nine): a row above the plot would wrap into the title's
+        # note, so they stand at the right, top to bottom as the bars stack
+        fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top",
+                                  "traceorder": "reversed"}, margin={"r": 150})
+    return fig
