@@ -175,7 +175,9 @@ def protect_figure(fig: go.Figure, threshold: int, *, same: str | None = None) -
         title = fig.layout.title.text or ""
         fig.update_layout(title_text=f"{title}<br><sub>{where}为隐去的数：“<{t}”不足{t}人，"
                                      f"“×”为防止由合计反推而隐去；这些数未绘出</sub>",
-                          margin_t=max(fig.layout.margin.t or 70, 95))
+                          # room for the note and, under it, a legend row above the plot: at 95
+                          # a long legend (right) ran into a long note (left)
+                          margin_t=max(fig.layout.margin.t or 70, 125))
     return fig
 
 
