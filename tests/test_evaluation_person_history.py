@@ -101,11 +101,8 @@ def _persons(con) -> list[str]:
     return ids[::20] + ["nobody"]     # a person not in the records: no grades, no unit
 
 
-@pytest.mark.parametrize("masks", ["stored", "live"])
 @pytest.mark.parametrize("read_only", [True, False])
-def test_person_history_equals_the_per_person_reference(demo_db, read_only, masks, monkeypatch):
-    if masks == "live":   # the quarter masks grouped from the rows, as when the stored ones are stale
-        monkeypatch.setattr(ev.grades, "_quarters_stored", lambda con, origin, last: False)
+def test_person_history_equals_the_per_person_reference(demo_db, read_only):
     con = qm.connect(demo_db, read_only=read_only)
     try:
         for year, years in ((2023, 5), (2021, 3), (2023, 1), (2023, 14), (2023, 15)):

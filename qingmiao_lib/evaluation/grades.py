@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, _steady
-from ._common import _MASK_YEARS, Units, _quarters_stored, _run, _slice_kw, _year_end, _yearly
+from ._common import Units, _run, _slice_kw, _year_end, _yearly
 
 #: Dimensions ``grade_distribution`` can group by (allowlist → Chinese name).
 DIMENSIONS = {"unit": "单位", "unit_kind": "单位类别", "age_group": "年龄段", "young": "是否年轻公务员",
@@ -123,16 +123,10 @@ def person_history(con: duckdb.DuckDBPyConnection, *, person_id: str, year: int,
     found = _query.fetch(con, "evaluation/person_unit", {"person_id": str(person_id), "as_of": as_of})
     unit_id = found.column("unit_id")[0].as_py() if found.num_rows else None
     jurisdiction, unit_shares = _shares(con, first, year, unit_id)
-    params = {"person_id": str(person_id), "first_year": first, "year": year, "as_of": as_of,
+    params = {"person_id": str(person_id), "first_year": first, "year": year,
               "unit_id": unit_id, "unit_shares": unit_shares.get(unit_id, [None] * (year - first + 1)),
               "jurisdiction": jurisdiction}
-    # the quarterly grades of first − 1 … year from the person's row of quarter masks (up to
-    # _MASK_YEARS years), else from the rows
-    if 0 <= year - (first - 1) < _MASK_YEARS:
-        name, stored = "person_history", _quarters_stored(con, first - 1, year)
-    else:
-        name, stored = "person_history_long", None
-    return _run(con, name, params, stored=stored, given=given, year=year, as_of=as_of)
+    return _run(con, "person_history", params, given=given, year=year, as_of=as_of)
 
 
 def prepare_person_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5) -> None:

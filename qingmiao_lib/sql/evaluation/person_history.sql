@@ -1,19 +1,18 @@
 -- evaluation/person_history.sql — one person's record year by year (the 一表式 view): the annual
 -- grade, last year's grade, the four quarterly grades, and the 优秀 share of the person's unit
 -- and of the whole jurisdiction that year.
--- "The unit" is the person's main unit on $as_of (person_unit.sql); its share in each year is
--- over the persons holding a post in that unit on 31 December of that year (unit_shares.sql).
--- The two shares, the same for every person of a unit and each a scan of every grade row, come
--- bound: evaluation.person_history computes them once per range and rules
+-- "The unit" is the person's main unit on 31 December of $year (person_unit.sql); its share in
+-- each year is over the persons holding a post in that unit on 31 December of that year
+-- (unit_shares.sql). The two shares, the same for every person of a unit and each a scan of
+-- every grade row, come bound: evaluation.person_history computes them once per range and rules
 -- (jurisdiction_share.sql, unit_shares.sql). This query reads the person's own rows only, each
--- filter written where its table is read (DuckDB looks up no index for them), the quarterly
--- grades as the person's row of quarter masks: [$first_year − 1, $year] spans at most
--- evaluation._MASK_YEARS years (person_history_long.sql beyond).
+-- filter written where its table is read (DuckDB looks up no index for them; rows stored in
+-- person order are a row group or two, ~12 ms at a million persons, ~70 ms in file order).
 -- Grain: one row per year in [$first_year, $year].
--- Parameters: $person_id, $first_year, $year, $as_of (31 Dec of $year), $unit_id (the person's
---   main unit on 31 Dec of $year, NULL for none), $unit_shares and $jurisdiction (DOUBLE[]: the
---   unit's and the jurisdiction's share of each year $first_year … $year in order, NULL for a
---   year without a graded grade).
+-- Parameters: $person_id, $first_year, $year, $unit_id (the person's main unit on 31 Dec of
+--   $year, NULL for none), $unit_shares and $jurisdiction (DOUBLE[]: the unit's and the
+--   jurisdiction's share of each year $first_year … $year in order, NULL for a year without a
+--   graded grade).
 -- Columns: year, grade, previous_grade, quarters (e.g. '好/较好/好/好'; '—' for a missing
 --   quarter), unit_id, unit_excellent_share, jurisdiction_excellent_share.
 with
@@ -30,29 +29,20 @@ own as (
     from years as y
     left join mine as g on g.year = y.year
 ),
-bits as (
-    -- the person's quarter masks of [$first_year − 1, $year] (eval_quarter_bits,
-    -- evaluation/quarter_masks.sql: a row of the stored masks while current, else grouped from
-    -- the person's rows): bit i = quarter i counted from ($first_year − 1) Q1
-    select b0, b1, b2, b3,
-    from eval_quarter_bits($first_year - 1, $year, $as_of, null, null, null, null, null)
+my_quarters as (
+    select year, quarter, grade,
+    from regular_assessments
     where person_id = $person_id
+      and year between $first_year - 1 and $year
 ),
 quarters as (
     select year,
-           string_agg(coalesce(grade, '—'), '/' order by quarter) as quarters,
+           string_agg(coalesce(grade::varchar, '—'), '/' order by quarter) as quarters,
     from (
-        select c.year, c.quarter,
-               case when (b.b0 >> c.i) & 1::ubigint = 1 then '好'
-                    when (b.b1 >> c.i) & 1::ubigint = 1 then '较好'
-                    when (b.b2 >> c.i) & 1::ubigint = 1 then '一般'
-                    when (b.b3 >> c.i) & 1::ubigint = 1 then '较差' end as grade,
-        from (
-            select y.year, q.quarter, ((y.year - $first_year + 1) * 4 + q.quarter - 1)::ubigint as i,
-            from years as y
-            cross join (select unnest([1, 2, 3, 4]) as quarter) as q
-        ) as c
-        left join bits as b on true
+        select y.year, q.quarter, r.grade,
+        from years as y
+        cross join (select unnest([1, 2, 3, 4]) as quarter) as q
+        left join my_quarters as r on r.year = y.year and r.quarter = q.quarter
     )
     group by year
 )
