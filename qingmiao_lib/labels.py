@@ -198,7 +198,7 @@ def _cell(value, kind: str, fmt=None) -> str:
 def display_table(df: pd.DataFrame, area: str | None = None, *, max_rows: int | None = 50,
                   caption: str | None = None, count: bool = False, unit: str = "项",
                   show_names: bool = False, percent=(), formats: dict | None = None,
-                  na_rep: dict | None = None):
+                  na_rep: dict | None = None, total_rows: int | None = None):
     """A frame as the notebooks show it: a pandas ``Styler`` (its ``to_html()`` is the table).
 
     - no index column (a named index — a pivot's or a groupby's rows — becomes the first columns);
@@ -210,7 +210,8 @@ def display_table(df: pd.DataFrame, area: str | None = None, *, max_rows: int | 
       ``True`` makes every number a share), other numbers with one decimal (10.875 → 10.9, 0.0 → 0);
     - text left-aligned, numbers right-aligned;
     - at most ``max_rows`` rows (None: all) with a caption saying so (共 76 项，显示前 50 项);
-      ``caption`` goes before it, ``count`` adds 共 N 项 when nothing was cut, ``unit`` replaces 项.
+      ``caption`` goes before it, ``count`` adds 共 N 项 when nothing was cut, ``unit`` replaces 项;
+      ``total_rows``: the whole list's length when ``df`` holds only its first rows.
 
     ``formats`` maps a column (English or Chinese name) to a format string or a function for
     the cases the rules above get wrong, e.g. ``{"difference": "{:+.1%}"}``; ``na_rep`` maps a
@@ -225,7 +226,7 @@ def display_table(df: pd.DataFrame, area: str | None = None, *, max_rows: int | 
         frame = frame.reset_index()
     frame = frame.copy()
     frame.columns.name = None
-    total = len(frame)
+    total = len(frame) if total_rows is None else max(total_rows, len(frame))
     if max_rows is not None and total > max_rows:
         frame = frame.head(max_rows)
     if not show_names:

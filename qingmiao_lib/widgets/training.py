@@ -30,13 +30,8 @@ def gap_table(gaps: pd.DataFrame, *, columns: list[str] | None = None, limit: in
     as if the whole list had been given)."""
     shown = gaps[[c for c in columns or GAP_COLUMNS if c in gaps.columns]]
     empty = [c for c in shown.columns if shown[c].head(limit).isna().all()]   # e.g. 职务层次 of 初任培训
-    count = True
-    if total is not None and total > len(shown.head(limit)):
-        # display_table's own words for a list it cuts, the count taken from total
-        shown, count = shown.head(limit), False
-        caption = "：".join(t for t in (caption, f"共 {total:,} {unit}，显示前 {len(shown):,} {unit}") if t)
     return labels.display_table(shown.drop(columns=empty), "training", max_rows=limit, caption=caption,
-                                count=count, unit=unit, show_names=show_names)
+                                count=True, unit=unit, show_names=show_names, total_rows=total)
 
 
 _STATUSES = [("未完成", "missing"), ("未到期", "pending"), ("已完成", "covered")]
