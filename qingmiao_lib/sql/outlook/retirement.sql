@@ -16,6 +16,13 @@ create or replace temp macro retirement_county_level(level) as (
     coalesce(list_contains(getvariable('qingmiao_retirement').county_levels, level::varchar), false)
 );
 
+-- the lowest statutory retirement age in whole years: the lower of the men's and women's base
+-- ages (no delay lowers it) — a retirement within N years needs age + N ≥ it
+create or replace temp macro retirement_lowest_age() as (
+    least(getvariable('qingmiao_retirement').male_base_months,
+          getvariable('qingmiao_retirement').female_base_months) // 12
+);
+
 -- does the person follow the men's schedule? men, and women at a county level when switched on
 create or replace temp macro retirement_male_schedule(gender, county_level) as (
     gender::varchar = '男'

@@ -12,8 +12,9 @@
 -- Parameters: first_year, last_year (INTEGER); within (INTEGER ≥ 0: the retirement date is
 --   computed only where it can fall within `within` years of the year end, i.e. age + within ≥
 --   the lowest statutory age of the rules (no delay lowers it); elsewhere it is NULL, "later":
---   the date costs ~1 s per 5 million rows, and most rows are far from it; projection/lowest_age.sql
---   gives the same lowest age, so that the rows of a shorter horizon follow from a longer one's);
+--   the date costs ~1 s per 5 million rows, and most rows are far from it; retirement_lowest_age(),
+--   outlook/retirement.sql, read by projection/lowest_age.sql too, so that the rows of a shorter
+--   horizon follow from a longer one's);
 --   below (INTEGER: ages below it only — the young age limit for the under-40 cohort, which
 --   nobody older can join).
 -- Columns: year, person_id, day (year_end(year)), prev_day (year_end(year − 1)), next_day
@@ -57,8 +58,7 @@ final as (
            coalesce(level_step, 0)::integer as level_step,
            entry_date,
            case
-               when age + within >= least(getvariable('qingmiao_retirement').male_base_months,
-                                          getvariable('qingmiao_retirement').female_base_months) // 12
+               when age + within >= retirement_lowest_age()
                then retirement_date(birth_date, gender, retirement_county_level(level))
            end as retirement_date,
     from snapped
