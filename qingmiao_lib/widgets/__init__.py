@@ -14,6 +14,25 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
+#: How many views an explorer keeps (:func:`kept`), the least recently shown dropped first.
+VIEWS_KEPT = 8
+
+
+def kept(memo: dict | None, key, compute, *, most: int = VIEWS_KEPT):
+    """``compute()``, or what ``memo`` holds for ``key`` when an explorer showed it lately: the
+    most recently used last, the least recently used dropped beyond ``most``. With ``memo`` None,
+    computed every time."""
+    if memo is None:
+        return compute()
+    if key in memo:
+        memo[key] = memo.pop(key)
+        return memo[key]
+    got = compute()
+    if len(memo) >= most:
+        memo.pop(next(iter(memo)))
+    memo[key] = got
+    return got
+
 
 def replace(fw: go.FigureWidget, fig: go.Figure) -> None:
     """Show ``fig`` in ``fw`` in place: traces and layout updated inside one batch_update (when

@@ -19,32 +19,19 @@ from .. import _steady, evaluation, labels
 from ..charts import evaluation as ch
 from ..evaluation import excellence
 from ..privacy import mask_name
-from . import Fixed, Static, publisher, replace, static_caption
+from . import VIEWS_KEPT, Fixed, Static, kept, publisher, replace, static_caption
 from ._units import UnitPicker
 
 ALL = "全部"
 
 
-#: How many views (year, units, age group) the dashboard keeps, and how many years' whole frames
-#: (:func:`_whole_year`).
-VIEWS_KEPT = 8
+#: How many years' whole frames the dashboard keeps (:func:`_whole_year`).
 YEARS_KEPT = 4
 
 
-def _kept(memo: dict | None, part: str, key, compute, *, most: int):
-    """``compute()``, or the value ``memo[part]`` holds for ``key`` (the most recently used
-    last; the least recently used dropped beyond ``most``)."""
-    if memo is None:
-        return compute()
-    kept = memo.setdefault(part, {})
-    if key in kept:
-        kept[key] = kept.pop(key)
-        return kept[key]
-    got = compute()
-    if len(kept) >= most:
-        kept.pop(next(iter(kept)))
-    kept[key] = got
-    return got
+def _kept(memo: dict | None, part: str, key, compute, *, most: int = VIEWS_KEPT):
+    """:func:`kept` in ``memo``'s own part ``part`` (the views, the units' person lists)."""
+    return kept(None if memo is None else memo.setdefault(part, {}), key, compute, most=most)
 
 
 def _selected(df, units: list[str] | None, age_group: str | None = None, ages=None):

@@ -17,15 +17,12 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 from .. import _steady, charts, labels, pipeline
-from . import Fixed, Static, publisher, replace, static_caption
+from . import Fixed, Static, kept, publisher, replace, static_caption
 
 #: Columns of the short list shown under the eligibility explorer.
 LIST_COLUMNS = ["person_id", "name", "unit_name", "current_rank", "next_rank", "tenure_months",
                 "required_months", "eligible", "reasons", "time_met_on"]
 
-
-#: How many views (date and horizon) the explorer keeps, the least recently shown dropped first.
-VIEWS_KEPT = 8
 
 
 def _frames(con, *, as_of: dt.date, within: int, memo: dict | None = None):
@@ -34,20 +31,14 @@ def _frames(con, *, as_of: dt.date, within: int, memo: dict | None = None):
     them lately. A unit's or a rank's view is a selection of these rows: the eligibility of a
     unit's persons is the rows they have in the whole list (the holders of a rank are counted
     over the jurisdiction either way), so a change of unit or rank asks the database nothing."""
-    key = (as_of, within)
-    if memo is not None and key in memo:
-        memo[key] = memo.pop(key)            # the most recently shown last
-        return memo[key]
-    with _steady.steady(con):                # one view: the rules and stored tables looked up once
-        full = pipeline.eligibility(con, as_of=as_of, within_months=within)
-        got = (pipeline.eligibility_counts(con, as_of=as_of, within_months=within),
-               pipeline.quota_usage(con, as_of=as_of),
-               full[full["due_within"]].reset_index(drop=True))   # the list shows these only
-    if memo is not None:
-        if len(memo) >= VIEWS_KEPT:
-            memo.pop(next(iter(memo)))       # the least recently shown
-        memo[key] = got
-    return got
+    def compute():
+        with _steady.steady(con):            # one view: the rules and stored tables looked up once
+            full = pipeline.eligibility(con, as_of=as_of, within_months=within)
+            return (pipeline.eligibility_counts(con, as_of=as_of, within_months=within),
+                    pipeline.quota_usage(con, as_of=as_of),
+                    full[full["due_within"]].reset_index(drop=True))   # the list shows these only
+
+    return kept(memo, (as_of, within), compute)
 
 
 def _eligibility(con, *, as_of: dt.date, unit: str | None, rank: str | None, within: int,

@@ -13,7 +13,7 @@ from IPython.display import display
 
 from .. import _steady, labels, training
 from ..charts import training as charts
-from . import Fixed, Static, publisher, replace, static_caption
+from . import Fixed, Static, kept, publisher, replace, static_caption
 from ._units import UnitPicker
 
 #: Gap-list columns shown to the analyst, in order.
@@ -37,8 +37,6 @@ def gap_table(gaps: pd.DataFrame, *, columns: list[str] | None = None, limit: in
 _STATUSES = [("未完成", "missing"), ("未到期", "pending"), ("已完成", "covered")]
 #: The rows the gap list shows under the heat table (the rest are counted in its caption).
 GAP_ROWS = 50
-#: How many views (year, units, cohorts) the explorer keeps, the least recently shown dropped first.
-VIEWS_KEPT = 8
 
 
 def _matrix(con, *, year: int, filters: dict) -> pd.DataFrame:
@@ -58,18 +56,12 @@ def _view(con, *, year: int, filters: dict, memo: dict | None = None) -> tuple[p
     rows of these (``training.gap_list``'s ``per_cell``), and the matrix counts it, so a change
     of rule, unit kind or status asks the database nothing. The explorer's ``target_ids`` do not
     change, so they are not part of the key."""
-    key = (int(year), tuple(filters["units"] or ()), tuple(filters["cohorts"] or ()))
-    if memo is not None and key in memo:
-        memo[key] = memo.pop(key)            # the most recently shown last
-        return memo[key]
-    with _steady.steady(con):                # one view: the rules and stored tables looked up once
-        got = (_matrix(con, year=year, filters=filters),
-               training.gap_list(con, year=year, statuses=None, per_cell=GAP_ROWS, **filters))
-    if memo is not None:
-        if len(memo) >= VIEWS_KEPT:
-            memo.pop(next(iter(memo)))       # the least recently shown
-        memo[key] = got
-    return got
+    def compute():
+        with _steady.steady(con):            # one view: the rules and stored tables looked up once
+            return (_matrix(con, year=year, filters=filters),
+                    training.gap_list(con, year=year, statuses=None, per_cell=GAP_ROWS, **filters))
+
+    return kept(memo, (int(year), tuple(filters["units"] or ()), tuple(filters["cohorts"] or ())), compute)
 
 
 def _listed(matrix: pd.DataFrame, heads: pd.DataFrame, *, year: int, rule: tuple[str, str | None],
