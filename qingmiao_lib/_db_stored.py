@@ -21,6 +21,12 @@ from .provenance import database_facts
 SNAPSHOT_YEARS = 15
 #: How many recent data years of quarterly grades refresh_snapshots stores as masks (64 bits).
 QUARTER_MASK_YEARS = 16
+#: How many persons' courses refresh_snapshots groups by (year, person) in one statement when
+#: it writes ``training_years``: at 8 million persons the whole table in one statement spilled
+#: 26 GB to disk (issue 23). Measured at 1 million persons with DuckDB held to 1 GB: 100,000
+#: persons a range spilled nothing, 250,000 spilled 2.5 GB; the ten ranges took 19 s against
+#: 20 s for one statement.
+TRAINING_YEARS_PERSONS = 100_000
 
 
 def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -42,7 +48,7 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     # each derived table with the fingerprint of its inputs in meta ('<table>_stamp'): the
     # readers use a table only while its stamp still matches (stored_current)
     _store(con, "lecture_marks", "lecture_stamp")    # the weekly lecture per person and year
-    _store(con, "training_years", "training_stamp")  # each person's courses per year
+    _store_training_years(con)                        # each person's courses per year
     _store(con, "grade_years", "grade_stamp")        # each person's annual grades as bit masks
     first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     con.execute("delete from snapshots")
@@ -76,6 +82,20 @@ def _store(con: duckdb.DuckDBPyConnection, table: str, stamp: str, params: dict 
     else:
         con.execute(sql.load(f"snapshots/{table}"))
     db.set_meta(con, **{f"{table}_stamp": con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0]})
+
+
+def _store_training_years(con: duckdb.DuckDBPyConnection, persons: int | None = None) -> None:
+    """Write ``training_years`` (``sql/snapshots/training_years.sql``, then
+    ``training_years_part.sql`` for each range of at most ``persons`` persons, default
+    :data:`TRAINING_YEARS_PERSONS`: ``sql/snapshots/person_parts.sql``) and record its stamp."""
+    from . import db  # late: db re-exports this module
+    ensure(con, sql.load("snapshots/training_years"))
+    con.execute(sql.load("snapshots/training_years"))
+    parts = con.execute(sql.load("snapshots/person_parts"),
+                        {"persons": persons or TRAINING_YEARS_PERSONS}).fetchall()
+    for first, last in parts:
+        con.execute(sql.load("snapshots/training_years_part"), {"first": first, "last": last})
+    db.set_meta(con, training_years_stamp=con.execute(sql.load("snapshots/training_stamp")).fetchall()[0][0])
 
 
 def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bool:

@@ -39,6 +39,7 @@ AREAS = (
     "structure/dimensions", "structure/in_slice", "structure/series_persons", "structure/series_full",
     "structure/series_stored",
     "training/people", "training/in_slice", "training/leadership_steps", "training/year_courses",
+    "training/course_years",
     "training/obligations",
     "training/lecture_months",
     "evaluation/valid_grades", "evaluation/valid_quarter_grades", "evaluation/excellent_runs",

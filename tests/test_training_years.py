@@ -165,3 +165,31 @@ def test_trend_in_service_boundaries(boundaries, con, monkeypatch):
         m.setattr(training.coverage, "_year_ends_stored", lambda con, first, last: False)
         slow = training.coverage_trend(con, first_year=2021, last_year=2023)
     pd.testing.assert_frame_equal(trend, slow)
+
+
+def stored_rows(con) -> pd.DataFrame:
+    return con.execute("from training_years order by year, person_id").df()
+
+
+@pytest.mark.parametrize("persons", [1, 2, 3])
+def test_written_a_range_of_persons_at_a_time_is_the_whole(courses, con, monkeypatch, persons):
+    """training_years is written a range of persons at a time (issue 23: one statement over 8
+    million persons spilled 26 GB); the ranges of 1, 2 or 3 persons cut the four persons A1, A2,
+    A3, N1 differently, and every cut gives the rows of one range holding all four."""
+    from qingmiao_lib import _db_stored
+    qm.db.refresh_snapshots(con)              # 500,000 persons a range: one range
+    whole = stored_rows(con)
+    # A1's 2022, 2023 and 2024, A2's, A3's and N1's 2023
+    assert whole[["year", "person_id"]].values.tolist() == [
+        [2022, "A1"], [2023, "A1"], [2023, "A2"], [2023, "A3"], [2023, "N1"], [2024, "A1"]]
+    monkeypatch.setattr(_db_stored, "TRAINING_YEARS_PERSONS", persons)
+    qm.db.refresh_snapshots(con)
+    pd.testing.assert_frame_equal(stored_rows(con), whole, check_exact=True)
+    assert training._training_stored(con)
+
+
+def test_person_parts_cut_every_person_into_one_range(courses, con):
+    from qingmiao_lib import sql
+    parts = con.execute(sql.load("snapshots/person_parts"), {"persons": 3}).fetchall()
+    assert parts == [("A1", "A3"), ("N1", "N1")]
+    assert con.execute(sql.load("snapshots/person_parts"), {"persons": 4}).fetchall() == [("A1", "N1")]

@@ -1,52 +1,14 @@
--- snapshots/training_years.sql — store each person's courses per calendar year (table
--- training_years), so the training analyses of a whole year need not scan and aggregate the
--- trainings table (several courses per person and year: ~30 million rows at 1 million persons).
--- A course belongs to the year its start_date falls in. credited = passed (不合格 counts
--- nowhere); its days as training/obligations.sql: hours / training.hours_per_day for a course in
--- a non-class mode (training.non_class_modes), else end_date − start_date + 1; class = a course
--- whose mode is not in training.non_class_modes, passed or not (training/class_person_times.sql).
+-- snapshots/training_years.sql — create the stored table training_years, empty: each person's
+-- courses per calendar year (training/course_years.sql says what each column holds), so the
+-- training analyses of a whole year need not scan and aggregate the trainings table (several
+-- courses per person and year: ~30 million rows at 1 million persons). Its rows are inserted a
+-- range of persons at a time (snapshots/training_years_part.sql), each range in year and person
+-- order.
 -- Depends on: trainings and the rules training.hours_per_day and training.non_class_modes of
 -- the refreshing connection; snapshots/training_stamp.sql fingerprints exactly these, and the
 -- stamp is stored in meta ('training_years_stamp') next to the table.
 -- Grain: one row per (year, person) with at least one course starting that year.
--- Parameters: none.
--- Columns: year, person_id, class_courses, class_hours (NULL without a class), credited_courses,
---   credited_hours, credited_days, specialised_hours, specialised_days (the credited
---   专门业务培训; NULL without one); for training.hours_by_person (training/year_courses.sql,
---   training_year_hours): courses, failed (not passed), hours (all courses), and the credited
---   hours by kind — initial_hours, appointment_hours, in_service_hours (specialised_hours above)
---   — and by mode — full_time_hours (脱产), online_hours (网络), other_mode_hours (其他),
---   unfilled_mode_hours (no mode); NULL where there is none.
+-- Parameters: none. Columns: those of training_course_years.
 create or replace table training_years as
-with
-courses as (
-    select
-        t.person_id, year(t.start_date)::integer as year, t.kind, t.mode, t.passed,
-        t.hours::double as hours,
-        training_is_class(t.mode) as class,
-        training_course_days(t.mode, t.hours, t.start_date, t.end_date) as days,
-    from trainings as t
-    where t.start_date is not null
-)
-select
-    year, person_id,
-    count(*) filter (where class) as class_courses,
-    sum(hours) filter (where class) as class_hours,
-    count(*) filter (where passed) as credited_courses,
-    sum(hours) filter (where passed) as credited_hours,
-    sum(days) filter (where passed) as credited_days,
-    sum(hours) filter (where passed and kind = '专门业务培训') as specialised_hours,
-    sum(days) filter (where passed and kind = '专门业务培训') as specialised_days,
-    count(*) as courses,
-    count(*) filter (where not passed) as failed,
-    sum(hours) as hours,
-    sum(hours) filter (where passed and kind = '初任培训') as initial_hours,
-    sum(hours) filter (where passed and kind = '任职培训') as appointment_hours,
-    sum(hours) filter (where passed and kind = '在职培训') as in_service_hours,
-    sum(hours) filter (where passed and mode = '脱产') as full_time_hours,
-    sum(hours) filter (where passed and mode = '网络') as online_hours,
-    sum(hours) filter (where passed and mode = '其他') as other_mode_hours,
-    sum(hours) filter (where passed and mode is null) as unfilled_mode_hours,
-from courses
-group by year, person_id
-order by year, person_id;
+from training_course_years(null, null)
+with no data;
