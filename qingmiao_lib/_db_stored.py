@@ -34,9 +34,10 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     weekly lecture per person and year (table ``lecture_marks``), each person's courses per year
     (table ``training_years``), annual grades as bit masks (table ``grade_years``) and the
     quarterly grades of the last ``QUARTER_MASK_YEARS`` data years as bit masks (table
-    ``quarter_masks``) and the shortlist's pool on the latest ``shortlist.POOL_YEARS`` of those
-    year ends (table ``shortlist_pool``, :func:`qingmiao_lib.shortlist.store_pool`), each stamped
-    in ``meta``.
+    ``quarter_masks``), every training obligation on those year ends (table
+    ``obligation_snapshots``) and the shortlist's pool on the latest ``shortlist.POOL_YEARS`` of
+    those year ends (table ``shortlist_pool``, :func:`qingmiao_lib.shortlist.store_pool`), each
+    stamped in ``meta``.
 
     Called when the demo is built and inside every import's transaction, after the records are
     written, so the stored copy always matches the records. The years are the database's data
@@ -53,6 +54,7 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     con.execute("delete from snapshots")
     if first is None:
+        _store_obligations(con, days=[])
         shortlist.store_pool(con, days=[])
         return []
     # each person's quarterly grades of the last 16 data years as bit masks, with the first year
@@ -66,8 +68,9 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
         day = con.execute("select year_end(?::integer)", [year]).fetchall()[0][0]
         con.execute(sql.load("snapshots/store"), {"d": day})
         days.append(day)
-    # the shortlist's pool on the latest of those year ends (table shortlist_pool), read from the
-    # rows above
+    # every training obligation on those year ends (table obligation_snapshots), and the
+    # shortlist's pool on the latest of them (table shortlist_pool), read from the rows above
+    _store_obligations(con, days=days)
     shortlist.store_pool(con, days=days[-shortlist.POOL_YEARS:])
     return years
 
@@ -96,6 +99,22 @@ def _store_training_years(con: duckdb.DuckDBPyConnection, persons: int | None = 
     for first, last in parts:
         con.execute(sql.load("snapshots/training_years_part"), {"first": first, "last": last})
     db.set_meta(con, training_years_stamp=con.execute(sql.load("snapshots/training_stamp")).fetchall()[0][0])
+
+
+def _store_obligations(con: duckdb.DuckDBPyConnection, *, days: list) -> None:
+    """Write ``obligation_snapshots`` (``sql/snapshots/obligations.sql``) with the training
+    obligations on each of ``days`` (the stored year ends, whose base layer is already stored;
+    empty: an empty table) and record its stamp. Each day's obligations read the courses per year
+    just stored on a 31 December, as the analyses do."""
+    from . import _query, db  # late: db re-exports this module; the query layer imports db
+
+    ensure(con, sql.load("snapshots/obligations"))
+    con.execute(sql.load("snapshots/obligations"))
+    for day in days:
+        with _query.reading(con, "training/courses", when=(day.month, day.day) == (12, 31)):
+            con.execute(sql.load("snapshots/obligations_store"), {"d": day})
+    db.set_meta(con, obligation_snapshots_stamp=con.execute(
+        sql.load("snapshots/obligations_stamp")).fetchall()[0][0])
 
 
 def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bool:

@@ -217,6 +217,7 @@ def _read_rules(con: duckdb.DuckDBPyConnection) -> Rules:
 SOURCES: dict[str, str | None] = {
     "base/snapshot": None,
     "training/courses": "training/training_years",
+    "training/obligations": "training/obligations_stored",
     "training/lectures": "training/lecture_marks",
     "evaluation/quarters": "evaluation/quarter_masks_stored",
     "pipeline/grades": "pipeline/eligibility_grades_stored",

@@ -77,6 +77,14 @@ def answers(con) -> dict[str, pd.DataFrame]:
         out[f"unit comparison {as_of}"] = structure.unit_comparison(con, as_of=as_of)
         out[f"quota usage {as_of}"] = pipeline.quota_usage(con, as_of=as_of)
         out[f"warnings {as_of}"] = evaluation.early_warnings(con, as_of=as_of)
+        # the obligations (obligation_snapshots on 31 December): sliced, some rules, first rows
+        out[f"coverage slice {as_of}"] = training.coverage_matrix(
+            con, year=y, as_of=as_of, by=["unit", "entry_cohort"], unit_kinds=["乡镇街道"],
+            cohorts=[2019, 2020, 2021])
+        out[f"gaps slice {as_of}"] = training.gap_list(con, year=y, as_of=as_of, rules=["初任培训", "任职培训"],
+                                                       statuses=["missing"], units=[unit])
+        out[f"gaps first rows {as_of}"] = training.gap_list(con, year=y, as_of=as_of, statuses=None, per_cell=3)
+        out[f"warnings slice {as_of}"] = evaluation.early_warnings(con, as_of=as_of, units=[unit])
     out["headline"] = figures.headline(con, year=y)
     out["excellent share"] = evaluation.excellent_share(con, year=y)
     out["grade distribution"] = evaluation.grade_distribution(con, year=y, by="unit_kind")
@@ -183,9 +191,10 @@ def test_which_stamps_read_the_rules():
     # read from each stamp's SQL: those of the tables computed under rules (the training hours
     # per day and class modes, the young age limit, the rules' version) against records alone
     reads = {stamp: _db_stored.reads_rules(stamp) for stamp in
-             ("training_stamp", "lecture_stamp", "shortlist_stamp", "grade_stamp", "quarter_stamp")}
+             ("training_stamp", "lecture_stamp", "shortlist_stamp", "grade_stamp", "quarter_stamp",
+              "obligations_stamp")}
     assert reads == {"training_stamp": True, "lecture_stamp": True, "shortlist_stamp": True,
-                     "grade_stamp": False, "quarter_stamp": False}
+                     "grade_stamp": False, "quarter_stamp": False, "obligations_stamp": True}
 
 
 def test_unknown_source_is_refused(county):

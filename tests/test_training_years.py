@@ -193,3 +193,25 @@ def test_person_parts_cut_every_person_into_one_range(courses, con):
     parts = con.execute(sql.load("snapshots/person_parts"), {"persons": 3}).fetchall()
     assert parts == [("A1", "A3"), ("N1", "N1")]
     assert con.execute(sql.load("snapshots/person_parts"), {"persons": 4}).fetchall() == [("A1", "N1")]
+
+
+def test_obligations_stored_on_a_stored_date_until_the_records_change(courses, con, monkeypatch):
+    """The obligations stored on each year end (table obligation_snapshots) are read on those
+    dates only, with no target group named, and only while the records and rules are those they
+    were computed from; the answers are those of the live computation throughout."""
+    from qingmiao_lib.training import _common
+    years = qm.db.refresh_snapshots(con)
+    end, mid = D(f"{years[-1]}-12-31"), D(f"{years[-1]}-06-30")
+    assert _common._obligations_stored(con, end, None)
+    assert not _common._obligations_stored(con, mid, None)          # not a stored date
+    assert not _common._obligations_stored(con, end, ["A1"])        # a target group: live
+    stored = con.execute("select rule, person_id, status from obligation_snapshots "
+                         "where snapshot_date = ? order by all", [D("2023-12-31")]).fetchall()
+    # 2023 on 31 December: A1 and A3 owe 在职培训 (A1 96 学时 ≥ 90: covered; A3 64 学时 and 8
+    # days: missing; A2 left), N1 初任培训 (due 2024-03-01, 12 months after entry; 20 days of
+    # 初任培训 ≥ 12: covered)
+    assert stored == [("初任培训", "N1", "已完成"), ("在职培训", "A1", "已完成"), ("在职培训", "A3", "未完成")]
+    con.execute("insert into trainings values ('A3', '在职培训', null, null, date '2023-11-01', "
+                "date '2023-11-05', 40, '脱产', true)")
+    assert not _common._obligations_stored(con, D("2023-12-31"), None)
+    assert_same(answers(con), live(con, monkeypatch))

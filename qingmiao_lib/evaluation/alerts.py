@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query
-from ..training._common import _courses_stored
+from ..training._common import obligation_sources
 from ._common import Units, _run, _slice
 
 #: Kinds of early warning, in the order reports list them (SPEC §5).
@@ -45,9 +45,9 @@ def early_warnings(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, units: Uni
     """
     as_of = pd.Timestamp(as_of).date()
     params = {"as_of": as_of, **_slice(con, units, age_group, young, entry_cohort, cohorts, counties)}
-    # the 培训逾期 rows read each person's courses (training_obligations): from the stored table
-    # on 31 December while it is current, as training.gap_list does
-    with _query.reading(con, "training/courses", when=_courses_stored(con, as_of)):
+    # the 培训逾期 rows read the obligations (training_obligations): from the stored tables on a
+    # stored date while they are current, as training.gap_list does
+    with obligation_sources(con, as_of):
         return _run(con, "warnings", params, as_of=as_of)
 
 

@@ -8,6 +8,13 @@ in-service) and the class person-times read each person's courses per calendar y
 table ``training_years`` (written by :func:`qingmiao_lib.db.refresh_snapshots`, stamp
 ``sql/snapshots/training_stamp.sql``, live fallback through :func:`_training_stored`); any other
 ``as_of`` sums ``trainings`` live.
+
+**Obligations**: on a date the base layer is stored (31 December of the recent data years) the
+coverage matrix, the gap list and the early warnings read every obligation with its status from
+the table ``obligation_snapshots`` (written by :func:`qingmiao_lib.db.refresh_snapshots`, stamp
+``sql/snapshots/obligations_stamp.sql``) while it is current and no 专门业务培训 target group is
+named (:func:`obligation_sources`); otherwise ``training_obligations`` computes them from the
+records.
 """
 
 from __future__ import annotations
@@ -17,8 +24,11 @@ import datetime as dt
 
 import pandas as pd
 
-from .. import _query
+from collections.abc import Iterator
+
+from .. import _query, sql
 from .._slice import check_counties
+from .._steady import settled
 from ..db import stored_current
 
 #: Slice dimensions (allowlist) → the value the SQL switches on.
@@ -99,6 +109,28 @@ def _courses_stored(con, as_of: dt.date) -> bool:
     """Do the course sources read the stored ``training_years`` on ``as_of``? On 31 December
     (the table holds whole calendar years), while :func:`_training_stored`."""
     return (as_of.month, as_of.day) == (12, 31) and _training_stored(con)
+
+
+def _obligations_stored(con, as_of: dt.date, target_ids) -> bool:
+    """May ``training_obligations`` on ``as_of`` read the stored table ``obligation_snapshots``?
+    Only with no target group named (the table holds no 专门业务培训 row), while the stamp stored
+    with it still matches the records and this connection's rules
+    (``sql/snapshots/obligations_stamp.sql``) and the table holds ``as_of``."""
+    if target_ids is not None or not stored_current(con, "obligation_snapshots", "obligations_stamp"):
+        return False
+    return settled(con, ("obligations-date", as_of), lambda: bool(con.execute(
+        sql.load("training/obligations_date"), {"as_of": as_of}).fetchall()[0][0]))
+
+
+@contextlib.contextmanager
+def obligation_sources(con, as_of: dt.date, target_ids=None) -> Iterator[None]:
+    """Run the block's queries calling ``training_obligations`` on ``as_of`` on the stored
+    obligations when they may be read (:func:`_obligations_stored`), else on the live
+    computation, itself reading the stored courses per year on 31 December
+    (:func:`_courses_stored`): the same answers either way."""
+    with (_query.reading(con, "training/courses", when=_courses_stored(con, as_of)),
+          _query.reading(con, "training/obligations", when=_obligations_stored(con, as_of, target_ids))):
+        yield
 
 
 #: Text columns repeated down a long list: each distinct value is made once.

@@ -32,7 +32,7 @@ import pandas as pd
 
 from .. import _query, sql
 from .._steady import one_call
-from ._common import BY, COUNTY_BY, _as_of, _choose, _courses_stored, _run, _slice
+from ._common import BY, COUNTY_BY, _as_of, _choose, _courses_stored, _run, _slice, obligation_sources
 
 #: The four rules, in matrix order, with the principle each one enforces.
 RULES = {"初任培训": "凡进必训", "任职培训": "应训必训", "专门业务培训": "突出重点", "在职培训": "全员覆盖"}
@@ -124,8 +124,8 @@ def coverage_matrix(
         raise ValueError("by names no dimension")
     params = {"as_of": as_of, "by": dims, "target_ids": _targets(target_ids),
               **_slice(con, units, unit_kinds, cohorts, counties, by="county" if "county" in dims else None)}
-    df = _run(con, "coverage_matrix", params, year=year, as_of=as_of,
-              stored=_courses_stored(con, as_of))
+    with obligation_sources(con, as_of, params["target_ids"]):
+        df = _run(con, "coverage_matrix", params, year=year, as_of=as_of, source=None)
     df.insert(1, "principle", _query.text(df["rule"].map(RULES)))
     return df
 
@@ -201,8 +201,8 @@ def gap_list(
     params = {"as_of": as_of, "target_ids": _targets(target_ids), "rules": _rules(rules),
               "statuses": _statuses(statuses), "per_cell": None if per_cell is None else int(per_cell),
               **_slice(con, units, unit_kinds, cohorts, counties)}
-    return _run(con, "gap_list", params, year=year, as_of=as_of,
-                stored=_courses_stored(con, as_of))
+    with obligation_sources(con, as_of, params["target_ids"]):
+        return _run(con, "gap_list", params, year=year, as_of=as_of, source=None)
 
 
 @one_call

@@ -15,6 +15,12 @@
 --   appointment start, or 1 January of Y), level (appointments), window_start, due_date,
 --   need_days, need_hours, have_days, have_hours, status ('已完成' covered | '未到期' pending |
 --   '未完成' missing).
+-- Defined here as training_obligations_live, computed from the records; training_obligations is
+-- the name the analyses call: it reads this live computation, or, on a date the stored table
+-- obligation_snapshots holds while it is current and no target group is named,
+-- training_obligations_stored (training/obligations_stored.sql) — the query layer points it
+-- (training/use_obligations_live.sql, training/use_obligations_stored.sql; training.coverage
+-- decides).
 -- Definitions (rules file [training], rule_levels):
 --   credited course = passed (passed = true) and starting on or before as_of; its length in days
 --     is end_date − start_date + 1 for a class, hours / training.hours_per_day for a course in a
@@ -81,9 +87,9 @@ create or replace temp macro training_recruit_channels() as table
     select unnest(['考试录用', '选调生'])
     where not exists (select 1 from rule_lists where name = 'training.recruit_channels');
 
-create or replace temp macro training_obligations(as_of, target_ids, rules := null, units := null,
-                                                  counties := null, unit_kinds := null,
-                                                  cohorts := null) as table
+create or replace temp macro training_obligations_live(as_of, target_ids, rules := null,
+                                                       units := null, counties := null,
+                                                       unit_kinds := null, cohorts := null) as table
 with
 snapshot as materialized (
     -- the persons on as_of (person_snapshot); read by initial, and by snap with the slice
@@ -520,3 +526,13 @@ final as (
 )
 select year, as_of, rule, person_id, unit_id, unit_kind, entry_cohort, due_date, status, n
 from final;
+
+-- The name the analyses call, pointing at the live computation above until the query layer
+-- points it at the stored table (training/use_obligations_stored.sql) for one query and back
+-- (training/use_obligations_live.sql, the same definition as this one).
+create or replace temp macro training_obligations(as_of, target_ids, rules := null, units := null,
+                                                  counties := null, unit_kinds := null,
+                                                  cohorts := null) as table
+    select * from training_obligations_live(as_of, target_ids, rules := rules, units := units,
+                                            counties := counties, unit_kinds := unit_kinds,
+                                            cohorts := cohorts);
