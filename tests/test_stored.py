@@ -39,12 +39,13 @@ D = dt.date
 
 def macros(con) -> dict[str, str]:
     """Every temp macro of the connection → its definition, but the stored implementations
-    (``*_stored``: created once, the first time a stored table is read)."""
+    (``*_stored``: created once, the first time a stored table is read) and the held one
+    (``eligibility_on_held``: created by the first ``pipeline.holding``)."""
     return dict(con.execute(
         "select function_name || '/' || function_type, "
         "coalesce(macro_definition, '') || list_aggregate(parameters, 'string_agg', ',') "
         "from duckdb_functions() where function_type in ('macro', 'table_macro') "
-        "and not internal and not suffix(function_name, '_stored')"
+        "and not internal and not suffix(function_name, '_stored') and not suffix(function_name, '_held')"
     ).fetchall())
 
 
@@ -52,6 +53,8 @@ def macros(con) -> dict[str, str]:
 def county(demo_db):
     con = qm.connect(demo_db)
     qm.db.install_all(con)   # every area macro made (else made on first use): the sets compared are whole
+    with pipeline.holding(con, D(2023, 12, 31)):   # the held eligibility's table and macro made
+        pass
     yield con
     con.close()
 
@@ -72,6 +75,15 @@ def answers(con) -> dict[str, pd.DataFrame]:
         out[f"lecture months {as_of}"] = training.lecture_person_months(con, year=y, as_of=as_of, units=[unit])
         out[f"eligibility {as_of}"] = pipeline.eligibility(con, as_of=as_of, within_months=12)
         out[f"eligibility counts {as_of}"] = pipeline.eligibility_counts(con, as_of=as_of)
+        # the eligibility held for one date (the explorer's): the whole list, a unit, the counts
+        with pipeline.holding(con, as_of):
+            out[f"eligibility held {as_of}"] = pipeline.eligibility(con, as_of=as_of, within_months=6)
+            out[f"eligibility held unit {as_of}"] = pipeline.eligibility(con, as_of=as_of, units=[unit],
+                                                                         within_months=3)
+            out[f"eligibility counts held {as_of}"] = pipeline.eligibility_counts(con, as_of=as_of,
+                                                                                 within_months=12)
+            # another date inside the block is computed, not read from the held rows
+            out[f"eligibility other date {as_of}"] = pipeline.eligibility_counts(con, as_of=D(2022, 12, 31))
         # the base layer (person_snapshot_at): the stored rows of 31 December or the records
         out[f"headcount {as_of}"] = structure.headcount(con, as_of=as_of, by=["unit_kind", "gender", "pool"])
         out[f"unit comparison {as_of}"] = structure.unit_comparison(con, as_of=as_of)
@@ -119,7 +131,7 @@ def test_stored_and_live_give_the_same_answers(county, monkeypatch):
     # every source's other variants were read (the stored tables hold 2023)
     assert {s for s, _ in read} == set(_query.SOURCES)
     assert {("structure/series", "stored"), ("structure/series", "persons"),
-            ("pipeline/records", "none")} <= set(read)
+            ("pipeline/records", "none"), ("pipeline/eligibility", "held")} <= set(read)
     monkeypatch.setattr(_query, "reading", live)
     _macros.rest(county)            # the names point where the last query left them: now live
     computed = answers(county)
@@ -152,7 +164,8 @@ def test_the_names_point_where_they_are_recorded_and_rest_on_live(county):
 
 
 def _variant(source: str) -> str:
-    return {"pipeline/records": "none", "structure/series": "stored"}.get(source, "stored")
+    return {"pipeline/records": "none", "structure/series": "stored",
+            "pipeline/eligibility": "held"}.get(source, "stored")
 
 
 @pytest.mark.parametrize("source", _query.SOURCES)
@@ -238,3 +251,24 @@ def test_a_read_only_connection_looks_up_its_tables_once_and_its_rules_every_cal
         assert _query.stored_on(writable, D(2023, 12, 31)) and writable not in _steady._SETTLED
     finally:
         writable.close()
+
+
+def test_held_eligibility_follows_the_records(demo_db, tmp_path):
+    """pipeline.holding keeps one date's eligibility for the explorer's next views, and computes
+    it again once the records it was computed from change (an import on the same connection):
+    a person whose 2022 grade is deleted is then listed as missing it, as the records say."""
+    path = tmp_path / "county.duckdb"
+    shutil.copy(demo_db, path)
+    con = qm.connect(path, read_only=False)
+    day = D(2023, 6, 30)
+    try:
+        with pipeline.holding(con, day):
+            held = pipeline.eligibility(con, as_of=day)
+        pid = held.loc[held["eligible"], "person_id"].iloc[0]
+        con.execute("delete from annual_assessments where person_id = ? and year = 2022", [pid])
+        with pipeline.holding(con, day):
+            again = pipeline.eligibility(con, as_of=day).set_index("person_id")
+        assert not again.loc[pid, "eligible"] and "缺少2022年度考核结果" in again.loc[pid, "reasons"]
+        pd.testing.assert_frame_equal(again.reset_index(), pipeline.eligibility(con, as_of=day))
+    finally:
+        con.close()

@@ -212,24 +212,32 @@ def test_gap_table_caps_counts_and_masks():
     assert "<caption>出勤率低于要求：共 60 人，显示前 50 人</caption>" in t.to_html()
 
 
-def test_eligibility_explorer_changing_rank_runs_no_query(demo_db, monkeypatch):
-    from qingmiao_lib import pipeline
+def test_eligibility_explorer_computes_a_date_once(demo_db, monkeypatch):
+    # the first view computes every person's eligibility on the date once and holds it; another
+    # rank, unit or horizon reads the held rows (a rank's or unit's figures need no new counts, a
+    # horizon's are counted from the held rows), and a view seen before is remembered
+    from qingmiao_lib import pipeline, sql
     from qingmiao_lib.widgets import pipeline as wp
 
     con = qm.connect(demo_db)
-    calls = []
-    real = pipeline.eligibility
-    monkeypatch.setattr(pipeline, "eligibility", lambda *a, **k: calls.append(k) or real(*a, **k))
+    holds, counts = [], []
+    load, count = sql.load, pipeline.eligibility_counts
+    monkeypatch.setattr(sql, "load", lambda name: (holds.append(name) if name == "pipeline/hold" else None)
+                        or load(name))
+    monkeypatch.setattr(pipeline, "eligibility_counts", lambda *a, **k: counts.append(k) or count(*a, **k))
     box = wp.eligibility_explorer(con, as_of=dt.date(2023, 12, 31))
     date, unit, rank, within = box.controls
-    assert len(calls) == 1                      # the first view
-    rank.value = rank.options[1][1]             # another rank: the same rows, filtered
-    assert len(calls) == 1
+    assert (len(holds), len(counts)) == (1, 1)      # the first view
+    rank.value = rank.options[1][1]                 # another rank: the same counts, filtered
+    unit.value = unit.options[1][1]                 # another unit: likewise
+    assert (len(holds), len(counts)) == (1, 1)
     before = list(box.figures[1].data[0].y)
-    within.value = within.value + 1             # another horizon: computed
-    assert len(calls) == 2
-    within.value = within.value - 1             # back to one seen before: remembered
-    assert len(calls) == 2 and list(box.figures[1].data[0].y) == before
+    within.value = within.value + 1                 # another horizon: counted from the held rows
+    assert (len(holds), len(counts)) == (1, 2)
+    within.value = within.value - 1                 # back to one seen before: remembered
+    assert (len(holds), len(counts)) == (1, 2) and list(box.figures[1].data[0].y) == before
+    date.value = dt.date(2023, 6, 30)               # another date: computed and held
+    assert (len(holds), len(counts)) == (2, 3)
     con.close()
 
 
@@ -293,24 +301,32 @@ def test_the_profile_picker_lists_the_first_matches_of_what_was_typed(demo_db):
     con.close()
 
 
-def test_the_eligibility_explorer_selects_a_unit_from_the_jurisdictions_rows(demo_db, monkeypatch):
-    # a unit's view is a selection of the whole jurisdiction's rows, which are what the library
-    # answers for that unit; so a change of unit asks the database nothing
+def test_the_eligibility_explorer_views_a_unit(demo_db, monkeypatch):
+    # a unit's figures are a selection of the whole jurisdiction's counts, which are what the
+    # library answers for that unit; its list is the first rows of the unit's persons due, asked
+    # of the eligibility held for the date, and its caption counts every one of them
     from qingmiao_lib import pipeline
     from qingmiao_lib.widgets import pipeline as wp
 
     con = qm.connect(demo_db)
     day = dt.date(2023, 12, 31)
-    counts, _, due = wp._frames(con, as_of=day, within=6)
+    counts, _ = wp._frames(con, as_of=day, within=6)
     unit = counts["unit_id"].dropna().iloc[-1]
     asked = pipeline.eligibility_counts(con, as_of=day, units=[unit], within_months=6)
     pd.testing.assert_frame_equal(counts[counts["unit_id"] == unit].reset_index(drop=True), asked)
     listed = pipeline.eligibility(con, as_of=day, units=[unit], within_months=6)
-    pd.testing.assert_frame_equal(due[due["unit_id"] == unit].reset_index(drop=True),   # (a column
-                                  listed[listed["due_within"]].reset_index(drop=True),  # with a NULL
-                                  check_dtype=False)                                     # elsewhere: Int64)
+    due = listed[listed["due_within"]].reset_index(drop=True)
+    assert len(due) > 3 and int(asked["due_within"].sum()) == len(due)
+    first = wp._due(con, as_of=day, unit=unit, rank=None, within=6, rows=3)
+    pd.testing.assert_frame_equal(first, due.head(3), check_dtype=False)   # (a column with a
+    rank = due["next_rank"].iloc[-1]                                        # NULL elsewhere: Int64)
+    of_rank = wp._due(con, as_of=day, unit=unit, rank=rank, within=6, rows=100)
+    pd.testing.assert_frame_equal(of_rank, due[due["next_rank"] == rank].reset_index(drop=True),
+                                  check_dtype=False)
+    _, table = wp._eligibility(con, as_of=day, unit=unit, rank=None, within=6, unmasked=False, rows=3)
+    assert f"共 {len(due)} 人" in table.caption and "显示前 3 人" in table.caption
     box = wp.eligibility_explorer(con, as_of=day)
-    for name in ("eligibility", "eligibility_counts", "quota_usage"):
+    for name in ("eligibility_counts", "quota_usage"):
         monkeypatch.setattr(pipeline, name, lambda *a, **k: pytest.fail("asked the database"))
     box.controls[1].value = unit
     units_drawn = {y for trace in box.figures[1].data for y in trace.y}     # (horizontal bars)

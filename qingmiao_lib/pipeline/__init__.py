@@ -43,7 +43,7 @@ from .promotions import EVENT_GROUPS, EVENT_KINDS, FUNNEL_STEPS, funnel, promoti
 from .screening import _GRADE_MASK_YEARS as _GRADE_MASK_YEARS
 from .screening import _eligibility_sources as _eligibility_sources
 from .screening import _grades_stored as _grades_stored
-from .screening import eligibility, eligibility_counts, leadership_screening, quota_usage
+from .screening import eligibility, eligibility_counts, holding, leadership_screening, quota_usage
 from .survival import _HALF as _HALF
 from .survival import _Z95 as _Z95
 from .survival import _kaplan_meier as _kaplan_meier
@@ -51,6 +51,6 @@ from .survival import time_to_promotion
 
 __all__ = [
     "COLUMNS", "EVENT_GROUPS", "EVENT_KINDS", "FUNNEL_STEPS", "eligibility", "eligibility_counts",
-    "funnel", "leadership_screening", "people", "profile", "profiles", "promotion_events",
+    "funnel", "holding", "leadership_screening", "people", "profile", "profiles", "promotion_events",
     "promotions", "quota_usage", "screening", "survival", "time_to_promotion",
 ]

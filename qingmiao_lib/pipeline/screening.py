@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import weakref
 from collections.abc import Iterator, Sequence
 
 import duckdb
 import pandas as pd
 import pyarrow.compute as pc
 
-from .. import _query
-from ..db import stored_current
+from .. import _query, sql
+from ..db import install_once, stored_current
 from ..errors import QingmiaoError
 from ._common import _counties, _county_quotas, _date, _finish, _frame, _units
 
@@ -33,10 +34,50 @@ def _grades_stored(con: duckdb.DuckDBPyConnection) -> bool:
     return stored_current(con, "grade_years", "grade_stamp")
 
 
+#: per connection: the date of the :func:`holding` block in force
+_HOLDING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: per connection: (date, fingerprint of the records and rules) of the rows held_eligibility holds
+_HELD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 @contextlib.contextmanager
-def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iterator[None]:
+def holding(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iterator[None]:
+    """Inside the block, :func:`eligibility` and :func:`eligibility_counts` on ``as_of`` for the
+    whole database or some of its units (no ``counties``) read the eligibility of every person
+    on that date computed once and held in the temporary table ``held_eligibility``
+    (``sql/pipeline/hold.sql``) — for a viewer asking the same date again and again with another
+    horizon or unit (the eligibility explorer). The same answers as without it.
+
+    The rows are computed on entering when the table holds another date, or was computed from
+    other records or rules (the fingerprint ``sql/snapshots/shortlist_stamp.sql`` of everything
+    the eligibility reads: an import on the same connection is never answered from stale rows);
+    they stay held after the block, for the next one on that date."""
+    as_of = _date(as_of)
+    stamp = con.execute(sql.load("snapshots/shortlist_stamp")).fetchall()[0][0]
+    if _HELD.get(con) != (as_of, stamp):
+        with _eligibility_sources(con, as_of):
+            con.execute(sql.load("pipeline/hold"), {"as_of": as_of})
+        _HELD[con] = (as_of, stamp)
+    install_once(con, "pipeline/eligibility_held", sql.load("pipeline/eligibility_held"))
+    before = _HOLDING.get(con)
+    _HOLDING[con] = as_of
+    try:
+        yield
+    finally:
+        if before is None:
+            _HOLDING.pop(con, None)
+        else:
+            _HOLDING[con] = before
+
+
+@contextlib.contextmanager
+def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date, *,
+                         held: bool = False) -> Iterator[None]:
     """Where the queries over ``eligibility_on`` inside the block read from (the same answers
     either way, :mod:`qingmiao_lib._query`):
+
+    - with ``held`` (a query judging the whole database as one jurisdiction: no county filter),
+      inside a :func:`holding` block on ``as_of``, the rows held for that date;
 
     - on a stored date (a ``snapshots`` row for ``as_of``) the plan leaves out the records branch
       (``eligibility_records``) that reads no rows that day: planning is most of the time at the
@@ -47,7 +88,8 @@ def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iter
     """
     stored_date = _query.stored_on(con, as_of)
     masks = as_of.year in _GRADE_MASK_YEARS and _grades_stored(con)
-    with (_query.reading(con, "pipeline/records", "none", when=stored_date),
+    with (_query.reading(con, "pipeline/eligibility", "held", when=held and _HOLDING.get(con) == as_of),
+          _query.reading(con, "pipeline/records", "none", when=stored_date),
           _query.reading(con, "pipeline/grades", when=masks)):
         yield
 
@@ -55,7 +97,9 @@ def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iter
 def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                 units: str | Sequence[str] | None = None,
                 within_months: int | None = None,
-                counties: str | Sequence[str] | None = None) -> pd.DataFrame:
+                counties: str | Sequence[str] | None = None,
+                due_only: bool = False, next_rank: str | None = None,
+                limit: int | None = None) -> pd.DataFrame:
     """Rank-promotion eligibility (职级晋升) of every active person on ``as_of`` (SPEC §5).
 
     Parameters
@@ -74,6 +118,10 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     within_months
         Adds the forward view: ``due_within`` is True when the time condition is met by
         ``as_of`` + ``within_months`` months if nothing else changes (``time_met_on``).
+    due_only, next_rank, limit
+        Only the persons due within ``within_months`` (which it needs), only those whose next
+        rank is ``next_rank``, only the first ``limit`` rows of the list in its order: what a
+        viewer shows of a long list (:func:`eligibility_counts` counts all of them).
 
     Returns
     -------
@@ -98,11 +146,17 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     within = None if within_months is None else int(within_months)
     if within is not None and not 0 <= within <= 120:
         raise ValueError(f"within_months must be between 0 and 120, got {within_months}")
-    with _eligibility_sources(con, as_of):
-        codes = _counties(con, counties)
+    if due_only and within is None:
+        raise ValueError("due_only needs within_months")
+    if limit is not None and int(limit) < 0:
+        raise ValueError(f"limit must be 0 or more, got {limit}")
+    codes = _counties(con, counties)
+    with _eligibility_sources(con, as_of, held=codes is None):
         table = _query.fetch(con, "pipeline/eligibility", {
             "as_of": as_of, "units": _units(units), "counties": codes,
-            "county_quotas": _county_quotas(con, as_of, codes), "within": within})
+            "county_quotas": _county_quotas(con, as_of, codes), "within": within,
+            "due_only": bool(due_only), "next_rank": next_rank,
+            "first": None if limit is None else int(limit)})
     if within is None:
         table = table.drop_columns(["due_within"])
     reasons = table.schema.get_field_index("reasons")
@@ -129,8 +183,8 @@ def eligibility_counts(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     are not counted.
     """
     as_of = _date(as_of)
-    with _eligibility_sources(con, as_of):
-        codes = _counties(con, counties)
+    codes = _counties(con, counties)
+    with _eligibility_sources(con, as_of, held=codes is None):
         df = _frame(con, "eligibility_counts", {"as_of": as_of, "units": _units(units), "counties": codes,
                                                 "county_quotas": _county_quotas(con, as_of, codes),
                                                 "within": None if within_months is None else int(within_months)})

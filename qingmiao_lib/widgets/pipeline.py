@@ -26,34 +26,53 @@ LIST_COLUMNS = ["person_id", "name", "unit_name", "current_rank", "next_rank", "
 
 
 def _frames(con, *, as_of: dt.date, within: int, memo: dict | None = None):
-    """The whole jurisdiction's eligibility counts (by unit and next rank), quota usage and the
-    persons due within ``within`` months on ``as_of`` — from ``memo`` when the explorer showed
-    them lately. A unit's or a rank's view is a selection of these rows: the eligibility of a
-    unit's persons is the rows they have in the whole list (the holders of a rank are counted
-    over the jurisdiction either way), so a change of unit or rank asks the database nothing."""
-    def compute():
-        with _steady.steady(con):            # one view: the rules and stored tables looked up once
-            full = pipeline.eligibility(con, as_of=as_of, within_months=within)
-            return (pipeline.eligibility_counts(con, as_of=as_of, within_months=within),
-                    pipeline.quota_usage(con, as_of=as_of),
-                    full[full["due_within"]].reset_index(drop=True))   # the list shows these only
+    """The whole jurisdiction's eligibility counts (by unit and next rank) and quota usage on
+    ``as_of`` — from ``memo`` when the explorer showed them lately. A unit's or a rank's figures
+    are a selection of these rows: the eligibility of a unit's persons is the rows they have in
+    the whole list (the holders of a rank are counted over the jurisdiction either way)."""
+    def counts():
+        # one view: the rules and stored tables looked up once, and every person's eligibility on
+        # the date computed once — and held for the next views of that date (another horizon,
+        # unit or rank: pipeline.holding)
+        with _steady.steady(con), pipeline.holding(con, as_of):
+            return pipeline.eligibility_counts(con, as_of=as_of, within_months=within)
 
-    return kept(memo, (as_of, within), compute)
+    def quota():   # the same on every horizon
+        with _steady.steady(con):
+            return pipeline.quota_usage(con, as_of=as_of)
+
+    return (kept(memo, (as_of, within), counts),
+            kept(None if memo is None else memo.setdefault("quota", {}), as_of, quota))
+
+
+def _due(con, *, as_of: dt.date, unit: str | None, rank: str | None, within: int, rows: int,
+         memo: dict | None = None):
+    """The first ``rows`` persons due within ``within`` months in the unit and of the next rank
+    chosen — what the list shows, asked of the rows held for the date (pipeline.holding)."""
+    def compute():
+        with _steady.steady(con), pipeline.holding(con, as_of):
+            return pipeline.eligibility(con, as_of=as_of, units=[unit] if unit else None,
+                                        within_months=within, due_only=True, next_rank=rank,
+                                        limit=rows)
+
+    return kept(None if memo is None else memo.setdefault("due", {}),
+                (as_of, within, unit, rank, rows), compute)
 
 
 def _eligibility(con, *, as_of: dt.date, unit: str | None, rank: str | None, within: int,
                  unmasked: bool, rows: int, memo: dict | None = None) -> tuple[dict[str, go.Figure], object]:
-    """The two figures and the short list (names masked unless asked), its caption counting."""
-    counts, quota, due = _frames(con, as_of=as_of, within=within, memo=memo)
+    """The two figures and the short list (names masked unless asked), its caption counting
+    every person due (the counts' due_within over the unit and rank chosen)."""
+    counts, quota = _frames(con, as_of=as_of, within=within, memo=memo)
     if unit:
-        counts, due = counts[counts["unit_id"] == unit], due[due["unit_id"] == unit]
+        counts = counts[counts["unit_id"] == unit]
     of_rank = counts if rank is None else counts[counts["next_rank"] == rank]
     figs = {"by_rank": charts.pipeline.eligibility_bars(counts, quota=quota),
             "by_unit": charts.pipeline.eligibility_bars(of_rank, by="unit_name")}
-    if rank:
-        due = due[due["next_rank"] == rank]
+    due = _due(con, as_of=as_of, unit=unit, rank=rank, within=within, rows=rows, memo=memo)
     table = labels.display_table(due[LIST_COLUMNS], "pipeline", max_rows=rows, show_names=unmasked,
-                                 caption=f"{within} 个月内满足任职年限", count=True, unit="人")
+                                 caption=f"{within} 个月内满足任职年限", count=True, unit="人",
+                                 total_rows=int(of_rank["due_within"].sum()))
     return figs, table
 
 

@@ -5,7 +5,11 @@
 --   (VARCHAR[] of county codes, county_of(person_id): a combined database's; NULL = all;
 --   given, each person is judged as their county's own database would: eligibility_on per_county),
 --   $county_quotas (the county_quotas rows of year($as_of) of those counties; NULL without),
---   $within (INTEGER months, NULL = no forward view).
+--   $within (INTEGER months, NULL = no forward view); and what of the list is wanted: $due_only
+--   (BOOLEAN: only the persons due within $within months; NULL or false = everyone), $next_rank
+--   (VARCHAR: only those whose next rank it is; NULL = every rank) and $first (INTEGER: the
+--   list's first rows in its order; NULL = all) — a viewer showing fifteen rows of a million
+--   asks for those.
 -- Columns: the contract columns person_id … reasons, then unit_name and the working columns of
 --   eligibility_on (tenure basis, assessment years, last grade, quota figures), time_met_on,
 --   months_to_eligible, due_within.
@@ -32,4 +36,7 @@ final as (
 )
 select * exclude (rank_step, unit_order)
 from final
-order by unit_order nulls last, rank_step desc nulls last, person_id;
+where (not coalesce($due_only::boolean, false) or due_within)
+  and ($next_rank::varchar is null or next_rank::varchar = $next_rank::varchar)
+order by unit_order nulls last, rank_step desc nulls last, person_id
+limit $first::integer;

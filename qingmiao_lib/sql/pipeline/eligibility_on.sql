@@ -25,6 +25,11 @@
 -- current_rank, next_rank (rank_name), last_grade (annual_grade) and blocking_kind
 --   (supervision_kind) stay enums: Arrow hands them over as small dictionaries, not one string
 --   per row (pipeline._frame turns them into the same object strings).
+-- Defined here as eligibility_on_live, computed from the records (and the stored base layer and
+-- grade masks, below); eligibility_on is the name the queries call: it reads this computation,
+-- or, on the one date qingmiao_lib.pipeline.holding holds for a viewer, the rows held for that
+-- date (eligibility_on_held, pipeline/eligibility_held.sql) — the query layer points it
+-- (pipeline/use_eligibility_live.sql, pipeline/use_eligibility_held.sql).
 -- eligibility_records_live(as_of): the snap rows of eligibility_on from the records (persons
 -- active on as_of with their rank and main post), none on a stored date (a snapshots row for as_of).
 -- eligibility_records_none(as_of): the same columns, no rows: on a stored date the query layer
@@ -72,8 +77,8 @@ group by person_id;
 create or replace temp macro eligibility_grade_masks(base) as table
     select * from eligibility_grade_masks_live(base);
 
-create or replace temp macro eligibility_on(as_of, units := null, counties := null, per_county := false,
-                                            county_quotas := null) as table
+create or replace temp macro eligibility_on_live(as_of, units := null, counties := null,
+                                                 per_county := false, county_quotas := null) as table
 with
 params as (
     select
@@ -341,3 +346,11 @@ final as (
     from judged
 )
 select * from final;
+
+-- The name the queries call, pointing at the computation above until the query layer points it
+-- at the rows held for one date (pipeline/use_eligibility_held.sql) and back
+-- (pipeline/use_eligibility_live.sql, the same definition as this one).
+create or replace temp macro eligibility_on(as_of, units := null, counties := null, per_county := false,
+                                            county_quotas := null) as table
+    select * from eligibility_on_live(as_of, units := units, counties := counties,
+                                      per_county := per_county, county_quotas := county_quotas);
