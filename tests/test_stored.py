@@ -272,3 +272,26 @@ def test_held_eligibility_follows_the_records(demo_db, tmp_path):
         pd.testing.assert_frame_equal(again.reset_index(), pipeline.eligibility(con, as_of=day))
     finally:
         con.close()
+
+
+def test_holding_keeps_the_last_dates_used(county, monkeypatch):
+    """pipeline.holding computes a date not held and keeps the last HELD_DATES dates used: going
+    back to one of them computes nothing; a fourth date forgets the least recently used."""
+    from qingmiao_lib.pipeline import screening
+
+    computed = []
+    load = sql.load
+    monkeypatch.setattr(sql, "load", lambda name: (computed.append(name) if name == "pipeline/hold" else None)
+                        or load(name))
+    monkeypatch.setattr(screening, "_HELD", type(screening._HELD)())   # nothing held yet
+    a, b, c, d = D(2023, 12, 31), D(2023, 6, 30), D(2022, 12, 31), D(2021, 12, 31)
+    for day in (a, b, c, a):
+        with pipeline.holding(county, day):
+            pass
+    assert len(computed) == 3 and screening._HELD[county][1] == [b, c, a]
+    with pipeline.holding(county, d):            # b, the least recently used, is forgotten
+        want = pipeline.eligibility_counts(county, as_of=d)
+    assert len(computed) == 4 and screening._HELD[county][1] == [c, a, d]
+    assert county.execute("select list(distinct held_on order by held_on) from held_eligibility"
+                          ).fetchall()[0][0] == [d, c, a]
+    pd.testing.assert_frame_equal(want, pipeline.eligibility_counts(county, as_of=d))

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from .. import _query, sql
+from .._macros import ensure
 from ..db import install_once, stored_current
 from ..errors import QingmiaoError
 from ._common import _counties, _county_quotas, _date, _finish, _frame, _units
@@ -36,8 +37,12 @@ def _grades_stored(con: duckdb.DuckDBPyConnection) -> bool:
 
 #: per connection: the date of the :func:`holding` block in force
 _HOLDING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-#: per connection: (date, fingerprint of the records and rules) of the rows held_eligibility holds
+#: per connection: [fingerprint of the records and rules, the dates held_eligibility holds, the
+#: latest used last]
 _HELD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: How many dates :func:`holding` keeps held (each ~1 million rows at a million persons): an
+#: explorer going back to a date shown lately finds it still held.
+HELD_DATES = 3
 
 
 @contextlib.contextmanager
@@ -48,16 +53,27 @@ def holding(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iterator[None]:
     (``sql/pipeline/hold.sql``) — for a viewer asking the same date again and again with another
     horizon or unit (the eligibility explorer). The same answers as without it.
 
-    The rows are computed on entering when the table holds another date, or was computed from
-    other records or rules (the fingerprint ``sql/snapshots/shortlist_stamp.sql`` of everything
-    the eligibility reads: an import on the same connection is never answered from stale rows);
-    they stay held after the block, for the next one on that date."""
+    The rows are computed on entering when the table does not hold the date, and all of them
+    again once the records or rules differ from those they were computed from (the fingerprint
+    ``sql/snapshots/shortlist_stamp.sql`` of everything the eligibility reads: an import on the
+    same connection is never answered from stale rows); they stay held after the block, for the
+    next one on that date — the last :data:`HELD_DATES` dates used."""
     as_of = _date(as_of)
     stamp = con.execute(sql.load("snapshots/shortlist_stamp")).fetchall()[0][0]
-    if _HELD.get(con) != (as_of, stamp):
+    held = _HELD.get(con)
+    if held is None or held[0] != stamp:
+        ensure(con, sql.load("pipeline/hold_table"))              # the macros it calls
+        con.execute(sql.load("pipeline/hold_table"))             # empty
+        held = _HELD[con] = [stamp, []]
+    dates = held[1]
+    if as_of in dates:
+        dates.remove(as_of)
+    else:
         with _eligibility_sources(con, as_of):
             con.execute(sql.load("pipeline/hold"), {"as_of": as_of})
-        _HELD[con] = (as_of, stamp)
+        while len(dates) >= HELD_DATES:
+            con.execute(sql.load("pipeline/hold_forget"), {"as_of": dates.pop(0)})
+    dates.append(as_of)
     install_once(con, "pipeline/eligibility_held", sql.load("pipeline/eligibility_held"))
     before = _HOLDING.get(con)
     _HOLDING[con] = as_of

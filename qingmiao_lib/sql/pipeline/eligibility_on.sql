@@ -27,8 +27,8 @@
 --   per row (pipeline._frame turns them into the same object strings).
 -- Defined here as eligibility_on_live, computed from the records (and the stored base layer and
 -- grade masks, below); eligibility_on is the name the queries call: it reads this computation,
--- or, on the one date qingmiao_lib.pipeline.holding holds for a viewer, the rows held for that
--- date (eligibility_on_held, pipeline/eligibility_held.sql) — the query layer points it
+-- or, inside a qingmiao_lib.pipeline.holding block (a viewer's), the rows held for its date
+-- (eligibility_on_held, pipeline/eligibility_held.sql) — the query layer points it
 -- (pipeline/use_eligibility_live.sql, pipeline/use_eligibility_held.sql).
 -- eligibility_records_live(as_of): the snap rows of eligibility_on from the records (persons
 -- active on as_of with their rank and main post), none on a stored date (a snapshots row for as_of).
@@ -348,7 +348,7 @@ final as (
 select * from final;
 
 -- The name the queries call, pointing at the computation above until the query layer points it
--- at the rows held for one date (pipeline/use_eligibility_held.sql) and back
+-- at the rows held for a date (pipeline/use_eligibility_held.sql) and back
 -- (pipeline/use_eligibility_live.sql, the same definition as this one).
 create or replace temp macro eligibility_on(as_of, units := null, counties := null, per_county := false,
                                             county_quotas := null) as table

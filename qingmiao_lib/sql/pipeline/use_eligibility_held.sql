@@ -1,4 +1,4 @@
--- pipeline/use_eligibility_held.sql — point eligibility_on at the rows held for one date
+-- pipeline/use_eligibility_held.sql — point eligibility_on at the rows held for a few dates
 -- (eligibility_on_held, pipeline/eligibility_held.sql): the query layer
 -- (qingmiao_lib._query.reading) runs it before an eligibility query on the date
 -- qingmiao_lib.pipeline.holding holds, for the whole jurisdiction or some of its units; the name
