@@ -332,3 +332,23 @@ def test_the_eligibility_explorer_views_a_unit(demo_db, monkeypatch):
     units_drawn = {y for trace in box.figures[1].data for y in trace.y}     # (horizontal bars)
     assert units_drawn == set(asked["unit_name"])
     con.close()
+
+
+def test_year_picker_remembers_a_year_shown_lately(demo_db, monkeypatch):
+    # choosing a year computes its headline figures and pyramid; going back to it draws them
+    # from what was computed then, asking the database nothing
+    from qingmiao_lib import figures, structure
+    from qingmiao_lib.widgets import headline
+
+    con = qm.connect(demo_db)
+    asked = []
+    real = figures.headline
+    monkeypatch.setattr(figures, "headline", lambda c, *, year: asked.append(year) or real(c, year=year))
+    box = headline.year_picker(con, year=2023, years=[2021, 2022, 2023])
+    box.controls["year"].value = 2022
+    box.controls["year"].value = 2021
+    assert asked == [2022, 2021]
+    monkeypatch.setattr(structure, "age_pyramid", lambda *a, **k: pytest.fail("asked the database"))
+    box.controls["year"].value = 2022
+    assert asked == [2022, 2021]
+    con.close()

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from .. import _steady, charts, figures, structure
-from . import Fixed, Static
+from . import Fixed, Static, kept
 
 
 def year_picker(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int],
@@ -23,12 +23,19 @@ def year_picker(con: duckdb.DuckDBPyConnection, *, year: int, years: list[int],
                        f"或用 make export YEAR=… 重新导出。"], controls={"year": Fixed(year)})
     picker = widgets.Dropdown(options=years, value=year, description="年份")
     out = widgets.Output()
+    memo: dict = {}
+
+    def frames(chosen: int):
+        with _steady.steady(con):   # one update: the rules and stored tables looked up once
+            return (figures.headline(con, year=chosen),
+                    structure.age_pyramid(con, as_of=dt.date(chosen, 12, 31), band_years=1, young_only=True))
 
     def show(chosen: int) -> None:
+        # a year shown lately is drawn from what it was computed from then
+        headline, pyr = kept(memo, int(chosen), lambda: frames(chosen))
         out.clear_output(wait=True)
-        with out, _steady.steady(con):   # one update: the rules and stored tables looked up once
-            pyr = structure.age_pyramid(con, as_of=dt.date(chosen, 12, 31), band_years=1, young_only=True)
-            display(charts.headline_bars(figures.headline(con, year=chosen)))
+        with out:
+            display(charts.headline_bars(headline))
             display(charts.pyramid(pyr))
 
     picker.observe(lambda change: show(change["new"]), names="value")
