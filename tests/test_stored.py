@@ -288,10 +288,21 @@ def test_holding_keeps_the_last_dates_used(county, monkeypatch):
     for day in (a, b, c, a):
         with pipeline.holding(county, day):
             pass
-    assert len(computed) == 3 and screening._HELD[county][1] == [b, c, a]
+    assert len(computed) == 3 and list(screening._HELD[county][1]) == [b, c, a]
     with pipeline.holding(county, d):            # b, the least recently used, is forgotten
         want = pipeline.eligibility_counts(county, as_of=d)
-    assert len(computed) == 4 and screening._HELD[county][1] == [c, a, d]
+    assert len(computed) == 4 and list(screening._HELD[county][1]) == [c, a, d]
     assert county.execute("select list(distinct held_on order by held_on) from held_eligibility"
                           ).fetchall()[0][0] == [d, c, a]
     pd.testing.assert_frame_equal(want, pipeline.eligibility_counts(county, as_of=d))
+    # the rows held together stay within HELD_ROWS: here room for two dates' rows only
+    rows = dict(screening._HELD[county][1])
+    monkeypatch.setattr(screening, "HELD_ROWS", rows[a] + rows[d])
+    with pipeline.holding(county, b):            # b again (computed); c and a forgotten
+        pass
+    assert len(computed) == 5 and list(screening._HELD[county][1]) == [d, b]
+    monkeypatch.setattr(screening, "HELD_ROWS", 1)
+    with pipeline.holding(county, b):            # the date in use is held whatever its rows
+        assert list(screening._HELD[county][1]) == [b]
+        held = pipeline.eligibility_counts(county, as_of=b)
+    pd.testing.assert_frame_equal(held, pipeline.eligibility_counts(county, as_of=b))

@@ -37,12 +37,16 @@ def _grades_stored(con: duckdb.DuckDBPyConnection) -> bool:
 
 #: per connection: the date of the :func:`holding` block in force
 _HOLDING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-#: per connection: [fingerprint of the records and rules, the dates held_eligibility holds, the
-#: latest used last]
+#: per connection: [fingerprint of the records and rules, {date held_eligibility holds: its
+#: rows}, the latest used last]
 _HELD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-#: How many dates :func:`holding` keeps held (each ~1 million rows at a million persons): an
-#: explorer going back to a date shown lately finds it still held.
+#: How many dates :func:`holding` keeps held at most: an explorer going back to a date shown
+#: lately finds it still held …
 HELD_DATES = 3
+#: … as long as they hold at most this many rows together (one per active person and date, ~250
+#: bytes each in memory: ~250 MB a date at a million persons, ~2 GB at eight million, where one
+#: date only is kept); the date in use is always held.
+HELD_ROWS = 3_000_000
 
 
 @contextlib.contextmanager
@@ -57,23 +61,24 @@ def holding(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iterator[None]:
     again once the records or rules differ from those they were computed from (the fingerprint
     ``sql/snapshots/shortlist_stamp.sql`` of everything the eligibility reads: an import on the
     same connection is never answered from stale rows); they stay held after the block, for the
-    next one on that date — the last :data:`HELD_DATES` dates used."""
+    next one on that date — the last :data:`HELD_DATES` dates used, within :data:`HELD_ROWS`."""
     as_of = _date(as_of)
     stamp = con.execute(sql.load("snapshots/shortlist_stamp")).fetchall()[0][0]
     held = _HELD.get(con)
     if held is None or held[0] != stamp:
         ensure(con, sql.load("pipeline/hold_table"))              # the macros it calls
         con.execute(sql.load("pipeline/hold_table"))             # empty
-        held = _HELD[con] = [stamp, []]
+        held = _HELD[con] = [stamp, {}]
     dates = held[1]
     if as_of in dates:
-        dates.remove(as_of)
+        dates[as_of] = dates.pop(as_of)                          # the latest used last
     else:
         with _eligibility_sources(con, as_of):
-            con.execute(sql.load("pipeline/hold"), {"as_of": as_of})
-        while len(dates) >= HELD_DATES:
-            con.execute(sql.load("pipeline/hold_forget"), {"as_of": dates.pop(0)})
-    dates.append(as_of)
+            dates[as_of] = con.execute(sql.load("pipeline/hold"), {"as_of": as_of}).fetchall()[0][0]
+    while len(dates) > 1 and (len(dates) > HELD_DATES or sum(dates.values()) > HELD_ROWS):
+        oldest = next(iter(dates))
+        con.execute(sql.load("pipeline/hold_forget"), {"as_of": oldest})
+        del dates[oldest]
     install_once(con, "pipeline/eligibility_held", sql.load("pipeline/eligibility_held"))
     before = _HOLDING.get(con)
     _HOLDING[con] = as_of
