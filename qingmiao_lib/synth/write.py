@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import db, sql
 from .frames import Frames
@@ -99,7 +100,8 @@ def _load(con, frames: Frames, *, small: bool, bar) -> None:
             con.register(f"_{name}", held[name])
         own = _OWN_FRAME.get(table)
         if table in _SORTED:
-            held[own] = _in_person_order(held[own])
+            con.unregister(f"_{own}")               # the frame's one reference is then held's
+            _in_person_order(held, own)
             con.register(f"_{own}", held[own])
         if table == "persons":
             _load_persons(con)
@@ -113,11 +115,23 @@ def _load(con, frames: Frames, *, small: bool, bar) -> None:
         bar.update()
 
 
-def _in_person_order(frame):
-    """The frame's rows in person number order (the same rows)."""
-    if isinstance(frame, pa.Table):
-        return frame.sort_by("pid")
-    return frame.sort_values("pid", kind="stable")
+def _in_person_order(held: dict, name: str) -> None:
+    """Put ``held[name]`` in person number order (the same rows, equal pids in their order).
+
+    An Arrow frame is reordered a column at a time, each original column given up once taken:
+    sorted whole (``Table.sort_by``) it existed twice at once, and at 8 million persons the
+    courses alone are ~250 million rows (the build's peak passed 22 GB there, issue 23). So the
+    frame is taken out of ``held``, which must hold its only reference."""
+    frame = held.pop(name)
+    if not isinstance(frame, pa.Table):
+        held[name] = frame.sort_values("pid", kind="stable")
+        return
+    order = pc.sort_indices(frame, sort_keys=[("pid", "ascending")])   # stable, as sort_by
+    schema, columns = frame.schema, []
+    for column in schema.names:
+        columns.append(frame.column(column).take(order))
+        frame = frame.drop_columns([column])
+    held[name] = pa.Table.from_arrays(columns, schema=schema)
 
 
 def _load_in_parts(con, text: str, name: str, frame) -> None:
