@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from .. import _query, sql
 from .._macros import ensure
+from .._steady import settled
 from ..db import install_once, stored_current
 from ..errors import QingmiaoError
 from ._common import _counties, _county_quotas, _date, _finish, _frame, _units
@@ -63,7 +64,10 @@ def holding(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iterator[None]:
     same connection is never answered from stale rows); they stay held after the block, for the
     next one on that date — the last :data:`HELD_DATES` dates used, within :data:`HELD_ROWS`."""
     as_of = _date(as_of)
-    stamp = con.execute(sql.load("snapshots/shortlist_stamp")).fetchall()[0][0]
+    # the fingerprint: on a read-only connection (whose records cannot change) computed once per
+    # version of its rules (~0.1 s at a million persons, two holding blocks an explorer view)
+    stamp = settled(con, ("held-stamp", _query.rules(con).version), lambda: con.execute(
+        sql.load("snapshots/shortlist_stamp")).fetchall()[0][0])
     held = _HELD.get(con)
     if held is None or held[0] != stamp:
         ensure(con, sql.load("pipeline/hold_table"))              # the macros it calls
