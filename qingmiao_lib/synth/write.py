@@ -17,7 +17,7 @@ LOAD_ORDER = (
     "annual_assessments", "regular_assessments", "special_tasks", "rewards", "supervision", "quotas",
 )
 #: Up to this many persons a build's DuckDB memory is held to 1.5 GB (above it, 3 GB while
-#: loading and 8 GB for the deferred key, once the simulation's state is gone).
+#: loading and 10 GB once the simulation's state is gone).
 SMALL_BUILD = 1_000_000
 #: Above SMALL_BUILD, a table is loaded from its own frame this many rows per statement, each
 #: statement its own transaction followed by a checkpoint. DuckDB keeps index entries (its ART)
@@ -57,16 +57,19 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     bar.update()
     _load(con, frames, small=p.persons <= SMALL_BUILD, bar=bar)
     c.release()
+    if p.persons > SMALL_BUILD:
+        # the simulation's state is gone (the process held ~4 GB after it at 8 million persons):
+        # the weekly lectures' attendance (~800 million rows), the stored layer and the deferred
+        # key's index over every quarterly grade (~190 million at 8 million persons; 24 million
+        # keys took over 0.38 GB and under 0.75 GB) may take DuckDB more memory. Held to the 3 GB
+        # of the load, the attendance's join stopped the 8 million build with DuckDB's
+        # "Out of Memory Error" (issue 23).
+        con.execute("set memory_limit = '10GB'")
     con.execute(sql.load("synth/lectures"), {"first": p.lecture_from, "last": p.end_year})
     con.execute(sql.load("synth/lecture_attendance"), {"seed": seed})
     db.set_meta(con, data_from=p.start_year, data_to=p.end_year)
     db.refresh_snapshots(con)
     bar.update()
-    if p.persons > SMALL_BUILD:
-        # the simulation's state is gone: the deferred key's index over every quarterly grade
-        # (~190 million at 8 million persons) may take DuckDB more memory (24 million keys took
-        # over 0.38 GB and under 0.75 GB; scaled to 8 million persons, over 3 GB)
-        con.execute("set memory_limit = '8GB'")
     db.add_constraints(con)
     bar.update()
 
