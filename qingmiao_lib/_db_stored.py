@@ -35,16 +35,17 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     (table ``training_years``), annual grades as bit masks (table ``grade_years``) and the
     quarterly grades of the last ``QUARTER_MASK_YEARS`` data years as bit masks (table
     ``quarter_masks``), every training obligation on those year ends (table
-    ``obligation_snapshots``) and the shortlist's pool on the latest ``shortlist.POOL_YEARS`` of
-    those year ends (table ``shortlist_pool``, :func:`qingmiao_lib.shortlist.store_pool`), each
-    stamped in ``meta``.
+    ``obligation_snapshots``), and every active person's eligibility and the shortlist's pool on
+    the latest ``shortlist.POOL_YEARS`` of those year ends (tables ``eligibility_snapshots``,
+    :func:`qingmiao_lib.pipeline.store_eligibility`, and ``shortlist_pool``,
+    :func:`qingmiao_lib.shortlist.store_pool`), each stamped in ``meta``.
 
     Called when the demo is built and inside every import's transaction, after the records are
     written, so the stored copy always matches the records. The years are the database's data
     span (``meta`` ``data_from``/``data_to``, else the records' own), the last ``SNAPSHOT_YEARS``
     of it. Returns the years stored.
     """
-    from . import db, shortlist  # late: db re-exports this module; the shortlist reads db's helpers
+    from . import db, pipeline, shortlist  # late: db re-exports this module; they read db's helpers
 
     # each derived table with the fingerprint of its inputs in meta ('<table>_stamp'): the
     # readers use a table only while its stamp still matches (stored_current)
@@ -55,6 +56,7 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     con.execute("delete from snapshots")
     if first is None:
         _store_obligations(con, days=[])
+        pipeline.store_eligibility(con, days=[])
         shortlist.store_pool(con, days=[])
         return []
     # each person's quarterly grades of the last 16 data years as bit masks, with the first year
@@ -69,8 +71,10 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute(sql.load("snapshots/store"), {"d": day})
         days.append(day)
     # every training obligation on those year ends (table obligation_snapshots), and the
-    # shortlist's pool on the latest of them (table shortlist_pool), read from the rows above
+    # eligibility and the shortlist's pool on the latest of them (tables eligibility_snapshots,
+    # shortlist_pool), read from the rows above
     _store_obligations(con, days=days)
+    pipeline.store_eligibility(con, days=days[-shortlist.POOL_YEARS:])
     shortlist.store_pool(con, days=days[-shortlist.POOL_YEARS:])
     return years
 

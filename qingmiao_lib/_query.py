@@ -222,7 +222,7 @@ SOURCES: dict[str, str | None] = {
     "evaluation/quarters": "evaluation/quarter_masks_stored",
     "pipeline/grades": "pipeline/eligibility_grades_stored",
     "pipeline/records": None,
-    "pipeline/eligibility": None,   # its held variant: created by qingmiao_lib.pipeline.holding
+    "pipeline/eligibility": "pipeline/eligibility_stored",   # held: made by pipeline.holding
     "structure/series": None,
 }
 

@@ -53,8 +53,8 @@ def macros(con) -> dict[str, str]:
 def county(demo_db):
     con = qm.connect(demo_db)
     qm.db.install_all(con)   # every area macro made (else made on first use): the sets compared are whole
-    with pipeline.holding(con, D(2023, 12, 31)):   # the held eligibility's table and macro made
-        pass
+    with pipeline.holding(con, D(2023, 6, 30)):    # the held eligibility's table and macro made
+        pass                                        # (on a date not stored: 31 December is)
     yield con
     con.close()
 
@@ -131,7 +131,8 @@ def test_stored_and_live_give_the_same_answers(county, monkeypatch):
     # every source's other variants were read (the stored tables hold 2023)
     assert {s for s, _ in read} == set(_query.SOURCES)
     assert {("structure/series", "stored"), ("structure/series", "persons"),
-            ("pipeline/records", "none"), ("pipeline/eligibility", "held")} <= set(read)
+            ("pipeline/records", "none"), ("pipeline/eligibility", "held"),
+            ("pipeline/eligibility", "stored")} <= set(read)
     monkeypatch.setattr(_query, "reading", live)
     _macros.rest(county)            # the names point where the last query left them: now live
     computed = answers(county)
@@ -276,7 +277,8 @@ def test_held_eligibility_follows_the_records(demo_db, tmp_path):
 
 def test_holding_keeps_the_last_dates_used(county, monkeypatch):
     """pipeline.holding computes a date not held and keeps the last HELD_DATES dates used: going
-    back to one of them computes nothing; a fourth date forgets the least recently used."""
+    back to one of them computes nothing; a fourth date forgets the least recently used. A date
+    whose eligibility is stored (a year end) is read from the stored rows: nothing is held."""
     from qingmiao_lib.pipeline import screening
 
     computed = []
@@ -284,7 +286,10 @@ def test_holding_keeps_the_last_dates_used(county, monkeypatch):
     monkeypatch.setattr(sql, "load", lambda name: (computed.append(name) if name == "pipeline/hold" else None)
                         or load(name))
     monkeypatch.setattr(screening, "_HELD", type(screening._HELD)())   # nothing held yet
-    a, b, c, d = D(2023, 12, 31), D(2023, 6, 30), D(2022, 12, 31), D(2021, 12, 31)
+    with pipeline.holding(county, D(2023, 12, 31)):
+        stored = pipeline.eligibility_counts(county, as_of=D(2023, 12, 31))
+    assert computed == [] and county not in screening._HELD
+    a, b, c, d = D(2023, 9, 30), D(2023, 6, 30), D(2022, 6, 30), D(2021, 6, 30)
     for day in (a, b, c, a):
         with pipeline.holding(county, day):
             pass
@@ -306,3 +311,37 @@ def test_holding_keeps_the_last_dates_used(county, monkeypatch):
         assert list(screening._HELD[county][1]) == [b]
         held = pipeline.eligibility_counts(county, as_of=b)
     pd.testing.assert_frame_equal(held, pipeline.eligibility_counts(county, as_of=b))
+
+
+def test_stored_eligibility_is_read_on_year_ends_and_follows_the_records(demo_db, tmp_path):
+    """refresh_snapshots stores every active person's eligibility on the latest POOL_YEARS year
+    ends (table eligibility_snapshots). The list and the counts on such a date read them, the
+    same as computed from the records; once the records differ from those the rows were stored
+    from (a person's 2022 grade deleted, as an import could), the date is computed again and the
+    person is listed as missing it."""
+    from qingmiao_lib import shortlist
+    from qingmiao_lib.pipeline import _stored
+
+    path = tmp_path / "county.duckdb"
+    shutil.copy(demo_db, path)
+    con = qm.connect(path, read_only=False)
+    day = D(2023, 12, 31)
+    try:
+        ends = [d for (d,) in con.execute("select distinct snapshot_date from snapshots order by 1").fetchall()]
+        kept = [d for (d,) in con.execute("select distinct snapshot_date from eligibility_snapshots "
+                                          "order by 1").fetchall()]
+        assert kept == ends[-shortlist.POOL_YEARS:] and day in kept
+        assert _stored.current(con, day) and not _stored.current(con, D(2023, 6, 30))
+        stored = pipeline.eligibility(con, as_of=day, within_months=6)
+        assert _steady.pointing(con)["pipeline/eligibility"] == "stored"
+        pid = stored.loc[stored["eligible"], "person_id"].iloc[0]
+        con.execute("delete from annual_assessments where person_id = ? and year = 2022", [pid])
+        assert not _stored.current(con, day)
+        again = pipeline.eligibility(con, as_of=day, within_months=6)
+        assert _steady.pointing(con)["pipeline/eligibility"] == "live"
+        row = again.set_index("person_id").loc[pid]
+        assert not row["eligible"] and "缺少2022年度考核结果" in row["reasons"]
+        pd.testing.assert_frame_equal(again.query("person_id != @pid").reset_index(drop=True),
+                                      stored.query("person_id != @pid").reset_index(drop=True))
+    finally:
+        con.close()

@@ -215,7 +215,8 @@ def test_gap_table_caps_counts_and_masks():
 def test_eligibility_explorer_computes_a_date_once(demo_db, monkeypatch):
     # the first view computes every person's eligibility on the date once and holds it; another
     # rank, unit or horizon reads the held rows (a rank's or unit's figures need no new counts, a
-    # horizon's are counted from the held rows), and a view seen before is remembered
+    # horizon's are counted from the held rows), and a view seen before is remembered; a year
+    # end's eligibility is stored in the database and read from there
     from qingmiao_lib import pipeline, sql
     from qingmiao_lib.widgets import pipeline as wp
 
@@ -225,7 +226,7 @@ def test_eligibility_explorer_computes_a_date_once(demo_db, monkeypatch):
     monkeypatch.setattr(sql, "load", lambda name: (holds.append(name) if name == "pipeline/hold" else None)
                         or load(name))
     monkeypatch.setattr(pipeline, "eligibility_counts", lambda *a, **k: counts.append(k) or count(*a, **k))
-    box = wp.eligibility_explorer(con, as_of=dt.date(2023, 12, 31))
+    box = wp.eligibility_explorer(con, as_of=dt.date(2023, 6, 30))
     date, unit, rank, within = box.controls
     assert (len(holds), len(counts)) == (1, 1)      # the first view
     rank.value = rank.options[1][1]                 # another rank: the same counts, filtered
@@ -236,8 +237,10 @@ def test_eligibility_explorer_computes_a_date_once(demo_db, monkeypatch):
     assert (len(holds), len(counts)) == (1, 2)
     within.value = within.value - 1                 # back to one seen before: remembered
     assert (len(holds), len(counts)) == (1, 2) and list(box.figures[1].data[0].y) == before
-    date.value = dt.date(2023, 6, 30)               # another date: computed and held
+    date.value = dt.date(2023, 3, 31)               # another date: computed and held
     assert (len(holds), len(counts)) == (2, 3)
+    date.value = dt.date(2023, 12, 31)              # a year end: its stored rows read, none held
+    assert (len(holds), len(counts)) == (2, 4)
     con.close()
 
 

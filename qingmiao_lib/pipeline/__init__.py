@@ -14,6 +14,7 @@ The package is divided by question:
 - :mod:`.promotions` — promotions per year by kind and grouping, and the funnel;
 - :mod:`.survival` — time from entry to the first promotion (Kaplan–Meier);
 - :mod:`.profiles` — the profile picker and one person's growth record;
+- :mod:`._stored` — the eligibility stored on year ends (:func:`store_eligibility`);
 - :mod:`._common` — what they share: :data:`COLUMNS`, the filters, the default cohorts,
   :func:`_frame` and :func:`_finish`.
 
@@ -43,6 +44,7 @@ from .promotions import EVENT_GROUPS, EVENT_KINDS, FUNNEL_STEPS, funnel, promoti
 from .screening import _GRADE_MASK_YEARS as _GRADE_MASK_YEARS
 from .screening import _eligibility_sources as _eligibility_sources
 from .screening import _grades_stored as _grades_stored
+from ._stored import store as store_eligibility
 from .screening import eligibility, eligibility_counts, holding, leadership_screening, quota_usage
 from .survival import _HALF as _HALF
 from .survival import _Z95 as _Z95
@@ -52,5 +54,5 @@ from .survival import time_to_promotion
 __all__ = [
     "COLUMNS", "EVENT_GROUPS", "EVENT_KINDS", "FUNNEL_STEPS", "eligibility", "eligibility_counts",
     "funnel", "holding", "leadership_screening", "people", "profile", "profiles", "promotion_events",
-    "promotions", "quota_usage", "screening", "survival", "time_to_promotion",
+    "promotions", "quota_usage", "screening", "store_eligibility", "survival", "time_to_promotion",
 ]

@@ -21,6 +21,7 @@ from .._macros import ensure
 from .._steady import settled
 from ..db import install_once, stored_current
 from ..errors import QingmiaoError
+from . import _stored
 from ._common import _counties, _county_quotas, _date, _finish, _frame, _units
 
 #: The years of the stored grade masks (snapshots/grade_years.sql): 1950 … 2076, enough for an
@@ -62,8 +63,12 @@ def holding(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Iterator[None]:
     again once the records or rules differ from those they were computed from (the fingerprint
     ``sql/snapshots/shortlist_stamp.sql`` of everything the eligibility reads: an import on the
     same connection is never answered from stale rows); they stay held after the block, for the
-    next one on that date — the last :data:`HELD_DATES` dates used, within :data:`HELD_ROWS`."""
+    next one on that date — the last :data:`HELD_DATES` dates used, within :data:`HELD_ROWS`.
+    A date whose rows are stored (a year end, :mod:`._stored`) is read from there: nothing is held."""
     as_of = _date(as_of)
+    if _stored.current(con, as_of):   # stored on a year end: read from there (_eligibility_sources)
+        yield
+        return
     # the fingerprint: on a read-only connection (whose records cannot change) computed once per
     # version of its rules (~0.1 s at a million persons, two holding blocks an explorer view)
     stamp = settled(con, ("held-stamp", _query.rules(con).version), lambda: con.execute(
@@ -102,7 +107,8 @@ def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date, *,
     either way, :mod:`qingmiao_lib._query`):
 
     - with ``held`` (a query judging the whole database as one jurisdiction: no county filter),
-      inside a :func:`holding` block on ``as_of``, the rows held for that date;
+      the rows stored on ``as_of`` (a year end: :mod:`._stored`) while they are current, else
+      inside a :func:`holding` block on ``as_of`` the rows held for that date;
 
     - on a stored date (a ``snapshots`` row for ``as_of``) the plan leaves out the records branch
       (``eligibility_records``) that reads no rows that day: planning is most of the time at the
@@ -113,7 +119,9 @@ def _eligibility_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date, *,
     """
     stored_date = _query.stored_on(con, as_of)
     masks = as_of.year in _GRADE_MASK_YEARS and _grades_stored(con)
-    with (_query.reading(con, "pipeline/eligibility", "held", when=held and _HOLDING.get(con) == as_of),
+    rows = "stored" if held and _stored.current(con, as_of) else "held"
+    with (_query.reading(con, "pipeline/eligibility", rows,
+                         when=rows == "stored" or (held and _HOLDING.get(con) == as_of)),
           _query.reading(con, "pipeline/records", "none", when=stored_date),
           _query.reading(con, "pipeline/grades", when=masks)):
         yield

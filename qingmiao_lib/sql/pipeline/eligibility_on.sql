@@ -27,9 +27,10 @@
 --   per row (pipeline._frame turns them into the same object strings).
 -- Defined here as eligibility_on_live, computed from the records (and the stored base layer and
 -- grade masks, below); eligibility_on is the name the queries call: it reads this computation,
--- or, inside a qingmiao_lib.pipeline.holding block (a viewer's), the rows held for its date
+-- or the rows stored on a year end (eligibility_on_stored, pipeline/eligibility_stored.sql), or,
+-- inside a qingmiao_lib.pipeline.holding block (a viewer's), the rows held for its date
 -- (eligibility_on_held, pipeline/eligibility_held.sql) — the query layer points it
--- (pipeline/use_eligibility_live.sql, pipeline/use_eligibility_held.sql).
+-- (pipeline/use_eligibility_live.sql, _stored.sql, _held.sql).
 -- eligibility_records_live(as_of): the snap rows of eligibility_on from the records (persons
 -- active on as_of with their rank and main post), none on a stored date (a snapshots row for as_of).
 -- eligibility_records_none(as_of): the same columns, no rows: on a stored date the query layer
