@@ -7,6 +7,7 @@ called through :mod:`qingmiao_lib.db` (a test replacing ``db.set_meta`` reaches 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import cache
 
@@ -133,16 +134,26 @@ def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bo
     is the answer for a table whose inputs are records alone (its stamp reads no rule:
     :func:`reads_rules`); for one whose inputs include rules it is computed every call, since the
     rules may change."""
+    # a stamp that reads no rule fingerprints the file alone: on a read-only connection it is
+    # computed once; one reading a rule, every call (or once per steady block) — computed once
+    # for all the tables it stamps (the shortlist's pool and the eligibility share one)
+    keep = remembered if reads_rules(stamp) else settled
+
     def current() -> bool:
         tables, meta = _tables_and_meta(con)
         stored = meta.get(f"{table}_stamp")
-        return bool(table in tables and stored
-                    and stored == con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0])
+        return bool(table in tables and stored and stored == keep(con, ("stamp", stamp), lambda: con.execute(
+            sql.load(f"snapshots/{stamp}")).fetchall()[0][0]))
 
-    # a stamp that reads no rule fingerprints the file alone: on a read-only connection it is
-    # computed once; one reading a rule, every call (or once per steady block)
-    keep = remembered if reads_rules(stamp) else settled
     return keep(con, ("stored-current", table, stamp), current)
+
+
+def stored_days(con: duckdb.DuckDBPyConnection, table: str) -> frozenset[dt.date]:
+    """The dates a table :func:`refresh_snapshots` writes for some year ends holds, as it
+    recorded them in ``meta`` (``<table>_days``, ISO dates joined by commas), read with the
+    file's meta (:func:`_tables_and_meta`: no statement of its own)."""
+    days = _tables_and_meta(con)[1].get(f"{table}_days") or ""
+    return frozenset(dt.date.fromisoformat(d) for d in days.split(",") if d)
 
 
 @cache

@@ -39,6 +39,7 @@ from ._db_stored import (  # noqa: F401 - re-exported
     SNAPSHOT_YEARS,
     refresh_snapshots,
     stored_current,
+    stored_days,
 )
 from ._macros import CORE
 from ._macros import INSTALLED as _INSTALLED  # noqa: F401 - the names installed per connection

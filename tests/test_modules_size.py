@@ -105,8 +105,8 @@ def test_a_replaced_db_set_meta_reaches_the_snapshot_stamps(monkeypatch):
     """refresh_snapshots writes its stamps through ``db.set_meta``. On a database holding no
     record the data span is empty, so it stops after the three stamps written before the span is
     read (lecture_marks, training_years, grade_years) and those of the empty obligations and
-    eligibility tables — those five, in that order, reach a replaced ``db.set_meta``; nothing is
-    stored for the years."""
+    eligibility tables (with the latter's days, none) — those, in that order, reach a replaced
+    ``db.set_meta``; nothing is stored for the years."""
     con = qm.connect(":memory:", create=True)
     seen: list[str] = []
     monkeypatch.setattr(qm.db, "set_meta", lambda con, **values: seen.extend(values))
@@ -115,4 +115,4 @@ def test_a_replaced_db_set_meta_reaches_the_snapshot_stamps(monkeypatch):
     finally:
         con.close()
     assert seen == ["lecture_marks_stamp", "training_years_stamp", "grade_years_stamp",
-                    "obligation_snapshots_stamp", "eligibility_snapshots_stamp"]
+                    "obligation_snapshots_stamp", "eligibility_snapshots_stamp", "eligibility_snapshots_days"]

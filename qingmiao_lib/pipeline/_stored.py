@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import duckdb
+import pandas as pd
 
 from .. import _query, db, sql
 from .._macros import ensure
@@ -35,16 +36,17 @@ def store(con: duckdb.DuckDBPyConnection, *, days: Sequence[dt.date]) -> None:
     for day in days:
         with _eligibility_sources(con, day):
             con.execute(sql.load("snapshots/eligibility_store"), {"d": day})
-    db.set_meta(con, **{f"{TABLE}_stamp": con.execute(sql.load(f"snapshots/{STAMP}")).fetchall()[0][0]})
+    db.set_meta(con, **{f"{TABLE}_stamp": con.execute(sql.load(f"snapshots/{STAMP}")).fetchall()[0][0],
+                        f"{TABLE}_days": ",".join(pd.Timestamp(d).date().isoformat() for d in days)})
 
 
 def current(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
     """May the eligibility on ``as_of`` of the whole database be read from the stored rows? Only
     when the table exists, its stamp matches the records and this connection's rules, and it
-    holds ``as_of``. On a read-only connection (whose records cannot change) the answer is kept
-    per date and version of the rules (the stamp reads the rules by their version)."""
+    holds ``as_of`` (the dates recorded in ``meta`` with it). On a read-only connection (whose
+    records cannot change) the answer is kept per date and version of the rules (the stamp reads
+    the rules by their version)."""
     def compute() -> bool:
-        return bool(db.stored_current(con, TABLE, STAMP) and con.execute(
-            sql.load("pipeline/eligibility_stored_date"), {"as_of": as_of}).fetchall()[0][0])
+        return as_of in db.stored_days(con, TABLE) and db.stored_current(con, TABLE, STAMP)
 
     return settled(con, ("eligibility-stored", _query.rules(con).version, as_of), compute)
