@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Sequence
 
 import duckdb
-import pandas as pd
 
 from .. import _query, db, sql
 from .._macros import ensure
@@ -37,7 +36,7 @@ def store(con: duckdb.DuckDBPyConnection, *, days: Sequence[dt.date]) -> None:
         with _eligibility_sources(con, day):
             con.execute(sql.load("snapshots/eligibility_store"), {"d": day})
     db.set_meta(con, **{f"{TABLE}_stamp": con.execute(sql.load(f"snapshots/{STAMP}")).fetchall()[0][0],
-                        f"{TABLE}_days": ",".join(pd.Timestamp(d).date().isoformat() for d in days)})
+                        f"{TABLE}_days": ",".join(d.isoformat() for d in days)})
 
 
 def current(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:

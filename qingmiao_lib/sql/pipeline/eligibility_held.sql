@@ -15,5 +15,4 @@ create or replace temp macro eligibility_on_held(as_of, units := null, counties 
 select * exclude (held_on)
 from held_eligibility
 where held_on = as_of::date
-  and (units::varchar[] is null or list_contains(units::varchar[], unit_id))
-  and (counties::varchar[] is null or list_contains(counties::varchar[], county_of(person_id)));
+  and eligibility_wanted(unit_id, person_id, units, counties);

@@ -31,6 +31,15 @@
 -- inside a qingmiao_lib.pipeline.holding block (a viewer's), the rows held for its date
 -- (eligibility_on_held, pipeline/eligibility_held.sql) — the query layer points it
 -- (pipeline/use_eligibility_live.sql, _stored.sql, _held.sql).
+-- eligibility_wanted(unit_id, person_id, units, counties) -> BOOLEAN: is a person's row wanted
+-- when only the persons of units (by the unit of their main current post) and counties (by
+-- county_of(person_id)) are asked for (each NULL: everyone)? The one filter of eligibility_on's
+-- live, stored and held rows.
+create or replace temp macro eligibility_wanted(unit_id, person_id, units, counties) as (
+    (units::varchar[] is null or list_contains(units::varchar[], unit_id))
+    and (counties::varchar[] is null or list_contains(counties::varchar[], county_of(person_id)))
+);
+
 -- eligibility_records_live(as_of): the snap rows of eligibility_on from the records (persons
 -- active on as_of with their rank and main post), none on a stored date (a snapshots row for as_of).
 -- eligibility_records_none(as_of): the same columns, no rows: on a stored date the query layer
@@ -106,8 +115,7 @@ kept as (
     -- the persons whose rows are wanted (units, counties); the holders below count all of snap
     select *
     from snap
-    where (units is null or list_contains(units::varchar[], unit_id))
-      and (counties is null or list_contains(counties::varchar[], county_of(person_id)))
+    where eligibility_wanted(unit_id, person_id, units, counties)
 ),
 ladder as (
     -- one step up, within the ceiling; alt_step: the post level whose tenure may count instead

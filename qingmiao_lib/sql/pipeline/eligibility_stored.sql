@@ -14,5 +14,4 @@ create or replace temp macro eligibility_on_stored(as_of, units := null, countie
 select * exclude (snapshot_date)
 from eligibility_snapshots
 where snapshot_date = as_of::date
-  and (units::varchar[] is null or list_contains(units::varchar[], unit_id))
-  and (counties::varchar[] is null or list_contains(counties::varchar[], county_of(person_id)));
+  and eligibility_wanted(unit_id, person_id, units, counties);
