@@ -19,6 +19,8 @@ from qingmiao_lib import _query
 from qingmiao_lib import evaluation as ev
 from qingmiao_lib import rules as qm_rules
 
+D = dt.date.fromisoformat
+
 #: The definition before the rewrite: the jurisdiction's and the unit's shares per person.
 REFERENCE = """
 with
@@ -155,3 +157,39 @@ def test_share_rules_key_reads_the_graded_grades_and_the_year_end(demo_db):
         assert dt.date.fromisoformat(f"2023-{key.split('year_end=')[1]}") == _query.year_end(con, 2023)
     finally:
         con.close()
+
+
+def test_unit_shares_on_a_hand_made_county(db):
+    """Each unit's 优秀 share per year end, worked out by hand (docstring of the rows below): a
+    person with two posts in one unit counts once; a post ending on 31 December does not cover
+    it, one starting that day does; a person in two units counts in each; 不定等次 and a grade
+    after the person left are not counted."""
+    db.add("units", unit_id="U2")
+    for pid in ("P1", "P2", "P3", "P4"):
+        db.add("persons", person_id=pid, exit_date=D("2022-06-30") if pid == "P4" else None)
+    db.add_many("posts", [
+        {"person_id": "P1", "start_date": D("2015-07-01")},
+        {"person_id": "P1", "title": "兼职", "start_date": D("2020-03-01"), "end_date": D("2022-06-30")},
+        {"person_id": "P2", "start_date": D("2015-07-01"), "end_date": D("2021-12-31")},
+        {"person_id": "P2", "unit_id": "U2", "start_date": D("2021-12-31")},
+        {"person_id": "P3", "start_date": D("2015-07-01")},
+        {"person_id": "P3", "unit_id": "U2", "title": "兼职", "start_date": D("2015-07-01")},
+        {"person_id": "P4", "start_date": D("2015-07-01")},     # left in 2022, the post not closed
+    ])
+    grades = {"P1": {2019: "优秀", 2020: "称职", 2021: "优秀", 2022: "称职", 2023: "优秀"},
+              "P2": {2019: "称职", 2020: "称职", 2021: "优秀", 2022: "称职", 2023: "称职"},
+              "P3": {2022: "优秀", 2023: "不定等次"},
+              "P4": {2019: "称职", 2023: "称职"}}                # 2023: after leaving, not valid
+    db.add_many("annual_assessments", [{"person_id": p, "year": y, "grade": g}
+                                       for p, by_year in grades.items() for y, g in by_year.items()])
+    got = _query.fetch(db.con, "evaluation/unit_shares", {"first_year": 2019, "year": 2023, "units": None})
+    # U1 — 2019: P1 优秀, P2, P4 称职 → 1/3; 2020: P1 (two posts, once), P2 → 0/2; 2021: P1 alone
+    # (P2's post ends that day) → 1/1; 2022: P1 称职, P3 优秀 → 1/2; 2023: P1 优秀 (P3 不定等次,
+    # P4 gone) → 1/1. U2 — 2021: P2 (from that day) 优秀 → 1/1; 2022: P2 称职, P3 优秀 → 1/2;
+    # 2023: P2 称职 → 0/1; 2019, 2020: nobody graded, no row.
+    assert [(r["unit_id"], r["year"], round(r["share"], 6)) for r in got.to_pylist()] == [
+        ("U1", 2019, round(1 / 3, 6)), ("U1", 2020, 0.0), ("U1", 2021, 1.0), ("U1", 2022, 0.5),
+        ("U1", 2023, 1.0), ("U2", 2021, 1.0), ("U2", 2022, 0.5), ("U2", 2023, 0.0)]
+    one = _query.fetch(db.con, "evaluation/unit_shares", {"first_year": 2021, "year": 2022, "units": ["U2"]})
+    assert one.to_pylist() == [{"unit_id": "U2", "year": 2021, "share": 1.0},
+                               {"unit_id": "U2", "year": 2022, "share": 0.5}]

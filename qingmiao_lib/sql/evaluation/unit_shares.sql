@@ -7,25 +7,48 @@
 -- Grain: one row per unit and year in [$first_year, $year] with a graded member.
 -- Parameters: $first_year, $year, $units (VARCHAR[] of unit_id, NULL = every unit).
 -- Columns: unit_id, year (INTEGER), share (优秀 / graded).
+-- Method: the years as bits (bit y − $first_year of a HUGEINT; person_history asks for a few
+--   years): each person's graded and 优秀 years (valid_annual_grades) as two masks, each
+--   (unit, person)'s covered year ends as one (two posts in one unit covering one day count the
+--   person once), joined on the person alone; the (unit, masks) groups are then counted per
+--   year. No join or DISTINCT over (year, person) rows — at a million persons that pair cost
+--   ~5 s, this ~1 s.
 with
 years as (
     select range::integer as year, year_end(range::integer) as d,
     from range($first_year::bigint, $year::bigint + 1)
 ),
-members as (
-    select distinct y.year, p.unit_id, p.person_id,
-    from years as y
-    join posts as p on covers(p.start_date, p.end_date, y.d)
-    where $units::varchar[] is null or list_contains($units::varchar[], p.unit_id)
-),
 graded as (
-    select g.person_id, g.year::integer as year, g.grade,
+    select
+        g.person_id,
+        bit_or(1::hugeint << (g.year - $first_year)::integer) as graded,
+        bit_or(case when g.grade = '优秀' then 1::hugeint << (g.year - $first_year)::integer
+                    else 0::hugeint end) as excellent,
     from valid_annual_grades() as g
     where g.year between $first_year and $year
       and g.grade::varchar in (select value from rule_lists where name = 'assessment.graded')
+    group by g.person_id
+),
+members as (
+    -- each person's year ends in each unit: bit y − $first_year when a post there covers it
+    select p.unit_id, p.person_id, bit_or(1::hugeint << (y.year - $first_year)::integer) as held,
+    from years as y
+    join posts as p on covers(p.start_date, p.end_date, y.d)
+    where $units::varchar[] is null or list_contains($units::varchar[], p.unit_id)
+    group by p.unit_id, p.person_id
+),
+kinds as (
+    -- the (unit, graded years held, 优秀 years held) groups and their persons
+    select m.unit_id, m.held & g.graded as counted, m.held & g.excellent as top, count(*) as n,
+    from members as m
+    join graded as g using (person_id)
+    where m.held & g.graded <> 0
+    group by all
 )
-select m.unit_id, m.year, count(*) filter (where g.grade = '优秀') / count(*) as share,
-from graded as g
-join members as m using (year, person_id)
-group by m.unit_id, m.year
-order by m.unit_id, m.year;
+select k.unit_id, y.year,
+       coalesce(sum(k.n) filter (where (k.top >> (y.year - $first_year)::integer) & 1 = 1), 0)
+           / sum(k.n) as share,
+from kinds as k
+join years as y on (k.counted >> (y.year - $first_year)::integer) & 1 = 1
+group by k.unit_id, y.year
+order by k.unit_id, y.year;
