@@ -101,6 +101,10 @@ def answers(con) -> dict[str, pd.DataFrame]:
     out["excellent share"] = evaluation.excellent_share(con, year=y)
     out["grade distribution"] = evaluation.grade_distribution(con, year=y, by="unit_kind")
     out["trend"] = training.coverage_trend(con, first_year=2020, last_year=y)
+    # the obligations of every year end of a span (obligation_snapshots), whole and sliced
+    out["trend slice"] = training.coverage_trend(con, first_year=2021, last_year=y, unit_kinds=["乡镇街道"],
+                                                 cohorts=[2019, 2020, 2021])
+    out["trend unit"] = training.coverage_trend(con, first_year=y, last_year=y, units=[unit])
     out["classes"] = training.class_person_times(con, first_year=2018, last_year=y)
     out["quarterly trend"] = evaluation.quarterly_trend(con, year=y, first_year=y - 3)
     out["quarterly trend slice"] = evaluation.quarterly_trend(con, year=y, young=True)
@@ -288,7 +292,7 @@ def test_holding_keeps_the_last_dates_used(county, monkeypatch):
     monkeypatch.setattr(screening, "_HELD", type(screening._HELD)())   # nothing held yet
     with pipeline.holding(county, D(2023, 12, 31)):
         stored = pipeline.eligibility_counts(county, as_of=D(2023, 12, 31))
-    assert computed == [] and county not in screening._HELD
+    assert computed == [] and county not in screening._HELD and not stored.empty
     a, b, c, d = D(2023, 9, 30), D(2023, 6, 30), D(2022, 6, 30), D(2021, 6, 30)
     for day in (a, b, c, a):
         with pipeline.holding(county, day):

@@ -39,12 +39,12 @@ from ._common import _default_cohorts as _default_cohorts
 from ._common import _finish as _finish
 from ._common import _frame as _frame
 from ._common import _units as _units
+from ._stored import store as store_eligibility
 from .profiles import people, profile
 from .promotions import EVENT_GROUPS, EVENT_KINDS, FUNNEL_STEPS, funnel, promotion_events
 from .screening import _GRADE_MASK_YEARS as _GRADE_MASK_YEARS
 from .screening import _eligibility_sources as _eligibility_sources
 from .screening import _grades_stored as _grades_stored
-from ._stored import store as store_eligibility
 from .screening import eligibility, eligibility_counts, holding, leadership_screening, quota_usage
 from .survival import _HALF as _HALF
 from .survival import _Z95 as _Z95

@@ -28,7 +28,7 @@ def store(con: duckdb.DuckDBPyConnection, *, days: Sequence[dt.date]) -> None:
     """Write the table ``eligibility_snapshots`` anew with the eligibility on each of ``days``
     (stored year ends, whose base layer and grade masks are already stored; empty: an empty
     table) and its stamp in ``meta``. Each day is computed as the library's calls compute it."""
-    from .screening import _eligibility_sources   # late: screening reads current() below
+    from .screening import _eligibility_sources  # late: screening reads current() below
 
     ensure(con, sql.load("snapshots/eligibility"))   # the eligibility's macros
     con.execute(sql.load("snapshots/eligibility"))

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Iterator
 
 import pandas as pd
-
-from collections.abc import Iterator
 
 from .. import _query, sql
 from .._slice import check_counties

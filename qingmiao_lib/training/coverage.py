@@ -32,7 +32,17 @@ import pandas as pd
 
 from .. import _query, sql
 from .._steady import one_call
-from ._common import BY, COUNTY_BY, _as_of, _choose, _courses_stored, _run, _slice, obligation_sources
+from ._common import (
+    BY,
+    COUNTY_BY,
+    _as_of,
+    _choose,
+    _courses_stored,
+    _obligations_stored,
+    _run,
+    _slice,
+    obligation_sources,
+)
 
 #: The four rules, in matrix order, with the principle each one enforces.
 RULES = {"初任培训": "凡进必训", "任职培训": "应训必训", "专门业务培训": "突出重点", "在职培训": "全员覆盖"}
@@ -45,6 +55,14 @@ def _year_ends_stored(con, first_year: int, last_year: int) -> bool:
     (:func:`coverage_trend` reads those persons straight from the table.)"""
     return con.execute(sql.load("training/year_ends_stored"),
                        {"first": first_year, "last": last_year}).fetchall()[0][0]
+
+
+def _span_obligations_stored(con, first_year: int, last_year: int, target_ids) -> bool:
+    """May :func:`coverage_trend` count the stored obligations (table ``obligation_snapshots``)?
+    When they may be read on the year_end of every year of the span (:func:`_obligations_stored`:
+    no target group, the stamp current, the date held)."""
+    return all(_obligations_stored(con, _as_of(con, year, None), target_ids)
+               for year in range(first_year, last_year + 1))
 
 
 def _statuses(statuses: Iterable[str] | None) -> list[str] | None:
@@ -140,7 +158,9 @@ def coverage_trend(
 
     All the years are counted in one pass (``sql/training/coverage_trend.sql``) when the base layer
     is stored on every year's 31 December (:func:`qingmiao_lib.db.refresh_snapshots` stores the
-    recent years), else year by year through :func:`coverage_matrix` — the same answers."""
+    recent years): from the stored obligations of those dates (``obligation_snapshots``) while
+    they may be read (no target group, stamp current), else computed from the records in that
+    pass; otherwise year by year through :func:`coverage_matrix` — the same answers."""
     first_year, last_year = int(first_year), int(last_year)
     if first_year > last_year:
         df = pd.DataFrame()
@@ -148,8 +168,10 @@ def coverage_trend(
         last_day = _as_of(con, last_year, None)
         params = {"first_year": first_year, "last_year": last_year,
                   "target_ids": _targets(target_ids), **_slice(con, units, unit_kinds, cohorts, counties)}
-        df = _run(con, "coverage_trend", params, year=None, as_of=None,
-                  stored=_courses_stored(con, last_day))
+        with _query.reading(con, "training/obligations",
+                            when=_span_obligations_stored(con, first_year, last_year, params["target_ids"])):
+            df = _run(con, "coverage_trend", params, year=None, as_of=None,
+                      stored=_courses_stored(con, last_day))
         df.insert(1, "principle", _query.text(df["rule"].map(RULES)))
         df.attrs.clear()
         if first_year == last_year:  # as pd.concat of the one year's matrix keeps its attrs

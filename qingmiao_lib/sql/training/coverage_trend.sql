@@ -6,9 +6,12 @@
 --   no filter.
 -- Columns: rule, obligations (= covered + pending + missing), covered, due (due date on or before
 --   the year's year_end), pending, missing, coverage ((due − missing) / due), year.
--- Method: training_obligations_years (training/obligations.sql), which reads each year's persons
---   from the stored base layer: training.py runs this only when every year_end of the span is
---   stored, and otherwise the coverage matrix year by year — the same answers.
+-- Method: training_obligations_years — the stored obligations of every year_end of the span
+--   (training_obligations_years_stored, table obligation_snapshots) while they may be read, else
+--   the live pass (training_obligations_years_live, training/obligations.sql), which reads each
+--   year's persons from the stored base layer: training.coverage runs this only when every
+--   year_end of the span is stored, and otherwise the coverage matrix year by year — the same
+--   answers.
 with
 obligations as (
     select o.*

@@ -285,7 +285,7 @@ final as (
 )
 select * from final;
 
--- training_obligations_years(first_year, last_year, target_ids): training_obligations on 31
+-- training_obligations_years_live(first_year, last_year, target_ids): training_obligations on 31
 -- December (year_end) of every year from first_year to last_year in one pass — the coverage
 -- trend — with only what a count by rule and slice needs.
 -- Grain: one row per (year, obligation), as training_obligations(year_end(year), target_ids).
@@ -301,9 +301,9 @@ select * from final;
 --   every one of those dates is stored; the in-service credit per (year, person) comes from
 --   training_year_courses_span (training/year_courses.sql; it reads training_years while stored);
 --   the dated rules' courses and leadership steps are read once for the whole span.
-create or replace temp macro training_obligations_years(first_year, last_year, target_ids,
-                                                      placed := true, units := null,
-                                                      unit_kinds := null) as table
+create or replace temp macro training_obligations_years_live(first_year, last_year, target_ids,
+                                                           placed := true, units := null,
+                                                           unit_kinds := null) as table
 with
 years as (
     select y::integer as year, make_date(y::integer, 1, 1) as y0, year_end(y::integer) as d
@@ -527,12 +527,17 @@ final as (
 select year, as_of, rule, person_id, unit_id, unit_kind, entry_cohort, due_date, status, n
 from final;
 
--- The name the analyses call, pointing at the live computation above until the query layer
--- points it at the stored table (training/use_obligations_stored.sql) for one query and back
--- (training/use_obligations_live.sql, the same definition as this one).
+-- The names the analyses call, pointing at the live computations above until the query layer
+-- points them at the stored table (training/use_obligations_stored.sql) for one query and back
+-- (training/use_obligations_live.sql, the same definitions as these).
 create or replace temp macro training_obligations(as_of, target_ids, rules := null, units := null,
                                                   counties := null, unit_kinds := null,
                                                   cohorts := null) as table
     select * from training_obligations_live(as_of, target_ids, rules := rules, units := units,
                                             counties := counties, unit_kinds := unit_kinds,
                                             cohorts := cohorts);
+create or replace temp macro training_obligations_years(first_year, last_year, target_ids,
+                                                        placed := true, units := null,
+                                                        unit_kinds := null) as table
+    select * from training_obligations_years_live(first_year, last_year, target_ids, placed := placed,
+                                                  units := units, unit_kinds := unit_kinds);

@@ -23,3 +23,23 @@ where o.snapshot_date = as_of::date
   and (rules::varchar[] is null or list_contains(rules::varchar[], o.rule))
   and training_in_slice(o.person_id, o.unit_id, o.unit_kind, o.entry_cohort,
                         units, counties, unit_kinds, cohorts);
+
+-- training_obligations_years_stored(first_year, last_year, target_ids, placed := true,
+-- units := NULL, unit_kinds := NULL): the stored counterpart of training_obligations_years_live
+-- (training/obligations.sql), reading obligation_snapshots on the year_end of every year of the
+-- span: for a span whose every year_end the table holds and no target group (training.coverage
+-- decides). Each stored obligation is one row (n = 1) placed as on its date; placed := false
+-- leaves unit_id and unit_kind NULL as the live computation does; units and unit_kinds, a
+-- prefilter there, are left to the caller's filter here (every row is placed).
+-- Grain and columns: those of training_obligations_years_live.
+create or replace temp macro training_obligations_years_stored(first_year, last_year, target_ids,
+                                                               placed := true, units := null,
+                                                               unit_kinds := null) as table
+select
+    y.year, o.snapshot_date as as_of, o.rule, o.person_id,
+    case when placed then o.unit_id end as unit_id,
+    case when placed then o.unit_kind::varchar end as unit_kind,
+    o.entry_cohort, o.due_date, o.status, 1::bigint as n,
+from (select y::integer as year, year_end(y::integer) as d
+      from range(first_year::integer, last_year::integer + 1) as t(y)) as y
+join obligation_snapshots as o on o.snapshot_date = y.d;
