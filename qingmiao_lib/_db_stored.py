@@ -148,6 +148,13 @@ def stored_current(con: duckdb.DuckDBPyConnection, table: str, stamp: str) -> bo
     return keep(con, ("stored-current", table, stamp), current)
 
 
+def stored_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A ``meta`` value :func:`refresh_snapshots` writes beside a stored table (e.g.
+    ``quarter_masks_base``), read with the file's meta (:func:`_tables_and_meta`: no statement
+    of its own); None when not set."""
+    return _tables_and_meta(con)[1].get(key)
+
+
 def stored_days(con: duckdb.DuckDBPyConnection, table: str) -> frozenset[dt.date]:
     """The dates a table :func:`refresh_snapshots` writes for some year ends holds, as it
     recorded them in ``meta`` (``<table>_days``, ISO dates joined by commas), read with the

@@ -40,6 +40,7 @@ from ._db_stored import (  # noqa: F401 - re-exported
     refresh_snapshots,
     stored_current,
     stored_days,
+    stored_meta,
 )
 from ._macros import CORE
 from ._macros import INSTALLED as _INSTALLED  # noqa: F401 - the names installed per connection

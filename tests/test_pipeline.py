@@ -589,3 +589,24 @@ def test_profile_masks_names(db):
     assert "李大伟" in pipeline.profile(db.con, person_id="P1", unmasked=True)["detail"].tolist()
     with pytest.raises(KeyError):
         pipeline.profile(db.con, person_id="NOPE")
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2023, 12, 31), dt.date(2023, 6, 30)])
+def test_eligible_only_is_the_eligible_rows_of_the_list(demo_db, as_of):
+    """``eligible_only`` (what the report lists) keeps exactly the list's eligible rows, in the
+    list's order, whether the date is stored (31 December) or computed (30 June), whole or for
+    one unit, and with ``limit`` the first of them."""
+    con = qm.connect(demo_db)
+    try:
+        every = pipeline.eligibility(con, as_of=as_of)
+        assert every["eligible"].any() and not every["eligible"].all()
+        for kw in ({}, {"units": [every.loc[every["eligible"], "unit_id"].iloc[0]]}):
+            whole = every if not kw else every[every["unit_id"].isin(kw["units"])]
+            want = whole[whole["eligible"]].reset_index(drop=True)
+            got = pipeline.eligibility(con, as_of=as_of, eligible_only=True, **kw)
+            # integers are nullable (Int64) only where a column holds a NULL: the eligible may hold none
+            pd.testing.assert_frame_equal(got, want, check_exact=True, check_dtype=False)
+            first = pipeline.eligibility(con, as_of=as_of, eligible_only=True, limit=2, **kw)
+            pd.testing.assert_frame_equal(first, want.head(2), check_exact=True, check_dtype=False)
+    finally:
+        con.close()

@@ -17,7 +17,7 @@ import pandas as pd
 from .. import _query, sql
 from .._macros import ensure
 from .._slice import check_counties
-from ..db import QUARTER_MASK_YEARS, stored_current
+from ..db import QUARTER_MASK_YEARS, stored_current, stored_meta
 
 #: Chinese names of the evaluation analyses' output columns (merged into ``labels.chinese``).
 COLUMNS: dict[str, str] = {
@@ -108,8 +108,8 @@ def _quarters_stored(con, origin: int, last_year: int) -> bool:
     ``quarter_masks``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
     exists, the stamp stored with it still matches ``regular_assessments``
     (``sql/snapshots/quarter_stamp.sql``) and the range lies in its 16 years."""
-    row = con.execute("select try_cast(value as integer) from meta where key = 'quarter_masks_base'").fetchone()
-    base = row[0] if row else None
+    text = stored_meta(con, "quarter_masks_base")
+    base = int(text) if text is not None and text.strip().lstrip("-").isdigit() else None
     return (base is not None and base <= origin and last_year <= base + QUARTER_MASK_YEARS - 1
             and stored_current(con, "quarter_masks", "quarter_stamp"))
 

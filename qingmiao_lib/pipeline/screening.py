@@ -132,7 +132,7 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                 within_months: int | None = None,
                 counties: str | Sequence[str] | None = None,
                 due_only: bool = False, next_rank: str | None = None,
-                limit: int | None = None) -> pd.DataFrame:
+                limit: int | None = None, eligible_only: bool = False) -> pd.DataFrame:
     """Rank-promotion eligibility (职级晋升) of every active person on ``as_of`` (SPEC §5).
 
     Parameters
@@ -151,10 +151,11 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     within_months
         Adds the forward view: ``due_within`` is True when the time condition is met by
         ``as_of`` + ``within_months`` months if nothing else changes (``time_met_on``).
-    due_only, next_rank, limit
+    due_only, next_rank, limit, eligible_only
         Only the persons due within ``within_months`` (which it needs), only those whose next
-        rank is ``next_rank``, only the first ``limit`` rows of the list in its order: what a
-        viewer shows of a long list (:func:`eligibility_counts` counts all of them).
+        rank is ``next_rank``, only the first ``limit`` rows of the list in its order, only the
+        eligible: what a viewer or a report shows of a long list (:func:`eligibility_counts`
+        counts all of them).
 
     Returns
     -------
@@ -188,7 +189,7 @@ def eligibility(con: duckdb.DuckDBPyConnection, *, as_of: dt.date,
         table = _query.fetch(con, "pipeline/eligibility", {
             "as_of": as_of, "units": _units(units), "counties": codes,
             "county_quotas": _county_quotas(con, as_of, codes), "within": within,
-            "due_only": bool(due_only), "next_rank": next_rank,
+            "due_only": bool(due_only), "next_rank": next_rank, "eligible_only": bool(eligible_only),
             "first": None if limit is None else int(limit)})
     if within is None:
         table = table.drop_columns(["due_within"])

@@ -59,6 +59,11 @@ def build(ctx: Context) -> Section | None:
                                    index=share["group_name"].astype(str).tolist()),
                       totals="row", name="年轻公务员实践经历（按单位类别）", principal="row_totals")
     p_out = _protect_outcomes(outcomes, a)
+    # what the page shows of the two long lists, kept instead of them until it renders (each a
+    # row per person: millions at national scale)
+    hours = hours[["have_hours", "meets", "shortfall_hours", "need_hours"]]
+    gap_rows, gap_count = _gap_list(gaps, ctx.unmasked), len(gaps)
+    del gaps
 
     def html():
         return render(
@@ -93,8 +98,8 @@ def build(ctx: Context) -> Section | None:
             outcome_total=_outcome_rows(outcomes[outcomes["entry_cohort"].isna()], p_out),
             outcomes=_outcome_rows(outcomes[outcomes["entry_cohort"].notna()], p_out),
             outcome_note=outcomes.attrs["note"], outcome_window=outcomes.attrs["window_years"],
-            gap_list=_gap_list(gaps, ctx.unmasked), gap_more=max(0, len(gaps) - LIST_CAP),
-            gap_count=len(gaps), unmasked=ctx.unmasked,
+            gap_list=gap_rows, gap_more=max(0, gap_count - LIST_CAP),
+            gap_count=gap_count, unmasked=ctx.unmasked,
         )
 
     return Section(id="training", title="教育培训", html=html, artefact=ctx.artefact)

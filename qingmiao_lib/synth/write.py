@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ctypes
 import re
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import db, sql
+from .._memory import give_back
 from .frames import Frames
 from .model import Careers
 
@@ -58,7 +58,7 @@ def write_all(con, c: Careers, units, *, seed: int, bar) -> None:
     bar.update()
     _load(con, frames, small=p.persons <= SMALL_BUILD, bar=bar)
     c.release()
-    _give_back()
+    give_back()
     if p.persons > SMALL_BUILD:
         # the simulation's state is gone (the process held ~4 GB after it at 8 million persons):
         # the weekly lectures' attendance (~800 million rows), the stored layer and the deferred
@@ -117,7 +117,7 @@ def _load(con, frames: Frames, *, small: bool, bar) -> None:
         for name in [n for n, used in readers.items() if used and used[-1] == i]:
             con.unregister(f"_{name}")
             del held[name]
-        _give_back()
+        give_back()
         bar.update()
 
 
@@ -130,7 +130,7 @@ def _in_person_order(held: dict, name: str) -> None:
     frame is taken out of ``held``, which must hold its only reference. A column given up is
     numpy's memory, freed to the C heap, where Arrow's own allocator cannot reuse it: the columns
     taken are allocated from the C heap too (``pa.system_memory_pool``) and its free memory goes
-    back to the system after each (:func:`_give_back`). Measured on a 32-million-row frame of
+    back to the system after each (:func:`qingmiao_lib._memory.give_back`). Measured on a 32-million-row frame of
     the courses' columns (0.69 GB): the sort's peak above the frame 1.19 → 0.58 GB."""
     frame = held.pop(name)
     if not isinstance(frame, pa.Table):
@@ -144,18 +144,8 @@ def _in_person_order(held: dict, name: str) -> None:
     for column in schema.names:
         columns.append(pc.take(frame.column(column), order, memory_pool=heap))
         frame = frame.drop_columns([column])
-        _give_back()
+        give_back()
     held[name] = pa.Table.from_arrays(columns, schema=schema)
-
-
-def _give_back() -> None:
-    """Return the C heap's free memory to the system (glibc's ``malloc_trim``; nothing elsewhere):
-    numpy's large arrays, once freed, otherwise stay in the process, and the build's peak grows
-    by every frame given up (issue 23)."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):   # not glibc: its allocator returns memory its own way
-        pass
 
 
 def _load_in_parts(con, text: str, name: str, frame) -> None:

@@ -7,9 +7,10 @@
 --   $county_quotas (the county_quotas rows of year($as_of) of those counties; NULL without),
 --   $within (INTEGER months, NULL = no forward view); and what of the list is wanted: $due_only
 --   (BOOLEAN: only the persons due within $within months; NULL or false = everyone), $next_rank
---   (VARCHAR: only those whose next rank it is; NULL = every rank) and $first (INTEGER: the
---   list's first rows in its order; NULL = all) — a viewer showing fifteen rows of a million
---   asks for those.
+--   (VARCHAR: only those whose next rank it is; NULL = every rank), $eligible_only (BOOLEAN: only
+--   the eligible; NULL or false = everyone) and $first (INTEGER: the list's first rows in its
+--   order; NULL = all) — a viewer showing fifteen rows of a million asks for those, a report
+--   listing the eligible for the eligible alone.
 -- Columns: the contract columns person_id … reasons, then unit_name and the working columns of
 --   eligibility_on (tenure basis, assessment years, last grade, quota figures), time_met_on,
 --   months_to_eligible, due_within.
@@ -38,5 +39,6 @@ select * exclude (rank_step, unit_order)
 from final
 where (not coalesce($due_only::boolean, false) or due_within)
   and ($next_rank::varchar is null or next_rank::varchar = $next_rank::varchar)
+  and (not coalesce($eligible_only::boolean, false) or eligible)
 order by unit_order nulls last, rank_step desc nulls last, person_id
 limit $first::integer;
