@@ -1,6 +1,6 @@
 """person_history (sql/evaluation/person_history.sql) reads the person's own rows only; the 优秀
 shares it compares with — the unit's and the jurisdiction's, each a scan of every grade row —
-come bound from unit_shares.sql and jurisdiction_share.sql, computed once per range and rules
+come bound from shares.sql, computed once per range and rules
 and kept while a read-only connection lives (evaluation.grades._shares). Checked against the
 query before the rewrite (kept below as the reference: every share computed per person), on the
 demo county for every 20th person, read-only (kept shares) and writable (computed per call), and
@@ -138,13 +138,16 @@ def test_kept_shares_are_computed_again_when_the_rules_change(demo_db):
 def test_unit_shares_hold_every_units_share_as_asked_for_one_unit(demo_db):
     con = qm.connect(demo_db)
     try:
-        every = _query.fetch(con, "evaluation/unit_shares",
+        every = _query.fetch(con, "evaluation/shares",
                              {"first_year": 2019, "year": 2023, "units": None}).to_pylist()
+        jurisdiction = [r for r in every if r["unit_id"] is None]
+        assert [r["year"] for r in jurisdiction] == list(range(2019, 2024))
+        every = [r for r in every if r["unit_id"] is not None]
         assert every
         for unit in sorted({r["unit_id"] for r in every})[::7]:
-            one = _query.fetch(con, "evaluation/unit_shares",
+            one = _query.fetch(con, "evaluation/shares",
                                {"first_year": 2019, "year": 2023, "units": [unit]}).to_pylist()
-            assert one == [r for r in every if r["unit_id"] == unit]
+            assert one == jurisdiction + [r for r in every if r["unit_id"] == unit]
     finally:
         con.close()
 
@@ -159,11 +162,11 @@ def test_share_rules_key_reads_the_graded_grades_and_the_year_end(demo_db):
         con.close()
 
 
-def test_unit_shares_on_a_hand_made_county(db):
-    """Each unit's 优秀 share per year end, worked out by hand (docstring of the rows below): a
-    person with two posts in one unit counts once; a post ending on 31 December does not cover
-    it, one starting that day does; a person in two units counts in each; 不定等次 and a grade
-    after the person left are not counted."""
+def test_shares_on_a_hand_made_county(db):
+    """The jurisdiction's and each unit's 优秀 share per year end, worked out by hand (comments
+    below): a person with two posts in one unit counts once; a post ending on 31 December does
+    not cover it, one starting that day does; a person in two units counts in each; 不定等次 and a
+    grade after the person left are not counted."""
     db.add("units", unit_id="U2")
     for pid in ("P1", "P2", "P3", "P4"):
         db.add("persons", person_id=pid, exit_date=D("2022-06-30") if pid == "P4" else None)
@@ -182,14 +185,20 @@ def test_unit_shares_on_a_hand_made_county(db):
               "P4": {2019: "称职", 2023: "称职"}}                # 2023: after leaving, not valid
     db.add_many("annual_assessments", [{"person_id": p, "year": y, "grade": g}
                                        for p, by_year in grades.items() for y, g in by_year.items()])
-    got = _query.fetch(db.con, "evaluation/unit_shares", {"first_year": 2019, "year": 2023, "units": None})
+    got = _query.fetch(db.con, "evaluation/shares", {"first_year": 2019, "year": 2023, "units": None})
+    # the jurisdiction — 2019: P1 优秀, P2, P4 称职 → 1/3; 2020: P1, P2 称职 → 0/2; 2021: P1, P2
+    # 优秀 → 2/2; 2022: P3 优秀, P1, P2 称职 → 1/3; 2023: P1 优秀, P2 称职 (P3 不定等次, P4 gone) → 1/2
     # U1 — 2019: P1 优秀, P2, P4 称职 → 1/3; 2020: P1 (two posts, once), P2 → 0/2; 2021: P1 alone
     # (P2's post ends that day) → 1/1; 2022: P1 称职, P3 优秀 → 1/2; 2023: P1 优秀 (P3 不定等次,
     # P4 gone) → 1/1. U2 — 2021: P2 (from that day) 优秀 → 1/1; 2022: P2 称职, P3 优秀 → 1/2;
     # 2023: P2 称职 → 0/1; 2019, 2020: nobody graded, no row.
     assert [(r["unit_id"], r["year"], round(r["share"], 6)) for r in got.to_pylist()] == [
+        (None, 2019, round(1 / 3, 6)), (None, 2020, 0.0), (None, 2021, 1.0), (None, 2022, round(1 / 3, 6)),
+        (None, 2023, 0.5),
         ("U1", 2019, round(1 / 3, 6)), ("U1", 2020, 0.0), ("U1", 2021, 1.0), ("U1", 2022, 0.5),
         ("U1", 2023, 1.0), ("U2", 2021, 1.0), ("U2", 2022, 0.5), ("U2", 2023, 0.0)]
-    one = _query.fetch(db.con, "evaluation/unit_shares", {"first_year": 2021, "year": 2022, "units": ["U2"]})
-    assert one.to_pylist() == [{"unit_id": "U2", "year": 2021, "share": 1.0},
+    one = _query.fetch(db.con, "evaluation/shares", {"first_year": 2021, "year": 2022, "units": ["U2"]})
+    assert one.to_pylist() == [{"unit_id": None, "year": 2021, "share": 1.0},
+                               {"unit_id": None, "year": 2022, "share": 1 / 3},
+                               {"unit_id": "U2", "year": 2021, "share": 1.0},
                                {"unit_id": "U2", "year": 2022, "share": 0.5}]

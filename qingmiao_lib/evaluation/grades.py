@@ -141,7 +141,7 @@ def prepare_person_history(con: duckdb.DuckDBPyConnection, *, year: int, years: 
 def _shares(con, first: int, year: int, unit_id: str | None) -> tuple[list, dict[str, list]]:
     """The 优秀 shares :func:`person_history` compares a person with, for each year ``first`` …
     ``year`` in order (None: no graded grade that year): the jurisdiction's, and each unit's
-    (unit_id → list; ``sql/evaluation/unit_shares.sql``).
+    (unit_id → list), both from ``sql/evaluation/shares.sql``.
 
     On a read-only connection they are kept for as long as it lives, every unit's at once (its
     records cannot change; the rules they read — graded grades, the year end — are part of the
@@ -149,15 +149,12 @@ def _shares(con, first: int, year: int, unit_id: str | None) -> tuple[list, dict
     ends; otherwise the jurisdiction's and ``unit_id``'s alone are computed on every call."""
     def compute(units: list[str] | None) -> tuple[list, dict[str, list]]:
         n = year - first + 1
-        rows = _query.fetch(con, "evaluation/jurisdiction_share", {"first_year": first, "year": year})
-        jurisdiction = [None] * n
-        for y, share in zip(rows.column("year").to_pylist(), rows.column("share").to_pylist(), strict=True):
-            jurisdiction[y - first] = share
-        rows = _query.fetch(con, "evaluation/unit_shares", {"first_year": first, "year": year, "units": units})
+        rows = _query.fetch(con, "evaluation/shares", {"first_year": first, "year": year, "units": units})
+        jurisdiction: list = [None] * n
         by_unit: dict[str, list] = {}
         for u, y, share in zip(rows.column("unit_id").to_pylist(), rows.column("year").to_pylist(),
                                rows.column("share").to_pylist(), strict=True):
-            by_unit.setdefault(u, [None] * n)[y - first] = share
+            (jurisdiction if u is None else by_unit.setdefault(u, [None] * n))[y - first] = share
         return jurisdiction, by_unit
 
     if not (_steady.is_read_only(con) or _steady.memo_of(con) is not None):

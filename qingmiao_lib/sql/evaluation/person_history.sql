@@ -3,9 +3,9 @@
 -- and of the whole jurisdiction that year.
 -- "The unit" is the person's main unit on 31 December of $year (person_unit.sql); its share in
 -- each year is over the persons holding a post in that unit on 31 December of that year
--- (unit_shares.sql). The two shares, the same for every person of a unit and each a scan of
+-- (shares.sql). The two shares, the same for every person of a unit and each a scan of
 -- every grade row, come bound: evaluation.person_history computes them once per range and rules
--- (jurisdiction_share.sql, unit_shares.sql). This query reads the person's own rows only, each
+-- (shares.sql). This query reads the person's own rows only, each
 -- filter written where its table is read (DuckDB looks up no index for them; rows stored in
 -- person order are a row group or two, ~12 ms at a million persons, ~70 ms in file order).
 -- Grain: one row per year in [$first_year, $year].

@@ -1,5 +1,5 @@
 -- evaluation/share_rules.sql — the rules the 优秀 shares of person_history's comparison read
--- (unit_shares.sql, jurisdiction_share.sql): the grades counted as graded (assessment.graded)
+-- (shares.sql): the grades counted as graded (assessment.graded)
 -- and the day a year's figures are taken (general.year_end), by value. evaluation.person_history
 -- keeps those shares for as long as its connection lives under this key, so that a what-if
 -- changing either rule computes them afresh.
