@@ -77,7 +77,8 @@ def bound(name: str, params: dict) -> dict:
 #: The names that read the base layer through ``person_snapshot_at`` on the date they are given
 #: (→ the position of that argument): the pointer itself and the evaluation macros over it.
 #: Every query calls them on its ``$as_of`` (tests/test_query.py checks the SQL files).
-AT_AS_OF = {"person_snapshot_at": 0, "eval_slice": 0, "eval_quarter_masks": 2}
+AT_AS_OF = {"person_snapshot_at": 0, "eval_slice": 0, "eval_quarter_masks": 2,
+            "training_in_service_placed": 0}
 
 
 @cache

@@ -595,7 +595,7 @@ def test_profile_masks_names(db):
 def test_eligible_only_is_the_eligible_rows_of_the_list(demo_db, as_of):
     """``eligible_only`` (what the report lists) keeps exactly the list's eligible rows, in the
     list's order, whether the date is stored (31 December) or computed (30 June), whole or for
-    one unit, and with ``limit`` the first of them."""
+    one unit, and with ``limit`` the first of them; eligibility_counts counts as many."""
     con = qm.connect(demo_db)
     try:
         every = pipeline.eligibility(con, as_of=as_of)
@@ -608,5 +608,8 @@ def test_eligible_only_is_the_eligible_rows_of_the_list(demo_db, as_of):
             pd.testing.assert_frame_equal(got, want, check_exact=True, check_dtype=False)
             first = pipeline.eligibility(con, as_of=as_of, eligible_only=True, limit=2, **kw)
             pd.testing.assert_frame_equal(first, want.head(2), check_exact=True, check_dtype=False)
+            # the report lists those first rows and counts them from the counts
+            counts = pipeline.eligibility_counts(con, as_of=as_of, within_months=6, **kw)
+            assert int(counts["eligible"].sum()) == len(want)
     finally:
         con.close()

@@ -255,6 +255,16 @@ def test_in_service_places_a_person_without_a_post_in_the_last_unit(county, con)
     assert "S2" in training.in_service(con, year=2023, units=["U2"])["person_id"].tolist()
 
 
+def assert_hours_of(con, listed: pd.DataFrame, **kw) -> None:
+    """in_service_hours holds the in_service list's four hours columns, row for row (in no
+    particular order)."""
+    cols = ["meets", "need_hours", "have_hours", "shortfall_hours"]
+    got = training.in_service_hours(con, **kw)
+    assert list(got.columns) == cols and got.attrs == listed.attrs
+    pd.testing.assert_frame_equal(got.sort_values(cols, ignore_index=True),
+                                  listed[cols].sort_values(cols, ignore_index=True), check_exact=True)
+
+
 def in_service_of_gap_list(con, **kw) -> pd.DataFrame:
     want = training.gap_list(con, statuses=None, rules=["在职培训"], **kw)
     want.insert(2, "meets", (want["status"] == "已完成").to_numpy(dtype=bool))
@@ -272,6 +282,7 @@ def test_in_service_is_the_in_service_part_of_the_gap_list(county, con, stored, 
     for kw in [k for k in SLICES if "target_ids" not in k]:
         got = training.in_service(con, year=year, as_of=as_of, **kw)
         assert_same(got, in_service_of_gap_list(con, year=year, as_of=as_of, **kw))
+        assert_hours_of(con, got, year=year, as_of=as_of, **kw)
     got = training.in_service(con, year=year, as_of=as_of)
     assert {"S2", "S4"} <= set(got["person_id"]) and "S3" not in set(got["person_id"])
 
@@ -322,6 +333,7 @@ def test_in_service_is_the_in_service_part_of_the_gap_list_in_a_county(demo_db):
         got = training.in_service(con, year=year, as_of=as_of, **kw)
         assert len(got) and got["status"].nunique() > 1
         assert_same(got, in_service_of_gap_list(con, year=year, as_of=as_of, **kw))
+        assert_hours_of(con, got, year=year, as_of=as_of, **kw)
 
 
 def test_hours_by_person_fallback_unit_and_slices(county, con):

@@ -46,7 +46,9 @@ def build(ctx: Context) -> Section | None:
     u = {"units": list(ctx.units)} if ctx.units is not None else {}
     counts = pipeline.eligibility_counts(ctx.con, as_of=ctx.as_of, within_months=WITHIN_MONTHS, **u)
     quota = pipeline.quota_usage(ctx.con, as_of=ctx.as_of)
-    people = pipeline.eligibility(ctx.con, as_of=ctx.as_of, eligible_only=True, **u)   # the list below
+    # the list's first eligible persons, in its order (unit code, higher ranks first: the order
+    # `qingmiao eligible` exports the whole list in), and how many there are (the counts')
+    listed = pipeline.eligibility(ctx.con, as_of=ctx.as_of, eligible_only=True, limit=LIST_CAP, **u)
     p_out, p_cond = _protect_eligibility(counts, a)
     p_quota = a.table(pd.DataFrame({"holders": quota["holders"].astype("int64").to_numpy()},
                                    index=[f"q{i}" for i in range(len(quota))]), totals=False,
@@ -62,15 +64,12 @@ def build(ctx: Context) -> Section | None:
         p_events = _protect_events(events, young_labels(young_limit(ctx.con)), a)
         p_km = _protect_km(km, a)
         p_funnel = _protect_funnel(funnel, a)
-    eligible = people[people["eligible"]].sort_values(["unit_name", "next_rank"], kind="stable")
-    # what the page lists, kept instead of the list until it renders (millions at national scale)
     eligible_list = [{"name": r.name if ctx.unmasked else mask_name(r.name), "unit": r.unit_name or "",
                       "rank": r.current_rank, "next": r.next_rank,
                       "tenure": f"{int(r.tenure_months) // 12}年{int(r.tenure_months) % 12}个月",
                       "excellent": int(r.excellent_years)}
-                     for r in eligible.head(LIST_CAP).itertuples()]
-    eligible_count = len(eligible)
-    del people, eligible
+                     for r in listed.itertuples()]
+    eligible_count = int(counts["eligible"].sum())
 
     def html():
         places = _places(quota, p_quota)

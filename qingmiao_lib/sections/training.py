@@ -37,7 +37,7 @@ def build(ctx: Context) -> Section | None:
     min_hours, threshold = rules.in_service_min_hours, rules.attendance_threshold
     max_mentees, limit = rules.max_mentees, rules.young_limit
 
-    hours = training.in_service(con, year=year, as_of=ctx.as_of, **u)
+    hours = training.in_service_hours(con, year=year, as_of=ctx.as_of, **u)   # the list's hours alone
     lectures = training.lecture_groups(con, year=year, as_of=ctx.as_of, by="unit_kind", monthly=True, **u)
     lecture_total = training.lecture_groups(con, year=year, as_of=ctx.as_of, by="unit_kind", **u)
     mentees = training.mentees(con, as_of=ctx.as_of, **u)
@@ -59,9 +59,8 @@ def build(ctx: Context) -> Section | None:
                                    index=share["group_name"].astype(str).tolist()),
                       totals="row", name="年轻公务员实践经历（按单位类别）", principal="row_totals")
     p_out = _protect_outcomes(outcomes, a)
-    # what the page shows of the two long lists, kept instead of them until it renders (each a
-    # row per person: millions at national scale)
-    hours = hours[["have_hours", "meets", "shortfall_hours", "need_hours"]]
+    # what the page shows of the long list, kept instead of it until it renders (a row per
+    # obligation missing: millions at national scale)
     gap_rows, gap_count = _gap_list(gaps, ctx.unmasked), len(gaps)
     del gaps
 

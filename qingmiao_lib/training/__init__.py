@@ -41,7 +41,15 @@ from ._common import _keep_attrs as _keep_attrs
 from ._common import _run as _run
 from ._common import _slice as _slice
 from ._common import _training_stored as _training_stored
-from .coverage import RULES, STATUSES, coverage_matrix, coverage_trend, gap_list, in_service
+from .coverage import (
+    RULES,
+    STATUSES,
+    coverage_matrix,
+    coverage_trend,
+    gap_list,
+    in_service,
+    in_service_hours,
+)
 from .coverage import _rules as _rules
 from .coverage import _statuses as _statuses
 from .coverage import _targets as _targets
@@ -62,7 +70,7 @@ __all__ = [
     "BY", "COLUMNS", "COUNTY_BY", "HOURS_BY_KIND", "HOURS_BY_MODE", "LECTURE_BY", "OUTCOME_NOTE",
     "RULES", "STATUSES", "UNIT_KINDS", "class_person_times", "coverage", "coverage_matrix",
     "coverage_trend", "gap_list", "hours", "hours_by_person", "hours_totals", "in_service",
-    "lecture_groups", "lecture_person_months", "lecture_persons", "lecture_sessions", "lectures",
+    "in_service_hours", "lecture_groups", "lecture_person_months", "lecture_persons", "lecture_sessions", "lectures",
     "mentees", "mentor_load", "mentors", "practice", "practice_outcomes",
     "practice_participation", "practice_share",
 ]

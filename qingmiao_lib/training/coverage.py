@@ -238,3 +238,17 @@ def in_service(
     as_of = _as_of(con, year, as_of)
     params = {"as_of": as_of, **_slice(con, units, unit_kinds, cohorts, counties)}
     return _run(con, "in_service", params, year=year, as_of=as_of, stored=_courses_stored(con, as_of))
+
+
+def in_service_hours(
+    con: duckdb.DuckDBPyConnection, *, year: int, as_of: dt.date | None = None,
+    units=None, unit_kinds=None, cohorts=None, counties=None,
+) -> pd.DataFrame:
+    """The hours of :func:`in_service` without its person columns, for a distribution of the
+    year's credited hours (a histogram, medians): one row per person of :func:`in_service`, in
+    no particular order, with ``meets``, ``need_hours``, ``have_hours`` and ``shortfall_hours``
+    as it gives them (``sql/training/in_service_hours.sql``). At national scale the list is
+    millions of rows of twenty-odd columns; these are four numbers."""
+    as_of = _as_of(con, year, as_of)
+    params = {"as_of": as_of, **_slice(con, units, unit_kinds, cohorts, counties)}
+    return _run(con, "in_service_hours", params, year=year, as_of=as_of, stored=_courses_stored(con, as_of))

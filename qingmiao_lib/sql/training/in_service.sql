@@ -12,9 +12,10 @@
 --   days_left, need_days, need_hours, have_days, have_hours, shortfall_days, shortfall_hours —
 --   by the macros gap_list uses (training/obligations.sql). Ordered by status, unit_id (NULL
 --   last), person_id: gap_list's order, whose rule and due date are the same for every row here.
--- Method: as training_obligations restricted to 在职培训 — the persons on $as_of
---   (person_snapshot, the stored table on a stored date), the unit of the latest post started by
---   $as_of for the few without a main post that day (as training_people), the year's credited
+-- Method: as training_obligations restricted to 在职培训 — the persons on $as_of placed by
+--   training_in_service_placed (training/obligations.sql: person_snapshot_at, the stored table
+--   on a stored date; the unit of the latest post started by $as_of for the few without a main
+--   post that day, as training_people), the year's credited
 --   courses summed per person (training_year_courses; on 31 December it reads the stored table
 --   training_years while current). The rows are sorted by the unit's place in unit_id order (a
 --   number: cheaper to compare than the text), found with the unit's name in one join.
@@ -23,27 +24,8 @@
 --   and the dates that are the same for every row are computed on the sorted rows (a plain
 --   select over an ordered subquery keeps its order in DuckDB).
 with
-people as materialized (
-    -- read twice (the rows, and those without a unit): materialized, so that on a date not
-    -- stored the live base layer is computed once
-    select person_id, name, unit_id, unit_kind, entry_cohort, active
-    from person_snapshot_at($as_of::date)
-    where training_in_service_owed(entry_date, exit_date, make_date(year($as_of::date), 1, 1),
-                                   $as_of::date)
-),
-last_unit as (
-    select * from training_last_unit(
-        $as_of::date, (select list(person_id) from people where unit_id is null)
-    )
-),
 placed as (
-    select p.person_id, p.name, coalesce(p.unit_id, lu.unit_id) as unit_id,
-           coalesce(p.unit_kind, lu.unit_kind) as unit_kind, p.entry_cohort, p.active
-    from people as p
-    left join last_unit as lu on p.unit_id is null and lu.person_id = p.person_id
-    where training_in_slice(p.person_id, coalesce(p.unit_id, lu.unit_id),
-                            coalesce(p.unit_kind, lu.unit_kind),
-                            p.entry_cohort, $units, $counties, $unit_kinds, $cohorts)
+    select * from training_in_service_placed($as_of::date, $units, $counties, $unit_kinds, $cohorts)
 ),
 unit_order as (
     -- INTEGER: a BIGINT key made the sort ~0.1 s slower at a million rows
