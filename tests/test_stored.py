@@ -131,6 +131,8 @@ def test_stored_and_live_give_the_same_answers(county, monkeypatch):
         yield
 
     monkeypatch.setattr(_query, "reading", spy)
+    # the trends' spans are held in obligation_snapshots: their stored path is the one compared
+    assert all(training.coverage._span_obligations_stored(county, first, 2023, None) for first in (2020, 2021, 2023))
     stored = answers(county)
     # every source's other variants were read (the stored tables hold 2023)
     assert {s for s, _ in read} == set(_query.SOURCES)

@@ -116,13 +116,17 @@ def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
     assert list(got.attrs.items()) == list(want.attrs.items())
 
 
+@pytest.mark.parametrize("stored_obligations", [True, False])
 @pytest.mark.parametrize("stored_courses", [True, False])
-def test_trend_in_one_pass_equals_year_by_year(county, con, monkeypatch, stored_courses):
+def test_trend_in_one_pass_equals_year_by_year(county, con, monkeypatch, stored_courses, stored_obligations):
     qm.db.refresh_snapshots(con)
     for first, last in SPANS:
         assert training._year_ends_stored(con, first, last)
+        assert training.coverage._span_obligations_stored(con, first, last, None)
     if not stored_courses:  # training_years stale: the year's courses summed live
         monkeypatch.setattr(training._common, "_training_stored", lambda con: False)
+    if not stored_obligations:  # the one pass over the records (training_obligations_years_live)
+        monkeypatch.setattr(training.coverage, "_span_obligations_stored", lambda *a: False)
     for first, last in SPANS:
         for kw in SLICES:
             want = year_by_year(con, monkeypatch, first_year=first, last_year=last, **kw)

@@ -108,8 +108,10 @@ def _quarters_stored(con, origin: int, last_year: int) -> bool:
     ``quarter_masks``, written by :func:`qingmiao_lib.db.refresh_snapshots`)? Only when the table
     exists, the stamp stored with it still matches ``regular_assessments``
     (``sql/snapshots/quarter_stamp.sql``) and the range lies in its 16 years."""
-    text = stored_meta(con, "quarter_masks_base")
-    base = int(text) if text is not None and text.strip().lstrip("-").isdigit() else None
+    try:
+        base = int(stored_meta(con, "quarter_masks_base"))
+    except (TypeError, ValueError):     # not set, or not a year
+        base = None
     return (base is not None and base <= origin and last_year <= base + QUARTER_MASK_YEARS - 1
             and stored_current(con, "quarter_masks", "quarter_stamp"))
 

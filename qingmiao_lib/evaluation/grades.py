@@ -90,9 +90,7 @@ def grade_history(con: duckdb.DuckDBPyConnection, *, year: int, years: int = 5, 
     """Each active person's annual grades for the ``years`` years up to ``year``, one row per
     person: ``person_id``, ``name``, ``unit_id``, ``unit_name`` and one column per year (e.g.
     ``"2023"``; empty = no valid grade). Names are unmasked: mask them for display."""
-    years = int(years)
-    if not 1 <= years <= 30:
-        raise ValueError(f"years must be between 1 and 30, got {years}")
+    years = _years(years)
     long = _yearly(con, "grade_history", year, first_year=int(year) - years + 1,
                    **_slice_kw(units, age_group, young, entry_cohort, cohorts, counties))
     cols = [str(y) for y in range(int(year) - years + 1, int(year) + 1)]
@@ -117,7 +115,7 @@ def person_history(con: duckdb.DuckDBPyConnection, *, person_id: str, year: int,
     person picked next costs only the reading of that person's own rows.
     """
     year = int(year)
-    first = year - int(years) + 1
+    first = year - _years(years) + 1
     given = _query.rules(con)
     as_of = _year_end(con, year, given=given)
     found = _query.fetch(con, "evaluation/person_unit", {"person_id": str(person_id), "as_of": as_of})
@@ -135,7 +133,15 @@ def prepare_person_history(con: duckdb.DuckDBPyConnection, *, year: int, years: 
     or inside a steady block): a picker of persons calls it when built, so that the first person
     picked costs what every other does."""
     if _steady.is_read_only(con) or _steady.memo_of(con) is not None:
-        _shares(con, int(year) - int(years) + 1, int(year), None)
+        _shares(con, int(year) - _years(years) + 1, int(year), None)
+
+
+def _years(years: int) -> int:
+    """A span of 1 to 30 years (the shares count each year as a bit of one number)."""
+    years = int(years)
+    if not 1 <= years <= 30:
+        raise ValueError(f"years must be between 1 and 30, got {years}")
+    return years
 
 
 def _shares(con, first: int, year: int, unit_id: str | None) -> tuple[list, dict[str, list]]:

@@ -117,6 +117,12 @@ def _obligations_stored(con, as_of: dt.date, target_ids) -> bool:
     (``sql/snapshots/obligations_stamp.sql``) and the table holds ``as_of``."""
     if target_ids is not None or not stored_current(con, "obligation_snapshots", "obligations_stamp"):
         return False
+    return _obligations_held(con, as_of)
+
+
+def _obligations_held(con, as_of: dt.date) -> bool:
+    """Does ``obligation_snapshots`` hold ``as_of`` (whatever its stamp)? Looked up once per date
+    on a read-only connection or in a steady block."""
     return settled(con, ("obligations-date", as_of), lambda: bool(con.execute(
         sql.load("training/obligations_date"), {"as_of": as_of}).fetchall()[0][0]))
 

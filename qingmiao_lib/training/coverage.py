@@ -38,6 +38,7 @@ from ._common import (
     _as_of,
     _choose,
     _courses_stored,
+    _obligations_held,
     _obligations_stored,
     _run,
     _slice,
@@ -61,8 +62,9 @@ def _span_obligations_stored(con, first_year: int, last_year: int, target_ids) -
     """May :func:`coverage_trend` count the stored obligations (table ``obligation_snapshots``)?
     When they may be read on the year_end of every year of the span (:func:`_obligations_stored`:
     no target group, the stamp current, the date held)."""
-    return all(_obligations_stored(con, _as_of(con, year, None), target_ids)
-               for year in range(first_year, last_year + 1))
+    return (_obligations_stored(con, _as_of(con, first_year, None), target_ids)   # the stamp, once
+            and all(_obligations_held(con, _as_of(con, year, None))
+                    for year in range(first_year + 1, last_year + 1)))
 
 
 def _statuses(statuses: Iterable[str] | None) -> list[str] | None:

@@ -326,9 +326,10 @@ select * from final;
 --   only the persons of that slice on a year_end, and those with no unit that day, are read —
 --   a prefilter: the caller still filters by the obligation's unit).
 -- Columns: year, as_of (the year's year_end), rule, person_id, unit_id, unit_kind,
---   entry_cohort, due_date, status.
+--   entry_cohort, due_date, status, n (1; unplaced, the 在职培训 obligations come as one row per
+--   cohort and status with person_id NULL and n persons).
 -- Method: the same definitions as training_obligations, each year's persons read from the stored
---   base layer (table snapshots) of its year_end — the caller (training.py) runs this only when
+--   base layer (table snapshots) of its year_end — the caller (training.coverage) runs this only when
 --   every one of those dates is stored; the in-service credit per (year, person) comes from
 --   training_year_courses_span (training/year_courses.sql; it reads training_years while stored);
 --   the dated rules' courses and leadership steps are read once for the whole span.

@@ -31,7 +31,10 @@ where o.snapshot_date = as_of::date
 -- decides). Each stored obligation is one row (n = 1) placed as on its date; placed := false
 -- leaves unit_id and unit_kind NULL as the live computation does; units and unit_kinds, a
 -- prefilter there, are left to the caller's filter here (every row is placed).
--- Grain and columns: those of training_obligations_years_live.
+-- Grain: one row per (year, obligation) — where the live computation, unplaced, gives the
+--   在职培训 obligations as counts (person_id NULL, n persons per cohort and status), these are
+--   one row each: the sums of n by year, rule, status, due date and cohort are the same.
+-- Columns: those of training_obligations_years_live.
 create or replace temp macro training_obligations_years_stored(first_year, last_year, target_ids,
                                                                placed := true, units := null,
                                                                unit_kinds := null) as table
