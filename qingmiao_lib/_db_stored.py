@@ -35,7 +35,8 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     weekly lecture per person and year (table ``lecture_marks``), each person's courses per year
     (table ``training_years``), annual grades as bit masks (table ``grade_years``) and the
     quarterly grades of the last ``QUARTER_MASK_YEARS`` data years as bit masks (table
-    ``quarter_masks``), every training obligation on those year ends (table
+    ``quarter_masks``), the jurisdiction's and every unit's 优秀 share of those years (table
+    ``excellent_shares``), every training obligation on those year ends (table
     ``obligation_snapshots``), and every active person's eligibility and the shortlist's pool on
     the latest ``shortlist.POOL_YEARS`` of those year ends (tables ``eligibility_snapshots``,
     :func:`qingmiao_lib.pipeline.store_eligibility`, and ``shortlist_pool``,
@@ -56,6 +57,7 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     first, last = con.execute(sql.load("figures/data_years")).fetchall()[0]
     con.execute("delete from snapshots")
     if first is None:
+        _store_shares(con, years=[])
         _store_obligations(con, days=[])
         pipeline.store_eligibility(con, days=[])
         shortlist.store_pool(con, days=[])
@@ -65,6 +67,7 @@ def refresh_snapshots(con: duckdb.DuckDBPyConnection) -> list[int]:
     _store(con, "quarter_masks", "quarter_stamp", {"base": base})
     db.set_meta(con, quarter_masks_base=base)
     years = list(range(max(int(first), int(last) - SNAPSHOT_YEARS + 1), int(last) + 1))
+    _store_shares(con, years=years)     # the 优秀 shares a person's record compares with
     days = []
     ensure(con, sql.load("snapshots/store"))
     for year in years:  # one set-based insert per year-end (rules: general.year_end)
@@ -90,6 +93,16 @@ def _store(con: duckdb.DuckDBPyConnection, table: str, stamp: str, params: dict 
     else:
         con.execute(sql.load(f"snapshots/{table}"))
     db.set_meta(con, **{f"{table}_stamp": con.execute(sql.load(f"snapshots/{stamp}")).fetchall()[0][0]})
+
+
+def _store_shares(con: duckdb.DuckDBPyConnection, *, years: list[int]) -> None:
+    """Write ``excellent_shares`` (``sql/snapshots/excellent_shares.sql``: the jurisdiction's and
+    every unit's 优秀 share of each of ``years``, consecutive; empty: an empty table) with its
+    stamp, and its years in meta (``excellent_shares_years``, 'first,last'; '' for none)."""
+    from . import db  # late: db re-exports this module
+    first, last = (years[0], years[-1]) if years else (1, 0)
+    _store(con, "excellent_shares", "shares_stamp", {"first": first, "last": last})
+    db.set_meta(con, excellent_shares_years=f"{first},{last}" if years else "")
 
 
 def _store_training_years(con: duckdb.DuckDBPyConnection, persons: int | None = None) -> None:

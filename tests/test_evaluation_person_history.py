@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
 
 import pytest
 
@@ -202,3 +203,40 @@ def test_shares_on_a_hand_made_county(db):
                                {"unit_id": None, "year": 2022, "share": 1 / 3},
                                {"unit_id": "U2", "year": 2021, "share": 1.0},
                                {"unit_id": "U2", "year": 2022, "share": 0.5}]
+
+
+def test_stored_shares_are_read_while_they_follow_the_records(demo_db, tmp_path, monkeypatch):
+    """refresh_snapshots stores the jurisdiction's and every unit's 优秀 share of the stored years
+    (table excellent_shares): the same rows as computed from the records, read by person_history
+    for a span inside those years and not for one reaching before them; once the records differ
+    (a grade deleted, as an import could) the shares are computed again and follow them."""
+    from qingmiao_lib.evaluation import grades
+
+    path = tmp_path / "county.duckdb"
+    shutil.copy(demo_db, path)
+    con = qm.connect(path, read_only=False)
+    read: list[str] = []
+    real = _query.fetch
+    monkeypatch.setattr(_query, "fetch", lambda con, name, params=None: read.append(name) or real(con, name, params))
+    try:
+        first, last = (int(y) for y in qm.db.meta(con)["excellent_shares_years"].split(","))
+        assert (first, last) == tuple(con.execute(  # the years of the stored year ends
+            "select min(year(snapshot_date)), max(year(snapshot_date)) from snapshots").fetchall()[0])
+        for span, units in (((last - 4, last), None), ((first, first), None), ((last - 2, last), ["U0006"])):
+            params = {"first_year": span[0], "year": span[1], "units": units}
+            stored = real(con, "evaluation/shares_stored", params)
+            assert stored.num_rows and stored.equals(real(con, "evaluation/shares", params))
+        assert grades._shares_stored(con, last - 4, last) and not grades._shares_stored(con, first - 1, last)
+        pid = con.execute("select person_id from annual_assessments where year = ? and grade = '优秀' "
+                          "order by person_id limit 1", [last - 1]).fetchall()[0][0]
+        before = ev.person_history(con, person_id=pid, year=last)
+        assert "evaluation/shares_stored" in read and "evaluation/shares" not in read
+        assert _rows(before) == _reference(con, pid, last, 5)
+        con.execute("delete from annual_assessments where person_id = ? and year = ?", [pid, last - 1])
+        assert not grades._shares_stored(con, last - 4, last)
+        read.clear()
+        after = ev.person_history(con, person_id=pid, year=last)
+        assert "evaluation/shares" in read and "evaluation/shares_stored" not in read
+        assert _rows(after) == _reference(con, pid, last, 5) and _rows(after) != _rows(before)
+    finally:
+        con.close()

@@ -104,8 +104,9 @@ def test_constants_keep_their_values():
 def test_a_replaced_db_set_meta_reaches_the_snapshot_stamps(monkeypatch):
     """refresh_snapshots writes its stamps through ``db.set_meta``. On a database holding no
     record the data span is empty, so it stops after the three stamps written before the span is
-    read (lecture_marks, training_years, grade_years) and those of the empty obligations and
-    eligibility tables (with the latter's days, none) — those, in that order, reach a replaced
+    read (lecture_marks, training_years, grade_years) and those of the empty 优秀 shares,
+    obligations and eligibility tables (with the first's years and the last's days, none) —
+    those, in that order, reach a replaced
     ``db.set_meta``; nothing is stored for the years."""
     con = qm.connect(":memory:", create=True)
     seen: list[str] = []
@@ -115,4 +116,5 @@ def test_a_replaced_db_set_meta_reaches_the_snapshot_stamps(monkeypatch):
     finally:
         con.close()
     assert seen == ["lecture_marks_stamp", "training_years_stamp", "grade_years_stamp",
+                    "excellent_shares_stamp", "excellent_shares_years",
                     "obligation_snapshots_stamp", "eligibility_snapshots_stamp", "eligibility_snapshots_days"]

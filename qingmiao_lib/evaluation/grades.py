@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from .. import _query, _steady
+from ..db import stored_current, stored_meta
 from ._common import Units, _run, _slice_kw, _year_end, _yearly
 
 #: Dimensions ``grade_distribution`` can group by (allowlist → Chinese name).
@@ -136,6 +137,18 @@ def prepare_person_history(con: duckdb.DuckDBPyConnection, *, year: int, years: 
         _shares(con, int(year) - _years(years) + 1, int(year), None)
 
 
+def _shares_stored(con, first: int, year: int) -> bool:
+    """May the shares of ``first`` … ``year`` be read from the stored table ``excellent_shares``
+    (``sql/evaluation/shares_stored.sql``)? While its stamp matches the records and this
+    connection's rules (``sql/snapshots/shares_stamp.sql``) and it holds every one of those years
+    (meta ``excellent_shares_years``)."""
+    held = (stored_meta(con, "excellent_shares_years") or "").split(",")
+    if len(held) != 2 or not all(h.strip().isdecimal() for h in held):
+        return False
+    return int(held[0]) <= first and year <= int(held[1]) and \
+        stored_current(con, "excellent_shares", "shares_stamp")
+
+
 def _years(years: int) -> int:
     """A span of 1 to 30 years (the shares count each year as a bit of one number)."""
     years = int(years)
@@ -155,7 +168,8 @@ def _shares(con, first: int, year: int, unit_id: str | None) -> tuple[list, dict
     ends; otherwise the jurisdiction's and ``unit_id``'s alone are computed on every call."""
     def compute(units: list[str] | None) -> tuple[list, dict[str, list]]:
         n = year - first + 1
-        rows = _query.fetch(con, "evaluation/shares", {"first_year": first, "year": year, "units": units})
+        name = "evaluation/shares_stored" if _shares_stored(con, first, year) else "evaluation/shares"
+        rows = _query.fetch(con, name, {"first_year": first, "year": year, "units": units})
         jurisdiction: list = [None] * n
         by_unit: dict[str, list] = {}
         for u, y, share in zip(rows.column("unit_id").to_pylist(), rows.column("year").to_pylist(),
