@@ -78,7 +78,7 @@ def bound(name: str, params: dict) -> dict:
 #: (→ the position of that argument): the pointer itself and the evaluation macros over it.
 #: Every query calls them on its ``$as_of`` (tests/test_query.py checks the SQL files).
 AT_AS_OF = {"person_snapshot_at": 0, "eval_slice": 0, "eval_quarter_masks": 2,
-            "training_in_service_placed": 0}
+            "training_in_service_rows": 0}
 
 
 @cache

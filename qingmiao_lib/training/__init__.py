@@ -70,7 +70,7 @@ __all__ = [
     "BY", "COLUMNS", "COUNTY_BY", "HOURS_BY_KIND", "HOURS_BY_MODE", "LECTURE_BY", "OUTCOME_NOTE",
     "RULES", "STATUSES", "UNIT_KINDS", "class_person_times", "coverage", "coverage_matrix",
     "coverage_trend", "gap_list", "hours", "hours_by_person", "hours_totals", "in_service",
-    "in_service_hours", "lecture_groups", "lecture_person_months", "lecture_persons", "lecture_sessions", "lectures",
-    "mentees", "mentor_load", "mentors", "practice", "practice_outcomes",
+    "in_service_hours", "lecture_groups", "lecture_person_months", "lecture_persons",
+    "lecture_sessions", "lectures", "mentees", "mentor_load", "mentors", "practice", "practice_outcomes",
     "practice_participation", "practice_share",
 ]

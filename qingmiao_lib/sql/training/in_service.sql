@@ -12,21 +12,18 @@
 --   days_left, need_days, need_hours, have_days, have_hours, shortfall_days, shortfall_hours —
 --   by the macros gap_list uses (training/obligations.sql). Ordered by status, unit_id (NULL
 --   last), person_id: gap_list's order, whose rule and due date are the same for every row here.
--- Method: as training_obligations restricted to 在职培训 — the persons on $as_of placed by
---   training_in_service_placed (training/obligations.sql: person_snapshot_at, the stored table
---   on a stored date; the unit of the latest post started by $as_of for the few without a main
---   post that day, as training_people), the year's credited
---   courses summed per person (training_year_courses; on 31 December it reads the stored table
---   training_years while current). The rows are sorted by the unit's place in unit_id order (a
+-- Method: as training_obligations restricted to 在职培训 — the persons on $as_of, placed and
+--   judged by training_in_service_rows (training/obligations.sql: person_snapshot_at, the stored
+--   table on a stored date; the unit of the latest post started by $as_of for the few without a
+--   main post that day, as training_people; the year's credited courses summed per person,
+--   training_year_courses, which on 31 December reads the stored table training_years while
+--   current). The rows are sorted by the unit's place in unit_id order (a
 --   number: cheaper to compare than the text), found with the unit's name in one join.
 -- The sort is the largest part of the time at a million rows, and it moves every column it
 --   carries: it carries the person's columns only; meets, days overdue or left, the shortfalls
 --   and the dates that are the same for every row are computed on the sorted rows (a plain
 --   select over an ordered subquery keeps its order in DuckDB).
 with
-placed as (
-    select * from training_in_service_placed($as_of::date, $units, $counties, $unit_kinds, $cohorts)
-),
 unit_order as (
     -- INTEGER: a BIGINT key made the sort ~0.1 s slower at a million rows
     select unit_id, name as unit_name, (row_number() over (order by unit_id))::integer as unit_order
@@ -34,16 +31,11 @@ unit_order as (
 ),
 judged as (
     select
-        training_status(
-            training_in_service_met(coalesce(y.hours, 0), coalesce(y.days, 0)),
-            year_end(year($as_of::date)), $as_of::date
-        )::enum ('未完成', '未到期', '已完成') as status,
-        p.person_id, p.name, p.unit_id, n.unit_name, n.unit_order,
-        p.unit_kind::unit_kind as unit_kind, p.entry_cohort, p.active,
-        coalesce(y.days, 0) as have_days, coalesce(y.hours, 0) as have_hours,
-    from placed as p
-    left join training_year_courses($as_of::date) as y using (person_id)
-    left join unit_order as n on n.unit_id = p.unit_id
+        r.status::enum ('未完成', '未到期', '已完成') as status,
+        r.person_id, r.name, r.unit_id, n.unit_name, n.unit_order,
+        r.unit_kind::unit_kind as unit_kind, r.entry_cohort, r.active, r.have_days, r.have_hours,
+    from training_in_service_rows($as_of::date, $units, $counties, $unit_kinds, $cohorts) as r
+    left join unit_order as n on n.unit_id = r.unit_id
 ),
 sorted as (
     select j.*, year_end(year($as_of::date))::date as due_date,

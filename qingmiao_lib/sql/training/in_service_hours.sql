@@ -2,25 +2,18 @@
 -- without its person columns: what a distribution of the year's credited hours needs (the
 -- report's histogram and medians), a few numbers per person instead of twenty-odd columns — at
 -- national scale the list is millions of rows.
--- Grain: one row per person of training/in_service.sql (training_in_service_placed), in no
+-- Grain: one row per person of training/in_service.sql (training_in_service_rows), in no
 --   particular order.
 -- Parameters: $as_of (DATE), and the slice filters $units, $counties (VARCHAR[]), $unit_kinds
 --   (VARCHAR[]), $cohorts (INTEGER[]) — each NULL for no filter.
 -- Columns: meets (covered), need_hours, have_hours, shortfall_hours — each as in_service.sql
 --   computes it, by the same macros.
 with
-judged as (
-    select
-        training_status(
-            training_in_service_met(coalesce(y.hours, 0), coalesce(y.days, 0)),
-            year_end(year($as_of::date)), $as_of::date
-        ) as status,
-        coalesce(y.hours, 0) as have_hours,
-        rule_num('training.in_service_min_hours') as need_hours,
-    from training_in_service_placed($as_of::date, $units, $counties, $unit_kinds, $cohorts) as p
-    left join training_year_courses($as_of::date) as y using (person_id)
+rows as (
+    select status, have_hours, rule_num('training.in_service_min_hours') as need_hours,
+    from training_in_service_rows($as_of::date, $units, $counties, $unit_kinds, $cohorts)
 )
 select
     status = '已完成' as meets, need_hours, have_hours,
-    training_shortfall(status::varchar, need_hours, have_hours) as shortfall_hours,
-from judged;
+    training_shortfall(status, need_hours, have_hours) as shortfall_hours,
+from rows;

@@ -57,37 +57,6 @@ create or replace temp macro training_in_service_met(hours, days) as (
     or days >= rule_num('training.in_service_min_days')
 );
 
--- training_in_service_placed(as_of, units, counties, unit_kinds, cohorts): the persons who owe
--- 在职培训 in the year of as_of (training_in_service_owed, with as_of as the last day), each placed
--- in the unit of their main post on as_of, else of the latest post started by then
--- (training_last_unit), inside the slice (training_in_slice; each filter NULL for none) — what
--- the 在职培训 list (training/in_service.sql) and its hours (training/in_service_hours.sql) read.
--- Grain: one row per such person. Columns: person_id, name, unit_id, unit_kind, entry_cohort,
---   active.
-create or replace temp macro training_in_service_placed(as_of, units, counties, unit_kinds,
-                                                        cohorts) as table
-with
-people as materialized (
-    -- read twice (the rows, and those without a unit): materialized, so that on a date not
-    -- stored the live base layer is computed once
-    select person_id, name, unit_id, unit_kind, entry_cohort, active
-    from person_snapshot_at(as_of::date)
-    where training_in_service_owed(entry_date, exit_date, make_date(year(as_of::date), 1, 1),
-                                   as_of::date)
-),
-last_unit as (
-    select * from training_last_unit(
-        as_of::date, (select list(person_id) from people where unit_id is null)
-    )
-)
-select p.person_id, p.name, coalesce(p.unit_id, lu.unit_id) as unit_id,
-       coalesce(p.unit_kind, lu.unit_kind) as unit_kind, p.entry_cohort, p.active
-from people as p
-left join last_unit as lu on p.unit_id is null and lu.person_id = p.person_id
-where training_in_slice(p.person_id, coalesce(p.unit_id, lu.unit_id),
-                        coalesce(p.unit_kind, lu.unit_kind),
-                        p.entry_cohort, units, counties, unit_kinds, cohorts);
-
 -- training_status(met, due_date, as_of): an obligation's status on as_of — covered (已完成),
 -- else pending (未到期) while due after as_of, else missing (未完成; due on as_of included).
 create or replace temp macro training_status(met, due_date, as_of) as (
@@ -109,6 +78,47 @@ create or replace temp macro training_days_left(status, due_date, as_of) as (
 create or replace temp macro training_shortfall(status, need, have) as (
     case when need is null then null when status = '已完成' then 0 else greatest(need - have, 0) end
 );
+
+-- training_in_service_rows(as_of, units, counties, unit_kinds, cohorts): the persons who owe
+-- 在职培训 in the year of as_of (training_in_service_owed, with as_of as the last day), each placed
+-- in the unit of their main post on as_of, else of the latest post started by then
+-- (training_last_unit), inside the slice (training_in_slice; each filter NULL for none), with
+-- the year's credited courses (training_year_courses) and their status on as_of — what the
+-- 在职培训 list (training/in_service.sql) and its hours (training/in_service_hours.sql) read.
+-- Grain: one row per such person. Columns: person_id, name, unit_id, unit_kind, entry_cohort,
+--   active, status (已完成 / 未到期 / 未完成), have_days, have_hours.
+create or replace temp macro training_in_service_rows(as_of, units, counties, unit_kinds,
+                                                      cohorts) as table
+with
+people as materialized (
+    -- read twice (the rows, and those without a unit): materialized, so that on a date not
+    -- stored the live base layer is computed once
+    select person_id, name, unit_id, unit_kind, entry_cohort, active
+    from person_snapshot_at(as_of::date)
+    where training_in_service_owed(entry_date, exit_date, make_date(year(as_of::date), 1, 1),
+                                   as_of::date)
+),
+last_unit as (
+    select * from training_last_unit(
+        as_of::date, (select list(person_id) from people where unit_id is null)
+    )
+),
+placed as (
+    select p.person_id, p.name, coalesce(p.unit_id, lu.unit_id) as unit_id,
+           coalesce(p.unit_kind, lu.unit_kind) as unit_kind, p.entry_cohort, p.active
+    from people as p
+    left join last_unit as lu on p.unit_id is null and lu.person_id = p.person_id
+    where training_in_slice(p.person_id, coalesce(p.unit_id, lu.unit_id),
+                            coalesce(p.unit_kind, lu.unit_kind),
+                            p.entry_cohort, units, counties, unit_kinds, cohorts)
+)
+select
+    p.*,
+    training_status(training_in_service_met(coalesce(y.hours, 0), coalesce(y.days, 0)),
+                    year_end(year(as_of::date)), as_of::date) as status,
+    coalesce(y.days, 0) as have_days, coalesce(y.hours, 0) as have_hours,
+from placed as p
+left join training_year_courses(as_of::date) as y using (person_id);
 
 -- training_recruit_channels(): the entry channels that make a recruit — the rule list
 -- training.recruit_channels when the rules have one, else 考试录用 and 选调生.
